@@ -1,0 +1,166 @@
+/**
+ * The one AWS client factory. Clients are created lazily with dynamic imports so that commands
+ * that never talk to AWS (and `--help`) do not load the SDK. The SDK's standard credential chain,
+ * `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` and adaptive retry all apply unchanged.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import type { IAMClient } from '@aws-sdk/client-iam'
+import type { IdentitystoreClient } from '@aws-sdk/client-identitystore'
+import type { LakeFormationClient } from '@aws-sdk/client-lakeformation'
+import type { LambdaClient } from '@aws-sdk/client-lambda'
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker'
+import type { SSOAdminClient } from '@aws-sdk/client-sso-admin'
+import type { STSClient } from '@aws-sdk/client-sts'
+
+export interface AwsOptions {
+  region: string
+  /** Named profile from the shared config files. */
+  profile?: string
+  /** Receives one line per AWS call (service, operation, duration, outcome) when set. */
+  log?: (line: string) => void
+  /** Total attempts per call including retries (SDK default 3). */
+  maxAttempts?: number
+}
+
+/** Per-operation counters of the calls this process made (for --verbose summaries and benchmarks). */
+export interface CallStats {
+  calls: number
+  retries: number
+  errors: number
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: SDK clients share no exported base type with a middleware stack
+type AnyClient = any
+
+export class AwsClients {
+  readonly stats = new Map<string, CallStats>()
+  private readonly cache = new Map<string, Promise<AnyClient>>()
+
+  constructor(readonly options: AwsOptions) {}
+
+  get region(): string {
+    return this.options.region
+  }
+
+  ssoAdmin(): Promise<SSOAdminClient> {
+    return this.client(
+      'sso-admin',
+      async () => new (await import('@aws-sdk/client-sso-admin')).SSOAdminClient(this.config()),
+    )
+  }
+
+  identityStore(): Promise<IdentitystoreClient> {
+    return this.client(
+      'identitystore',
+      async () => new (await import('@aws-sdk/client-identitystore')).IdentitystoreClient(this.config()),
+    )
+  }
+
+  sageMaker(): Promise<SageMakerClient> {
+    return this.client(
+      'sagemaker',
+      async () => new (await import('@aws-sdk/client-sagemaker')).SageMakerClient(this.config()),
+    )
+  }
+
+  iam(): Promise<IAMClient> {
+    return this.client('iam', async () => new (await import('@aws-sdk/client-iam')).IAMClient(this.config()))
+  }
+
+  sts(): Promise<STSClient> {
+    return this.client('sts', async () => new (await import('@aws-sdk/client-sts')).STSClient(this.config()))
+  }
+
+  lakeFormation(): Promise<LakeFormationClient> {
+    return this.client(
+      'lakeformation',
+      async () => new (await import('@aws-sdk/client-lakeformation')).LakeFormationClient(this.config()),
+    )
+  }
+
+  lambda(): Promise<LambdaClient> {
+    return this.client(
+      'lambda',
+      async () => new (await import('@aws-sdk/client-lambda')).LambdaClient(this.config()),
+    )
+  }
+
+  dynamoDb(): Promise<DynamoDBClient> {
+    return this.client(
+      'dynamodb',
+      async () => new (await import('@aws-sdk/client-dynamodb')).DynamoDBClient(this.config()),
+    )
+  }
+
+  /** The account id of the caller (STS GetCallerIdentity), read once. */
+  async accountId(): Promise<string> {
+    if (!this.account) {
+      this.account = (async () => {
+        const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts')
+        const out = await (await this.sts()).send(new GetCallerIdentityCommand({}))
+        if (!out.Account) throw new Error('STS GetCallerIdentity returned no account')
+        return out.Account
+      })()
+    }
+    return this.account
+  }
+
+  private account?: Promise<string>
+
+  private config() {
+    return {
+      region: this.options.region,
+      ...(this.options.profile ? { profile: this.options.profile } : {}),
+      retryMode: 'adaptive',
+      maxAttempts: this.options.maxAttempts ?? 8,
+    }
+  }
+
+  private client<T>(service: string, create: () => Promise<T>): Promise<T> {
+    let client = this.cache.get(service)
+    if (!client) {
+      client = create().then((c) => {
+        this.instrument(service, c)
+        return c
+      })
+      this.cache.set(service, client)
+    }
+    return client as Promise<T>
+  }
+
+  /** Counts every call and, with a logger, prints one line per call: never parameters or payloads. */
+  private instrument(service: string, client: AnyClient): void {
+    const stats = this.stats
+    const log = this.options.log
+    client.middlewareStack.add(
+      // biome-ignore lint/suspicious/noExplicitAny: smithy middleware signature
+      (next: any, context: any) => async (args: any) => {
+        const operation = String(context.commandName ?? 'unknown').replace(/Command$/, '')
+        const key = `${service}:${operation}`
+        const s = stats.get(key) ?? { calls: 0, retries: 0, errors: 0 }
+        stats.set(key, s)
+        s.calls++
+        const start = performance.now()
+        try {
+          const out = await next(args)
+          const attempts = out?.output?.$metadata?.attempts ?? 1
+          s.retries += attempts - 1
+          log?.(
+            `aws ${service} ${operation} ${Math.round(performance.now() - start)}ms ok${attempts > 1 ? ` (${attempts} attempts)` : ''}`,
+          )
+          return out
+        } catch (err) {
+          s.errors++
+          // biome-ignore lint/suspicious/noExplicitAny: SDK error shape
+          const attempts = (err as any)?.$metadata?.attempts ?? 1
+          s.retries += Math.max(0, attempts - 1)
+          log?.(
+            `aws ${service} ${operation} ${Math.round(performance.now() - start)}ms ${(err as Error)?.name ?? 'Error'}${attempts > 1 ? ` (${attempts} attempts)` : ''}`,
+          )
+          throw err
+        }
+      },
+      { step: 'initialize', name: 'sagemakerTeamsCallLog', priority: 'high' },
+    )
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * Base of every command: the global flags, the AWS client factory, and one place that turns
+ * user errors into a message and an exit code instead of a stack trace.
+ */
+import { Command, Flags, type Interfaces } from '@oclif/core'
+import type { AwsClients } from './aws/clients.js'
+import type { LoadedTeams } from './config/load.js'
+import { UserError } from './errors.js'
+
+export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof BaseCommand)['baseFlags'] & T['flags']
+>
+
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {
+    config: Flags.string({
+      char: 'f',
+      summary: 'Path of the teams file.',
+      default: './teams.yaml',
+      helpGroup: 'GLOBAL',
+    }),
+    profile: Flags.string({
+      summary: 'AWS named profile (default: the standard credential chain).',
+      helpGroup: 'GLOBAL',
+    }),
+    region: Flags.string({ summary: "AWS region (overrides the teams file's region).", helpGroup: 'GLOBAL' }),
+    verbose: Flags.boolean({
+      summary: 'Print one line per AWS call (service, operation, duration, outcome) to stderr.',
+      helpGroup: 'GLOBAL',
+    }),
+    color: Flags.boolean({
+      summary: 'Colour the output (--no-color to disable; NO_COLOR is honoured too).',
+      default: true,
+      allowNo: true,
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  protected flags!: BaseFlags<T>
+
+  public override async init(): Promise<void> {
+    await super.init()
+    const { flags } = await this.parse({
+      flags: this.ctor.flags,
+      baseFlags: (this.ctor as typeof BaseCommand).baseFlags,
+      enableJsonFlag: this.ctor.enableJsonFlag,
+      args: this.ctor.args,
+      strict: this.ctor.strict,
+    })
+    this.flags = flags as BaseFlags<T>
+    if (!flags.color || process.env.NO_COLOR) process.env.NO_COLOR = '1'
+  }
+
+  /** Loads and validates the teams file named by --config (a ConfigError lists every problem). */
+  protected async loadTeams(): Promise<LoadedTeams> {
+    const { loadTeamsFileOrThrow } = await import('./config/load.js')
+    return loadTeamsFileOrThrow(this.flags.config)
+  }
+
+  /** The AWS client factory for this run; the SDK is imported only when a client is first used. */
+  protected async awsClients(region: string): Promise<AwsClients> {
+    const { AwsClients } = await import('./aws/clients.js')
+    return new AwsClients({
+      region: this.flags.region ?? region,
+      profile: this.flags.profile,
+      log: this.flags.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
+    })
+  }
+
+  protected override async catch(
+    err: Error & { exitCode?: number; oclif?: { exit?: number } },
+  ): Promise<unknown> {
+    if (err instanceof UserError) {
+      if (this.jsonEnabled()) {
+        this.logJson({
+          error: { name: err.name, message: err.message, ...(err.hint ? { hint: err.hint } : {}) },
+        })
+      } else {
+        process.stderr.write(`Error: ${err.message}\n${err.hint ? `Hint: ${err.hint}\n` : ''}`)
+      }
+      this.exit(err.exitCode)
+    }
+    return super.catch(err)
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The teams file (`teams.yaml`): the desired state. `schema/teams.schema.json` is generated
+ * from these types (`npm run schema`), so the doc comments here are what editors show.
+ */
+
+/** Root of a teams file. */
+export interface TeamsFile {
+  /** Format version of this file. */
+  version: 1
+  /** AWS region of the domain, Identity Center instance and ACS (overridden by --region). */
+  region: string
+  /** IAM Identity Center instance; both keys are discovered when the account has exactly one instance. */
+  identityCenter?: IdentityCenterConfig
+  /** The existing SageMaker domain; it must be in IAM auth mode. */
+  domain: DomainConfig
+  /** The Assertion Consumer Service Lambda that the tool ships. */
+  acs?: AcsConfig
+  /** LF-tags the tool owns. */
+  lakeFormation?: LakeFormationConfig
+  /** Teams by id. The id is the value of the `teamid` SAML attribute. */
+  teams: Record<string, TeamConfig>
+  /** Quota awareness: warn when the domain's profile count after apply would exceed this. */
+  profileQuota?: number
+}
+
+export interface IdentityCenterConfig {
+  /** e.g. arn:aws:sso:::instance/ssoins-1234567890abcdef */
+  instanceArn?: string
+  /** e.g. d-1234567890 */
+  identityStoreId?: string
+}
+
+export interface DomainConfig {
+  /** SageMaker domain id, e.g. d-abcdefghijkl */
+  id: string
+}
+
+export type Provisioning = 'pre' | 'on-login' | 'both'
+
+export interface AcsConfig {
+  /** Lambda function name. */
+  functionName: string
+  /** SAML audience prefix; team X's audience is `<audience>:<X>`. */
+  audience: string
+  /** Optional base URL (custom domain); default: the function URL. Team X posts to `<base>/saml/acs/<X>`. */
+  url?: string | null
+  /** CreatePresignedDomainUrl SessionExpirationDurationInSeconds (1800..43200). */
+  sessionExpirationSeconds?: number
+  /** CreatePresignedDomainUrl ExpiresInSeconds (5..300). */
+  urlExpiresSeconds?: number
+  /** Studio landing URI: "studio::" for new Studio, "app:JupyterServer:" for Studio classic. */
+  landingUri?: string
+  /** Adds an aws:SourceIp deny to the ACS presign permission. */
+  allowedSourceCidrs?: string[]
+  /** pre: apply creates profiles; on-login: the ACS creates them; both. */
+  provisioning?: Provisioning
+}
+
+export interface LakeFormationConfig {
+  /** LF-tag key → the values that must exist. */
+  tags: Record<string, string[]>
+}
+
+export interface TeamConfig {
+  /** The application's name in the access portal. */
+  displayName: string
+  /** Exactly one of `create: true` or `arn`. */
+  executionRole: ExecutionRoleConfig
+  /** Tags on the team's profiles and role; `Team` drives ABAC. */
+  tags?: Record<string, string>
+  /** Passed through to CreateUserProfile UserSettings. */
+  userSettings?: Record<string, unknown>
+  members?: MembersConfig
+  saml?: SamlConfig
+  /** LF-tag grants to the team's execution role. */
+  lakeFormation?: LfGrantConfig[]
+}
+
+export interface ExecutionRoleConfig {
+  /** Create and own the role `sagemaker-teams-<team>`. */
+  create?: boolean
+  /** Use this existing role; it is never modified. */
+  arn?: string
+  /** Managed policies attached to the created role. */
+  managedPolicyArns?: string[]
+}
+
+export interface MembersConfig {
+  /** Identity store UserNames. */
+  users?: string[]
+  /** Identity store group DisplayNames; expanded to users for profiles. */
+  groups?: string[]
+}
+
+export interface SamlConfig {
+  /** Path (relative to the teams file) of the app's IAM Identity Center SAML metadata. */
+  idpMetadata?: string
+}
+
+export type LfResourceType = 'DATABASE' | 'TABLE'
+
+export interface LfGrantConfig {
+  resourceType: LfResourceType
+  /** LF-tag key → values; every key and value must be declared under lakeFormation.tags. */
+  expression: Record<string, string[]>
+  permissions: string[]
+}
+
+/** Defaults applied after validation. */
+export const ACS_DEFAULTS = {
+  sessionExpirationSeconds: 43200,
+  urlExpiresSeconds: 60,
+  landingUri: 'studio::',
+  provisioning: 'both' as Provisioning,
+}
+
+export const DEFAULT_PROFILE_QUOTA = 500

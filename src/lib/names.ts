@@ -1,0 +1,75 @@
+/**
+ * Names shared by the CLI and the ACS. Both sides must derive the same profile name for the
+ * same (team, identity store user id), or a user would get two profiles.
+ */
+import { createHash } from 'node:crypto'
+
+/** Owned-marker and metadata tag keys. */
+export const TAG_TEAM = 'sagemaker-teams:team'
+export const TAG_USER_ID = 'sagemaker-teams:user-id'
+export const TAG_USER_NAME = 'sagemaker-teams:user-name'
+export const TAG_MANAGED = 'sagemaker-teams:managed'
+/** The ABAC tag key. */
+export const ABAC_TAG = 'Team'
+
+export const CUSTOM_SAML_PROVIDER_ARN = 'arn:aws:sso::aws:applicationProvider/custom-saml'
+
+/** Team ids: the value of the `teamid` SAML attribute and a path segment of the ACS URL. */
+export const TEAM_ID_PATTERN = /^[a-z0-9-]{1,20}$/
+/** Identity store UserId: optional 10-hex prefix and a GUID (identitystore model). */
+export const USER_ID_PATTERN =
+  /^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/
+/** SageMaker UserProfileName (the model's pattern; it bounds the alphanumerics, not the hyphens). */
+export const PROFILE_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/
+/** SageMaker UserProfileName maximum length. */
+export const PROFILE_NAME_MAX = 63
+/** IAM role names: 1..64 of [\w+=,.@-]. */
+export const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567'
+
+/** Lowercase RFC 4648 base32 without padding. */
+export function base32(bytes: Uint8Array): string {
+  let out = ''
+  let buffer = 0
+  let bits = 0
+  for (const byte of bytes) {
+    buffer = (buffer << 8) | byte
+    bits += 8
+    while (bits >= 5) {
+      out += BASE32[(buffer >>> (bits - 5)) & 31]
+      bits -= 5
+    }
+  }
+  if (bits > 0) out += BASE32[(buffer << (5 - bits)) & 31]
+  return out
+}
+
+/**
+ * User profile name for (team, identity store user id): `{team}-{userId}` lowercased (SageMaker
+ * compares profile names case-insensitively) when it fits the SageMaker rule and 63 characters, else
+ * `{team}-{first 24 chars of base32(sha256(userId))}`.
+ */
+export function profileName(teamId: string, userId: string): string {
+  if (!TEAM_ID_PATTERN.test(teamId)) throw new Error(`invalid team id: ${JSON.stringify(teamId)}`)
+  if (userId.length === 0) throw new Error('empty user id')
+  const direct = `${teamId}-${userId}`.toLowerCase()
+  if (direct.length <= PROFILE_NAME_MAX && PROFILE_NAME_PATTERN.test(direct)) return direct
+  const h = base32(createHash('sha256').update(userId, 'utf8').digest()).slice(0, 24)
+  return `${teamId}-${h}`
+}
+
+/** Name of the execution role the tool creates for a team (max 16 + 20 = 36 of IAM's 64). */
+export function teamRoleName(teamId: string): string {
+  return `sagemaker-teams-${teamId}`
+}
+
+/** The team's ACS URL: `<base>/saml/acs/<team>`. */
+export function acsUrl(base: string, teamId: string): string {
+  return `${base.replace(/\/+$/, '')}/saml/acs/${teamId}`
+}
+
+/** The team's SAML audience: `<audience>:<team>`. */
+export function teamAudience(audience: string, teamId: string): string {
+  return `${audience}:${teamId}`
+}

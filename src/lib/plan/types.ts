@@ -1,0 +1,194 @@
+/**
+ * The Plan: plain, versioned data. Every output (text, JSON, Markdown) renders it, and
+ * `apply --plan plan.json` applies exactly what it lists.
+ */
+
+export const PLAN_VERSION = 1 as const
+
+export type Action = 'create' | 'update' | 'delete' | 'manual' | 'blocked'
+
+/** Resource kinds in apply (dependency) order. */
+export const KINDS = [
+  'role',
+  'lf-tag',
+  'lf-grant',
+  'application',
+  'assignment',
+  'profile',
+  'acs',
+  'console',
+] as const
+export type Kind = (typeof KINDS)[number]
+
+/** One change. `before` / `after` are the observed and desired payloads of the kind (see below). */
+export interface Change<K extends Kind = Kind> {
+  kind: K
+  /** Unique within the kind and stable across runs, e.g. "team1", "team1/USER/<id>", "team1/<userId>". */
+  key: string
+  /** The team the change belongs to; absent for account-wide kinds (lf-tag, acs). */
+  team?: string
+  action: Action
+  /** One line for humans, e.g. "profile team1-<id> for user1@example.com". */
+  summary: string
+  before?: PayloadOf<K>
+  after?: PayloadOf<K>
+  /** Why (for update, manual, blocked). */
+  reason?: string
+}
+
+export interface Plan {
+  planVersion: typeof PLAN_VERSION
+  generatedAt: string
+  /** sha256 of the observed state the plan was computed from; apply --plan refuses a different one. */
+  fingerprint: string
+  context: {
+    region: string
+    accountId: string
+    domainId: string
+    instanceArn: string
+    identityStoreId: string
+    configFile: string
+  }
+  options: { prune: boolean; force: boolean; refresh: 'existence' | 'full' }
+  changes: Change[]
+  warnings: string[]
+  summary: Record<Action, number>
+  /** What widens and what narrows access (issue #9). */
+  accessReview?: AccessReview
+}
+
+export interface AccessItem {
+  kind: Kind
+  key: string
+  team?: string
+  /** user name, group name or role name */
+  principal: string
+  /** Reviewer words: "user2@example.com gains team1 (role sagemaker-teams-team1)". */
+  description: string
+}
+
+export interface AccessReview {
+  widened: AccessItem[]
+  narrowed: AccessItem[]
+}
+
+// ---- payloads per kind --------------------------------------------------------------------
+
+export interface PolicyStatement {
+  Sid?: string
+  Effect: 'Allow' | 'Deny'
+  Action?: string | string[]
+  NotAction?: string | string[]
+  Resource?: string | string[]
+  NotResource?: string | string[]
+  Principal?: unknown
+  Condition?: Record<string, Record<string, string | string[] | boolean>>
+}
+
+export interface PolicyDocument {
+  Version: '2012-10-17'
+  Statement: PolicyStatement[]
+}
+
+export interface RolePayload {
+  roleName: string
+  roleArn?: string
+  trustPolicy: PolicyDocument
+  /** Inline policies by name. */
+  inlinePolicies: Record<string, PolicyDocument>
+  managedPolicyArns: string[]
+  tags: Record<string, string>
+}
+
+export interface LfTagPayload {
+  tagKey: string
+  values: string[]
+}
+
+export interface LfExpressionTerm {
+  TagKey: string
+  TagValues: string[]
+}
+
+export interface LfGrantPayload {
+  principalArn: string
+  roleName: string
+  resourceType: 'DATABASE' | 'TABLE'
+  /** Normalised: sorted by key, values sorted. */
+  expression: LfExpressionTerm[]
+  /** Sorted. */
+  permissions: string[]
+}
+
+export interface ApplicationPayload {
+  name: string
+  applicationArn?: string
+  providerArn: string
+  status: 'ENABLED' | 'DISABLED'
+  portalVisible: boolean
+  assignmentRequired: boolean
+  /** True when the application exists but has no owner tag and will be adopted (tagged). */
+  adopt?: boolean
+}
+
+export interface AssignmentPayload {
+  applicationArn?: string
+  principalType: 'USER' | 'GROUP'
+  principalId: string
+  /** UserName or group DisplayName, for humans. */
+  principalName: string
+}
+
+export interface ProfilePayload {
+  profileName: string
+  userId: string
+  userName: string
+  executionRole: string
+  tags: Record<string, string>
+  userSettings?: Record<string, unknown>
+  /** Apps and spaces that block a delete. */
+  apps?: string[]
+  spaces?: string[]
+}
+
+export interface AcsPayload {
+  functionName: string
+  functionArn?: string
+  /** sha256 (base64) of the deployment zip. */
+  codeSha256?: string
+  /** sha256 of the baked configuration. */
+  configSha256?: string
+  url?: string
+  allowedSourceCidrs?: string[]
+  sessionExpirationSeconds?: number
+  roleName?: string
+  tableName?: string
+}
+
+/** The console-only SAML settings of a team (manual; verified by the ACS's first login). */
+export interface ConsolePayload {
+  applicationName: string
+  acsUrl: string
+  audience: string
+  attributeMappings: Record<string, string>
+  metadataPath: string
+  verified: boolean
+}
+
+export type PayloadOf<K extends Kind> = K extends 'role'
+  ? RolePayload
+  : K extends 'lf-tag'
+    ? LfTagPayload
+    : K extends 'lf-grant'
+      ? LfGrantPayload
+      : K extends 'application'
+        ? ApplicationPayload
+        : K extends 'assignment'
+          ? AssignmentPayload
+          : K extends 'profile'
+            ? ProfilePayload
+            : K extends 'acs'
+              ? AcsPayload
+              : K extends 'console'
+                ? ConsolePayload
+                : never

@@ -1,0 +1,71 @@
+/**
+ * The shape every resource kind shares: observe the account, compute the desired state from the
+ * teams file, diff the two into changes, and apply one change. Adding a kind is adding a module
+ * that implements this and registering it in `./index.ts`.
+ */
+import type { AwsClients } from '../aws/clients.js'
+import type { LoadedTeams } from '../config/load.js'
+import type { Change, Kind } from '../plan/types.js'
+
+export interface ResolvedUser {
+  userId: string
+  userName: string
+}
+
+export interface ResolvedGroup {
+  groupId: string
+  displayName: string
+  /** Member user ids (expanded with ListGroupMemberships). */
+  memberIds: string[]
+}
+
+/** Identities of the teams file resolved against the identity store. */
+export interface Identities {
+  usersByName: Map<string, ResolvedUser>
+  usersById: Map<string, ResolvedUser>
+  groupsByName: Map<string, ResolvedGroup>
+  /** team id → the users that get a profile (direct members plus group members), by user id. */
+  teamUsers: Map<string, Map<string, ResolvedUser>>
+}
+
+export interface Discovery {
+  accountId: string
+  region: string
+  partition: string
+  instanceArn: string
+  identityStoreId: string
+  domainId: string
+  domainArn: string
+  /** The domain's default execution role (fallback for teams without a role). */
+  defaultExecutionRole?: string
+}
+
+export interface PlanOptions {
+  prune: boolean
+  force: boolean
+  refresh: 'existence' | 'full'
+}
+
+export interface EngineContext {
+  aws: AwsClients
+  teams: LoadedTeams
+  discovery: Discovery
+  identities: Identities
+  options: PlanOptions
+  /** Warnings to surface in the plan (quota, etc.). */
+  warnings: string[]
+}
+
+/** Shared state during one apply, e.g. the ARN of an application created earlier in the run. */
+export interface ApplyContext extends EngineContext {
+  runtime: Map<string, unknown>
+}
+
+export interface ResourceModule<K extends Kind = Kind, Observed = unknown, Desired = unknown> {
+  kind: K
+  observe(ctx: EngineContext): Promise<Observed>
+  desire(ctx: EngineContext): Desired | Promise<Desired>
+  diff(desired: Desired, observed: Observed, ctx: EngineContext): Change<K>[]
+  /** Applies one change; idempotent ("already exists" is read back and treated as done). */
+  apply(change: Change<K>, ctx: ApplyContext): Promise<void>
+}
