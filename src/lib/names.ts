@@ -73,3 +73,13 @@ export function acsUrl(base: string, teamId: string): string {
 export function teamAudience(audience: string, teamId: string): string {
   return `${audience}:${teamId}`
 }
+
+/** The execution role ARN a team's profiles use: the given `arn`, or the role the tool creates. */
+export function teamRoleArn(
+  executionRole: { create?: boolean; arn?: string },
+  teamId: string,
+  accountId: string,
+  partition = 'aws',
+): string {
+  return executionRole.arn ?? `arn:${partition}:iam::${accountId}:role/${teamRoleName(teamId)}`
+}
