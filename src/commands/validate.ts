@@ -1,13 +1,45 @@
 import { BaseCommand } from '../lib/command.js'
+import type { Problem } from '../lib/config/load.js'
 
-/** TEMPORARY: replaced by the validating command of issue #2. */
+export interface ValidateResult {
+  valid: boolean
+  file: string
+  problems: Problem[]
+  summary?: { teams: number; users: number; groups: number; grants: number }
+}
+
 export default class Validate extends BaseCommand<typeof Validate> {
   static override summary = 'Check a teams file and report every problem.'
+  static override description =
+    'Checks the file against the published schema (schema/teams.schema.json) and the rules a schema cannot express: team ids, execution roles, LF-tag references, permissions per resource type, IdP metadata files. Every problem is printed as FILE:LINE:COL  key.path  message. No AWS call is made.'
+  static override examples = [
+    '<%= config.bin %> validate',
+    '<%= config.bin %> validate -f teams.example.yaml',
+    '<%= config.bin %> validate --json',
+  ]
 
-  async run(): Promise<{ teams: number }> {
-    const teams = await this.loadTeams()
-    const n = Object.keys(teams.config.teams ?? {}).length
-    this.log(`${teams.file}: ${n} teams`)
-    return { teams: n }
+  async run(): Promise<ValidateResult> {
+    const { loadTeamsFile, formatProblem } = await import('../lib/config/load.js')
+    const file = this.flags.config
+    const result = await loadTeamsFile(file)
+    if (!result.ok) {
+      if (!this.jsonEnabled()) {
+        for (const p of result.problems) process.stderr.write(`${formatProblem(p)}\n`)
+        process.stderr.write(
+          `${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in ${file}\n`,
+        )
+      }
+      process.exitCode = 1
+      return { valid: false, file, problems: result.problems }
+    }
+    const teams = Object.values(result.teams.config.teams)
+    const users = new Set(teams.flatMap((t) => t.members?.users ?? []))
+    const groups = new Set(teams.flatMap((t) => t.members?.groups ?? []))
+    const grants = teams.reduce((n, t) => n + (t.lakeFormation?.length ?? 0), 0)
+    const summary = { teams: teams.length, users: users.size, groups: groups.size, grants }
+    this.log(
+      `${file} is valid: ${summary.teams} teams, ${summary.users} users, ${summary.groups} groups, ${summary.grants} LF grants.`,
+    )
+    return { valid: true, file, problems: [], summary }
   }
 }

@@ -1,11 +1,17 @@
 /**
- * TEMPORARY minimal loader (parse only, defaults applied) so that other modules can build on the
- * interface; the validating loader (issue #2) replaces the body, not the exported shape.
+ * Loads and validates a teams file. Every problem is located at file:line:column (from the
+ * `yaml` package's source ranges) with the key path, what was expected and what was found.
+ * Schema checks come from the JSON Schema generated from ./types.ts; the checks a schema cannot
+ * express (cross-references, ARNs, metadata files) follow in ./semantics.ts.
  */
+import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { parse } from 'yaml'
+import { fileURLToPath } from 'node:url'
+import { Ajv, type ErrorObject } from 'ajv'
+import { isMap, isScalar, LineCounter, type Node, parseDocument } from 'yaml'
 import { UserError } from '../errors.js'
+import { checkSemantics } from './semantics.js'
 import { ACS_DEFAULTS, type TeamsFile } from './types.js'
 
 /** One problem in a teams file, located at file:line:col with the key path. */
@@ -28,18 +34,146 @@ export interface LoadedTeams {
 
 export class ConfigError extends UserError {
   constructor(readonly problems: Problem[]) {
-    super(problems.map((p) => `${p.file}:${p.line}:${p.col}  ${p.path}  ${p.message}`).join('\n'))
+    super(problems.map(formatProblem).join('\n'))
     this.name = 'ConfigError'
   }
 }
 
+export function formatProblem(p: Problem): string {
+  return `${p.file}:${p.line}:${p.col}  ${p.path || '(root)'}  ${p.message}`
+}
+
 export type LoadResult = { ok: true; teams: LoadedTeams } | { ok: false; problems: Problem[] }
 
+export type PathSegment = string | number
+
+/** Locates key paths of one parsed document; shared with the semantic checks. */
+export class Locator {
+  constructor(
+    private readonly file: string,
+    private readonly doc: ReturnType<typeof parseDocument>,
+    private readonly lines: LineCounter,
+  ) {}
+
+  /** A problem at the value of `segments` (or its nearest existing parent); `atKey` points at the key instead. */
+  problem(segments: PathSegment[], message: string, atKey = false): Problem {
+    const offset = (atKey ? this.keyOffset(segments) : undefined) ?? this.valueOffset(segments)
+    const { line, col } = this.lines.linePos(offset)
+    return { file: this.file, line, col, path: segments.join('.'), message }
+  }
+
+  private valueOffset(segments: PathSegment[]): number {
+    for (let n = segments.length; n >= 0; n--) {
+      const node =
+        n === 0 ? this.doc.contents : (this.doc.getIn(segments.slice(0, n), true) as Node | undefined)
+      if (node && (node as Node).range) return (node as Node).range![0]
+      if (n > 0) {
+        const key = this.keyOffset(segments.slice(0, n))
+        if (key !== undefined) return key
+      }
+    }
+    return 0
+  }
+
+  private keyOffset(segments: PathSegment[]): number | undefined {
+    const parent = segments.length === 1 ? this.doc.contents : this.doc.getIn(segments.slice(0, -1), true)
+    if (!isMap(parent)) return undefined
+    const name = segments[segments.length - 1]
+    const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(name))
+    return pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined
+  }
+}
+
+let validator: ReturnType<Ajv['compile']> | undefined
+let schemaRoot: { definitions: Record<string, SchemaNode> } | undefined
+
+interface SchemaNode {
+  properties?: Record<string, SchemaNode>
+  $ref?: string
+  additionalProperties?: boolean | SchemaNode
+  type?: string | string[]
+}
+
+function schemaValidator() {
+  if (!validator) {
+    const here = path.dirname(fileURLToPath(import.meta.url))
+    // dist/lib/config or src/lib/config → <root>/schema
+    const file = path.resolve(here, '..', '..', '..', 'schema', 'teams.schema.json')
+    schemaRoot = JSON.parse(readFileSync(file, 'utf8'))
+    validator = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schemaRoot as object)
+  }
+  return validator
+}
+
+/** Reads, parses and validates a teams file, collecting every problem. */
 export async function loadTeamsFile(file: string): Promise<LoadResult> {
-  const text = await readFile(file, 'utf8')
-  const config = parse(text) as TeamsFile
+  let bytes: Buffer
+  try {
+    bytes = await readFile(file)
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    if (code === 'ENOENT') {
+      throw new UserError(
+        `${file}: no such file`,
+        1,
+        'Create one with `sagemaker-teams init`, or pass -f FILE.',
+      )
+    }
+    throw new UserError(`${file}: cannot read (${code ?? (err as Error).message})`)
+  }
+  const at1 = (message: string): LoadResult => ({
+    ok: false,
+    problems: [{ file, line: 1, col: 1, path: '', message }],
+  })
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    return at1('not a text file: expected UTF-8 YAML')
+  }
+  if (text.includes('\u0000')) return at1('not a text file: expected UTF-8 YAML (found NUL bytes)')
+
+  const lines = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      problems: doc.errors.map((e) => {
+        const { line, col } = lines.linePos(e.pos[0])
+        const message =
+          e.code === 'DUPLICATE_KEY'
+            ? `duplicate key: ${firstLine(e.message).replace(/^Map keys must be unique.*$/, 'each key may appear once')}`
+            : `YAML syntax error: ${firstLine(e.message)}`
+        return { file, line, col, path: '', message }
+      }),
+    }
+  }
+  if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    return at1(
+      'the file is empty: expected a teams file (see teams.example.yaml or run `sagemaker-teams init`)',
+    )
+  }
+  const locate = new Locator(file, doc, lines)
+  if (!isMap(doc.contents)) {
+    return {
+      ok: false,
+      problems: [
+        locate.problem(
+          [],
+          `expected a mapping of keys (version, region, domain, teams, …), found ${kindOf(doc.toJS())}`,
+        ),
+      ],
+    }
+  }
+  const data = doc.toJS({ maxAliasCount: 100 }) as unknown
+  const problems = schemaProblems(data, locate)
+  const dir = path.dirname(path.resolve(file))
+  problems.push(...checkSemantics(data as TeamsFile, locate, dir))
+  if (problems.length > 0) return { ok: false, problems: sortProblems(problems) }
+
+  const config = data as TeamsFile
   if (config.acs) config.acs = { ...ACS_DEFAULTS, ...config.acs }
-  return { ok: true, teams: { file, dir: path.dirname(path.resolve(file)), config } }
+  return { ok: true, teams: { file, dir, config } }
 }
 
 /** Loads and validates, throwing a ConfigError with every problem. */
@@ -47,4 +181,161 @@ export async function loadTeamsFileOrThrow(file: string): Promise<LoadedTeams> {
   const result = await loadTeamsFile(file)
   if (!result.ok) throw new ConfigError(result.problems)
   return result.teams
+}
+
+function schemaProblems(data: unknown, locate: Locator): Problem[] {
+  const validate = schemaValidator()
+  if (validate(data)) return []
+  const seen = new Set<string>()
+  const problems: Problem[] = []
+  for (const e of validate.errors ?? []) {
+    const segments = pointerSegments(e.instancePath)
+    const p = describeSchemaError(e, segments, data, locate)
+    if (!p) continue
+    const id = `${p.line}:${p.col}:${p.message}`
+    if (!seen.has(id)) {
+      seen.add(id)
+      problems.push(p)
+    }
+  }
+  return problems
+}
+
+function describeSchemaError(
+  e: ErrorObject,
+  segments: PathSegment[],
+  data: unknown,
+  locate: Locator,
+): Problem | undefined {
+  const found = valueAt(data, segments)
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String((e.params as { additionalProperty: string }).additionalProperty)
+      const known = Object.keys(resolveSchema(e.parentSchema as SchemaNode).properties ?? {})
+      const guess = closest(key, known)
+      return locate.problem(
+        [...segments, key],
+        `unknown key "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}; expected one of: ${known.join(', ')}`,
+        true,
+      )
+    }
+    case 'required': {
+      const key = (e.params as { missingProperty: string }).missingProperty
+      return locate.problem(segments, `missing required key "${key}"`, true)
+    }
+    case 'type':
+      return locate.problem(
+        segments,
+        `expected ${(e.params as { type: string }).type}, found ${kindOf(found)}`,
+      )
+    case 'const':
+      return locate.problem(
+        segments,
+        `expected ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}, found ${show(found)}`,
+      )
+    case 'enum':
+      return locate.problem(
+        segments,
+        `expected one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}, found ${show(found)}`,
+      )
+    case 'minimum':
+    case 'maximum': {
+      const range = rangeOf(e.parentSchema as { minimum?: number; maximum?: number })
+      return locate.problem(segments, `expected a number ${range}, found ${show(found)}`)
+    }
+    case 'pattern':
+      return locate.problem(
+        segments,
+        `expected a value matching ${(e.params as { pattern: string }).pattern}, found ${show(found)}`,
+      )
+    case 'minLength':
+    case 'maxLength':
+      return locate.problem(segments, `${e.message ?? 'invalid length'}, found ${show(found)}`)
+    case 'minItems':
+      return locate.problem(
+        segments,
+        `expected at least ${(e.params as { limit: number }).limit} item(s), found ${show(found)}`,
+      )
+    default:
+      return locate.problem(segments, `${e.message ?? 'invalid value'}, found ${show(found)}`)
+  }
+}
+
+function resolveSchema(node: SchemaNode): SchemaNode {
+  let current = node
+  for (let i = 0; current?.$ref && i < 10; i++) {
+    current = schemaRoot!.definitions[current.$ref.replace('#/definitions/', '')]
+  }
+  return current ?? {}
+}
+
+function rangeOf(s: { minimum?: number; maximum?: number }): string {
+  if (s.minimum !== undefined && s.maximum !== undefined) return `from ${s.minimum} to ${s.maximum}`
+  if (s.minimum !== undefined) return `of at least ${s.minimum}`
+  return `of at most ${s.maximum}`
+}
+
+function pointerSegments(pointer: string): PathSegment[] {
+  if (!pointer) return []
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s))
+}
+
+function valueAt(data: unknown, segments: PathSegment[]): unknown {
+  let v = data
+  for (const s of segments)
+    v = v && typeof v === 'object' ? (v as Record<string, unknown>)[s as string] : undefined
+  return v
+}
+
+export function kindOf(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing (null)'
+  if (Array.isArray(v)) return 'a list'
+  if (typeof v === 'object') return 'a mapping'
+  if (typeof v === 'string') return `a string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`
+  return `${typeof v === 'number' ? 'a number' : `a ${typeof v}`} ${String(v)}`
+}
+
+function show(v: unknown): string {
+  if (v !== null && typeof v === 'object') return kindOf(v)
+  return JSON.stringify(v) ?? 'nothing'
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].trim()
+}
+
+function sortProblems(problems: Problem[]): Problem[] {
+  return problems.sort((a, b) => a.line - b.line || a.col - b.col || a.message.localeCompare(b.message))
+}
+
+/** The closest candidate by edit distance, when close enough to be a likely typo. */
+export function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined
+  let bestDistance = Number.POSITIVE_INFINITY
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase())
+    if (d < bestDistance) {
+      bestDistance = d
+      best = c
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]
+    row[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
+      prev = tmp
+    }
+  }
+  return row[b.length]
 }

@@ -7,7 +7,10 @@
 export interface TeamsFile {
   /** Format version of this file. */
   version: 1
-  /** AWS region of the domain, Identity Center instance and ACS (overridden by --region). */
+  /**
+   * AWS region of the domain, Identity Center instance and ACS (overridden by --region).
+   * @pattern ^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$
+   */
   region: string
   /** IAM Identity Center instance; both keys are discovered when the account has exactly one instance. */
   identityCenter?: IdentityCenterConfig
@@ -19,36 +22,68 @@ export interface TeamsFile {
   lakeFormation?: LakeFormationConfig
   /** Teams by id. The id is the value of the `teamid` SAML attribute. */
   teams: Record<string, TeamConfig>
-  /** Quota awareness: warn when the domain's profile count after apply would exceed this. */
+  /**
+   * Quota awareness: warn when the domain's profile count after apply would exceed this (default 500).
+   * @asType integer
+   * @minimum 1
+   */
   profileQuota?: number
 }
 
 export interface IdentityCenterConfig {
-  /** e.g. arn:aws:sso:::instance/ssoins-1234567890abcdef */
+  /**
+   * e.g. arn:aws:sso:::instance/ssoins-1234567890abcdef
+   * @pattern ^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$
+   */
   instanceArn?: string
-  /** e.g. d-1234567890 */
+  /**
+   * e.g. d-1234567890
+   * @pattern ^d-[0-9a-f]{10}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
+   */
   identityStoreId?: string
 }
 
 export interface DomainConfig {
-  /** SageMaker domain id, e.g. d-abcdefghijkl */
+  /**
+   * SageMaker domain id, e.g. d-abcdefghijkl
+   * @pattern ^d-(-*[a-z0-9]){1,61}$
+   */
   id: string
 }
 
 export type Provisioning = 'pre' | 'on-login' | 'both'
 
 export interface AcsConfig {
-  /** Lambda function name. */
+  /**
+   * Lambda function name.
+   * @pattern ^[a-zA-Z0-9-_]{1,64}$
+   */
   functionName: string
-  /** SAML audience prefix; team X's audience is `<audience>:<X>`. */
+  /**
+   * SAML audience prefix; team X's audience is `<audience>:<X>`.
+   * @minLength 1
+   */
   audience: string
   /** Optional base URL (custom domain); default: the function URL. Team X posts to `<base>/saml/acs/<X>`. */
   url?: string | null
-  /** CreatePresignedDomainUrl SessionExpirationDurationInSeconds (1800..43200). */
+  /**
+   * CreatePresignedDomainUrl SessionExpirationDurationInSeconds (1800..43200).
+   * @asType integer
+   * @minimum 1800
+   * @maximum 43200
+   */
   sessionExpirationSeconds?: number
-  /** CreatePresignedDomainUrl ExpiresInSeconds (5..300). */
+  /**
+   * CreatePresignedDomainUrl ExpiresInSeconds (5..300).
+   * @asType integer
+   * @minimum 5
+   * @maximum 300
+   */
   urlExpiresSeconds?: number
-  /** Studio landing URI: "studio::" for new Studio, "app:JupyterServer:" for Studio classic. */
+  /**
+   * Studio landing URI: "studio::" for new Studio, "app:JupyterServer:" for Studio classic.
+   * @maxLength 1023
+   */
   landingUri?: string
   /** Adds an aws:SourceIp deny to the ACS presign permission. */
   allowedSourceCidrs?: string[]
@@ -62,7 +97,11 @@ export interface LakeFormationConfig {
 }
 
 export interface TeamConfig {
-  /** The application's name in the access portal. */
+  /**
+   * The application's name in the access portal.
+   * @minLength 1
+   * @maxLength 255
+   */
   displayName: string
   /** Exactly one of `create: true` or `arn`. */
   executionRole: ExecutionRoleConfig
@@ -103,6 +142,7 @@ export interface LfGrantConfig {
   resourceType: LfResourceType
   /** LF-tag key → values; every key and value must be declared under lakeFormation.tags. */
   expression: Record<string, string[]>
+  /** @minItems 1 */
   permissions: string[]
 }
 

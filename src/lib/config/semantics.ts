@@ -1,0 +1,336 @@
+/** The checks of a teams file that its JSON Schema cannot express. */
+import { existsSync, readFileSync } from 'node:fs'
+import { isIP } from 'node:net'
+import path from 'node:path'
+import { ABAC_TAG, TEAM_ID_PATTERN } from '../names.js'
+import { closest, type Locator, type Problem } from './load.js'
+import { MetadataError, parseIdpMetadata } from './metadata.js'
+import type { TeamsFile } from './types.js'
+
+/** Lake Formation permissions valid on an LF-tag policy, by resource type (AWS LF developer guide). */
+export const LF_PERMISSIONS: Record<'DATABASE' | 'TABLE', string[]> = {
+  DATABASE: ['ALL', 'ALTER', 'CREATE_TABLE', 'DESCRIBE', 'DROP'],
+  TABLE: ['ALL', 'ALTER', 'DELETE', 'DESCRIBE', 'DROP', 'INSERT', 'SELECT'],
+}
+
+/** Top-level members of SageMaker's UserSettings (the ExecutionRole comes from executionRole). */
+export const USER_SETTINGS_KEYS = [
+  'SecurityGroups',
+  'SharingSettings',
+  'JupyterServerAppSettings',
+  'KernelGatewayAppSettings',
+  'TensorBoardAppSettings',
+  'RStudioServerProAppSettings',
+  'RSessionAppSettings',
+  'CanvasAppSettings',
+  'CodeEditorAppSettings',
+  'JupyterLabAppSettings',
+  'SpaceStorageSettings',
+  'DefaultLandingUri',
+  'StudioWebPortal',
+  'CustomPosixUserConfig',
+  'CustomFileSystemConfigs',
+  'StudioWebPortalSettings',
+  'AutoMountHomeEFS',
+]
+
+const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/
+const POLICY_ARN = /^arn:aws(-[a-z]+)*:iam::(aws|\d{12}):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/
+const RESERVED_TAG_PREFIXES = ['aws:', 'sagemaker-teams:']
+/** SageMaker allows 50 tags on a profile; the tool adds three of its own. */
+const MAX_TEAM_TAGS = 47
+
+export function checkSemantics(config: TeamsFile, at: Locator, dir: string): Problem[] {
+  const problems: Problem[] = []
+  if (!config || typeof config !== 'object') return problems
+  const declared = config.lakeFormation?.tags ?? {}
+
+  if (config.acs && typeof config.acs === 'object') {
+    const { url, allowedSourceCidrs } = config.acs
+    if (typeof url === 'string' && !isHttpsUrl(url)) {
+      problems.push(
+        at.problem(
+          ['acs', 'url'],
+          `expected an https:// base URL (or http://localhost…), found ${JSON.stringify(url)}`,
+        ),
+      )
+    }
+    ;(Array.isArray(allowedSourceCidrs) ? allowedSourceCidrs : []).forEach((cidr, i) => {
+      if (typeof cidr === 'string' && !isCidr(cidr)) {
+        problems.push(
+          at.problem(
+            ['acs', 'allowedSourceCidrs', i],
+            `expected an IPv4 or IPv6 CIDR such as 10.0.0.0/16, found ${JSON.stringify(cidr)}`,
+          ),
+        )
+      }
+    })
+  }
+
+  for (const [key, values] of Object.entries(declared)) {
+    if (!Array.isArray(values)) continue
+    if (values.length === 0)
+      problems.push(at.problem(['lakeFormation', 'tags', key], `LF-tag "${key}" needs at least one value`))
+    duplicates(values).forEach((i) =>
+      problems.push(
+        at.problem(['lakeFormation', 'tags', key, i], `duplicate value ${JSON.stringify(values[i])}`),
+      ),
+    )
+  }
+
+  const teams = config.teams && typeof config.teams === 'object' ? config.teams : {}
+  if (config.teams && Object.keys(teams).length === 0)
+    problems.push(at.problem(['teams'], 'expected at least one team'))
+  const displayNames = new Map<string, string>()
+  for (const [id, team] of Object.entries(teams)) {
+    const base = ['teams', id]
+    if (!TEAM_ID_PATTERN.test(id)) {
+      problems.push(
+        at.problem(
+          base,
+          `invalid team id ${JSON.stringify(id)}: expected 1–20 characters of a-z, 0-9 and "-"`,
+          true,
+        ),
+      )
+    }
+    if (!team || typeof team !== 'object') continue
+
+    if (typeof team.displayName === 'string') {
+      const other = displayNames.get(team.displayName)
+      if (other) {
+        problems.push(
+          at.problem(
+            [...base, 'displayName'],
+            `display name ${JSON.stringify(team.displayName)} is already used by team ${other}; application names must differ`,
+          ),
+        )
+      }
+      displayNames.set(team.displayName, id)
+    }
+
+    const role = team.executionRole
+    if (role && typeof role === 'object') {
+      const create = role.create === true
+      if (create && role.arn !== undefined) {
+        problems.push(
+          at.problem(
+            [...base, 'executionRole'],
+            'expected exactly one of "create: true" or "arn", found both',
+          ),
+        )
+      } else if (!create && role.arn === undefined) {
+        problems.push(
+          at.problem(
+            [...base, 'executionRole'],
+            'expected exactly one of "create: true" or "arn", found neither',
+          ),
+        )
+      }
+      if (typeof role.arn === 'string' && !ROLE_ARN.test(role.arn)) {
+        problems.push(
+          at.problem(
+            [...base, 'executionRole', 'arn'],
+            `expected an IAM role ARN (arn:aws:iam::123456789012:role/NAME), found ${JSON.stringify(role.arn)}`,
+          ),
+        )
+      }
+      if (role.arn !== undefined && role.managedPolicyArns?.length) {
+        problems.push(
+          at.problem(
+            [...base, 'executionRole', 'managedPolicyArns'],
+            'managedPolicyArns apply only to a role the tool creates (create: true); an existing role is never modified',
+          ),
+        )
+      }
+      ;(Array.isArray(role.managedPolicyArns) ? role.managedPolicyArns : []).forEach((arn, i) => {
+        if (typeof arn === 'string' && !POLICY_ARN.test(arn)) {
+          problems.push(
+            at.problem(
+              [...base, 'executionRole', 'managedPolicyArns', i],
+              `expected an IAM policy ARN (arn:aws:iam::aws:policy/NAME), found ${JSON.stringify(arn)}`,
+            ),
+          )
+        }
+      })
+      if (create && !team.tags?.[ABAC_TAG]) {
+        problems.push(
+          at.problem(
+            [...base, 'tags'],
+            `tag "${ABAC_TAG}" is required: the created role's ABAC policies compare it`,
+            !team.tags,
+          ),
+        )
+      }
+    }
+
+    const tags = team.tags && typeof team.tags === 'object' ? team.tags : {}
+    for (const key of Object.keys(tags)) {
+      if (RESERVED_TAG_PREFIXES.some((p) => key.toLowerCase().startsWith(p))) {
+        problems.push(
+          at.problem([...base, 'tags', key], `tag key "${key}" is reserved (aws:, sagemaker-teams:)`, true),
+        )
+      }
+    }
+    if (Object.keys(tags).length > MAX_TEAM_TAGS) {
+      problems.push(
+        at.problem(
+          [...base, 'tags'],
+          `expected at most ${MAX_TEAM_TAGS} tags (SageMaker allows 50 per profile, 3 are the tool's), found ${Object.keys(tags).length}`,
+        ),
+      )
+    }
+
+    if (team.userSettings && typeof team.userSettings === 'object') {
+      for (const key of Object.keys(team.userSettings)) {
+        if (key === 'ExecutionRole') {
+          problems.push(
+            at.problem(
+              [...base, 'userSettings', key],
+              'set the role with executionRole, not userSettings.ExecutionRole',
+              true,
+            ),
+          )
+        } else if (!USER_SETTINGS_KEYS.includes(key)) {
+          const guess = closest(key, USER_SETTINGS_KEYS)
+          problems.push(
+            at.problem(
+              [...base, 'userSettings', key],
+              `unknown UserSettings key "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}`,
+              true,
+            ),
+          )
+        }
+      }
+    }
+
+    for (const list of ['users', 'groups'] as const) {
+      const names = team.members?.[list]
+      if (!Array.isArray(names)) continue
+      duplicates(names).forEach((i) =>
+        problems.push(
+          at.problem([...base, 'members', list, i], `duplicate member ${JSON.stringify(names[i])}`),
+        ),
+      )
+    }
+
+    const metadata = team.saml?.idpMetadata
+    if (typeof metadata === 'string') {
+      const file = path.resolve(dir, metadata)
+      if (existsSync(file)) {
+        try {
+          parseIdpMetadata(readFileSync(file, 'utf8'))
+        } catch (err) {
+          const reason = err instanceof MetadataError ? err.message : (err as Error).message
+          problems.push(
+            at.problem(
+              [...base, 'saml', 'idpMetadata'],
+              `${metadata} is not usable SAML IdP metadata: ${reason}`,
+            ),
+          )
+        }
+      }
+    }
+
+    const grants = Array.isArray(team.lakeFormation) ? team.lakeFormation : []
+    const grantKeys = new Map<string, number>()
+    grants.forEach((grant, g) => {
+      if (!grant || typeof grant !== 'object') return
+      const gpath = [...base, 'lakeFormation', g]
+      const expression = grant.expression && typeof grant.expression === 'object' ? grant.expression : {}
+      if (Object.keys(expression).length === 0)
+        problems.push(at.problem([...gpath, 'expression'], 'expected at least one LF-tag key'))
+      for (const [key, values] of Object.entries(expression)) {
+        if (!(key in declared)) {
+          const guess = closest(key, Object.keys(declared))
+          problems.push(
+            at.problem(
+              [...gpath, 'expression', key],
+              `LF-tag "${key}" is not declared under lakeFormation.tags${guess ? ` (did you mean "${guess}"?)` : ''}`,
+              true,
+            ),
+          )
+          continue
+        }
+        if (!Array.isArray(values)) continue
+        if (values.length === 0)
+          problems.push(at.problem([...gpath, 'expression', key], 'expected at least one value'))
+        values.forEach((v, i) => {
+          if (!declared[key]?.includes(v)) {
+            problems.push(
+              at.problem(
+                [...gpath, 'expression', key, i],
+                `value ${JSON.stringify(v)} is not declared for LF-tag "${key}" (declared: ${declared[key]?.join(', ')})`,
+              ),
+            )
+          }
+        })
+      }
+      const valid = LF_PERMISSIONS[grant.resourceType as 'DATABASE' | 'TABLE']
+      if (valid && Array.isArray(grant.permissions)) {
+        grant.permissions.forEach((perm, i) => {
+          if (!valid.includes(perm)) {
+            problems.push(
+              at.problem(
+                [...gpath, 'permissions', i],
+                `${JSON.stringify(perm)} is not a ${grant.resourceType} permission; expected one of ${valid.join(', ')}`,
+              ),
+            )
+          }
+        })
+        duplicates(grant.permissions).forEach((i) =>
+          problems.push(
+            at.problem(
+              [...gpath, 'permissions', i],
+              `duplicate permission ${JSON.stringify(grant.permissions[i])}`,
+            ),
+          ),
+        )
+      }
+      const key = `${grant.resourceType}|${JSON.stringify(
+        Object.entries(expression)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, v]) => [k, Array.isArray(v) ? [...v].sort() : v]),
+      )}`
+      const first = grantKeys.get(key)
+      if (first !== undefined) {
+        problems.push(
+          at.problem(
+            gpath,
+            `same resource type and expression as grant ${first + 1}; merge their permissions`,
+          ),
+        )
+      } else grantKeys.set(key, g)
+    })
+  }
+  return problems
+}
+
+function duplicates(values: unknown[]): number[] {
+  const seen = new Set<string>()
+  const dups: number[] = []
+  values.forEach((v, i) => {
+    const k = JSON.stringify(v)
+    if (seen.has(k)) dups.push(i)
+    seen.add(k)
+  })
+  return dups
+}
+
+function isHttpsUrl(s: string): boolean {
+  try {
+    const u = new URL(s)
+    return (
+      u.protocol === 'https:' ||
+      (u.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname))
+    )
+  } catch {
+    return false
+  }
+}
+
+function isCidr(s: string): boolean {
+  const [address, prefix, extra] = s.split('/')
+  if (extra !== undefined || prefix === undefined || !/^\d{1,3}$/.test(prefix)) return false
+  const family = isIP(address)
+  return family !== 0 && Number(prefix) <= (family === 4 ? 32 : 128)
+}
