@@ -1,0 +1,31 @@
+/** Runs the emulator until SIGINT/SIGTERM: node --import tsx test/emulator/cli.ts [--port N] [--seed FILE] [--latency MS] */
+import { parseArgs } from 'node:util'
+import { startEmulator } from './index.js'
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '0' },
+    seed: { type: 'string' },
+    latency: { type: 'string' },
+    'no-dynamo': { type: 'boolean' },
+  },
+})
+const emulator = await startEmulator({
+  port: Number(values.port),
+  seed: values.seed,
+  dynamo: !values['no-dynamo'],
+})
+if (values.latency) emulator.setLatency(Number(values.latency))
+console.log(`emulator listening on ${emulator.url}`)
+console.log(
+  `export ${Object.entries(emulator.env())
+    .filter(([, v]) => v)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ')}`,
+)
+const stop = async () => {
+  await emulator.close()
+  process.exit(0)
+}
+process.on('SIGINT', stop)
+process.on('SIGTERM', stop)

@@ -1,0 +1,424 @@
+/**
+ * A local emulator of exactly the AWS API subset sagemaker-teams calls, on 127.0.0.1. The CLI
+ * reaches it only through AWS_ENDPOINT_URL (every service on one port; the service is read from
+ * the SigV4 credential scope), with dummy credentials. DynamoDB is dynalite (a real
+ * implementation) behind this server, which answers the two TTL operations dynalite lacks.
+ */
+import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import http, { type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { parse as parseYaml } from 'yaml'
+import { AwsError, type Input, type Operation, parseQuery, toXml } from './core.js'
+import { iam } from './services/iam.js'
+import { identityStore, ssoAdmin, sts } from './services/identity.js'
+import { lakeFormation } from './services/lakeformation.js'
+import { LAMBDA_ROUTES, lambda } from './services/lambda.js'
+import { sageMaker } from './services/sagemaker.js'
+import { applySeed, type EmulatorState, emptyState, type SeedData } from './state.js'
+
+export type { EmulatorState, SeedData } from './state.js'
+
+export interface FaultSpec {
+  /** "service:Operation", "service:*" or undefined for every call. */
+  operation?: string
+  kind: 'throttle' | '5xx'
+  /** Probability per call (0..1). */
+  rate?: number
+  /** Fail the next N matching calls. */
+  next?: number
+}
+
+export interface EmulatorOptions {
+  port?: number
+  seed?: SeedData | string
+  /** Start dynalite for DynamoDB (default true). */
+  dynamo?: boolean
+  profileReadyMs?: number
+  region?: string
+}
+
+export interface Emulator {
+  url: string
+  dynamoUrl?: string
+  env(): Record<string, string>
+  reset(): void
+  seed(data: SeedData): void
+  seedFile(file: string): Promise<void>
+  counters(): Record<string, number>
+  /** Calls answered with an injected fault, by "service:Operation". */
+  faultCounters(): Record<string, number>
+  resetCounters(): void
+  setLatency(ms: number): void
+  injectFaults(spec: FaultSpec): void
+  clearFaults(): void
+  setSamlProviderRefused(refused: boolean): void
+  state: EmulatorState
+  close(): Promise<void>
+}
+
+/** Signing names in the credential scope → the service names used in counters. */
+const SERVICES: Record<string, string> = {
+  sso: 'sso-admin',
+  identitystore: 'identitystore',
+  sagemaker: 'sagemaker',
+  iam: 'iam',
+  sts: 'sts',
+  lakeformation: 'lakeformation',
+  lambda: 'lambda',
+  dynamodb: 'dynamodb',
+}
+
+const THROTTLE: Record<string, { code: string; status: number }> = {
+  iam: { code: 'Throttling', status: 400 },
+  sts: { code: 'Throttling', status: 400 },
+  lambda: { code: 'TooManyRequestsException', status: 429 },
+}
+
+const QUERY_NS: Record<string, string> = {
+  iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
+  sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const region = options.region ?? 'us-east-1'
+  const profileReadyMs = options.profileReadyMs ?? 100
+  const box = { state: emptyState(region, profileReadyMs) }
+  let handlers = buildHandlers(box.state)
+  const counts = new Map<string, number>()
+  const faultCounts = new Map<string, number>()
+  let faults: FaultSpec[] = []
+  let latency = 0
+  const ttl = new Map<string, { AttributeName: string; Enabled: boolean }>()
+
+  let dynalite: http.Server | undefined
+  let dynalitePort = 0
+  if (options.dynamo !== false) {
+    const { default: createDynalite } = await import('dynalite')
+    dynalite = createDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as http.Server
+    await new Promise<void>((resolve) => dynalite!.listen(0, '127.0.0.1', resolve))
+    dynalitePort = (dynalite.address() as AddressInfo).port
+  }
+
+  const injected = (key: string): FaultSpec | undefined => {
+    for (const f of faults) {
+      if (
+        f.operation &&
+        f.operation !== key &&
+        !(f.operation.endsWith(':*') && key.startsWith(f.operation.slice(0, -1)))
+      )
+        continue
+      if (f.next !== undefined) {
+        if (f.next > 0) {
+          f.next--
+          return f
+        }
+        continue
+      }
+      if (f.rate !== undefined && Math.random() < f.rate) return f
+    }
+    return undefined
+  }
+
+  const server = http.createServer(async (req, res) => {
+    const body = await readBody(req)
+    try {
+      if (req.url?.startsWith('/_emulator/')) return control(req.url, body, res)
+      const service = serviceOf(req)
+      if (!service)
+        return send(
+          res,
+          400,
+          { 'content-type': 'text/plain' },
+          'emulator: cannot tell the AWS service of this request',
+        )
+      const operation = operationOf(service, req, body)
+      const key = `${service}:${operation}`
+      counts.set(key, (counts.get(key) ?? 0) + 1)
+      if (latency > 0) await sleep(latency)
+      const fault = injected(key)
+      if (fault) {
+        faultCounts.set(key, (faultCounts.get(key) ?? 0) + 1)
+        const err =
+          fault.kind === 'throttle'
+            ? new AwsError(
+                THROTTLE[service]?.code ?? 'ThrottlingException',
+                'Rate exceeded',
+                THROTTLE[service]?.status ?? 400,
+              )
+            : Math.random() < 0.5
+              ? new AwsError('InternalFailure', 'We encountered an internal error. Please try again.', 500)
+              : new AwsError('ServiceUnavailable', 'Service is unavailable. Please try again.', 503)
+        return sendError(res, service, err)
+      }
+      if (service === 'dynamodb') return dynamo(req, body, res, operation)
+      return await dispatch(service, operation, req, body, res)
+    } catch (err) {
+      const service = serviceOf(req) ?? 'sagemaker'
+      if (err instanceof AwsError) return sendError(res, service, err)
+      return sendError(res, service, new AwsError('InternalFailure', (err as Error).message, 500))
+    }
+  })
+
+  async function dispatch(
+    service: string,
+    operation: string,
+    req: IncomingMessage,
+    body: string,
+    res: ServerResponse,
+  ) {
+    const region = regionOf(req) ?? box.state.region
+    if (service === 'iam' || service === 'sts') {
+      const input = parseQuery(body)
+      const op = handlers[service][operation]
+      if (!op) throw new AwsError('InvalidAction', `Could not find operation ${operation}`)
+      const out = await op(input, { region, service, operation })
+      const xml = `<${operation}Response xmlns="${QUERY_NS[service]}"><${operation}Result>${toXml(out)}</${operation}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${operation}Response>`
+      return send(res, 200, { 'content-type': 'text/xml' }, xml)
+    }
+    if (service === 'lambda') {
+      const path = (req.url ?? '').split('?')[0]
+      for (const route of LAMBDA_ROUTES) {
+        const m = route.method === req.method ? route.pattern.exec(path) : null
+        if (!m) continue
+        const out = handlers.lambda[route.operation](
+          body ? JSON.parse(body) : {},
+          decodeURIComponent(m[1] ?? ''),
+        )
+        return send(
+          res,
+          out.status ?? 200,
+          { 'content-type': 'application/json' },
+          out.status === 204 ? '' : JSON.stringify(out.body),
+        )
+      }
+      throw new AwsError('UnknownOperationException', `No route for ${req.method} ${path}`, 404)
+    }
+    const op = (handlers[service] as Record<string, Operation>)[operation]
+    if (!op) throw new AwsError('UnknownOperationException', `Unknown operation ${operation}`)
+    const input = body ? (JSON.parse(body) as Input) : {}
+    const out = await op(input, { region, service, operation })
+    const contentType = service === 'lakeformation' ? 'application/json' : 'application/x-amz-json-1.1'
+    return send(res, 200, { 'content-type': contentType }, JSON.stringify(out))
+  }
+
+  function dynamo(req: IncomingMessage, body: string, res: ServerResponse, operation: string) {
+    const input = body ? JSON.parse(body) : {}
+    if (operation === 'UpdateTimeToLive') {
+      const spec = input.TimeToLiveSpecification
+      ttl.set(input.TableName, { AttributeName: spec.AttributeName, Enabled: Boolean(spec.Enabled) })
+      return send(
+        res,
+        200,
+        { 'content-type': 'application/x-amz-json-1.0' },
+        JSON.stringify({ TimeToLiveSpecification: spec }),
+      )
+    }
+    if (operation === 'DescribeTimeToLive') {
+      const t = ttl.get(input.TableName)
+      const description = t
+        ? { TimeToLiveStatus: t.Enabled ? 'ENABLED' : 'DISABLED', AttributeName: t.AttributeName }
+        : { TimeToLiveStatus: 'DISABLED' }
+      return send(
+        res,
+        200,
+        { 'content-type': 'application/x-amz-json-1.0' },
+        JSON.stringify({ TimeToLiveDescription: description }),
+      )
+    }
+    if (!dynalitePort)
+      throw new AwsError('UnknownOperationException', 'DynamoDB is not running in this emulator', 400)
+    const upstream = http.request(
+      {
+        host: '127.0.0.1',
+        port: dynalitePort,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: `127.0.0.1:${dynalitePort}` },
+      },
+      (up) => {
+        res.writeHead(up.statusCode ?? 500, up.headers)
+        up.pipe(res)
+      },
+    )
+    upstream.on('error', (err) =>
+      sendError(res, 'dynamodb', new AwsError('InternalFailure', err.message, 500)),
+    )
+    upstream.end(body)
+  }
+
+  function control(url: string, body: string, res: ServerResponse) {
+    const path = url.split('?')[0]
+    const json = body ? JSON.parse(body) : {}
+    switch (path) {
+      case '/_emulator/reset':
+        api.reset()
+        break
+      case '/_emulator/seed':
+        api.seed(json)
+        break
+      case '/_emulator/counters':
+        return send(
+          res,
+          200,
+          { 'content-type': 'application/json' },
+          JSON.stringify({ calls: api.counters(), faults: api.faultCounters() }),
+        )
+      case '/_emulator/counters/reset':
+        api.resetCounters()
+        break
+      case '/_emulator/latency':
+        api.setLatency(Number(json.ms ?? 0))
+        break
+      case '/_emulator/faults':
+        if (json.clear) api.clearFaults()
+        else api.injectFaults(json)
+        break
+      case '/_emulator/saml-provider':
+        api.setSamlProviderRefused(Boolean(json.refused))
+        break
+      case '/_emulator/state':
+        return send(res, 200, { 'content-type': 'application/json' }, JSON.stringify(box.state))
+      default:
+        return send(res, 404, { 'content-type': 'text/plain' }, 'unknown control endpoint')
+    }
+    return send(res, 200, { 'content-type': 'application/json' }, '{"ok":true}')
+  }
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+
+  const api: Emulator = {
+    url,
+    dynamoUrl: dynalite ? url : undefined,
+    env: () => ({
+      AWS_ENDPOINT_URL: url,
+      AWS_ACCESS_KEY_ID: 'AKIAEMULATOR00000000',
+      AWS_SECRET_ACCESS_KEY: 'emulator-secret-not-a-real-key',
+      AWS_REGION: box.state.region,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SDK_LOAD_CONFIG: '',
+      AWS_PROFILE: '',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    }),
+    reset() {
+      const samlRefused = false
+      box.state = emptyState(region, profileReadyMs)
+      box.state.samlProviderRefused = samlRefused
+      api.state = box.state
+      handlers = buildHandlers(box.state)
+      faults = []
+      latency = 0
+      ttl.clear()
+      counts.clear()
+      faultCounts.clear()
+    },
+    seed(data) {
+      applySeed(box.state, data)
+    },
+    async seedFile(file) {
+      const text = await readFile(file, 'utf8')
+      applySeed(box.state, parseYaml(text) as SeedData)
+    },
+    counters: () => Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b))),
+    faultCounters: () => Object.fromEntries([...faultCounts].sort(([a], [b]) => a.localeCompare(b))),
+    resetCounters() {
+      counts.clear()
+      faultCounts.clear()
+    },
+    setLatency(ms) {
+      latency = ms
+    },
+    injectFaults(spec) {
+      faults.push({ ...spec })
+    },
+    clearFaults() {
+      faults = []
+    },
+    setSamlProviderRefused(refused) {
+      box.state.samlProviderRefused = refused
+    },
+    state: box.state,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeAllConnections?.()
+      if (dynalite) await new Promise<void>((resolve) => dynalite!.close(() => resolve()))
+    },
+  }
+  if (typeof options.seed === 'string') await api.seedFile(options.seed)
+  else if (options.seed) api.seed(options.seed)
+  return api
+}
+
+function buildHandlers(state: EmulatorState) {
+  return {
+    'sso-admin': ssoAdmin(state),
+    identitystore: identityStore(state),
+    sagemaker: sageMaker(state),
+    iam: iam(state),
+    sts: sts(state),
+    lakeformation: lakeFormation(state),
+    lambda: lambda(state),
+  } as unknown as Record<string, Record<string, Operation>> & { lambda: ReturnType<typeof lambda> }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (c: Buffer) => chunks.push(c))
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+function scope(req: IncomingMessage): RegExpExecArray | null {
+  return /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(
+    String(req.headers.authorization ?? ''),
+  )
+}
+
+function serviceOf(req: IncomingMessage): string | undefined {
+  const s = scope(req)
+  if (s) return SERVICES[s[2]]
+  const target = String(req.headers['x-amz-target'] ?? '')
+  if (target.startsWith('DynamoDB_')) return 'dynamodb'
+  return undefined
+}
+
+function regionOf(req: IncomingMessage): string | undefined {
+  return scope(req)?.[1]
+}
+
+function operationOf(service: string, req: IncomingMessage, body: string): string {
+  const target = req.headers['x-amz-target']
+  if (target) return String(target).split('.').pop() ?? 'Unknown'
+  if (service === 'iam' || service === 'sts') return new URLSearchParams(body).get('Action') ?? 'Unknown'
+  if (service === 'lakeformation') return (req.url ?? '/').split('?')[0].slice(1)
+  if (service === 'lambda') {
+    const path = (req.url ?? '').split('?')[0]
+    return LAMBDA_ROUTES.find((r) => r.method === req.method && r.pattern.test(path))?.operation ?? 'Unknown'
+  }
+  return 'Unknown'
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string) {
+  res.writeHead(status, { 'x-amzn-requestid': randomUUID(), ...headers })
+  res.end(body)
+}
+
+function sendError(res: ServerResponse, service: string, err: AwsError) {
+  if (service === 'iam' || service === 'sts') {
+    const xml = `<ErrorResponse xmlns="${QUERY_NS[service]}"><Error><Type>${err.status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${err.code}</Code><Message>${toXml(err.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`
+    return send(res, err.status, { 'content-type': 'text/xml' }, xml)
+  }
+  const contentType =
+    service === 'lakeformation' || service === 'lambda' ? 'application/json' : 'application/x-amz-json-1.1'
+  return send(
+    res,
+    err.status,
+    { 'content-type': contentType, 'x-amzn-errortype': err.code },
+    JSON.stringify({ __type: err.code, message: err.message, Message: err.message }),
+  )
+}

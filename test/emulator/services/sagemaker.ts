@@ -1,0 +1,313 @@
+/** sagemaker (awsJson1_1): domains, user profiles, apps, spaces, tags, presigned URLs. */
+import { randomBytes } from 'node:crypto'
+import { AwsError, epoch, type Input, inRange, matches, type Operation, paginate, required } from '../core.js'
+import type { EmulatorState, Profile } from '../state.js'
+
+const PROFILE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/
+const DOMAIN_ID = /^d-(-*[a-z0-9]){1,61}$/
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/
+
+export function sageMaker(state: EmulatorState): Record<string, Operation> {
+  const domain = (id: unknown) => {
+    matches(id, DOMAIN_ID, 'DomainId', 'ValidationException', 63)
+    const d = state.domains.find((x) => x.DomainId === id)
+    if (!d) throw new AwsError('ResourceNotFound', `Domain ${id} not found`)
+    return d
+  }
+  /** Pending profiles become InService once their time has come (checked on every read). */
+  const tick = (p: Profile) => {
+    if (p.Status === 'Pending' && Date.now() >= p.readyAt) p.Status = 'InService'
+    return p
+  }
+  const profile = (domainId: unknown, name: unknown) => {
+    domain(domainId)
+    matches(name, PROFILE_NAME, 'UserProfileName', 'ValidationException', 63)
+    const p = state.profiles.find(
+      (x) => x.DomainId === domainId && x.UserProfileName.toLowerCase() === String(name).toLowerCase(),
+    )
+    if (!p) throw new AwsError('ResourceNotFound', `User profile ${String(name)} does not exist.`)
+    return tick(p)
+  }
+  const taggable = (arn: unknown) => {
+    required({ ResourceArn: arn }, 'ResourceArn')
+    const p = state.profiles.find((x) => x.UserProfileArn === arn)
+    if (p) return p.Tags
+    const d = state.domains.find((x) => x.DomainArn === arn)
+    if (d) return d.Tags
+    throw new AwsError('ResourceNotFound', `Resource ${String(arn)} not found`)
+  }
+  const tagsIn = (tags: unknown) => {
+    const list = (tags as { Key: string; Value: string }[]) ?? []
+    if (list.length > 50)
+      throw new AwsError('ValidationException', 'Tags: Member must have length less than or equal to 50')
+    const out: Record<string, string> = {}
+    for (const t of list) {
+      matches(t.Key, /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u, 'Tags.Key', 'ValidationException', 128)
+      if (String(t.Key).startsWith('aws:'))
+        throw new AwsError('ValidationException', 'Tag keys may not start with aws:')
+      out[t.Key] = t.Value
+    }
+    return out
+  }
+  const profileOut = (p: Profile) => ({
+    DomainId: p.DomainId,
+    UserProfileArn: p.UserProfileArn,
+    UserProfileName: p.UserProfileName,
+    Status: p.Status,
+    CreationTime: epoch(p.CreationTime),
+    LastModifiedTime: epoch(p.LastModifiedTime),
+    UserSettings: p.UserSettings,
+  })
+  return {
+    DescribeDomain: (input) => {
+      const d = domain(input.DomainId)
+      return {
+        DomainArn: d.DomainArn,
+        DomainId: d.DomainId,
+        DomainName: d.DomainName,
+        Status: d.Status,
+        AuthMode: d.AuthMode,
+        DefaultUserSettings: d.DefaultUserSettings,
+        Url: d.Url,
+        CreationTime: epoch(d.CreationTime),
+        LastModifiedTime: epoch(d.CreationTime),
+        AppNetworkAccessType: 'PublicInternetOnly',
+      }
+    },
+    ListDomains: (input) => {
+      const { page, nextToken } = paginate(state.domains, input, { max: 100, scope: 'domains' })
+      return {
+        Domains: page.map((d) => ({
+          DomainArn: d.DomainArn,
+          DomainId: d.DomainId,
+          DomainName: d.DomainName,
+          Status: d.Status,
+          CreationTime: epoch(d.CreationTime),
+          Url: d.Url,
+        })),
+        NextToken: nextToken,
+      }
+    },
+    CreateUserProfile: (input) => {
+      required(input, 'DomainId', 'UserProfileName')
+      const d = domain(input.DomainId)
+      matches(input.UserProfileName, PROFILE_NAME, 'UserProfileName', 'ValidationException', 63)
+      if (input.SingleSignOnUserIdentifier !== undefined && d.AuthMode !== 'SSO') {
+        throw new AwsError(
+          'ValidationException',
+          'SingleSignOnUserIdentifier is only valid for domains in SSO auth mode',
+        )
+      }
+      if (input.UserSettings?.ExecutionRole !== undefined)
+        matches(
+          input.UserSettings.ExecutionRole,
+          ROLE_ARN,
+          'UserSettings.ExecutionRole',
+          'ValidationException',
+          2048,
+        )
+      const name = String(input.UserProfileName)
+      if (
+        state.profiles.some(
+          (x) => x.DomainId === d.DomainId && x.UserProfileName.toLowerCase() === name.toLowerCase(),
+        )
+      ) {
+        throw new AwsError(
+          'ResourceInUse',
+          `Resource Already Exists: UserProfile with name ${name} already exists. Choose a different name.`,
+        )
+      }
+      const now = new Date()
+      const p: Profile = {
+        DomainId: d.DomainId,
+        UserProfileName: name,
+        UserProfileArn: `arn:aws:sagemaker:${state.region}:${state.account}:user-profile/${d.DomainId}/${name.toLowerCase()}`,
+        Status: 'Pending',
+        CreationTime: now,
+        LastModifiedTime: now,
+        UserSettings: input.UserSettings ?? {},
+        Tags: tagsIn(input.Tags),
+        readyAt: Date.now() + state.profileReadyMs,
+      }
+      state.profiles.push(p)
+      return { UserProfileArn: p.UserProfileArn }
+    },
+    DescribeUserProfile: (input) => {
+      required(input, 'DomainId', 'UserProfileName')
+      return profileOut(profile(input.DomainId, input.UserProfileName))
+    },
+    ListUserProfiles: (input) => {
+      if (input.DomainIdEquals !== undefined) domain(input.DomainIdEquals)
+      const contains = input.UserProfileNameContains
+        ? String(input.UserProfileNameContains).toLowerCase()
+        : undefined
+      const all = state.profiles
+        .filter(
+          (p) =>
+            (!input.DomainIdEquals || p.DomainId === input.DomainIdEquals) &&
+            (!contains || p.UserProfileName.toLowerCase().includes(contains)),
+        )
+        .map(tick)
+      const { page, nextToken } = paginate(all, input, {
+        max: 100,
+        default: 10,
+        scope: `profiles:${input.DomainIdEquals}:${contains}`,
+      })
+      return {
+        UserProfiles: page.map((p) => ({
+          DomainId: p.DomainId,
+          UserProfileName: p.UserProfileName,
+          Status: p.Status,
+          CreationTime: epoch(p.CreationTime),
+          LastModifiedTime: epoch(p.LastModifiedTime),
+        })),
+        NextToken: nextToken,
+      }
+    },
+    UpdateUserProfile: (input) => {
+      required(input, 'DomainId', 'UserProfileName')
+      const p = profile(input.DomainId, input.UserProfileName)
+      if (p.Status === 'Pending')
+        throw new AwsError('ResourceInUse', `User profile ${p.UserProfileName} is being created`)
+      if (input.UserSettings?.ExecutionRole !== undefined)
+        matches(
+          input.UserSettings.ExecutionRole,
+          ROLE_ARN,
+          'UserSettings.ExecutionRole',
+          'ValidationException',
+          2048,
+        )
+      p.UserSettings = { ...p.UserSettings, ...(input.UserSettings ?? {}) }
+      p.LastModifiedTime = new Date()
+      return { UserProfileArn: p.UserProfileArn }
+    },
+    DeleteUserProfile: (input) => {
+      required(input, 'DomainId', 'UserProfileName')
+      const p = profile(input.DomainId, input.UserProfileName)
+      const name = p.UserProfileName.toLowerCase()
+      const apps = state.apps.filter(
+        (a) =>
+          a.DomainId === p.DomainId && a.UserProfileName?.toLowerCase() === name && a.Status !== 'Deleted',
+      )
+      const spaces = state.spaces.filter(
+        (s) => s.DomainId === p.DomainId && s.OwnerUserProfileName?.toLowerCase() === name,
+      )
+      if (apps.length > 0 || spaces.length > 0) {
+        throw new AwsError(
+          'ResourceInUse',
+          `Unable to delete user profile [${p.UserProfileName}] because there are apps or spaces associated with it.`,
+        )
+      }
+      state.profiles = state.profiles.filter((x) => x !== p)
+      return {}
+    },
+    ListApps: (input) => {
+      if (input.DomainIdEquals !== undefined) domain(input.DomainIdEquals)
+      const all = state.apps.filter(
+        (a) =>
+          (!input.DomainIdEquals || a.DomainId === input.DomainIdEquals) &&
+          (!input.UserProfileNameEquals ||
+            a.UserProfileName?.toLowerCase() === String(input.UserProfileNameEquals).toLowerCase()) &&
+          (!input.SpaceNameEquals || a.SpaceName === input.SpaceNameEquals),
+      )
+      const { page, nextToken } = paginate(all, input, {
+        max: 100,
+        default: 10,
+        scope: `apps:${JSON.stringify([input.DomainIdEquals, input.UserProfileNameEquals, input.SpaceNameEquals])}`,
+      })
+      return {
+        Apps: page.map((a) => ({
+          DomainId: a.DomainId,
+          UserProfileName: a.UserProfileName,
+          SpaceName: a.SpaceName,
+          AppType: a.AppType,
+          AppName: a.AppName,
+          Status: a.Status,
+          CreationTime: epoch(a.CreationTime),
+        })),
+        NextToken: nextToken,
+      }
+    },
+    DeleteApp: (input) => {
+      required(input, 'DomainId', 'AppType', 'AppName')
+      domain(input.DomainId)
+      const app = state.apps.find(
+        (a) =>
+          a.DomainId === input.DomainId &&
+          a.AppType === input.AppType &&
+          a.AppName === input.AppName &&
+          (input.UserProfileName
+            ? a.UserProfileName?.toLowerCase() === String(input.UserProfileName).toLowerCase()
+            : a.SpaceName === input.SpaceName) &&
+          a.Status !== 'Deleted',
+      )
+      if (!app) throw new AwsError('ResourceNotFound', `App ${input.AppName} not found`)
+      app.Status = 'Deleted'
+      return {}
+    },
+    ListSpaces: (input) => {
+      if (input.DomainIdEquals !== undefined) domain(input.DomainIdEquals)
+      const all = state.spaces.filter((s) => !input.DomainIdEquals || s.DomainId === input.DomainIdEquals)
+      const { page, nextToken } = paginate(all, input, {
+        max: 100,
+        default: 10,
+        scope: `spaces:${input.DomainIdEquals}`,
+      })
+      return {
+        Spaces: page.map((s) => ({
+          DomainId: s.DomainId,
+          SpaceName: s.SpaceName,
+          Status: s.Status,
+          CreationTime: epoch(s.CreationTime),
+          OwnershipSettingsSummary: s.OwnerUserProfileName
+            ? { OwnerUserProfileName: s.OwnerUserProfileName }
+            : undefined,
+        })),
+        NextToken: nextToken,
+      }
+    },
+    AddTags: (input) => {
+      required(input, 'ResourceArn', 'Tags')
+      const tags = taggable(input.ResourceArn)
+      const add = tagsIn(input.Tags)
+      if (Object.keys({ ...tags, ...add }).length > 50)
+        throw new AwsError('ValidationException', 'A resource can have at most 50 tags')
+      Object.assign(tags, add)
+      return { Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }
+    },
+    DeleteTags: (input) => {
+      required(input, 'ResourceArn', 'TagKeys')
+      const tags = taggable(input.ResourceArn)
+      for (const k of input.TagKeys as string[]) delete tags[k]
+      return {}
+    },
+    ListTags: (input) => {
+      const tags = taggable(input.ResourceArn)
+      const all = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }))
+      const { page, nextToken } = paginate(all, input, {
+        max: 100,
+        default: 50,
+        scope: `tags:${input.ResourceArn}`,
+      })
+      return { Tags: page, NextToken: nextToken }
+    },
+    CreatePresignedDomainUrl: (input: Input) => {
+      required(input, 'DomainId', 'UserProfileName')
+      const d = domain(input.DomainId)
+      inRange(input.SessionExpirationDurationInSeconds, 1800, 43200, 'SessionExpirationDurationInSeconds')
+      inRange(input.ExpiresInSeconds, 5, 300, 'ExpiresInSeconds')
+      if (input.LandingUri !== undefined && String(input.LandingUri).length > 1023)
+        throw new AwsError('ValidationException', 'LandingUri is too long')
+      if (d.AuthMode !== 'IAM')
+        throw new AwsError(
+          'ValidationException',
+          'CreatePresignedDomainUrl is only supported for domains in IAM auth mode',
+        )
+      const p = profile(input.DomainId, input.UserProfileName)
+      if (p.Status !== 'InService')
+        throw new AwsError('ValidationException', `User profile ${p.UserProfileName} is not InService`)
+      const token = randomBytes(24).toString('base64url')
+      return { AuthorizedUrl: `${d.Url}/auth?token=${token}` }
+    },
+  }
+}

@@ -1,0 +1,353 @@
+/** The emulator's in-memory account, and the seed format that fills it. */
+import { ACCOUNT, alnum, hex, uuid } from './core.js'
+
+export interface User {
+  IdentityStoreId: string
+  UserId: string
+  UserName: string
+  DisplayName?: string
+  Emails?: { Value: string; Type?: string; Primary?: boolean }[]
+  Name?: { GivenName?: string; FamilyName?: string }
+}
+export interface Group {
+  IdentityStoreId: string
+  GroupId: string
+  DisplayName: string
+  Description?: string
+}
+export interface Membership {
+  IdentityStoreId: string
+  MembershipId: string
+  GroupId: string
+  UserId: string
+}
+export interface Instance {
+  InstanceArn: string
+  IdentityStoreId: string
+  OwnerAccountId: string
+  Name?: string
+  Status: 'ACTIVE'
+  CreatedDate: Date
+}
+export interface Application {
+  ApplicationArn: string
+  Name: string
+  Description?: string
+  ApplicationProviderArn: string
+  InstanceArn: string
+  ApplicationAccount: string
+  Status: 'ENABLED' | 'DISABLED'
+  PortalOptions: {
+    Visibility?: 'ENABLED' | 'DISABLED'
+    SignInOptions?: { Origin: string; ApplicationUrl?: string }
+  }
+  CreatedDate: Date
+  AssignmentRequired: boolean
+  Tags: Record<string, string>
+}
+export interface Assignment {
+  ApplicationArn: string
+  PrincipalId: string
+  PrincipalType: 'USER' | 'GROUP'
+}
+export interface Domain {
+  DomainId: string
+  DomainArn: string
+  DomainName: string
+  AuthMode: 'IAM' | 'SSO'
+  Status: 'InService'
+  DefaultUserSettings: { ExecutionRole?: string }
+  Url: string
+  CreationTime: Date
+  Tags: Record<string, string>
+}
+export interface Profile {
+  DomainId: string
+  UserProfileName: string
+  UserProfileArn: string
+  Status: 'Pending' | 'InService' | 'Updating' | 'Deleting' | 'Failed'
+  CreationTime: Date
+  LastModifiedTime: Date
+  UserSettings: Record<string, unknown>
+  Tags: Record<string, string>
+  /** When a Pending profile becomes InService. */
+  readyAt: number
+}
+export interface App {
+  DomainId: string
+  UserProfileName?: string
+  SpaceName?: string
+  AppType: string
+  AppName: string
+  Status: 'InService' | 'Pending' | 'Deleting' | 'Deleted'
+  CreationTime: Date
+}
+export interface Space {
+  DomainId: string
+  SpaceName: string
+  OwnerUserProfileName?: string
+  Status: 'InService'
+  CreationTime: Date
+}
+export interface Role {
+  RoleName: string
+  RoleId: string
+  Arn: string
+  Path: string
+  AssumeRolePolicyDocument: string
+  Description?: string
+  MaxSessionDuration: number
+  CreateDate: Date
+  Tags: Record<string, string>
+  InlinePolicies: Record<string, string>
+  AttachedPolicies: string[]
+}
+export interface LfTag {
+  CatalogId: string
+  TagKey: string
+  TagValues: string[]
+}
+export interface LfGrant {
+  principal: string
+  /** The Resource as granted (normalised JSON key in `resourceKey`). */
+  resource: Record<string, unknown>
+  resourceKey: string
+  permissions: string[]
+  grantable: string[]
+}
+export interface LambdaFunction {
+  FunctionName: string
+  FunctionArn: string
+  Runtime: string
+  Role: string
+  Handler: string
+  CodeSha256: string
+  CodeSize: number
+  Description: string
+  Timeout: number
+  MemorySize: number
+  LastModified: string
+  Version: string
+  Architectures: string[]
+  Environment?: { Variables: Record<string, string> }
+  Tags: Record<string, string>
+  Url?: {
+    FunctionUrl: string
+    AuthType: string
+    CreationTime: string
+    LastModifiedTime: string
+    Cors?: unknown
+  }
+  Policy: { Sid: string; [k: string]: unknown }[]
+  RevisionId: string
+}
+
+export interface EmulatorState {
+  account: string
+  region: string
+  users: User[]
+  groups: Group[]
+  memberships: Membership[]
+  instances: Instance[]
+  applications: Application[]
+  assignments: Assignment[]
+  domains: Domain[]
+  profiles: Profile[]
+  apps: App[]
+  spaces: Space[]
+  roles: Role[]
+  lfTags: LfTag[]
+  lfGrants: LfGrant[]
+  functions: LambdaFunction[]
+  /** When true, CreateApplication refuses the custom-saml provider as AWS has done in some accounts. */
+  samlProviderRefused: boolean
+  /** Pending → InService delay of new user profiles. */
+  profileReadyMs: number
+  /** Lake Formation data lake admins (for GetDataLakeSettings). */
+  dataLakeAdmins: string[]
+}
+
+export function emptyState(region = 'us-east-1', profileReadyMs = 100): EmulatorState {
+  return {
+    account: ACCOUNT,
+    region,
+    users: [],
+    groups: [],
+    memberships: [],
+    instances: [],
+    applications: [],
+    assignments: [],
+    domains: [],
+    profiles: [],
+    apps: [],
+    spaces: [],
+    roles: [],
+    lfTags: [],
+    lfGrants: [],
+    functions: [],
+    samlProviderRefused: false,
+    profileReadyMs,
+    dataLakeAdmins: [`arn:aws:iam::${ACCOUNT}:role/Admin`],
+  }
+}
+
+// ---- seed -----------------------------------------------------------------------------------
+
+export interface SeedData {
+  region?: string
+  identityCenter?:
+    | { instanceArn?: string; identityStoreId?: string; name?: string }[]
+    | { instanceArn?: string; identityStoreId?: string; name?: string }
+  users?: { userName: string; userId?: string; displayName?: string; email?: string }[]
+  groups?: { displayName: string; groupId?: string; members?: string[] }[]
+  domains?: { id: string; name?: string; authMode?: 'IAM' | 'SSO'; defaultExecutionRole?: string }[]
+  profiles?: {
+    domainId: string
+    name: string
+    tags?: Record<string, string>
+    executionRole?: string
+    apps?: string[]
+  }[]
+  applications?: { name: string; tags?: Record<string, string>; providerArn?: string }[]
+  roles?: { name: string; tags?: Record<string, string>; trustService?: string }[]
+  lfTags?: Record<string, string[]>
+  samlProviderRefused?: boolean
+}
+
+export const CUSTOM_SAML = 'arn:aws:sso::aws:applicationProvider/custom-saml'
+
+export function userIdFor(storeId: string): string {
+  return storeId.startsWith('d-') ? `${hex(10)}-${uuid()}` : uuid()
+}
+
+/** Fills the state from seed data (appending; call reset first for a clean account). */
+export function applySeed(state: EmulatorState, seed: SeedData): void {
+  if (seed.region) state.region = seed.region
+  const region = state.region
+  const instances = seed.identityCenter
+    ? Array.isArray(seed.identityCenter)
+      ? seed.identityCenter
+      : [seed.identityCenter]
+    : []
+  for (const ic of instances) {
+    state.instances.push({
+      InstanceArn: ic.instanceArn ?? `arn:aws:sso:::instance/ssoins-${hex(16)}`,
+      IdentityStoreId: ic.identityStoreId ?? `d-${hex(10)}`,
+      OwnerAccountId: state.account,
+      Name: ic.name,
+      Status: 'ACTIVE',
+      CreatedDate: new Date('2024-01-01T00:00:00Z'),
+    })
+  }
+  const store = state.instances[0]?.IdentityStoreId ?? `d-${hex(10)}`
+  for (const u of seed.users ?? []) {
+    state.users.push({
+      IdentityStoreId: store,
+      UserId: u.userId ?? userIdFor(store),
+      UserName: u.userName,
+      DisplayName: u.displayName ?? u.userName,
+      Emails: [{ Value: u.email ?? u.userName, Type: 'work', Primary: true }],
+    })
+  }
+  for (const g of seed.groups ?? []) {
+    const group: Group = {
+      IdentityStoreId: store,
+      GroupId: g.groupId ?? userIdFor(store),
+      DisplayName: g.displayName,
+    }
+    state.groups.push(group)
+    for (const member of g.members ?? []) {
+      const user = state.users.find((u) => u.UserName === member)
+      if (!user) throw new Error(`seed: group ${g.displayName} names unknown user ${member}`)
+      state.memberships.push({
+        IdentityStoreId: store,
+        MembershipId: userIdFor(store),
+        GroupId: group.GroupId,
+        UserId: user.UserId,
+      })
+    }
+  }
+  for (const d of seed.domains ?? []) {
+    state.domains.push({
+      DomainId: d.id,
+      DomainArn: `arn:aws:sagemaker:${region}:${state.account}:domain/${d.id}`,
+      DomainName: d.name ?? d.id,
+      AuthMode: d.authMode ?? 'IAM',
+      Status: 'InService',
+      DefaultUserSettings: {
+        ExecutionRole:
+          d.defaultExecutionRole ?? `arn:aws:iam::${state.account}:role/SageMakerDefaultExecution`,
+      },
+      Url: `https://${d.id}.studio.${region}.sagemaker.aws`,
+      CreationTime: new Date('2024-01-01T00:00:00Z'),
+      Tags: {},
+    })
+  }
+  for (const p of seed.profiles ?? []) {
+    const now = new Date()
+    state.profiles.push({
+      DomainId: p.domainId,
+      UserProfileName: p.name,
+      UserProfileArn: `arn:aws:sagemaker:${region}:${state.account}:user-profile/${p.domainId}/${p.name}`,
+      Status: 'InService',
+      CreationTime: now,
+      LastModifiedTime: now,
+      UserSettings: p.executionRole ? { ExecutionRole: p.executionRole } : {},
+      Tags: p.tags ?? {},
+      readyAt: 0,
+    })
+    for (const app of p.apps ?? []) {
+      state.apps.push({
+        DomainId: p.domainId,
+        UserProfileName: p.name,
+        AppType: 'JupyterServer',
+        AppName: app,
+        Status: 'InService',
+        CreationTime: now,
+      })
+    }
+  }
+  const instance = state.instances[0]
+  for (const a of seed.applications ?? []) {
+    if (!instance) throw new Error('seed: applications need an Identity Center instance')
+    state.applications.push({
+      ApplicationArn: `arn:aws:sso::${state.account}:application/${instance.InstanceArn.split('/').pop()}/apl-${hex(16)}`,
+      Name: a.name,
+      ApplicationProviderArn: a.providerArn ?? CUSTOM_SAML,
+      InstanceArn: instance.InstanceArn,
+      ApplicationAccount: state.account,
+      Status: 'ENABLED',
+      PortalOptions: { Visibility: 'ENABLED', SignInOptions: { Origin: 'IDENTITY_CENTER' } },
+      CreatedDate: new Date(),
+      AssignmentRequired: true,
+      Tags: a.tags ?? {},
+    })
+  }
+  for (const r of seed.roles ?? []) {
+    state.roles.push({
+      RoleName: r.name,
+      RoleId: `AROA${alnum(17).toUpperCase()}`,
+      Arn: `arn:aws:iam::${state.account}:role/${r.name}`,
+      Path: '/',
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Service: r.trustService ?? 'sagemaker.amazonaws.com' },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      }),
+      MaxSessionDuration: 3600,
+      CreateDate: new Date(),
+      Tags: r.tags ?? {},
+      InlinePolicies: {},
+      AttachedPolicies: [],
+    })
+  }
+  for (const [key, values] of Object.entries(seed.lfTags ?? {})) {
+    state.lfTags.push({ CatalogId: state.account, TagKey: key, TagValues: [...values] })
+  }
+  if (seed.samlProviderRefused !== undefined) state.samlProviderRefused = seed.samlProviderRefused
+}
