@@ -54,11 +54,21 @@ export interface EngineContext {
   options: PlanOptions
   /** Warnings to surface in the plan (quota, etc.). */
   warnings: string[]
+  /** The observation of another kind (observed once per plan; modules may depend on each other's reads). */
+  observed<T>(kind: Kind): Promise<T>
 }
 
 /** Shared state during one apply, e.g. the ARN of an application created earlier in the run. */
 export interface ApplyContext extends EngineContext {
   runtime: Map<string, unknown>
+}
+
+/** A change that AWS refused in a way that leaves a step for a person (e.g. SAML apps in some accounts). */
+export class ManualStepError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ManualStepError'
+  }
 }
 
 export interface ResourceModule<K extends Kind = Kind, Observed = unknown, Desired = unknown> {

@@ -1,0 +1,55 @@
+import { writeFile } from 'node:fs/promises'
+import { Flags } from '@oclif/core'
+import { BaseCommand } from '../lib/command.js'
+import { reconcileFlags } from '../lib/command-flags.js'
+import type { Plan } from '../lib/plan/types.js'
+
+export default class PlanCommand extends BaseCommand<typeof PlanCommand> {
+  static override summary = 'Show what apply would change (a dry run).'
+  static override description =
+    `Reads the account (paginated list calls), compares it with the teams file and prints the changes: + create, ~ update, - delete, ! manual (console steps), × blocked; then an access review of what widens and what narrows access.
+
+Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and 2 means changes are present (manual console steps alone do not count).`
+  static override examples = [
+    '<%= config.bin %> plan',
+    '<%= config.bin %> plan --format markdown > plan.md',
+    '<%= config.bin %> plan --out plan.json --detailed-exitcode',
+    '<%= config.bin %> plan --prune --refresh full',
+  ]
+
+  static override flags = {
+    ...reconcileFlags,
+    format: Flags.option({
+      options: ['text', 'json', 'markdown'] as const,
+      default: 'text' as const,
+      summary: 'Output format (--json is the same as --format json).',
+    })(),
+    out: Flags.string({ summary: 'Also write the JSON plan to this file, for `apply --plan`.' }),
+    'detailed-exitcode': Flags.boolean({ summary: 'Exit 0 when there are no changes, 2 when there are.' }),
+  }
+
+  async run(): Promise<Plan> {
+    const teams = await this.loadTeams()
+    const aws = await this.awsClients(teams.config.region)
+    const [{ buildPlan, hasChanges }, { renderPlan }] = await Promise.all([
+      import('../lib/engine/plan.js'),
+      import('../lib/plan/render.js'),
+    ])
+    const { plan } = await buildPlan(aws, teams, {
+      prune: this.flags.prune,
+      force: this.flags.force,
+      refresh: this.flags.refresh,
+    })
+    if (this.flags.out) await writeFile(this.flags.out, renderPlan(plan, 'json', { color: false }))
+    if (!this.jsonEnabled()) {
+      const format = this.flags.format
+      process.stdout.write(
+        renderPlan(plan, format, {
+          color: this.flags.color && format === 'text' && Boolean(process.stdout.isTTY),
+        }),
+      )
+    }
+    if (this.flags['detailed-exitcode'] && hasChanges(plan)) process.exitCode = 2
+    return plan
+  }
+}

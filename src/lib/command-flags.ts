@@ -1,0 +1,19 @@
+/** Flags shared by `plan` and `apply`. */
+import { Flags } from '@oclif/core'
+
+export const reconcileFlags = {
+  prune: Flags.boolean({
+    summary:
+      'Also delete managed resources that the file no longer lists (never resources the tool does not own).',
+  }),
+  force: Flags.boolean({
+    summary: 'With --prune: delete user profiles that still have apps, deleting their apps first.',
+    dependsOn: ['prune'],
+  }),
+  refresh: Flags.option({
+    options: ['existence', 'full'] as const,
+    default: 'existence' as const,
+    summary:
+      'existence: list pages only (fast); full: also read each managed profile to see settings and tag drift.',
+  })(),
+}

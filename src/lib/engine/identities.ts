@@ -1,0 +1,200 @@
+/**
+ * Resolves the teams file's users (UserName) and groups (DisplayName) to identity store ids and
+ * expands group members. For a few names it asks by name (GetUserId / GetGroupId); for many it
+ * pages through the store (100 a page), so the cost grows with pages, not with members × teams.
+ */
+import {
+  DescribeUserCommand,
+  GetGroupIdCommand,
+  GetUserIdCommand,
+  type IdentitystoreClient,
+  paginateListGroupMemberships,
+  paginateListGroups,
+  paginateListUsers,
+} from '@aws-sdk/client-identitystore'
+import pLimit from 'p-limit'
+import type { AwsClients } from '../aws/clients.js'
+import type { TeamsFile } from '../config/types.js'
+import { awsErrorCode, describeAwsError, UserError } from '../errors.js'
+import type { Identities, ResolvedGroup, ResolvedUser } from '../resources/types.js'
+
+/** Up to this many names are looked up one by one; beyond it a paginated listing is cheaper. */
+export const LOOKUP_THRESHOLD = 20
+const CONCURRENCY = 8
+
+export async function resolveIdentities(
+  aws: AwsClients,
+  config: TeamsFile,
+  identityStoreId: string,
+): Promise<Identities> {
+  const client = await aws.identityStore()
+  const userNames = new Set<string>()
+  const groupNames = new Set<string>()
+  for (const team of Object.values(config.teams)) {
+    for (const u of team.members?.users ?? []) userNames.add(u)
+    for (const g of team.members?.groups ?? []) groupNames.add(g)
+  }
+
+  const usersByName = new Map<string, ResolvedUser>()
+  const usersById = new Map<string, ResolvedUser>()
+  const remember = (u: ResolvedUser) => {
+    usersByName.set(u.userName.toLowerCase(), u)
+    usersById.set(u.userId, u)
+  }
+  const [, groupIds] = await Promise.all([
+    findUsers(client, identityStoreId, [...userNames], remember),
+    findGroups(client, identityStoreId, [...groupNames]),
+  ])
+
+  const missing: string[] = []
+  for (const [teamId, team] of Object.entries(config.teams)) {
+    for (const u of team.members?.users ?? [])
+      if (!usersByName.has(u.toLowerCase())) missing.push(`${teamId}: user ${u}`)
+    for (const g of team.members?.groups ?? []) if (!groupIds.has(g)) missing.push(`${teamId}: group ${g}`)
+  }
+  if (missing.length > 0) {
+    throw new UserError(
+      `${missing.length} member${missing.length === 1 ? '' : 's'} of the teams file not found in identity store ${identityStoreId}:\n  ${missing.join('\n  ')}`,
+      1,
+      'Users are matched by UserName and groups by DisplayName, exactly as IAM Identity Center shows them. Nothing was changed.',
+    )
+  }
+
+  // Group members, then the names of members the file does not name itself.
+  const limit = pLimit(CONCURRENCY)
+  const groupsByName = new Map<string, ResolvedGroup>()
+  await Promise.all(
+    [...groupIds].map(([displayName, groupId]) =>
+      limit(async () => {
+        const memberIds: string[] = []
+        for await (const page of paginateListGroupMemberships(
+          { client },
+          { IdentityStoreId: identityStoreId, GroupId: groupId, MaxResults: 100 },
+        )) {
+          for (const m of page.GroupMemberships ?? [])
+            if (m.MemberId && 'UserId' in m.MemberId && m.MemberId.UserId) memberIds.push(m.MemberId.UserId)
+        }
+        groupsByName.set(displayName, { groupId, displayName, memberIds })
+      }),
+    ),
+  )
+  const unknownIds = [...new Set([...groupsByName.values()].flatMap((g) => g.memberIds))].filter(
+    (id) => !usersById.has(id),
+  )
+  if (unknownIds.length > LOOKUP_THRESHOLD) {
+    for await (const page of paginateListUsers(
+      { client },
+      { IdentityStoreId: identityStoreId, MaxResults: 100 },
+    )) {
+      for (const u of page.Users ?? [])
+        if (u.UserId && u.UserName) remember({ userId: u.UserId, userName: u.UserName })
+    }
+  } else {
+    await Promise.all(
+      unknownIds.map((id) =>
+        limit(async () => {
+          const u = await client.send(
+            new DescribeUserCommand({ IdentityStoreId: identityStoreId, UserId: id }),
+          )
+          remember({ userId: id, userName: u.UserName ?? id })
+        }),
+      ),
+    )
+  }
+
+  const teamUsers = new Map<string, Map<string, ResolvedUser>>()
+  for (const [teamId, team] of Object.entries(config.teams)) {
+    const members = new Map<string, ResolvedUser>()
+    for (const name of team.members?.users ?? []) {
+      const u = usersByName.get(name.toLowerCase())!
+      members.set(u.userId, u)
+    }
+    for (const name of team.members?.groups ?? []) {
+      for (const id of groupsByName.get(name)!.memberIds) {
+        const u = usersById.get(id)
+        if (u) members.set(id, u)
+      }
+    }
+    teamUsers.set(teamId, members)
+  }
+  return { usersByName, usersById, groupsByName, teamUsers }
+}
+
+async function findUsers(
+  client: IdentitystoreClient,
+  storeId: string,
+  names: string[],
+  remember: (u: ResolvedUser) => void,
+) {
+  if (names.length <= LOOKUP_THRESHOLD) {
+    const limit = pLimit(CONCURRENCY)
+    await Promise.all(
+      names.map((name) =>
+        limit(async () => {
+          try {
+            const out = await client.send(
+              new GetUserIdCommand({
+                IdentityStoreId: storeId,
+                AlternateIdentifier: { UniqueAttribute: { AttributePath: 'userName', AttributeValue: name } },
+              }),
+            )
+            remember({ userId: out.UserId!, userName: name })
+          } catch (err) {
+            if (awsErrorCode(err) !== 'ResourceNotFoundException')
+              throw new UserError(`cannot look up user ${name}: ${describeAwsError(err)}`)
+          }
+        }),
+      ),
+    )
+    return
+  }
+  const wanted = new Set(names.map((n) => n.toLowerCase()))
+  let found = 0
+  for await (const page of paginateListUsers({ client }, { IdentityStoreId: storeId, MaxResults: 100 })) {
+    for (const u of page.Users ?? []) {
+      if (!u.UserId || !u.UserName) continue
+      remember({ userId: u.UserId, userName: u.UserName })
+      if (wanted.has(u.UserName.toLowerCase())) found++
+    }
+    if (found >= wanted.size) break
+  }
+}
+
+async function findGroups(
+  client: IdentitystoreClient,
+  storeId: string,
+  names: string[],
+): Promise<Map<string, string>> {
+  const ids = new Map<string, string>()
+  if (names.length <= LOOKUP_THRESHOLD) {
+    const limit = pLimit(CONCURRENCY)
+    await Promise.all(
+      names.map((name) =>
+        limit(async () => {
+          try {
+            const out = await client.send(
+              new GetGroupIdCommand({
+                IdentityStoreId: storeId,
+                AlternateIdentifier: {
+                  UniqueAttribute: { AttributePath: 'displayName', AttributeValue: name },
+                },
+              }),
+            )
+            ids.set(name, out.GroupId!)
+          } catch (err) {
+            if (awsErrorCode(err) !== 'ResourceNotFoundException')
+              throw new UserError(`cannot look up group ${name}: ${describeAwsError(err)}`)
+          }
+        }),
+      ),
+    )
+    return ids
+  }
+  const wanted = new Set(names)
+  for await (const page of paginateListGroups({ client }, { IdentityStoreId: storeId, MaxResults: 100 })) {
+    for (const g of page.Groups ?? [])
+      if (g.GroupId && g.DisplayName && wanted.has(g.DisplayName)) ids.set(g.DisplayName, g.GroupId)
+    if (ids.size >= wanted.size) break
+  }
+  return ids
+}

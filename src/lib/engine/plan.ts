@@ -1,0 +1,144 @@
+/**
+ * The pipeline: teams file → discovery → identities → observe every kind → desire → diff → Plan.
+ * The Plan is plain data; rendering and applying are elsewhere.
+ */
+import { createHash } from 'node:crypto'
+import type { AwsClients } from '../aws/clients.js'
+import type { LoadedTeams } from '../config/load.js'
+import { DEFAULT_PROFILE_QUOTA } from '../config/types.js'
+import { reviewAccess } from '../plan/access-review.js'
+
+export { ACTIONABLE, hasChanges } from '../plan/changes.js'
+
+import { type Action, type Change, KINDS, type Kind, PLAN_VERSION, type Plan } from '../plan/types.js'
+import { MODULES } from '../resources/index.js'
+import type { EngineContext, PlanOptions } from '../resources/types.js'
+import { discover } from './discovery.js'
+import { resolveIdentities } from './identities.js'
+
+export interface PlanResult {
+  plan: Plan
+  ctx: EngineContext
+}
+
+export async function buildContext(
+  aws: AwsClients,
+  teams: LoadedTeams,
+  options: PlanOptions,
+): Promise<EngineContext> {
+  const discovery = await discover(aws, teams.config)
+  const identities = await resolveIdentities(aws, teams.config, discovery.identityStoreId)
+  const observations = new Map<Kind, Promise<unknown>>()
+  const ctx: EngineContext = {
+    aws,
+    teams,
+    discovery,
+    identities,
+    options,
+    warnings: [],
+    observed<T>(kind: Kind): Promise<T> {
+      let p = observations.get(kind)
+      if (!p) {
+        const module = MODULES.find((m) => m.kind === kind)
+        if (!module) throw new Error(`no resource module for kind ${kind}`)
+        p = module.observe(ctx)
+        observations.set(kind, p)
+      }
+      return p as Promise<T>
+    },
+  }
+  return ctx
+}
+
+export async function buildPlan(
+  aws: AwsClients,
+  teams: LoadedTeams,
+  options: PlanOptions,
+): Promise<PlanResult> {
+  const ctx = await buildContext(aws, teams, options)
+  return { plan: await planWith(ctx), ctx }
+}
+
+/** Observes every kind (concurrently; modules may await each other) and diffs. */
+export async function planWith(ctx: EngineContext): Promise<Plan> {
+  const observed = await Promise.all(MODULES.map((m) => ctx.observed(m.kind)))
+  const changes: Change[] = []
+  for (const [i, module] of MODULES.entries()) {
+    const desired = await module.desire(ctx)
+    changes.push(...module.diff(desired, observed[i], ctx))
+  }
+  changes.sort(compareChanges)
+  quotaWarning(
+    ctx,
+    changes,
+    observed[MODULES.findIndex((m) => m.kind === 'profile')] as { byName: Map<string, unknown> } | undefined,
+  )
+  const summary: Record<Action, number> = { create: 0, update: 0, delete: 0, manual: 0, blocked: 0 }
+  for (const c of changes) summary[c.action]++
+  const plan: Plan = {
+    planVersion: PLAN_VERSION,
+    generatedAt: new Date().toISOString(),
+    fingerprint: fingerprint(changes),
+    context: {
+      region: ctx.discovery.region,
+      accountId: ctx.discovery.accountId,
+      domainId: ctx.discovery.domainId,
+      instanceArn: ctx.discovery.instanceArn,
+      identityStoreId: ctx.discovery.identityStoreId,
+      configFile: ctx.teams.file,
+    },
+    options: { ...ctx.options },
+    changes,
+    warnings: [...ctx.warnings],
+    summary,
+  }
+  plan.accessReview = reviewAccess(plan)
+  return plan
+}
+
+export function compareChanges(a: Change, b: Change): number {
+  return (
+    KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) ||
+    (a.team ?? '').localeCompare(b.team ?? '') ||
+    a.key.localeCompare(b.key)
+  )
+}
+
+/**
+ * A digest of what the account differs in: the changes with their observed `before` values.
+ * `apply --plan` recomputes it and refuses when the account moved since the plan was reviewed.
+ */
+export function fingerprint(changes: Change[]): string {
+  const canonical = changes.map((c) => [c.kind, c.key, c.action, c.before ?? null, c.after ?? null])
+  return `sha256:${createHash('sha256').update(stableStringify(canonical)).digest('hex')}`
+}
+
+export function stableStringify(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableStringify((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`
+  }
+  return JSON.stringify(v)
+}
+
+function quotaWarning(
+  ctx: EngineContext,
+  changes: Change[],
+  profiles: { byName: Map<string, unknown> } | undefined,
+) {
+  if (!profiles) return
+  const quota = ctx.teams.config.profileQuota ?? DEFAULT_PROFILE_QUOTA
+  const now = profiles.byName.size
+  const creates = changes.filter((c) => c.kind === 'profile' && c.action === 'create').length
+  const deletes = changes.filter((c) => c.kind === 'profile' && c.action === 'delete').length
+  const after = now + creates - deletes
+  if (after > quota) {
+    ctx.warnings.push(
+      `domain ${ctx.discovery.domainId} would have ${after} user profiles (${now} now, +${creates}, -${deletes}), above the quota of ${quota}; request a quota increase (Service Quotas: SageMaker "Maximum number of user profiles per domain") or raise profileQuota.`,
+    )
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The access review of a plan: which changes widen access and which narrow it, in the words a
+ * reviewer uses. Policies are compared semantically (atoms; wildcards cover specific actions).
+ */
+import { type PolicyAtom, policyDelta } from '../policies/normalize.js'
+import type { AccessItem, AccessReview, Change, LfGrantPayload, Plan, RolePayload } from './types.js'
+
+export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
+  const widened: AccessItem[] = []
+  const narrowed: AccessItem[] = []
+  const item = (c: Change, principal: string, description: string): AccessItem => ({
+    kind: c.kind,
+    key: c.key,
+    ...(c.team ? { team: c.team } : {}),
+    principal,
+    description,
+  })
+  for (const c of plan.changes) {
+    if (c.action === 'manual' || c.action === 'blocked') continue
+    switch (c.kind) {
+      case 'profile': {
+        const p = (c.after ?? c.before) as Change<'profile'>['after'] & {}
+        const who = p.userName || p.userId
+        const role = roleName(p.executionRole)
+        if (c.action === 'create')
+          widened.push(item(c, who, `${who} gains ${c.team}${role ? ` (role ${role})` : ''}`))
+        else if (c.action === 'delete')
+          narrowed.push(item(c, who, `${who} loses ${c.team} (profile ${p.profileName} deleted)`))
+        else if (c.action === 'update') {
+          const before = (c.before as Change<'profile'>['before'])?.executionRole
+          if (before && before !== p.executionRole) {
+            widened.push(
+              item(
+                c,
+                who,
+                `${who}'s ${c.team} profile switches role ${roleName(before)} → ${roleName(p.executionRole)}`,
+              ),
+            )
+          }
+        }
+        break
+      }
+      case 'assignment': {
+        const a = (c.after ?? c.before) as Change<'assignment'>['after'] & {}
+        const who = a.principalType === 'GROUP' ? `group ${a.principalName}` : a.principalName
+        if (c.action === 'create')
+          widened.push(item(c, who, `${who} can open ${c.team}'s application in the access portal`))
+        else if (c.action === 'delete')
+          narrowed.push(item(c, who, `${who} can no longer open ${c.team}'s application`))
+        break
+      }
+      case 'application':
+        if (c.action === 'delete')
+          narrowed.push(
+            item(c, `team ${c.team}`, `${c.team}'s application is deleted: nobody can sign in to it`),
+          )
+        break
+      case 'role':
+        reviewRole(c as Change<'role'>, widened, narrowed, item)
+        break
+      case 'lf-grant': {
+        const g = (c.after ?? c.before) as LfGrantPayload
+        const before = c.before as LfGrantPayload | undefined
+        const after = c.after as LfGrantPayload | undefined
+        const who = `${c.team ?? g.roleName} role`
+        if (c.action === 'create')
+          widened.push(item(c, g.roleName, `${who} gains ${g.permissions.join(', ')} on ${describeGrant(g)}`))
+        else if (c.action === 'delete')
+          narrowed.push(
+            item(c, g.roleName, `${who} loses ${g.permissions.join(', ')} on ${describeGrant(g)}`),
+          )
+        else if (c.action === 'update' && before && after) {
+          const gained = after.permissions.filter((p) => !before.permissions.includes(p))
+          const lost = before.permissions.filter((p) => !after.permissions.includes(p))
+          if (gained.length)
+            widened.push(item(c, g.roleName, `${who} gains ${gained.join(', ')} on ${describeGrant(after)}`))
+          if (lost.length)
+            narrowed.push(item(c, g.roleName, `${who} loses ${lost.join(', ')} on ${describeGrant(after)}`))
+        }
+        break
+      }
+      case 'acs': {
+        const before = c.before as Change<'acs'>['before']
+        const after = c.after as Change<'acs'>['after']
+        if (!before || !after) break
+        const b = before.allowedSourceCidrs ?? []
+        const a = after.allowedSourceCidrs ?? []
+        if (b.length > 0 && a.length === 0)
+          widened.push(item(c, 'ACS', 'the ACS no longer restricts presigned URLs by source address'))
+        else {
+          const added = a.filter((x) => !b.includes(x))
+          const removed = b.filter((x) => !a.includes(x))
+          if (added.length)
+            widened.push(item(c, 'ACS', `the ACS allows presigned URLs from ${added.join(', ')}`))
+          if (removed.length && a.length)
+            narrowed.push(item(c, 'ACS', `the ACS no longer allows ${removed.join(', ')}`))
+          if (b.length === 0 && a.length > 0)
+            narrowed.push(item(c, 'ACS', `the ACS restricts presigned URLs to ${a.join(', ')}`))
+        }
+        const bs = before.sessionExpirationSeconds
+        const as = after.sessionExpirationSeconds
+        if (bs !== undefined && as !== undefined && as > bs)
+          widened.push(item(c, 'ACS', `Studio sessions last longer: ${bs} s → ${as} s`))
+        if (bs !== undefined && as !== undefined && as < bs)
+          narrowed.push(item(c, 'ACS', `Studio sessions are shorter: ${bs} s → ${as} s`))
+        break
+      }
+      default:
+        break
+    }
+  }
+  return { widened, narrowed }
+}
+
+type ItemFn = (c: Change, principal: string, description: string) => AccessItem
+
+function reviewRole(c: Change<'role'>, widened: AccessItem[], narrowed: AccessItem[], item: ItemFn) {
+  const before = c.before as RolePayload | undefined
+  const after = c.after as RolePayload | undefined
+  const role = (after ?? before)!.roleName
+  if (c.action === 'create' && after) {
+    const delta = policyDelta(undefined, {
+      Version: '2012-10-17',
+      Statement: Object.values(after.inlinePolicies).flatMap((p) => p.Statement),
+    })
+    widened.push(
+      item(
+        c,
+        role,
+        `role ${role} is created with ${summarizeAtoms(delta.allowsGained)}${after.managedPolicyArns.length ? ` and ${after.managedPolicyArns.join(', ')}` : ''}`,
+      ),
+    )
+    return
+  }
+  if (c.action === 'delete' && before) {
+    narrowed.push(item(c, role, `role ${role} is deleted`))
+    return
+  }
+  if (!before || !after) return
+  const names = new Set([...Object.keys(before.inlinePolicies), ...Object.keys(after.inlinePolicies)])
+  // Compare the union of inline policies: moving a statement between policies is no change.
+  const all = (p: RolePayload) => ({
+    Version: '2012-10-17' as const,
+    Statement: [...names].flatMap((n) => p.inlinePolicies[n]?.Statement ?? []),
+  })
+  const delta = policyDelta(all(before), all(after))
+  if (delta.allowsGained.length)
+    widened.push(item(c, role, `role ${role} gains ${summarizeAtoms(delta.allowsGained)}`))
+  if (delta.deniesLost.length)
+    widened.push(item(c, role, `role ${role} loses the deny of ${summarizeAtoms(delta.deniesLost)}`))
+  if (delta.allowsLost.length)
+    narrowed.push(item(c, role, `role ${role} loses ${summarizeAtoms(delta.allowsLost)}`))
+  if (delta.deniesGained.length)
+    narrowed.push(item(c, role, `role ${role} gains a deny of ${summarizeAtoms(delta.deniesGained)}`))
+  for (const arn of after.managedPolicyArns.filter((a) => !before.managedPolicyArns.includes(a)))
+    widened.push(item(c, role, `role ${role} gains managed policy ${arn}`))
+  for (const arn of before.managedPolicyArns.filter((a) => !after.managedPolicyArns.includes(a)))
+    narrowed.push(item(c, role, `role ${role} loses managed policy ${arn}`))
+  const trust = policyDelta(before.trustPolicy, after.trustPolicy)
+  if (trust.allowsGained.length)
+    widened.push(
+      item(c, role, `role ${role} can be assumed by more principals: ${summarizeAtoms(trust.allowsGained)}`),
+    )
+}
+
+function summarizeAtoms(atoms: PolicyAtom[]): string {
+  const actions = [...new Set(atoms.map((a) => a.action))]
+  const shown = actions.slice(0, 4).join(', ')
+  const conditional = atoms.some((a) => a.condition) ? ' (some with conditions)' : ''
+  return `${actions.length} action${actions.length === 1 ? '' : 's'}: ${shown}${actions.length > 4 ? ', …' : ''}${conditional}`
+}
+
+export function describeGrant(g: Pick<LfGrantPayload, 'resourceType' | 'expression'>): string {
+  return `${g.resourceType} where ${g.expression.map((t) => `${t.TagKey}=${t.TagValues.join('|')}`).join(' and ')}`
+}
+
+function roleName(arn: string | undefined): string {
+  return arn?.split('/').pop() ?? ''
+}

@@ -1,0 +1,185 @@
+/** Renders a Plan as text (terminal), JSON (CI) or Markdown (a pull-request comment). */
+import pc from 'picocolors'
+import { hasChanges } from './changes.js'
+import { jsonDiff } from './json-diff.js'
+import type { AccessReview, Action, Change, Kind, Plan } from './types.js'
+
+export type PlanFormat = 'text' | 'json' | 'markdown'
+
+export const SYMBOLS: Record<Action, string> = {
+  create: '+',
+  update: '~',
+  delete: '-',
+  manual: '!',
+  blocked: '×',
+}
+const WORDS: Record<Action, string> = {
+  create: 'create',
+  update: 'update',
+  delete: 'delete',
+  manual: 'manual',
+  blocked: 'blocked',
+}
+const ACCOUNT_WIDE = '(account)'
+
+export function renderPlan(plan: Plan, format: PlanFormat, opts: { color: boolean }): string {
+  if (format === 'json') return `${JSON.stringify(plan, null, 2)}\n`
+  if (format === 'markdown') return renderMarkdown(plan)
+  return renderText(plan, opts.color)
+}
+
+function groups(plan: Plan): Map<string, Change[]> {
+  const out = new Map<string, Change[]>()
+  for (const c of plan.changes) {
+    const g = c.team ?? ACCOUNT_WIDE
+    out.set(g, [...(out.get(g) ?? []), c])
+  }
+  return new Map(
+    [...out].sort(([a], [b]) => (a === ACCOUNT_WIDE ? -1 : b === ACCOUNT_WIDE ? 1 : a.localeCompare(b))),
+  )
+}
+
+export function summaryLine(plan: Plan): string {
+  const s = plan.summary
+  if (!hasChanges(plan)) {
+    return `No changes. The account matches ${plan.context.configFile}.${s.manual ? ` ${s.manual} manual step${s.manual === 1 ? '' : 's'} pending (see \`sagemaker-teams sso checklist\`).` : ''}`
+  }
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.manual} manual, ${s.blocked} blocked.`
+}
+
+/** Extra lines under a change: why, and what exactly differs. */
+export function details(c: Change): string[] {
+  const lines: string[] = []
+  if (c.reason) lines.push(c.reason)
+  if (c.kind === 'console' && c.after) {
+    const a = c.after as Change<'console'>['after'] & {}
+    lines.push(`ACS URL: ${a.acsUrl}`, `SAML audience: ${a.audience}`)
+    for (const [k, v] of Object.entries(a.attributeMappings)) lines.push(`attribute ${k} = ${v}`)
+    lines.push(`save the metadata as: ${a.metadataPath}`)
+  }
+  if (
+    c.action === 'update' &&
+    c.before &&
+    c.after &&
+    (c.kind === 'role' || c.kind === 'lf-tag' || c.kind === 'lf-grant' || c.kind === 'acs')
+  ) {
+    lines.push(...jsonDiff(c.before, c.after))
+  }
+  return lines
+}
+
+function renderText(plan: Plan, color: boolean): string {
+  const p = pc.createColors(color)
+  const paint: Record<Action, (s: string) => string> = {
+    create: p.green,
+    update: p.yellow,
+    delete: p.red,
+    manual: p.cyan,
+    blocked: p.magenta,
+  }
+  const out: string[] = []
+  out.push(
+    p.bold(
+      `sagemaker-teams plan: domain ${plan.context.domainId}, account ${plan.context.accountId}, ${plan.context.region}`,
+    ),
+    '',
+  )
+  for (const [group, changes] of groups(plan)) {
+    out.push(p.bold(group === ACCOUNT_WIDE ? 'Account-wide' : `Team ${group}`))
+    for (const c of changes) {
+      out.push(`  ${paint[c.action](`${SYMBOLS[c.action]} ${c.kind.padEnd(11)} ${c.summary}`)}`)
+      for (const line of details(c)) out.push(p.dim(`      ${line}`))
+    }
+    out.push('')
+  }
+  out.push(p.bold(summaryLine(plan)))
+  out.push('', ...accessText(plan.accessReview, p))
+  if (plan.warnings.length > 0) {
+    out.push('', p.yellow('Warnings:'))
+    for (const w of plan.warnings) out.push(p.yellow(`  ! ${w}`))
+  }
+  return `${out.join('\n')}\n`
+}
+
+function accessText(review: AccessReview | undefined, p: ReturnType<typeof pc.createColors>): string[] {
+  if (!review || (review.widened.length === 0 && review.narrowed.length === 0))
+    return ['Access review: no change to who can access what.']
+  const rows = [
+    ...review.widened.map((i) => ({ dir: 'widens', team: i.team ?? '', text: i.description })),
+    ...review.narrowed.map((i) => ({ dir: 'narrows', team: i.team ?? '', text: i.description })),
+  ]
+  const w = { dir: 7, team: Math.max(4, ...rows.map((r) => r.team.length)) }
+  const lines = [
+    p.bold(`Access review: widened ${review.widened.length} · narrowed ${review.narrowed.length}`),
+  ]
+  lines.push(`  ${'access'.padEnd(w.dir)}  ${'team'.padEnd(w.team)}  change`)
+  for (const r of rows) {
+    const paint = r.dir === 'widens' ? p.red : p.green
+    lines.push(`  ${paint(r.dir.padEnd(w.dir))}  ${r.team.padEnd(w.team)}  ${r.text}`)
+  }
+  return lines
+}
+
+function mdEscape(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}
+
+function renderMarkdown(plan: Plan): string {
+  const out: string[] = ['## sagemaker-teams plan', '']
+  out.push(
+    `Domain \`${plan.context.domainId}\` · account \`${plan.context.accountId}\` · \`${plan.context.region}\` · file \`${plan.context.configFile}\``,
+    '',
+  )
+  const review = plan.accessReview ?? { widened: [], narrowed: [] }
+  out.push('### Access review', '')
+  if (review.widened.length === 0 && review.narrowed.length === 0) {
+    out.push('No change to who can access what.', '')
+  } else {
+    out.push(`**Access widened: ${review.widened.length} · narrowed: ${review.narrowed.length}**`, '')
+    out.push('| | Team | Change |', '|---|---|---|')
+    for (const i of review.widened)
+      out.push(`| ⬆️ widens | ${mdEscape(i.team ?? '')} | ${mdEscape(i.description)} |`)
+    for (const i of review.narrowed)
+      out.push(`| ⬇️ narrows | ${mdEscape(i.team ?? '')} | ${mdEscape(i.description)} |`)
+    out.push('')
+  }
+  out.push('### Summary', '', `**${summaryLine(plan)}**`, '')
+  const kinds = [...new Set(plan.changes.map((c) => c.kind))] as Kind[]
+  if (kinds.length > 0) {
+    out.push('| Kind | Create | Update | Delete | Manual | Blocked |', '|---|---:|---:|---:|---:|---:|')
+    for (const k of kinds) {
+      const n = (a: Action) => plan.changes.filter((c) => c.kind === k && c.action === a).length
+      out.push(
+        `| ${k} | ${n('create')} | ${n('update')} | ${n('delete')} | ${n('manual')} | ${n('blocked')} |`,
+      )
+    }
+    out.push('')
+  }
+  for (const [group, changes] of groups(plan)) {
+    const counts = (['create', 'update', 'delete', 'manual', 'blocked'] as Action[])
+      .map((a) => [a, changes.filter((c) => c.action === a).length] as const)
+      .filter(([, n]) => n > 0)
+      .map(([a, n]) => `${n} ${WORDS[a]}`)
+      .join(', ')
+    out.push(
+      `<details><summary><b>${group === ACCOUNT_WIDE ? 'Account-wide' : `Team ${group}`}</b>: ${counts}</summary>`,
+      '',
+    )
+    for (const c of changes) {
+      out.push(`- \`${SYMBOLS[c.action]}\` **${c.kind}** ${mdEscape(c.summary)}`)
+      const extra = details(c)
+      if (extra.length > 0) out.push('', '  ```diff', ...extra.map((l) => `  ${l}`), '  ```', '')
+    }
+    out.push('', '</details>', '')
+  }
+  if (plan.warnings.length > 0) {
+    out.push('### Warnings', '')
+    for (const w of plan.warnings) out.push(`- ⚠️ ${mdEscape(w)}`)
+    out.push('')
+  }
+  out.push(
+    `<sub>planVersion ${plan.planVersion} · fingerprint \`${plan.fingerprint}\` · ${plan.generatedAt}</sub>`,
+    '',
+  )
+  return out.join('\n')
+}

@@ -1,0 +1,371 @@
+/**
+ * One Studio user profile per (resolved user × team).
+ *
+ * Cost: ListUserProfiles returns names and status but no tags or settings. With
+ * `--refresh existence` (the default) the plan reads list pages only: a desired profile that is
+ * present counts as in place, and nothing present is modified, so no ownership read is needed.
+ * Tags (ownership) and settings are read per profile only where a change could touch it: every
+ * desired profile with `--refresh full` (drift, name collisions), and profiles outside the desired
+ * set with `--prune` (delete candidates). Apps and spaces are listed once per domain, only then.
+ */
+import {
+  AddTagsCommand,
+  CreateUserProfileCommand,
+  DeleteAppCommand,
+  DeleteUserProfileCommand,
+  DescribeUserProfileCommand,
+  ListTagsCommand,
+  paginateListApps,
+  paginateListSpaces,
+  paginateListUserProfiles,
+  type SageMakerClient,
+  UpdateUserProfileCommand,
+} from '@aws-sdk/client-sagemaker'
+import pLimit from 'p-limit'
+import { awsErrorCode } from '../errors.js'
+import { profileName, TAG_TEAM, TAG_USER_ID, TAG_USER_NAME, teamRoleArn } from '../names.js'
+import type { Change, ProfilePayload } from '../plan/types.js'
+import type { EngineContext, ResourceModule } from './types.js'
+
+export interface ObservedProfile {
+  name: string
+  status?: string
+  /** Read only where needed (see the module comment). */
+  tags?: Record<string, string>
+  userSettings?: Record<string, unknown>
+}
+
+export interface ObservedProfiles {
+  /** lowercase name → profile (SageMaker compares names case-insensitively). */
+  byName: Map<string, ObservedProfile>
+  /** lowercase profile name → live apps / spaces (read only with --prune). */
+  apps: Map<string, string[]>
+  spaces: Map<string, string[]>
+}
+
+export type DesiredProfiles = Map<string, ProfilePayload & { team: string }>
+
+const CONCURRENCY = 8
+
+export function desiredProfiles(ctx: EngineContext): DesiredProfiles {
+  const desired: DesiredProfiles = new Map()
+  for (const [team, config] of Object.entries(ctx.teams.config.teams)) {
+    const role = teamRoleArn(config.executionRole, team, ctx.discovery.accountId, ctx.discovery.partition)
+    for (const user of ctx.identities.teamUsers.get(team)?.values() ?? []) {
+      const name = profileName(team, user.userId)
+      desired.set(name.toLowerCase(), {
+        team,
+        profileName: name,
+        userId: user.userId,
+        userName: user.userName,
+        executionRole: role,
+        tags: profileTags(team, config.tags ?? {}, user.userId, user.userName),
+        ...(config.userSettings && Object.keys(config.userSettings).length > 0
+          ? { userSettings: config.userSettings }
+          : {}),
+      })
+    }
+  }
+  return desired
+}
+
+/** The tags of a managed profile (DESIGN §3); the ACS uses the same function. */
+export function profileTags(
+  team: string,
+  teamTags: Record<string, string>,
+  userId: string,
+  userName: string,
+): Record<string, string> {
+  return { ...teamTags, [TAG_TEAM]: team, [TAG_USER_ID]: userId, [TAG_USER_NAME]: userName.slice(0, 256) }
+}
+
+export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfiles> = {
+  kind: 'profile',
+
+  async observe(ctx) {
+    const client = await ctx.aws.sageMaker()
+    const domainId = ctx.discovery.domainId
+    const byName = new Map<string, ObservedProfile>()
+    for await (const page of paginateListUserProfiles(
+      { client },
+      { DomainIdEquals: domainId, MaxResults: 100 },
+    )) {
+      for (const p of page.UserProfiles ?? [])
+        if (p.UserProfileName)
+          byName.set(p.UserProfileName.toLowerCase(), { name: p.UserProfileName, status: p.Status })
+    }
+    const desired = desiredProfiles(ctx)
+    const toRead: ObservedProfile[] = []
+    for (const [key, p] of byName) {
+      if (desired.has(key) ? ctx.options.refresh === 'full' : ctx.options.prune) toRead.push(p)
+    }
+    const limit = pLimit(CONCURRENCY)
+    await Promise.all(
+      toRead.map((p) =>
+        limit(async () => {
+          p.tags = await readTags(client, ctx, p.name)
+          if (ctx.options.refresh === 'full' && desired.has(p.name.toLowerCase())) {
+            const out = await client.send(
+              new DescribeUserProfileCommand({ DomainId: domainId, UserProfileName: p.name }),
+            )
+            p.userSettings = (out.UserSettings ?? {}) as Record<string, unknown>
+            p.status = out.Status
+          }
+        }),
+      ),
+    )
+    const apps = new Map<string, string[]>()
+    const spaces = new Map<string, string[]>()
+    if (ctx.options.prune) {
+      for await (const page of paginateListApps({ client }, { DomainIdEquals: domainId, MaxResults: 100 })) {
+        for (const a of page.Apps ?? []) {
+          if (!a.UserProfileName || a.Status === 'Deleted' || a.Status === 'Failed') continue
+          const key = a.UserProfileName.toLowerCase()
+          apps.set(key, [...(apps.get(key) ?? []), `${a.AppType}/${a.AppName}`])
+        }
+      }
+      for await (const page of paginateListSpaces(
+        { client },
+        { DomainIdEquals: domainId, MaxResults: 100 },
+      )) {
+        for (const s of page.Spaces ?? []) {
+          const owner = s.OwnershipSettingsSummary?.OwnerUserProfileName?.toLowerCase()
+          if (owner && s.SpaceName) spaces.set(owner, [...(spaces.get(owner) ?? []), s.SpaceName])
+        }
+      }
+    }
+    return { byName, apps, spaces }
+  },
+
+  desire: desiredProfiles,
+
+  diff(desired, observed, ctx) {
+    const changes: Change<'profile'>[] = []
+    const onLogin = ctx.teams.config.acs?.provisioning === 'on-login'
+    for (const [key, after] of desired) {
+      const { team, ...payload } = after
+      const present = observed.byName.get(key)
+      const summary = `${after.profileName} for ${after.userName}`
+      if (!present) {
+        if (!onLogin) changes.push({ kind: 'profile', key, team, action: 'create', summary, after: payload })
+        continue
+      }
+      if (!present.tags) continue // existence refresh: present is enough, nothing to touch
+      if (present.tags[TAG_TEAM] !== team) {
+        changes.push({
+          kind: 'profile',
+          key,
+          team,
+          action: 'blocked',
+          summary,
+          after: payload,
+          reason: present.tags[TAG_TEAM]
+            ? `a profile of this name belongs to team ${present.tags[TAG_TEAM]}; not modified`
+            : `a profile of this name exists without the ${TAG_TEAM} tag (not created by sagemaker-teams); not modified`,
+        })
+        continue
+      }
+      const before: ProfilePayload = {
+        profileName: present.name,
+        userId: present.tags[TAG_USER_ID] ?? after.userId,
+        userName: present.tags[TAG_USER_NAME] ?? after.userName,
+        executionRole: String(present.userSettings?.ExecutionRole ?? ''),
+        tags: present.tags,
+        ...(present.userSettings ? { userSettings: withoutRole(present.userSettings) } : {}),
+      }
+      const reasons: string[] = []
+      if (present.userSettings && before.executionRole !== after.executionRole)
+        reasons.push(`execution role ${before.executionRole || '(none)'} → ${after.executionRole}`)
+      const settingsDrift = present.userSettings
+        ? Object.keys(after.userSettings ?? {}).filter(
+            (k) => !deepEqual(present.userSettings?.[k], after.userSettings?.[k]),
+          )
+        : []
+      if (settingsDrift.length > 0) reasons.push(`user settings ${settingsDrift.join(', ')}`)
+      const tagDrift = Object.keys(after.tags).filter((k) => present.tags?.[k] !== after.tags[k])
+      if (tagDrift.length > 0) reasons.push(`tags ${tagDrift.join(', ')}`)
+      if (reasons.length > 0)
+        changes.push({
+          kind: 'profile',
+          key,
+          team,
+          action: 'update',
+          summary,
+          before,
+          after: payload,
+          reason: reasons.join('; '),
+        })
+    }
+
+    const teamIds = Object.keys(ctx.teams.config.teams)
+    let extras = 0
+    for (const [key, present] of observed.byName) {
+      if (desired.has(key)) continue
+      if (!present.tags) {
+        if (teamIds.some((t) => key.startsWith(`${t}-`))) extras++
+        continue
+      }
+      const team = present.tags[TAG_TEAM]
+      if (!team) continue // never touch what the tool did not create
+      const before: ProfilePayload = {
+        profileName: present.name,
+        userId: present.tags[TAG_USER_ID] ?? '',
+        userName: present.tags[TAG_USER_NAME] ?? '',
+        executionRole: '',
+        tags: present.tags,
+        apps: observed.apps.get(key) ?? [],
+        spaces: observed.spaces.get(key) ?? [],
+      }
+      const summary = `${present.name} of ${before.userName || before.userId}`
+      const busy = (before.apps?.length ?? 0) + (before.spaces?.length ?? 0) > 0
+      if (busy && !ctx.options.force) {
+        changes.push({
+          kind: 'profile',
+          key,
+          team,
+          action: 'blocked',
+          summary,
+          before,
+          reason: `still has ${[...(before.apps ?? []).map((a) => `app ${a}`), ...(before.spaces ?? []).map((s) => `space ${s}`)].join(', ')}; --force deletes its apps first`,
+        })
+      } else {
+        changes.push({
+          kind: 'profile',
+          key,
+          team,
+          action: 'delete',
+          summary,
+          before,
+          ...(busy ? { reason: `--force: deletes ${before.apps?.join(', ')} first` } : {}),
+        })
+      }
+    }
+    if (extras > 0) {
+      ctx.warnings.push(
+        `${extras} profile${extras === 1 ? '' : 's'} named like a team's profiles but not in the file ${extras === 1 ? 'was' : 'were'} kept; plan with --prune to see which are managed and would be deleted.`,
+      )
+    }
+    return changes
+  },
+
+  async apply(change, ctx) {
+    const client = await ctx.aws.sageMaker()
+    const DomainId = ctx.discovery.domainId
+    if (change.action === 'create') {
+      const after = change.after!
+      try {
+        await client.send(
+          new CreateUserProfileCommand({
+            DomainId,
+            UserProfileName: after.profileName,
+            UserSettings: { ...(after.userSettings ?? {}), ExecutionRole: after.executionRole },
+            Tags: Object.entries(after.tags).map(([Key, Value]) => ({ Key, Value })),
+          }),
+        )
+      } catch (err) {
+        // Idempotent create: a profile that exists already and is ours (an interrupted or
+        // concurrent apply, or the ACS) is done; one that is not ours is a failure.
+        if (awsErrorCode(err) !== 'ResourceInUse') throw err
+        const tags = await readTags(client, ctx, after.profileName)
+        if (tags[TAG_TEAM] !== change.team) throw err
+      }
+    } else if (change.action === 'update') {
+      const after = change.after!
+      const before = change.before
+      if (
+        !before ||
+        before.executionRole !== after.executionRole ||
+        !deepEqual(pick(before.userSettings, after.userSettings), after.userSettings ?? {})
+      ) {
+        await client.send(
+          new UpdateUserProfileCommand({
+            DomainId,
+            UserProfileName: after.profileName,
+            UserSettings: { ...(after.userSettings ?? {}), ExecutionRole: after.executionRole },
+          }),
+        )
+      }
+      const tags = Object.entries(after.tags).filter(([k, v]) => before?.tags[k] !== v)
+      if (tags.length > 0) {
+        const arn = profileArn(ctx, after.profileName)
+        await client.send(
+          new AddTagsCommand({ ResourceArn: arn, Tags: tags.map(([Key, Value]) => ({ Key, Value })) }),
+        )
+      }
+    } else if (change.action === 'delete') {
+      const before = change.before!
+      for (const app of before.apps ?? []) {
+        const [AppType, AppName] = app.split('/')
+        try {
+          await client.send(
+            new DeleteAppCommand({
+              DomainId,
+              UserProfileName: before.profileName,
+              AppType: AppType as never,
+              AppName,
+            }),
+          )
+        } catch (err) {
+          if (awsErrorCode(err) !== 'ResourceNotFound') throw err
+        }
+      }
+      try {
+        await client.send(new DeleteUserProfileCommand({ DomainId, UserProfileName: before.profileName }))
+      } catch (err) {
+        if (awsErrorCode(err) !== 'ResourceNotFound') throw err
+      }
+    }
+  },
+}
+
+function profileArn(ctx: EngineContext, name: string): string {
+  const d = ctx.discovery
+  return `arn:${d.partition}:sagemaker:${d.region}:${d.accountId}:user-profile/${d.domainId}/${name.toLowerCase()}`
+}
+
+async function readTags(
+  client: SageMakerClient,
+  ctx: EngineContext,
+  name: string,
+): Promise<Record<string, string>> {
+  const tags: Record<string, string> = {}
+  for (let token: string | undefined, first = true; first || token; first = false) {
+    const out = await client.send(
+      new ListTagsCommand({ ResourceArn: profileArn(ctx, name), NextToken: token, MaxResults: 100 }),
+    )
+    for (const t of out.Tags ?? []) if (t.Key) tags[t.Key] = t.Value ?? ''
+    token = out.NextToken
+  }
+  return tags
+}
+
+function withoutRole(settings: Record<string, unknown>): Record<string, unknown> {
+  const { ExecutionRole: _, ...rest } = settings
+  return rest
+}
+
+function pick(
+  source: Record<string, unknown> | undefined,
+  keysOf: Record<string, unknown> | undefined,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const k of Object.keys(keysOf ?? {})) if (source && k in source) out[k] = source[k]
+  return out
+}
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b))
+}
+
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical)
+  if (v && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>)
+        .filter(([, x]) => x !== undefined)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, x]) => [k, canonical(x)]),
+    )
+  }
+  return v
+}
