@@ -298,6 +298,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       AWS_SECRET_ACCESS_KEY: 'emulator-secret-not-a-real-key',
       AWS_REGION: box.state.region,
       AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_SDK_LOAD_CONFIG: '',
       AWS_PROFILE: '',
       AWS_CONFIG_FILE: '/dev/null',
