@@ -66,45 +66,65 @@ export function applyRunner(plan: Plan, engine: EngineContext, concurrency: numb
       const changes = byKind.get(kind) ?? []
       const limit = pLimit(Math.max(1, concurrency))
       let done = 0
-      await Promise.all(
-        changes.map((change) =>
-          limit(async () => {
-            const base = {
-              kind,
-              key: change.key,
-              team: change.team,
-              action: change.action,
-              summary: change.summary,
-            }
-            let outcome: ApplyOutcome
-            const blocker = (DEPENDS_ON[kind] ?? []).find(
-              (k) => unsettled.has(`${k}/${change.team ?? '*'}`) || unsettled.has(`${k}/*`),
-            )
-            if (blocker) {
-              outcome = {
-                ...base,
-                status: 'skipped',
-                message: `waits for the team's ${blocker} change, which did not complete`,
-              }
-            } else {
+      const settle = (change: Change, status: OutcomeStatus, err?: unknown) => {
+        const base = {
+          kind,
+          key: change.key,
+          team: change.team,
+          action: change.action,
+          summary: change.summary,
+        }
+        let outcome: ApplyOutcome = { ...base, status }
+        if (status === 'skipped') outcome.message = String(err)
+        else if (err instanceof ManualStepError) outcome = { ...base, status: 'manual', message: err.message }
+        else if (err)
+          outcome = {
+            ...base,
+            status: 'failed',
+            code: awsErrorCode(err) ?? 'Error',
+            message: describeAwsError(err, change.summary),
+          }
+        if (outcome.status !== 'done') unsettled.add(`${kind}/${change.team ?? '*'}`)
+        outcomes.push(outcome)
+        onDone?.(outcome, ++done, changes.length)
+      }
+      const ready: Change[] = []
+      for (const change of changes) {
+        const blocker = (DEPENDS_ON[kind] ?? []).find(
+          (k) => unsettled.has(`${k}/${change.team ?? '*'}`) || unsettled.has(`${k}/*`),
+        )
+        if (blocker)
+          settle(change, 'skipped', `waits for the team's ${blocker} change, which did not complete`)
+        else ready.push(change)
+      }
+      if (module.applyBatch) {
+        const size = module.batchSize ?? 20
+        const batches: Change[][] = []
+        for (let i = 0; i < ready.length; i += size) batches.push(ready.slice(i, i + size))
+        await Promise.all(
+          batches.map((batch) =>
+            limit(async () => {
+              let results: (Error | undefined)[]
               try {
-                await module.apply(change, ctx)
-                outcome = { ...base, status: 'done' }
+                results = await module.applyBatch!(batch, ctx)
               } catch (err) {
-                if (err instanceof ManualStepError)
-                  outcome = { ...base, status: 'manual', message: err.message }
-                else
-                  outcome = {
-                    ...base,
-                    status: 'failed',
-                    code: awsErrorCode(err) ?? 'Error',
-                    message: describeAwsError(err, change.summary),
-                  }
+                results = batch.map(() => err as Error)
               }
+              batch.forEach((change, i) => settle(change, results[i] ? 'failed' : 'done', results[i]))
+            }),
+          ),
+        )
+        return
+      }
+      await Promise.all(
+        ready.map((change) =>
+          limit(async () => {
+            try {
+              await module.apply(change, ctx)
+              settle(change, 'done')
+            } catch (err) {
+              settle(change, 'failed', err)
             }
-            if (outcome.status !== 'done') unsettled.add(`${kind}/${change.team ?? '*'}`)
-            outcomes.push(outcome)
-            onDone?.(outcome, ++done, changes.length)
           }),
         ),
       )

@@ -3,11 +3,17 @@ import { KINDS } from '../plan/types.js'
 import { applications } from './application.js'
 import { assignments } from './assignment.js'
 import { consoleSteps } from './console.js'
+import { lfGrants } from './lf-grant.js'
+import { lfTags } from './lf-tag.js'
 import { profiles } from './profile.js'
+import { roles } from './role.js'
 import type { ResourceModule } from './types.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: modules differ in their observed/desired types
 export const MODULES: ResourceModule<any, any, any>[] = [
+  roles,
+  lfTags,
+  lfGrants,
   applications,
   assignments,
   profiles,

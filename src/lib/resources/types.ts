@@ -78,4 +78,10 @@ export interface ResourceModule<K extends Kind = Kind, Observed = unknown, Desir
   diff(desired: Desired, observed: Observed, ctx: EngineContext): Change<K>[]
   /** Applies one change; idempotent ("already exists" is read back and treated as done). */
   apply(change: Change<K>, ctx: ApplyContext): Promise<void>
+  /**
+   * Optional: applies up to `batchSize` changes in one call (e.g. BatchGrantPermissions) and
+   * returns one outcome per change, in order: undefined when done, else its error.
+   */
+  applyBatch?(changes: Change<K>[], ctx: ApplyContext): Promise<(Error | undefined)[]>
+  batchSize?: number
 }

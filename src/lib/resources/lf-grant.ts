@@ -1,0 +1,204 @@
+/**
+ * LF-tag policy grants to each team's execution role. A grant has no id, so it is keyed by
+ * (principal, resource type, normalised expression) and its permissions are compared as sets.
+ *
+ * Observation: ListPermissions refuses a Principal filter without a Resource, so grants are
+ * listed per resource type (LF_TAG_POLICY_DATABASE, LF_TAG_POLICY_TABLE) without a principal, up
+ * to 1,000 a page, and filtered here: two paginated calls for the whole account instead of one
+ * call per (team × grant), and it also finds the extra grants that --prune revokes.
+ */
+import {
+  BatchGrantPermissionsCommand,
+  type BatchPermissionsRequestEntry,
+  BatchRevokePermissionsCommand,
+  type DataLakeResourceType,
+  type Permission,
+  paginateListPermissions,
+} from '@aws-sdk/client-lakeformation'
+import { teamRoleArn, teamRoleName } from '../names.js'
+import type { Change, LfExpressionTerm, LfGrantPayload } from '../plan/types.js'
+import type { ApplyContext, EngineContext, ResourceModule } from './types.js'
+
+export type ObservedGrants = Map<string, LfGrantPayload>
+export type DesiredGrants = Map<string, LfGrantPayload & { team: string }>
+
+/** The documented maximum of entries per BatchGrantPermissions / BatchRevokePermissions call. */
+export const LF_BATCH_SIZE = 20
+
+export function normaliseExpression(
+  expression: { TagKey?: string; TagValues?: string[] }[] | Record<string, string[]>,
+): LfExpressionTerm[] {
+  const terms = Array.isArray(expression)
+    ? expression.map((t) => [t.TagKey ?? '', t.TagValues ?? []] as const)
+    : Object.entries(expression)
+  return terms
+    .map(([TagKey, TagValues]) => ({ TagKey, TagValues: [...new Set(TagValues)].sort() }))
+    .sort((a, b) => a.TagKey.localeCompare(b.TagKey))
+}
+
+export function grantKey(g: Pick<LfGrantPayload, 'principalArn' | 'resourceType' | 'expression'>): string {
+  return `${g.principalArn}|${g.resourceType}|${g.expression.map((t) => `${t.TagKey}=${t.TagValues.join(',')}`).join(';')}`
+}
+
+/** Principals the tool manages grants for: the teams' roles and any role it named. */
+function managedPrincipal(ctx: EngineContext, arn: string): string | undefined {
+  for (const [team, config] of Object.entries(ctx.teams.config.teams)) {
+    if (teamRoleArn(config.executionRole, team, ctx.discovery.accountId, ctx.discovery.partition) === arn)
+      return team
+  }
+  const name = arn.split('/').pop() ?? ''
+  return name.startsWith(teamRoleName('')) && arn.includes(':role/')
+    ? name.slice(teamRoleName('').length)
+    : undefined
+}
+
+export const lfGrants: ResourceModule<'lf-grant', ObservedGrants, DesiredGrants> = {
+  kind: 'lf-grant',
+  batchSize: LF_BATCH_SIZE,
+
+  async observe(ctx) {
+    const observed: ObservedGrants = new Map()
+    if (!Object.values(ctx.teams.config.teams).some((t) => t.lakeFormation?.length) && !ctx.options.prune)
+      return observed
+    const client = await ctx.aws.lakeFormation()
+    for (const type of ['LF_TAG_POLICY_DATABASE', 'LF_TAG_POLICY_TABLE'] as DataLakeResourceType[]) {
+      for await (const page of paginateListPermissions(
+        { client },
+        { ResourceType: type, MaxResults: 1000 },
+      )) {
+        for (const p of page.PrincipalResourcePermissions ?? []) {
+          const principalArn = p.Principal?.DataLakePrincipalIdentifier
+          const policy = p.Resource?.LFTagPolicy
+          if (!principalArn || !policy?.Expression || !managedPrincipal(ctx, principalArn)) continue
+          const g: LfGrantPayload = {
+            principalArn,
+            roleName: principalArn.split('/').pop()!,
+            resourceType: policy.ResourceType as 'DATABASE' | 'TABLE',
+            expression: normaliseExpression(policy.Expression),
+            permissions: [],
+          }
+          const key = grantKey(g)
+          const existing = observed.get(key) ?? g
+          existing.permissions = [...new Set([...existing.permissions, ...(p.Permissions ?? [])])].sort()
+          observed.set(key, existing)
+        }
+      }
+    }
+    return observed
+  },
+
+  desire(ctx) {
+    const desired: DesiredGrants = new Map()
+    for (const [team, config] of Object.entries(ctx.teams.config.teams)) {
+      const principalArn = teamRoleArn(
+        config.executionRole,
+        team,
+        ctx.discovery.accountId,
+        ctx.discovery.partition,
+      )
+      for (const grant of config.lakeFormation ?? []) {
+        const g = {
+          team,
+          principalArn,
+          roleName: principalArn.split('/').pop()!,
+          resourceType: grant.resourceType,
+          expression: normaliseExpression(grant.expression),
+          permissions: [...new Set(grant.permissions)].sort(),
+        }
+        desired.set(grantKey(g), g)
+      }
+    }
+    return desired
+  },
+
+  diff(desired, observed, ctx) {
+    const changes: Change<'lf-grant'>[] = []
+    for (const [key, { team, ...after }] of desired) {
+      const before = observed.get(key)
+      const summary = `${after.permissions.join(', ')} on ${after.resourceType} ${after.expression.map((t) => `${t.TagKey}=${t.TagValues.join('|')}`).join(' ')} to ${after.roleName}`
+      if (!before) {
+        changes.push({ kind: 'lf-grant', key, team, action: 'create', summary, after })
+        continue
+      }
+      const missing = after.permissions.filter((p) => !before.permissions.includes(p))
+      const extra = before.permissions.filter((p) => !after.permissions.includes(p))
+      if (missing.length === 0 && (extra.length === 0 || !ctx.options.prune)) continue
+      const target = ctx.options.prune
+        ? after
+        : { ...after, permissions: [...new Set([...after.permissions, ...before.permissions])].sort() }
+      changes.push({
+        kind: 'lf-grant',
+        key,
+        team,
+        action: 'update',
+        summary,
+        before,
+        after: target,
+        reason: [
+          missing.length ? `grant ${missing.join(', ')}` : '',
+          ctx.options.prune && extra.length ? `revoke ${extra.join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join('; '),
+      })
+    }
+    if (ctx.options.prune) {
+      for (const [key, before] of observed) {
+        if (desired.has(key)) continue
+        const team = managedPrincipal(ctx, before.principalArn)
+        changes.push({
+          kind: 'lf-grant',
+          key,
+          team,
+          action: 'delete',
+          summary: `${before.permissions.join(', ')} on ${before.resourceType} ${before.expression.map((t) => `${t.TagKey}=${t.TagValues.join('|')}`).join(' ')} from ${before.roleName}`,
+          before,
+        })
+      }
+    }
+    return changes
+  },
+
+  async apply(change, ctx) {
+    const [err] = await this.applyBatch!([change], ctx)
+    if (err) throw err
+  },
+
+  async applyBatch(changes, ctx: ApplyContext) {
+    const client = await ctx.aws.lakeFormation()
+    const grants: BatchPermissionsRequestEntry[] = []
+    const revokes: BatchPermissionsRequestEntry[] = []
+    const entry = (id: string, g: LfGrantPayload, permissions: string[]): BatchPermissionsRequestEntry => ({
+      Id: id,
+      Principal: { DataLakePrincipalIdentifier: g.principalArn },
+      Resource: { LFTagPolicy: { ResourceType: g.resourceType, Expression: g.expression } },
+      Permissions: permissions as Permission[],
+    })
+    changes.forEach((c, i) => {
+      const before = c.before?.permissions ?? []
+      const after = c.after?.permissions ?? []
+      const add = after.filter((p) => !before.includes(p))
+      const remove = before.filter((p) => !after.includes(p))
+      if (add.length) grants.push(entry(String(i), c.after!, add))
+      if (remove.length) revokes.push(entry(String(i), (c.after ?? c.before)!, remove))
+    })
+    const errors: (Error | undefined)[] = changes.map(() => undefined)
+    const record = (
+      failures:
+        | { RequestEntry?: { Id?: string }; Error?: { ErrorCode?: string; ErrorMessage?: string } }[]
+        | undefined,
+    ) => {
+      for (const f of failures ?? []) {
+        const i = Number(f.RequestEntry?.Id)
+        const err = new Error(f.Error?.ErrorMessage ?? 'failed')
+        err.name = f.Error?.ErrorCode ?? 'LakeFormationError'
+        if (Number.isInteger(i)) errors[i] = err
+      }
+    }
+    if (grants.length)
+      record((await client.send(new BatchGrantPermissionsCommand({ Entries: grants }))).Failures)
+    if (revokes.length)
+      record((await client.send(new BatchRevokePermissionsCommand({ Entries: revokes }))).Failures)
+    return errors
+  },
+}
