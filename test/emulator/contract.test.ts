@@ -1,0 +1,736 @@
+/**
+ * Contract tests: every operation the tool calls succeeds against the emulator through the real
+ * AWS SDK v3 client, and the documented failures come back with the error names AWS uses.
+ */
+import assert from 'node:assert/strict'
+import * as ddb from '@aws-sdk/client-dynamodb'
+import * as iam from '@aws-sdk/client-iam'
+import * as ids from '@aws-sdk/client-identitystore'
+import * as lf from '@aws-sdk/client-lakeformation'
+import * as lambda from '@aws-sdk/client-lambda'
+import * as sm from '@aws-sdk/client-sagemaker'
+import * as sso from '@aws-sdk/client-sso-admin'
+import * as sts from '@aws-sdk/client-sts'
+import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry'
+import { type Emulator, startEmulator } from './index.js'
+
+const STORE = 'd-9067c1a2b3'
+const INSTANCE = 'arn:aws:sso:::instance/ssoins-72230a1b2c3d4e5f'
+const DOMAIN = 'd-abcdefghijkl'
+const USER1 = '906712345a-1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d'
+
+async function rejects(p: Promise<unknown>, name: string) {
+  await assert.rejects(p, (err: Error) => {
+    assert.equal(err.name, name, `expected ${name}, got ${err.name}: ${err.message}`)
+    return true
+  })
+}
+
+describe('emulator contract (AWS SDK v3 clients)', function () {
+  this.timeout(60_000)
+  let emu: Emulator
+  let cfg: {
+    region: string
+    endpoint: string
+    credentials: { accessKeyId: string; secretAccessKey: string }
+    maxAttempts: number
+  }
+
+  before(async () => {
+    emu = await startEmulator({ seed: 'examples/demo-account.yaml', profileReadyMs: 50 })
+    cfg = {
+      region: 'us-east-1',
+      endpoint: emu.url,
+      credentials: { accessKeyId: 'AKIAEMULATOR', secretAccessKey: 'x' },
+      maxAttempts: 1,
+    }
+  })
+  after(() => emu.close())
+  beforeEach(async () => {
+    emu.reset()
+    await emu.seedFile('examples/demo-account.yaml')
+  })
+
+  it('sts: GetCallerIdentity', async () => {
+    const out = await new sts.STSClient(cfg).send(new sts.GetCallerIdentityCommand({}))
+    assert.equal(out.Account, '123456789012')
+  })
+
+  it('identitystore: lookups, listings, seeding and their failures', async () => {
+    const c = new ids.IdentitystoreClient(cfg)
+    const byName = (v: string) => ({
+      IdentityStoreId: STORE,
+      AlternateIdentifier: { UniqueAttribute: { AttributePath: 'userName', AttributeValue: v } },
+    })
+    assert.equal((await c.send(new ids.GetUserIdCommand(byName('user1@example.com')))).UserId, USER1)
+    await rejects(c.send(new ids.GetUserIdCommand(byName('nobody@example.com'))), 'ResourceNotFoundException')
+    await rejects(
+      c.send(
+        new ids.GetUserIdCommand({
+          IdentityStoreId: STORE,
+          AlternateIdentifier: { UniqueAttribute: { AttributePath: 'displayName', AttributeValue: 'x' } },
+        }),
+      ),
+      'ValidationException',
+    )
+    const gid = (
+      await c.send(
+        new ids.GetGroupIdCommand({
+          IdentityStoreId: STORE,
+          AlternateIdentifier: {
+            UniqueAttribute: { AttributePath: 'displayName', AttributeValue: 'ds-team1' },
+          },
+        }),
+      )
+    ).GroupId!
+    assert.equal(
+      (await c.send(new ids.DescribeGroupCommand({ IdentityStoreId: STORE, GroupId: gid }))).DisplayName,
+      'ds-team1',
+    )
+    assert.equal(
+      (await c.send(new ids.DescribeUserCommand({ IdentityStoreId: STORE, UserId: USER1 }))).UserName,
+      'user1@example.com',
+    )
+    await rejects(
+      c.send(
+        new ids.DescribeUserCommand({
+          IdentityStoreId: STORE,
+          UserId: '00000000-0000-4000-8000-000000000000',
+        }),
+      ),
+      'ResourceNotFoundException',
+    )
+    assert.equal((await c.send(new ids.ListUsersCommand({ IdentityStoreId: STORE }))).Users?.length, 5)
+    assert.equal((await c.send(new ids.ListGroupsCommand({ IdentityStoreId: STORE }))).Groups?.length, 2)
+    assert.equal(
+      (await c.send(new ids.ListGroupMembershipsCommand({ IdentityStoreId: STORE, GroupId: gid })))
+        .GroupMemberships?.length,
+      2,
+    )
+    const u3 = (await c.send(new ids.GetUserIdCommand(byName('user3@example.com')))).UserId!
+    assert.equal(
+      (
+        await c.send(
+          new ids.ListGroupMembershipsForMemberCommand({ IdentityStoreId: STORE, MemberId: { UserId: u3 } }),
+        )
+      ).GroupMemberships?.length,
+      1,
+    )
+    const created = await c.send(
+      new ids.CreateUserCommand({ IdentityStoreId: STORE, UserName: 'new@example.com', DisplayName: 'New' }),
+    )
+    await rejects(
+      c.send(
+        new ids.CreateUserCommand({
+          IdentityStoreId: STORE,
+          UserName: 'new@example.com',
+          DisplayName: 'New',
+        }),
+      ),
+      'ConflictException',
+    )
+    const g = await c.send(new ids.CreateGroupCommand({ IdentityStoreId: STORE, DisplayName: 'g-new' }))
+    await c.send(
+      new ids.CreateGroupMembershipCommand({
+        IdentityStoreId: STORE,
+        GroupId: g.GroupId,
+        MemberId: { UserId: created.UserId },
+      }),
+    )
+    await rejects(
+      c.send(new ids.ListUsersCommand({ IdentityStoreId: STORE, MaxResults: 101 })),
+      'ValidationException',
+    )
+    await rejects(
+      c.send(new ids.ListUsersCommand({ IdentityStoreId: STORE, NextToken: 'bogus' })),
+      'ValidationException',
+    )
+  })
+
+  it('sso-admin: applications, assignment configuration, assignments, tags and their failures', async () => {
+    const c = new sso.SSOAdminClient(cfg)
+    assert.equal((await c.send(new sso.ListInstancesCommand({}))).Instances?.[0].IdentityStoreId, STORE)
+    const providers = (await c.send(new sso.ListApplicationProvidersCommand({}))).ApplicationProviders ?? []
+    assert.ok(
+      providers.some((p) => p.ApplicationProviderArn === 'arn:aws:sso::aws:applicationProvider/custom-saml'),
+    )
+    const create = (Name: string) =>
+      c.send(
+        new sso.CreateApplicationCommand({
+          InstanceArn: INSTANCE,
+          ApplicationProviderArn: 'arn:aws:sso::aws:applicationProvider/custom-saml',
+          Name,
+          Tags: [{ Key: 'k', Value: 'v' }],
+        }),
+      )
+    const arn = (await create('App 1')).ApplicationArn!
+    assert.match(arn, /^arn:aws:sso::123456789012:application\/ssoins-72230a1b2c3d4e5f\/apl-[a-z0-9]{16}$/)
+    assert.equal((await c.send(new sso.DescribeApplicationCommand({ ApplicationArn: arn }))).Name, 'App 1')
+    await c.send(new sso.UpdateApplicationCommand({ ApplicationArn: arn, Name: 'App One' }))
+    const listed = await c.send(
+      new sso.ListApplicationsCommand({
+        InstanceArn: INSTANCE,
+        Filter: { ApplicationProvider: 'arn:aws:sso::aws:applicationProvider/custom-saml' },
+      }),
+    )
+    assert.deepEqual(
+      listed.Applications?.map((a) => a.Name),
+      ['App One'],
+    )
+    await c.send(
+      new sso.PutApplicationAssignmentConfigurationCommand({
+        ApplicationArn: arn,
+        AssignmentRequired: false,
+      }),
+    )
+    assert.equal(
+      (await c.send(new sso.GetApplicationAssignmentConfigurationCommand({ ApplicationArn: arn })))
+        .AssignmentRequired,
+      false,
+    )
+    await c.send(
+      new sso.CreateApplicationAssignmentCommand({
+        ApplicationArn: arn,
+        PrincipalId: USER1,
+        PrincipalType: 'USER',
+      }),
+    )
+    await rejects(
+      c.send(
+        new sso.CreateApplicationAssignmentCommand({
+          ApplicationArn: arn,
+          PrincipalId: USER1,
+          PrincipalType: 'USER',
+        }),
+      ),
+      'ConflictException',
+    )
+    await rejects(
+      c.send(
+        new sso.CreateApplicationAssignmentCommand({
+          ApplicationArn: arn,
+          PrincipalId: 'not-an-id',
+          PrincipalType: 'USER',
+        }),
+      ),
+      'ValidationException',
+    )
+    assert.equal(
+      (await c.send(new sso.ListApplicationAssignmentsCommand({ ApplicationArn: arn })))
+        .ApplicationAssignments?.length,
+      1,
+    )
+    await c.send(
+      new sso.DeleteApplicationAssignmentCommand({
+        ApplicationArn: arn,
+        PrincipalId: USER1,
+        PrincipalType: 'USER',
+      }),
+    )
+    await rejects(
+      c.send(
+        new sso.DeleteApplicationAssignmentCommand({
+          ApplicationArn: arn,
+          PrincipalId: USER1,
+          PrincipalType: 'USER',
+        }),
+      ),
+      'ResourceNotFoundException',
+    )
+    await c.send(
+      new sso.TagResourceCommand({
+        InstanceArn: INSTANCE,
+        ResourceArn: arn,
+        Tags: [{ Key: 'sagemaker-teams:team', Value: 't' }],
+      }),
+    )
+    assert.equal(
+      (await c.send(new sso.ListTagsForResourceCommand({ InstanceArn: INSTANCE, ResourceArn: arn }))).Tags
+        ?.length,
+      2,
+    )
+    await c.send(new sso.DeleteApplicationCommand({ ApplicationArn: arn }))
+    await rejects(
+      c.send(new sso.DescribeApplicationCommand({ ApplicationArn: arn })),
+      'ResourceNotFoundException',
+    )
+    await rejects(create('x'.repeat(101)), 'ValidationException')
+    await rejects(
+      c.send(new sso.ListApplicationsCommand({ InstanceArn: INSTANCE, NextToken: 'bogus' })),
+      'ValidationException',
+    )
+    emu.setSamlProviderRefused(true)
+    await assert.rejects(
+      create('App 2'),
+      /The application provider with arn 'arn:aws:sso::aws:applicationProvider\/custom-saml' is not supported for this action/,
+    )
+  })
+
+  it('sagemaker: domains, profiles (Pending → InService), apps, spaces, tags, presigned URLs and their failures', async () => {
+    const c = new sm.SageMakerClient(cfg)
+    assert.equal((await c.send(new sm.DescribeDomainCommand({ DomainId: DOMAIN }))).AuthMode, 'IAM')
+    await rejects(c.send(new sm.DescribeDomainCommand({ DomainId: 'd-nonexistent00' })), 'ResourceNotFound')
+    assert.equal((await c.send(new sm.ListDomainsCommand({}))).Domains?.length, 2)
+    const { UserProfileArn } = await c.send(
+      new sm.CreateUserProfileCommand({
+        DomainId: DOMAIN,
+        UserProfileName: 'team1-abc',
+        Tags: [{ Key: 'Team', Value: 'T' }],
+      }),
+    )
+    assert.equal(UserProfileArn, `arn:aws:sagemaker:us-east-1:123456789012:user-profile/${DOMAIN}/team1-abc`)
+    await rejects(
+      c.send(new sm.CreateUserProfileCommand({ DomainId: DOMAIN, UserProfileName: 'TEAM1-ABC' })),
+      'ResourceInUse',
+    )
+    await rejects(
+      c.send(new sm.CreateUserProfileCommand({ DomainId: DOMAIN, UserProfileName: '-bad' })),
+      'ValidationException',
+    )
+    await rejects(
+      c.send(
+        new sm.CreateUserProfileCommand({
+          DomainId: DOMAIN,
+          UserProfileName: 'x',
+          SingleSignOnUserIdentifier: 'UserName',
+          SingleSignOnUserValue: 'u',
+        }),
+      ),
+      'ValidationException',
+    )
+    assert.equal(
+      (await c.send(new sm.DescribeUserProfileCommand({ DomainId: DOMAIN, UserProfileName: 'team1-abc' })))
+        .Status,
+      'Pending',
+    )
+    await new Promise((r) => setTimeout(r, 80))
+    assert.equal(
+      (await c.send(new sm.DescribeUserProfileCommand({ DomainId: DOMAIN, UserProfileName: 'team1-abc' })))
+        .Status,
+      'InService',
+    )
+    await rejects(
+      c.send(new sm.DescribeUserProfileCommand({ DomainId: DOMAIN, UserProfileName: 'nobody' })),
+      'ResourceNotFound',
+    )
+    await c.send(
+      new sm.UpdateUserProfileCommand({
+        DomainId: DOMAIN,
+        UserProfileName: 'team1-abc',
+        UserSettings: { ExecutionRole: 'arn:aws:iam::123456789012:role/r' },
+      }),
+    )
+    assert.equal(
+      (await c.send(new sm.ListUserProfilesCommand({ DomainIdEquals: DOMAIN }))).UserProfiles?.length,
+      1,
+    )
+    await c.send(new sm.AddTagsCommand({ ResourceArn: UserProfileArn, Tags: [{ Key: 'a', Value: 'b' }] }))
+    await c.send(new sm.DeleteTagsCommand({ ResourceArn: UserProfileArn, TagKeys: ['Team'] }))
+    assert.deepEqual((await c.send(new sm.ListTagsCommand({ ResourceArn: UserProfileArn }))).Tags, [
+      { Key: 'a', Value: 'b' },
+    ])
+    const url = await c.send(
+      new sm.CreatePresignedDomainUrlCommand({
+        DomainId: DOMAIN,
+        UserProfileName: 'team1-abc',
+        ExpiresInSeconds: 60,
+        SessionExpirationDurationInSeconds: 43200,
+      }),
+    )
+    assert.match(
+      url.AuthorizedUrl ?? '',
+      /^https:\/\/d-abcdefghijkl\.studio\.us-east-1\.sagemaker\.aws\/auth\?token=/,
+    )
+    await rejects(
+      c.send(
+        new sm.CreatePresignedDomainUrlCommand({
+          DomainId: DOMAIN,
+          UserProfileName: 'team1-abc',
+          ExpiresInSeconds: 301,
+        }),
+      ),
+      'ValidationException',
+    )
+    emu.state.apps.push({
+      DomainId: DOMAIN,
+      UserProfileName: 'team1-abc',
+      AppType: 'JupyterServer',
+      AppName: 'default',
+      Status: 'InService',
+      CreationTime: new Date(),
+    })
+    emu.state.spaces.push({
+      DomainId: DOMAIN,
+      SpaceName: 's1',
+      Status: 'InService',
+      CreationTime: new Date(),
+    })
+    assert.equal((await c.send(new sm.ListSpacesCommand({ DomainIdEquals: DOMAIN }))).Spaces?.length, 1)
+    await rejects(
+      c.send(new sm.DeleteUserProfileCommand({ DomainId: DOMAIN, UserProfileName: 'team1-abc' })),
+      'ResourceInUse',
+    )
+    assert.equal(
+      (await c.send(new sm.ListAppsCommand({ DomainIdEquals: DOMAIN, UserProfileNameEquals: 'team1-abc' })))
+        .Apps?.length,
+      1,
+    )
+    await c.send(
+      new sm.DeleteAppCommand({
+        DomainId: DOMAIN,
+        UserProfileName: 'team1-abc',
+        AppType: 'JupyterServer',
+        AppName: 'default',
+      }),
+    )
+    await c.send(new sm.DeleteUserProfileCommand({ DomainId: DOMAIN, UserProfileName: 'team1-abc' }))
+    await rejects(
+      c.send(new sm.ListUserProfilesCommand({ DomainIdEquals: DOMAIN, MaxResults: 101 })),
+      'ValidationException',
+    )
+    await rejects(
+      c.send(new sm.CreatePresignedDomainUrlCommand({ DomainId: 'd-ssomode0001', UserProfileName: 'x' })),
+      'ValidationException',
+    )
+  })
+
+  it('iam: roles, inline and managed policies, tags and their failures', async () => {
+    const c = new iam.IAMClient(cfg)
+    const trust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ],
+    })
+    await c.send(
+      new iam.CreateRoleCommand({
+        RoleName: 'r1',
+        AssumeRolePolicyDocument: trust,
+        Tags: [{ Key: 'Team', Value: 'T' }],
+      }),
+    )
+    await rejects(
+      c.send(new iam.CreateRoleCommand({ RoleName: 'r1', AssumeRolePolicyDocument: trust })),
+      'EntityAlreadyExistsException',
+    )
+    await rejects(
+      c.send(new iam.CreateRoleCommand({ RoleName: 'bad name!', AssumeRolePolicyDocument: trust })),
+      'ValidationError',
+    )
+    await rejects(
+      c.send(new iam.CreateRoleCommand({ RoleName: 'r2', AssumeRolePolicyDocument: 'not json' })),
+      'MalformedPolicyDocumentException',
+    )
+    const role = (await c.send(new iam.GetRoleCommand({ RoleName: 'r1' }))).Role!
+    assert.equal(decodeURIComponent(role.AssumeRolePolicyDocument!), trust)
+    await rejects(c.send(new iam.GetRoleCommand({ RoleName: 'nope' })), 'NoSuchEntityException')
+    await c.send(new iam.UpdateAssumeRolePolicyCommand({ RoleName: 'r1', PolicyDocument: trust }))
+    const doc = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }],
+    })
+    await c.send(new iam.PutRolePolicyCommand({ RoleName: 'r1', PolicyName: 'p1', PolicyDocument: doc }))
+    assert.equal(
+      decodeURIComponent(
+        (await c.send(new iam.GetRolePolicyCommand({ RoleName: 'r1', PolicyName: 'p1' }))).PolicyDocument!,
+      ),
+      doc,
+    )
+    assert.deepEqual((await c.send(new iam.ListRolePoliciesCommand({ RoleName: 'r1' }))).PolicyNames, ['p1'])
+    await c.send(
+      new iam.AttachRolePolicyCommand({
+        RoleName: 'r1',
+        PolicyArn: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+      }),
+    )
+    assert.equal(
+      (await c.send(new iam.ListAttachedRolePoliciesCommand({ RoleName: 'r1' }))).AttachedPolicies?.[0]
+        .PolicyName,
+      'AmazonS3ReadOnlyAccess',
+    )
+    await c.send(new iam.TagRoleCommand({ RoleName: 'r1', Tags: [{ Key: 'x', Value: 'y' }] }))
+    await c.send(new iam.UntagRoleCommand({ RoleName: 'r1', TagKeys: ['Team'] }))
+    assert.deepEqual((await c.send(new iam.ListRoleTagsCommand({ RoleName: 'r1' }))).Tags, [
+      { Key: 'x', Value: 'y' },
+    ])
+    await rejects(c.send(new iam.DeleteRoleCommand({ RoleName: 'r1' })), 'DeleteConflictException')
+    await c.send(
+      new iam.DetachRolePolicyCommand({
+        RoleName: 'r1',
+        PolicyArn: 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+      }),
+    )
+    await c.send(new iam.DeleteRolePolicyCommand({ RoleName: 'r1', PolicyName: 'p1' }))
+    await rejects(
+      c.send(new iam.GetRolePolicyCommand({ RoleName: 'r1', PolicyName: 'p1' })),
+      'NoSuchEntityException',
+    )
+    await c.send(new iam.DeleteRoleCommand({ RoleName: 'r1' }))
+  })
+
+  it('lakeformation: LF-tags, grants (batch with per-entry failures), listing rules', async () => {
+    const c = new lf.LakeFormationClient(cfg)
+    new iam.IAMClient(cfg)
+    emu.seed({ roles: [{ name: 'team-role' }] })
+    await c.send(new lf.CreateLFTagCommand({ TagKey: 'domain', TagValues: ['a', 'b'] }))
+    await rejects(
+      c.send(new lf.CreateLFTagCommand({ TagKey: 'domain', TagValues: ['a'] })),
+      'AlreadyExistsException',
+    )
+    await c.send(new lf.UpdateLFTagCommand({ TagKey: 'domain', TagValuesToAdd: ['c'] }))
+    assert.deepEqual((await c.send(new lf.GetLFTagCommand({ TagKey: 'domain' }))).TagValues, ['a', 'b', 'c'])
+    await rejects(c.send(new lf.GetLFTagCommand({ TagKey: 'nope' })), 'EntityNotFoundException')
+    assert.equal((await c.send(new lf.ListLFTagsCommand({}))).LFTags?.length, 1)
+    const principal = { DataLakePrincipalIdentifier: 'arn:aws:iam::123456789012:role/team-role' }
+    const resource = (v: string) => ({
+      LFTagPolicy: { ResourceType: 'TABLE' as const, Expression: [{ TagKey: 'domain', TagValues: [v] }] },
+    })
+    await c.send(
+      new lf.GrantPermissionsCommand({
+        Principal: principal,
+        Resource: resource('a'),
+        Permissions: ['SELECT'],
+      }),
+    )
+    const batch = await c.send(
+      new lf.BatchGrantPermissionsCommand({
+        Entries: [
+          { Id: '1', Principal: principal, Resource: resource('b'), Permissions: ['SELECT'] },
+          { Id: '2', Principal: principal, Resource: resource('zzz'), Permissions: ['SELECT'] },
+        ],
+      }),
+    )
+    assert.deepEqual(
+      batch.Failures?.map((f) => [f.RequestEntry?.Id, f.Error?.ErrorCode]),
+      [['2', 'InvalidInputException']],
+    )
+    const listed = await c.send(new lf.ListPermissionsCommand({ ResourceType: 'LF_TAG_POLICY_TABLE' }))
+    assert.equal(listed.PrincipalResourcePermissions?.length, 2)
+    await rejects(c.send(new lf.ListPermissionsCommand({ Principal: principal })), 'InvalidInputException')
+    await c.send(
+      new lf.RevokePermissionsCommand({
+        Principal: principal,
+        Resource: resource('a'),
+        Permissions: ['SELECT'],
+      }),
+    )
+    await c.send(
+      new lf.BatchRevokePermissionsCommand({
+        Entries: [{ Id: '1', Principal: principal, Resource: resource('b'), Permissions: ['SELECT'] }],
+      }),
+    )
+    assert.equal(
+      (await c.send(new lf.ListPermissionsCommand({ ResourceType: 'LF_TAG_POLICY_TABLE' })))
+        .PrincipalResourcePermissions?.length,
+      0,
+    )
+    await rejects(
+      c.send(
+        new lf.GrantPermissionsCommand({
+          Principal: principal,
+          Resource: {
+            LFTagPolicy: { ResourceType: 'DATABASE', Expression: [{ TagKey: 'domain', TagValues: ['a'] }] },
+          },
+          Permissions: ['SELECT'],
+        }),
+      ),
+      'InvalidInputException',
+    )
+    await c.send(new lf.DeleteLFTagCommand({ TagKey: 'domain' }))
+  })
+
+  it('lambda: function, code, configuration, URL, permission, tags and their failures', async () => {
+    emu.seed({ roles: [{ name: 'acs-role', trustService: 'lambda.amazonaws.com' }] })
+    const c = new lambda.LambdaClient(cfg)
+    const Role = 'arn:aws:iam::123456789012:role/acs-role'
+    const created = await c.send(
+      new lambda.CreateFunctionCommand({
+        FunctionName: 'f1',
+        Role,
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        Code: { ZipFile: Buffer.from('zip-1') },
+        Tags: { a: 'b' },
+      }),
+    )
+    await rejects(
+      c.send(
+        new lambda.CreateFunctionCommand({
+          FunctionName: 'f1',
+          Role,
+          Runtime: 'nodejs22.x',
+          Code: { ZipFile: Buffer.from('z') },
+        }),
+      ),
+      'ResourceConflictException',
+    )
+    await rejects(
+      c.send(
+        new lambda.CreateFunctionCommand({
+          FunctionName: 'f2',
+          Role,
+          Runtime: 'cobol',
+          Code: { ZipFile: Buffer.from('z') },
+        }),
+      ),
+      'InvalidParameterValueException',
+    )
+    const updated = await c.send(
+      new lambda.UpdateFunctionCodeCommand({ FunctionName: 'f1', ZipFile: Buffer.from('zip-2') }),
+    )
+    assert.notEqual(updated.CodeSha256, created.CodeSha256)
+    await c.send(new lambda.UpdateFunctionConfigurationCommand({ FunctionName: 'f1', Timeout: 10 }))
+    assert.equal(
+      (await c.send(new lambda.GetFunctionConfigurationCommand({ FunctionName: 'f1' }))).Timeout,
+      10,
+    )
+    assert.deepEqual((await c.send(new lambda.GetFunctionCommand({ FunctionName: 'f1' }))).Tags, { a: 'b' })
+    await rejects(
+      c.send(new lambda.GetFunctionCommand({ FunctionName: 'nope' })),
+      'ResourceNotFoundException',
+    )
+    await rejects(
+      c.send(new lambda.GetFunctionUrlConfigCommand({ FunctionName: 'f1' })),
+      'ResourceNotFoundException',
+    )
+    const url = await c.send(
+      new lambda.CreateFunctionUrlConfigCommand({ FunctionName: 'f1', AuthType: 'NONE' }),
+    )
+    assert.match(url.FunctionUrl ?? '', /^https:\/\/[a-f0-9]{32}\.lambda-url\.us-east-1\.on\.aws\/$/)
+    assert.equal(
+      (await c.send(new lambda.GetFunctionUrlConfigCommand({ FunctionName: 'f1' }))).AuthType,
+      'NONE',
+    )
+    await c.send(
+      new lambda.AddPermissionCommand({
+        FunctionName: 'f1',
+        StatementId: 'url',
+        Action: 'lambda:InvokeFunctionUrl',
+        Principal: '*',
+        FunctionUrlAuthType: 'NONE',
+      }),
+    )
+    await rejects(
+      c.send(
+        new lambda.AddPermissionCommand({
+          FunctionName: 'f1',
+          StatementId: 'url',
+          Action: 'lambda:InvokeFunctionUrl',
+          Principal: '*',
+        }),
+      ),
+      'ResourceConflictException',
+    )
+    await c.send(new lambda.TagResourceCommand({ Resource: created.FunctionArn, Tags: { c: 'd' } }))
+    assert.deepEqual((await c.send(new lambda.ListTagsCommand({ Resource: created.FunctionArn }))).Tags, {
+      a: 'b',
+      c: 'd',
+    })
+  })
+
+  it('dynamodb (dynalite): conditional writes, and TTL answered by the emulator', async () => {
+    const c = new ddb.DynamoDBClient(cfg)
+    await c.send(
+      new ddb.CreateTableCommand({
+        TableName: 'acs-state',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    )
+    await c.send(
+      new ddb.UpdateTimeToLiveCommand({
+        TableName: 'acs-state',
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      }),
+    )
+    assert.equal(
+      (await c.send(new ddb.DescribeTimeToLiveCommand({ TableName: 'acs-state' }))).TimeToLiveDescription
+        ?.TimeToLiveStatus,
+      'ENABLED',
+    )
+    const put = () =>
+      c.send(
+        new ddb.PutItemCommand({
+          TableName: 'acs-state',
+          Item: { pk: { S: 'id-1' } },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      )
+    await put()
+    await rejects(put(), 'ConditionalCheckFailedException')
+    await rejects(
+      c.send(
+        new ddb.CreateTableCommand({
+          TableName: 'ab',
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        }),
+      ),
+      'ValidationException',
+    )
+  })
+
+  it('paginates 1,050 users and 2,300 user profiles: every item exactly once', async () => {
+    emu.seed({ users: Array.from({ length: 1045 }, (_, i) => ({ userName: `bulk${i}@example.com` })) })
+    const c = new ids.IdentitystoreClient(cfg)
+    const users: string[] = []
+    for await (const page of ids.paginateListUsers(
+      { client: c },
+      { IdentityStoreId: STORE, MaxResults: 100 },
+    ))
+      users.push(...(page.Users ?? []).map((u) => u.UserId!))
+    assert.equal(users.length, 1050)
+    assert.equal(new Set(users).size, 1050)
+    emu.seed({ profiles: Array.from({ length: 2300 }, (_, i) => ({ domainId: DOMAIN, name: `p-${i}` })) })
+    const s = new sm.SageMakerClient(cfg)
+    const names: string[] = []
+    for await (const page of sm.paginateListUserProfiles(
+      { client: s },
+      { DomainIdEquals: DOMAIN, MaxResults: 100 },
+    ))
+      names.push(...(page.UserProfiles ?? []).map((p) => p.UserProfileName!))
+    assert.equal(names.length, 2300)
+    assert.equal(new Set(names).size, 2300)
+    assert.equal(emu.counters()['sagemaker:ListUserProfiles'], 23)
+  })
+
+  it('with 30% injected throttling, an adaptive-retry client completes 200 calls; counters show the retries', async () => {
+    emu.injectFaults({ operation: 'sts:GetCallerIdentity', kind: 'throttle', rate: 0.3 })
+    // The SDK's adaptive strategy (client-side rate limiting) with a short backoff so the test is quick.
+    const retryStrategy = new AdaptiveRetryStrategy(10, {
+      rateLimiter: new DefaultRateLimiter({ minFillRate: 200, minCapacity: 200 }),
+      backoff: { setDelayBase() {}, computeNextBackoffDelay: () => 2 },
+    } as never)
+    const client = new sts.STSClient({ ...cfg, retryStrategy })
+    let retries = 0
+    for (let i = 0; i < 200; i++) {
+      const out = await client.send(new sts.GetCallerIdentityCommand({}))
+      retries += (out.$metadata.attempts ?? 1) - 1
+    }
+    const calls = emu.counters()['sts:GetCallerIdentity']
+    const faults = emu.faultCounters()['sts:GetCallerIdentity']
+    assert.equal(calls, 200 + faults)
+    assert.equal(retries, faults)
+    assert.ok(faults > 20, `expected retries, saw ${faults}`)
+  })
+
+  it('injects 5xx for the next N calls and answers control requests over HTTP', async () => {
+    await fetch(`${emu.url}/_emulator/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ operation: 'sagemaker:DescribeDomain', kind: '5xx', next: 2 }),
+    })
+    const c = new sm.SageMakerClient(cfg)
+    await assert.rejects(
+      c.send(new sm.DescribeDomainCommand({ DomainId: DOMAIN })),
+      (e: { $metadata?: { httpStatusCode?: number } }) => (e.$metadata?.httpStatusCode ?? 0) >= 500,
+    )
+    await assert.rejects(c.send(new sm.DescribeDomainCommand({ DomainId: DOMAIN })))
+    assert.equal((await c.send(new sm.DescribeDomainCommand({ DomainId: DOMAIN }))).DomainId, DOMAIN)
+    const counters = (await (await fetch(`${emu.url}/_emulator/counters`)).json()) as {
+      calls: Record<string, number>
+    }
+    assert.equal(counters.calls['sagemaker:DescribeDomain'], 3)
+  })
+})
