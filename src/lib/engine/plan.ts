@@ -24,8 +24,13 @@ export interface PlanResult {
 export async function buildContext(
   aws: AwsClients,
   teams: LoadedTeams,
-  options: PlanOptions,
+  given: PlanOptions,
 ): Promise<EngineContext> {
+  const options: PlanOptions = {
+    prune: Boolean(given.prune),
+    force: Boolean(given.force),
+    refresh: given.refresh ?? 'existence',
+  }
   const discovery = await discover(aws, teams.config)
   const identities = await resolveIdentities(aws, teams.config, discovery.identityStoreId)
   const observations = new Map<Kind, Promise<unknown>>()

@@ -7,7 +7,7 @@ import type { PolicyDocument, PolicyStatement } from '../plan/types.js'
 
 export interface PolicyAtom {
   effect: 'Allow' | 'Deny'
-  /** Lowercase (IAM action names are case-insensitive). */
+  /** As written; compared case-insensitively (IAM action names are case-insensitive). */
   action: string
   resource: string
   /** Canonical JSON of the condition block, '' when none. */
@@ -74,7 +74,7 @@ export function policyAtoms(doc: PolicyDocument | string): PolicyAtom[] {
     const resources = s.Resource ?? s.NotResource ?? [principal ?? '*']
     for (const action of actions as string[]) {
       for (const resource of resources as string[]) {
-        const atom: PolicyAtom = { effect: s.Effect, action: action.toLowerCase(), resource, condition }
+        const atom: PolicyAtom = { effect: s.Effect, action, resource, condition }
         if (s.NotAction) atom.notAction = true
         if (s.NotResource) atom.notResource = true
         atoms.set(atomKey(atom), atom)

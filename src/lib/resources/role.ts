@@ -290,7 +290,9 @@ async function checkGivenRole(client: IAMClient, team: string, arn: string): Pro
   }
   const trusts = policyAtoms(doc ?? '{"Statement":[]}').some(
     (a) =>
-      a.effect === 'Allow' && a.action === 'sts:assumerole' && a.resource.includes('sagemaker.amazonaws.com'),
+      a.effect === 'Allow' &&
+      a.action.toLowerCase() === 'sts:assumerole' &&
+      a.resource.includes('sagemaker.amazonaws.com'),
   )
   if (!trusts) {
     throw new UserError(

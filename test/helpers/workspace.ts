@@ -1,0 +1,23 @@
+/** A temporary copy of teams.example.yaml, optionally changed, for one scenario. */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { parse, stringify } from 'yaml'
+import type { TeamsFile } from '../../src/lib/config/types.js'
+import { ROOT } from './cli.js'
+
+export function workspace(change?: (config: TeamsFile) => void): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'smt-'))
+  const config = parse(readFileSync(path.join(ROOT, 'teams.example.yaml'), 'utf8')) as TeamsFile
+  change?.(config)
+  const file = path.join(dir, 'teams.yaml')
+  writeFileSync(file, stringify(config))
+  return file
+}
+
+/** Rewrites a workspace's teams file. */
+export function rewrite(file: string, change: (config: TeamsFile) => void): void {
+  const config = parse(readFileSync(file, 'utf8')) as TeamsFile
+  change(config)
+  writeFileSync(file, stringify(config))
+}
