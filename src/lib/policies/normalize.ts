@@ -35,11 +35,8 @@ function canonicalCondition(
     const block: Record<string, string | string[] | boolean> = {}
     for (const key of Object.keys(condition[op]).sort()) {
       const v = condition[op][key]
-      block[key] = Array.isArray(v)
-        ? [...new Set(v.map(String))].sort()
-        : typeof v === 'boolean'
-          ? String(v)
-          : v
+      // A single value and a one-element list mean the same to IAM.
+      block[key] = [...new Set((Array.isArray(v) ? v : [v]).map(String))].sort()
     }
     out[op] = block
   }
@@ -88,7 +85,7 @@ export function atomKey(atom: PolicyAtom): string {
   return [
     atom.effect,
     atom.notAction ? '!' : '',
-    atom.action,
+    atom.action.toLowerCase(),
     atom.notResource ? '!' : '',
     atom.resource,
     atom.condition,
