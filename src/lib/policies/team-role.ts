@@ -168,7 +168,7 @@ export function developerPolicy(t: TeamRoleInput): PolicyDocument {
 }
 
 /** What a team role must never do, whatever else is attached to it. */
-export function guardrailPolicy(t: TeamRoleInput): PolicyDocument {
+export function guardrailPolicy(_t: TeamRoleInput): PolicyDocument {
   const deny = (Sid: string, Action: string[], extra: Partial<PolicyStatement> = {}): PolicyStatement => ({
     Sid,
     Effect: 'Deny',
