@@ -25,6 +25,7 @@ import pLimit from 'p-limit'
 import { awsErrorCode } from '../errors.js'
 import { profileName, TAG_TEAM, TAG_USER_ID, TAG_USER_NAME, teamRoleArn } from '../names.js'
 import type { Change, ProfilePayload } from '../plan/types.js'
+import { profileTags } from '../profile-tags.js'
 import type { EngineContext, ResourceModule } from './types.js'
 
 export interface ObservedProfile {
@@ -67,16 +68,6 @@ export function desiredProfiles(ctx: EngineContext): DesiredProfiles {
     }
   }
   return desired
-}
-
-/** The tags of a managed profile (DESIGN §3); the ACS uses the same function. */
-export function profileTags(
-  team: string,
-  teamTags: Record<string, string>,
-  userId: string,
-  userName: string,
-): Record<string, string> {
-  return { ...teamTags, [TAG_TEAM]: team, [TAG_USER_ID]: userId, [TAG_USER_NAME]: userName.slice(0, 256) }
 }
 
 export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfiles> = {

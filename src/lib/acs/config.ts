@@ -1,0 +1,105 @@
+/**
+ * The ACS configuration: everything the handler needs, derived from the teams file (plus the
+ * account, the domain and the resolved members). The Lambda reads it from its bundle, never from
+ * environment variables, so what runs is exactly what `acs build` produced.
+ */
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import type { LoadedTeams } from '../config/load.js'
+import { readIdpMetadata } from '../config/metadata.js'
+import { ACS_DEFAULTS, type Provisioning } from '../config/types.js'
+import { acsUrl, teamAudience, teamRoleArn } from '../names.js'
+import type { Identities } from '../resources/types.js'
+import { acsTableName } from './status.js'
+
+export const ACS_CONFIG_VERSION = 1
+
+export interface AcsTeamConfig {
+  audience: string
+  /** Expected Destination and Recipient; absent when the base URL comes from the request (function URL). */
+  acsUrl?: string
+  roleArn: string
+  tags: Record<string, string>
+  userSettings?: Record<string, unknown>
+  /** From the team's IdP metadata; null until the admin saves the metadata file. */
+  idp: { entityId: string; certificates: string[] } | null
+}
+
+export interface AcsConfig {
+  version: typeof ACS_CONFIG_VERSION
+  region: string
+  accountId: string
+  partition: string
+  domainId: string
+  identityStoreId?: string
+  /** Base URL of the ACS (acs.url); when absent the Lambda uses its function URL's domain. */
+  baseUrl?: string
+  provisioning: Provisioning
+  sessionExpirationSeconds: number
+  urlExpiresSeconds: number
+  landingUri: string
+  /** DynamoDB table for replay ids and login records; absent: in-memory (acs serve only). */
+  tableName?: string
+  teams: Record<string, AcsTeamConfig>
+  /** Identity store user id → user name, of every member `apply` resolved (the ACS confirms ids with it). */
+  members: Record<string, string>
+}
+
+export interface AcsConfigInput {
+  teams: LoadedTeams
+  accountId: string
+  partition?: string
+  region: string
+  domainId?: string
+  identityStoreId?: string
+  baseUrl?: string
+  identities?: Identities
+  /** Use a DynamoDB table (default: the function's table). Pass null for the in-memory store. */
+  tableName?: string | null
+}
+
+export async function buildAcsConfig(input: AcsConfigInput): Promise<AcsConfig> {
+  const config = input.teams.config
+  const acs = { ...ACS_DEFAULTS, ...config.acs }
+  const baseUrl = input.baseUrl ?? config.acs?.url ?? undefined
+  const teams: Record<string, AcsTeamConfig> = {}
+  for (const [team, t] of Object.entries(config.teams)) {
+    let idp: AcsTeamConfig['idp'] = null
+    const file = t.saml?.idpMetadata ? path.resolve(input.teams.dir, t.saml.idpMetadata) : undefined
+    if (file && existsSync(file)) {
+      const m = await readIdpMetadata(file)
+      idp = { entityId: m.entityId, certificates: m.certificates }
+    }
+    teams[team] = {
+      audience: teamAudience(acs.audience ?? 'urn:sagemaker-teams:acs', team),
+      ...(baseUrl ? { acsUrl: acsUrl(baseUrl, team) } : {}),
+      roleArn: teamRoleArn(t.executionRole, team, input.accountId, input.partition ?? 'aws'),
+      tags: t.tags ?? {},
+      ...(t.userSettings && Object.keys(t.userSettings).length ? { userSettings: t.userSettings } : {}),
+      idp,
+    }
+  }
+  const members: Record<string, string> = {}
+  for (const users of input.identities?.teamUsers.values() ?? [])
+    for (const u of users.values()) members[u.userId] = u.userName
+  const tableName =
+    input.tableName === null
+      ? undefined
+      : (input.tableName ?? (config.acs ? acsTableName(config.acs.functionName) : undefined))
+  return {
+    version: ACS_CONFIG_VERSION,
+    region: input.region,
+    accountId: input.accountId,
+    partition: input.partition ?? 'aws',
+    domainId: input.domainId ?? config.domain.id,
+    ...(input.identityStoreId ? { identityStoreId: input.identityStoreId } : {}),
+    ...(baseUrl ? { baseUrl: baseUrl.replace(/\/+$/, '') } : {}),
+    provisioning: acs.provisioning ?? 'both',
+    sessionExpirationSeconds: acs.sessionExpirationSeconds ?? 43200,
+    urlExpiresSeconds: acs.urlExpiresSeconds ?? 60,
+    landingUri: acs.landingUri ?? 'studio::',
+    ...(tableName ? { tableName } : {}),
+    teams,
+    members: Object.fromEntries(Object.entries(members).sort(([a], [b]) => a.localeCompare(b))),
+  }
+}

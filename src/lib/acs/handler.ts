@@ -1,0 +1,265 @@
+/**
+ * The Assertion Consumer Service: `POST <base>/saml/acs/<team>` with a signed SAML response from
+ * IAM Identity Center → verify strictly → confirm the user → reject replays → ensure the user
+ * profile → 302 to a presigned Studio URL. One module for the Lambda and for `acs serve`.
+ *
+ * Every request is hostile. Refusals are a 4xx with a short generic body and one JSON log line
+ * with a reason code; AWS failures are a 502. The SAML document, tokens and the presigned URL are
+ * never logged.
+ */
+import { DescribeUserCommand, type IdentitystoreClient } from '@aws-sdk/client-identitystore'
+import {
+  CreatePresignedDomainUrlCommand,
+  CreateUserProfileCommand,
+  DescribeUserProfileCommand,
+  type SageMakerClient,
+} from '@aws-sdk/client-sagemaker'
+import { acsUrl as makeAcsUrl, profileName, TEAM_ID_PATTERN, USER_ID_PATTERN } from '../names.js'
+import { profileTags } from '../profile-tags.js'
+import type { AcsConfig } from './config.js'
+import type { AcsStore } from './stores.js'
+import { AcsRefusal, verifySamlResponse } from './verify.js'
+
+export const MAX_BODY_BYTES = 256 * 1024
+
+export interface AcsRequest {
+  method: string
+  /** Path without the query string. */
+  path: string
+  headers: Record<string, string | undefined>
+  body: Buffer
+  /** Scheme and host the request arrived at, when the base URL is not configured (function URL). */
+  origin?: string
+  sourceIp?: string
+}
+
+export interface AcsResponse {
+  status: number
+  headers: Record<string, string>
+  body: string
+}
+
+export interface AcsLogEntry {
+  event: 'acs'
+  outcome: 'redirect' | 'refused' | 'error'
+  reason?: string
+  status: number
+  team?: string
+  userId?: string
+  profile?: string
+  assertionId?: string
+  createdProfile?: boolean
+  ms: number
+}
+
+export interface AcsDeps {
+  config: AcsConfig
+  sagemaker: SageMakerClient
+  identityStore?: IdentitystoreClient
+  store: AcsStore
+  log: (entry: AcsLogEntry) => void
+  now?: () => Date
+  /** How long to wait for a new profile to be InService. */
+  profileWait?: { timeoutMs: number; intervalMs: number }
+}
+
+const PATH = /^\/saml\/acs\/([^/]+)\/?$/
+const SECURITY_HEADERS = {
+  'Cache-Control': 'no-store',
+  'Content-Type': 'text/plain; charset=utf-8',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+}
+const MESSAGES: Record<number, string> = {
+  400: 'Bad request.',
+  403: 'Sign-in refused. Start again from the AWS access portal.',
+  404: 'Not found.',
+  405: 'Method not allowed.',
+  413: 'Request too large.',
+  502: 'SageMaker could not be reached. Try again in a moment.',
+}
+
+class UpstreamError extends Error {}
+
+export async function handleAcs(req: AcsRequest, deps: AcsDeps): Promise<AcsResponse> {
+  const started = Date.now()
+  const entry: AcsLogEntry = { event: 'acs', outcome: 'refused', status: 400, ms: 0 }
+  const finish = (status: number, reason?: string, message?: string): AcsResponse => {
+    entry.status = status
+    if (reason) entry.reason = reason
+    entry.ms = Date.now() - started
+    deps.log(entry)
+    return {
+      status,
+      headers: { ...SECURITY_HEADERS },
+      body: `${message ?? MESSAGES[status] ?? 'Refused.'}\n`,
+    }
+  }
+  try {
+    const match = PATH.exec(req.path)
+    const team = match?.[1]
+    if (!team || !TEAM_ID_PATTERN.test(team) || !Object.hasOwn(deps.config.teams, team))
+      return finish(404, 'unknown_team')
+    entry.team = team
+    if (req.method !== 'POST') return finish(405, 'method_not_allowed')
+    const length = Number(req.headers['content-length'] ?? req.body.length)
+    if (length > MAX_BODY_BYTES || req.body.length > MAX_BODY_BYTES) return finish(413, 'body_too_large')
+    if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? ''))
+      return finish(400, 'bad_content_type')
+    const form = new URLSearchParams(req.body.toString('utf8'))
+    const samlResponse = form.getAll('SAMLResponse')
+    if (samlResponse.length !== 1) return finish(400, 'missing_saml_response')
+    // RelayState is accepted but never used: it is not a redirect target.
+
+    const teamConfig = deps.config.teams[team]
+    if (!teamConfig.idp) return finish(403, 'team_not_configured')
+    const base = deps.config.baseUrl ?? req.origin
+    const expectedUrl = teamConfig.acsUrl ?? (base ? makeAcsUrl(base, team) : undefined)
+    if (!expectedUrl) return finish(403, 'no_acs_url')
+    const now = deps.now?.() ?? new Date()
+    const login = await verifySamlResponse({
+      samlResponse: samlResponse[0],
+      acsUrl: expectedUrl,
+      audience: teamConfig.audience,
+      entityId: teamConfig.idp.entityId,
+      certificates: teamConfig.idp.certificates,
+      now,
+    })
+    entry.assertionId = login.assertionId
+
+    const teamIds = login.attributes.teamid ?? []
+    if (teamIds.length !== 1 || teamIds[0] !== team) return finish(403, 'teamid_mismatch')
+    const userIds = login.attributes.ssouserid ?? []
+    if (userIds.length !== 1 || !USER_ID_PATTERN.test(userIds[0])) return finish(403, 'ssouserid_malformed')
+    const userId = userIds[0]
+    entry.userId = userId
+    const userName = await confirmUser(userId, deps)
+    if (!userName) {
+      return finish(
+        403,
+        'unknown_user',
+        'Sign-in refused: your user id is not an IAM Identity Center user id. An admin should check the ssouserid attribute mapping of this application.',
+      )
+    }
+    if (!(await deps.store.claim(login.assertionId, login.expiresAt))) return finish(403, 'replay')
+
+    const name = profileName(team, userId)
+    entry.profile = name
+    const created = await ensureProfile(name, team, userId, userName, deps)
+    if (created === 'not_provisioned') {
+      return finish(
+        403,
+        'not_provisioned',
+        'You have no Studio profile for this team yet. An admin must run `sagemaker-teams apply`.',
+      )
+    }
+    entry.createdProfile = created === 'created'
+    const url = await presign(name, deps)
+    await deps.store.recordLogin(team, now).catch(() => {
+      // A lost login record only delays `status`; the user still gets in.
+    })
+    entry.outcome = 'redirect'
+    entry.status = 302
+    entry.ms = Date.now() - started
+    deps.log(entry)
+    return {
+      status: 302,
+      headers: { ...SECURITY_HEADERS, Location: url },
+      body: 'Redirecting to SageMaker Studio.\n',
+    }
+  } catch (err) {
+    if (err instanceof AcsRefusal) return finish(err.status, err.reason)
+    entry.outcome = 'error'
+    return finish(502, err instanceof UpstreamError ? err.message : 'upstream_error')
+  }
+}
+
+/** The user's name when the id is an identity store user: from the baked member map, else DescribeUser. */
+async function confirmUser(userId: string, deps: AcsDeps): Promise<string | undefined> {
+  const known = deps.config.members[userId]
+  if (known) return known
+  if (!deps.identityStore || !deps.config.identityStoreId) return undefined
+  try {
+    const out = await deps.identityStore.send(
+      new DescribeUserCommand({ IdentityStoreId: deps.config.identityStoreId, UserId: userId }),
+    )
+    return out.UserName ?? userId
+  } catch (err) {
+    const code = (err as Error).name
+    if (code === 'ResourceNotFoundException' || code === 'ValidationException') return undefined
+    throw new UpstreamError('identitystore_error')
+  }
+}
+
+async function ensureProfile(
+  name: string,
+  team: string,
+  userId: string,
+  userName: string,
+  deps: AcsDeps,
+): Promise<'exists' | 'created' | 'not_provisioned'> {
+  const { config, sagemaker } = deps
+  let status = await describeStatus(name, deps)
+  let created = false
+  if (status === undefined) {
+    if (config.provisioning === 'pre') return 'not_provisioned'
+    const t = config.teams[team]
+    try {
+      await sagemaker.send(
+        new CreateUserProfileCommand({
+          DomainId: config.domainId,
+          UserProfileName: name,
+          UserSettings: { ...(t.userSettings ?? {}), ExecutionRole: t.roleArn },
+          Tags: Object.entries(profileTags(team, t.tags, userId, userName)).map(([Key, Value]) => ({
+            Key,
+            Value,
+          })),
+        }),
+      )
+      created = true
+    } catch (err) {
+      // Another login or an apply created it meanwhile: use it.
+      if ((err as Error).name !== 'ResourceInUse') throw new UpstreamError('create_profile_failed')
+    }
+    status = await describeStatus(name, deps)
+  }
+  const wait = deps.profileWait ?? { timeoutMs: 20_000, intervalMs: 1_000 }
+  const deadline = Date.now() + wait.timeoutMs
+  while (status !== 'InService') {
+    if (status === 'Failed' || status === 'Delete_Failed' || status === 'Deleting' || Date.now() >= deadline)
+      throw new UpstreamError('profile_not_ready')
+    await new Promise((r) => setTimeout(r, wait.intervalMs))
+    status = await describeStatus(name, deps)
+  }
+  return created ? 'created' : 'exists'
+}
+
+async function describeStatus(name: string, deps: AcsDeps): Promise<string | undefined> {
+  try {
+    const out = await deps.sagemaker.send(
+      new DescribeUserProfileCommand({ DomainId: deps.config.domainId, UserProfileName: name }),
+    )
+    return out.Status ?? 'InService'
+  } catch (err) {
+    if ((err as Error).name === 'ResourceNotFound') return undefined
+    throw new UpstreamError('describe_profile_failed')
+  }
+}
+
+async function presign(name: string, deps: AcsDeps): Promise<string> {
+  try {
+    const out = await deps.sagemaker.send(
+      new CreatePresignedDomainUrlCommand({
+        DomainId: deps.config.domainId,
+        UserProfileName: name,
+        SessionExpirationDurationInSeconds: deps.config.sessionExpirationSeconds,
+        ExpiresInSeconds: deps.config.urlExpiresSeconds,
+        LandingUri: deps.config.landingUri,
+      }),
+    )
+    if (!out.AuthorizedUrl?.startsWith('https://')) throw new Error('no URL')
+    return out.AuthorizedUrl
+  } catch {
+    throw new UpstreamError('presign_failed')
+  }
+}

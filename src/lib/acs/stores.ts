@@ -1,0 +1,79 @@
+/**
+ * Replay protection and login records: in memory (acs serve) or in the ACS's DynamoDB table.
+ * A replayed assertion fails the conditional write; TTL removes ids once they can no longer verify.
+ */
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb'
+import { loginKey } from './status.js'
+
+export interface AcsStore {
+  /** Claims an assertion id until `expiresAt`; false when it was claimed already (a replay). */
+  claim(assertionId: string, expiresAt: Date): Promise<boolean>
+  /** Records a verified login for a team (first, last, count). */
+  recordLogin(team: string, at: Date): Promise<void>
+}
+
+export class MemoryStore implements AcsStore {
+  private readonly ids = new Map<string, number>()
+  readonly logins = new Map<string, { first: string; last: string; count: number }>()
+
+  async claim(assertionId: string, expiresAt: Date): Promise<boolean> {
+    const now = Date.now()
+    for (const [id, until] of this.ids) if (until < now) this.ids.delete(id)
+    if (this.ids.has(assertionId)) return false
+    this.ids.set(assertionId, expiresAt.getTime())
+    return true
+  }
+
+  async recordLogin(team: string, at: Date): Promise<void> {
+    const t = at.toISOString()
+    const l = this.logins.get(team)
+    this.logins.set(team, { first: l?.first ?? t, last: t, count: (l?.count ?? 0) + 1 })
+  }
+}
+
+export class DynamoStore implements AcsStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+  ) {}
+
+  async claim(assertionId: string, expiresAt: Date): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: {
+            pk: { S: `assertion#${assertionId}` },
+            expiresAt: { N: String(Math.ceil(expiresAt.getTime() / 1000)) },
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      )
+      return true
+    } catch (err) {
+      if (
+        err instanceof ConditionalCheckFailedException ||
+        (err as Error).name === 'ConditionalCheckFailedException'
+      )
+        return false
+      throw err
+    }
+  }
+
+  async recordLogin(team: string, at: Date): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: { pk: { S: loginKey(team) } },
+        UpdateExpression:
+          'SET firstLogin = if_not_exists(firstLogin, :now), lastLogin = :now ADD loginCount :one',
+        ExpressionAttributeValues: { ':now': { S: at.toISOString() }, ':one': { N: '1' } },
+      }),
+    )
+  }
+}

@@ -1,0 +1,396 @@
+/** The ACS through `acs serve` (real HTTP, the real CLI) with responses from the test IdP. */
+import assert from 'node:assert/strict'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { type Emulator, startEmulator } from '../emulator/index.js'
+import { BIN, ROOT } from '../helpers/cli.js'
+import { workspace } from '../helpers/workspace.js'
+import {
+  ASSERTION_XPATH,
+  formBody,
+  idpMetadata,
+  keyPair,
+  RESPONSE_XPATH,
+  type ResponseOptions,
+  signElement,
+  signedResponse,
+  unsignedResponse,
+} from '../idp/idp.js'
+
+const SEED = path.join(ROOT, 'examples', 'demo-account.yaml')
+const USER1 = '906712345a-1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d'
+
+interface Served {
+  child: ChildProcess
+  url: string
+  logs: string[]
+}
+
+async function serve(emu: Emulator, file: string, extra: string[] = []): Promise<Served> {
+  const child = spawn(process.execPath, [BIN, 'acs', 'serve', '-f', file, '--port', '0', ...extra], {
+    env: { ...process.env, ...emu.env() },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const logs: string[] = []
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => logs.push(...d.split('\n').filter(Boolean)))
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      out += d
+      const m = /ACS listening on (\S+)/.exec(out)
+      if (m) resolve(m[1])
+    })
+    child.on('exit', (code) => reject(new Error(`acs serve exited ${code}: ${logs.join('\n')}`)))
+  })
+  return { child, url, logs }
+}
+
+describe('ACS through acs serve', function () {
+  this.timeout(60_000)
+  let emu: Emulator
+  let served: Served
+  let acs1: string
+  const audience1 = 'urn:sagemaker-teams:acs:team1'
+  const base = (o: Partial<ResponseOptions> = {}): ResponseOptions => ({
+    acsUrl: acs1,
+    audience: audience1,
+    userId: USER1,
+    teamId: 'team1',
+    ...o,
+  })
+  const post = (body: string, team = 'team1', headers: Record<string, string> = {}) =>
+    fetch(`${served.url}/saml/acs/${team}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body,
+    })
+  const writes = () =>
+    (emu.counters()['sagemaker:CreateUserProfile'] ?? 0) +
+    (emu.counters()['sagemaker:CreatePresignedDomainUrl'] ?? 0)
+  const lastLog = () => JSON.parse(served.logs[served.logs.length - 1])
+
+  before(async () => {
+    emu = await startEmulator({ seed: SEED, profileReadyMs: 30 })
+    const file = workspace()
+    mkdirSync(path.join(path.dirname(file), 'metadata'))
+    writeFileSync(
+      path.join(path.dirname(file), 'metadata', 'team1.xml'),
+      idpMetadata([keyPair('idp'), keyPair('idp-next')]),
+    )
+    writeFileSync(path.join(path.dirname(file), 'metadata', 'team2.xml'), idpMetadata([keyPair('idp')]))
+    served = await serve(emu, file)
+    acs1 = `${served.url}/saml/acs/team1`
+  })
+  after(async () => {
+    served?.child.kill('SIGTERM')
+    await emu.close()
+  })
+
+  it('a valid login creates the profile and redirects to the presigned URL; a second login reuses it', async () => {
+    emu.resetCounters()
+    const r = await post(formBody(signedResponse(base()).base64, 'https://evil.example.com/'))
+    assert.equal(r.status, 302)
+    assert.match(
+      r.headers.get('location') ?? '',
+      /^https:\/\/d-abcdefghijkl\.studio\.us-east-1\.sagemaker\.aws\/auth\?token=/,
+    )
+    assert.equal(r.headers.get('cache-control'), 'no-store')
+    assert.equal(emu.counters()['sagemaker:CreateUserProfile'], 1)
+    const profile = emu.state.profiles.find((p) => p.UserProfileName === `team1-${USER1}`)!
+    assert.equal(profile.UserSettings.ExecutionRole, 'arn:aws:iam::123456789012:role/sagemaker-teams-team1')
+    assert.equal(profile.Tags['sagemaker-teams:team'], 'team1')
+    assert.equal(profile.Tags['sagemaker-teams:user-name'], 'user1@example.com')
+    const log = lastLog()
+    assert.equal(log.outcome, 'redirect')
+    assert.ok(!served.logs.join('\n').includes('token='), 'the presigned URL is never logged')
+    // The rotation certificate is accepted too, and the profile is reused.
+    const again = await post(formBody(signedResponse(base({ signWith: keyPair('idp-next') })).base64))
+    assert.equal(again.status, 302)
+    assert.equal(emu.counters()['sagemaker:CreateUserProfile'], 1)
+    assert.equal(emu.counters()['sagemaker:CreatePresignedDomainUrl'], 2)
+  })
+
+  const tamper = (xml: string, from: string, to: string) => {
+    assert.ok(xml.includes(from), `fixture contains ${from}`)
+    return Buffer.from(xml.replace(from, to)).toString('base64')
+  }
+  const other = () =>
+    unsignedResponse(
+      base({ userId: '906712345a-2b3c4d5e-6f70-4b8c-9d0e-1f2a3b4c5d6e', email: 'user2@example.com' }),
+    ).xml
+  const evilAssertion = () =>
+    /<saml2:Assertion[\s\S]*<\/saml2:Assertion>/.exec(other())![0].replace(/ID="[^"]+"/, 'ID="_evil"')
+
+  const refusals: [string, () => string | Promise<string>, number, string][] = [
+    [
+      'unsigned',
+      () => signedResponse(base({ signResponse: false, signAssertion: false })).base64,
+      403,
+      'signature_invalid',
+    ],
+    [
+      'assertion signed, response not',
+      () => signedResponse(base({ signResponse: false })).base64,
+      403,
+      'signature_invalid',
+    ],
+    [
+      'signed by another key, its certificate in KeyInfo',
+      () => signedResponse(base({ signWith: keyPair('attacker') })).base64,
+      403,
+      'signature_invalid',
+    ],
+    [
+      'a value changed after signing',
+      () => tamper(signedResponse(base()).xml, USER1, '906712345a-2b3c4d5e-6f70-4b8c-9d0e-1f2a3b4c5d6e'),
+      403,
+      'signature_invalid',
+    ],
+    [
+      'XSW: an unsigned assertion beside the signed one',
+      () => tamper(signedResponse(base()).xml, '<saml2:Assertion ', `${evilAssertion()}<saml2:Assertion `),
+      403,
+      'signature_invalid',
+    ],
+    [
+      'XSW: an unsigned assertion inside the signed one',
+      () =>
+        tamper(
+          signedResponse(base()).xml,
+          '<saml2:AttributeStatement>',
+          `${evilAssertion()}<saml2:AttributeStatement>`,
+        ),
+      403,
+      'signature_invalid',
+    ],
+    [
+      'XSW: the signed response wrapped in an unsigned one',
+      () => {
+        const signed = signedResponse(base()).xml
+        const evil = other().replace(
+          '</saml2p:Status>',
+          `</saml2p:Status><saml2p:Extensions>${signed}</saml2p:Extensions>`,
+        )
+        return Buffer.from(evil).toString('base64')
+      },
+      403,
+      'signature_invalid',
+    ],
+    [
+      'comment injected in teamid',
+      () =>
+        tamper(
+          signedResponse(base()).xml,
+          '>team1</saml2:AttributeValue>',
+          '>team<!---->1</saml2:AttributeValue>',
+        ),
+      403,
+      'comment_in_assertion',
+    ],
+    [
+      'comment injected in NameID',
+      () => tamper(signedResponse(base()).xml, '>user1@example.com<', '>user1@example<!---->.com<'),
+      403,
+      'comment_in_assertion',
+    ],
+    [
+      'expired',
+      () => signedResponse(base({ now: new Date(Date.now() - 2 * 3600_000) })).base64,
+      403,
+      'time_invalid',
+    ],
+    [
+      'subject confirmation expired',
+      () => signedResponse(base({ subjectNotOnOrAfter: -120 })).base64,
+      403,
+      'time_invalid',
+    ],
+    [
+      'not yet valid',
+      () => signedResponse(base({ notBefore: 600, subjectNotBefore: 600 })).base64,
+      403,
+      'time_invalid',
+    ],
+    [
+      'wrong audience',
+      () => signedResponse(base({ audience: 'urn:sagemaker-teams:acs:team2' })).base64,
+      403,
+      'audience_mismatch',
+    ],
+    [
+      'wrong recipient',
+      () => signedResponse(base({ recipient: 'https://evil.example.com/acs' })).base64,
+      403,
+      'recipient_mismatch',
+    ],
+    [
+      'wrong destination',
+      () => signedResponse(base({ destination: 'https://evil.example.com/acs' })).base64,
+      403,
+      'destination_mismatch',
+    ],
+    [
+      'wrong issuer',
+      () => signedResponse(base({ issuer: 'https://evil.example.com/idp' })).base64,
+      403,
+      'issuer_mismatch',
+    ],
+    [
+      'assertion issuer differs from the response issuer',
+      () => signedResponse(base({ assertionIssuer: 'https://evil.example.com/idp' })).base64,
+      403,
+      'issuer_mismatch',
+    ],
+    [
+      "another team's assertion posted to this team's URL",
+      () => signedResponse(base({ teamId: 'team2' })).base64,
+      403,
+      'teamid_mismatch',
+    ],
+    [
+      "another team's complete response posted here",
+      () =>
+        signedResponse({
+          acsUrl: `${served.url}/saml/acs/team2`,
+          audience: 'urn:sagemaker-teams:acs:team2',
+          userId: USER1,
+          teamId: 'team2',
+        }).base64,
+      403,
+      'audience_mismatch',
+    ],
+    [
+      'non-success status',
+      () => signedResponse(base({ status: 'urn:oasis:names:tc:SAML:2.0:status:Requester' })).base64,
+      403,
+      'status_not_success',
+    ],
+    [
+      'two signed assertions',
+      () => {
+        const first = signElement(unsignedResponse(base()).xml, ASSERTION_XPATH, keyPair('idp'))
+        const second = /<saml2:Assertion[\s\S]*<\/saml2:Assertion>/.exec(
+          signElement(unsignedResponse(base()).xml, ASSERTION_XPATH, keyPair('idp')),
+        )![0]
+        return Buffer.from(
+          signElement(
+            first.replace('</saml2p:Response>', `${second}</saml2p:Response>`),
+            RESPONSE_XPATH,
+            keyPair('idp'),
+          ),
+        ).toString('base64')
+      },
+      403,
+      'multiple_assertions',
+    ],
+    [
+      'DOCTYPE with entity expansion',
+      () =>
+        Buffer.from(
+          `<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>${signedResponse(base()).xml}`,
+        ).toString('base64'),
+      400,
+      'doctype',
+    ],
+    ['not base64', () => '%%%not-base64%%%', 400, 'not_base64'],
+    ['not XML', () => Buffer.from('hello, ACS').toString('base64'), 400, 'not_xml'],
+    [
+      'malformed ssouserid',
+      () => signedResponse(base({ userId: 'user1@example.com' })).base64,
+      403,
+      'ssouserid_malformed',
+    ],
+    [
+      'a well-formed ssouserid that is no identity store user',
+      () => signedResponse(base({ userId: '906712345a-00000000-0000-4000-8000-000000000000' })).base64,
+      403,
+      'unknown_user',
+    ],
+  ]
+
+  for (const [name, make, status, reason] of refusals) {
+    it(`refuses: ${name} (${status} ${reason}), with no profile created and no URL presigned`, async () => {
+      emu.resetCounters()
+      const r = await post(formBody(await make()))
+      assert.equal(r.status, status)
+      assert.equal(r.headers.get('location'), null)
+      assert.doesNotMatch(await r.text(), /saml|signature|token/i, 'the body is short and generic')
+      assert.equal(writes(), 0)
+      assert.equal(lastLog().reason, reason)
+    })
+  }
+
+  it('refuses a replayed response', async () => {
+    const response = signedResponse(base()).base64
+    assert.equal((await post(formBody(response))).status, 302)
+    emu.resetCounters()
+    assert.equal((await post(formBody(response))).status, 403)
+    assert.equal(lastLog().reason, 'replay')
+    assert.equal(writes(), 0)
+  })
+
+  it('refuses an oversized body (413), an unknown team (404) and a GET (405)', async () => {
+    const big = formBody('A'.repeat(300 * 1024))
+    assert.equal((await post(big)).status, 413)
+    assert.equal((await post(formBody(signedResponse(base()).base64), 'team9')).status, 404)
+    assert.equal((await fetch(`${served.url}/saml/acs/team1`)).status, 405)
+    assert.equal((await post('SAMLResponse=x', 'team1', { 'content-type': 'text/plain' })).status, 400)
+  })
+
+  it('never logs the SAML document', () => {
+    const all = served.logs.join('\n')
+    assert.doesNotMatch(all, /PHNhbWwycDpSZXNwb25zZ|saml2p:Response|AuthorizedUrl|token=/)
+  })
+})
+
+describe('ACS replay protection against dynalite', function () {
+  this.timeout(60_000)
+  let emu: Emulator
+  let served: Served
+
+  before(async () => {
+    emu = await startEmulator({ seed: SEED, profileReadyMs: 30 })
+    const ddb = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: emu.url,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    })
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: 'acs-state',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    )
+    const file = workspace()
+    mkdirSync(path.join(path.dirname(file), 'metadata'))
+    writeFileSync(path.join(path.dirname(file), 'metadata', 'team1.xml'), idpMetadata())
+    served = await serve(emu, file, ['--replay-table', 'acs-state'])
+  })
+  after(async () => {
+    served?.child.kill('SIGTERM')
+    await emu.close()
+  })
+
+  it('two concurrent posts of one response: exactly one 302', async () => {
+    const acsUrl = `${served.url}/saml/acs/team1`
+    const body = formBody(
+      signedResponse({ acsUrl, audience: 'urn:sagemaker-teams:acs:team1', userId: USER1, teamId: 'team1' })
+        .base64,
+    )
+    const send = () =>
+      fetch(acsUrl, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      })
+    const statuses = (await Promise.all([send(), send()])).map((r) => r.status).sort()
+    assert.deepEqual(statuses, [302, 403])
+    assert.equal(emu.counters()['dynamodb:PutItem'], 2)
+  })
+})
