@@ -134,7 +134,7 @@ describe('emulator contract (AWS SDK v3 clients)', function () {
       new ids.CreateGroupMembershipCommand({
         IdentityStoreId: STORE,
         GroupId: g.GroupId,
-        MemberId: { UserId: created.UserId },
+        MemberId: { UserId: created.UserId! },
       }),
     )
     await rejects(
