@@ -569,7 +569,7 @@ describe('emulator contract (AWS SDK v3 clients)', function () {
         new lambda.CreateFunctionCommand({
           FunctionName: 'f2',
           Role,
-          Runtime: 'cobol',
+          Runtime: 'cobol' as never,
           Code: { ZipFile: Buffer.from('z') },
         }),
       ),

@@ -228,7 +228,7 @@ describe('plan and apply (CLI against the emulator)', function () {
     const out = path.join(path.dirname(file), 'plan.json')
     const r = await cli(['plan', '-f', file, '--out', out, '--detailed-exitcode'])
     assert.equal(r.code, 2)
-    const plan = JSON.parse(readFileSync(out, 'utf8'))
+    const plan = JSON.parse(readFileSync(out, 'utf8')) as Plan
     const schema = JSON.parse(readFileSync(path.join(ROOT, 'schema', 'plan.schema.json'), 'utf8'))
     const validate = new Ajv({ strict: false, allErrors: true }).compile(schema)
     assert.ok(validate(plan), JSON.stringify(validate.errors))
