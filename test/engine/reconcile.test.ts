@@ -59,12 +59,13 @@ describe('plan and apply (CLI against the emulator)', function () {
         'create profile',
         'create profile',
         'create profile',
+        'create acs',
       ],
     )
     assert.equal(plan.summary.manual, 2)
     const apply = await cli(['apply', '-f', file, '--yes'])
     assert.equal(apply.code, 0, apply.stdout + apply.stderr)
-    assert.match(apply.stdout, /Apply complete: 14 done, 0 failed/)
+    assert.match(apply.stdout, /Apply complete: 15 done, 0 failed/)
     const again = await cli(['plan', '-f', file, '--detailed-exitcode'])
     assert.equal(again.code, 0, again.stdout)
     assert.match(again.stdout, /No changes\./)

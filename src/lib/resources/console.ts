@@ -13,7 +13,7 @@ import type { EngineContext, ResourceModule } from './types.js'
 export function attributeMappings(team: string): Record<string, string> {
   return {
     Subject: '${user:email} (format: emailAddress)',
-    ssouserid: '${user:AD_GUID}',
+    ssouserid: '${user:AD_GUID} (must yield the IAM Identity Center user id; see sso checklist)',
     teamid: team,
   }
 }

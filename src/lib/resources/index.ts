@@ -1,5 +1,6 @@
 /** The registry: every resource kind the engine plans and applies, in dependency (apply) order. */
 import { KINDS } from '../plan/types.js'
+import { acsDeployment } from './acs.js'
 import { applications } from './application.js'
 import { assignments } from './assignment.js'
 import { consoleSteps } from './console.js'
@@ -17,5 +18,6 @@ export const MODULES: ResourceModule<any, any, any>[] = [
   applications,
   assignments,
   profiles,
+  acsDeployment,
   consoleSteps,
 ].sort((a, b) => KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind))

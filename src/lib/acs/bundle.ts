@@ -1,0 +1,73 @@
+/**
+ * `acs build`: one esbuild bundle for the nodejs22.x runtime plus the configuration file, in a
+ * deterministic zip (fixed timestamps, stable order), so the same input gives the same CodeSha256
+ * and an unchanged ACS is never redeployed.
+ */
+import { createHash } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import type { AcsConfig } from './config.js'
+
+export const ACS_RUNTIME = 'nodejs22.x'
+export const ACS_HANDLER = 'index.handler'
+
+export interface AcsBundle {
+  zip: Uint8Array
+  /** Base64 SHA-256 of the zip, as Lambda reports CodeSha256. */
+  codeSha256: string
+  configSha256: string
+  /** Bytes of the bundled JavaScript. */
+  codeBytes: number
+}
+
+const FIXED_TIME = new Date('2020-01-01T00:00:00Z')
+let cachedCode: Promise<Uint8Array> | undefined
+
+/** The handler code (cached per process: it does not depend on the configuration). */
+export function bundleCode(): Promise<Uint8Array> {
+  cachedCode ??= (async () => {
+    const { build } = await import('esbuild')
+    const js = fileURLToPath(new URL('./lambda-entry.js', import.meta.url))
+    const entry = existsSync(js) ? js : fileURLToPath(new URL('./lambda-entry.ts', import.meta.url))
+    const out = await build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'esm',
+      minify: true,
+      write: false,
+      legalComments: 'none',
+      // ESM output still meets CommonJS dependencies that call require() for Node built-ins.
+      banner: {
+        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      },
+      logLevel: 'silent',
+    })
+    return out.outputFiles[0].contents
+  })()
+  return cachedCode
+}
+
+export function configJson(config: AcsConfig): string {
+  return `${JSON.stringify(config, null, 2)}\n`
+}
+
+export async function buildAcsBundle(config: AcsConfig): Promise<AcsBundle> {
+  const { zipSync } = await import('fflate')
+  const code = await bundleCode()
+  const json = configJson(config)
+  const zip = zipSync(
+    {
+      'index.mjs': [code, { mtime: FIXED_TIME }],
+      'acs-config.json': [new TextEncoder().encode(json), { mtime: FIXED_TIME }],
+    },
+    { level: 9 },
+  )
+  return {
+    zip,
+    codeSha256: createHash('sha256').update(zip).digest('base64'),
+    configSha256: createHash('sha256').update(json).digest('hex'),
+    codeBytes: code.length,
+  }
+}

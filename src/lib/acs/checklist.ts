@@ -1,0 +1,82 @@
+/**
+ * `sso checklist`: per team, the console steps no public API can do, with the exact values, and
+ * whether the ACS has accepted a signed login for the team (which proves the steps were done).
+ */
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import type { AwsClients } from '../aws/clients.js'
+import type { LoadedTeams } from '../config/load.js'
+import { consoleSettings } from '../resources/console.js'
+import { readAcsStatus, type TeamLogins } from './status.js'
+
+/**
+ * Which console mapping yields the identity store UserId: IAM Identity Center documents no user
+ * attribute that is the identity store UserId for every identity source. `${user:AD_GUID}` (the
+ * seed's choice) is the directory GUID and exists only for Active Directory sources. So the ACS
+ * never trusts the mapping: it confirms the id (the member map `apply` bakes in, else identitystore
+ * DescribeUser) and refuses with a 403 that names this mapping when the id is not a user id.
+ */
+export const USER_ID_MAPPING_NOTE =
+  'must yield the IAM Identity Center user id (e.g. 906712345a-…-GUID). ${user:AD_GUID} does so only where the directory GUID is the user id (Active Directory sources); a login with any other value is refused with a 403 that names this mapping. Check with one test login.'
+
+export interface ChecklistTeam {
+  team: string
+  applicationName: string
+  consoleUrl: string
+  steps: { setting: string; value: string; note?: string }[]
+  metadataPath: string
+  metadataPresent: boolean
+  verified: TeamLogins | null
+}
+
+export async function buildChecklist(
+  aws: AwsClients | undefined,
+  teams: LoadedTeams,
+  only?: string,
+): Promise<ChecklistTeam[]> {
+  const region = teams.config.region
+  let status: Awaited<ReturnType<typeof readAcsStatus>> | undefined
+  if (aws) {
+    try {
+      status = await readAcsStatus({ aws, teams })
+    } catch {
+      status = undefined
+    }
+  }
+  return Object.keys(teams.config.teams)
+    .filter((t) => !only || t === only)
+    .map((team) => {
+      const s = consoleSettings({ teams }, team, status?.functionUrl)
+      return {
+        team,
+        applicationName: s.applicationName,
+        consoleUrl: `https://${region}.console.aws.amazon.com/singlesignon/applications/home?region=${region}#/instances`,
+        steps: [
+          { setting: 'Application ACS URL', value: s.acsUrl },
+          { setting: 'Application SAML audience', value: s.audience },
+          { setting: 'Subject (attribute mapping)', value: '${user:email}', note: 'format emailAddress' },
+          { setting: 'ssouserid (attribute mapping)', value: '${user:AD_GUID}', note: USER_ID_MAPPING_NOTE },
+          { setting: 'teamid (attribute mapping)', value: team, note: 'a literal string: the team id' },
+          { setting: 'Download the IAM Identity Center SAML metadata file to', value: s.metadataPath },
+        ],
+        metadataPath: s.metadataPath,
+        metadataPresent: existsSync(path.resolve(teams.dir, s.metadataPath)),
+        verified: status?.logins.get(team) ?? null,
+      }
+    })
+}
+
+export function renderChecklist(items: ChecklistTeam[]): string {
+  const out: string[] = []
+  for (const t of items) {
+    out.push(
+      `Team ${t.team}: application "${t.applicationName}"  ${t.verified ? `✓ verified (first login ${t.verified.first}, last ${t.verified.last}, ${t.verified.count} logins)` : '✗ not verified yet'}`,
+    )
+    out.push(
+      `  In the IAM Identity Center console (${t.consoleUrl}), open the application, then Actions → Edit configuration / Edit attribute mappings:`,
+    )
+    for (const s of t.steps) out.push(`  - ${s.setting}: ${s.value}${s.note ? `\n      (${s.note})` : ''}`)
+    out.push(`  Metadata file ${t.metadataPath}: ${t.metadataPresent ? 'present' : 'missing'}`, '')
+  }
+  return `${out.join('\n')}\n`
+}

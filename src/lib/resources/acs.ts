@@ -1,0 +1,383 @@
+/**
+ * The ACS deployment (kind `acs`): a least-privilege role, the DynamoDB table (replay ids and
+ * login records, on-demand, TTL on), the function (bundle + baked configuration), its function URL
+ * (auth NONE: browsers post to it) and the URL's permissions. Updates only what changed: the code
+ * hash, the configuration hash (a function tag), the role policy, a missing URL or table.
+ */
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb'
+import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam'
+import {
+  AddPermissionCommand,
+  CreateFunctionCommand,
+  CreateFunctionUrlConfigCommand,
+  GetFunctionCommand,
+  GetFunctionUrlConfigCommand,
+  TagResourceCommand,
+  UpdateFunctionCodeCommand,
+} from '@aws-sdk/client-lambda'
+import { ACS_HANDLER, ACS_RUNTIME, buildAcsBundle } from '../acs/bundle.js'
+import { buildAcsConfig } from '../acs/config.js'
+import { acsTableName } from '../acs/status.js'
+import { awsErrorCode } from '../errors.js'
+import { TAG_MANAGED, teamRoleArn } from '../names.js'
+import type { AcsPayload, Change, PolicyDocument } from '../plan/types.js'
+import { policiesEqual } from '../policies/normalize.js'
+import { printPolicy } from '../policies/team-role.js'
+import { readRole } from './role.js'
+import type { ApplyContext, EngineContext, ResourceModule } from './types.js'
+
+const TAG_CONFIG = 'sagemaker-teams:config-sha256'
+const TAG_SESSION = 'sagemaker-teams:session-seconds'
+const TAG_CIDRS = 'sagemaker-teams:source-cidrs'
+const POLICY_NAME = 'sagemaker-teams-acs'
+
+export interface ObservedAcs {
+  function?: { codeSha256?: string; role?: string; tags: Record<string, string>; arn?: string }
+  url?: string
+  rolePolicy?: PolicyDocument
+  roleExists: boolean
+  table: boolean
+  ttl: boolean
+}
+
+export interface DesiredAcs {
+  payload: AcsPayload
+  rolePolicy: PolicyDocument
+  zip: Uint8Array
+}
+
+export const acsRoleName = (functionName: string) => `${functionName}-role`.slice(0, 64)
+
+/** The function's own least-privilege policy. */
+export function acsRolePolicy(ctx: EngineContext): PolicyDocument {
+  const d = ctx.discovery
+  const acs = ctx.teams.config.acs!
+  const profiles = `arn:${d.partition}:sagemaker:${d.region}:${d.accountId}:user-profile/${d.domainId}/*`
+  const roles = Object.entries(ctx.teams.config.teams).map(([team, t]) =>
+    teamRoleArn(t.executionRole, team, d.accountId, d.partition),
+  )
+  const statements: PolicyDocument['Statement'] = [
+    {
+      Sid: 'Profiles',
+      Effect: 'Allow',
+      Action: [
+        'sagemaker:DescribeUserProfile',
+        'sagemaker:CreateUserProfile',
+        'sagemaker:AddTags',
+        'sagemaker:CreatePresignedDomainUrl',
+      ],
+      Resource: profiles,
+    },
+    {
+      Sid: 'PassTeamRoles',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: [...new Set(roles)].sort(),
+      Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+    },
+    {
+      Sid: 'ConfirmUsers',
+      Effect: 'Allow',
+      Action: 'identitystore:DescribeUser',
+      Resource: [
+        `arn:${d.partition}:identitystore::${d.accountId}:identitystore/${d.identityStoreId}`,
+        `arn:${d.partition}:identitystore:::user/*`,
+      ],
+    },
+    {
+      Sid: 'ReplayAndLogins',
+      Effect: 'Allow',
+      Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'],
+      Resource: `arn:${d.partition}:dynamodb:${d.region}:${d.accountId}:table/${acsTableName(acs.functionName)}`,
+    },
+    {
+      Sid: 'OwnLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `arn:${d.partition}:logs:${d.region}:${d.accountId}:log-group:/aws/lambda/${acs.functionName}:*`,
+    },
+  ]
+  if (acs.allowedSourceCidrs?.length) {
+    statements.push({
+      Sid: 'PresignOnlyFromAllowedNetworks',
+      Effect: 'Deny',
+      Action: 'sagemaker:CreatePresignedDomainUrl',
+      Resource: '*',
+      Condition: { NotIpAddress: { 'aws:SourceIp': [...acs.allowedSourceCidrs].sort() } },
+    })
+  }
+  return { Version: '2012-10-17', Statement: statements }
+}
+
+const LAMBDA_TRUST: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+}
+
+export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs | null> = {
+  kind: 'acs',
+
+  async observe(ctx) {
+    const acs = ctx.teams.config.acs
+    if (!acs) return null
+    const lambda = await ctx.aws.lambda()
+    const observed: ObservedAcs = { roleExists: false, table: false, ttl: false }
+    try {
+      const fn = await lambda.send(new GetFunctionCommand({ FunctionName: acs.functionName }))
+      observed.function = {
+        codeSha256: fn.Configuration?.CodeSha256,
+        role: fn.Configuration?.Role,
+        tags: fn.Tags ?? {},
+        arn: fn.Configuration?.FunctionArn,
+      }
+      try {
+        observed.url = (
+          await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: acs.functionName }))
+        ).FunctionUrl
+      } catch (err) {
+        if (awsErrorCode(err) !== 'ResourceNotFoundException') throw err
+      }
+    } catch (err) {
+      if (awsErrorCode(err) !== 'ResourceNotFoundException') throw err
+    }
+    const role = await readRole(await ctx.aws.iam(), acsRoleName(acs.functionName))
+    observed.roleExists = Boolean(role)
+    observed.rolePolicy = role?.inlinePolicies[POLICY_NAME]
+    const db = await ctx.aws.dynamoDb()
+    const table = acsTableName(acs.functionName)
+    try {
+      await db.send(new DescribeTableCommand({ TableName: table }))
+      observed.table = true
+      const ttl = await db.send(new DescribeTimeToLiveCommand({ TableName: table }))
+      observed.ttl = ttl.TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED'
+    } catch (err) {
+      if (awsErrorCode(err) !== 'ResourceNotFoundException') throw err
+    }
+    return observed
+  },
+
+  async desire(ctx) {
+    const acs = ctx.teams.config.acs
+    if (!acs) return null
+    const d = ctx.discovery
+    const config = await buildAcsConfig({
+      teams: ctx.teams,
+      accountId: d.accountId,
+      partition: d.partition,
+      region: d.region,
+      domainId: d.domainId,
+      identityStoreId: d.identityStoreId,
+      identities: ctx.identities,
+    })
+    const bundle = await buildAcsBundle(config)
+    return {
+      payload: {
+        functionName: acs.functionName,
+        codeSha256: bundle.codeSha256,
+        configSha256: bundle.configSha256,
+        allowedSourceCidrs: [...(acs.allowedSourceCidrs ?? [])].sort(),
+        sessionExpirationSeconds: config.sessionExpirationSeconds,
+        roleName: acsRoleName(acs.functionName),
+        tableName: acsTableName(acs.functionName),
+      },
+      rolePolicy: acsRolePolicy(ctx),
+      zip: bundle.zip,
+    }
+  },
+
+  diff(desired, observed) {
+    if (!desired || !observed) return []
+    const after = desired.payload
+    const fn = observed.function
+    if (fn && fn.tags[TAG_MANAGED] !== 'true') {
+      return [
+        {
+          kind: 'acs',
+          key: after.functionName,
+          action: 'blocked',
+          summary: after.functionName,
+          after,
+          reason: `a function of this name exists without the ${TAG_MANAGED} tag; not modified`,
+        },
+      ]
+    }
+    const before: AcsPayload | undefined = fn
+      ? {
+          functionName: after.functionName,
+          codeSha256: fn.codeSha256,
+          configSha256: fn.tags[TAG_CONFIG],
+          url: observed.url,
+          allowedSourceCidrs: (fn.tags[TAG_CIDRS] ?? '').split(' ').filter(Boolean),
+          sessionExpirationSeconds: fn.tags[TAG_SESSION] ? Number(fn.tags[TAG_SESSION]) : undefined,
+          roleName: after.roleName,
+          tableName: after.tableName,
+        }
+      : undefined
+    if (!before)
+      return [
+        {
+          kind: 'acs',
+          key: after.functionName,
+          action: 'create',
+          summary: `${after.functionName} (function, URL, role, table)`,
+          after,
+        },
+      ]
+    const reasons: string[] = []
+    if (before.configSha256 !== after.configSha256) reasons.push('configuration')
+    else if (before.codeSha256 !== after.codeSha256) reasons.push('code')
+    if (!observed.rolePolicy || !policiesEqual(observed.rolePolicy, desired.rolePolicy))
+      reasons.push('role policy')
+    if (!observed.url) reasons.push('function URL missing')
+    if (!observed.table || !observed.ttl) reasons.push('table')
+    if (reasons.length === 0) return []
+    return [
+      {
+        kind: 'acs',
+        key: after.functionName,
+        action: 'update',
+        summary: after.functionName,
+        before,
+        after: { ...after, url: observed.url },
+        reason: reasons.join(', '),
+      },
+    ]
+  },
+
+  async apply(change: Change<'acs'>, ctx: ApplyContext) {
+    const desired = (await acsDeployment.desire(ctx))!
+    const observed = (await ctx.observed<ObservedAcs | null>('acs'))!
+    const after = desired.payload
+    const iam = await ctx.aws.iam()
+    if (!observed.roleExists) {
+      try {
+        await iam.send(
+          new CreateRoleCommand({
+            RoleName: after.roleName,
+            AssumeRolePolicyDocument: JSON.stringify(LAMBDA_TRUST),
+            Description: 'Execution role of the sagemaker-teams ACS (managed by sagemaker-teams)',
+            Tags: [{ Key: TAG_MANAGED, Value: 'true' }],
+          }),
+        )
+      } catch (err) {
+        if (!/EntityAlreadyExists/.test(awsErrorCode(err) ?? '')) throw err
+      }
+    }
+    if (!observed.rolePolicy || !policiesEqual(observed.rolePolicy, desired.rolePolicy)) {
+      await iam.send(
+        new PutRolePolicyCommand({
+          RoleName: after.roleName,
+          PolicyName: POLICY_NAME,
+          PolicyDocument: printPolicy(desired.rolePolicy),
+        }),
+      )
+    }
+    const db = await ctx.aws.dynamoDb()
+    if (!observed.table) {
+      try {
+        await db.send(
+          new CreateTableCommand({
+            TableName: after.tableName,
+            BillingMode: 'PAY_PER_REQUEST',
+            AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+            KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+            Tags: [{ Key: TAG_MANAGED, Value: 'true' }],
+          }),
+        )
+      } catch (err) {
+        if (awsErrorCode(err) !== 'ResourceInUseException') throw err
+      }
+      await waitUntilTableExists(
+        { client: db, maxWaitTime: 120, minDelay: 1 },
+        { TableName: after.tableName },
+      )
+    }
+    if (!observed.ttl) {
+      await db.send(
+        new UpdateTimeToLiveCommand({
+          TableName: after.tableName,
+          TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        }),
+      )
+    }
+    const lambda = await ctx.aws.lambda()
+    const roleArn = `arn:${ctx.discovery.partition}:iam::${ctx.discovery.accountId}:role/${after.roleName}`
+    const tags = {
+      [TAG_MANAGED]: 'true',
+      [TAG_CONFIG]: after.configSha256 ?? '',
+      [TAG_SESSION]: String(after.sessionExpirationSeconds ?? ''),
+      [TAG_CIDRS]: (after.allowedSourceCidrs ?? []).join(' ').slice(0, 256),
+    }
+    let functionArn = observed.function?.arn
+    if (!observed.function) {
+      const created = await withRolePropagation(() =>
+        lambda.send(
+          new CreateFunctionCommand({
+            FunctionName: after.functionName,
+            Runtime: ACS_RUNTIME,
+            Handler: ACS_HANDLER,
+            Role: roleArn,
+            Code: { ZipFile: desired.zip },
+            Description: 'sagemaker-teams SAML Assertion Consumer Service',
+            Timeout: 30,
+            MemorySize: 512,
+            Architectures: ['arm64'],
+            Tags: tags,
+          }),
+        ),
+      )
+      functionArn = created.FunctionArn
+    } else {
+      if (observed.function.codeSha256 !== after.codeSha256) {
+        await lambda.send(
+          new UpdateFunctionCodeCommand({ FunctionName: after.functionName, ZipFile: desired.zip }),
+        )
+      }
+      await lambda.send(new TagResourceCommand({ Resource: functionArn, Tags: tags }))
+    }
+    if (!observed.url) {
+      const url = await lambda.send(
+        new CreateFunctionUrlConfigCommand({ FunctionName: after.functionName, AuthType: 'NONE' }),
+      )
+      ctx.runtime.set('acs:url', url.FunctionUrl)
+      // Function URLs with auth NONE need both permissions for the public (browsers post to it).
+      for (const [StatementId, Action] of [
+        ['FunctionURLAllowPublicAccess', 'lambda:InvokeFunctionUrl'],
+        ['FunctionURLAllowPublicInvoke', 'lambda:InvokeFunction'],
+      ] as const) {
+        try {
+          await lambda.send(
+            new AddPermissionCommand({
+              FunctionName: after.functionName,
+              StatementId,
+              Action,
+              Principal: '*',
+              ...(Action === 'lambda:InvokeFunctionUrl' ? { FunctionUrlAuthType: 'NONE' as const } : {}),
+            }),
+          )
+        } catch (err) {
+          if (awsErrorCode(err) !== 'ResourceConflictException') throw err
+        }
+      }
+    }
+  },
+}
+
+/** A new IAM role can take seconds before Lambda may assume it; retry that one error briefly. */
+async function withRolePropagation<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn()
+    } catch (err) {
+      const assumable = /cannot be assumed/i.test((err as Error).message ?? '')
+      if (!assumable || attempt >= 6) throw err
+      await new Promise((r) => setTimeout(r, 2000 * attempt))
+    }
+  }
+}

@@ -1,0 +1,148 @@
+/** The ACS deployment by apply, and the built bundle running as the Lambda would run it. */
+import assert from 'node:assert/strict'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { unzipSync } from 'fflate'
+import type { Plan } from '../../src/lib/plan/types.js'
+import { type Emulator, startEmulator } from '../emulator/index.js'
+import { ROOT, runCli } from '../helpers/cli.js'
+import { rewrite, workspace } from '../helpers/workspace.js'
+import { formBody, idpMetadata, signedResponse } from '../idp/idp.js'
+
+const SEED = path.join(ROOT, 'examples', 'demo-account.yaml')
+const USER1 = '906712345a-1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d'
+
+describe('ACS deployment (apply, acs build, acs deploy)', function () {
+  this.timeout(120_000)
+  let emu: Emulator
+  let file: string
+  const cli = (args: string[]) => runCli(args, { env: emu.env() })
+
+  before(async () => {
+    emu = await startEmulator({ seed: SEED, profileReadyMs: 20 })
+    file = workspace()
+    mkdirSync(path.join(path.dirname(file), 'metadata'))
+    for (const team of ['team1', 'team2'])
+      writeFileSync(path.join(path.dirname(file), 'metadata', `${team}.xml`), idpMetadata())
+  })
+  after(() => emu.close())
+
+  it('apply deploys the function, its role, table and URL; a second apply changes nothing', async () => {
+    const r = await cli(['apply', '-f', file, '--yes'])
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+    const fn = emu.state.functions.find((f) => f.FunctionName === 'sagemaker-teams-acs')!
+    assert.ok(fn.Url?.FunctionUrl, 'function URL')
+    assert.equal(fn.Url?.AuthType, 'NONE')
+    assert.equal(fn.Runtime, 'nodejs22.x')
+    assert.equal(fn.Tags['sagemaker-teams:managed'], 'true')
+    assert.deepEqual(fn.Policy.map((p) => p.Action).sort(), [
+      'lambda:InvokeFunction',
+      'lambda:InvokeFunctionUrl',
+    ])
+    const role = emu.state.roles.find((x) => x.RoleName === 'sagemaker-teams-acs-role')!
+    const policy = JSON.parse(role.InlinePolicies['sagemaker-teams-acs'])
+    const pass = policy.Statement.find((s: { Sid: string }) => s.Sid === 'PassTeamRoles')
+    assert.deepEqual(pass.Resource, [
+      'arn:aws:iam::123456789012:role/sagemaker-teams-team1',
+      'arn:aws:iam::123456789012:role/sagemaker-teams-team2',
+    ])
+    const profiles = policy.Statement.find((s: { Sid: string }) => s.Sid === 'Profiles')
+    assert.equal(profiles.Resource, 'arn:aws:sagemaker:us-east-1:123456789012:user-profile/d-abcdefghijkl/*')
+    const ddb = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: emu.url,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    })
+    assert.equal(
+      (await ddb.send(new DescribeTableCommand({ TableName: 'sagemaker-teams-acs-state' }))).Table
+        ?.BillingModeSummary?.BillingMode,
+      'PAY_PER_REQUEST',
+    )
+    assert.equal(
+      (await ddb.send(new DescribeTimeToLiveCommand({ TableName: 'sagemaker-teams-acs-state' })))
+        .TimeToLiveDescription?.TimeToLiveStatus,
+      'ENABLED',
+    )
+    emu.resetCounters()
+    const again = await cli(['apply', '-f', file, '--yes'])
+    assert.equal(again.code, 0)
+    const writes = Object.keys(emu.counters()).filter((k) => /:(Create|Update|Put|Add|Tag)/.test(k))
+    assert.deepEqual(writes, [])
+    const deploy = await cli(['acs', 'deploy', '-f', file])
+    assert.match(deploy.stdout, /ACS up to date: https:\/\/[a-f0-9]+\.lambda-url\.us-east-1\.on\.aws/)
+    assert.match(
+      deploy.stdout,
+      /team1: ACS URL https:\/\/\S+\/saml\/acs\/team1 {2}audience urn:sagemaker-teams:acs:team1/,
+    )
+  })
+
+  it('the built bundle runs as the Lambda: a signed login through the function URL event redirects, and the login is recorded', async () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'acs-build-'))
+    const r = await cli(['acs', 'build', '-f', file, '--out', out, '--json'])
+    assert.equal(r.code, 0, r.stderr)
+    const built = JSON.parse(r.stdout)
+    assert.ok(built.zipBytes < 2 * 1024 * 1024, `bundle ${built.zipBytes} bytes`)
+    const dir = mkdtempSync(path.join(tmpdir(), 'acs-run-'))
+    for (const [name, bytes] of Object.entries(unzipSync(readFileSync(built.zipPath))))
+      writeFileSync(path.join(dir, name), bytes)
+    const config = JSON.parse(readFileSync(path.join(dir, 'acs-config.json'), 'utf8'))
+    assert.equal(config.members[USER1], 'user1@example.com', 'apply bakes the resolved members in')
+    Object.assign(process.env, emu.env())
+    const { handler } = await import(pathToFileURL(path.join(dir, 'index.mjs')).href)
+    const domainName = 'abc123.lambda-url.us-east-1.on.aws'
+    const acsUrl = `https://${domainName}/saml/acs/team1`
+    const body = formBody(
+      signedResponse({ acsUrl, audience: 'urn:sagemaker-teams:acs:team1', userId: USER1, teamId: 'team1' })
+        .base64,
+    )
+    const event = {
+      rawPath: '/saml/acs/team1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: Buffer.from(body).toString('base64'),
+      isBase64Encoded: true,
+      requestContext: { domainName, http: { method: 'POST', sourceIp: '10.100.10.7' } },
+    }
+    const res = await handler(event)
+    assert.equal(res.statusCode, 302, res.body)
+    assert.match(
+      res.headers.Location,
+      /^https:\/\/d-abcdefghijkl\.studio\.us-east-1\.sagemaker\.aws\/auth\?token=/,
+    )
+    const replay = await handler(event)
+    assert.equal(replay.statusCode, 403)
+    // The verified login shows in plan (team1's console step is done) and in sso checklist.
+    const plan = JSON.parse((await cli(['plan', '-f', file, '--json'])).stdout) as Plan
+    assert.deepEqual(
+      plan.changes.filter((c) => c.kind === 'console').map((c) => c.team),
+      ['team2'],
+    )
+    const checklist = JSON.parse((await cli(['sso', 'checklist', '-f', file, '--json'])).stdout)
+    assert.equal(checklist.teams[0].verified.count, 1)
+  })
+
+  it("changing a team's role updates the ACS configuration and nothing else of the ACS", async () => {
+    emu.seed({ roles: [{ name: 'byo-team1' }] })
+    rewrite(file, (c) => {
+      c.teams.team1.executionRole = { arn: 'arn:aws:iam::123456789012:role/byo-team1' }
+    })
+    const plan = JSON.parse((await cli(['plan', '-f', file, '--json'])).stdout) as Plan
+    const acs = plan.changes.filter((c) => c.kind === 'acs')
+    assert.equal(acs.length, 1)
+    assert.equal(acs[0].action, 'update')
+    assert.match(acs[0].reason ?? '', /^configuration, role policy$/)
+    emu.resetCounters()
+    assert.equal((await cli(['apply', '-f', file, '--yes'])).code, 0)
+    const c = emu.counters()
+    assert.equal(c['lambda:UpdateFunctionCode'], 1)
+    for (const op of [
+      'lambda:CreateFunction',
+      'lambda:CreateFunctionUrlConfig',
+      'dynamodb:CreateTable',
+      'iam:CreateRole',
+    ])
+      assert.equal(c[op] ?? 0, 0, op)
+  })
+})
