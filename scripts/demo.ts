@@ -4,11 +4,12 @@
  * Every process it starts is stopped at the end, also on failure or Ctrl-C.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type Emulator, startEmulator } from '../test/emulator/index.js'
+import { formBody, idpMetadata, signedResponse } from '../test/idp/idp.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = path.join(ROOT, 'bin', 'run.js')
@@ -29,6 +30,10 @@ async function main(): Promise<number> {
   work = mkdtempSync(path.join(tmpdir(), 'sagemaker-teams-demo-'))
   const teams = path.join(work, 'teams.yaml')
   copyFileSync(path.join(ROOT, 'teams.example.yaml'), teams)
+  // The SAML metadata an admin downloads from the console; here, from the test identity provider.
+  mkdirSync(path.join(work, 'metadata'))
+  for (const team of ['team1', 'team2'])
+    writeFileSync(path.join(work, 'metadata', `${team}.xml`), idpMetadata())
   emulator = await startEmulator({
     seed: path.join(ROOT, 'examples', 'demo-account.yaml'),
     profileReadyMs: 200,
@@ -66,8 +71,63 @@ async function main(): Promise<number> {
       return 1
     }
   }
-  say('\nDemo complete: the demo account matches teams.example.yaml.')
+  say(
+    `\nStep ${steps.length + 1}/${steps.length + 1}: Sign in: user1 opens team2's tile; Identity Center (here the test IdP) posts a signed SAML response to the ACS.\n$ sagemaker-teams acs serve -f teams.yaml --port 0`,
+  )
+  const problem = await login(teams, env)
+  if (problem) {
+    say(`\nDemo login failed: ${problem}`)
+    return 1
+  }
+  say(
+    '\nDemo complete: the demo account matches teams.example.yaml, and user1 signed in to team2 through the ACS.',
+  )
   return 0
+}
+
+/** Starts `acs serve`, posts a signed response for user1 into team2, and shows the redirect. */
+async function login(teams: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  const child = spawn(process.execPath, [BIN, 'acs', 'serve', '-f', teams, '--port', '0'], {
+    cwd: work,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.add(child)
+  try {
+    const base = await new Promise<string>((resolve, reject) => {
+      let out = ''
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+        out += d
+        process.stdout.write(d)
+        const m = /ACS listening on (\S+)/.exec(out)
+        if (m) resolve(m[1])
+      })
+      child.on('exit', (code) => reject(new Error(`acs serve exited with ${code}`)))
+    })
+    const acsUrl = `${base}/saml/acs/team2`
+    const saml = signedResponse({
+      acsUrl,
+      audience: 'urn:sagemaker-teams:acs:team2',
+      userId: '906712345a-1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d',
+      teamId: 'team2',
+      email: 'user1@example.com',
+    })
+    const res = await fetch(acsUrl, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: formBody(saml.base64),
+    })
+    const location = res.headers.get('location') ?? ''
+    // The presigned URL is a credential: show where it goes, not its token.
+    say(`POST ${acsUrl} → ${res.status} Location: ${location.replace(/token=[^&]+/, 'token=…')}`)
+    if (res.status !== 302 || !location.includes('.studio.'))
+      return `expected a 302 to Studio, got ${res.status}`
+    return undefined
+  } finally {
+    child.kill('SIGTERM')
+    children.delete(child)
+  }
 }
 
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
