@@ -62,7 +62,7 @@ async function main(): Promise<number> {
   ]
   for (const [i, step] of steps.entries()) {
     say(
-      `\nStep ${i + 1}/${steps.length}: ${step.explain}\n$ sagemaker-teams ${step.args.map((a) => (a === teams ? 'teams.yaml' : a)).join(' ')}`,
+      `\nStep ${i + 1}/${steps.length + 1}: ${step.explain}\n$ sagemaker-teams ${step.args.map((a) => (a === teams ? 'teams.yaml' : a)).join(' ')}`,
     )
     const { code, out } = await run(step.args, env)
     const problem = !(step.ok ?? [0]).includes(code ?? -1) ? `exit code ${code}` : step.check?.(out)
