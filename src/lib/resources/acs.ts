@@ -29,6 +29,7 @@ import { TAG_MANAGED, teamRoleArn } from '../names.js'
 import type { AcsPayload, Change, PolicyDocument } from '../plan/types.js'
 import { policiesEqual } from '../policies/normalize.js'
 import { printPolicy } from '../policies/team-role.js'
+import { acsRoleName } from './acs-names.js'
 import { readRole } from './role.js'
 import type { ApplyContext, EngineContext, ResourceModule } from './types.js'
 
@@ -51,8 +52,6 @@ export interface DesiredAcs {
   rolePolicy: PolicyDocument
   zip: Uint8Array
 }
-
-export const acsRoleName = (functionName: string) => `${functionName}-role`.slice(0, 64)
 
 /** The function's own least-privilege policy. */
 export function acsRolePolicy(ctx: EngineContext): PolicyDocument {

@@ -1,0 +1,33 @@
+import { Flags } from '@oclif/core'
+import { BaseCommand } from '../lib/command.js'
+import type { PolicyDocument } from '../lib/plan/types.js'
+
+export default class Policy extends BaseCommand<typeof Policy> {
+  static override summary = 'Print the least-privilege IAM policy this CLI needs for the teams file.'
+  static override description =
+    'One statement per service, with resources scoped to the domain, the identity store and instance, the roles and the ACS function and table the file manages. --for plan prints the read-only subset for CI jobs that only plan. The account comes from --account-id, else STS.'
+  static override examples = [
+    '<%= config.bin %> policy > sagemaker-teams-admin.json',
+    '<%= config.bin %> policy --for plan --account-id 123456789012',
+  ]
+  static override flags = {
+    for: Flags.option({
+      options: ['apply', 'plan'] as const,
+      default: 'apply' as const,
+      summary: 'apply: everything; plan: read-only.',
+    })(),
+    'account-id': Flags.string({
+      summary: 'Account of the resources (default: the caller account from STS).',
+    }),
+  }
+
+  async run(): Promise<PolicyDocument> {
+    const teams = await this.loadTeams()
+    const { operatorPolicy } = await import('../lib/operator-policy.js')
+    const region = this.flags.region ?? teams.config.region
+    const accountId = this.flags['account-id'] ?? (await (await this.awsClients(region)).accountId())
+    const doc = operatorPolicy({ config: teams.config, accountId, region }, this.flags.for)
+    if (!this.jsonEnabled()) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
+    return doc
+  }
+}
