@@ -81,6 +81,7 @@ const SERVICES: ServiceActions[] = [
       'sagemaker:DescribeUserProfile',
       'sagemaker:ListTags',
       'sagemaker:ListApps',
+      'sagemaker:ListSpaces',
     ],
     write: [
       'sagemaker:CreateUserProfile',
