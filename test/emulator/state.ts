@@ -187,7 +187,7 @@ export function emptyState(region = 'us-east-1', profileReadyMs = 100): Emulator
     functions: [],
     samlProviderRefused: false,
     profileReadyMs,
-    dataLakeAdmins: [`arn:aws:iam::${ACCOUNT}:role/Admin`],
+    dataLakeAdmins: [`arn:aws:iam::${ACCOUNT}:user/emulator-admin`],
   }
 }
 

@@ -1,0 +1,282 @@
+/**
+ * `doctor`: preflight checks with a pass / warn / fail line each and a hint to fix it. Every
+ * check is independent; an AWS failure becomes a failed check with its error code, never a crash.
+ */
+import { X509Certificate } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import type { AwsClients } from './aws/clients.js'
+import type { LoadedTeams } from './config/load.js'
+import { certificateToPem, readIdpMetadata } from './config/metadata.js'
+import { DEFAULT_PROFILE_QUOTA } from './config/types.js'
+import { describeAwsError } from './errors.js'
+import { allOperatorActions } from './operator-policy.js'
+
+export type CheckStatus = 'pass' | 'warn' | 'fail'
+
+export interface Check {
+  name: string
+  status: CheckStatus
+  detail: string
+  hint?: string
+}
+
+const DAY = 86_400_000
+export const CERT_WARN_DAYS = 30
+
+export async function runDoctor(aws: AwsClients, teams: LoadedTeams, now = new Date()): Promise<Check[]> {
+  const checks: Check[] = []
+  const add = (name: string, status: CheckStatus, detail: string, hint?: string) =>
+    checks.push({ name, status, detail, ...(hint ? { hint } : {}) })
+  const config = teams.config
+
+  // Credentials first: without them every other AWS check would fail the same way.
+  let callerArn: string | undefined
+  try {
+    const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts')
+    const me = await (await aws.sts()).send(new GetCallerIdentityCommand({}))
+    callerArn = me.Arn
+    add('credentials', 'pass', `account ${me.Account} as ${me.Arn}`)
+  } catch (err) {
+    add(
+      'credentials',
+      'fail',
+      describeAwsError(err),
+      'Configure credentials: --profile, AWS_PROFILE, aws sso login, or environment variables.',
+    )
+  }
+  add(
+    'region',
+    /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(aws.region) ? 'pass' : 'fail',
+    aws.region,
+    'Set region: in the teams file or --region.',
+  )
+
+  if (callerArn) {
+    let instanceArn = config.identityCenter?.instanceArn
+    let storeId = config.identityCenter?.identityStoreId
+    try {
+      const { ListApplicationsCommand, paginateListInstances } = await import('@aws-sdk/client-sso-admin')
+      const client = await aws.ssoAdmin()
+      const instances: { InstanceArn?: string; IdentityStoreId?: string }[] = []
+      for await (const page of paginateListInstances({ client }, {}))
+        instances.push(...(page.Instances ?? []))
+      const match = instances.filter((i) => !instanceArn || i.InstanceArn === instanceArn)
+      if (match.length === 1) {
+        instanceArn = match[0].InstanceArn
+        storeId ??= match[0].IdentityStoreId
+        await client.send(new ListApplicationsCommand({ InstanceArn: instanceArn, MaxResults: 1 }))
+        add('identity center', 'pass', `${instanceArn} (identity store ${storeId}), administrable`)
+      } else if (instances.length === 0) {
+        add(
+          'identity center',
+          'fail',
+          `no IAM Identity Center instance in ${aws.region}`,
+          'Enable IAM Identity Center in this region, or set the region where it is enabled.',
+        )
+      } else {
+        add(
+          'identity center',
+          'fail',
+          `${match.length} matching instances: ${instances.map((i) => i.InstanceArn).join(', ')}`,
+          'Set identityCenter.instanceArn and identityStoreId in the teams file.',
+        )
+      }
+    } catch (err) {
+      add(
+        'identity center',
+        'fail',
+        describeAwsError(err),
+        'Use credentials of the management account or the delegated administrator of IAM Identity Center.',
+      )
+    }
+    if (storeId) {
+      try {
+        const { ListUsersCommand } = await import('@aws-sdk/client-identitystore')
+        await (await aws.identityStore()).send(
+          new ListUsersCommand({ IdentityStoreId: storeId, MaxResults: 1 }),
+        )
+        add('identity store', 'pass', storeId)
+      } catch (err) {
+        add(
+          'identity store',
+          'fail',
+          describeAwsError(err, storeId),
+          'The credentials need identitystore read access (see `sagemaker-teams policy`).',
+        )
+      }
+    }
+    try {
+      const { DescribeDomainCommand, ListUserProfilesCommand } = await import('@aws-sdk/client-sagemaker')
+      const sm = await aws.sageMaker()
+      const d = await sm.send(new DescribeDomainCommand({ DomainId: config.domain.id }))
+      if (d.AuthMode === 'IAM')
+        add('domain', 'pass', `${config.domain.id} (${d.DomainName}) in IAM auth mode`)
+      else {
+        add(
+          'domain',
+          'fail',
+          `${config.domain.id} uses ${d.AuthMode} authentication`,
+          'Use a domain in IAM auth mode: in IAM Identity Center mode SageMaker maps each person to exactly one profile.',
+        )
+      }
+      let profiles = 0
+      for (let token: string | undefined, first = true; first || token; first = false) {
+        const page = await sm.send(
+          new ListUserProfilesCommand({
+            DomainIdEquals: config.domain.id,
+            MaxResults: 100,
+            NextToken: token,
+          }),
+        )
+        profiles += page.UserProfiles?.length ?? 0
+        token = page.NextToken
+      }
+      const quota = config.profileQuota ?? DEFAULT_PROFILE_QUOTA
+      const status: CheckStatus = profiles >= quota ? 'fail' : profiles >= quota * 0.8 ? 'warn' : 'pass'
+      add(
+        'profile quota',
+        status,
+        `${profiles} of ${quota} user profiles used`,
+        status === 'pass'
+          ? undefined
+          : 'Request a higher "user profiles per domain" quota in Service Quotas, then raise profileQuota.',
+      )
+    } catch (err) {
+      add(
+        'domain',
+        'fail',
+        describeAwsError(err, config.domain.id),
+        'Check domain.id and region (aws sagemaker list-domains).',
+      )
+    }
+    await checkPermissions(aws, callerArn, add)
+    const grants =
+      Object.values(config.teams).some((t) => t.lakeFormation?.length) || Boolean(config.lakeFormation)
+    try {
+      const { GetDataLakeSettingsCommand } = await import('@aws-sdk/client-lakeformation')
+      const s = await (await aws.lakeFormation()).send(new GetDataLakeSettingsCommand({}))
+      const admins = (s.DataLakeSettings?.DataLakeAdmins ?? []).map((a) => a.DataLakePrincipalIdentifier)
+      const me = principalArn(callerArn)
+      if (admins.includes(me)) add('lake formation', 'pass', `${me} is a data lake administrator`)
+      else
+        add(
+          'lake formation',
+          grants ? 'fail' : 'warn',
+          `${me} is not a data lake administrator`,
+          'Add it under Lake Formation → Administrative roles and tasks, or grant it LF-tag permissions with grant option.',
+        )
+    } catch (err) {
+      add('lake formation', grants ? 'fail' : 'warn', describeAwsError(err))
+    }
+  }
+
+  for (const [team, t] of Object.entries(config.teams)) {
+    const rel = t.saml?.idpMetadata ?? `metadata/${team}.xml`
+    const file = path.resolve(teams.dir, rel)
+    if (!existsSync(file)) {
+      add(
+        `metadata ${team}`,
+        'warn',
+        `${rel} is missing`,
+        `Download the SAML metadata of "${t.displayName}" from the IAM Identity Center console to ${rel} (see \`sagemaker-teams sso checklist\`).`,
+      )
+      continue
+    }
+    try {
+      const m = await readIdpMetadata(file)
+      const ends = m.certificates.map((c) => new Date(new X509Certificate(certificateToPem(c)).validTo))
+      const soonest = new Date(Math.min(...ends.map((d) => d.getTime())))
+      const latest = new Date(Math.max(...ends.map((d) => d.getTime())))
+      const days = Math.floor((latest.getTime() - now.getTime()) / DAY)
+      if (latest <= now)
+        add(
+          `metadata ${team}`,
+          'fail',
+          `${rel}: every signing certificate has expired (${latest.toISOString().slice(0, 10)})`,
+          'Download the new metadata from the console; logins are refused until then.',
+        )
+      else if (days < CERT_WARN_DAYS)
+        add(
+          `metadata ${team}`,
+          'warn',
+          `${rel}: the signing certificate expires in ${days} days (${latest.toISOString().slice(0, 10)})`,
+          'Rotate it in the IAM Identity Center console, save the new metadata (both certificates), then apply.',
+        )
+      else
+        add(
+          `metadata ${team}`,
+          'pass',
+          `${rel}: ${m.certificates.length} certificate(s), valid until ${soonest.toISOString().slice(0, 10)}`,
+        )
+    } catch (err) {
+      add(`metadata ${team}`, 'fail', `${rel}: ${(err as Error).message}`)
+    }
+  }
+  return checks
+}
+
+/** The IAM principal behind an STS caller ARN (an assumed role's role ARN). */
+export function principalArn(arn: string): string {
+  const m = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(arn)
+  return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : arn
+}
+
+async function checkPermissions(
+  aws: AwsClients,
+  callerArn: string,
+  add: (n: string, s: CheckStatus, d: string, h?: string) => void,
+) {
+  if (/:root$/.test(callerArn)) {
+    add(
+      'permissions',
+      'warn',
+      'the account root user: not simulated',
+      'Use a role with `sagemaker-teams policy` instead of the root user.',
+    )
+    return
+  }
+  try {
+    const { SimulatePrincipalPolicyCommand } = await import('@aws-sdk/client-iam')
+    const actions = allOperatorActions('apply')
+    const denied: string[] = []
+    for (let i = 0; i < actions.length; i += 100) {
+      const out = await (await aws.iam()).send(
+        new SimulatePrincipalPolicyCommand({
+          PolicySourceArn: principalArn(callerArn),
+          ActionNames: actions.slice(i, i + 100),
+        }),
+      )
+      for (const r of out.EvaluationResults ?? [])
+        if (r.EvalDecision !== 'allowed' && r.EvalActionName) denied.push(r.EvalActionName)
+    }
+    if (denied.length === 0)
+      add('permissions', 'pass', `all ${actions.length} actions the tool calls are allowed`)
+    else
+      add(
+        'permissions',
+        'fail',
+        `${denied.length} actions denied: ${denied.slice(0, 8).join(', ')}${denied.length > 8 ? ', …' : ''}`,
+        'Attach the output of `sagemaker-teams policy` to the caller.',
+      )
+  } catch (err) {
+    add(
+      'permissions',
+      'warn',
+      `cannot simulate (${describeAwsError(err)}); the reads above passed`,
+      'Allow iam:SimulatePrincipalPolicy on yourself for a complete check.',
+    )
+  }
+}
+
+export function renderChecks(checks: Check[]): string {
+  const mark: Record<CheckStatus, string> = { pass: '✓ pass', warn: '! warn', fail: '✗ fail' }
+  const width = Math.max(...checks.map((c) => c.name.length))
+  const lines = checks.map(
+    (c) =>
+      `${mark[c.status]}  ${c.name.padEnd(width)}  ${c.detail}${c.hint && c.status !== 'pass' ? `\n        ${' '.repeat(width)}  → ${c.hint}` : ''}`,
+  )
+  const fails = checks.filter((c) => c.status === 'fail').length
+  const warns = checks.filter((c) => c.status === 'warn').length
+  return `${lines.join('\n')}\n\n${fails ? `${fails} failed` : 'No failures'}, ${warns} warning${warns === 1 ? '' : 's'}.\n`
+}

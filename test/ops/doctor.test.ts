@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { type Emulator, startEmulator } from '../emulator/index.js'
+import { ROOT, runCli } from '../helpers/cli.js'
+import { workspace } from '../helpers/workspace.js'
+import { idpMetadata, type KeyPair, keyPair } from '../idp/idp.js'
+
+const SEED = path.join(ROOT, 'examples', 'demo-account.yaml')
+
+/** A certificate that expires in `days` days (made with openssl, like the fixed test keys). */
+function certificate(days: number): KeyPair {
+  const dir = mkdtempSync(path.join(tmpdir(), 'cert-'))
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      path.join(dir, 'k.pem'),
+      '-out',
+      path.join(dir, 'c.pem'),
+      '-days',
+      String(days),
+      '-subj',
+      '/CN=test',
+    ],
+    { stdio: 'ignore' },
+  )
+  const cert = readFileSync(path.join(dir, 'c.pem'), 'utf8')
+  return {
+    key: readFileSync(path.join(dir, 'k.pem'), 'utf8'),
+    cert,
+    certB64: cert.replace(/-----[^-]+-----|\s/g, ''),
+  }
+}
+
+function withMetadata(team1: KeyPair[] | null, team2: KeyPair[] | null = [keyPair('idp')]) {
+  const file = workspace()
+  mkdirSync(path.join(path.dirname(file), 'metadata'))
+  if (team1) writeFileSync(path.join(path.dirname(file), 'metadata', 'team1.xml'), idpMetadata(team1))
+  if (team2) writeFileSync(path.join(path.dirname(file), 'metadata', 'team2.xml'), idpMetadata(team2))
+  return file
+}
+
+describe('doctor', function () {
+  this.timeout(60_000)
+  let emu: Emulator
+  const doctor = async (file: string) => {
+    const r = await runCli(['doctor', '-f', file, '--json'], { env: emu.env() })
+    const out = JSON.parse(r.stdout) as {
+      ok: boolean
+      checks: { name: string; status: string; detail: string }[]
+    }
+    return {
+      code: r.code,
+      ok: out.ok,
+      check: (name: string) => out.checks.find((c) => c.name === name)!,
+      checks: out.checks,
+    }
+  }
+  before(async () => {
+    emu = await startEmulator({ seed: SEED })
+  })
+  after(() => emu.close())
+  beforeEach(async () => {
+    emu.reset()
+    await emu.seedFile(SEED)
+  })
+
+  it('passes every check on a healthy account with metadata in place', async () => {
+    const r = await doctor(withMetadata([keyPair('idp')]))
+    assert.equal(r.code, 0)
+    assert.deepEqual(
+      r.checks.filter((c) => c.status !== 'pass'),
+      [],
+    )
+    assert.ok(r.checks.length >= 10)
+  })
+
+  it('fails when the domain is in IAM Identity Center auth mode', async () => {
+    const file = withMetadata([keyPair('idp')])
+    writeFileSync(file, readFileSync(file, 'utf8').replace('d-abcdefghijkl', 'd-ssomode0001'))
+    const r = await doctor(file)
+    assert.equal(r.code, 1)
+    assert.equal(r.check('domain').status, 'fail')
+    assert.match(r.check('domain').detail, /uses SSO authentication/)
+  })
+
+  it('warns about a missing metadata file', async () => {
+    const r = await doctor(withMetadata(null))
+    assert.equal(r.check('metadata team1').status, 'warn')
+    assert.match(r.check('metadata team1').detail, /metadata\/team1\.xml is missing/)
+    assert.equal(r.check('metadata team2').status, 'pass')
+  })
+
+  it('warns 30 days before the signing certificate expires', async () => {
+    const r = await doctor(withMetadata([certificate(10)]))
+    assert.equal(r.check('metadata team1').status, 'warn')
+    assert.match(r.check('metadata team1').detail, /expires in (9|10) days/)
+  })
+
+  it('fails without an IAM Identity Center instance', async () => {
+    emu.reset()
+    emu.seed({ domains: [{ id: 'd-abcdefghijkl' }] })
+    const r = await doctor(withMetadata([keyPair('idp')]))
+    assert.equal(r.code, 1)
+    assert.equal(r.check('identity center').status, 'fail')
+    assert.match(r.check('identity center').detail, /no IAM Identity Center instance in us-east-1/)
+  })
+
+  it('prints one line per check with a hint', async () => {
+    const r = await runCli(['doctor', '-f', withMetadata(null)], { env: emu.env() })
+    assert.match(r.stdout, /^✓ pass {2}credentials/m)
+    assert.match(r.stdout, /^! warn {2}metadata team1 .*\n\s+→ Download the SAML metadata/m)
+  })
+})
