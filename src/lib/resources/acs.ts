@@ -36,10 +36,19 @@ import type { ApplyContext, EngineContext, ResourceModule } from './types.js'
 const TAG_CONFIG = 'sagemaker-teams:config-sha256'
 const TAG_SESSION = 'sagemaker-teams:session-seconds'
 const TAG_CIDRS = 'sagemaker-teams:source-cidrs'
+/** The rest of the acs section, so that `import` can write it back. */
+export const TAG_ACS_SETTINGS = 'sagemaker-teams:acs-settings'
 const POLICY_NAME = 'sagemaker-teams-acs'
 
 export interface ObservedAcs {
-  function?: { codeSha256?: string; role?: string; tags: Record<string, string>; arn?: string }
+  function?: {
+    codeSha256?: string
+    role?: string
+    tags: Record<string, string>
+    arn?: string
+    version?: string
+    lastModified?: string
+  }
   url?: string
   rolePolicy?: PolicyDocument
   roleExists: boolean
@@ -134,7 +143,10 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
         role: fn.Configuration?.Role,
         tags: fn.Tags ?? {},
         arn: fn.Configuration?.FunctionArn,
+        version: fn.Configuration?.Version,
+        lastModified: fn.Configuration?.LastModified,
       }
+
       try {
         observed.url = (
           await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: acs.functionName }))
@@ -312,6 +324,7 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
       [TAG_CONFIG]: after.configSha256 ?? '',
       [TAG_SESSION]: String(after.sessionExpirationSeconds ?? ''),
       [TAG_CIDRS]: (after.allowedSourceCidrs ?? []).join(' ').slice(0, 256),
+      [TAG_ACS_SETTINGS]: acsSettingsTag(ctx),
     }
     let functionArn = observed.function?.arn
     if (!observed.function) {
@@ -366,6 +379,17 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
       }
     }
   },
+}
+
+export function acsSettingsTag(ctx: EngineContext): string {
+  const a = ctx.teams.config.acs!
+  return JSON.stringify({
+    audience: a.audience,
+    url: a.url ?? null,
+    urlExpiresSeconds: a.urlExpiresSeconds,
+    landingUri: a.landingUri,
+    provisioning: a.provisioning,
+  }).slice(0, 256)
 }
 
 /** A new IAM role can take seconds before Lambda may assume it; retry that one error briefly. */

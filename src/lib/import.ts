@@ -1,0 +1,186 @@
+/**
+ * `import`: writes a teams file from an account where the tool's resources already exist (set up
+ * by an earlier apply, or by hand and then tagged): the managed SAML applications and their
+ * assignments, the managed profiles' teams, the team roles, the LF-tag grants and the ACS. It reads
+ * through the engine's own observers; the result validates and plans no changes.
+ */
+import { DescribeGroupCommand, DescribeUserCommand } from '@aws-sdk/client-identitystore'
+import { GetFunctionCommand } from '@aws-sdk/client-lambda'
+import { DescribeUserProfileCommand } from '@aws-sdk/client-sagemaker'
+import { Document } from 'yaml'
+import type { AwsClients } from './aws/clients.js'
+import type { LoadedTeams } from './config/load.js'
+import type { LfGrantConfig, TeamConfig, TeamsFile } from './config/types.js'
+import { discover } from './engine/discovery.js'
+import { awsErrorCode } from './errors.js'
+import {
+  ABAC_TAG,
+  TAG_MANAGED,
+  TAG_TEAM,
+  TAG_USER_ID,
+  TAG_USER_NAME,
+  teamRoleArn,
+  teamRoleName,
+} from './names.js'
+import { TAG_ACS_SETTINGS } from './resources/acs.js'
+import { applications } from './resources/application.js'
+import { assignments } from './resources/assignment.js'
+import { lfGrants } from './resources/lf-grant.js'
+import { profiles } from './resources/profile.js'
+import { readRole } from './resources/role.js'
+import type { EngineContext } from './resources/types.js'
+
+export interface ImportOptions {
+  region: string
+  domainId: string
+  functionName?: string
+  file: string
+}
+
+export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise<TeamsFile> {
+  const base: TeamsFile = { version: 1, region: opts.region, domain: { id: opts.domainId }, teams: {} }
+  const discovery = await discover(aws, base)
+  const stub: LoadedTeams = { file: opts.file, dir: '.', config: base }
+  const ctx: EngineContext = {
+    aws,
+    teams: stub,
+    discovery,
+    identities: {
+      usersByName: new Map(),
+      usersById: new Map(),
+      groupsByName: new Map(),
+      teamUsers: new Map(),
+    },
+    // prune + full: read the tags of every profile (none is "desired" yet).
+    options: { prune: true, force: false, refresh: 'full' },
+    warnings: [],
+    observed: async () => {
+      throw new Error('not used')
+    },
+  }
+  const apps = (await applications.observe(ctx)).filter((a) => a.tags[TAG_TEAM])
+  const teams: Record<string, TeamConfig> = {}
+  for (const app of apps.sort((a, b) => a.tags[TAG_TEAM].localeCompare(b.tags[TAG_TEAM]))) {
+    teams[app.tags[TAG_TEAM]] = { displayName: app.name, executionRole: { create: true }, members: {} }
+  }
+  stub.config = { ...base, teams }
+  ctx.observed = (async (kind: string) =>
+    kind === 'application' ? apps : undefined) as EngineContext['observed']
+
+  const store = await aws.identityStore()
+  const assigned = await assignments.observe(ctx)
+  const observedProfiles = await profiles.observe(ctx)
+  const sm = await aws.sageMaker()
+  const iam = await aws.iam()
+  for (const [team, t] of Object.entries(teams)) {
+    const users: string[] = []
+    const groups: string[] = []
+    for (const a of assigned.get(team) ?? []) {
+      if (a.principalType === 'USER') {
+        const u = await store.send(
+          new DescribeUserCommand({ IdentityStoreId: discovery.identityStoreId, UserId: a.principalId }),
+        )
+        users.push(u.UserName ?? a.principalId)
+      } else {
+        const g = await store.send(
+          new DescribeGroupCommand({ IdentityStoreId: discovery.identityStoreId, GroupId: a.principalId }),
+        )
+        groups.push(g.DisplayName ?? a.principalId)
+      }
+    }
+    t.members = {
+      ...(users.length ? { users: users.sort() } : {}),
+      ...(groups.length ? { groups: groups.sort() } : {}),
+    }
+    const teamProfiles = [...observedProfiles.byName.values()].filter((p) => p.tags?.[TAG_TEAM] === team)
+    const role = await readRole(iam, teamRoleName(team))
+    if (role?.tags[TAG_TEAM] === team) {
+      t.executionRole = {
+        create: true,
+        ...(role.managedPolicyArns.length ? { managedPolicyArns: role.managedPolicyArns } : {}),
+      }
+      t.tags = { [ABAC_TAG]: role.tags[ABAC_TAG] ?? team }
+    } else if (teamProfiles.length > 0) {
+      const p = await sm.send(
+        new DescribeUserProfileCommand({
+          DomainId: discovery.domainId,
+          UserProfileName: teamProfiles[0].name,
+        }),
+      )
+      t.executionRole = { arn: p.UserSettings?.ExecutionRole ?? discovery.defaultExecutionRole ?? '' }
+    }
+    const profileTags = teamProfiles[0]?.tags
+    if (profileTags) {
+      const own = Object.fromEntries(
+        Object.entries(profileTags).filter(([k]) => ![TAG_TEAM, TAG_USER_ID, TAG_USER_NAME].includes(k)),
+      )
+      if (Object.keys(own).length) t.tags = own
+    }
+    t.saml = { idpMetadata: `metadata/${team}.xml` }
+  }
+
+  const grants = await lfGrants.observe(ctx)
+  const usedKeys = new Set<string>()
+  const principals = new Map(
+    Object.entries(teams).map(([id, t]) => [
+      teamRoleArn(t.executionRole, id, discovery.accountId, discovery.partition),
+      id,
+    ]),
+  )
+  for (const g of grants.values()) {
+    const team = principals.get(g.principalArn)
+    if (!team) continue
+    const grant: LfGrantConfig = {
+      resourceType: g.resourceType,
+      expression: Object.fromEntries(g.expression.map((e) => [e.TagKey, e.TagValues])),
+      permissions: g.permissions,
+    }
+    for (const e of g.expression) usedKeys.add(e.TagKey)
+    teams[team].lakeFormation = [...(teams[team].lakeFormation ?? []), grant]
+  }
+  const result: TeamsFile = { version: 1, region: opts.region, domain: { id: opts.domainId }, teams }
+  if (usedKeys.size > 0) {
+    const { paginateListLFTags } = await import('@aws-sdk/client-lakeformation')
+    const tags: Record<string, string[]> = {}
+    for await (const page of paginateListLFTags(
+      { client: await aws.lakeFormation() },
+      { MaxResults: 1000 },
+    )) {
+      for (const t of page.LFTags ?? [])
+        if (t.TagKey && usedKeys.has(t.TagKey)) tags[t.TagKey] = [...(t.TagValues ?? [])].sort()
+    }
+    result.lakeFormation = { tags }
+  }
+  const acs = await importAcs(aws, opts.functionName ?? 'sagemaker-teams-acs')
+  if (acs) result.acs = acs
+  return result
+}
+
+async function importAcs(aws: AwsClients, functionName: string): Promise<TeamsFile['acs'] | undefined> {
+  try {
+    const fn = await (await aws.lambda()).send(new GetFunctionCommand({ FunctionName: functionName }))
+    const tags = fn.Tags ?? {}
+    if (tags[TAG_MANAGED] !== 'true') return undefined
+    const settings = JSON.parse(tags[TAG_ACS_SETTINGS] ?? '{}')
+    const cidrs = (tags['sagemaker-teams:source-cidrs'] ?? '').split(' ').filter(Boolean)
+    return {
+      functionName,
+      audience: settings.audience ?? 'urn:sagemaker-teams:acs',
+      url: settings.url ?? null,
+      sessionExpirationSeconds: Number(tags['sagemaker-teams:session-seconds'] || 43200),
+      urlExpiresSeconds: settings.urlExpiresSeconds ?? 60,
+      landingUri: settings.landingUri ?? 'studio::',
+      ...(cidrs.length ? { allowedSourceCidrs: cidrs } : {}),
+      provisioning: settings.provisioning ?? 'both',
+    }
+  } catch (err) {
+    if (awsErrorCode(err) === 'ResourceNotFoundException') return undefined
+    throw err
+  }
+}
+
+export function renderTeamsFile(config: TeamsFile, schemaRef: string): string {
+  const doc = new Document(config)
+  doc.commentBefore = ` yaml-language-server: $schema=${schemaRef}\n Imported by \`sagemaker-teams import\`. Review it, then \`sagemaker-teams plan\` should show no changes.\n Download each team's SAML metadata to the idpMetadata paths (see \`sagemaker-teams sso checklist\`).`
+  return doc.toString({ lineWidth: 0 })
+}
