@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { Config } from '@oclif/core'
+import { parse } from 'yaml'
+import { ROOT } from '../helpers/cli.js'
+
+describe('examples/github-actions', () => {
+  const text = readFileSync(path.join(ROOT, 'examples', 'github-actions', 'sagemaker-teams.yml'), 'utf8')
+
+  it('is valid YAML with a plan job for pull requests and an apply job for main', () => {
+    const wf = parse(text) as {
+      on: Record<string, unknown>
+      jobs: Record<string, { if: string; steps: { run?: string }[] }>
+      permissions: Record<string, string>
+    }
+    assert.ok(wf.on.pull_request && wf.on.push)
+    assert.equal(wf.permissions['id-token'], 'write')
+    assert.match(wf.jobs.plan.if, /pull_request/)
+    assert.match(wf.jobs.apply.if, /push/)
+  })
+
+  it('uses only commands and flags the CLI has', async () => {
+    const config = await Config.load(ROOT)
+    const lines = [
+      ...text.matchAll(/sagemaker-teams ((?:[a-z]+ )*[a-z]+)((?: --?[a-z-]+(?: [^\s-][^\s]*)?)*)/g),
+    ]
+    assert.ok(lines.length >= 5)
+    for (const [, words, flagText] of lines) {
+      const id = words.split(' ').join(':')
+      const command = config.findCommand(id)
+      assert.ok(command, `unknown command: ${words}`)
+      const flags = { ...command.flags } as Record<string, { char?: string }>
+      for (const m of flagText.matchAll(/ (--?)([a-z-]+)/g)) {
+        const known = m[1] === '--' ? m[2] in flags : Object.values(flags).some((f) => f.char === m[2])
+        assert.ok(known, `sagemaker-teams ${words}: unknown flag ${m[1]}${m[2]}`)
+      }
+    }
+  })
+})
