@@ -83,8 +83,16 @@ export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
         const before = c.before as Change<'acs'>['before']
         const after = c.after as Change<'acs'>['after']
         if (c.action === 'create' && after) {
-          const limit = after.allowedSourceCidrs?.length ? ` from ${after.allowedSourceCidrs.join(', ')}` : ' from any address'
-          widened.push(item(c, 'ACS', `the ACS is deployed: assigned users can open Studio through it${limit}, sessions up to ${after.sessionExpirationSeconds} s`))
+          const limit = after.allowedSourceCidrs?.length
+            ? ` from ${after.allowedSourceCidrs.join(', ')}`
+            : ' from any address'
+          widened.push(
+            item(
+              c,
+              'ACS',
+              `the ACS is deployed: assigned users can open Studio through it${limit}, sessions up to ${after.sessionExpirationSeconds} s`,
+            ),
+          )
         }
         if (!before || !after) break
         const b = before.allowedSourceCidrs ?? []

@@ -246,21 +246,34 @@ export async function readRole(client: IAMClient, name: string): Promise<RolePay
     if (code === 'NoSuchEntityException' || code === 'NoSuchEntity') return undefined
     throw err
   }
-  const inlinePolicies: Record<string, PolicyDocument> = {}
-  const policyNames: string[] = []
-  for await (const page of paginateListRolePolicies({ client }, { RoleName: name }))
-    policyNames.push(...(page.PolicyNames ?? []))
-  for (const policyName of policyNames) {
-    const out = await client.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName }))
-    inlinePolicies[policyName] = parsePolicy(out.PolicyDocument ?? '{"Statement":[]}')
-  }
-  const managedPolicyArns: string[] = []
-  for await (const page of paginateListAttachedRolePolicies({ client }, { RoleName: name })) {
-    for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) managedPolicyArns.push(p.PolicyArn)
-  }
-  const tags: Record<string, string> = {}
-  for await (const page of paginateListRoleTags({ client }, { RoleName: name }))
-    for (const t of page.Tags ?? []) if (t.Key) tags[t.Key] = t.Value ?? ''
+  // The three listings are independent: read them at the same time.
+  const [inlinePolicies, managedPolicyArns, tags] = await Promise.all([
+    (async () => {
+      const names: string[] = []
+      for await (const page of paginateListRolePolicies({ client }, { RoleName: name }))
+        names.push(...(page.PolicyNames ?? []))
+      const docs = await Promise.all(
+        names.map((policyName) =>
+          client.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: policyName })),
+        ),
+      )
+      return Object.fromEntries(
+        docs.map((d, i) => [names[i], parsePolicy(d.PolicyDocument ?? '{"Statement":[]}')]),
+      ) as Record<string, PolicyDocument>
+    })(),
+    (async () => {
+      const arns: string[] = []
+      for await (const page of paginateListAttachedRolePolicies({ client }, { RoleName: name }))
+        for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) arns.push(p.PolicyArn)
+      return arns
+    })(),
+    (async () => {
+      const t: Record<string, string> = {}
+      for await (const page of paginateListRoleTags({ client }, { RoleName: name }))
+        for (const x of page.Tags ?? []) if (x.Key) t[x.Key] = x.Value ?? ''
+      return t
+    })(),
+  ])
   return {
     roleName: name,
     roleArn: role.Role?.Arn,

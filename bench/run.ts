@@ -1,0 +1,422 @@
+/**
+ * `npm run bench`: reconcile cost at scale and the ACS hot path, side by side in one run.
+ * Prints a table and writes bench/results.md. Figures, not assertions: a missed target is a finding.
+ *
+ *   node --import tsx bench/run.ts [--latency 30] [--quick]
+ */
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { GetRoleCommand, IAMClient, ListRoleTagsCommand } from '@aws-sdk/client-iam'
+import { GetUserIdCommand, IdentitystoreClient } from '@aws-sdk/client-identitystore'
+import { DescribeUserProfileCommand, ListTagsCommand, SageMakerClient } from '@aws-sdk/client-sagemaker'
+import {
+  ListTagsForResourceCommand as AppTags,
+  DescribeApplicationCommand,
+  SSOAdminClient,
+} from '@aws-sdk/client-sso-admin'
+import pLimit from 'p-limit'
+import { stringify } from 'yaml'
+import { type AcsConfig, buildAcsConfig } from '../src/lib/acs/config.js'
+import { handleAcs } from '../src/lib/acs/handler.js'
+import { acsDeps } from '../src/lib/acs/runtime.js'
+import { MemoryStore } from '../src/lib/acs/stores.js'
+import { loadTeamsFileOrThrow } from '../src/lib/config/load.js'
+import type { TeamsFile } from '../src/lib/config/types.js'
+import { profileName } from '../src/lib/names.js'
+import type { Plan } from '../src/lib/plan/types.js'
+import { type Emulator, type SeedData, startEmulator } from '../test/emulator/index.js'
+import { formBody, idpMetadata, signedResponse } from '../test/idp/idp.js'
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const BIN = path.join(ROOT, 'bin', 'run.js')
+const { values: args } = parseArgs({
+  options: { latency: { type: 'string', default: '30' }, quick: { type: 'boolean' } },
+})
+const LATENCY = Number(args.latency)
+const rows: string[][] = []
+const notes: string[] = []
+const row = (...cells: (string | number)[]) => {
+  rows.push(cells.map(String))
+  console.log(cells.join(' | '))
+}
+
+const DOMAIN = 'd-abcdefghijkl'
+const STORE = 'd-9067c1a2b3'
+const INSTANCE = 'arn:aws:sso:::instance/ssoins-72230a1b2c3d4e5f'
+
+/** An account of `users` users and 10 groups, and a teams file of `teams` teams over them. */
+function scenario(users: number, teams: number) {
+  const groupSize = Math.max(1, Math.floor(users / 10))
+  const seed: SeedData = {
+    region: 'us-east-1',
+    identityCenter: { instanceArn: INSTANCE, identityStoreId: STORE },
+    users: Array.from({ length: users }, (_, i) => ({ userName: `user${i}@example.com` })),
+    groups: Array.from({ length: 10 }, (_, g) => ({
+      displayName: `group-${g}`,
+      members: Array.from({ length: groupSize }, (_, k) => `user${g * groupSize + k}@example.com`),
+    })),
+    domains: [{ id: DOMAIN, authMode: 'IAM' }],
+  }
+  const config: TeamsFile = {
+    version: 1,
+    region: 'us-east-1',
+    domain: { id: DOMAIN },
+    profileQuota: 100_000,
+    lakeFormation: { tags: { domain: ['a', 'b', 'c'] } },
+    teams: {},
+  }
+  for (let t = 0; t < teams; t++) {
+    // Each team: a third of the users directly, and three of the ten groups.
+    const direct = Array.from({ length: users }, (_, i) => i)
+      .filter((i) => (i + t) % 3 === 0)
+      .map((i) => `user${i}@example.com`)
+    const groups = [t, t + 3, t + 6].map((g) => `group-${g % 10}`)
+    config.teams[`team${t}`] = {
+      displayName: `Team ${t}`,
+      executionRole: { create: true },
+      tags: { Team: `Team${t}` },
+      members: { users: direct, groups },
+      lakeFormation: [{ resourceType: 'TABLE', expression: { domain: ['a'] }, permissions: ['SELECT'] }],
+    }
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-'))
+  const file = path.join(dir, 'teams.yaml')
+  writeFileSync(file, stringify(config))
+  return { seed, file, config }
+}
+
+function cli(emu: Emulator, cliArgs: string[]): Promise<{ code: number | null; stdout: string; ms: number }> {
+  const started = performance.now()
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...cliArgs], {
+      env: { ...process.env, ...emu.env(), NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      if (code !== 0 && code !== 2) console.error(stderr.slice(-2000))
+      resolve({ code, stdout, ms: performance.now() - started })
+    })
+  })
+}
+
+const sum = (c: Record<string, number>, pred: (k: string) => boolean) =>
+  Object.entries(c)
+    .filter(([k]) => pred(k))
+    .reduce((n, [, v]) => n + v, 0)
+const isWrite = (k: string) =>
+  /:(Create|Update|Delete|Put|Tag|Attach|Detach|Add|BatchGrant|BatchRevoke)/.test(k)
+const fmt = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+const top = (c: Record<string, number>, pred: (k: string) => boolean) =>
+  Object.entries(c)
+    .filter(([k]) => pred(k))
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => `${k.split(':')[1]} ${v}`)
+    .join(', ')
+
+/** How a generic per-resource tool refreshes: one describe plus one tag read per expected resource, 10 at a time. */
+async function perResourceBaseline(
+  emu: Emulator,
+  config: TeamsFile,
+  plan: Plan,
+): Promise<{ calls: number; ms: number }> {
+  const cfg = {
+    region: 'us-east-1',
+    endpoint: emu.url,
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  }
+  const sm = new SageMakerClient(cfg)
+  const sso = new SSOAdminClient(cfg)
+  const iam = new IAMClient(cfg)
+  const ids = new IdentitystoreClient(cfg)
+  const limit = pLimit(10)
+  const tasks: (() => Promise<unknown>)[] = []
+  const names = new Set(Object.values(config.teams).flatMap((t) => t.members?.users ?? []))
+  for (const n of names)
+    tasks.push(() =>
+      ids.send(
+        new GetUserIdCommand({
+          IdentityStoreId: STORE,
+          AlternateIdentifier: { UniqueAttribute: { AttributePath: 'userName', AttributeValue: n } },
+        }),
+      ),
+    )
+  const profiles = emu.state.profiles.filter((p) => p.DomainId === DOMAIN)
+  for (const p of profiles) {
+    tasks.push(() =>
+      sm.send(new DescribeUserProfileCommand({ DomainId: DOMAIN, UserProfileName: p.UserProfileName })),
+    )
+    tasks.push(() => sm.send(new ListTagsCommand({ ResourceArn: p.UserProfileArn })))
+  }
+  for (const a of emu.state.applications) {
+    tasks.push(() => sso.send(new DescribeApplicationCommand({ ApplicationArn: a.ApplicationArn })))
+    tasks.push(() => sso.send(new AppTags({ InstanceArn: INSTANCE, ResourceArn: a.ApplicationArn })))
+  }
+  for (const r of emu.state.roles) {
+    tasks.push(() => iam.send(new GetRoleCommand({ RoleName: r.RoleName })))
+    tasks.push(() => iam.send(new ListRoleTagsCommand({ RoleName: r.RoleName })))
+  }
+  void plan
+  const started = performance.now()
+  await Promise.all(tasks.map((t) => limit(t)))
+  return { calls: tasks.length, ms: performance.now() - started }
+}
+
+async function planCost(users: number, teams: number) {
+  const s = scenario(users, teams)
+  const emu = await startEmulator({ seed: s.seed, profileReadyMs: 0, dynamo: false })
+  try {
+    // Converge the account first (no latency), then measure plans of the steady state.
+    const setup = await cli(emu, ['apply', '-f', s.file, '--yes', '--concurrency', '32'])
+    if (setup.code !== 0) throw new Error('setup apply failed')
+    emu.setLatency(LATENCY)
+    const results: Record<string, { calls: number; ms: number; counters: Record<string, number> }> = {}
+    for (const refresh of ['existence', 'full'] as const) {
+      emu.resetCounters()
+      const r = await cli(emu, ['plan', '-f', s.file, '--refresh', refresh, '--json'])
+      const plan = JSON.parse(r.stdout) as Plan
+      if (plan.changes.some((c) => c.action !== 'manual'))
+        notes.push(`${users}×${teams} plan --refresh ${refresh} was not empty`)
+      const counters = emu.counters()
+      results[refresh] = { calls: sum(counters, () => true), ms: r.ms, counters }
+    }
+    emu.resetCounters()
+    const plan = JSON.parse((await cli(emu, ['plan', '-f', s.file, '--json'])).stdout) as Plan
+    const base = await perResourceBaseline(emu, s.config, plan)
+    const profiles = emu.state.profiles.length
+    for (const refresh of ['existence', 'full'] as const) {
+      const r = results[refresh]
+      row(
+        `plan --refresh ${refresh}, ${users} users × ${teams} teams (${profiles} profiles, ${LATENCY} ms/call)`,
+        `${r.calls} reads (${top(r.counters, () => true)})`,
+        fmt(r.ms),
+        `baseline ${base.calls} reads, ${fmt(base.ms)}`,
+        `${(base.calls / r.calls).toFixed(1)}× fewer calls, ${(base.ms / r.ms).toFixed(1)}× less time`,
+      )
+    }
+  } finally {
+    await emu.close()
+  }
+}
+
+async function applyCost(users: number, teams: number, throttled: boolean) {
+  const s = scenario(users, teams)
+  const emu = await startEmulator({ seed: s.seed, profileReadyMs: 0, dynamo: false })
+  try {
+    emu.setLatency(LATENCY)
+    const plan = JSON.parse((await cli(emu, ['plan', '-f', s.file, '--json'])).stdout) as Plan
+    const needed = plan.changes.filter((c) => c.action === 'create').length
+    emu.resetCounters()
+    const fresh = await cli(emu, ['apply', '-f', s.file, '--yes'])
+    const writes = sum(emu.counters(), isWrite)
+    row(
+      `fresh apply, ${users} × ${teams} (${LATENCY} ms/call, concurrency 8)`,
+      `${writes} writes for ${needed} creates (${top(emu.counters(), isWrite)})`,
+      fmt(fresh.ms),
+      fresh.code === 0 ? 'ok' : `exit ${fresh.code}`,
+      '',
+    )
+    emu.resetCounters()
+    const noop = await cli(emu, ['apply', '-f', s.file, '--yes'])
+    row(
+      `no-op apply, ${users} × ${teams}`,
+      `${sum(emu.counters(), isWrite)} writes, ${sum(emu.counters(), (k) => !isWrite(k))} reads`,
+      fmt(noop.ms),
+      noop.code === 0 ? 'ok' : `exit ${noop.code}`,
+      '',
+    )
+  } finally {
+    await emu.close()
+  }
+  if (!throttled) return
+  // Under 10% throttling, on a fresh account.
+  const t = scenario(users, teams)
+  const emu2 = await startEmulator({ seed: t.seed, profileReadyMs: 0, dynamo: false })
+  try {
+    emu2.setLatency(LATENCY)
+    emu2.injectFaults({ kind: 'throttle', rate: 0.1 })
+    const r = await cli(emu2, ['apply', '-f', t.file, '--yes'])
+    emu2.clearFaults()
+    const retries = sum(emu2.faultCounters(), () => true)
+    const after = JSON.parse((await cli(emu2, ['plan', '-f', t.file, '--json'])).stdout) as Plan
+    const left = after.changes.filter((c) => c.action !== 'manual').length
+    row(
+      `fresh apply under 10% throttling, ${users} × ${teams}`,
+      `${retries} throttled calls retried`,
+      fmt(r.ms),
+      r.code === 0 && left === 0 ? 'ok, next plan empty' : `exit ${r.code}, ${left} changes left`,
+      '',
+    )
+  } finally {
+    await emu2.close()
+  }
+}
+
+async function acsHotPath() {
+  const emu = await startEmulator({ seed: 'examples/demo-account.yaml', profileReadyMs: 0, dynamo: false })
+  try {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-acs-'))
+    const file = path.join(dir, 'teams.yaml')
+    writeFileSync(file, readFileSync(path.join(ROOT, 'teams.example.yaml')))
+    execFileSync('mkdir', ['-p', path.join(dir, 'metadata')])
+    writeFileSync(path.join(dir, 'metadata', 'team1.xml'), idpMetadata())
+    const teams = await loadTeamsFileOrThrow(file)
+    const base = 'https://acs.example.com'
+    const config: AcsConfig = await buildAcsConfig({
+      teams,
+      accountId: '123456789012',
+      region: 'us-east-1',
+      baseUrl: base,
+      tableName: null,
+    })
+    const user = '906712345a-1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d'
+    config.members[user] = 'user1@example.com'
+    emu.seed({
+      profiles: [
+        { domainId: DOMAIN, name: profileName('team1', user), tags: { 'sagemaker-teams:team': 'team1' } },
+      ],
+    })
+    Object.assign(process.env, emu.env())
+    const deps = acsDeps(config, { store: new MemoryStore(), log: () => {} })
+    const acsUrl = `${base}/saml/acs/team1`
+    const n = args.quick ? 200 : 1000
+    const bodies = Array.from({ length: n + 50 }, () =>
+      Buffer.from(
+        formBody(
+          signedResponse({ acsUrl, audience: 'urn:sagemaker-teams:acs:team1', userId: user, teamId: 'team1' })
+            .base64,
+        ),
+      ),
+    )
+    const request = (body: Buffer) =>
+      handleAcs(
+        {
+          method: 'POST',
+          path: '/saml/acs/team1',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body,
+        },
+        deps,
+      )
+    for (const b of bodies.slice(0, 50)) await request(b) // warm-up
+    const times: number[] = []
+    const started = performance.now()
+    let ok = 0
+    for (const b of bodies.slice(50)) {
+      const t0 = performance.now()
+      if ((await request(b)).status === 302) ok++
+      times.push(performance.now() - t0)
+    }
+    const total = performance.now() - started
+    times.sort((a, b) => a - b)
+    const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(times.length * p))].toFixed(2)
+    row(
+      `ACS: verify + profile lookup + presign, in process, ${n} logins (emulator, no latency)`,
+      `${((ok / total) * 1000).toFixed(0)} logins/s on one core`,
+      `p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms`,
+      ok === n ? 'all 302' : `${ok}/${n} 302`,
+      '',
+    )
+  } finally {
+    await emu.close()
+  }
+  const out = mkdtempSync(path.join(os.tmpdir(), 'bench-bundle-'))
+  const { buildAcsBundle } = await import('../src/lib/acs/bundle.js')
+  const bundle = await buildAcsBundle({
+    version: 1,
+    region: 'us-east-1',
+    accountId: '1',
+    partition: 'aws',
+    domainId: DOMAIN,
+    provisioning: 'both',
+    sessionExpirationSeconds: 43200,
+    urlExpiresSeconds: 60,
+    landingUri: 'studio::',
+    teams: {},
+    members: {},
+  })
+  writeFileSync(
+    path.join(out, 'index.mjs'),
+    bundle.zip.length
+      ? Buffer.from(await import('fflate').then((f) => f.unzipSync(bundle.zip)['index.mjs']))
+      : '',
+  )
+  writeFileSync(path.join(out, 'acs-config.json'), '{"version":1,"teams":{},"members":{}}')
+  const imports: number[] = []
+  for (let i = 0; i < 5; i++) {
+    const t = execFileSync(
+      process.execPath,
+      [
+        '-e',
+        `const t=performance.now();import(${JSON.stringify(path.join(out, 'index.mjs'))}).then(()=>console.log(performance.now()-t))`,
+      ],
+      { encoding: 'utf8' },
+    )
+    imports.push(Number(t))
+  }
+  imports.sort((a, b) => a - b)
+  row(
+    'ACS bundle',
+    `${(bundle.zip.length / 1024).toFixed(0)} KiB zip, ${(statSync(path.join(out, 'index.mjs')).size / 1024 / 1024).toFixed(2)} MiB JS`,
+    `import ${imports[2].toFixed(0)} ms (median of 5, cold-start proxy)`,
+    bundle.zip.length <= 2 * 1024 * 1024 ? 'target ≤ 2 MB met' : 'over 2 MB',
+    '',
+  )
+}
+
+function startup() {
+  const median = (cmd: string[]) => {
+    const times: number[] = []
+    for (let i = 0; i < 10; i++) {
+      const t = performance.now()
+      execFileSync(process.execPath, [BIN, ...cmd], { stdio: 'ignore' })
+      times.push(performance.now() - t)
+    }
+    return times.sort((a, b) => a - b)[5]
+  }
+  const help = median(['--help'])
+  const validate = median(['validate', '-f', path.join(ROOT, 'teams.example.yaml')])
+  row(
+    'CLI start-up (median of 10)',
+    `--help ${help.toFixed(0)} ms`,
+    `validate ${validate.toFixed(0)} ms`,
+    help <= 400 ? 'target ≤ 400 ms met' : 'over 400 ms',
+    '',
+  )
+}
+
+const started = performance.now()
+console.log(
+  `sagemaker-teams bench: ${LATENCY} ms injected latency per AWS call${args.quick ? ' (quick)' : ''}\n`,
+)
+startup()
+await acsHotPath()
+await planCost(100, 3)
+await planCost(args.quick ? 300 : 1000, 5)
+await applyCost(100, 3, true)
+if (!args.quick) await applyCost(1000, 5, false)
+
+const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
+const md = [
+  '# Benchmark results',
+  '',
+  `Run ${new Date().toISOString()} with \`npm run bench\` on ${os.type()} ${os.release()}, ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${LATENCY} ms injected latency per AWS call; total ${fmt(performance.now() - started)}.`,
+  '',
+  '| measurement | calls / figure | time | result | ratio (baseline ÷ ours) |',
+  '|---|---|---|---|---|',
+  ...rows.map((r) => `| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`),
+  '',
+  'Baseline: a generic per-resource refresh (one describe plus one tag read per expected resource, 10 at a time, and one user lookup per named user) over the same converged account.',
+  ...(notes.length ? ['', 'Notes:', ...notes.map((n) => `- ${n}`)] : []),
+  '',
+].join('\n')
+writeFileSync(path.join(ROOT, 'bench', 'results.md'), md)
+console.log(`\nWrote bench/results.md (${fmt(performance.now() - started)})`)
