@@ -7,9 +7,8 @@ import { type ApplyOutcome, applyPlan } from '../engine/apply.js'
 import { buildContext, compareChanges } from '../engine/plan.js'
 import { UserError } from '../errors.js'
 import { PLAN_VERSION, type Plan } from '../plan/types.js'
-import { acsDeployment } from '../resources/acs.js'
+import { acsConfigFor, acsDeployment } from '../resources/acs.js'
 import { buildAcsBundle } from './bundle.js'
-import { buildAcsConfig } from './config.js'
 import { readAcsStatus } from './status.js'
 
 export interface AcsBuildResult {
@@ -24,16 +23,7 @@ export interface AcsBuildResult {
 export async function buildAcs(aws: AwsClients, teams: LoadedTeams, outDir: string): Promise<AcsBuildResult> {
   if (!teams.config.acs) throw new UserError(`${teams.file} has no acs section`)
   const ctx = await buildContext(aws, teams, { prune: false, force: false, refresh: 'existence' })
-  const d = ctx.discovery
-  const config = await buildAcsConfig({
-    teams,
-    accountId: d.accountId,
-    partition: d.partition,
-    region: d.region,
-    domainId: d.domainId,
-    identityStoreId: d.identityStoreId,
-    identities: ctx.identities,
-  })
+  const config = await acsConfigFor(ctx)
   const bundle = await buildAcsBundle(config)
   await mkdir(outDir, { recursive: true })
   const zipPath = path.join(outDir, `${teams.config.acs.functionName}.zip`)

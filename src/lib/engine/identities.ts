@@ -120,6 +120,29 @@ export async function resolveIdentities(
   return { usersByName, usersById, groupsByName, teamUsers }
 }
 
+/** Looks names up one by one (a few at a time); a name the store does not have is left out. */
+async function lookupEach(
+  names: string[],
+  what: string,
+  lookup: (name: string) => Promise<string | undefined>,
+  found: (name: string, id: string) => void,
+) {
+  const limit = pLimit(CONCURRENCY)
+  await Promise.all(
+    names.map((name) =>
+      limit(async () => {
+        try {
+          const id = await lookup(name)
+          if (id) found(name, id)
+        } catch (err) {
+          if (awsErrorCode(err) !== 'ResourceNotFoundException')
+            throw new UserError(`cannot look up ${what} ${name}: ${describeAwsError(err)}`)
+        }
+      }),
+    ),
+  )
+}
+
 async function findUsers(
   client: IdentitystoreClient,
   storeId: string,
@@ -127,24 +150,18 @@ async function findUsers(
   remember: (u: ResolvedUser) => void,
 ) {
   if (names.length <= LOOKUP_THRESHOLD) {
-    const limit = pLimit(CONCURRENCY)
-    await Promise.all(
-      names.map((name) =>
-        limit(async () => {
-          try {
-            const out = await client.send(
-              new GetUserIdCommand({
-                IdentityStoreId: storeId,
-                AlternateIdentifier: { UniqueAttribute: { AttributePath: 'userName', AttributeValue: name } },
-              }),
-            )
-            remember({ userId: out.UserId!, userName: name })
-          } catch (err) {
-            if (awsErrorCode(err) !== 'ResourceNotFoundException')
-              throw new UserError(`cannot look up user ${name}: ${describeAwsError(err)}`)
-          }
+    const byName = (name: string) =>
+      client.send(
+        new GetUserIdCommand({
+          IdentityStoreId: storeId,
+          AlternateIdentifier: { UniqueAttribute: { AttributePath: 'userName', AttributeValue: name } },
         }),
-      ),
+      )
+    await lookupEach(
+      names,
+      'user',
+      async (name) => (await byName(name)).UserId,
+      (userName, userId) => remember({ userId, userName }),
     )
     return
   }
@@ -167,26 +184,18 @@ async function findGroups(
 ): Promise<Map<string, string>> {
   const ids = new Map<string, string>()
   if (names.length <= LOOKUP_THRESHOLD) {
-    const limit = pLimit(CONCURRENCY)
-    await Promise.all(
-      names.map((name) =>
-        limit(async () => {
-          try {
-            const out = await client.send(
-              new GetGroupIdCommand({
-                IdentityStoreId: storeId,
-                AlternateIdentifier: {
-                  UniqueAttribute: { AttributePath: 'displayName', AttributeValue: name },
-                },
-              }),
-            )
-            ids.set(name, out.GroupId!)
-          } catch (err) {
-            if (awsErrorCode(err) !== 'ResourceNotFoundException')
-              throw new UserError(`cannot look up group ${name}: ${describeAwsError(err)}`)
-          }
+    const byName = (name: string) =>
+      client.send(
+        new GetGroupIdCommand({
+          IdentityStoreId: storeId,
+          AlternateIdentifier: { UniqueAttribute: { AttributePath: 'displayName', AttributeValue: name } },
         }),
-      ),
+      )
+    await lookupEach(
+      names,
+      'group',
+      async (name) => (await byName(name)).GroupId,
+      (name, id) => ids.set(name, id),
     )
     return ids
   }

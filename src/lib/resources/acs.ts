@@ -176,16 +176,7 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
   async desire(ctx) {
     const acs = ctx.teams.config.acs
     if (!acs) return null
-    const d = ctx.discovery
-    const config = await buildAcsConfig({
-      teams: ctx.teams,
-      accountId: d.accountId,
-      partition: d.partition,
-      region: d.region,
-      domainId: d.domainId,
-      identityStoreId: d.identityStoreId,
-      identities: ctx.identities,
-    })
+    const config = await acsConfigFor(ctx)
     const bundle = await buildAcsBundle(config)
     return {
       payload: {
@@ -390,6 +381,20 @@ export function acsSettingsTag(ctx: EngineContext): string {
     landingUri: a.landingUri,
     provisioning: a.provisioning,
   }).slice(0, 256)
+}
+
+/** The ACS configuration for this account and teams file, with the resolved members baked in. */
+export function acsConfigFor(ctx: EngineContext) {
+  const d = ctx.discovery
+  return buildAcsConfig({
+    teams: ctx.teams,
+    accountId: d.accountId,
+    partition: d.partition,
+    region: d.region,
+    domainId: d.domainId,
+    identityStoreId: d.identityStoreId,
+    identities: ctx.identities,
+  })
 }
 
 /** A new IAM role can take seconds before Lambda may assume it; retry that one error briefly. */
