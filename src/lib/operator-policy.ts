@@ -61,6 +61,7 @@ const SERVICES: ServiceActions[] = [
       'identitystore:GetUserId',
       'identitystore:GetGroupId',
       'identitystore:DescribeUser',
+      'identitystore:DescribeGroup',
       'identitystore:ListUsers',
       'identitystore:ListGroups',
       'identitystore:ListGroupMemberships',

@@ -93,6 +93,8 @@ describe('plan and apply (CLI against the emulator)', function () {
       `create profile team1-${USER2}`,
       'create profile team2-3c4d5e6f-7081-4c9d-8e0f-2a3b4c5d6e7f',
       'create profile team2-4d5e6f70-8192-4dae-9f10-3b4c5d6e7f80',
+      // The ACS configuration carries the resolved members: it changes with them.
+      'update acs sagemaker-teams-acs',
     ])
     assert.ok(plan.warnings.some((w) => w.includes('kept; plan with --prune')))
     // A running app on user1's team1 profile blocks its deletion.
@@ -114,6 +116,7 @@ describe('plan and apply (CLI against the emulator)', function () {
         `delete assignment team1/USER/${USER1}`,
         `delete assignment team2/USER/${USER2}`,
         `delete profile team2-${USER2}`,
+        'update acs sagemaker-teams-acs',
       ],
     )
     const apply = await cli(['apply', '-f', file, '--yes', '--prune'])
@@ -218,7 +221,12 @@ describe('plan and apply (CLI against the emulator)', function () {
     const resumed = await cli(['apply', '-f', file, '--yes'])
     assert.equal(resumed.code, 0, resumed.stdout + resumed.stderr)
     assert.equal(emu.state.applications.length, 2)
-    assert.equal(emu.state.roles.length, 2)
+    assert.deepEqual(emu.state.roles.map((r) => r.RoleName).sort(), [
+      'sagemaker-teams-acs-role',
+      'sagemaker-teams-team1',
+      'sagemaker-teams-team2',
+    ])
+    assert.equal(emu.state.functions.length, 1)
     assert.equal(emu.state.profiles.length, 3)
     assert.equal(emu.state.assignments.length, 3)
     assert.equal((await cli(['plan', '-f', file, '--detailed-exitcode'])).code, 0)
