@@ -107,7 +107,7 @@ export async function runDoctor(aws: AwsClients, teams: LoadedTeams, now = new D
       }
     }
     try {
-      const { DescribeDomainCommand, ListUserProfilesCommand } = await import('@aws-sdk/client-sagemaker')
+      const { DescribeDomainCommand, paginateListUserProfiles } = await import('@aws-sdk/client-sagemaker')
       const sm = await aws.sageMaker()
       const d = await sm.send(new DescribeDomainCommand({ DomainId: config.domain.id }))
       if (d.AuthMode === 'IAM')
@@ -121,17 +121,11 @@ export async function runDoctor(aws: AwsClients, teams: LoadedTeams, now = new D
         )
       }
       let profiles = 0
-      for (let token: string | undefined, first = true; first || token; first = false) {
-        const page = await sm.send(
-          new ListUserProfilesCommand({
-            DomainIdEquals: config.domain.id,
-            MaxResults: 100,
-            NextToken: token,
-          }),
-        )
+      for await (const page of paginateListUserProfiles(
+        { client: sm },
+        { DomainIdEquals: config.domain.id, MaxResults: 100 },
+      ))
         profiles += page.UserProfiles?.length ?? 0
-        token = page.NextToken
-      }
       const quota = config.profileQuota ?? DEFAULT_PROFILE_QUOTA
       const status: CheckStatus = profiles >= quota ? 'fail' : profiles >= quota * 0.8 ? 'warn' : 'pass'
       add(

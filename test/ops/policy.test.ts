@@ -25,10 +25,13 @@ function calledActions(): Set<string> {
     )
   for (const file of walk(path.join(ROOT, 'src')).filter((f) => f.endsWith('.ts'))) {
     const text = readFileSync(file, 'utf8')
-    for (const m of text.matchAll(/import\s*\{([^}]+)\}\s*from\s*'@aws-sdk\/(client-[a-z-]+)'/g)) {
-      const prefix = PREFIX[m[2]]
-      assert.ok(prefix, `unknown client ${m[2]} in ${file}`)
-      for (const raw of m[1].split(',')) {
+    // Static imports and `const { … } = await import('@aws-sdk/…')` in lazily loading modules.
+    for (const m of text.matchAll(
+      /(?:import\s*\{([^}]+)\}\s*from\s*|const\s*\{([^}]+)\}\s*=\s*await import\()'@aws-sdk\/(client-[a-z-]+)'/g,
+    )) {
+      const prefix = PREFIX[m[3]]
+      assert.ok(prefix, `unknown client ${m[3]} in ${file}`)
+      for (const raw of (m[1] ?? m[2]).split(',')) {
         const name = raw.replace(/\btype\b/, '').trim()
         if (!name || !new RegExp(`\\b${name}\\(`).test(text)) continue
         const op = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1] ?? WAITERS[name]

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { AwsClients } from '../aws/clients.js'
+import { stableStringify } from '../canonical.js'
 import type { LoadedTeams } from '../config/load.js'
 import { DEFAULT_PROFILE_QUOTA } from '../config/types.js'
 import { reviewAccess } from '../plan/access-review.js'
@@ -116,18 +117,6 @@ export function compareChanges(a: Change, b: Change): number {
 export function fingerprint(changes: Change[]): string {
   const canonical = changes.map((c) => [c.kind, c.key, c.action, c.before ?? null, c.after ?? null])
   return `sha256:${createHash('sha256').update(stableStringify(canonical)).digest('hex')}`
-}
-
-export function stableStringify(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v)
-      .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableStringify((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`
-  }
-  return JSON.stringify(v)
 }
 
 function quotaWarning(

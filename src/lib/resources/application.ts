@@ -8,9 +8,9 @@ import {
   CreateApplicationCommand,
   DeleteApplicationCommand,
   GetApplicationAssignmentConfigurationCommand,
-  ListTagsForResourceCommand,
   PutApplicationAssignmentConfigurationCommand,
   paginateListApplications,
+  paginateListTagsForResource,
   TagResourceCommand,
   UpdateApplicationCommand,
 } from '@aws-sdk/client-sso-admin'
@@ -75,16 +75,11 @@ export const applications: ResourceModule<'application', ObservedApplication[], 
     await Promise.all(
       apps.map((app) =>
         limit(async () => {
-          for (let token: string | undefined, first = true; first || token; first = false) {
-            const out = await client.send(
-              new ListTagsForResourceCommand({
-                InstanceArn: ctx.discovery.instanceArn,
-                ResourceArn: app.arn,
-                NextToken: token,
-              }),
-            )
-            for (const t of out.Tags ?? []) if (t.Key) app.tags[t.Key] = t.Value ?? ''
-            token = out.NextToken
+          for await (const page of paginateListTagsForResource(
+            { client },
+            { InstanceArn: ctx.discovery.instanceArn, ResourceArn: app.arn },
+          )) {
+            for (const t of page.Tags ?? []) if (t.Key) app.tags[t.Key] = t.Value ?? ''
           }
           if (app.tags[TAG_TEAM]) {
             const config = await client.send(

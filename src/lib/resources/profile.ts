@@ -14,14 +14,15 @@ import {
   DeleteAppCommand,
   DeleteUserProfileCommand,
   DescribeUserProfileCommand,
-  ListTagsCommand,
   paginateListApps,
   paginateListSpaces,
+  paginateListTags,
   paginateListUserProfiles,
   type SageMakerClient,
   UpdateUserProfileCommand,
 } from '@aws-sdk/client-sagemaker'
 import pLimit from 'p-limit'
+import { deepEqual } from '../canonical.js'
 import { awsErrorCode } from '../errors.js'
 import { profileName, TAG_TEAM, TAG_USER_ID, TAG_USER_NAME, teamRoleArn } from '../names.js'
 import type { Change, ProfilePayload } from '../plan/types.js'
@@ -320,12 +321,11 @@ async function readTags(
   name: string,
 ): Promise<Record<string, string>> {
   const tags: Record<string, string> = {}
-  for (let token: string | undefined, first = true; first || token; first = false) {
-    const out = await client.send(
-      new ListTagsCommand({ ResourceArn: profileArn(ctx, name), NextToken: token, MaxResults: 100 }),
-    )
-    for (const t of out.Tags ?? []) if (t.Key) tags[t.Key] = t.Value ?? ''
-    token = out.NextToken
+  for await (const page of paginateListTags(
+    { client },
+    { ResourceArn: profileArn(ctx, name), MaxResults: 100 },
+  )) {
+    for (const t of page.Tags ?? []) if (t.Key) tags[t.Key] = t.Value ?? ''
   }
   return tags
 }
@@ -342,21 +342,4 @@ function pick(
   const out: Record<string, unknown> = {}
   for (const k of Object.keys(keysOf ?? {})) if (source && k in source) out[k] = source[k]
   return out
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b))
-}
-
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical)
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.entries(v as Record<string, unknown>)
-        .filter(([, x]) => x !== undefined)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, x]) => [k, canonical(x)]),
-    )
-  }
-  return v
 }
