@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { Ajv } from 'ajv'
 import type { Plan } from '../../src/lib/plan/types.js'
-import { type Emulator, startEmulator } from '../emulator/index.js'
+import type { Emulator } from '../emulator/index.js'
 import { ROOT, runCli } from '../helpers/cli.js'
+import { useDemoAccount } from '../helpers/emulator.js'
 import { rewrite, workspace } from '../helpers/workspace.js'
 
 const SEED = path.join(ROOT, 'examples', 'demo-account.yaml')
@@ -15,7 +16,11 @@ const DOMAIN = 'd-abcdefghijkl'
 
 describe('plan and apply (CLI against the emulator)', function () {
   this.timeout(120_000)
+  const account = useDemoAccount()
   let emu: Emulator
+  beforeEach(() => {
+    emu = account()
+  })
   const cli = (args: string[], extra: { killAfterMs?: number } = {}) =>
     runCli(args, { env: emu.env(), ...extra })
   const planJson = async (file: string, ...flags: string[]): Promise<Plan> => {
@@ -29,15 +34,6 @@ describe('plan and apply (CLI against the emulator)', function () {
     Object.entries(emu.counters())
       .filter(([k]) => /:(Create|Put|Update|Delete|Tag|Attach|Detach|BatchGrant|BatchRevoke|Add)/.test(k))
       .reduce((n, [, v]) => n + v, 0)
-
-  before(async () => {
-    emu = await startEmulator({ seed: SEED, profileReadyMs: 20 })
-  })
-  after(() => emu.close())
-  beforeEach(async () => {
-    emu.reset()
-    await emu.seedFile(SEED)
-  })
 
   it('fresh account: plan lists every create, apply succeeds, the next plan has no changes', async () => {
     const file = workspace()

@@ -3,12 +3,11 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { type Emulator, startEmulator } from '../emulator/index.js'
-import { ROOT, runCli } from '../helpers/cli.js'
+import type { Emulator } from '../emulator/index.js'
+import { runCli } from '../helpers/cli.js'
+import { useDemoAccount } from '../helpers/emulator.js'
 import { workspace } from '../helpers/workspace.js'
 import { idpMetadata, type KeyPair, keyPair } from '../idp/idp.js'
-
-const SEED = path.join(ROOT, 'examples', 'demo-account.yaml')
 
 /** A certificate that expires in `days` days (made with openssl, like the fixed test keys). */
 function certificate(days: number): KeyPair {
@@ -50,7 +49,11 @@ function withMetadata(team1: KeyPair[] | null, team2: KeyPair[] | null = [keyPai
 
 describe('doctor', function () {
   this.timeout(60_000)
+  const account = useDemoAccount()
   let emu: Emulator
+  beforeEach(() => {
+    emu = account()
+  })
   const doctor = async (file: string) => {
     const r = await runCli(['doctor', '-f', file, '--json'], { env: emu.env() })
     const out = JSON.parse(r.stdout) as {
@@ -64,14 +67,6 @@ describe('doctor', function () {
       checks: out.checks,
     }
   }
-  before(async () => {
-    emu = await startEmulator({ seed: SEED })
-  })
-  after(() => emu.close())
-  beforeEach(async () => {
-    emu.reset()
-    await emu.seedFile(SEED)
-  })
 
   it('passes every check on a healthy account with metadata in place', async () => {
     const r = await doctor(withMetadata([keyPair('idp')]))

@@ -3,24 +3,19 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { StatusReport } from '../../src/lib/status.js'
-import { type Emulator, startEmulator } from '../emulator/index.js'
-import { ROOT, runCli } from '../helpers/cli.js'
+import type { Emulator } from '../emulator/index.js'
+import { runCli } from '../helpers/cli.js'
+import { useDemoAccount } from '../helpers/emulator.js'
 import { workspace } from '../helpers/workspace.js'
-
-const SEED = path.join(ROOT, 'examples', 'demo-account.yaml')
 
 describe('status and import', function () {
   this.timeout(120_000)
+  const account = useDemoAccount()
   let emu: Emulator
+  beforeEach(() => {
+    emu = account()
+  })
   const cli = (args: string[]) => runCli(args, { env: emu.env() })
-  before(async () => {
-    emu = await startEmulator({ seed: SEED, profileReadyMs: 20 })
-  })
-  after(() => emu.close())
-  beforeEach(async () => {
-    emu.reset()
-    await emu.seedFile(SEED)
-  })
 
   it('status before and after apply', async () => {
     const file = workspace((c) => {

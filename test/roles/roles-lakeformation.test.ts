@@ -1,20 +1,22 @@
 /** Execution roles, LF-tags and LF-tag grants through the real CLI against the emulator. */
 import assert from 'node:assert/strict'
-import path from 'node:path'
 import { AwsClients } from '../../src/lib/aws/clients.js'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
 import { applyPlan } from '../../src/lib/engine/apply.js'
 import { buildContext } from '../../src/lib/engine/plan.js'
 import type { Change, Plan } from '../../src/lib/plan/types.js'
-import { type Emulator, startEmulator } from '../emulator/index.js'
-import { ROOT, runCli } from '../helpers/cli.js'
+import type { Emulator } from '../emulator/index.js'
+import { runCli } from '../helpers/cli.js'
+import { useDemoAccount } from '../helpers/emulator.js'
 import { rewrite, workspace } from '../helpers/workspace.js'
-
-const SEED = path.join(ROOT, 'examples', 'demo-account.yaml')
 
 describe('roles, LF-tags and LF grants (CLI against the emulator)', function () {
   this.timeout(120_000)
+  const account = useDemoAccount()
   let emu: Emulator
+  beforeEach(() => {
+    emu = account()
+  })
   const cli = (args: string[]) => runCli(args, { env: emu.env() })
   const changes = async (file: string, ...flags: string[]) => {
     const r = await cli(['plan', '-f', file, '--json', ...flags])
@@ -27,15 +29,6 @@ describe('roles, LF-tags and LF grants (CLI against the emulator)', function () 
     const r = await cli(['apply', '-f', file, '--yes', ...flags])
     assert.equal(r.code, 0, r.stdout + r.stderr)
   }
-
-  before(async () => {
-    emu = await startEmulator({ seed: SEED, profileReadyMs: 20 })
-  })
-  after(() => emu.close())
-  beforeEach(async () => {
-    emu.reset()
-    await emu.seedFile(SEED)
-  })
 
   it('creates roles with their policies and tags, LF-tags and grants; the next plan is empty', async () => {
     const file = workspace()

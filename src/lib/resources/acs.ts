@@ -252,7 +252,8 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
     ]
   },
 
-  async apply(change: Change<'acs'>, ctx: ApplyContext) {
+  async apply(_change: Change<'acs'>, ctx: ApplyContext) {
+    // The zip is not part of the plan (binary); rebuild it: the build is deterministic, so it is the planned code.
     const desired = (await acsDeployment.desire(ctx))!
     const observed = (await ctx.observed<ObservedAcs | null>('acs'))!
     const after = desired.payload
