@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Ajv, type ErrorObject } from 'ajv'
-import { isMap, isScalar, LineCounter, type Node, parseDocument } from 'yaml'
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
 import { UserError } from '../errors.js'
 import { checkSemantics } from './semantics.js'
 import { ACS_DEFAULTS, type TeamsFile } from './types.js'
@@ -140,11 +140,18 @@ export async function loadTeamsFile(file: string): Promise<LoadResult> {
       ok: false,
       problems: doc.errors.map((e) => {
         const { line, col } = lines.linePos(e.pos[0])
-        const message =
-          e.code === 'DUPLICATE_KEY'
-            ? `duplicate key: ${firstLine(e.message).replace(/^Map keys must be unique.*$/, 'each key may appear once')}`
-            : `YAML syntax error: ${firstLine(e.message)}`
-        return { file, line, col, path: '', message }
+        if (e.code === 'DUPLICATE_KEY') {
+          const at = duplicateKeyAt(doc.contents, e.pos[0])
+          const first = at?.first === undefined ? '' : ` (first at line ${lines.linePos(at.first).line})`
+          return {
+            file,
+            line,
+            col,
+            path: at?.path.join('.') ?? '',
+            message: `duplicate key: each key may appear once${first}`,
+          }
+        }
+        return { file, line, col, path: '', message: `YAML syntax error: ${firstLine(e.message)}` }
       }),
     }
   }
@@ -174,6 +181,34 @@ export async function loadTeamsFile(file: string): Promise<LoadResult> {
   const config = data as TeamsFile
   if (config.acs) config.acs = { ...ACS_DEFAULTS, ...config.acs }
   return { ok: true, teams: { file, dir, config } }
+}
+
+/** The key path of the duplicate key at `offset`, and where the first occurrence of that key starts. */
+function duplicateKeyAt(
+  node: unknown,
+  offset: number,
+  path: string[] = [],
+): { path: string[]; first?: number } | undefined {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = pair.key as Node | null
+      const name = isScalar(key) ? String(key.value) : ''
+      if (key?.range?.[0] === offset) {
+        const first = node.items.find((p) => isScalar(p.key) && String(p.key.value) === name)
+        return { path: [...path, name], first: (first?.key as Node | undefined)?.range?.[0] }
+      }
+      const value = pair.value as Node | null
+      if (value?.range && offset >= value.range[0] && offset < value.range[2])
+        return duplicateKeyAt(value, offset, [...path, name])
+    }
+  } else if (isSeq(node)) {
+    for (const [i, item] of node.items.entries()) {
+      const range = (item as Node | null)?.range
+      if (range && offset >= range[0] && offset < range[2])
+        return duplicateKeyAt(item, offset, [...path, String(i)])
+    }
+  }
+  return undefined
 }
 
 /** Loads and validates, throwing a ConfigError with every problem. */
