@@ -1,4 +1,8 @@
 #!/usr/bin/env node
 import { execute } from '@oclif/core'
 
+// The AWS SDK prints a multi-line Node.js support notice on every run on Node.js < 22; `doctor`
+// reports it once as a check instead. Set the variable to "false" to see the SDK's notice.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true'
+
 await execute({ dir: import.meta.url })

@@ -23,6 +23,8 @@ export interface Check {
 
 const DAY = 86_400_000
 export const CERT_WARN_DAYS = 30
+/** The AWS SDK for JavaScript v3 requires this Node.js major from January 2027 on. */
+export const NODE_RECOMMENDED = 22
 
 export async function runDoctor(aws: AwsClients, teams: LoadedTeams, now = new Date()): Promise<Check[]> {
   const checks: Check[] = []
@@ -45,6 +47,15 @@ export async function runDoctor(aws: AwsClients, teams: LoadedTeams, now = new D
       'Configure credentials: --profile, AWS_PROFILE, aws sso login, or environment variables.',
     )
   }
+  const nodeMajor = Number(process.versions.node.split('.')[0])
+  add(
+    'node runtime',
+    nodeMajor >= NODE_RECOMMENDED ? 'pass' : 'warn',
+    nodeMajor >= NODE_RECOMMENDED
+      ? `Node.js ${process.versions.node}`
+      : `Node.js ${process.versions.node}: AWS SDK for JavaScript v3 releases after the first week of January 2027 require Node.js ${NODE_RECOMMENDED} or later (this CLI silences the SDK's per-run notice and reports it here)`,
+    `Install Node.js ${NODE_RECOMMENDED} LTS or later.`,
+  )
   add(
     'region',
     /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(aws.region) ? 'pass' : 'fail',
