@@ -5,7 +5,13 @@
 import { Command, Flags, type Interfaces } from '@oclif/core'
 import type { AwsClients } from './aws/clients.js'
 import type { LoadedTeams } from './config/load.js'
-import { UserError } from './errors.js'
+import { commonAwsHint, describeAwsError, UserError } from './errors.js'
+
+/** An AWS SDK service error (it carries $metadata), a credentials failure or a socket error. */
+function isAwsOrNetworkError(err: unknown): boolean {
+  const e = err as { $metadata?: unknown; name?: string; code?: string; syscall?: string }
+  return Boolean(e?.$metadata || e?.name === 'CredentialsProviderError' || (e?.syscall && e?.code))
+}
 
 export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -72,6 +78,11 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected override async catch(
     err: Error & { exitCode?: number; oclif?: { exit?: number } },
   ): Promise<unknown> {
+    // An AWS or network failure no module turned into a UserError still gets its code and a hint.
+    if (!(err instanceof UserError) && isAwsOrNetworkError(err)) {
+      const wrapped = new UserError(describeAwsError(err), 1, commonAwsHint(err))
+      return this.catch(wrapped)
+    }
     if (err instanceof UserError) {
       if (this.jsonEnabled()) {
         this.logJson({

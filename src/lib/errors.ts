@@ -14,7 +14,8 @@ export class UserError extends Error {
 export function awsErrorCode(err: unknown): string | undefined {
   if (err && typeof err === 'object') {
     const e = err as { name?: string; Code?: string; code?: string }
-    return e.Code ?? e.name ?? e.code
+    // A socket error is a plain Error whose errno code (ECONNREFUSED, …) says more than its name.
+    return e.Code ?? (e.name && e.name !== 'Error' ? e.name : undefined) ?? e.code ?? e.name
   }
   return undefined
 }
@@ -24,4 +25,24 @@ export function describeAwsError(err: unknown, resource?: string): string {
   const code = awsErrorCode(err) ?? 'Error'
   const message = err instanceof Error ? err.message : String(err)
   return `${code}: ${message}${resource ? ` (${resource})` : ''}`
+}
+
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialsProviderError',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'TokenRefreshRequired',
+])
+
+/** A fix hint for failures every AWS call can hit (credentials, network); undefined otherwise. */
+export function commonAwsHint(err: unknown): string | undefined {
+  const code = awsErrorCode(err) ?? ''
+  if (CREDENTIAL_ERRORS.has(code))
+    return 'Configure AWS credentials: --profile, AWS_PROFILE, `aws sso login`, or environment variables.'
+  const errno = (err as { code?: string } | undefined)?.code ?? ''
+  if (/^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET)$/.test(errno) || code === 'TimeoutError')
+    return `AWS could not be reached (${errno || code}): check the network, proxy settings and AWS_ENDPOINT_URL.`
+  return undefined
 }

@@ -4,7 +4,7 @@ import { DescribeDomainCommand, type DescribeDomainCommandOutput } from '@aws-sd
 import { paginateListInstances } from '@aws-sdk/client-sso-admin'
 import type { AwsClients } from '../aws/clients.js'
 import type { TeamsFile } from '../config/types.js'
-import { awsErrorCode, describeAwsError, UserError } from '../errors.js'
+import { awsErrorCode, commonAwsHint, describeAwsError, UserError } from '../errors.js'
 import type { Discovery } from '../resources/types.js'
 
 export function partitionOf(region: string): string {
@@ -47,7 +47,8 @@ async function findInstance(
     throw new UserError(
       `cannot list IAM Identity Center instances: ${describeAwsError(err)}`,
       1,
-      'Run with credentials of the management account or the delegated administrator of IAM Identity Center.',
+      commonAwsHint(err) ??
+        'Run with credentials of the management account or the delegated administrator of IAM Identity Center.',
     )
   }
   const matching = instances.filter(
@@ -89,7 +90,11 @@ async function findDomain(aws: AwsClients, config: TeamsFile) {
         'Check domain.id and region in the teams file (aws sagemaker list-domains).',
       )
     }
-    throw new UserError(`cannot describe SageMaker domain ${config.domain.id}: ${describeAwsError(err)}`)
+    throw new UserError(
+      `cannot describe SageMaker domain ${config.domain.id}: ${describeAwsError(err)}`,
+      1,
+      commonAwsHint(err),
+    )
   }
   if (out.AuthMode !== 'IAM') {
     throw new UserError(
