@@ -10,14 +10,15 @@ import { consoleSettings } from '../resources/console.js'
 import { readAcsStatus, type TeamLogins } from './status.js'
 
 /**
- * Which console mapping yields the identity store UserId: IAM Identity Center documents no user
- * attribute that is the identity store UserId for every identity source. `${user:AD_GUID}` (the
- * seed's choice) is the directory GUID and exists only for Active Directory sources. So the ACS
- * never trusts the mapping: it confirms the id (the member map `apply` bakes in, else identitystore
- * DescribeUser) and refuses with a 403 that names this mapping when the id is not a user id.
+ * Which console mapping yields the identity store UserId: AWS's solution (the post this tool grew
+ * from) maps `ssouserid` to `${user:AD_GUID}` and states that it carries the IAM Identity Center
+ * user id. AWS documents no attribute that is the identity store UserId for every identity source
+ * (Active Directory, external IdPs), so the ACS never trusts the mapping: it confirms the id (the
+ * member map `apply` bakes in, else identitystore DescribeUser) and refuses with a 403 that names
+ * this mapping when the value is not a user id.
  */
 export const USER_ID_MAPPING_NOTE =
-  'must yield the IAM Identity Center user id (e.g. 906712345a-…-GUID). ${user:AD_GUID} does so only where the directory GUID is the user id (Active Directory sources); a login with any other value is refused with a 403 that names this mapping. Check with one test login.'
+  "AWS's solution maps ${user:AD_GUID}, which carries the IAM Identity Center user id (e.g. 906712345a-…-GUID, the value of each profile's sagemaker-teams:user-id tag). With an Active Directory or external IdP identity source, confirm with one test login: a value that is not an identity store user id is refused (403, reason unknown_user or ssouserid_malformed in the ACS log), and this checklist shows the team as verified once a login succeeds."
 
 export interface ChecklistTeam {
   team: string
