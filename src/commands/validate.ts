@@ -1,5 +1,6 @@
 import { BaseCommand } from '../lib/command.js'
 import type { Problem } from '../lib/config/load.js'
+import { count } from '../lib/text.js'
 
 export interface ValidateResult {
   valid: boolean
@@ -38,7 +39,7 @@ export default class Validate extends BaseCommand<typeof Validate> {
     const grants = teams.reduce((n, t) => n + (t.lakeFormation?.length ?? 0), 0)
     const summary = { teams: teams.length, users: users.size, groups: groups.size, grants }
     this.log(
-      `${file} is valid: ${summary.teams} teams, ${summary.users} users, ${summary.groups} groups, ${summary.grants} LF grants.`,
+      `${file} is valid: ${count(summary.teams, 'team')}, ${count(summary.users, 'user')}, ${count(summary.groups, 'group')}, ${count(summary.grants, 'LF grant')}.`,
     )
     return { valid: true, file, problems: [], summary }
   }

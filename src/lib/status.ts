@@ -9,6 +9,7 @@ import type { ObservedApplication } from './resources/application.js'
 import type { ObservedAssignments } from './resources/assignment.js'
 import { lfGrants, type ObservedGrants } from './resources/lf-grant.js'
 import { desiredProfiles, type ObservedProfiles } from './resources/profile.js'
+import { count } from './text.js'
 
 export interface TeamStatus {
   team: string
@@ -102,7 +103,7 @@ export function renderStatus(r: StatusReport): string {
       t.application.exists
         ? `yes${t.application.assignmentRequired ? ', assignment required' : ', ASSIGNMENT NOT REQUIRED'}`
         : 'missing',
-      `${t.assigned.users} users, ${t.assigned.groups} groups`,
+      `${count(t.assigned.users, 'user')}, ${count(t.assigned.groups, 'group')}`,
       `${t.profiles.present}/${t.profiles.expected}, ${t.profiles.missing} missing, ${t.profiles.extra} extra`,
       `${t.grants.inPlace}/${t.grants.expected}`,
       t.console.verified
