@@ -53,7 +53,7 @@ describe('status and import', function () {
     const text = await cli(['status', '-f', file])
     assert.match(
       text.stdout,
-      /team2 {2}yes, assignment required {2}2 users, 1 groups {2}4\/4, 0 missing, 0 extra/,
+      /team2 {2}yes, assignment required {2}2 users, 1 group {2}4\/4, 0 missing, 0 extra/,
     )
   })
 
