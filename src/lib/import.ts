@@ -7,6 +7,7 @@
 import { DescribeGroupCommand, DescribeUserCommand } from '@aws-sdk/client-identitystore'
 import { GetFunctionCommand } from '@aws-sdk/client-lambda'
 import { DescribeUserProfileCommand } from '@aws-sdk/client-sagemaker'
+import pLimit from 'p-limit'
 import { Document } from 'yaml'
 import type { AwsClients } from './aws/clients.js'
 import type { LoadedTeams } from './config/load.js'
@@ -72,22 +73,23 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
   const observedProfiles = await profiles.observe(ctx)
   const sm = await aws.sageMaker()
   const iam = await aws.iam()
-  for (const [team, t] of Object.entries(teams)) {
-    const users: string[] = []
-    const groups: string[] = []
-    for (const a of assigned.get(team) ?? []) {
+  // One describe per assigned principal (a team may have hundreds), a few at a time.
+  const limit = pLimit(8)
+  const principalName = (a: { principalType: string; principalId: string }) =>
+    limit(async () => {
+      const IdentityStoreId = discovery.identityStoreId
       if (a.principalType === 'USER') {
-        const u = await store.send(
-          new DescribeUserCommand({ IdentityStoreId: discovery.identityStoreId, UserId: a.principalId }),
-        )
-        users.push(u.UserName ?? a.principalId)
-      } else {
-        const g = await store.send(
-          new DescribeGroupCommand({ IdentityStoreId: discovery.identityStoreId, GroupId: a.principalId }),
-        )
-        groups.push(g.DisplayName ?? a.principalId)
+        const u = await store.send(new DescribeUserCommand({ IdentityStoreId, UserId: a.principalId }))
+        return u.UserName ?? a.principalId
       }
-    }
+      const g = await store.send(new DescribeGroupCommand({ IdentityStoreId, GroupId: a.principalId }))
+      return g.DisplayName ?? a.principalId
+    })
+  for (const [team, t] of Object.entries(teams)) {
+    const teamAssignments = assigned.get(team) ?? []
+    const names = await Promise.all(teamAssignments.map(principalName))
+    const users = names.filter((_, i) => teamAssignments[i].principalType === 'USER')
+    const groups = names.filter((_, i) => teamAssignments[i].principalType !== 'USER')
     t.members = {
       ...(users.length ? { users: users.sort() } : {}),
       ...(groups.length ? { groups: groups.sort() } : {}),
