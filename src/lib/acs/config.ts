@@ -38,6 +38,8 @@ export interface AcsConfig {
   sessionExpirationSeconds: number
   urlExpiresSeconds: number
   landingUri: string
+  /** acs.allowedSourceCidrs: the ACS accepts logins only from these source addresses. */
+  allowedSourceCidrs?: string[]
   /** DynamoDB table for replay ids and login records; absent: in-memory (acs serve only). */
   tableName?: string
   teams: Record<string, AcsTeamConfig>
@@ -98,6 +100,7 @@ export async function buildAcsConfig(input: AcsConfigInput): Promise<AcsConfig> 
     sessionExpirationSeconds: acs.sessionExpirationSeconds ?? 43200,
     urlExpiresSeconds: acs.urlExpiresSeconds ?? 60,
     landingUri: acs.landingUri ?? 'studio::',
+    ...(acs.allowedSourceCidrs?.length ? { allowedSourceCidrs: [...acs.allowedSourceCidrs].sort() } : {}),
     ...(tableName ? { tableName } : {}),
     teams,
     members: Object.fromEntries(Object.entries(members).sort(([a], [b]) => a.localeCompare(b))),

@@ -7,6 +7,7 @@
  * with a reason code; AWS failures are a 502. The SAML document, tokens and the presigned URL are
  * never logged.
  */
+import { BlockList, isIPv4, isIPv6 } from 'node:net'
 import { DescribeUserCommand, type IdentitystoreClient } from '@aws-sdk/client-identitystore'
 import {
   CreatePresignedDomainUrlCommand,
@@ -102,6 +103,11 @@ export async function handleAcs(req: AcsRequest, deps: AcsDeps): Promise<AcsResp
       return finish(404, 'unknown_team')
     entry.team = team
     if (req.method !== 'POST') return finish(405, 'method_not_allowed')
+    if (
+      deps.config.allowedSourceCidrs?.length &&
+      !sourceAllowed(req.sourceIp, deps.config.allowedSourceCidrs)
+    )
+      return finish(403, 'source_ip_not_allowed')
     const length = Number(req.headers['content-length'] ?? req.body.length)
     if (length > MAX_BODY_BYTES || req.body.length > MAX_BODY_BYTES) return finish(413, 'body_too_large')
     if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? ''))
@@ -172,6 +178,33 @@ export async function handleAcs(req: AcsRequest, deps: AcsDeps): Promise<AcsResp
     entry.outcome = 'error'
     return finish(502, err instanceof UpstreamError ? err.message : 'upstream_error')
   }
+}
+
+const allowLists = new Map<string, BlockList>()
+
+/**
+ * acs.allowedSourceCidrs, enforced here on the address the request came from (the function URL's
+ * requestContext.http.sourceIp, set by AWS; never a header a client can write). An IAM deny on
+ * aws:SourceIp cannot do it: the ACS role itself calls CreatePresignedDomainUrl, from Lambda's
+ * address, so such a deny refuses every login. No address, no login.
+ */
+function sourceAllowed(ip: string | undefined, cidrs: string[]): boolean {
+  if (!ip) return false
+  const key = cidrs.join(' ')
+  let list = allowLists.get(key)
+  if (!list) {
+    list = new BlockList()
+    for (const cidr of cidrs) {
+      const [network, bits] = cidr.split('/')
+      const type = isIPv6(network) ? 'ipv6' : 'ipv4'
+      list.addSubnet(network, Number(bits ?? (type === 'ipv6' ? 128 : 32)), type)
+    }
+    allowLists.set(key, list)
+  }
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1] // IPv4 on a dual-stack socket
+  const address = mapped ?? ip
+  if (isIPv4(address)) return list.check(address, 'ipv4')
+  return isIPv6(address) && list.check(address, 'ipv6')
 }
 
 /** The user's name when the id is an identity store user: from the baked member map, else DescribeUser. */

@@ -85,7 +85,7 @@ export interface AcsConfig {
    * @maxLength 1023
    */
   landingUri?: string
-  /** Adds an aws:SourceIp deny to the ACS presign permission. */
+  /** The ACS accepts logins only from these source addresses (CIDRs, IPv4 or IPv6). */
   allowedSourceCidrs?: string[]
   /** pre: apply creates profiles; on-login: the ACS creates them; both. */
   provisioning?: Provisioning

@@ -111,15 +111,9 @@ export function acsRolePolicy(ctx: EngineContext): PolicyDocument {
       Resource: `arn:${d.partition}:logs:${d.region}:${d.accountId}:log-group:/aws/lambda/${acs.functionName}:*`,
     },
   ]
-  if (acs.allowedSourceCidrs?.length) {
-    statements.push({
-      Sid: 'PresignOnlyFromAllowedNetworks',
-      Effect: 'Deny',
-      Action: 'sagemaker:CreatePresignedDomainUrl',
-      Resource: '*',
-      Condition: { NotIpAddress: { 'aws:SourceIp': [...acs.allowedSourceCidrs].sort() } },
-    })
-  }
+  // acs.allowedSourceCidrs is enforced by the ACS on each request's source address, not by an IAM
+  // deny on aws:SourceIp here: this role's own CreatePresignedDomainUrl call comes from Lambda's
+  // address, so such a deny would refuse every login.
   return { Version: '2012-10-17', Statement: statements }
 }
 
