@@ -325,6 +325,45 @@ async function acsHotPath() {
       ok === n ? 'all 302' : `${ok}/${n} 302`,
       '',
     )
+
+    // Verification alone: the signatures and the ACS's checks, no profile lookup, presign or replay store.
+    const { verifySamlResponse } = await import('../src/lib/acs/verify.js')
+    const team1 = config.teams.team1
+    const responses = Array.from(
+      { length: n + 50 },
+      () => signedResponse({ acsUrl, audience: team1.audience, userId: user, teamId: 'team1' }).base64,
+    )
+    const verify = (samlResponse: string) =>
+      verifySamlResponse({
+        samlResponse,
+        acsUrl,
+        audience: team1.audience,
+        entityId: team1.idp!.entityId,
+        certificates: team1.idp!.certificates,
+      }).then(
+        () => true,
+        () => false,
+      )
+    for (const r of responses.slice(0, 50)) await verify(r) // warm-up
+    const verifyTimes: number[] = []
+    const verifyStarted = performance.now()
+    let verified = 0
+    for (const r of responses.slice(50)) {
+      const t0 = performance.now()
+      if (await verify(r)) verified++
+      verifyTimes.push(performance.now() - t0)
+    }
+    const verifyTotal = performance.now() - verifyStarted
+    verifyTimes.sort((a, b) => a - b)
+    const vpct = (p: number) =>
+      verifyTimes[Math.min(verifyTimes.length - 1, Math.floor(verifyTimes.length * p))].toFixed(2)
+    row(
+      `ACS: verification alone (verifySamlResponse), in process, ${n} responses pre-signed`,
+      `${((verified / verifyTotal) * 1000).toFixed(0)} verifications/s on one core`,
+      `p50 ${vpct(0.5)} ms, p99 ${vpct(0.99)} ms`,
+      verified === n ? 'all verified' : `${verified}/${n} verified`,
+      '',
+    )
   } finally {
     await emu.close()
   }

@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import { SAML, ValidateInResponseTo } from '@node-saml/node-saml'
 import { type Emulator, startEmulator } from '../emulator/index.js'
 import { BIN, ROOT } from '../helpers/cli.js'
 import { workspace } from '../helpers/workspace.js'
@@ -14,6 +15,7 @@ import {
   keyPair,
   RESPONSE_XPATH,
   type ResponseOptions,
+  type SigningAlgorithms,
   signElement,
   signedResponse,
   unsignedResponse,
@@ -123,6 +125,16 @@ describe('ACS through acs serve', function () {
     ).xml
   const evilAssertion = () =>
     /<saml2:Assertion[\s\S]*<\/saml2:Assertion>/.exec(other())![0].replace(/ID="[^"]+"/, 'ID="_evil"')
+  /** Signed by the IdP's own key, so only the algorithms differ from a valid login. */
+  const signedWith = (algorithms: SigningAlgorithms, expected: string[]) => {
+    const { xml, base64 } = signedResponse(base({ algorithms }))
+    for (const uri of expected) assert.ok(xml.includes(`Algorithm="${uri}"`), `signed with ${uri}`)
+    return base64
+  }
+  const RSA_SHA1 = 'http://www.w3.org/2000/09/xmldsig#rsa-sha1'
+  const SHA1 = 'http://www.w3.org/2000/09/xmldsig#sha1'
+  const ENCRYPTED =
+    '<saml2:EncryptedAssertion xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion"><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" Type="http://www.w3.org/2001/04/xmlenc#Element"><xenc:CipherData><xenc:CipherValue>AAAA</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData></saml2:EncryptedAssertion>'
 
   const refusals: [string, () => string | Promise<string>, number, string][] = [
     [
@@ -195,6 +207,52 @@ describe('ACS through acs serve', function () {
       () => tamper(signedResponse(base()).xml, '>user1@example.com<', '>user1@example<!---->.com<'),
       403,
       'comment_in_assertion',
+    ],
+    [
+      // xml-crypto's C14N renders a processing instruction's data as text, so `<?x team?>1` digests
+      // like `team1` and the signatures still verify, while DOM textContent reads `1`.
+      'processing instruction injected in teamid',
+      () =>
+        tamper(
+          signedResponse(base()).xml,
+          '>team1</saml2:AttributeValue>',
+          '><?x team?>1</saml2:AttributeValue>',
+        ),
+      403,
+      'pi_in_assertion',
+    ],
+    [
+      'processing instruction injected in NameID',
+      () => tamper(signedResponse(base()).xml, '>user1@example.com<', '><?x user1@?>example.com<'),
+      403,
+      'pi_in_assertion',
+    ],
+    [
+      'signed by the IdP key with RSA-SHA1 and SHA-1 digests',
+      () => signedWith({ signature: 'rsa-sha1', digest: 'sha1' }, [RSA_SHA1, SHA1]),
+      403,
+      'weak_algorithm',
+    ],
+    [
+      'signed by the IdP key with RSA-SHA256 over SHA-1 digests',
+      () => signedWith({ digest: 'sha1' }, [SHA1]),
+      403,
+      'weak_algorithm',
+    ],
+    [
+      'signed by the IdP key with a WithComments canonicalisation transform',
+      () =>
+        signedWith(
+          {
+            transforms: [
+              'http://www.w3.org/2000/09/xmldsig#enveloped-signature',
+              'http://www.w3.org/2001/10/xml-exc-c14n#WithComments',
+            ],
+          },
+          ['http://www.w3.org/2001/10/xml-exc-c14n#WithComments'],
+        ),
+      403,
+      'weak_algorithm',
     ],
     [
       'expired',
@@ -287,6 +345,24 @@ describe('ACS through acs serve', function () {
       'multiple_assertions',
     ],
     [
+      'an encrypted assertion in a signed response',
+      () =>
+        signedResponse(
+          base({
+            signAssertion: false,
+            beforeSigning: (xml) => xml.replace(/<saml2:Assertion[\s\S]*<\/saml2:Assertion>/, ENCRYPTED),
+          }),
+        ).base64,
+      403,
+      'encrypted_assertion',
+    ],
+    [
+      'an encrypted assertion beside the signed one',
+      () => signedResponse(base({ extraAssertion: ENCRYPTED })).base64,
+      403,
+      'encrypted_assertion',
+    ],
+    [
       'DOCTYPE with entity expansion',
       () =>
         Buffer.from(
@@ -322,6 +398,38 @@ describe('ACS through acs serve', function () {
       assert.equal(lastLog().reason, reason)
     })
   }
+
+  it('accepts a response signed with RSA-SHA512 and SHA-512 digests', async () => {
+    const r = await post(formBody(signedWith({ signature: 'rsa-sha512', digest: 'sha512' }, [])))
+    assert.equal(r.status, 302)
+  })
+
+  it('a KeyInfo naming another pinned certificate only orders the tries: the signer still verifies', async () => {
+    // Signed by the first key, but the response signature's KeyInfo (not signed) names the rotation
+    // key, so that one is tried first and fails.
+    const { xml } = signedResponse(base())
+    const r = await post(formBody(tamper(xml, keyPair('idp').certB64, keyPair('idp-next').certB64)))
+    assert.equal(r.status, 302)
+  })
+
+  it('refuses RSA-SHA1 only for its algorithm: node-saml alone accepts the same response', async () => {
+    const response = signedWith({ signature: 'rsa-sha1', digest: 'sha1' }, [RSA_SHA1, SHA1])
+    const saml = new SAML({
+      callbackUrl: acs1,
+      issuer: audience1,
+      audience: audience1,
+      idpCert: [keyPair('idp').cert],
+      acceptedClockSkewMs: 60_000,
+      validateInResponseTo: ValidateInResponseTo.never,
+    })
+    const { profile } = await saml.validatePostResponseAsync({ SAMLResponse: response })
+    assert.equal(profile?.teamid, 'team1')
+    emu.resetCounters()
+    const r = await post(formBody(response))
+    assert.equal(r.status, 403)
+    assert.equal(lastLog().reason, 'weak_algorithm')
+    assert.equal(writes(), 0)
+  })
 
   it('refuses a replayed response', async () => {
     const response = signedResponse(base()).base64

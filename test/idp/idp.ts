@@ -2,7 +2,8 @@
  * A test identity provider shaped like IAM Identity Center: IdP-initiated SAML 2.0 responses with
  * saml2p/saml2 prefixes, Destination and Recipient, a time window, one audience and the
  * `ssouserid` / `teamid` attributes, signed (Response and Assertion) with xml-crypto: exclusive
- * C14N, RSA-SHA256, SHA-256 digests. Variants build the attacks the ACS must refuse.
+ * C14N, RSA-SHA256, SHA-256 digests (other algorithms on request). Variants build the attacks the ACS
+ * must refuse.
  */
 import { randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
@@ -55,6 +56,17 @@ export interface ResponseOptions {
   signAssertion?: boolean
   /** Extra raw XML inside the Response after the Assertion (e.g. a second assertion). */
   extraAssertion?: string
+  /** Applied to the unsigned XML before signing, so the IdP signs what it returns. */
+  beforeSigning?: (xml: string) => string
+  /** Algorithms of both signatures; IAM Identity Center's are the default. */
+  algorithms?: SigningAlgorithms
+}
+
+export interface SigningAlgorithms {
+  signature?: 'rsa-sha1' | 'rsa-sha256' | 'rsa-sha512'
+  digest?: 'sha1' | 'sha256' | 'sha512'
+  /** Transform algorithm URIs of the Reference. */
+  transforms?: string[]
 }
 
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z')
@@ -70,19 +82,34 @@ export function unsignedResponse(o: ResponseOptions): { xml: string; assertionId
 }
 
 const C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#'
+const SIGNATURE_ALGORITHMS = {
+  'rsa-sha1': 'http://www.w3.org/2000/09/xmldsig#rsa-sha1',
+  'rsa-sha256': 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+  'rsa-sha512': 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
+}
+const DIGEST_ALGORITHMS = {
+  sha1: 'http://www.w3.org/2000/09/xmldsig#sha1',
+  sha256: 'http://www.w3.org/2001/04/xmlenc#sha256',
+  sha512: 'http://www.w3.org/2001/04/xmlenc#sha512',
+}
 
 /** Signs the element at `xpath` (enveloped signature placed after its Issuer). */
-export function signElement(xml: string, xpath: string, keys: KeyPair): string {
+export function signElement(
+  xml: string,
+  xpath: string,
+  keys: KeyPair,
+  algorithms: SigningAlgorithms = {},
+): string {
   const sig = new SignedXml({
     privateKey: keys.key,
     publicCert: keys.cert,
-    signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+    signatureAlgorithm: SIGNATURE_ALGORITHMS[algorithms.signature ?? 'rsa-sha256'],
     canonicalizationAlgorithm: C14N,
   })
   sig.addReference({
     xpath,
-    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
-    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', C14N],
+    digestAlgorithm: DIGEST_ALGORITHMS[algorithms.digest ?? 'sha256'],
+    transforms: algorithms.transforms ?? ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', C14N],
   })
   sig.computeSignature(xml, {
     location: { reference: `${xpath}/*[local-name(.)='Issuer']`, action: 'after' },
@@ -97,9 +124,9 @@ export const RESPONSE_XPATH = "/*[local-name(.)='Response']"
 export function signedResponse(o: ResponseOptions): { xml: string; assertionId: string; base64: string } {
   const keys = o.signWith ?? keyPair('idp')
   const { xml, assertionId } = unsignedResponse(o)
-  let out = xml
-  if (o.signAssertion !== false) out = signElement(out, ASSERTION_XPATH, keys)
-  if (o.signResponse !== false) out = signElement(out, RESPONSE_XPATH, keys)
+  let out = o.beforeSigning ? o.beforeSigning(xml) : xml
+  if (o.signAssertion !== false) out = signElement(out, ASSERTION_XPATH, keys, o.algorithms)
+  if (o.signResponse !== false) out = signElement(out, RESPONSE_XPATH, keys, o.algorithms)
   return { xml: out, assertionId, base64: Buffer.from(out).toString('base64') }
 }
 
