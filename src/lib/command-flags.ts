@@ -14,6 +14,6 @@ export const reconcileFlags = {
     options: ['existence', 'full'] as const,
     default: 'existence' as const,
     summary:
-      'existence: list pages only (fast); full: also read each managed profile to see settings and tag drift.',
+      "existence: list pages and one profile per team (fast; sees changes of a team's role, tags, settings); full: also read each managed profile to see settings and tag drift.",
   })(),
 }

@@ -2,7 +2,7 @@
  * Base of every command: the global flags, the AWS client factory, and one place that turns
  * user errors into a message and an exit code instead of a stack trace.
  */
-import { Command, Flags, type Interfaces } from '@oclif/core'
+import { Command, Errors, Flags, type Interfaces } from '@oclif/core'
 import type { AwsClients } from './aws/clients.js'
 import type { LoadedTeams } from './config/load.js'
 import { commonAwsHint, describeAwsError, UserError } from './errors.js'
@@ -93,6 +93,9 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       }
       this.exit(err.exitCode)
     }
+    // oclif exits 2 on a usage error (unknown flag, bad flag value); `plan --detailed-exitcode`
+    // means "changes present" by 2, so a typo in a CI job must not read as a diff: errors are 1.
+    if (err.oclif?.exit === 2 && !(err instanceof Errors.ExitError)) err.oclif.exit = 1
     return super.catch(err)
   }
 }

@@ -157,11 +157,24 @@ async function findUsers(
           AlternateIdentifier: { UniqueAttribute: { AttributePath: 'userName', AttributeValue: name } },
         }),
       )
+    const ids = new Map<string, string>() // user id → a spelling from the file
     await lookupEach(
       names,
       'user',
       async (name) => (await byName(name)).UserId,
-      (userName, userId) => remember({ userId, userName }),
+      (userName, userId) => ids.set(userId, userName),
+    )
+    // GetUserId matches userName case-insensitively and returns only the id. Tags and the ACS
+    // member map take the store's UserName, as the listing below does: not the file's spelling,
+    // nor whichever of two spellings ("A@x", "a@x") answered last.
+    const limit = pLimit(CONCURRENCY)
+    await Promise.all(
+      [...ids].map(([userId, spelled]) =>
+        limit(async () => {
+          const u = await client.send(new DescribeUserCommand({ IdentityStoreId: storeId, UserId: userId }))
+          remember({ userId, userName: u.UserName ?? spelled })
+        }),
+      ),
     )
     return
   }

@@ -13,6 +13,7 @@ export { ACTIONABLE, hasChanges } from '../plan/changes.js'
 
 import { type Action, type Change, KINDS, type Kind, PLAN_VERSION, type Plan } from '../plan/types.js'
 import { MODULES } from '../resources/index.js'
+import { desiredProfiles } from '../resources/profile.js'
 import type { EngineContext, PlanOptions } from '../resources/types.js'
 import { discover } from './discovery.js'
 import { resolveIdentities } from './identities.js'
@@ -129,10 +130,15 @@ function quotaWarning(
   const now = profiles.byName.size
   const creates = changes.filter((c) => c.kind === 'profile' && c.action === 'create').length
   const deletes = changes.filter((c) => c.kind === 'profile' && c.action === 'delete').length
-  const after = now + creates - deletes
+  // With provisioning on-login the plan creates no profiles, but the ACS will on first login.
+  const onLogin =
+    ctx.teams.config.acs?.provisioning === 'on-login'
+      ? [...desiredProfiles(ctx).keys()].filter((k) => !profiles.byName.has(k)).length
+      : 0
+  const after = now + creates + onLogin - deletes
   if (after > quota) {
     ctx.warnings.push(
-      `domain ${ctx.discovery.domainId} would have ${after} user profiles (${now} now, +${creates}, -${deletes}), above the quota of ${quota}; request a quota increase (Service Quotas: SageMaker "Maximum number of user profiles per domain") or raise profileQuota.`,
+      `domain ${ctx.discovery.domainId} would have ${after} user profiles (${now} now, +${creates}${onLogin ? `, +${onLogin} on first login` : ''}, -${deletes}), above the quota of ${quota}; request a quota increase (Service Quotas: SageMaker "Maximum number of user profiles per domain") or raise profileQuota.`,
     )
   }
 }

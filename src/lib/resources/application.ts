@@ -185,7 +185,14 @@ export const applications: ResourceModule<'application', ObservedApplication[], 
     }
     for (const app of observed) {
       const team = app.tags[TAG_TEAM]
-      if (!team || desired.has(team) || !ctx.options.prune) continue
+      if (!team || desired.has(team)) continue
+      if (!ctx.options.prune) {
+        // Otherwise a removed team plans as (almost) nothing, and looks done.
+        ctx.warnings.push(
+          `team ${team} is no longer in the file; its application "${app.name}", profiles, role and grants were kept; plan with --prune to delete them.`,
+        )
+        continue
+      }
       changes.push({
         kind: 'application',
         key: team,

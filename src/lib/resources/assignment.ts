@@ -15,8 +15,8 @@ import type { AssignmentPayload, Change } from '../plan/types.js'
 import { applicationArnOf, type ObservedApplication } from './application.js'
 import type { ResourceModule } from './types.js'
 
-/** team → assignments on its owned (or adoptable) application. */
-export type ObservedAssignments = Map<string, AssignmentPayload[]>
+/** team → assignments on its owned (or adoptable) application; teams whose application is blocked. */
+export type ObservedAssignments = Map<string, AssignmentPayload[]> & { blockedTeams: Set<string> }
 export type DesiredAssignments = Map<string, AssignmentPayload[]>
 
 const keyOf = (team: string, a: { principalType: string; principalId: string }) =>
@@ -28,17 +28,25 @@ export const assignments: ResourceModule<'assignment', ObservedAssignments, Desi
   async observe(ctx) {
     const apps = await ctx.observed<ObservedApplication[]>('application')
     const client = await ctx.aws.ssoAdmin()
-    const observed: ObservedAssignments = new Map()
+    const observed: ObservedAssignments = Object.assign(new Map<string, AssignmentPayload[]>(), {
+      blockedTeams: new Set<string>(),
+    })
     const limit = pLimit(8)
     const teams = Object.entries(ctx.teams.config.teams)
     await Promise.all(
       teams.map(([team, config]) =>
         limit(async () => {
-          // The owned app, or the untagged app of the team's name that apply will adopt.
+          // The owned app, or the untagged app of the team's name that apply will adopt: only when
+          // it is the one such app. With several (or one of another team) the application change is
+          // blocked, and the assignments of an app that is not ours are never read nor pruned.
+          const sameName = apps.filter((a) => a.name === config.displayName)
+          const unowned = sameName.filter((a) => !a.tags[TAG_TEAM])
           const app =
-            apps.find((a) => a.tags[TAG_TEAM] === team) ??
-            apps.find((a) => !a.tags[TAG_TEAM] && a.name === config.displayName)
-          if (!app) return
+            apps.find((a) => a.tags[TAG_TEAM] === team) ?? (unowned.length === 1 ? unowned[0] : undefined)
+          if (!app) {
+            if (sameName.length > 0) observed.blockedTeams.add(team)
+            return
+          }
           const list: AssignmentPayload[] = []
           for await (const page of paginateListApplicationAssignments(
             { client },
@@ -87,15 +95,17 @@ export const assignments: ResourceModule<'assignment', ObservedAssignments, Desi
     for (const [team, wanted] of desired) {
       const present = observed.get(team) ?? []
       const presentKeys = new Set(present.map((a) => keyOf(team, a)))
+      const blocked = observed.blockedTeams.has(team)
       for (const a of wanted) {
         if (presentKeys.has(keyOf(team, a))) continue
         changes.push({
           kind: 'assignment',
           key: keyOf(team, a),
           team,
-          action: 'create',
+          action: blocked ? 'blocked' : 'create',
           summary: `${a.principalType.toLowerCase()} ${a.principalName}`,
           after: a,
+          ...(blocked ? { reason: "waits for the team's application, which is blocked" } : {}),
         })
       }
       if (!ctx.options.prune) continue

@@ -2,8 +2,9 @@
  * One Studio user profile per (resolved user × team).
  *
  * Cost: ListUserProfiles returns names and status but no tags or settings. With
- * `--refresh existence` (the default) the plan reads list pages only: a desired profile that is
- * present counts as in place, and nothing present is modified, so no ownership read is needed.
+ * `--refresh existence` (the default) the plan reads list pages and one sampled profile per team:
+ * a desired profile that is present counts as in place unless the team's sample shows that the
+ * team's role, tags or settings changed, and then that team's profiles are read (see observe).
  * Tags (ownership) and settings are read per profile only where a change could touch it: every
  * desired profile with `--refresh full` (drift, name collisions), and profiles outside the desired
  * set with `--prune` (delete candidates). Apps and spaces are listed once per domain, only then.
@@ -87,25 +88,41 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
           byName.set(p.UserProfileName.toLowerCase(), { name: p.UserProfileName, status: p.Status })
     }
     const desired = desiredProfiles(ctx)
+    const full = ctx.options.refresh === 'full'
     const toRead: ObservedProfile[] = []
+    const byTeam = new Map<string, ObservedProfile[]>() // existence refresh: present desired profiles
     for (const [key, p] of byName) {
-      if (desired.has(key) ? ctx.options.refresh === 'full' : ctx.options.prune) toRead.push(p)
+      const want = desired.get(key)
+      if (want ? full : ctx.options.prune) toRead.push(p)
+      else if (want) byTeam.set(want.team, [...(byTeam.get(want.team) ?? []), p])
     }
     const limit = pLimit(CONCURRENCY)
-    await Promise.all(
-      toRead.map((p) =>
-        limit(async () => {
-          p.tags = await readTags(client, ctx, p.name)
-          if (ctx.options.refresh === 'full' && desired.has(p.name.toLowerCase())) {
-            const out = await client.send(
-              new DescribeUserProfileCommand({ DomainId: domainId, UserProfileName: p.name }),
-            )
-            p.userSettings = (out.UserSettings ?? {}) as Record<string, unknown>
-            p.status = out.Status
-          }
-        }),
-      ),
-    )
+    const read = (list: ObservedProfile[]) =>
+      Promise.all(
+        list.map((p) =>
+          limit(async () => {
+            p.tags = await readTags(client, ctx, p.name)
+            if (desired.has(p.name.toLowerCase())) {
+              const out = await client.send(
+                new DescribeUserProfileCommand({ DomainId: domainId, UserProfileName: p.name }),
+              )
+              p.userSettings = (out.UserSettings ?? {}) as Record<string, unknown>
+              p.status = out.Status
+            }
+          }),
+        ),
+      )
+    // Existence refresh still reads one profile per team: the team's role, tags and settings are
+    // the same on all its profiles, so a change of them in the file (executionRole create → arn, a
+    // new Team tag) shows on the sample, and then that team's profiles are read in full. Without
+    // this the role would move (or its Team tag change) and the profiles silently stay behind.
+    await Promise.all([read(toRead), read([...byTeam.values()].map((list) => list[0]))])
+    const drifted = [...byTeam.values()].filter((list) => {
+      const sample = list[0]
+      const want = desired.get(sample.name.toLowerCase())!
+      return sample.tags?.[TAG_TEAM] !== want.team || profileDrift(sample, want).length > 0
+    })
+    await read(drifted.flatMap((list) => list.slice(1)))
     const apps = new Map<string, string[]>()
     const spaces = new Map<string, string[]>()
     if (ctx.options.prune) {
@@ -165,17 +182,7 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
         tags: present.tags,
         ...(present.userSettings ? { userSettings: withoutRole(present.userSettings) } : {}),
       }
-      const reasons: string[] = []
-      if (present.userSettings && before.executionRole !== after.executionRole)
-        reasons.push(`execution role ${before.executionRole || '(none)'} → ${after.executionRole}`)
-      const settingsDrift = present.userSettings
-        ? Object.keys(after.userSettings ?? {}).filter(
-            (k) => !deepEqual(present.userSettings?.[k], after.userSettings?.[k]),
-          )
-        : []
-      if (settingsDrift.length > 0) reasons.push(`user settings ${settingsDrift.join(', ')}`)
-      const tagDrift = Object.keys(after.tags).filter((k) => present.tags?.[k] !== after.tags[k])
-      if (tagDrift.length > 0) reasons.push(`tags ${tagDrift.join(', ')}`)
+      const reasons = profileDrift(present, after)
       if (reasons.length > 0)
         changes.push({
           kind: 'profile',
@@ -210,7 +217,10 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
       }
       const summary = `${present.name} of ${before.userName || before.userId}`
       const busy = (before.apps?.length ?? 0) + (before.spaces?.length ?? 0) > 0
-      if (busy && !ctx.options.force) {
+      // --force deletes apps, never spaces (they hold the user's files), and SageMaker refuses to
+      // delete a profile that owns spaces: such a profile stays blocked rather than fail in apply.
+      const spaces = (before.spaces?.length ?? 0) > 0
+      if (busy && (!ctx.options.force || spaces)) {
         changes.push({
           kind: 'profile',
           key,
@@ -218,7 +228,7 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
           action: 'blocked',
           summary,
           before,
-          reason: `still has ${[...(before.apps ?? []).map((a) => `app ${a}`), ...(before.spaces ?? []).map((s) => `space ${s}`)].join(', ')}; --force deletes its apps first`,
+          reason: `still has ${[...(before.apps ?? []).map((a) => `app ${a}`), ...(before.spaces ?? []).map((s) => `space ${s}`)].join(', ')}; ${spaces ? 'delete its spaces in Studio first' : '--force deletes its apps first'}`,
         })
       } else {
         changes.push({
@@ -328,6 +338,23 @@ async function readTags(
     for (const t of page.Tags ?? []) if (t.Key) tags[t.Key] = t.Value ?? ''
   }
   return tags
+}
+
+/** What differs on an owned profile that was read (role, the file's user settings, tags). */
+function profileDrift(present: ObservedProfile, after: ProfilePayload): string[] {
+  const reasons: string[] = []
+  const role = String(present.userSettings?.ExecutionRole ?? '')
+  if (present.userSettings && role !== after.executionRole)
+    reasons.push(`execution role ${role || '(none)'} → ${after.executionRole}`)
+  const settingsDrift = present.userSettings
+    ? Object.keys(after.userSettings ?? {}).filter(
+        (k) => !deepEqual(present.userSettings?.[k], after.userSettings?.[k]),
+      )
+    : []
+  if (settingsDrift.length > 0) reasons.push(`user settings ${settingsDrift.join(', ')}`)
+  const tagDrift = Object.keys(after.tags).filter((k) => present.tags?.[k] !== after.tags[k])
+  if (tagDrift.length > 0) reasons.push(`tags ${tagDrift.join(', ')}`)
+  return reasons
 }
 
 function withoutRole(settings: Record<string, unknown>): Record<string, unknown> {

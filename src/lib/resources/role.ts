@@ -23,14 +23,30 @@ import {
 } from '@aws-sdk/client-iam'
 import pLimit from 'p-limit'
 import { awsErrorCode, describeAwsError, UserError } from '../errors.js'
-import { ABAC_TAG, TAG_TEAM, teamRoleArn, teamRoleName } from '../names.js'
+import { ABAC_TAG, TAG_TEAM, TEAM_ID_PATTERN, teamRoleArn, teamRoleName } from '../names.js'
 import type { Change, PolicyDocument, RolePayload } from '../plan/types.js'
 import { parsePolicy, policiesEqual, policyAtoms } from '../policies/normalize.js'
 import { printPolicy, teamInlinePolicies, trustPolicy } from '../policies/team-role.js'
-import type { ResourceModule } from './types.js'
+import type { ObservedApplication } from './application.js'
+import type { ObservedGrants } from './lf-grant.js'
+import { desiredProfiles, type ObservedProfiles } from './profile.js'
+import type { EngineContext, ResourceModule } from './types.js'
 
-/** role name → what IAM has (undefined: no such role). */
-export type ObservedRoles = Map<string, RolePayload | undefined>
+/**
+ * role name → what IAM has (undefined: no such role). With --prune it also holds the owned roles of
+ * teams that no longer have one, and `inUse`: role name → its team's profiles that still have apps
+ * or spaces or name the role in their settings (its deletion waits for them, see diff).
+ */
+export type ObservedRoles = Map<string, RolePayload | undefined> & { inUse: Map<string, RoleUser[]> }
+
+/** A profile that still runs apps or owns spaces with a role, or is still configured with it. */
+interface RoleUser {
+  profile: string
+  /** A profile that stays (of a team now on executionRole.arn) and still names the role. */
+  configured: boolean
+  apps: string[]
+  spaces: string[]
+}
 export type DesiredRoles = Map<string, RolePayload & { team: string }>
 
 export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
@@ -38,7 +54,9 @@ export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
 
   async observe(ctx) {
     const client = await ctx.aws.iam()
-    const observed: ObservedRoles = new Map()
+    const observed: ObservedRoles = Object.assign(new Map<string, RolePayload | undefined>(), {
+      inUse: new Map<string, RoleUser[]>(),
+    })
     const limit = pLimit(8)
     const names = new Map<string, string>() // role name → team
     for (const [team, config] of Object.entries(ctx.teams.config.teams)) {
@@ -49,6 +67,7 @@ export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
       ...Object.entries(ctx.teams.config.teams)
         .filter(([, c]) => c.executionRole.arn)
         .map(([team, c]) => limit(() => checkGivenRole(client, team, c.executionRole.arn!))),
+      ...(ctx.options.prune ? [observeRetired(ctx, client, observed)] : []),
     ])
     return observed
   },
@@ -124,6 +143,37 @@ export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
           reason: reasons.join('; '),
         })
       }
+    }
+    // --prune: the role of a team that left the file or now names its role by ARN. Only roles
+    // observed as owned by that team get here (see observeRetired).
+    for (const [name, before] of observed) {
+      if (!before || desired.has(name) || !ctx.options.prune) continue
+      const team = before.tags[TAG_TEAM]
+      // Roles apply before profiles, so a profile still configured with the role moves off it
+      // only later in this apply: the role goes on the next --prune, never under a live profile.
+      // --force deletes apps (and a removed team's profiles with them), never spaces.
+      const blockers = (observed.inUse.get(name) ?? []).flatMap((u) => {
+        if (u.configured) return [`${u.profile} is still configured with it (it moves in this apply)`]
+        if (u.spaces.length > 0) return [`${u.profile} owns space ${u.spaces.join(', ')}`]
+        if (u.apps.length > 0 && !ctx.options.force)
+          return [`${u.profile} runs ${u.apps.join(', ')} (--force deletes the role anyway)`]
+        return []
+      })
+      const change = { kind: 'role' as const, key: name, team, summary: name, before }
+      if (blockers.length > 0)
+        changes.push({
+          ...change,
+          action: 'blocked',
+          reason: `team ${team} no longer uses this role, but ${blockers.join('; ')}; a later apply --prune deletes it`,
+        })
+      else
+        changes.push({
+          ...change,
+          action: 'delete',
+          reason: ctx.teams.config.teams[team]
+            ? `team ${team} now uses executionRole.arn`
+            : `team ${team} is no longer in the file`,
+        })
     }
     return changes
   },
@@ -207,13 +257,72 @@ export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
       return
     }
     if (change.action === 'delete' && change.before) {
+      // Idempotent: what is gone already (an interrupted apply) is done.
+      const gone = (err: unknown) => {
+        const code = awsErrorCode(err)
+        if (code !== 'NoSuchEntityException' && code !== 'NoSuchEntity') throw err
+      }
       for (const policyName of Object.keys(change.before.inlinePolicies))
-        await client.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName }))
+        await client.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName })).catch(gone)
       for (const arn of change.before.managedPolicyArns)
-        await client.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: arn }))
-      await client.send(new DeleteRoleCommand({ RoleName: name }))
+        await client.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: arn })).catch(gone)
+      await client.send(new DeleteRoleCommand({ RoleName: name })).catch(gone)
     }
   },
+}
+
+/**
+ * With --prune, finds the roles the tool created for teams that no longer have one: teams of the
+ * file with executionRole.arn, and teams gone from the file that still own an application, a
+ * profile or an LF grant. (IAM has no listing by tag, and ListRoles pages through every role of
+ * the account; a team that owns nothing else any more is not found.)
+ */
+async function observeRetired(ctx: EngineContext, client: IAMClient, observed: ObservedRoles) {
+  const teams = ctx.teams.config.teams
+  const [apps, profiles, grants] = await Promise.all([
+    ctx.observed<ObservedApplication[]>('application'),
+    ctx.observed<ObservedProfiles>('profile'),
+    ctx.observed<ObservedGrants>('lf-grant'),
+  ])
+  const retired = new Set(Object.keys(teams).filter((t) => !teams[t].executionRole.create))
+  const gone = (t: string | undefined) => {
+    if (t && !Object.hasOwn(teams, t) && TEAM_ID_PATTERN.test(t)) retired.add(t)
+  }
+  for (const a of apps) gone(a.tags[TAG_TEAM])
+  for (const p of profiles.byName.values()) gone(p.tags?.[TAG_TEAM])
+  const prefix = teamRoleName('')
+  for (const g of grants.values()) if (g.roleName.startsWith(prefix)) gone(g.roleName.slice(prefix.length))
+  // The profiles of each retired team that still run apps, own spaces or name the role.
+  const d = ctx.discovery
+  const desired = desiredProfiles(ctx)
+  for (const [key, p] of profiles.byName) {
+    const team = desired.get(key)?.team ?? p.tags?.[TAG_TEAM]
+    if (!team || !retired.has(team)) continue
+    const name = teamRoleName(team)
+    const configured =
+      desired.has(key) && p.userSettings?.ExecutionRole === teamRoleArn({}, team, d.accountId, d.partition)
+    const apps = profiles.apps.get(key) ?? []
+    const spaces = profiles.spaces.get(key) ?? []
+    if (!configured && apps.length + spaces.length === 0) continue
+    observed.inUse.set(name, [
+      ...(observed.inUse.get(name) ?? []),
+      { profile: p.name, configured, apps, spaces },
+    ])
+  }
+  // A role some team of the file names by ARN (perhaps the very role it used to create) stays.
+  const used = new Set(
+    Object.entries(teams).map(([t, c]) => teamRoleArn(c.executionRole, t, d.accountId, d.partition)),
+  )
+  const limit = pLimit(8)
+  await Promise.all(
+    [...retired].map((team) =>
+      limit(async () => {
+        const role = await readRole(client, teamRoleName(team))
+        if (role?.tags[TAG_TEAM] === team && !used.has(role.roleArn ?? ''))
+          observed.set(teamRoleName(team), role)
+      }),
+    ),
+  )
 }
 
 function roleDrift(before: RolePayload, after: RolePayload, prune: boolean): string[] {

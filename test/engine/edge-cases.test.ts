@@ -1,0 +1,263 @@
+/** Edge cases of plan and apply that a platform admin runs into, through the CLI against the emulator. */
+import assert from 'node:assert/strict'
+import type { Plan } from '../../src/lib/plan/types.js'
+import type { Emulator } from '../emulator/index.js'
+import { runCli } from '../helpers/cli.js'
+import { useDemoAccount } from '../helpers/emulator.js'
+import { rewrite, workspace } from '../helpers/workspace.js'
+
+const USER1 = '906712345a-1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d'
+const USER2 = '906712345a-2b3c4d5e-6f70-4b8c-9d0e-1f2a3b4c5d6e'
+const USER3 = '3c4d5e6f-7081-4c9d-8e0f-2a3b4c5d6e7f'
+const GROUP1 = '906712345a-aa11bb22-cc33-4d44-8e55-ff6677889900'
+const DOMAIN = 'd-abcdefghijkl'
+const ROLE1 = 'arn:aws:iam::123456789012:role/sagemaker-teams-team1'
+const EXISTING = 'arn:aws:iam::123456789012:role/platform-team1'
+
+describe('plan and apply edge cases (CLI against the emulator)', function () {
+  this.timeout(120_000)
+  const account = useDemoAccount()
+  let emu: Emulator
+  beforeEach(() => {
+    emu = account()
+  })
+  const cli = (args: string[]) => runCli(args, { env: emu.env() })
+  const plan = async (file: string, ...flags: string[]): Promise<Plan> => {
+    const r = await cli(['plan', '-f', file, '--json', ...flags])
+    assert.equal(r.code, 0, r.stderr)
+    return JSON.parse(r.stdout) as Plan
+  }
+  /** "action kind key" of every change but the console steps, without the ACS (its config follows the members). */
+  const actions = (p: Plan) =>
+    p.changes
+      .filter((c) => c.action !== 'manual' && c.kind !== 'acs')
+      .map((c) => `${c.action} ${c.kind} ${c.key}`)
+      .sort()
+  const applied = async (file: string, ...flags: string[]) => {
+    const r = await cli(['apply', '-f', file, '--yes', ...flags])
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+    return r
+  }
+  const profile = (name: string) => emu.state.profiles.find((p) => p.UserProfileName === name)
+  const role = (name: string) => emu.state.roles.find((r) => r.RoleName === name)
+  const addApp = (profileName: string) =>
+    emu.state.apps.push({
+      DomainId: DOMAIN,
+      UserProfileName: profileName,
+      AppType: 'JupyterServer',
+      AppName: 'default',
+      Status: 'InService',
+      CreationTime: new Date(),
+    })
+
+  it('executionRole create → arn: the default plan moves the profiles; the created role goes only with --prune', async () => {
+    const file = workspace()
+    await applied(file)
+    emu.seed({ roles: [{ name: 'platform-team1' }] })
+    rewrite(file, (c) => {
+      c.teams.team1.executionRole = { arn: EXISTING }
+    })
+    const moved = await plan(file)
+    assert.deepEqual(actions(moved), [
+      `create lf-grant ${EXISTING}|TABLE|domain=consumer-banking;sensitivity=public`,
+      `update profile team1-${USER1}`,
+    ])
+    assert.match(
+      moved.changes.find((c) => c.kind === 'profile')?.reason ?? '',
+      /execution role .*→ .*platform-team1/,
+    )
+    // Roles apply before profiles: while a profile still names the old role, it is not deleted.
+    const early = (await plan(file, '--prune')).changes.find((c) => c.kind === 'role')
+    assert.equal(early?.action, 'blocked')
+    assert.match(early?.reason ?? '', /team1-.* is still configured with it/)
+    await applied(file)
+    assert.equal(profile(`team1-${USER1}`)?.UserSettings.ExecutionRole, EXISTING)
+    assert.ok(role('sagemaker-teams-team1'), 'kept without --prune')
+    const pruned = await plan(file, '--prune')
+    assert.deepEqual(actions(pruned), [
+      `delete lf-grant ${ROLE1}|TABLE|domain=consumer-banking;sensitivity=public`,
+      'delete role sagemaker-teams-team1',
+    ])
+    await applied(file, '--prune')
+    assert.equal(role('sagemaker-teams-team1'), undefined)
+    assert.ok(role('platform-team1') && role('sagemaker-teams-team2'), 'other roles untouched')
+    assert.equal((await cli(['plan', '-f', file, '--prune', '--detailed-exitcode'])).code, 0)
+  })
+
+  it("a changed Team tag reaches the team's profiles with the default refresh, reading one profile per team", async () => {
+    const file = workspace((c) => {
+      c.teams.team1.members = { users: ['user1@example.com', 'user2@example.com'] }
+    })
+    await applied(file)
+    rewrite(file, (c) => {
+      c.teams.team1.tags = { Team: 'Analytics' }
+    })
+    assert.deepEqual(actions(await plan(file)), [
+      `update profile team1-${USER1}`,
+      `update profile team1-${USER2}`,
+      'update role sagemaker-teams-team1',
+    ])
+    await applied(file)
+    assert.equal(role('sagemaker-teams-team1')?.Tags.Team, 'Analytics')
+    for (const user of [USER1, USER2]) assert.equal(profile(`team1-${user}`)?.Tags.Team, 'Analytics')
+    assert.equal(profile(`team2-${USER1}`)?.Tags.Team, 'Team2')
+    assert.equal((await cli(['plan', '-f', file, '--refresh', 'full', '--detailed-exitcode'])).code, 0)
+    emu.resetCounters()
+    assert.equal((await cli(['plan', '-f', file, '--detailed-exitcode'])).code, 0)
+    assert.equal(emu.counters()['sagemaker:DescribeUserProfile'], 2, 'one sampled profile per team')
+  })
+
+  it('a team removed from the file: kept (with a warning) without --prune; with --prune its role waits for profiles with apps unless --force', async () => {
+    const file = workspace()
+    await applied(file)
+    addApp(`team2-${USER2}`)
+    rewrite(file, (c) => {
+      delete (c.teams as Record<string, unknown>).team2
+    })
+    const kept = await plan(file)
+    assert.deepEqual(actions(kept), [])
+    assert.ok(
+      kept.warnings.some((w) => w.startsWith('team team2 is no longer in the file')),
+      kept.warnings.join('\n'),
+    )
+    const pruned = await plan(file, '--prune')
+    assert.deepEqual(actions(pruned), [
+      'blocked profile team2-906712345a-2b3c4d5e-6f70-4b8c-9d0e-1f2a3b4c5d6e',
+      'blocked role sagemaker-teams-team2',
+      'delete application team2',
+      'delete lf-grant arn:aws:iam::123456789012:role/sagemaker-teams-team2|TABLE|domain=investment-banking',
+      `delete profile team2-${USER1}`,
+    ])
+    await applied(file, '--prune')
+    assert.ok(role('sagemaker-teams-team2'), 'a profile with a running app still uses the role')
+    assert.ok(profile(`team2-${USER2}`))
+    // The application is gone now: the profile's tag still names the team, so the role is found.
+    assert.deepEqual(actions(await plan(file, '--prune', '--force')), [
+      `delete profile team2-${USER2}`,
+      'delete role sagemaker-teams-team2',
+    ])
+    await applied(file, '--prune', '--force')
+    assert.equal(role('sagemaker-teams-team2'), undefined)
+    assert.equal(profile(`team2-${USER2}`), undefined)
+    assert.ok(role('sagemaker-teams-team1') && role('sagemaker-teams-acs-role'), 'other roles untouched')
+    assert.equal((await cli(['plan', '-f', file, '--prune', '--detailed-exitcode'])).code, 0)
+  })
+
+  it('--force deletes apps, never spaces: a profile that owns a space stays blocked instead of failing in apply', async () => {
+    const file = workspace()
+    await applied(file)
+    emu.state.spaces.push({
+      DomainId: DOMAIN,
+      SpaceName: 'notebooks',
+      OwnerUserProfileName: `team2-${USER2}`,
+      Status: 'InService',
+      CreationTime: new Date(),
+    })
+    rewrite(file, (c) => {
+      c.teams.team2.members = { users: ['user1@example.com'] }
+    })
+    const p = await plan(file, '--prune', '--force')
+    const blocked = p.changes.find((c) => c.kind === 'profile' && c.key === `team2-${USER2}`)
+    assert.equal(blocked?.action, 'blocked')
+    assert.match(blocked?.reason ?? '', /space notebooks; delete its spaces in Studio first/)
+    await applied(file, '--prune', '--force')
+    assert.ok(profile(`team2-${USER2}`))
+  })
+
+  it('a role the file names by ARN is never pruned, even the one the tool created', async () => {
+    const file = workspace()
+    await applied(file)
+    rewrite(file, (c) => {
+      c.teams.team1.executionRole = { arn: ROLE1 }
+    })
+    assert.deepEqual(actions(await plan(file, '--prune')), [])
+  })
+
+  it('the assignments of an application the tool does not own are never pruned, and wait while the application is blocked', async () => {
+    emu.seed({ applications: [{ name: 'SageMaker Studio Team 1' }, { name: 'SageMaker Studio Team 1' }] })
+    const foreign = emu.state.applications[0].ApplicationArn
+    emu.state.assignments.push({ ApplicationArn: foreign, PrincipalId: USER2, PrincipalType: 'USER' })
+    const file = workspace()
+    const p = await plan(file, '--prune')
+    const team1 = p.changes.filter(
+      (c) => c.team === 'team1' && ['application', 'assignment'].includes(c.kind),
+    )
+    assert.deepEqual(
+      team1.map((c) => `${c.action} ${c.kind}`),
+      ['blocked application', 'blocked assignment'],
+    )
+    await applied(file, '--prune')
+    assert.ok(
+      emu.state.assignments.some((a) => a.ApplicationArn === foreign && a.PrincipalId === USER2),
+      'the foreign assignment is kept',
+    )
+  })
+
+  it("user names are the identity store's spelling, whatever the file's case", async () => {
+    const file = workspace((c) => {
+      c.teams.team1.members = { users: ['USER1@Example.com'] }
+      c.teams.team2.members = { users: ['User1@EXAMPLE.com', 'user2@example.com'] }
+    })
+    await applied(file)
+    for (const name of [`team1-${USER1}`, `team2-${USER1}`])
+      assert.equal(profile(name)?.Tags['sagemaker-teams:user-name'], 'user1@example.com')
+    assert.equal((await cli(['plan', '-f', file, '--refresh', 'full', '--detailed-exitcode'])).code, 0)
+  })
+
+  it('a user named directly and through a group: one profile, a USER and a GROUP assignment; leaving the group prunes only with --prune', async () => {
+    const file = workspace((c) => {
+      c.teams.team1.members = { users: ['user1@example.com', 'user3@example.com'], groups: ['ds-team1'] }
+    })
+    await applied(file)
+    assert.equal(emu.state.profiles.filter((p) => p.UserProfileName === `team1-${USER3}`).length, 1)
+    const team1App = emu.state.applications.find((a) => a.Tags['sagemaker-teams:team'] === 'team1')!
+    assert.deepEqual(
+      emu.state.assignments
+        .filter((a) => a.ApplicationArn === team1App.ApplicationArn)
+        .map((a) => `${a.PrincipalType} ${a.PrincipalId}`)
+        .sort(),
+      [`GROUP ${GROUP1}`, `USER ${USER3}`, `USER ${USER1}`],
+    )
+    // user4 leaves ds-team1 in the identity store.
+    const user4 = emu.state.users.find((u) => u.UserName === 'user4@example.com')!.UserId
+    emu.state.memberships = emu.state.memberships.filter((m) => m.UserId !== user4)
+    assert.deepEqual(actions(await plan(file)), [])
+    assert.deepEqual(actions(await plan(file, '--prune')), [`delete profile team1-${user4}`])
+  })
+
+  it('a new displayName renames the application in place', async () => {
+    const file = workspace()
+    await applied(file)
+    const arn = emu.state.applications.find((a) => a.Name === 'SageMaker Studio Team 1')!.ApplicationArn
+    rewrite(file, (c) => {
+      c.teams.team1.displayName = 'Team One'
+    })
+    assert.deepEqual(actions(await plan(file, '--prune')), ['update application team1'])
+    await applied(file)
+    assert.equal(emu.state.applications.find((a) => a.ApplicationArn === arn)?.Name, 'Team One')
+    assert.equal(emu.state.applications.length, 2)
+  })
+
+  it('provisioning on-login: no profile creates, but the quota warning counts the first logins', async () => {
+    const file = workspace((c) => {
+      c.acs!.provisioning = 'on-login'
+      c.profileQuota = 2
+    })
+    const p = await plan(file)
+    assert.ok(!p.changes.some((c) => c.kind === 'profile'))
+    assert.ok(
+      p.warnings.some((w) => w.includes('would have 3 user profiles (0 now, +0, +3 on first login, -0)')),
+      p.warnings.join('\n'),
+    )
+  })
+
+  it('a usage error exits 1, not the 2 that --detailed-exitcode gives to "changes present"', async () => {
+    const file = workspace()
+    const bad = await cli(['plan', '-f', file, '--detailed-exitcode', '--refresh', 'nope'])
+    assert.equal(bad.code, 1, bad.stderr)
+    assert.match(bad.stderr, /--refresh=nope/)
+    assert.equal((await cli(['plan', '-f', file, '--detailed-exitcode', '--no-such-flag'])).code, 1)
+    assert.equal((await cli(['apply', '-f', file, '--yes', '--concurrency', '0'])).code, 1)
+    assert.equal(emu.state.roles.length, 0, 'nothing applied')
+  })
+})
