@@ -1,5 +1,6 @@
 /** Edge cases of plan and apply that a platform admin runs into, through the CLI against the emulator. */
 import assert from 'node:assert/strict'
+import { GrantPermissionsCommand, LakeFormationClient } from '@aws-sdk/client-lakeformation'
 import type { Plan } from '../../src/lib/plan/types.js'
 import type { Emulator } from '../emulator/index.js'
 import { runCli } from '../helpers/cli.js'
@@ -171,6 +172,56 @@ describe('plan and apply edge cases (CLI against the emulator)', function () {
       c.teams.team1.executionRole = { arn: ROLE1 }
     })
     assert.deepEqual(actions(await plan(file, '--prune')), [])
+  })
+
+  it("--prune never revokes LF grants of a role the file names by ARN (not the tool's): it warns instead", async () => {
+    emu.seed({ roles: [{ name: 'platform-team1' }] })
+    const file = workspace((c) => {
+      c.teams.team1.executionRole = { arn: EXISTING }
+    })
+    await applied(file)
+    // Someone else grants the role more, on another expression; and the file then drops DESCRIBE.
+    const env = emu.env()
+    const lf = new LakeFormationClient({
+      region: 'us-east-1',
+      endpoint: env.AWS_ENDPOINT_URL,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+    })
+    await lf.send(
+      new GrantPermissionsCommand({
+        Principal: { DataLakePrincipalIdentifier: EXISTING },
+        Resource: {
+          LFTagPolicy: {
+            ResourceType: 'TABLE',
+            Expression: [{ TagKey: 'domain', TagValues: ['investment-banking'] }],
+          },
+        },
+        Permissions: ['SELECT'],
+      }),
+    )
+    rewrite(file, (c) => {
+      c.teams.team1.lakeFormation![0].permissions = ['SELECT']
+    })
+    const pruned = await plan(file, '--prune')
+    assert.deepEqual(
+      actions(pruned).filter((a) => a.includes('lf-grant')),
+      [],
+    )
+    const warned = pruned.warnings.filter((w) => w.includes('platform-team1'))
+    assert.equal(warned.length, 2, pruned.warnings.join('\n'))
+    assert.ok(warned.some((w) => /also holds DESCRIBE on TABLE domain=consumer-banking/.test(w)))
+    assert.ok(warned.some((w) => /holds SELECT on TABLE domain=investment-banking/.test(w)))
+    await applied(file, '--prune')
+    assert.equal(emu.state.lfGrants.filter((g) => g.principal === EXISTING).length, 2)
+    // The tool's own roles are still pruned as before.
+    rewrite(file, (c) => {
+      c.teams.team2.lakeFormation = []
+    })
+    assert.ok(
+      actions(await plan(file, '--prune')).some((a) =>
+        a.startsWith('delete lf-grant arn:aws:iam::123456789012:role/sagemaker-teams-team2'),
+      ),
+    )
   })
 
   it('the assignments of an application the tool does not own are never pruned, and wait while the application is blocked', async () => {

@@ -36,6 +36,9 @@ export function normaliseExpression(
     .sort((a, b) => a.TagKey.localeCompare(b.TagKey))
 }
 
+const expressionText = (expression: LfExpressionTerm[]) =>
+  expression.map((t) => `${t.TagKey}=${t.TagValues.join('|')}`).join(' ')
+
 export function grantKey(g: Pick<LfGrantPayload, 'principalArn' | 'resourceType' | 'expression'>): string {
   return `${g.principalArn}|${g.resourceType}|${g.expression.map((t) => `${t.TagKey}=${t.TagValues.join(',')}`).join(';')}`
 }
@@ -50,6 +53,17 @@ function managedPrincipal(ctx: EngineContext, arn: string): string | undefined {
   return name.startsWith(teamRoleName('')) && arn.includes(':role/')
     ? name.slice(teamRoleName('').length)
     : undefined
+}
+
+/**
+ * Whether the tool may revoke grants of this principal: only of the roles it creates (named
+ * sagemaker-teams-<team>). A role the file names by executionRole.arn belongs to someone else, and a
+ * grant has no owner marker, so its grants are added, never revoked: --prune reports them instead.
+ */
+function revocable(ctx: EngineContext, principalArn: string): boolean {
+  const byArn = Object.values(ctx.teams.config.teams).some((t) => t.executionRole.arn === principalArn)
+  const name = principalArn.split('/').pop() ?? ''
+  return !byArn && principalArn.includes(':role/') && name.startsWith(teamRoleName(''))
 }
 
 export const lfGrants: ResourceModule<'lf-grant', ObservedGrants, DesiredGrants> = {
@@ -122,8 +136,13 @@ export const lfGrants: ResourceModule<'lf-grant', ObservedGrants, DesiredGrants>
       }
       const missing = after.permissions.filter((p) => !before.permissions.includes(p))
       const extra = before.permissions.filter((p) => !after.permissions.includes(p))
-      if (missing.length === 0 && (extra.length === 0 || !ctx.options.prune)) continue
-      const target = ctx.options.prune
+      const prune = ctx.options.prune && revocable(ctx, after.principalArn)
+      if (ctx.options.prune && !prune && extra.length > 0)
+        ctx.warnings.push(
+          `${after.roleName} also holds ${extra.join(', ')} on ${after.resourceType} ${expressionText(after.expression)}, which the file does not list; the role is not the tool's (executionRole.arn), so --prune does not revoke it.`,
+        )
+      if (missing.length === 0 && (extra.length === 0 || !prune)) continue
+      const target = prune
         ? after
         : { ...after, permissions: [...new Set([...after.permissions, ...before.permissions])].sort() }
       changes.push({
@@ -136,7 +155,7 @@ export const lfGrants: ResourceModule<'lf-grant', ObservedGrants, DesiredGrants>
         after: target,
         reason: [
           missing.length ? `grant ${missing.join(', ')}` : '',
-          ctx.options.prune && extra.length ? `revoke ${extra.join(', ')}` : '',
+          prune && extra.length ? `revoke ${extra.join(', ')}` : '',
         ]
           .filter(Boolean)
           .join('; '),
@@ -145,6 +164,12 @@ export const lfGrants: ResourceModule<'lf-grant', ObservedGrants, DesiredGrants>
     if (ctx.options.prune) {
       for (const [key, before] of observed) {
         if (desired.has(key)) continue
+        if (!revocable(ctx, before.principalArn)) {
+          ctx.warnings.push(
+            `${before.roleName} holds ${before.permissions.join(', ')} on ${before.resourceType} ${expressionText(before.expression)}, which the file does not list; the role is not the tool's (executionRole.arn), so --prune does not revoke it.`,
+          )
+          continue
+        }
         const team = managedPrincipal(ctx, before.principalArn)
         changes.push({
           kind: 'lf-grant',
