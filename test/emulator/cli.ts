@@ -1,4 +1,8 @@
-/** Runs the emulator until SIGINT/SIGTERM: node --import tsx test/emulator/cli.ts [--port N] [--seed FILE] [--latency MS] */
+/**
+ * Runs the emulator until SIGINT/SIGTERM:
+ *   node --import tsx test/emulator/cli.ts [--port N] [--seed FILE] [--latency MS] [--rate-limit RATE[,BURST]]
+ * --rate-limit throttles every operation by its own token bucket (calls per second, bucket size).
+ */
 import { parseArgs } from 'node:util'
 import { startEmulator } from './index.js'
 
@@ -7,6 +11,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     seed: { type: 'string' },
     latency: { type: 'string' },
+    'rate-limit': { type: 'string' },
     'no-dynamo': { type: 'boolean' },
   },
 })
@@ -16,6 +21,10 @@ const emulator = await startEmulator({
   dynamo: !values['no-dynamo'],
 })
 if (values.latency) emulator.setLatency(Number(values.latency))
+if (values['rate-limit']) {
+  const [rate, burst] = values['rate-limit'].split(',').map(Number)
+  emulator.setRateLimit({ rate, ...(burst ? { burst } : {}) })
+}
 console.log(`emulator listening on ${emulator.url}`)
 console.log(
   `export ${Object.entries(emulator.env())

@@ -716,6 +716,83 @@ describe('emulator contract (AWS SDK v3 clients)', function () {
     assert.ok(faults > 20, `expected retries, saw ${faults}`)
   })
 
+  it('rate limits: a token bucket per operation, refused with each protocol’s throttling error', async () => {
+    emu.setRateLimit({ operation: 'sagemaker:DescribeDomain', rate: 2, burst: 2 })
+    emu.setRateLimit({ operation: '*:Get*', rate: 2, burst: 2 })
+    const s = new sm.SageMakerClient(cfg)
+    const i = new iam.IAMClient(cfg)
+    const l = new lambda.LambdaClient(cfg)
+    const describe = () => s.send(new sm.DescribeDomainCommand({ DomainId: DOMAIN }))
+    const getRole = () => i.send(new iam.GetRoleCommand({ RoleName: 'nope' }))
+    const getFunction = () => l.send(new lambda.GetFunctionCommand({ FunctionName: 'nope' }))
+    // The bucket holds `burst` calls; the next one within 1/rate s is refused (and takes no token).
+    await describe()
+    await describe()
+    await rejects(describe(), 'ThrottlingException')
+    // Every operation has its own bucket, and the answer is the one each protocol uses.
+    await rejects(getRole(), 'NoSuchEntityException')
+    await rejects(getRole(), 'NoSuchEntityException')
+    await rejects(getRole(), 'Throttling')
+    await rejects(getFunction(), 'ResourceNotFoundException')
+    await rejects(getFunction(), 'ResourceNotFoundException')
+    await assert.rejects(getFunction(), (e: Error & { $metadata?: { httpStatusCode?: number } }) => {
+      assert.equal(e.name, 'TooManyRequestsException')
+      assert.equal(e.$metadata?.httpStatusCode, 429)
+      return true
+    })
+    // Operations no limit matches are never throttled.
+    for (let n = 0; n < 5; n++) await s.send(new sm.ListDomainsCommand({}))
+    // The bucket refills at `rate`: 1/2 s later one more call is accepted.
+    await new Promise((r) => setTimeout(r, 600))
+    assert.equal((await describe()).DomainId, DOMAIN)
+    assert.deepEqual(emu.throttleCounters(), {
+      'iam:GetRole': 1,
+      'lambda:GetFunction': 1,
+      'sagemaker:DescribeDomain': 1,
+    })
+    assert.deepEqual(emu.faultCounters(), {})
+    emu.clearRateLimits()
+    for (let n = 0; n < 5; n++) await describe()
+  })
+
+  it('under a rate limit, an adaptive-retry client completes every call; counters show the throttles', async () => {
+    // Set over HTTP, as a subprocess would.
+    const set = await fetch(`${emu.url}/_emulator/rate-limit`, {
+      method: 'POST',
+      body: JSON.stringify({ operation: 'sts:GetCallerIdentity', rate: 20, burst: 5 }),
+    })
+    assert.equal(set.status, 200)
+    // The SDK's own adaptive mode with the CLI's attempts (src/lib/aws/clients.ts), 8 calls at a time.
+    const client = new sts.STSClient({ ...cfg, retryMode: 'adaptive', maxAttempts: 8 })
+    const n = 60
+    const started = performance.now()
+    let retries = 0
+    let next = 0
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next++ < n) {
+          const out = await client.send(new sts.GetCallerIdentityCommand({}))
+          retries += (out.$metadata.attempts ?? 1) - 1
+        }
+      }),
+    )
+    const seconds = (performance.now() - started) / 1000
+    const counters = (await (await fetch(`${emu.url}/_emulator/counters`)).json()) as {
+      calls: Record<string, number>
+      throttled: Record<string, number>
+    }
+    const throttled = counters.throttled['sts:GetCallerIdentity'] ?? 0
+    assert.equal(counters.calls['sts:GetCallerIdentity'], n + throttled)
+    assert.equal(retries, throttled)
+    assert.ok(throttled > 0, 'the burst was throttled')
+    // The client slowed down to the rate rather than retrying into the limit.
+    assert.ok(throttled < n / 2, `${throttled} throttles for ${n} calls`)
+    assert.ok(seconds >= (n - 5) / 20 - 0.1, `${n} calls in ${seconds.toFixed(2)} s beat the limit`)
+    await fetch(`${emu.url}/_emulator/rate-limit`, { method: 'POST', body: '{"clear":true}' })
+    await client.send(new sts.GetCallerIdentityCommand({}))
+    assert.equal(emu.throttleCounters()['sts:GetCallerIdentity'], throttled)
+  })
+
   it('injects 5xx for the next N calls and answers control requests over HTTP', async () => {
     await fetch(`${emu.url}/_emulator/faults`, {
       method: 'POST',

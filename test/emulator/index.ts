@@ -21,13 +21,28 @@ import { applySeed, type EmulatorState, emptyState, type SeedData } from './stat
 export type { EmulatorState, SeedData } from './state.js'
 
 export interface FaultSpec {
-  /** "service:Operation", "service:*" or undefined for every call. */
+  /** "service:Operation", a pattern with `*` ("service:*", "*:Create*") or undefined for every call. */
   operation?: string
   kind: 'throttle' | '5xx'
   /** Probability per call (0..1). */
   rate?: number
   /** Fail the next N matching calls. */
   next?: number
+}
+
+/**
+ * Rate-based throttling as AWS does it: a token bucket per API operation (each operation the
+ * pattern matches gets its own bucket), refilled at `rate` calls per second up to `burst`. A call
+ * that finds its bucket empty is refused with the service's throttling error and takes no token;
+ * unlike random faults, a client that slows down to the rate is never throttled.
+ */
+export interface RateLimitSpec {
+  /** "service:Operation", a pattern with `*` ("sagemaker:*", "*:Create*") or undefined for every operation. */
+  operation?: string
+  /** Sustained calls per second, per operation. */
+  rate: number
+  /** Calls the bucket holds (accepted at once after an idle spell); default max(1, rate). */
+  burst?: number
 }
 
 export interface EmulatorOptions {
@@ -49,10 +64,15 @@ export interface Emulator {
   counters(): Record<string, number>
   /** Calls answered with an injected fault, by "service:Operation". */
   faultCounters(): Record<string, number>
+  /** Calls refused by a rate limit (throttled: their bucket was empty), by "service:Operation". */
+  throttleCounters(): Record<string, number>
   resetCounters(): void
   setLatency(ms: number): void
   injectFaults(spec: FaultSpec): void
   clearFaults(): void
+  /** Adds a per-operation token-bucket rate limit; the first limit that matches a call applies. */
+  setRateLimit(spec: RateLimitSpec): void
+  clearRateLimits(): void
   setSamlProviderRefused(refused: boolean): void
   state: EmulatorState
   close(): Promise<void>
@@ -76,6 +96,31 @@ const THROTTLE: Record<string, { code: string; status: number }> = {
   lambda: { code: 'TooManyRequestsException', status: 429 },
 }
 
+/** The throttling error each service answers with (awsQuery services, Lambda's REST 429, awsJson). */
+function throttlingError(service: string): AwsError {
+  return new AwsError(
+    THROTTLE[service]?.code ?? 'ThrottlingException',
+    'Rate exceeded',
+    THROTTLE[service]?.status ?? 400,
+  )
+}
+
+/** Whether "service:Operation" matches a pattern where `*` stands for any run of characters. */
+function matchesOperation(pattern: string | undefined, key: string): boolean {
+  if (!pattern || pattern === '*') return true
+  if (!pattern.includes('*')) return pattern === key
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*')
+  return new RegExp(`^${source}$`).test(key)
+}
+
+interface Bucket {
+  tokens: number
+  at: number
+}
+
 const QUERY_NS: Record<string, string> = {
   iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
   sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
@@ -88,7 +133,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let handlers = buildHandlers(box.state)
   const counts = new Map<string, number>()
   const faultCounts = new Map<string, number>()
+  const throttleCounts = new Map<string, number>()
   let faults: FaultSpec[] = []
+  let limits: { spec: RateLimitSpec; buckets: Map<string, Bucket> }[] = []
   let latency = 0
   const ttl = new Map<string, { AttributeName: string; Enabled: boolean }>()
 
@@ -103,12 +150,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   const injected = (key: string): FaultSpec | undefined => {
     for (const f of faults) {
-      if (
-        f.operation &&
-        f.operation !== key &&
-        !(f.operation.endsWith(':*') && key.startsWith(f.operation.slice(0, -1)))
-      )
-        continue
+      if (!matchesOperation(f.operation, key)) continue
       if (f.next !== undefined) {
         if (f.next > 0) {
           f.next--
@@ -119,6 +161,25 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       if (f.rate !== undefined && Math.random() < f.rate) return f
     }
     return undefined
+  }
+
+  /** Takes a token from the call's bucket under the first matching rate limit; false when it is empty. */
+  const admitted = (key: string): boolean => {
+    const limit = limits.find((l) => matchesOperation(l.spec.operation, key))
+    if (!limit) return true
+    const { rate } = limit.spec
+    const burst = limit.spec.burst ?? Math.max(1, rate)
+    const now = performance.now()
+    let bucket = limit.buckets.get(key)
+    if (!bucket) {
+      bucket = { tokens: burst, at: now }
+      limit.buckets.set(key, bucket)
+    }
+    bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * rate)
+    bucket.at = now
+    if (bucket.tokens < 1) return false
+    bucket.tokens -= 1
+    return true
   }
 
   const server = http.createServer(async (req, res) => {
@@ -136,17 +197,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const operation = operationOf(service, req, body)
       const key = `${service}:${operation}`
       counts.set(key, (counts.get(key) ?? 0) + 1)
+      // The rate is judged when the call arrives; the answer still takes the round trip.
+      const admit = admitted(key)
       if (latency > 0) await sleep(latency)
+      if (!admit) {
+        throttleCounts.set(key, (throttleCounts.get(key) ?? 0) + 1)
+        return sendError(res, service, throttlingError(service))
+      }
       const fault = injected(key)
       if (fault) {
         faultCounts.set(key, (faultCounts.get(key) ?? 0) + 1)
         const err =
           fault.kind === 'throttle'
-            ? new AwsError(
-                THROTTLE[service]?.code ?? 'ThrottlingException',
-                'Rate exceeded',
-                THROTTLE[service]?.status ?? 400,
-              )
+            ? throttlingError(service)
             : Math.random() < 0.5
               ? new AwsError('InternalFailure', 'We encountered an internal error. Please try again.', 500)
               : new AwsError('ServiceUnavailable', 'Service is unavailable. Please try again.', 503)
@@ -263,7 +326,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           res,
           200,
           { 'content-type': 'application/json' },
-          JSON.stringify({ calls: api.counters(), faults: api.faultCounters() }),
+          JSON.stringify({
+            calls: api.counters(),
+            faults: api.faultCounters(),
+            throttled: api.throttleCounters(),
+          }),
         )
       case '/_emulator/counters/reset':
         api.resetCounters()
@@ -274,6 +341,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       case '/_emulator/faults':
         if (json.clear) api.clearFaults()
         else api.injectFaults(json)
+        break
+      case '/_emulator/rate-limit':
+        if (json.clear) api.clearRateLimits()
+        else api.setRateLimit(json)
         break
       case '/_emulator/saml-provider':
         api.setSamlProviderRefused(Boolean(json.refused))
@@ -311,10 +382,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       api.state = box.state
       handlers = buildHandlers(box.state)
       faults = []
+      limits = []
       latency = 0
       ttl.clear()
       counts.clear()
       faultCounts.clear()
+      throttleCounts.clear()
     },
     seed(data) {
       applySeed(box.state, data)
@@ -325,9 +398,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     counters: () => Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b))),
     faultCounters: () => Object.fromEntries([...faultCounts].sort(([a], [b]) => a.localeCompare(b))),
+    throttleCounters: () => Object.fromEntries([...throttleCounts].sort(([a], [b]) => a.localeCompare(b))),
     resetCounters() {
       counts.clear()
       faultCounts.clear()
+      throttleCounts.clear()
     },
     setLatency(ms) {
       latency = ms
@@ -337,6 +412,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     clearFaults() {
       faults = []
+    },
+    setRateLimit(spec) {
+      if (!(Number(spec.rate) > 0) || (spec.burst !== undefined && !(Number(spec.burst) >= 1)))
+        throw new Error(`emulator: a rate limit needs rate > 0 and burst ≥ 1 (got ${JSON.stringify(spec)})`)
+      limits.push({
+        spec: { operation: spec.operation, rate: Number(spec.rate), burst: spec.burst && Number(spec.burst) },
+        buckets: new Map(),
+      })
+    },
+    clearRateLimits() {
+      limits = []
     },
     setSamlProviderRefused(refused) {
       box.state.samlProviderRefused = refused
