@@ -1,7 +1,8 @@
 /**
  * The one AWS client factory. Clients are created lazily with dynamic imports so that commands
  * that never talk to AWS (and `--help`) do not load the SDK. The SDK's standard credential chain,
- * `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` and adaptive retry all apply unchanged.
+ * `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` apply unchanged; retry is adaptive with 8 attempts
+ * unless AWS_RETRY_MODE / AWS_MAX_ATTEMPTS say otherwise.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { IAMClient } from '@aws-sdk/client-iam'
@@ -107,12 +108,21 @@ export class AwsClients {
 
   private account?: Promise<string>
 
+  /**
+   * Adaptive retry keeps one client-side rate limiter per client, and `client()` keeps one client
+   * per service for the whole run, so every call to a service (at any --concurrency) shares it:
+   * under AWS's per-API rate limits it settles near the limit (bench/run.ts, the rate-limit row).
+   */
   private config() {
     return {
       region: this.options.region,
       ...(this.options.profile ? { profile: this.options.profile } : {}),
-      retryMode: 'adaptive',
-      maxAttempts: this.options.maxAttempts ?? 8,
+      // Adaptive retry with 8 attempts, unless the environment asks for something else (the SDK
+      // then reads AWS_RETRY_MODE / AWS_MAX_ATTEMPTS itself).
+      ...(process.env.AWS_RETRY_MODE ? {} : { retryMode: 'adaptive' }),
+      ...(this.options.maxAttempts || !process.env.AWS_MAX_ATTEMPTS
+        ? { maxAttempts: this.options.maxAttempts ?? 8 }
+        : {}),
     }
   }
 
