@@ -16,7 +16,7 @@ export interface ApplyResult {
 export default class Apply extends BaseCommand<typeof Apply> {
   static override summary = 'Make the account match the teams file.'
   static override description =
-    `Computes a fresh plan (or takes a reviewed one with --plan), shows it, asks for confirmation when --require-approval says so, and applies the changes in dependency order (roles → LF-tags → LF grants → applications → assignments → profiles → ACS), concurrently within a kind. A failed change does not stop independent ones; every failure is printed with its AWS error code and the exit code is 1. Running apply again converges.
+    `Computes a fresh plan (or takes a reviewed one with --plan), shows it, asks for confirmation when --require-approval says so, and applies the changes in dependency order (roles → LF-tags → LF grants → applications → assignments → profiles → ACS; then deletes in the reverse order), concurrently within a kind. A failed change does not stop independent ones; every failure is printed with its AWS error code and the exit code is 1. Running apply again converges.
 
 Without a terminal it never prompts: pass --yes (or --require-approval never) to apply changes that need approval.`
   static override examples = [

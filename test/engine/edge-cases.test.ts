@@ -67,13 +67,17 @@ describe('plan and apply edge cases (CLI against the emulator)', function () {
       moved.changes.find((c) => c.kind === 'profile')?.reason ?? '',
       /execution role .*→ .*platform-team1/,
     )
-    // Roles apply before profiles: while a profile still names the old role, it is not deleted.
-    const early = (await plan(file, '--prune')).changes.find((c) => c.kind === 'role')
-    assert.equal(early?.action, 'blocked')
-    assert.match(early?.reason ?? '', /team1-.* is still configured with it/)
+    // While its profile runs an app, the old role stays (the app holds its credentials).
+    addApp(`team1-${USER1}`)
+    const busy = (await plan(file, '--prune')).changes.find((c) => c.kind === 'role')
+    assert.equal(busy?.action, 'blocked')
+    assert.match(busy?.reason ?? '', /team1-.* runs JupyterServer/)
+    emu.state.apps.length = 0
     await applied(file)
     assert.equal(profile(`team1-${USER1}`)?.UserSettings.ExecutionRole, EXISTING)
     assert.ok(role('sagemaker-teams-team1'), 'kept without --prune')
+    // One --prune apply moves nothing more and deletes the grant, then the role (deletes run last,
+    // in reverse order).
     const pruned = await plan(file, '--prune')
     assert.deepEqual(actions(pruned), [
       `delete lf-grant ${ROLE1}|TABLE|domain=consumer-banking;sensitivity=public`,
@@ -82,6 +86,24 @@ describe('plan and apply edge cases (CLI against the emulator)', function () {
     await applied(file, '--prune')
     assert.equal(role('sagemaker-teams-team1'), undefined)
     assert.ok(role('platform-team1') && role('sagemaker-teams-team2'), 'other roles untouched')
+    assert.equal((await cli(['plan', '-f', file, '--prune', '--detailed-exitcode'])).code, 0)
+  })
+
+  it('create → arn with --prune converges in one apply: the profile moves first, then the grant and the role go', async () => {
+    const file = workspace()
+    await applied(file)
+    emu.seed({ roles: [{ name: 'platform-team1' }] })
+    rewrite(file, (c) => {
+      c.teams.team1.executionRole = { arn: EXISTING }
+    })
+    const r = await applied(file, '--prune')
+    const lines = r.stderr.split('\n')
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l))
+    assert.ok(at(/ok +update profile \[team1\]/) >= 0, r.stderr)
+    assert.ok(at(/ok +update profile \[team1\]/) < at(/ok +delete lf-grant \[team1\]/), r.stderr)
+    assert.ok(at(/ok +delete lf-grant \[team1\]/) < at(/ok +delete role \[team1\]/), r.stderr)
+    assert.equal(profile(`team1-${USER1}`)?.UserSettings.ExecutionRole, EXISTING)
+    assert.equal(role('sagemaker-teams-team1'), undefined)
     assert.equal((await cli(['plan', '-f', file, '--prune', '--detailed-exitcode'])).code, 0)
   })
 

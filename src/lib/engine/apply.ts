@@ -1,8 +1,10 @@
 /**
- * Applies a plan: kinds in dependency order, changes of one kind concurrently under a bound
- * (the SDK's adaptive retry mode throttles the request rate itself). A failure never hides the
- * others: independent changes go on, dependent ones (a team's assignments after its application
- * failed) are skipped, and every outcome is reported.
+ * Applies a plan in two passes: creates and updates by kind in dependency order, then deletes in
+ * the reverse order (a team's profiles and grants go before its role, assignments before their
+ * application), changes of one kind concurrently under a bound (the SDK's adaptive retry mode
+ * throttles the request rate itself). A failure never hides the others: independent changes go
+ * on, dependent ones (a team's assignments after its application failed, a role whose profiles
+ * could not move off it) are skipped, and every outcome is reported.
  */
 import pLimit from 'p-limit'
 import { awsErrorCode, describeAwsError } from '../errors.js'
@@ -25,45 +27,69 @@ export interface ApplyOutcome {
 }
 
 export interface ApplyProgress {
-  startKind(kind: Kind, total: number): void
+  startStep(step: ApplyStep, total: number): void
   changeDone(outcome: ApplyOutcome, done: number, total: number): void
-  endKind(kind: Kind): void
+  endStep(step: ApplyStep): void
 }
 
-/** Kinds whose changes wait for the same team's change of another kind. */
+/** Kinds whose creates and updates wait for the same team's change of another kind. */
 const DEPENDS_ON: Partial<Record<Kind, Kind[]>> = {
   assignment: ['application'],
   profile: ['role'],
   'lf-grant': ['role', 'lf-tag'],
 }
+/** Kinds whose deletes wait for the same team's changes of another kind (the reverse order). */
+const DELETE_DEPENDS_ON: Partial<Record<Kind, Kind[]>> = {
+  application: ['assignment'],
+  role: ['profile', 'lf-grant'],
+}
+
+/** One kind's creates and updates, or (second pass) its deletes. */
+export interface ApplyStep {
+  kind: Kind
+  deletes: boolean
+}
 
 export interface ApplyRunner {
-  /** Kinds with changes to apply, in order. */
-  kinds: Kind[]
-  total(kind: Kind): number
-  /** Applies one kind's changes; call in `kinds` order. */
-  run(kind: Kind, onDone?: (outcome: ApplyOutcome, done: number, total: number) => void): Promise<void>
+  /** Steps with changes to apply, in order. */
+  steps: ApplyStep[]
+  total(step: ApplyStep): number
+  /** Applies one step's changes; call in `steps` order. */
+  run(step: ApplyStep, onDone?: (outcome: ApplyOutcome, done: number, total: number) => void): Promise<void>
   outcomes: ApplyOutcome[]
 }
+
+/** "role" or "role deletes": a step as progress shows it. */
+export const stepLabel = (step: ApplyStep) => (step.deletes ? `${step.kind} deletes` : step.kind)
 
 export function applyRunner(plan: Plan, engine: EngineContext, concurrency: number): ApplyRunner {
   const ctx: ApplyContext = { ...engine, runtime: new Map() }
   const outcomes: ApplyOutcome[] = []
   const unsettled = new Set<string>() // "kind/team" whose change did not complete
-  const byKind = new Map<Kind, Change[]>()
-  for (const kind of KINDS) {
-    const changes = plan.changes.filter(
-      (c) => c.kind === kind && c.action !== 'manual' && c.action !== 'blocked',
-    )
-    if (changes.length > 0 && MODULES.some((m) => m.kind === kind)) byKind.set(kind, changes)
+  const steps: { step: ApplyStep; changes: Change[] }[] = []
+  for (const deletes of [false, true]) {
+    for (const kind of deletes ? [...KINDS].reverse() : KINDS) {
+      const changes = plan.changes.filter(
+        (c) =>
+          c.kind === kind &&
+          c.action !== 'manual' &&
+          c.action !== 'blocked' &&
+          (c.action === 'delete') === deletes,
+      )
+      if (changes.length > 0 && MODULES.some((m) => m.kind === kind))
+        steps.push({ step: { kind, deletes }, changes })
+    }
   }
+  const changesOf = (step: ApplyStep) =>
+    steps.find((s) => s.step.kind === step.kind && s.step.deletes === step.deletes)?.changes ?? []
   return {
-    kinds: [...byKind.keys()],
-    total: (kind) => byKind.get(kind)?.length ?? 0,
+    steps: steps.map((s) => s.step),
+    total: (step) => changesOf(step).length,
     outcomes,
-    async run(kind, onDone) {
+    async run(step, onDone) {
+      const kind = step.kind
       const module = MODULES.find((m) => m.kind === kind)!
-      const changes = byKind.get(kind) ?? []
+      const changes = changesOf(step)
       const limit = pLimit(Math.max(1, concurrency))
       let done = 0
       const settle = (change: Change, status: OutcomeStatus, err?: unknown) => {
@@ -90,7 +116,7 @@ export function applyRunner(plan: Plan, engine: EngineContext, concurrency: numb
       }
       const ready: Change[] = []
       for (const change of changes) {
-        const blocker = (DEPENDS_ON[kind] ?? []).find(
+        const blocker = ((step.deletes ? DELETE_DEPENDS_ON : DEPENDS_ON)[kind] ?? []).find(
           (k) => unsettled.has(`${k}/${change.team ?? '*'}`) || unsettled.has(`${k}/*`),
         )
         if (blocker)
@@ -139,10 +165,10 @@ export async function applyPlan(
   opts: { concurrency: number; progress?: ApplyProgress },
 ): Promise<ApplyOutcome[]> {
   const runner = applyRunner(plan, engine, opts.concurrency)
-  for (const kind of runner.kinds) {
-    opts.progress?.startKind(kind, runner.total(kind))
-    await runner.run(kind, (o, done, total) => opts.progress?.changeDone(o, done, total))
-    opts.progress?.endKind(kind)
+  for (const step of runner.steps) {
+    opts.progress?.startStep(step, runner.total(step))
+    await runner.run(step, (o, done, total) => opts.progress?.changeDone(o, done, total))
+    opts.progress?.endStep(step)
   }
   return runner.outcomes
 }
@@ -156,18 +182,19 @@ export async function applyPlanInteractive(
   const { Listr } = await import('listr2')
   const runner = applyRunner(plan, engine, concurrency)
   const tasks = new Listr(
-    runner.kinds.map((kind) => ({
-      title: `${kind}: ${runner.total(kind)} change${runner.total(kind) === 1 ? '' : 's'}`,
+    runner.steps.map((step) => ({
+      title: `${stepLabel(step)}: ${runner.total(step)} change${runner.total(step) === 1 ? '' : 's'}`,
       task: async (_: unknown, task: { title: string; output: string }) => {
         let problems = 0
-        await runner.run(kind, (o, done, total) => {
+        await runner.run(step, (o, done, total) => {
           if (o.status !== 'done') {
             problems++
             task.output = `${o.status}: ${o.summary}`
           }
-          task.title = `${kind}: ${done}/${total}${problems ? ` (${problems} not done)` : ''}`
+          task.title = `${stepLabel(step)}: ${done}/${total}${problems ? ` (${problems} not done)` : ''}`
         })
-        if (problems > 0) throw new Error(`${kind}: ${problems} change${problems === 1 ? '' : 's'} not done`)
+        if (problems > 0)
+          throw new Error(`${stepLabel(step)}: ${problems} change${problems === 1 ? '' : 's'} not done`)
       },
     })),
     { concurrent: false, exitOnError: false, collectErrors: false },
@@ -179,11 +206,12 @@ export async function applyPlanInteractive(
 /** Plain progress lines for logs and CI (no TTY). */
 export function lineProgress(write: (line: string) => void): ApplyProgress {
   return {
-    startKind: (kind, total) => write(`applying ${total} ${kind} change${total === 1 ? '' : 's'}`),
+    startStep: (step, total) =>
+      write(`applying ${total} ${step.kind} ${step.deletes ? 'delete' : 'change'}${total === 1 ? '' : 's'}`),
     changeDone: (o) =>
       write(
         `  ${o.status === 'done' ? 'ok     ' : o.status.padEnd(7)} ${o.action} ${o.kind}${o.team ? ` [${o.team}]` : ''} ${o.summary}${o.message && o.status !== 'done' ? ` — ${o.message}` : ''}`,
       ),
-    endKind: () => {},
+    endStep: () => {},
   }
 }

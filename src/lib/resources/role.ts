@@ -149,12 +149,12 @@ export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
     for (const [name, before] of observed) {
       if (!before || desired.has(name) || !ctx.options.prune) continue
       const team = before.tags[TAG_TEAM]
-      // Roles apply before profiles, so a profile still configured with the role moves off it
-      // only later in this apply: the role goes on the next --prune, never under a live profile.
-      // --force deletes apps (and a removed team's profiles with them), never spaces.
+      // Deletes run after every create and update (see engine/apply), so a profile still
+      // configured with the role moves off it first in the same apply. Running apps keep the old
+      // role's credentials until restarted: they block (--force deletes the role anyway). A removed
+      // team's profile that owns spaces is never deleted, so its role stays too.
       const blockers = (observed.inUse.get(name) ?? []).flatMap((u) => {
-        if (u.configured) return [`${u.profile} is still configured with it (it moves in this apply)`]
-        if (u.spaces.length > 0) return [`${u.profile} owns space ${u.spaces.join(', ')}`]
+        if (!u.configured && u.spaces.length > 0) return [`${u.profile} owns space ${u.spaces.join(', ')}`]
         if (u.apps.length > 0 && !ctx.options.force)
           return [`${u.profile} runs ${u.apps.join(', ')} (--force deletes the role anyway)`]
         return []
