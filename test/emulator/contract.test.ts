@@ -383,6 +383,17 @@ describe('emulator contract (AWS SDK v3 clients)', function () {
         AppName: 'default',
       }),
     )
+    // DeleteApp is asynchronous: Deleting, and the profile still in use, until it is Deleted.
+    const appStatus = async () =>
+      (await c.send(new sm.ListAppsCommand({ DomainIdEquals: DOMAIN, UserProfileNameEquals: 'team1-abc' })))
+        .Apps?.[0]?.Status
+    assert.equal(await appStatus(), 'Deleting')
+    await rejects(
+      c.send(new sm.DeleteUserProfileCommand({ DomainId: DOMAIN, UserProfileName: 'team1-abc' })),
+      'ResourceInUse',
+    )
+    await new Promise((r) => setTimeout(r, 60))
+    assert.equal(await appStatus(), 'Deleted')
     await c.send(new sm.DeleteUserProfileCommand({ DomainId: DOMAIN, UserProfileName: 'team1-abc' }))
     await rejects(
       c.send(new sm.ListUserProfilesCommand({ DomainIdEquals: DOMAIN, MaxResults: 101 })),

@@ -50,6 +50,7 @@ export interface EmulatorOptions {
   seed?: SeedData | string
   /** Start dynalite for DynamoDB (default true). */
   dynamo?: boolean
+  /** How long a new profile stays Pending, and a deleted app Deleting (default 100 ms). */
   profileReadyMs?: number
   region?: string
 }

@@ -81,6 +81,8 @@ export interface App {
   AppName: string
   Status: 'InService' | 'Pending' | 'Deleting' | 'Deleted'
   CreationTime: Date
+  /** DeleteApp is asynchronous: the app is Deleting until then (profileReadyMs later). */
+  deletedAt?: number
 }
 export interface Space {
   DomainId: string

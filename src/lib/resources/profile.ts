@@ -311,6 +311,9 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
           if (awsErrorCode(err) !== 'ResourceNotFound') throw err
         }
       }
+      // DeleteApp only starts the deletion: SageMaker refuses to delete the profile (ResourceInUse)
+      // until every app of it is Deleted.
+      if ((before.apps ?? []).length > 0) await appsDeleted(client, DomainId, before.profileName)
       try {
         await client.send(new DeleteUserProfileCommand({ DomainId, UserProfileName: before.profileName }))
       } catch (err) {
@@ -338,6 +341,28 @@ async function readTags(
     for (const t of page.Tags ?? []) if (t.Key) tags[t.Key] = t.Value ?? ''
   }
   return tags
+}
+
+/** How long apply waits for a profile's apps to be deleted (SageMaker takes a minute or two). */
+export const APP_DELETE_TIMEOUT_MS = 10 * 60_000
+
+/** Waits until the profile has no app that is not Deleted: 250 ms, doubling up to 10 s between reads. */
+async function appsDeleted(client: SageMakerClient, DomainId: string, UserProfileName: string) {
+  const deadline = Date.now() + APP_DELETE_TIMEOUT_MS
+  for (let wait = 250; ; wait = Math.min(wait * 2, 10_000)) {
+    const left: string[] = []
+    for await (const page of paginateListApps(
+      { client },
+      { DomainIdEquals: DomainId, UserProfileNameEquals: UserProfileName },
+    ))
+      for (const a of page.Apps ?? []) if (a.Status !== 'Deleted') left.push(`${a.AppType}/${a.AppName}`)
+    if (left.length === 0) return
+    if (Date.now() + wait > deadline)
+      throw new Error(
+        `apps of ${UserProfileName} still not deleted after ${APP_DELETE_TIMEOUT_MS / 60_000} minutes: ${left.join(', ')}`,
+      )
+    await new Promise((r) => setTimeout(r, wait))
+  }
 }
 
 /** What differs on an owned profile that was read (role, the file's user settings, tags). */

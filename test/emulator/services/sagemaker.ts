@@ -1,7 +1,7 @@
 /** sagemaker (awsJson1_1): domains, user profiles, apps, spaces, tags, presigned URLs. */
 import { randomBytes } from 'node:crypto'
 import { AwsError, epoch, type Input, inRange, matches, type Operation, paginate, required } from '../core.js'
-import type { EmulatorState, Profile } from '../state.js'
+import type { App, EmulatorState, Profile } from '../state.js'
 
 const PROFILE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/
 const DOMAIN_ID = /^d-(-*[a-z0-9]){1,61}$/
@@ -18,6 +18,11 @@ export function sageMaker(state: EmulatorState): Record<string, Operation> {
   const tick = (p: Profile) => {
     if (p.Status === 'Pending' && Date.now() >= p.readyAt) p.Status = 'InService'
     return p
+  }
+  /** Deleting apps become Deleted once their time has come (checked on every read), as in AWS. */
+  const appTick = (a: App) => {
+    if (a.Status === 'Deleting' && Date.now() >= (a.deletedAt ?? 0)) a.Status = 'Deleted'
+    return a
   }
   const profile = (domainId: unknown, name: unknown) => {
     domain(domainId)
@@ -187,7 +192,9 @@ export function sageMaker(state: EmulatorState): Record<string, Operation> {
       const name = p.UserProfileName.toLowerCase()
       const apps = state.apps.filter(
         (a) =>
-          a.DomainId === p.DomainId && a.UserProfileName?.toLowerCase() === name && a.Status !== 'Deleted',
+          a.DomainId === p.DomainId &&
+          a.UserProfileName?.toLowerCase() === name &&
+          appTick(a).Status !== 'Deleted',
       )
       const spaces = state.spaces.filter(
         (s) => s.DomainId === p.DomainId && s.OwnerUserProfileName?.toLowerCase() === name,
@@ -203,13 +210,15 @@ export function sageMaker(state: EmulatorState): Record<string, Operation> {
     },
     ListApps: (input) => {
       if (input.DomainIdEquals !== undefined) domain(input.DomainIdEquals)
-      const all = state.apps.filter(
-        (a) =>
-          (!input.DomainIdEquals || a.DomainId === input.DomainIdEquals) &&
-          (!input.UserProfileNameEquals ||
-            a.UserProfileName?.toLowerCase() === String(input.UserProfileNameEquals).toLowerCase()) &&
-          (!input.SpaceNameEquals || a.SpaceName === input.SpaceNameEquals),
-      )
+      const all = state.apps
+        .map(appTick)
+        .filter(
+          (a) =>
+            (!input.DomainIdEquals || a.DomainId === input.DomainIdEquals) &&
+            (!input.UserProfileNameEquals ||
+              a.UserProfileName?.toLowerCase() === String(input.UserProfileNameEquals).toLowerCase()) &&
+            (!input.SpaceNameEquals || a.SpaceName === input.SpaceNameEquals),
+        )
       const { page, nextToken } = paginate(all, input, {
         max: 100,
         default: 10,
@@ -239,10 +248,13 @@ export function sageMaker(state: EmulatorState): Record<string, Operation> {
           (input.UserProfileName
             ? a.UserProfileName?.toLowerCase() === String(input.UserProfileName).toLowerCase()
             : a.SpaceName === input.SpaceName) &&
-          a.Status !== 'Deleted',
+          appTick(a).Status !== 'Deleted',
       )
       if (!app) throw new AwsError('ResourceNotFound', `App ${input.AppName} not found`)
-      app.Status = 'Deleted'
+      if (app.Status !== 'Deleting') {
+        app.Status = 'Deleting'
+        app.deletedAt = Date.now() + state.profileReadyMs
+      }
       return {}
     },
     ListSpaces: (input) => {
