@@ -310,6 +310,23 @@ async function throttledApply(
   }
 }
 
+/** Runs `step` over `inputs` one after another, the first 50 as warm-up: successes, rate, percentiles. */
+async function timedSequence<T>(inputs: T[], step: (input: T) => Promise<boolean>) {
+  for (const input of inputs.slice(0, 50)) await step(input)
+  const times: number[] = []
+  const started = performance.now()
+  let ok = 0
+  for (const input of inputs.slice(50)) {
+    const t0 = performance.now()
+    if (await step(input)) ok++
+    times.push(performance.now() - t0)
+  }
+  const total = performance.now() - started
+  times.sort((a, b) => a - b)
+  const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(times.length * p))].toFixed(2)
+  return { ok, perSecond: (ok / total) * 1000, pct }
+}
+
 async function acsHotPath() {
   const emu = await startEmulator({ seed: 'examples/demo-account.yaml', profileReadyMs: 0, dynamo: false })
   try {
@@ -356,21 +373,10 @@ async function acsHotPath() {
         },
         deps,
       )
-    for (const b of bodies.slice(0, 50)) await request(b) // warm-up
-    const times: number[] = []
-    const started = performance.now()
-    let ok = 0
-    for (const b of bodies.slice(50)) {
-      const t0 = performance.now()
-      if ((await request(b)).status === 302) ok++
-      times.push(performance.now() - t0)
-    }
-    const total = performance.now() - started
-    times.sort((a, b) => a - b)
-    const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(times.length * p))].toFixed(2)
+    const { ok, perSecond, pct } = await timedSequence(bodies, async (b) => (await request(b)).status === 302)
     row(
       `ACS: verify + profile lookup + presign, in process, ${n} logins (emulator, no latency)`,
-      `${((ok / total) * 1000).toFixed(0)} logins/s on one core`,
+      `${perSecond.toFixed(0)} logins/s on one core`,
       `p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms`,
       ok === n ? 'all 302' : `${ok}/${n} 302`,
       '',
@@ -394,24 +400,12 @@ async function acsHotPath() {
         () => true,
         () => false,
       )
-    for (const r of responses.slice(0, 50)) await verify(r) // warm-up
-    const verifyTimes: number[] = []
-    const verifyStarted = performance.now()
-    let verified = 0
-    for (const r of responses.slice(50)) {
-      const t0 = performance.now()
-      if (await verify(r)) verified++
-      verifyTimes.push(performance.now() - t0)
-    }
-    const verifyTotal = performance.now() - verifyStarted
-    verifyTimes.sort((a, b) => a - b)
-    const vpct = (p: number) =>
-      verifyTimes[Math.min(verifyTimes.length - 1, Math.floor(verifyTimes.length * p))].toFixed(2)
+    const v = await timedSequence(responses, verify)
     row(
       `ACS: verification alone (verifySamlResponse), in process, ${n} responses pre-signed`,
-      `${((verified / verifyTotal) * 1000).toFixed(0)} verifications/s on one core`,
-      `p50 ${vpct(0.5)} ms, p99 ${vpct(0.99)} ms`,
-      verified === n ? 'all verified' : `${verified}/${n} verified`,
+      `${v.perSecond.toFixed(0)} verifications/s on one core`,
+      `p50 ${v.pct(0.5)} ms, p99 ${v.pct(0.99)} ms`,
+      v.ok === n ? 'all verified' : `${v.ok}/${n} verified`,
       '',
     )
   } finally {
