@@ -105,14 +105,40 @@ describe('ACS deployment (apply, acs build, acs deploy)', function () {
       isBase64Encoded: true,
       requestContext: { domainName, http: { method: 'POST', sourceIp: '10.100.10.7' } },
     }
-    const res = await handler(event)
+    // The function logs to stdout (CloudWatch): capture it, to check what a login leaves there.
+    const logged: string[] = []
+    const write = process.stdout.write
+    process.stdout.write = ((chunk: string | Uint8Array) => logged.push(String(chunk)) > 0) as typeof write
+    let res: { statusCode: number; headers: Record<string, string>; body: string }
+    let replay: typeof res
+    try {
+      res = await handler(event)
+      replay = await handler(event)
+    } finally {
+      process.stdout.write = write
+    }
     assert.equal(res.statusCode, 302, res.body)
     assert.match(
       res.headers.Location,
       /^https:\/\/d-abcdefghijkl\.studio\.us-east-1\.sagemaker\.aws\/auth\?token=/,
     )
-    const replay = await handler(event)
     assert.equal(replay.statusCode, 403)
+    const lines = logged
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+    assert.deepEqual(
+      lines.map((l) => [l.outcome, l.status, l.reason]),
+      [
+        ['redirect', 302, undefined],
+        ['refused', 403, 'replay'],
+      ],
+    )
+    const text = logged.join('')
+    const saml = new URLSearchParams(body).get('SAMLResponse')!
+    for (const secret of [saml.slice(0, 40), 'token=', res.headers.Location, 'Signature'])
+      assert.ok(!text.includes(secret), `the log must not contain ${secret.slice(0, 20)}…`)
     // The verified login shows in plan (team1's console step is done) and in sso checklist.
     const plan = JSON.parse((await cli(['plan', '-f', file, '--json'])).stdout) as Plan
     assert.deepEqual(
