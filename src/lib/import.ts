@@ -17,6 +17,7 @@ import { awsErrorCode } from './errors.js'
 import {
   ABAC_TAG,
   TAG_MANAGED,
+  TAG_TAG_KEYS,
   TAG_TEAM,
   TAG_USER_ID,
   TAG_USER_NAME,
@@ -114,7 +115,9 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
     const profileTags = teamProfiles[0]?.tags
     if (profileTags) {
       const own = Object.fromEntries(
-        Object.entries(profileTags).filter(([k]) => ![TAG_TEAM, TAG_USER_ID, TAG_USER_NAME].includes(k)),
+        Object.entries(profileTags).filter(
+          ([k]) => ![TAG_TEAM, TAG_USER_ID, TAG_USER_NAME, TAG_TAG_KEYS].includes(k),
+        ),
       )
       if (Object.keys(own).length) t.tags = own
     }

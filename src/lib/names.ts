@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto'
 export const TAG_TEAM = 'sagemaker-teams:team'
 export const TAG_USER_ID = 'sagemaker-teams:user-id'
 export const TAG_USER_NAME = 'sagemaker-teams:user-name'
+/** On a profile: the team-tag keys the tool set there (see profile-tags.ts), so that it can remove them. */
+export const TAG_TAG_KEYS = 'sagemaker-teams:tag-keys'
 export const TAG_MANAGED = 'sagemaker-teams:managed'
 /** The ABAC tag key. */
 export const ABAC_TAG = 'Team'

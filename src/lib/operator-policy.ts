@@ -89,6 +89,7 @@ const SERVICES: ServiceActions[] = [
       'sagemaker:UpdateUserProfile',
       'sagemaker:DeleteUserProfile',
       'sagemaker:AddTags',
+      'sagemaker:DeleteTags',
       'sagemaker:DeleteApp',
       'sagemaker:CreatePresignedDomainUrl',
     ],

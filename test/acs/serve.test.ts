@@ -105,6 +105,7 @@ describe('ACS through acs serve', function () {
     assert.equal(profile.UserSettings.ExecutionRole, 'arn:aws:iam::123456789012:role/sagemaker-teams-team1')
     assert.equal(profile.Tags['sagemaker-teams:team'], 'team1')
     assert.equal(profile.Tags['sagemaker-teams:user-name'], 'user1@example.com')
+    assert.equal(profile.Tags['sagemaker-teams:tag-keys'], 'Team', 'the same record as apply writes')
     const log = lastLog()
     assert.equal(log.outcome, 'redirect')
     assert.ok(!served.logs.join('\n').includes('token='), 'the presigned URL is never logged')

@@ -329,6 +329,27 @@ describe('emulator contract (AWS SDK v3 clients)', function () {
     assert.deepEqual((await c.send(new sm.ListTagsCommand({ ResourceArn: UserProfileArn }))).Tags, [
       { Key: 'a', Value: 'b' },
     ])
+    // DeleteTags: a key the profile does not have is no error; the model's limits are enforced.
+    await c.send(new sm.DeleteTagsCommand({ ResourceArn: UserProfileArn, TagKeys: ['Team', 'x y'] }))
+    for (const TagKeys of [
+      [],
+      Array.from({ length: 51 }, (_, i) => `k${i}`),
+      [''],
+      ['a'.repeat(129)],
+      ['a,b'],
+    ])
+      await rejects(
+        c.send(new sm.DeleteTagsCommand({ ResourceArn: UserProfileArn, TagKeys })),
+        'ValidationException',
+      )
+    await rejects(
+      c.send(new sm.DeleteTagsCommand({ ResourceArn: 'arn:aws:iam::123456789012:role/r', TagKeys: ['a'] })),
+      'ValidationException',
+    )
+    await rejects(
+      c.send(new sm.AddTagsCommand({ ResourceArn: UserProfileArn, Tags: [{ Key: 'a', Value: 'b,c' }] })),
+      'ValidationException',
+    )
     const url = await c.send(
       new sm.CreatePresignedDomainUrlCommand({
         DomainId: DOMAIN,

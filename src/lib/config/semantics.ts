@@ -37,8 +37,8 @@ export const USER_SETTINGS_KEYS = [
 const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/
 const POLICY_ARN = /^arn:aws(-[a-z]+)*:iam::(aws|\d{12}):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/
 const RESERVED_TAG_PREFIXES = ['aws:', 'sagemaker-teams:']
-/** SageMaker allows 50 tags on a profile; the tool adds three of its own. */
-const MAX_TEAM_TAGS = 47
+/** SageMaker allows 50 tags on a profile; the tool adds four of its own (profile-tags.ts). */
+const MAX_TEAM_TAGS = 46
 
 export function checkSemantics(config: TeamsFile, at: Locator, dir: string): Problem[] {
   const problems: Problem[] = []
@@ -175,7 +175,7 @@ export function checkSemantics(config: TeamsFile, at: Locator, dir: string): Pro
       problems.push(
         at.problem(
           [...base, 'tags'],
-          `expected at most ${MAX_TEAM_TAGS} tags (SageMaker allows 50 per profile, 3 are the tool's), found ${Object.keys(tags).length}`,
+          `expected at most ${MAX_TEAM_TAGS} tags (SageMaker allows 50 per profile, 4 are the tool's), found ${Object.keys(tags).length}`,
         ),
       )
     }

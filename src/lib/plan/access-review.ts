@@ -2,7 +2,9 @@
  * The access review of a plan: which changes widen access and which narrow it, in the words a
  * reviewer uses. Policies are compared semantically (atoms; wildcards cover specific actions).
  */
+import { ABAC_TAG } from '../names.js'
 import { type PolicyAtom, policyDelta } from '../policies/normalize.js'
+import { staleTagKeys } from '../profile-tags.js'
 import type { AccessItem, AccessReview, Change, LfGrantPayload, Plan, RolePayload } from './types.js'
 
 export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
@@ -37,6 +39,8 @@ export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
               ),
             )
           }
+          const abac = abacTagChange(c as Change<'profile'>)
+          if (abac) widened.push(item(c, who, `${who}'s ${c.team} profile ${abac}`))
         }
         break
       }
@@ -125,6 +129,28 @@ export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
 }
 
 type ItemFn = (c: Change, principal: string, description: string) => AccessItem
+
+/**
+ * What an update does to a profile's ABAC tag (`Team`), which the team roles' tag conditions compare;
+ * undefined when it stays. Only what apply will do counts: a value that changes, or a key that goes
+ * because the tool recorded it (staleTagKeys); a foreign `Team` tag the file does not name stays.
+ * Listed as widening either way: the role's policies decide what a changed or missing tag allows
+ * (apps launched before keep their tags).
+ */
+function abacTagChange(c: Change<'profile'>): string | undefined {
+  const before = c.before?.tags
+  const after = c.after?.tags
+  if (!before || !after) return undefined
+  const was = before[ABAC_TAG]
+  const now = after[ABAC_TAG]
+  if (now !== undefined && now !== was)
+    return was === undefined
+      ? `gets the ABAC tag ${ABAC_TAG}=${now}`
+      : `changes its ABAC tag ${ABAC_TAG}: ${was} → ${now}`
+  if (now === undefined && staleTagKeys(before, after).includes(ABAC_TAG))
+    return `loses its ABAC tag ${ABAC_TAG}=${was}: tag conditions on ${ABAC_TAG} no longer match it`
+  return undefined
+}
 
 function reviewRole(c: Change<'role'>, widened: AccessItem[], narrowed: AccessItem[], item: ItemFn) {
   const before = c.before as RolePayload | undefined

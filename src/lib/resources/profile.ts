@@ -8,11 +8,16 @@
  * Tags (ownership) and settings are read per profile only where a change could touch it: every
  * desired profile with `--refresh full` (drift, name collisions), and profiles outside the desired
  * set with `--prune` (delete candidates). Apps and spaces are listed once per domain, only then.
+ *
+ * Tags: the team's tags and the tool's are added (AddTags). A team-tag key that leaves the file is
+ * deleted (DeleteTags) only if the profile's `sagemaker-teams:tag-keys` record says the tool set it;
+ * every other tag (cost allocation, put there by someone else) is left alone.
  */
 import {
   AddTagsCommand,
   CreateUserProfileCommand,
   DeleteAppCommand,
+  DeleteTagsCommand,
   DeleteUserProfileCommand,
   DescribeUserProfileCommand,
   paginateListApps,
@@ -27,7 +32,7 @@ import { deepEqual } from '../canonical.js'
 import { awsErrorCode } from '../errors.js'
 import { profileName, TAG_TEAM, TAG_USER_ID, TAG_USER_NAME, teamRoleArn } from '../names.js'
 import type { Change, ProfilePayload } from '../plan/types.js'
-import { profileTags } from '../profile-tags.js'
+import { profileTags, staleTagKeys } from '../profile-tags.js'
 import type { EngineContext, ResourceModule } from './types.js'
 
 export interface ObservedProfile {
@@ -287,9 +292,13 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
           }),
         )
       }
+      const arn = profileArn(ctx, after.profileName)
+      // Stale team tags go first: were the new record written and this call then failed, the keys
+      // would no longer be recorded and never removed. (At most 50: they are on the profile.)
+      const stale = staleTagKeys(before?.tags, after.tags)
+      if (stale.length > 0) await client.send(new DeleteTagsCommand({ ResourceArn: arn, TagKeys: stale }))
       const tags = Object.entries(after.tags).filter(([k, v]) => before?.tags[k] !== v)
       if (tags.length > 0) {
-        const arn = profileArn(ctx, after.profileName)
         await client.send(
           new AddTagsCommand({ ResourceArn: arn, Tags: tags.map(([Key, Value]) => ({ Key, Value })) }),
         )
@@ -379,6 +388,9 @@ function profileDrift(present: ObservedProfile, after: ProfilePayload): string[]
   if (settingsDrift.length > 0) reasons.push(`user settings ${settingsDrift.join(', ')}`)
   const tagDrift = Object.keys(after.tags).filter((k) => present.tags?.[k] !== after.tags[k])
   if (tagDrift.length > 0) reasons.push(`tags ${tagDrift.join(', ')}`)
+  // Team tags the tool set (recorded on the profile) that are no longer in the file.
+  const stale = staleTagKeys(present.tags, after.tags)
+  if (stale.length > 0) reasons.push(`removes tag${stale.length === 1 ? '' : 's'} ${stale.join(', ')}`)
   return reasons
 }
 

@@ -6,6 +6,8 @@ import type { App, EmulatorState, Profile } from '../state.js'
 const PROFILE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/
 const DOMAIN_ID = /^d-(-*[a-z0-9]){1,61}$/
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/
+const SAGEMAKER_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:.+$/
+const TAG_CHARSET = /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u
 
 export function sageMaker(state: EmulatorState): Record<string, Operation> {
   const domain = (id: unknown) => {
@@ -47,9 +49,10 @@ export function sageMaker(state: EmulatorState): Record<string, Operation> {
       throw new AwsError('ValidationException', 'Tags: Member must have length less than or equal to 50')
     const out: Record<string, string> = {}
     for (const t of list) {
-      matches(t.Key, /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u, 'Tags.Key', 'ValidationException', 128)
+      matches(t.Key, TAG_CHARSET, 'Tags.Key', 'ValidationException', 128)
       if (String(t.Key).startsWith('aws:'))
         throw new AwsError('ValidationException', 'Tag keys may not start with aws:')
+      matches(t.Value, TAG_CHARSET, 'Tags.Value', 'ValidationException', 256) // values: same charset, 0..256
       out[t.Key] = t.Value
     }
     return out
@@ -288,9 +291,26 @@ export function sageMaker(state: EmulatorState): Record<string, Operation> {
       return { Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }
     },
     DeleteTags: (input) => {
+      // The model: ResourceArn ≤ 256 of arn:aws[a-z-]*:sagemaker:[a-z0-9-]*:[0-9]{12}:.+; TagKeys 1..50
+      // keys, each 1..128 of the tag-key charset. A key the resource does not have is no error.
       required(input, 'ResourceArn', 'TagKeys')
+      matches(input.ResourceArn, SAGEMAKER_ARN, 'ResourceArn', 'ValidationException', 256)
+      const keys = input.TagKeys as unknown[]
+      if (!Array.isArray(keys) || keys.length < 1 || keys.length > 50)
+        throw new AwsError(
+          'ValidationException',
+          `1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must have length ${Array.isArray(keys) && keys.length > 50 ? 'less than or equal to 50' : 'greater than or equal to 1'}`,
+        )
+      for (const k of keys) {
+        matches(k, TAG_CHARSET, 'TagKeys.member', 'ValidationException', 128)
+        if (k === '')
+          throw new AwsError(
+            'ValidationException',
+            "1 validation error detected: Value '' at 'tagKeys.member' failed to satisfy constraint: Member must have length greater than or equal to 1",
+          )
+      }
       const tags = taggable(input.ResourceArn)
-      for (const k of input.TagKeys as string[]) delete tags[k]
+      for (const k of keys as string[]) delete tags[k]
       return {}
     },
     ListTags: (input) => {
