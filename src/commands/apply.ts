@@ -129,6 +129,12 @@ Without a terminal it never prompts: pass --yes (or --require-approval never) to
     say(
       `\nApply ${summary.failed ? 'finished with failures' : 'complete'}: ${summary.done} done, ${summary.failed} failed, ${summary.manual} manual, ${summary.skipped} skipped.\n`,
     )
+    // The default refresh samples one profile per team; tag changes do not move a profile's
+    // LastModifiedTime, so after failed profile updates only a full refresh is sure to see them all.
+    if (outcomes.some((o) => o.kind === 'profile' && o.action === 'update' && o.status !== 'done'))
+      say(
+        `Some profile updates did not complete: run apply again with --refresh full to re-read every profile.\n`,
+      )
     if (summary.failed > 0) process.exitCode = 1
     return { applied: true, plan, outcomes, summary }
   }

@@ -107,6 +107,41 @@ describe('plan and apply edge cases (CLI against the emulator)', function () {
     assert.equal((await cli(['plan', '-f', file, '--prune', '--detailed-exitcode'])).code, 0)
   })
 
+  it("after an apply that moved only some of a team's profiles, the default plan still finds the rest", async () => {
+    const file = workspace()
+    await applied(file)
+    emu.seed({ roles: [{ name: 'platform-team2' }] })
+    rewrite(file, (c) => {
+      c.teams.team2.executionRole = { arn: 'arn:aws:iam::123456789012:role/platform-team2' }
+    })
+    // As a failed or interrupted apply leaves it: the first profile by name moved (and was
+    // modified just now), the other one did not.
+    const team2 = emu.state.profiles
+      .filter((p) => p.UserProfileName.startsWith('team2-'))
+      .sort((a, b) => a.UserProfileName.localeCompare(b.UserProfileName))
+    assert.equal(team2.length, 2)
+    team2[0].UserSettings.ExecutionRole = 'arn:aws:iam::123456789012:role/platform-team2'
+    team2[0].LastModifiedTime = new Date(Date.now() + 1000)
+    const p = await plan(file)
+    assert.deepEqual(
+      actions(p).filter((a) => a.includes('profile')),
+      [`update profile ${team2[1].UserProfileName}`],
+    )
+  })
+
+  it('failed profile updates: apply exits 1 with the AWS code and says to re-run with --refresh full', async () => {
+    const file = workspace()
+    await applied(file)
+    rewrite(file, (c) => {
+      c.teams.team2.tags = { Team: 'Team2b' }
+    })
+    emu.injectFaults({ operation: 'sagemaker:AddTags', kind: '5xx', next: 100 })
+    const r = await cli(['apply', '-f', file, '--yes'])
+    assert.equal(r.code, 1, r.stdout + r.stderr)
+    assert.match(r.stdout, /FAILED {2}profile team2-.*: InternalFailure: /)
+    assert.match(r.stdout, /run apply again with --refresh full/)
+  })
+
   it("a changed Team tag reaches the team's profiles with the default refresh, reading one profile per team", async () => {
     const file = workspace((c) => {
       c.teams.team1.members = { users: ['user1@example.com', 'user2@example.com'] }

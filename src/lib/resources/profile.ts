@@ -38,6 +38,8 @@ import type { EngineContext, ResourceModule } from './types.js'
 export interface ObservedProfile {
   name: string
   status?: string
+  /** LastModifiedTime from ListUserProfiles (ms); UpdateUserProfile moves it, tag changes do not. */
+  lastModified?: number
   /** Read only where needed (see the module comment). */
   tags?: Record<string, string>
   userSettings?: Record<string, unknown>
@@ -90,7 +92,11 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
     )) {
       for (const p of page.UserProfiles ?? [])
         if (p.UserProfileName)
-          byName.set(p.UserProfileName.toLowerCase(), { name: p.UserProfileName, status: p.Status })
+          byName.set(p.UserProfileName.toLowerCase(), {
+            name: p.UserProfileName,
+            status: p.Status,
+            lastModified: p.LastModifiedTime?.getTime() ?? 0,
+          })
     }
     const desired = desiredProfiles(ctx)
     const full = ctx.options.refresh === 'full'
@@ -121,6 +127,10 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
     // the same on all its profiles, so a change of them in the file (executionRole create → arn, a
     // new Team tag) shows on the sample, and then that team's profiles are read in full. Without
     // this the role would move (or its Team tag change) and the profiles silently stay behind.
+    // The sample is the least recently modified profile: after an apply that updated only some of
+    // a team's profiles (a failure, an interruption), that is one it did not reach.
+    for (const list of byTeam.values())
+      list.sort((a, b) => (a.lastModified ?? 0) - (b.lastModified ?? 0) || a.name.localeCompare(b.name))
     await Promise.all([read(toRead), read([...byTeam.values()].map((list) => list[0]))])
     const drifted = [...byTeam.values()].filter((list) => {
       const sample = list[0]
