@@ -15,7 +15,8 @@ export function profileTags(
     ...teamTags,
     [TAG_TEAM]: team,
     [TAG_USER_ID]: userId,
-    [TAG_USER_NAME]: userName.slice(0, 256),
+    // A user name may hold characters a tag value may not (an apostrophe): those become "_".
+    [TAG_USER_NAME]: userName.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_').slice(0, 256),
     [TAG_TAG_KEYS]: encodeTagKeys(Object.keys(teamTags)),
   }
 }

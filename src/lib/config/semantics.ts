@@ -37,6 +37,8 @@ export const USER_SETTINGS_KEYS = [
 const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/
 const POLICY_ARN = /^arn:aws(-[a-z]+)*:iam::(aws|\d{12}):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/
 const RESERVED_TAG_PREFIXES = ['aws:', 'sagemaker-teams:']
+/** The characters SageMaker and IAM allow in tag keys and values. */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u
 /** SageMaker allows 50 tags on a profile; the tool adds four of its own (profile-tags.ts). */
 const MAX_TEAM_TAGS = 46
 
@@ -164,10 +166,26 @@ export function checkSemantics(config: TeamsFile, at: Locator, dir: string): Pro
     }
 
     const tags = team.tags && typeof team.tags === 'object' ? team.tags : {}
-    for (const key of Object.keys(tags)) {
+    for (const [key, value] of Object.entries(tags)) {
       if (RESERVED_TAG_PREFIXES.some((p) => key.toLowerCase().startsWith(p))) {
         problems.push(
           at.problem([...base, 'tags', key], `tag key "${key}" is reserved (aws:, sagemaker-teams:)`, true),
+        )
+      } else if (key.length > 128 || !TAG_TEXT.test(key)) {
+        problems.push(
+          at.problem(
+            [...base, 'tags', key],
+            `tag key "${key}": 1 to 128 letters, digits, spaces and _ . : / = + - @ (SageMaker and IAM tag rules)`,
+            true,
+          ),
+        )
+      }
+      if (typeof value === 'string' && (value.length > 256 || (value !== '' && !TAG_TEXT.test(value)))) {
+        problems.push(
+          at.problem(
+            [...base, 'tags', key],
+            `tag value "${value}": up to 256 letters, digits, spaces and _ . : / = + - @ (SageMaker and IAM tag rules)`,
+          ),
         )
       }
     }
