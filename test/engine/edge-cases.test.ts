@@ -129,15 +129,17 @@ describe('plan and apply edge cases (CLI against the emulator)', function () {
     )
   })
 
-  it('failed profile updates: apply exits 1 with the AWS code and says to re-run with --refresh full', async () => {
+  it('failed profile updates: apply exits 1 with the AWS code and says to re-run with --refresh full; AWS_MAX_ATTEMPTS is honoured', async () => {
     const file = workspace()
     await applied(file)
     rewrite(file, (c) => {
       c.teams.team2.tags = { Team: 'Team2b' }
     })
     emu.injectFaults({ operation: 'sagemaker:AddTags', kind: '5xx', next: 100 })
-    const r = await cli(['apply', '-f', file, '--yes'])
+    const r = await runCli(['apply', '-f', file, '--yes'], { env: { ...emu.env(), AWS_MAX_ATTEMPTS: '2' } })
     assert.equal(r.code, 1, r.stdout + r.stderr)
+    // Two profiles, two attempts each (the CLI's own default is 8).
+    assert.equal(emu.faultCounters()['sagemaker:AddTags'], 4)
     assert.match(r.stdout, /FAILED {2}profile team2-.*: InternalFailure: /)
     assert.match(r.stdout, /run apply again with --refresh full/)
   })
