@@ -1,6 +1,11 @@
-/** A compact line diff of two JSON values: only the changed paths, `-` before and `+` after. */
+import { stableStringify } from '../canonical.js'
+
+/**
+ * A compact line diff of two JSON values: only the changed paths, `-` before and `+` after. Key
+ * order is not a difference (an IAM policy read back from AWS orders its keys its own way).
+ */
 export function jsonDiff(before: unknown, after: unknown, path = ''): string[] {
-  if (JSON.stringify(before) === JSON.stringify(after)) return []
+  if (stableStringify(before) === stableStringify(after)) return []
   const isObj = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v)
   if (isObj(before) && isObj(after)) {
     const b = before as Record<string, unknown>
@@ -10,11 +15,12 @@ export function jsonDiff(before: unknown, after: unknown, path = ''): string[] {
       .flatMap((k) => jsonDiff(b[k], a[k], path ? `${path}.${k}` : k))
   }
   if (Array.isArray(before) && Array.isArray(after)) {
-    const bs = before.map((x) => JSON.stringify(x))
-    const as = after.map((x) => JSON.stringify(x))
+    // Compared in canonical form, printed as written (IAM's Effect, Action, Resource order reads best).
+    const bs = new Set(before.map(stableStringify))
+    const as = new Set(after.map(stableStringify))
     return [
-      ...bs.filter((x) => !as.includes(x)).map((x) => `- ${path}[]: ${x}`),
-      ...as.filter((x) => !bs.includes(x)).map((x) => `+ ${path}[]: ${x}`),
+      ...before.filter((x) => !as.has(stableStringify(x))).map((x) => `- ${path}[]: ${JSON.stringify(x)}`),
+      ...after.filter((x) => !bs.has(stableStringify(x))).map((x) => `+ ${path}[]: ${JSON.stringify(x)}`),
     ]
   }
   const lines: string[] = []
