@@ -37,7 +37,7 @@ describe('emulator contract (AWS SDK v3 clients)', function () {
   }
 
   before(async () => {
-    emu = await startEmulator({ seed: 'examples/demo-account.yaml', profileReadyMs: 50 })
+    emu = await startEmulator({ seed: 'examples/demo-account.yaml', profileReadyMs: 400 })
     cfg = {
       region: 'us-east-1',
       endpoint: emu.url,
@@ -303,7 +303,7 @@ describe('emulator contract (AWS SDK v3 clients)', function () {
         .Status,
       'Pending',
     )
-    await new Promise((r) => setTimeout(r, 80))
+    await new Promise((r) => setTimeout(r, 450))
     assert.equal(
       (await c.send(new sm.DescribeUserProfileCommand({ DomainId: DOMAIN, UserProfileName: 'team1-abc' })))
         .Status,
@@ -413,7 +413,7 @@ describe('emulator contract (AWS SDK v3 clients)', function () {
       c.send(new sm.DeleteUserProfileCommand({ DomainId: DOMAIN, UserProfileName: 'team1-abc' })),
       'ResourceInUse',
     )
-    await new Promise((r) => setTimeout(r, 60))
+    await new Promise((r) => setTimeout(r, 450))
     assert.equal(await appStatus(), 'Deleted')
     await c.send(new sm.DeleteUserProfileCommand({ DomainId: DOMAIN, UserProfileName: 'team1-abc' }))
     await rejects(

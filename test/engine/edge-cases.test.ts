@@ -140,7 +140,7 @@ describe('plan and apply edge cases (CLI against the emulator)', function () {
     assert.equal(r.code, 1, r.stdout + r.stderr)
     // Two profiles, two attempts each (the CLI's own default is 8).
     assert.equal(emu.faultCounters()['sagemaker:AddTags'], 4)
-    assert.match(r.stdout, /FAILED {2}profile team2-.*: InternalFailure: /)
+    assert.match(r.stdout, /FAILED {2}profile team2-.*: (InternalFailure|ServiceUnavailable): /)
     assert.match(r.stdout, /run apply again with --refresh full/)
   })
 
