@@ -1,10 +1,9 @@
 /** Edge cases of plan and apply that a platform admin runs into, through the CLI against the emulator. */
 import assert from 'node:assert/strict'
 import { GrantPermissionsCommand, LakeFormationClient } from '@aws-sdk/client-lakeformation'
-import type { Plan } from '../../src/lib/plan/types.js'
 import type { Emulator } from '../emulator/index.js'
 import { runCli } from '../helpers/cli.js'
-import { useDemoAccount } from '../helpers/emulator.js'
+import { useReconcile } from '../helpers/reconcile.js'
 import { rewrite, workspace } from '../helpers/workspace.js'
 
 const USER1 = '906712345a-1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d'
@@ -17,28 +16,11 @@ const EXISTING = 'arn:aws:iam::123456789012:role/platform-team1'
 
 describe('plan and apply edge cases (CLI against the emulator)', function () {
   this.timeout(120_000)
-  const account = useDemoAccount()
+  const { emu: account, cli, plan, actions, applied } = useReconcile()
   let emu: Emulator
   beforeEach(() => {
     emu = account()
   })
-  const cli = (args: string[]) => runCli(args, { env: emu.env() })
-  const plan = async (file: string, ...flags: string[]): Promise<Plan> => {
-    const r = await cli(['plan', '-f', file, '--json', ...flags])
-    assert.equal(r.code, 0, r.stderr)
-    return JSON.parse(r.stdout) as Plan
-  }
-  /** "action kind key" of every change but the console steps, without the ACS (its config follows the members). */
-  const actions = (p: Plan) =>
-    p.changes
-      .filter((c) => c.action !== 'manual' && c.kind !== 'acs')
-      .map((c) => `${c.action} ${c.kind} ${c.key}`)
-      .sort()
-  const applied = async (file: string, ...flags: string[]) => {
-    const r = await cli(['apply', '-f', file, '--yes', ...flags])
-    assert.equal(r.code, 0, r.stdout + r.stderr)
-    return r
-  }
   const profile = (name: string) => emu.state.profiles.find((p) => p.UserProfileName === name)
   const role = (name: string) => emu.state.roles.find((r) => r.RoleName === name)
   const addApp = (profileName: string) =>

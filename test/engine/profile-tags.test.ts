@@ -4,10 +4,8 @@
  * CLI against the emulator.
  */
 import assert from 'node:assert/strict'
-import type { Plan } from '../../src/lib/plan/types.js'
 import type { Emulator } from '../emulator/index.js'
-import { runCli } from '../helpers/cli.js'
-import { useDemoAccount } from '../helpers/emulator.js'
+import { useReconcile } from '../helpers/reconcile.js'
 import { rewrite, workspace } from '../helpers/workspace.js'
 
 const USER1 = '906712345a-1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d'
@@ -19,28 +17,11 @@ const TAG_VALUE = /^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$/u
 
 describe('team tags on profiles (CLI against the emulator)', function () {
   this.timeout(120_000)
-  const account = useDemoAccount()
+  const { emu: account, cli, plan, actions, applied } = useReconcile()
   let emu: Emulator
   beforeEach(() => {
     emu = account()
   })
-  const cli = (args: string[]) => runCli(args, { env: emu.env() })
-  const plan = async (file: string, ...flags: string[]): Promise<Plan> => {
-    const r = await cli(['plan', '-f', file, '--json', ...flags])
-    assert.equal(r.code, 0, r.stderr)
-    return JSON.parse(r.stdout) as Plan
-  }
-  /** "action kind key" of every change but the console steps and the ACS. */
-  const actions = (p: Plan) =>
-    p.changes
-      .filter((c) => c.action !== 'manual' && c.kind !== 'acs')
-      .map((c) => `${c.action} ${c.kind} ${c.key}`)
-      .sort()
-  const applied = async (file: string, ...flags: string[]) => {
-    const r = await cli(['apply', '-f', file, '--yes', ...flags])
-    assert.equal(r.code, 0, r.stdout + r.stderr)
-    return r
-  }
   /** Both plans are empty: the default refresh and a full read of every profile. */
   const converged = async (file: string) => {
     for (const refresh of ['existence', 'full']) {

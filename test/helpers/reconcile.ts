@@ -1,0 +1,32 @@
+/** The CLI's plan and apply against the demo-account emulator, as the engine tests drive them. */
+import assert from 'node:assert/strict'
+import type { Plan } from '../../src/lib/plan/types.js'
+import type { Emulator } from '../emulator/index.js'
+import { runCli } from './cli.js'
+import { useDemoAccount } from './emulator.js'
+
+/** Registers the emulator hooks (see useDemoAccount); call the helpers inside tests. */
+export function useReconcile() {
+  const account = useDemoAccount()
+  const emu = (): Emulator => account()
+  const cli = (args: string[]) => runCli(args, { env: emu().env() })
+  /** `plan --json`, which must succeed. */
+  const plan = async (file: string, ...flags: string[]): Promise<Plan> => {
+    const r = await cli(['plan', '-f', file, '--json', ...flags])
+    assert.equal(r.code, 0, r.stderr)
+    return JSON.parse(r.stdout) as Plan
+  }
+  /** "action kind key" of every change but the console steps and the ACS (its config follows the members). */
+  const actions = (p: Plan) =>
+    p.changes
+      .filter((c) => c.action !== 'manual' && c.kind !== 'acs')
+      .map((c) => `${c.action} ${c.kind} ${c.key}`)
+      .sort()
+  /** `apply --yes`, which must succeed. */
+  const applied = async (file: string, ...flags: string[]) => {
+    const r = await cli(['apply', '-f', file, '--yes', ...flags])
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+    return r
+  }
+  return { emu, cli, plan, actions, applied }
+}
