@@ -8,6 +8,14 @@ import { createHash } from 'node:crypto'
 export const TAG_TEAM = 'sagemaker-teams:team'
 export const TAG_USER_ID = 'sagemaker-teams:user-id'
 export const TAG_USER_NAME = 'sagemaker-teams:user-name'
+/** Tag key prefixes that belong to AWS and to this tool: never in the file, never deleted. */
+export const RESERVED_TAG_PREFIXES = ['aws:', 'sagemaker-teams:']
+/** The characters SageMaker and IAM allow in tag keys and values. */
+const TAG_CHARACTERS = '\\p{L}\\p{Z}\\p{N}_.:/=+\\-@'
+/** A non-empty tag key or value of only the allowed characters. */
+export const TAG_TEXT = new RegExp(`^[${TAG_CHARACTERS}]+$`, 'u')
+/** One character a tag may not hold. */
+export const NOT_TAG_CHARACTER = new RegExp(`[^${TAG_CHARACTERS}]`, 'gu')
 /** On a profile: the team-tag keys the tool set there (see profile-tags.ts), so that it can remove them. */
 export const TAG_TAG_KEYS = 'sagemaker-teams:tag-keys'
 export const TAG_MANAGED = 'sagemaker-teams:managed'

@@ -1,4 +1,11 @@
-import { TAG_TAG_KEYS, TAG_TEAM, TAG_USER_ID, TAG_USER_NAME } from './names.js'
+import {
+  NOT_TAG_CHARACTER,
+  RESERVED_TAG_PREFIXES,
+  TAG_TAG_KEYS,
+  TAG_TEAM,
+  TAG_USER_ID,
+  TAG_USER_NAME,
+} from './names.js'
 
 /**
  * The tags of a managed user profile (DESIGN §3): the team's tags plus the tool's own, among them the
@@ -16,15 +23,13 @@ export function profileTags(
     [TAG_TEAM]: team,
     [TAG_USER_ID]: userId,
     // A user name may hold characters a tag value may not (an apostrophe): those become "_".
-    [TAG_USER_NAME]: userName.replace(/[^\p{L}\p{Z}\p{N}_.:/=+\-@]/gu, '_').slice(0, 256),
+    [TAG_USER_NAME]: userName.replace(NOT_TAG_CHARACTER, '_').slice(0, 256),
     [TAG_TAG_KEYS]: encodeTagKeys(Object.keys(teamTags)),
   }
 }
 
 /** SageMaker: a tag value has 0..256 characters. */
 const TAG_VALUE_MAX = 256
-/** Never deleted, whatever a record says: AWS's keys and the tool's own. */
-const NEVER_DELETED = ['aws:', 'sagemaker-teams:']
 
 /**
  * The value of the {@link TAG_TAG_KEYS} tag: the team-tag keys, sorted, joined by a space. A tag key
@@ -78,7 +83,7 @@ export function staleTagKeys(
       (k) =>
         Object.hasOwn(before, k) &&
         !Object.hasOwn(after, k) &&
-        !NEVER_DELETED.some((p) => k.toLowerCase().startsWith(p)),
+        !RESERVED_TAG_PREFIXES.some((p) => k.toLowerCase().startsWith(p)),
     )
     .sort()
 }

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import path from 'node:path'
-import { ABAC_TAG, TEAM_ID_PATTERN } from '../names.js'
+import { ABAC_TAG, RESERVED_TAG_PREFIXES, TAG_TEXT, TEAM_ID_PATTERN } from '../names.js'
 import { closest, type Locator, type Problem } from './load.js'
 import { MetadataError, parseIdpMetadata } from './metadata.js'
 import type { TeamsFile } from './types.js'
@@ -36,9 +36,6 @@ export const USER_SETTINGS_KEYS = [
 
 const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/
 const POLICY_ARN = /^arn:aws(-[a-z]+)*:iam::(aws|\d{12}):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/
-const RESERVED_TAG_PREFIXES = ['aws:', 'sagemaker-teams:']
-/** The characters SageMaker and IAM allow in tag keys and values. */
-const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u
 /** SageMaker allows 50 tags on a profile; the tool adds four of its own (profile-tags.ts). */
 const MAX_TEAM_TAGS = 46
 
