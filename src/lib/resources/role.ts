@@ -35,11 +35,11 @@ import type { EngineContext, ResourceModule } from './types.js'
 /**
  * role name → what IAM has (undefined: no such role). With --prune it also holds the owned roles of
  * teams that no longer have one, and `inUse`: role name → its team's profiles that still have apps
- * or spaces or name the role in their settings (its deletion waits for them, see diff).
+ * or spaces (its deletion may wait for them, see diff).
  */
 export type ObservedRoles = Map<string, RolePayload | undefined> & { inUse: Map<string, RoleUser[]> }
 
-/** A profile that still runs apps or owns spaces with a role, or is still configured with it. */
+/** A profile that still runs apps or owns spaces with a role. */
 interface RoleUser {
   profile: string
   /** A profile that stays (of a team now on executionRole.arn) and still names the role. */
@@ -303,7 +303,7 @@ async function observeRetired(ctx: EngineContext, client: IAMClient, observed: O
       desired.has(key) && p.userSettings?.ExecutionRole === teamRoleArn({}, team, d.accountId, d.partition)
     const apps = profiles.apps.get(key) ?? []
     const spaces = profiles.spaces.get(key) ?? []
-    if (!configured && apps.length + spaces.length === 0) continue
+    if (apps.length + spaces.length === 0) continue // nothing that could hold the role back
     observed.inUse.set(name, [
       ...(observed.inUse.get(name) ?? []),
       { profile: p.name, configured, apps, spaces },
