@@ -73,7 +73,7 @@ Without a terminal it never prompts: pass --yes (or --require-approval never) to
     const say = (text: string) => {
       if (!quiet) process.stdout.write(text)
     }
-    const colour = flags.color && Boolean(process.stdout.isTTY)
+    const colour = this.colour()
     say(renderPlan(plan, 'text', { color: colour }))
     const empty = { done: 0, failed: 0, manual: 0, skipped: 0 }
     if (!engine.hasChanges(plan)) return { applied: false, plan, outcomes: [], summary: empty }

@@ -1,16 +1,33 @@
 import { BaseCommand } from '../lib/command.js'
 import type { Check } from '../lib/doctor.js'
+import { UserError } from '../lib/errors.js'
 
 export default class Doctor extends BaseCommand<typeof Doctor> {
   static override summary = 'Check that everything plan and apply need is in place.'
   static override description =
-    "Credentials and account, region, the IAM Identity Center instance (reachable and administrable from these credentials), the identity store, the domain (exists, IAM auth mode), the permissions the tool needs (iam:SimulatePrincipalPolicy), Lake Formation admin rights, user-profile quota headroom, and each team's IdP metadata file and certificate expiry (warns 30 days ahead). One line per check with a hint; exit 1 on any failure."
+    "Credentials and account, region, the IAM Identity Center instance (reachable and administrable from these credentials), the identity store, the domain (exists, IAM auth mode), the permissions the tool needs (iam:SimulatePrincipalPolicy), Lake Formation admin rights, user-profile quota headroom, and each team's IdP metadata file and certificate expiry (warns 30 days ahead). Without a usable teams file it still checks credentials, region (--region, AWS_REGION) and Identity Center. One line per check with a hint; exit 1 on any failure."
   static override examples = ['<%= config.bin %> doctor', '<%= config.bin %> doctor --json']
 
   async run(): Promise<{ ok: boolean; checks: Check[] }> {
-    const teams = await this.loadTeams()
-    const aws = await this.awsClients(teams.config.region)
     const { renderChecks, runDoctor } = await import('../lib/doctor.js')
+    const { ConfigError } = await import('../lib/config/load.js')
+    let teams: Awaited<ReturnType<typeof this.loadTeams>> | { problem: string; hint?: string }
+    try {
+      teams = await this.loadTeams()
+    } catch (err) {
+      if (err instanceof ConfigError)
+        teams = {
+          problem: `${this.flags.config}: ${err.problems.length} problem(s)`,
+          hint: 'Run `sagemaker-teams validate`.',
+        }
+      else if (err instanceof UserError) teams = { problem: err.message, hint: err.hint }
+      else throw err
+    }
+    const region =
+      'config' in teams
+        ? teams.config.region
+        : (process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? '')
+    const aws = await this.awsClients(region)
     const checks = await runDoctor(aws, teams)
     if (!this.jsonEnabled()) process.stdout.write(renderChecks(checks))
     const ok = !checks.some((c) => c.status === 'fail')

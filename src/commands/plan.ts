@@ -45,7 +45,7 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
       const format = this.flags.format
       process.stdout.write(
         renderPlan(plan, format, {
-          color: this.flags.color && format === 'text' && Boolean(process.stdout.isTTY),
+          color: format === 'text' && this.colour(),
         }),
       )
     }

@@ -6,6 +6,7 @@ import { Command, Errors, Flags, type Interfaces } from '@oclif/core'
 import type { AwsClients } from './aws/clients.js'
 import type { LoadedTeams } from './config/load.js'
 import { commonAwsHint, describeAwsError, UserError } from './errors.js'
+import { useColour } from './text.js'
 
 /** An AWS SDK service error (it carries $metadata), a credentials failure or a socket error. */
 function isAwsOrNetworkError(err: unknown): boolean {
@@ -56,7 +57,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       strict: this.ctor.strict,
     })
     this.flags = flags as BaseFlags<T>
-    if (!flags.color || process.env.NO_COLOR) process.env.NO_COLOR = '1'
+    if (!flags.color) process.env.NO_COLOR = '1'
+  }
+
+  /** Whether output to `stream` is coloured (--no-color, NO_COLOR, FORCE_COLOR, a terminal). */
+  protected colour(stream: { isTTY?: boolean } = process.stdout): boolean {
+    return useColour(stream, this.flags?.color ?? true)
   }
 
   /** Loads and validates the teams file named by --config (a ConfigError lists every problem). */
@@ -96,6 +102,21 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     // oclif exits 2 on a usage error (unknown flag, bad flag value); `plan --detailed-exitcode`
     // means "changes present" by 2, so a typo in a CI job must not read as a diff: errors are 1.
     if (err.oclif?.exit === 2 && !(err instanceof Errors.ExitError)) err.oclif.exit = 1
+    // oclif's own JSON error dumps the whole parser context (package.json, every command, home
+    // paths); a usage error is one small document like every other error.
+    if (this.jsonEnabled() && !(err instanceof Errors.ExitError)) {
+      this.logJson({ error: { name: usageErrorName(err), message: firstParagraph(err.message) } })
+      this.exit(err.oclif?.exit ?? err.exitCode ?? 1)
+    }
     return super.catch(err)
   }
+}
+
+function usageErrorName(err: Error & { parse?: unknown }): string {
+  return err.parse || err instanceof Errors.CLIError ? 'UsageError' : err.name
+}
+
+/** oclif's parse errors append "See more help with --help" after a blank line. */
+function firstParagraph(message: string): string {
+  return message.split(/\n\s*\n/)[0].trim()
 }

@@ -26,11 +26,20 @@ export const CERT_WARN_DAYS = 30
 /** The AWS SDK for JavaScript v3 requires this Node.js major from January 2027 on. */
 export const NODE_RECOMMENDED = 22
 
-export async function runDoctor(aws: AwsClients, teams: LoadedTeams, now = new Date()): Promise<Check[]> {
+/**
+ * `teams` is a loaded file, or the reason none could be loaded: then the account-level checks
+ * (credentials, region, Identity Center) still run, and the file's own checks are one failure.
+ */
+export async function runDoctor(
+  aws: AwsClients,
+  teams: LoadedTeams | { problem: string; hint?: string },
+  now = new Date(),
+): Promise<Check[]> {
   const checks: Check[] = []
   const add = (name: string, status: CheckStatus, detail: string, hint?: string) =>
     checks.push({ name, status, detail, ...(hint ? { hint } : {}) })
-  const config = teams.config
+  if ('problem' in teams) add('teams file', 'fail', teams.problem, teams.hint)
+  const config: Partial<LoadedTeams['config']> = 'config' in teams ? teams.config : {}
 
   // Credentials first: without them every other AWS check would fail the same way.
   let callerArn: string | undefined
@@ -60,7 +69,7 @@ export async function runDoctor(aws: AwsClients, teams: LoadedTeams, now = new D
     'region',
     /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(aws.region) ? 'pass' : 'fail',
     aws.region,
-    'Set region: in the teams file or --region.',
+    'Set region: in the teams file, --region or AWS_REGION.',
   )
 
   if (callerArn) {
@@ -117,66 +126,13 @@ export async function runDoctor(aws: AwsClients, teams: LoadedTeams, now = new D
         )
       }
     }
-    try {
-      const { DescribeDomainCommand, paginateListUserProfiles } = await import('@aws-sdk/client-sagemaker')
-      const sm = await aws.sageMaker()
-      const d = await sm.send(new DescribeDomainCommand({ DomainId: config.domain.id }))
-      if (d.AuthMode === 'IAM')
-        add('domain', 'pass', `${config.domain.id} (${d.DomainName}) in IAM auth mode`)
-      else {
-        add(
-          'domain',
-          'fail',
-          `${config.domain.id} uses ${d.AuthMode} authentication`,
-          'Use a domain in IAM auth mode: in IAM Identity Center mode SageMaker maps each person to exactly one profile.',
-        )
-      }
-      let profiles = 0
-      for await (const page of paginateListUserProfiles(
-        { client: sm },
-        { DomainIdEquals: config.domain.id, MaxResults: 100 },
-      ))
-        profiles += page.UserProfiles?.length ?? 0
-      const quota = config.profileQuota ?? DEFAULT_PROFILE_QUOTA
-      const status: CheckStatus = profiles >= quota ? 'fail' : profiles >= quota * 0.8 ? 'warn' : 'pass'
-      add(
-        'profile quota',
-        status,
-        `${profiles} of ${quota} user profiles used`,
-        status === 'pass'
-          ? undefined
-          : 'Request a higher "user profiles per domain" quota in Service Quotas, then raise profileQuota.',
-      )
-    } catch (err) {
-      add(
-        'domain',
-        'fail',
-        describeAwsError(err, config.domain.id),
-        'Check domain.id and region (aws sagemaker list-domains).',
-      )
-    }
+    if (config.domain) await checkDomain(aws, config.domain.id, config.profileQuota, add)
     await checkPermissions(aws, callerArn, add)
-    const grants =
-      Object.values(config.teams).some((t) => t.lakeFormation?.length) || Boolean(config.lakeFormation)
-    try {
-      const { GetDataLakeSettingsCommand } = await import('@aws-sdk/client-lakeformation')
-      const s = await (await aws.lakeFormation()).send(new GetDataLakeSettingsCommand({}))
-      const admins = (s.DataLakeSettings?.DataLakeAdmins ?? []).map((a) => a.DataLakePrincipalIdentifier)
-      const me = principalArn(callerArn)
-      if (admins.includes(me)) add('lake formation', 'pass', `${me} is a data lake administrator`)
-      else
-        add(
-          'lake formation',
-          grants ? 'fail' : 'warn',
-          `${me} is not a data lake administrator`,
-          'Add it under Lake Formation → Administrative roles and tasks, or grant it LF-tag permissions with grant option.',
-        )
-    } catch (err) {
-      add('lake formation', grants ? 'fail' : 'warn', describeAwsError(err))
-    }
+    if ('config' in teams) await checkLakeFormation(aws, callerArn, teams.config, add)
   }
 
-  for (const [team, t] of Object.entries(config.teams)) {
+  if (!('config' in teams)) return checks
+  for (const [team, t] of Object.entries(teams.config.teams)) {
     const rel = t.saml?.idpMetadata ?? `metadata/${team}.xml`
     const file = path.resolve(teams.dir, rel)
     if (!existsSync(file)) {
@@ -219,6 +175,79 @@ export async function runDoctor(aws: AwsClients, teams: LoadedTeams, now = new D
     }
   }
   return checks
+}
+
+type AddCheck = (name: string, status: CheckStatus, detail: string, hint?: string) => void
+
+async function checkDomain(
+  aws: AwsClients,
+  domainId: string,
+  profileQuota: number | undefined,
+  add: AddCheck,
+) {
+  try {
+    const { DescribeDomainCommand, paginateListUserProfiles } = await import('@aws-sdk/client-sagemaker')
+    const sm = await aws.sageMaker()
+    const d = await sm.send(new DescribeDomainCommand({ DomainId: domainId }))
+    if (d.AuthMode === 'IAM') add('domain', 'pass', `${domainId} (${d.DomainName}) in IAM auth mode`)
+    else {
+      add(
+        'domain',
+        'fail',
+        `${domainId} uses ${d.AuthMode} authentication`,
+        'Use a domain in IAM auth mode: in IAM Identity Center mode SageMaker maps each person to exactly one profile.',
+      )
+    }
+    let profiles = 0
+    for await (const page of paginateListUserProfiles(
+      { client: sm },
+      { DomainIdEquals: domainId, MaxResults: 100 },
+    ))
+      profiles += page.UserProfiles?.length ?? 0
+    const quota = profileQuota ?? DEFAULT_PROFILE_QUOTA
+    const status: CheckStatus = profiles >= quota ? 'fail' : profiles >= quota * 0.8 ? 'warn' : 'pass'
+    add(
+      'profile quota',
+      status,
+      `${profiles} of ${quota} user profiles used`,
+      status === 'pass'
+        ? undefined
+        : 'Request a higher "user profiles per domain" quota in Service Quotas, then raise profileQuota.',
+    )
+  } catch (err) {
+    add(
+      'domain',
+      'fail',
+      describeAwsError(err, domainId),
+      'Check domain.id and region (aws sagemaker list-domains).',
+    )
+  }
+}
+
+async function checkLakeFormation(
+  aws: AwsClients,
+  callerArn: string,
+  config: LoadedTeams['config'],
+  add: AddCheck,
+) {
+  const grants =
+    Object.values(config.teams).some((t) => t.lakeFormation?.length) || Boolean(config.lakeFormation)
+  try {
+    const { GetDataLakeSettingsCommand } = await import('@aws-sdk/client-lakeformation')
+    const s = await (await aws.lakeFormation()).send(new GetDataLakeSettingsCommand({}))
+    const admins = (s.DataLakeSettings?.DataLakeAdmins ?? []).map((a) => a.DataLakePrincipalIdentifier)
+    const me = principalArn(callerArn)
+    if (admins.includes(me)) add('lake formation', 'pass', `${me} is a data lake administrator`)
+    else
+      add(
+        'lake formation',
+        grants ? 'fail' : 'warn',
+        `${me} is not a data lake administrator`,
+        'Add it under Lake Formation → Administrative roles and tasks, or grant it LF-tag permissions with grant option.',
+      )
+  } catch (err) {
+    add('lake formation', grants ? 'fail' : 'warn', describeAwsError(err))
+  }
 }
 
 /** The IAM principal behind an STS caller ARN (an assumed role's role ARN). */

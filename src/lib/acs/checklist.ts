@@ -35,15 +35,10 @@ export async function buildChecklist(
   teams: LoadedTeams,
   only?: string,
 ): Promise<ChecklistTeam[]> {
-  const region = teams.config.region
-  let status: Awaited<ReturnType<typeof readAcsStatus>> | undefined
-  if (aws) {
-    try {
-      status = await readAcsStatus({ aws, teams })
-    } catch {
-      status = undefined
-    }
-  }
+  // --region wins over the file's region, for the console link as for every call.
+  const region = aws?.region ?? teams.config.region
+  // An AWS failure is the caller's to report: placeholders would look like a finished checklist.
+  const status = aws ? await readAcsStatus({ aws, teams }) : undefined
   return Object.keys(teams.config.teams)
     .filter((t) => !only || t === only)
     .map((team) => {

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { Ajv, type ErrorObject } from 'ajv'
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
 import { UserError } from '../errors.js'
+import { closest } from '../text.js'
 import { checkSemantics } from './semantics.js'
 import { ACS_DEFAULTS, type TeamsFile } from './types.js'
 
@@ -223,14 +224,27 @@ function schemaProblems(data: unknown, locate: Locator): Problem[] {
   if (validate(data)) return []
   const seen = new Set<string>()
   const problems: Problem[] = []
+  // One problem per value: `version: "1"` breaks both `type` and `const`; the more specific says it all.
+  const byValue = new Map<string, { problem: Problem; keyword: string }>()
   for (const e of validate.errors ?? []) {
     const segments = pointerSegments(e.instancePath)
     const p = describeSchemaError(e, segments, data, locate)
     if (!p) continue
     const id = `${p.line}:${p.col}:${p.message}`
-    if (!seen.has(id)) {
-      seen.add(id)
+    if (seen.has(id)) continue
+    seen.add(id)
+    if (e.keyword === 'additionalProperties' || e.keyword === 'required') {
       problems.push(p)
+      continue
+    }
+    const at = `${p.line}:${p.col}:${p.path}`
+    const earlier = byValue.get(at)
+    if (!earlier) {
+      byValue.set(at, { problem: p, keyword: e.keyword })
+      problems.push(p)
+    } else if (earlier.keyword === 'type' && e.keyword !== 'type') {
+      problems[problems.indexOf(earlier.problem)] = p
+      byValue.set(at, { problem: p, keyword: e.keyword })
     }
   }
   return problems
@@ -347,30 +361,4 @@ function sortProblems(problems: Problem[]): Problem[] {
   return problems.sort((a, b) => a.line - b.line || a.col - b.col || a.message.localeCompare(b.message))
 }
 
-/** The closest candidate by edit distance, when close enough to be a likely typo. */
-export function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined
-  let bestDistance = Number.POSITIVE_INFINITY
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase())
-    if (d < bestDistance) {
-      bestDistance = d
-      best = c
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]
-    row[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
-      prev = tmp
-    }
-  }
-  return row[b.length]
-}
+export { closest }
