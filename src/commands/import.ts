@@ -42,7 +42,10 @@ export default class Import extends BaseCommand<typeof Import> {
     })
     if (Object.keys(config.teams).length === 0)
       throw new UserError('no managed team applications (tag sagemaker-teams:team) found; nothing to import')
-    await writeFile(file, renderTeamsFile(config, schemaReference(file, this.config.root)))
+    await writeFile(
+      file,
+      renderTeamsFile(config, schemaReference(file, this.config.root, this.config.version)),
+    )
     await loadTeamsFileOrThrow(file)
     this.log(
       `Wrote ${file}: ${Object.keys(config.teams).length} teams. Next: sagemaker-teams plan -f ${file}`,

@@ -21,13 +21,16 @@ export default class Init extends BaseCommand<typeof Init> {
     }),
     team: Flags.string({
       multiple: true,
-      summary: 'A team: id=ID,name=DISPLAY NAME,users=a@x|b@x,groups=g1|g2 (repeatable).',
+      summary:
+        'A team: id=ID,name=DISPLAY NAME,users=a@x|b@x,groups=g1|g2 (repeatable; a comma in a name: \\, or name="A, B").',
     }),
     force: Flags.boolean({ summary: 'Overwrite an existing file.' }),
   }
 
   async run(): Promise<{ file: string; teams: number }> {
-    const { parseTeamFlag, schemaReference, writeTeamsFile } = await import('../lib/config/init.js')
+    const { checkAnswers, parseTeamFlag, schemaReference, writeTeamsFile } = await import(
+      '../lib/config/init.js'
+    )
     const { loadTeamsFileOrThrow } = await import('../lib/config/load.js')
     const { existsSync } = await import('node:fs')
     const flags = this.flags
@@ -39,6 +42,9 @@ export default class Init extends BaseCommand<typeof Init> {
       acsFunctionName: flags['acs-function-name'],
       teams: flags.team?.map(parseTeamFlag),
     }
+    // Every flag is checked before a prompt or a write: a bad value leaves no file behind.
+    const problems = checkAnswers(answers)
+    if (problems.length > 0) throw new UserError(`${problems.join('; ')}; nothing was written`)
     const missing = [
       !answers.region && '--region',
       !answers.domainId && '--domain-id',
@@ -52,9 +58,23 @@ export default class Init extends BaseCommand<typeof Init> {
           `Example: ${Init.examples[1].replace('<%= config.bin %>', this.config.bin)}`,
         )
       }
-      await this.ask(answers)
+      try {
+        await this.ask(answers)
+      } catch (err) {
+        // Ctrl-C in a prompt: leave quietly with the shell's code for SIGINT, writing nothing.
+        if ((err as Error).name === 'ExitPromptError') {
+          process.stderr.write('\nCancelled; nothing was written.\n')
+          this.exit(130)
+        }
+        throw err
+      }
     }
-    await writeTeamsFile(file, answers as InitAnswers, flags.force, schemaReference(file, this.config.root))
+    await writeTeamsFile(
+      file,
+      answers as InitAnswers,
+      flags.force,
+      schemaReference(file, this.config.root, this.config.version),
+    )
     const loaded = await loadTeamsFileOrThrow(file)
     this.log(
       `Wrote ${file} with ${answers.teams!.length} team${answers.teams!.length === 1 ? '' : 's'}. Next: sagemaker-teams plan -f ${file}`,
@@ -66,10 +86,15 @@ export default class Init extends BaseCommand<typeof Init> {
     const { input, confirm } = await import('@inquirer/prompts')
     const { TEAM_ID_PATTERN } = await import('../lib/names.js')
     const list = (s: string) => s.split(/[,\s]+/).filter(Boolean)
-    answers.region ??= await input({ message: 'AWS region', default: process.env.AWS_REGION ?? 'us-east-1' })
+    const { REGION_PATTERN, DOMAIN_ID_PATTERN } = await import('../lib/config/init.js')
+    answers.region ??= await input({
+      message: 'AWS region',
+      default: process.env.AWS_REGION ?? 'us-east-1',
+      validate: (v) => REGION_PATTERN.test(v) || 'expected a region such as us-east-1',
+    })
     answers.domainId ??= await input({
       message: 'SageMaker domain id (IAM auth mode)',
-      validate: (v) => /^d-[a-z0-9-]+$/.test(v) || 'expected d-…',
+      validate: (v) => DOMAIN_ID_PATTERN.test(v) || 'expected d- and lowercase letters or digits',
     })
     answers.acsFunctionName = await input({
       message: 'ACS Lambda function name',
@@ -80,7 +105,10 @@ export default class Init extends BaseCommand<typeof Init> {
       do {
         const id = await input({
           message: 'Team id',
-          validate: (v) => TEAM_ID_PATTERN.test(v) || '1–20 of a-z, 0-9, -',
+          validate: (v) =>
+            answers.teams?.some((t) => t.id === v)
+              ? `team ${v} is already added`
+              : TEAM_ID_PATTERN.test(v) || '1–20 of a-z, 0-9, -',
         })
         const displayName = await input({
           message: 'Display name in the access portal',

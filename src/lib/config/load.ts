@@ -122,6 +122,16 @@ export async function loadTeamsFile(file: string): Promise<LoadResult> {
     }
     throw new UserError(`${file}: cannot read (${code ?? (err as Error).message})`)
   }
+  return loadTeamsBytes(bytes, file)
+}
+
+/** Every problem of a teams file's text that is not written yet (`init` checks before writing). */
+export function checkTeamsText(text: string, file: string): Problem[] {
+  const result = loadTeamsBytes(Buffer.from(text, 'utf8'), file)
+  return result.ok ? [] : result.problems
+}
+
+function loadTeamsBytes(bytes: Uint8Array, file: string): LoadResult {
   const at1 = (message: string): LoadResult => ({
     ok: false,
     problems: [{ file, line: 1, col: 1, path: '', message }],
