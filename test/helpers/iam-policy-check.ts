@@ -28,7 +28,9 @@
  *   not send for the action throws. Result: { decision: Allowed|ExplicitlyDenied|ImplicitlyDenied, allowed }.
  *
  * Scenario matrix
- *   interface Scenario { name; expect: 'Allowed' | 'Denied'; requests: SimRequest[] }
+ *   Scenario, ScenarioOutcome, evaluateScenarios and the team matrix itself live in
+ *   src/lib/policies/team-matrix.ts (the access review and the README use them too); re-exported here.
+ *   interface Scenario { name; area; expect: 'Allowed' | 'Denied'; guardrail?; requests: SimRequest[] }
  *     A scenario is Allowed when every one of its requests is allowed (e.g. CreateTrainingJob and the
  *     sagemaker:AddTags that SageMaker authorises for the tags passed at creation), Denied otherwise.
  *   evaluateScenarios(principal, scenarios): Promise<ScenarioOutcome[]>   (each: name, expected, actual, requests)
@@ -55,8 +57,17 @@ import {
   type SimRequest,
   type SimResult,
 } from '../../src/lib/policies/simulate.js'
+import { evaluateScenarios, type Scenario, type ScenarioOutcome } from '../../src/lib/policies/team-matrix.js'
 
-export { arnTemplateRegex, type SimPrincipal, type SimRequest, type SimResult }
+export {
+  arnTemplateRegex,
+  evaluateScenarios,
+  type Scenario,
+  type ScenarioOutcome,
+  type SimPrincipal,
+  type SimRequest,
+  type SimResult,
+}
 export const evaluate = evaluateRequest
 
 /** A managed policy that allows everything: guardrails must hold with it attached. */
@@ -295,38 +306,6 @@ export function formatFindings(findings: PolicyFinding[]): string {
 }
 
 // ── scenario matrix ─────────────────────────────────────────────────────────────────────────
-
-export interface Scenario {
-  /** What a reviewer reads, e.g. "open JupyterLab in own private space". */
-  name: string
-  expect: 'Allowed' | 'Denied'
-  /** Every request AWS authorises for this step; the step is Allowed only if all are allowed. */
-  requests: SimRequest[]
-}
-
-export interface ScenarioOutcome {
-  name: string
-  expected: 'Allowed' | 'Denied'
-  actual: 'Allowed' | 'Denied'
-  requests: { action: string; resource: string; decision: SimResult['decision'] }[]
-}
-
-export async function evaluateScenarios(
-  principal: SimPrincipal,
-  scenarios: Scenario[],
-): Promise<ScenarioOutcome[]> {
-  const out: ScenarioOutcome[] = []
-  for (const sc of scenarios) {
-    const requests = []
-    for (const r of sc.requests) {
-      const { decision } = await evaluateRequest(principal, r)
-      requests.push({ action: r.action, resource: r.resource, decision })
-    }
-    const actual = requests.every((r) => r.decision === 'Allowed') ? 'Allowed' : 'Denied'
-    out.push({ name: sc.name, expected: sc.expect, actual, requests })
-  }
-  return out
-}
 
 /** Declares one mocha test per scenario, named "<name> → <expected>". */
 export function describeMatrix(

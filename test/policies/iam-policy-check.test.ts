@@ -173,6 +173,7 @@ describe('iam-policy-check helper (it must catch what IAM would ignore)', () => 
     const [o] = await evaluateScenarios(p, [
       {
         name: 'create a tagged model',
+        area: 'test',
         expect: 'Allowed',
         requests: [
           { action: 'sagemaker:CreateModel', resource: 'arn:aws:sagemaker:us-east-1:123456789012:model/m' },

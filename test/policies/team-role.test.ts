@@ -2,11 +2,11 @@ import assert from 'node:assert/strict'
 import type { PolicyDocument, PolicyStatement } from '../../src/lib/plan/types.js'
 import { normalizePolicy, policiesEqual, policyAtoms, policyDelta } from '../../src/lib/policies/normalize.js'
 import {
-  baselinePolicy,
   developerPolicy,
   guardrailPolicy,
   printPolicy,
   teamInlinePolicies,
+  teamRoleAllowedActions,
   trustPolicy,
 } from '../../src/lib/policies/team-role.js'
 import { assertSnapshot } from '../helpers/snapshot.js'
@@ -51,25 +51,52 @@ describe('team role policies', () => {
       assert.ok(actions(change).includes(a), a)
     }
     assert.equal(change.Condition?.StringEquals?.['sagemaker:ResourceTag/Team'], '${aws:PrincipalTag/Team}')
+    const tagOnCreate = statement(dev, 'TagOnCreateWithOwnTeam')
+    // The key holds the create operation's name: only a pattern operator matches "Create*".
+    assert.equal(tagOnCreate.Condition?.StringLike?.['sagemaker:TaggingAction'], 'Create*')
     const pass = statement(dev, 'PassOwnRoleToSageMaker')
     assert.equal(pass.Resource, INPUT.roleArn)
   })
 
-  it('allows app actions only on the team own apps (unlike the seed)', () => {
-    const base = baselinePolicy(INPUT)
-    for (const s of base.Statement.filter((x) => x.Effect === 'Allow')) {
-      for (const a of actions(s)) {
-        if (/App$/.test(a as string)) assert.ok(s.Condition, `${a} must carry a Team condition`)
-      }
+  it('stays within IAM inline policy size (10,240 characters per role, whitespace not counted) for the largest allowed file', () => {
+    // The longest names the file and AWS allow: team id 20, domain id 63, bucket 63, prefix 256, GovCloud partition.
+    const team = 'a'.repeat(20)
+    const largest = {
+      teamId: team,
+      roleArn: `arn:aws-us-gov:iam::123456789012:role/sagemaker-teams-${team}`,
+      partition: 'aws-us-gov',
+      region: 'us-gov-west-1',
+      accountId: '123456789012',
+      domainId: `d-${'a'.repeat(61)}`,
+      workspace: {
+        bucket: 'b'.repeat(63),
+        prefix: `${'p'.repeat(255)}/`,
+        workGroup: `sagemaker-teams-${team}`,
+      },
     }
-    assert.equal(
-      statement(base, 'OwnTeamAppsManage').Condition?.StringEquals?.['sagemaker:ResourceTag/Team'],
-      '${aws:PrincipalTag/Team}',
+    const total = Object.values(teamInlinePolicies(largest)).reduce((n, d) => n + JSON.stringify(d).length, 0)
+    assert.ok(total <= 10240, `inline policies total ${total} characters`)
+    assert.ok(
+      total > 8000,
+      `the largest file should come near the limit, got ${total}: is the fixture still the largest?`,
     )
-    assert.equal(
-      statement(base, 'OwnTeamAppsCreate').Condition?.StringEquals?.['aws:RequestTag/Team'],
-      '${aws:PrincipalTag/Team}',
-    )
+  })
+
+  it('is deterministic: the same input gives byte-identical policies', () => {
+    assert.equal(JSON.stringify(teamInlinePolicies(INPUT)), JSON.stringify(teamInlinePolicies({ ...INPUT })))
+  })
+
+  it('lists every action a team role may be allowed (for the permissions boundary)', () => {
+    const all = teamRoleAllowedActions()
+    for (const a of [
+      'sagemaker:CreateApp',
+      'sagemaker:Create*',
+      'athena:StartQueryExecution',
+      's3:PutObject',
+      'iam:PassRole',
+    ])
+      assert.ok(all.includes(a), a)
+    assert.ok(!all.some((a) => a.startsWith('sts:')), 'a team role never needs sts')
   })
 
   it('denies domain and profile changes and presigned URLs for other teams', () => {

@@ -92,6 +92,18 @@ export function checkSemantics(config: TeamsFile, at: Locator, dir: string): Pro
         ),
       )
     }
+    // The team role's IAM patterns name its profiles as `<team>-*` (profile names are `<team>-<user>`),
+    // which would also match every profile of a team `<team>-<more>`.
+    const shadowed = Object.keys(teams).find((other) => other !== id && other.startsWith(`${id}-`))
+    if (shadowed) {
+      problems.push(
+        at.problem(
+          base,
+          `team ids "${id}" and "${shadowed}": the profiles of "${shadowed}" are named "${shadowed}-…", which team "${id}"'s IAM patterns ("${id}-*") would also match; rename one of them`,
+          true,
+        ),
+      )
+    }
     if (!team || typeof team !== 'object') continue
 
     if (typeof team.displayName === 'string') {

@@ -1,13 +1,28 @@
 /**
  * The team execution role's policies, generated from one typed module. They follow the seed
  * solution's model (a read-only Studio baseline, ABAC developer access on the `Team` tag, and
- * explicit denies) with one fix: app actions are limited to the caller's own team, where the
- * seed's unconditioned `sagemaker:*App` let one team delete another team's apps.
+ * explicit denies), and are proven by evaluation, not by their text: test/policies/team-matrix.test.ts
+ * evaluates them with an IAM engine over the scenarios of team-matrix.ts (own team's work allowed,
+ * another team's denied, guardrails holding with `Allow *:*` attached), and
+ * test/policies/policy-validity.test.ts checks every action, condition key and Resource against
+ * AWS's Service Authorization Reference.
+ *
+ * Studio apps and spaces are bound to the team's own user profiles through the resource ARN (profile
+ * apps: `app/<domain>/<team>-…/…`) and `sagemaker:OwnerUserProfileArn` (space apps and spaces); jobs,
+ * models and other resources through the `Team` tag (ABAC).
  */
 import { ABAC_TAG } from '../names.js'
 import type { PolicyDocument, PolicyStatement } from '../plan/types.js'
 
 const OWN_TEAM = `\${aws:PrincipalTag/${ABAC_TAG}}`
+const OWNER_KEY = 'sagemaker:OwnerUserProfileArn'
+/** Names of the roles and policies the tool creates start with this. */
+const TOOL_PREFIX = 'sagemaker-teams-'
+/** The tool's own tag keys (names.ts RESERVED_TAG_PREFIXES). */
+const TOOL_TAG_PREFIX = 'sagemaker-teams:'
+/** The ARNs of the team's user profiles: `{teamId}-…` (names.ts profileName). */
+const ownProfiles = (t: TeamRoleInput) =>
+  `arn:${t.partition}:sagemaker:${t.region}:${t.accountId}:user-profile/${t.domainId}/${t.teamId}-*`
 
 export interface TeamRoleInput {
   teamId: string
@@ -16,6 +31,15 @@ export interface TeamRoleInput {
   region: string
   accountId: string
   domainId: string
+  /** The team's S3 prefix and Athena workgroup, when the file gives the team a workspace. */
+  workspace?: TeamWorkspace
+}
+
+export interface TeamWorkspace {
+  bucket: string
+  /** Key prefix, ending in `/` (e.g. `teams/team1/`). */
+  prefix: string
+  workGroup: string
 }
 
 export function trustPolicy(): PolicyDocument {
@@ -27,38 +51,64 @@ export function trustPolicy(): PolicyDocument {
   }
 }
 
-/** Read-only access a Studio notebook needs, and app actions on the team's own apps only. */
+/** Read-only access a Studio notebook needs, Studio apps and spaces of the team's own profiles. */
 export function baselinePolicy(t: TeamRoleInput): PolicyDocument {
   const sm = `arn:${t.partition}:sagemaker:${t.region}:${t.accountId}`
+  const d = t.domainId
   return {
     Version: '2012-10-17',
     Statement: [
       {
+        // Not sagemaker:Get*/BatchGet*: they include GetRecord/BatchGetRecord, which read feature-store
+        // data (see OwnTeamRecords), not metadata.
         Sid: 'StudioReadOnly',
         Effect: 'Allow',
         Action: [
           'sagemaker:Describe*',
           'sagemaker:List*',
-          'sagemaker:Get*',
           'sagemaker:Search',
           'sagemaker:BatchDescribe*',
-          'sagemaker:BatchGet*',
+          'sagemaker:BatchGetMetrics',
+          'sagemaker:GetSearchSuggestions',
+          'sagemaker:GetModelPackageGroupPolicy',
+          'sagemaker:GetLineageGroupPolicy',
           'sagemaker:QueryLineage',
         ],
         Resource: '*',
       },
       {
-        Sid: 'OwnTeamAppsCreate',
+        // Apps and spaces are bound to the team's profiles by what IAM sees for these actions (the
+        // reference lists sagemaker:OwnerUserProfileArn for them), not by a request tag Studio may not send.
+        Sid: 'OwnTeamSpaces',
         Effect: 'Allow',
-        Action: ['sagemaker:CreateApp'],
-        Resource: `${sm}:app/${t.domainId}/*`,
-        Condition: { StringEquals: { [`aws:RequestTag/${ABAC_TAG}`]: OWN_TEAM } },
+        Action: [
+          'sagemaker:CreateApp',
+          'sagemaker:DeleteApp',
+          'sagemaker:CreateSpace',
+          'sagemaker:UpdateSpace',
+          'sagemaker:DeleteSpace',
+        ],
+        Resource: [`${sm}:app/${d}/*`, `${sm}:space/${d}/*`],
+        Condition: { ArnLike: { [OWNER_KEY]: ownProfiles(t) } },
       },
       {
-        Sid: 'OwnTeamAppsManage',
+        // Apps of a user profile itself (Studio Classic): the ARN holds the profile name, `<team>-…`.
+        Sid: 'OwnTeamProfileApps',
         Effect: 'Allow',
-        Action: ['sagemaker:DeleteApp', 'sagemaker:UpdateApp'],
-        Resource: `${sm}:app/${t.domainId}/*`,
+        Action: ['sagemaker:CreateApp', 'sagemaker:DeleteApp'],
+        Resource: `${sm}:app/${d}/${t.teamId}-*/*`,
+        Condition: { Null: { [OWNER_KEY]: 'true' } },
+      },
+      {
+        Sid: 'OwnTeamRecords',
+        Effect: 'Allow',
+        Action: [
+          'sagemaker:GetRecord',
+          'sagemaker:BatchGetRecord',
+          'sagemaker:PutRecord',
+          'sagemaker:DeleteRecord',
+        ],
+        Resource: `${sm}:feature-group/*`,
         Condition: { StringEquals: { [`sagemaker:ResourceTag/${ABAC_TAG}`]: OWN_TEAM } },
       },
       {
@@ -99,6 +149,7 @@ export function baselinePolicy(t: TeamRoleInput): PolicyDocument {
         Resource: '*',
       },
       {
+        // Lake Formation decides which tables and data the role sees; these only open the door.
         Sid: 'CatalogReadForLakeFormation',
         Effect: 'Allow',
         Action: [
@@ -129,16 +180,19 @@ export function developerPolicy(t: TeamRoleInput): PolicyDocument {
         Resource: '*',
         Condition: {
           StringEquals: { [`aws:RequestTag/${ABAC_TAG}`]: OWN_TEAM },
-          'ForAllValues:StringNotLike': { 'aws:TagKeys': ['sagemaker-teams:*'] },
+          'ForAllValues:StringNotLike': { 'aws:TagKeys': [`${TOOL_TAG_PREFIX}*`] },
         },
       },
       {
+        // SageMaker authorises tags passed at creation as sagemaker:AddTags with
+        // sagemaker:TaggingAction = the create operation's name (CreateTrainingJob, CreateApp, …).
         Sid: 'TagOnCreateWithOwnTeam',
         Effect: 'Allow',
         Action: ['sagemaker:AddTags'],
         Resource: '*',
         Condition: {
-          StringEquals: { [`aws:RequestTag/${ABAC_TAG}`]: OWN_TEAM, 'sagemaker:TaggingAction': 'Create*' },
+          StringEquals: { [`aws:RequestTag/${ABAC_TAG}`]: OWN_TEAM },
+          StringLike: { 'sagemaker:TaggingAction': 'Create*' },
         },
       },
       {
@@ -149,6 +203,7 @@ export function developerPolicy(t: TeamRoleInput): PolicyDocument {
           'sagemaker:Stop*',
           'sagemaker:Update*',
           'sagemaker:Start*',
+          'sagemaker:AddTags',
           'sagemaker:AssociateTrialComponent',
           'sagemaker:DisassociateTrialComponent',
           'sagemaker:BatchPutMetrics',
@@ -167,13 +222,95 @@ export function developerPolicy(t: TeamRoleInput): PolicyDocument {
   }
 }
 
-/** What a team role must never do, whatever else is attached to it. */
-export function guardrailPolicy(_t: TeamRoleInput): PolicyDocument {
+/**
+ * The team's workspace: its S3 prefix and its Athena workgroup (the workgroup enforces a result
+ * location inside the prefix). Nothing here names another team's prefix or workgroup.
+ */
+export function workspacePolicy(t: TeamRoleInput & { workspace: TeamWorkspace }): PolicyDocument {
+  const w = t.workspace
+  const bucket = `arn:${t.partition}:s3:::${w.bucket}`
+  const athena = `arn:${t.partition}:athena:${t.region}:${t.accountId}`
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'OwnPrefixObjects',
+        Effect: 'Allow',
+        Action: [
+          's3:GetObject',
+          's3:PutObject',
+          's3:DeleteObject',
+          's3:AbortMultipartUpload',
+          's3:ListMultipartUploadParts',
+        ],
+        Resource: `${bucket}/${w.prefix}*`,
+      },
+      {
+        Sid: 'OwnPrefixList',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket'],
+        Resource: bucket,
+        Condition: { StringLike: { 's3:prefix': [w.prefix, `${w.prefix}*`] } },
+      },
+      { Sid: 'BucketLocation', Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: bucket },
+      {
+        Sid: 'OwnWorkGroup',
+        Effect: 'Allow',
+        Action: [
+          'athena:StartQueryExecution',
+          'athena:StopQueryExecution',
+          'athena:GetQueryExecution',
+          'athena:GetQueryResults',
+          'athena:GetQueryResultsStream',
+          'athena:GetQueryRuntimeStatistics',
+          'athena:BatchGetQueryExecution',
+          'athena:ListQueryExecutions',
+          'athena:GetWorkGroup',
+          'athena:*NamedQuery',
+          'athena:ListNamedQueries',
+          'athena:*PreparedStatement',
+          'athena:ListPreparedStatements',
+        ],
+        Resource: `${athena}:workgroup/${w.workGroup}`,
+      },
+      {
+        Sid: 'AthenaCatalog',
+        Effect: 'Allow',
+        Action: [
+          'athena:GetDataCatalog',
+          'athena:ListDatabases',
+          'athena:GetDatabase',
+          'athena:ListTableMetadata',
+          'athena:GetTableMetadata',
+        ],
+        Resource: `${athena}:datacatalog/*`,
+      },
+      {
+        Sid: 'AthenaList',
+        Effect: 'Allow',
+        Action: ['athena:ListWorkGroups', 'athena:ListDataCatalogs'],
+        Resource: '*',
+      },
+    ],
+  }
+}
+
+/**
+ * What a team role must never do, whatever else is attached to it (an `Allow *:*` managed policy
+ * included): change its own or another tool role (its Team tag, its policies), pass or assume
+ * another role, act in another team's profiles and spaces, move a resource between teams, change
+ * the domain or profiles, make itself a Lake Formation admin.
+ */
+export function guardrailPolicy(t: TeamRoleInput): PolicyDocument {
+  const sm = `arn:${t.partition}:sagemaker:${t.region}:${t.accountId}`
+  const toolRoles = `arn:${t.partition}:iam::${t.accountId}:role/${TOOL_PREFIX}*`
+  const toolPolicies = `arn:${t.partition}:iam::${t.accountId}:policy/${TOOL_PREFIX}*`
+  const ownRoleIsTools = t.roleArn.split('/').pop()!.startsWith(TOOL_PREFIX)
   const deny = (Sid: string, Action: string[], extra: Partial<PolicyStatement> = {}): PolicyStatement => ({
     Sid,
     Effect: 'Deny',
     Action,
-    Resource: '*',
+    ...(extra.NotResource ? {} : { Resource: '*' }),
     ...extra,
   })
   return {
@@ -190,8 +327,23 @@ export function guardrailPolicy(_t: TeamRoleInput): PolicyDocument {
       deny('NoPresignedUrlsForOtherTeams', ['sagemaker:CreatePresignedDomainUrl'], {
         Condition: { StringNotEquals: { [`sagemaker:ResourceTag/${ABAC_TAG}`]: OWN_TEAM } },
       }),
+      deny(
+        'NoOtherTeamsSpaces',
+        [
+          'sagemaker:CreateApp',
+          'sagemaker:DeleteApp',
+          'sagemaker:CreateSpace',
+          'sagemaker:UpdateSpace',
+          'sagemaker:DeleteSpace',
+        ],
+        { Condition: { ArnNotLike: { [OWNER_KEY]: ownProfiles(t) }, Null: { [OWNER_KEY]: 'false' } } },
+      ),
+      deny('NoAppsInOtherProfiles', ['sagemaker:CreateApp'], {
+        NotResource: `${sm}:app/${t.domainId}/${t.teamId}-*/*`,
+        Condition: { Null: { [OWNER_KEY]: 'true' } },
+      }),
       deny('NoChangesToTeamTags', ['sagemaker:DeleteTags'], {
-        Condition: { 'ForAnyValue:StringLike': { 'aws:TagKeys': [ABAC_TAG, 'sagemaker-teams:*'] } },
+        Condition: { 'ForAnyValue:StringLike': { 'aws:TagKeys': [ABAC_TAG, `${TOOL_TAG_PREFIX}*`] } },
       }),
       deny('NoRetaggingToAnotherTeam', ['sagemaker:AddTags'], {
         Condition: {
@@ -199,9 +351,52 @@ export function guardrailPolicy(_t: TeamRoleInput): PolicyDocument {
           Null: { [`aws:RequestTag/${ABAC_TAG}`]: 'false' },
         },
       }),
-      deny('NoToolTags', ['sagemaker:AddTags'], {
-        Condition: { 'ForAnyValue:StringLike': { 'aws:TagKeys': ['sagemaker-teams:*'] } },
+      // Outside creation, only resources already tagged with the team's own value can be tagged.
+      deny('NoTaggingOtherTeamsResources', ['sagemaker:AddTags'], {
+        Condition: {
+          StringNotEquals: { [`sagemaker:ResourceTag/${ABAC_TAG}`]: OWN_TEAM },
+          Null: { 'sagemaker:TaggingAction': 'true' },
+        },
       }),
+      // Tool tags only as custom tag propagation copies them from the profile onto apps and spaces.
+      deny('NoToolTags', ['sagemaker:AddTags'], {
+        Condition: {
+          'ForAnyValue:StringLike': { 'aws:TagKeys': [`${TOOL_TAG_PREFIX}*`] },
+          StringNotEquals: { 'sagemaker:TaggingAction': ['CreateApp', 'CreateSpace'] },
+        },
+      }),
+      deny(
+        'NoChangesToToolRoles',
+        [
+          'iam:TagRole',
+          'iam:UntagRole',
+          'iam:PutRolePolicy',
+          'iam:DeleteRolePolicy',
+          'iam:AttachRolePolicy',
+          'iam:DetachRolePolicy',
+          'iam:UpdateAssumeRolePolicy',
+          'iam:PutRolePermissionsBoundary',
+          'iam:DeleteRolePermissionsBoundary',
+          'iam:UpdateRole',
+          'iam:DeleteRole',
+          'iam:CreateRole',
+          'iam:CreatePolicyVersion',
+          'iam:SetDefaultPolicyVersion',
+        ],
+        { Resource: ownRoleIsTools ? [toolRoles, toolPolicies] : [t.roleArn, toolRoles, toolPolicies] },
+      ),
+      deny('PassOnlyOwnRole', ['iam:PassRole'], { NotResource: t.roleArn }),
+      deny('NoAssumingToolRoles', ['sts:AssumeRole'], { Resource: toolRoles }),
+      deny('NoLakeFormationAdmin', [
+        'lakeformation:PutDataLakeSettings',
+        'lakeformation:GrantPermissions',
+        'lakeformation:BatchGrantPermissions',
+        'lakeformation:RevokePermissions',
+        'lakeformation:BatchRevokePermissions',
+        'lakeformation:*LFTag*',
+        'lakeformation:RegisterResource',
+        'lakeformation:DeregisterResource',
+      ]),
     ],
   }
 }
@@ -212,7 +407,32 @@ export function teamInlinePolicies(t: TeamRoleInput): Record<string, PolicyDocum
     'sagemaker-teams-baseline': baselinePolicy(t),
     'sagemaker-teams-developer': developerPolicy(t),
     'sagemaker-teams-guardrails': guardrailPolicy(t),
+    ...(t.workspace
+      ? { 'sagemaker-teams-workspace': workspacePolicy({ ...t, workspace: t.workspace }) }
+      : {}),
   }
+}
+
+/**
+ * Every action a team role may ever be allowed by its generated policies (its Allow statements, over
+ * all optional parts): the permissions boundary of the tool's roles must allow at least these
+ * (src/lib/resources/role.ts). Patterns as written in the policies (`sagemaker:Describe*`).
+ */
+export function teamRoleAllowedActions(): string[] {
+  const sample: TeamRoleInput = {
+    teamId: 'x',
+    roleArn: 'arn:aws:iam::000000000000:role/x',
+    partition: 'aws',
+    region: 'us-east-1',
+    accountId: '000000000000',
+    domainId: 'd-x',
+    workspace: { bucket: 'b', prefix: 'p/', workGroup: 'w' },
+  }
+  const actions = new Set<string>()
+  for (const doc of Object.values(teamInlinePolicies(sample)))
+    for (const s of doc.Statement)
+      if (s.Effect === 'Allow') for (const a of [s.Action ?? []].flat()) actions.add(a)
+  return [...actions].sort()
 }
 
 /** Deterministic pretty print (stable key order), as the policies are shown and stored. */
