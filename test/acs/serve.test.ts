@@ -113,7 +113,15 @@ describe('ACS through acs serve', function () {
     const again = await post(formBody(signedResponse(base({ signWith: keyPair('idp-next') })).base64))
     assert.equal(again.status, 302)
     assert.equal(emu.counters()['sagemaker:CreateUserProfile'], 1)
-    assert.equal(emu.counters()['sagemaker:CreatePresignedDomainUrl'], 2)
+    // Presign first: the first login's presign found no profile, then one after creating it; the
+    // second login is one presign and no DescribeUserProfile.
+    assert.equal(emu.counters()['sagemaker:CreatePresignedDomainUrl'], 3)
+    // acs serve resolved the file's members as apply does: no identity store call per login.
+    assert.deepEqual(
+      Object.keys(emu.counters()).filter((k) => k.startsWith('identitystore:')),
+      [],
+      'a member of the file is confirmed from the member map',
+    )
   })
 
   const tamper = (xml: string, from: string, to: string) => {
@@ -436,9 +444,12 @@ describe('ACS through acs serve', function () {
     const response = signedResponse(base()).base64
     assert.equal((await post(formBody(response))).status, 302)
     emu.resetCounters()
-    assert.equal((await post(formBody(response))).status, 403)
+    const replay = await post(formBody(response))
+    assert.equal(replay.status, 403)
+    assert.equal(replay.headers.get('location'), null)
     assert.equal(lastLog().reason, 'replay')
-    assert.equal(writes(), 0)
+    // The presign ran beside the claim and its URL was dropped; nothing was created.
+    assert.equal(emu.counters()['sagemaker:CreateUserProfile'] ?? 0, 0)
   })
 
   it('refuses an oversized body (413), an unknown team (404) and a GET (405)', async () => {

@@ -1,7 +1,9 @@
 /**
  * The Assertion Consumer Service: `POST <base>/saml/acs/<team>` with a signed SAML response from
- * IAM Identity Center → verify strictly → confirm the user → reject replays → ensure the user
- * profile → 302 to a presigned Studio URL. One module for the Lambda and for `acs serve`.
+ * IAM Identity Center → verify strictly → confirm the user (from the baked member map: no AWS call
+ * for a configured member) → claim the assertion id and presign at the same time → 302 to the
+ * presigned Studio URL. Only when the presign finds no profile: create it (when `provisioning`
+ * allows), wait until InService, presign again. One module for the Lambda and for `acs serve`.
  *
  * Every request is hostile. Refusals are a 4xx with a short generic body and one JSON log line
  * with a reason code; AWS failures are a 502. The SAML document, tokens and the presigned URL are
@@ -22,6 +24,11 @@ import type { AcsStore } from './stores.js'
 import { AcsRefusal, verifySamlResponse } from './verify.js'
 
 export const MAX_BODY_BYTES = 256 * 1024
+/**
+ * The login record's bound, from its start beside the presign: far above DynamoDB's usual single-digit
+ * milliseconds, below a presign's usual time, so in practice it never delays the redirect.
+ */
+export const LOGIN_RECORD_TIMEOUT_MS = 250
 
 export interface AcsRequest {
   method: string
@@ -41,7 +48,8 @@ export interface AcsResponse {
 }
 
 export interface AcsLogEntry {
-  event: 'acs'
+  /** `acs`: one line per request; `acs_login_record`: a login record that failed (the answer stands). */
+  event: 'acs' | 'acs_login_record'
   outcome: 'redirect' | 'refused' | 'error'
   reason?: string
   status: number
@@ -50,6 +58,8 @@ export interface AcsLogEntry {
   profile?: string
   assertionId?: string
   createdProfile?: boolean
+  /** The AWS error name of a failed login record. */
+  code?: string
   ms: number
 }
 
@@ -62,6 +72,8 @@ export interface AcsDeps {
   now?: () => Date
   /** How long to wait for a new profile to be InService. */
   profileWait?: { timeoutMs: number; intervalMs: number }
+  /** How long the login record may run from its start (default LOGIN_RECORD_TIMEOUT_MS). */
+  loginRecordTimeoutMs?: number
 }
 
 const PATH = /^\/saml\/acs\/([^/]+)\/?$/
@@ -147,31 +159,60 @@ export async function handleAcs(req: AcsRequest, deps: AcsDeps): Promise<AcsResp
         'Sign-in refused: your user id is not an IAM Identity Center user id. An admin should check the ssouserid attribute mapping of this application.',
       )
     }
-    if (!(await deps.store.claim(login.assertionId, login.expiresAt))) return finish(403, 'replay')
-
     const name = profileName(team, userId)
-    entry.profile = name
-    const created = await ensureProfile(name, team, userId, userName, deps)
-    if (created === 'not_provisioned') {
-      return finish(
-        403,
-        'not_provisioned',
-        'You have no Studio profile for this team yet. An admin must run `sagemaker-teams apply`.',
-      )
-    }
-    entry.createdProfile = created === 'created'
-    const url = await presign(name, deps)
-    await deps.store.recordLogin(team, now).catch(() => {
-      // A lost login record only delays `status`; the user still gets in.
-    })
-    entry.outcome = 'redirect'
-    entry.status = 302
-    entry.ms = Date.now() - started
-    deps.log(entry)
-    return {
-      status: 302,
-      headers: { ...SECURITY_HEADERS, Location: url },
-      body: 'Redirecting to SageMaker Studio.\n',
+    // The warm path is one round trip: the replay claim and the presign start together (and the
+    // login record beside them). The URL is used only once the claim has succeeded; on a replay
+    // it is dropped here, never returned nor logged. The profile is created only after a claim.
+    const record = startLoginRecord(team, login.assertionId, now, deps)
+    try {
+      const [claimed, presigned] = await Promise.allSettled([
+        deps.store.claim(login.assertionId, login.expiresAt),
+        presign(name, deps),
+      ])
+      if (claimed.status === 'rejected') throw claimed.reason
+      if (!claimed.value) return await record.settle().then(() => finish(403, 'replay'))
+      entry.profile = name
+      let url: string
+      if (presigned.status === 'fulfilled') url = presigned.value
+      else {
+        const failure = presigned.reason
+        if (!isMissingProfile(failure) && !mayBeNotReady(failure)) {
+          entry.createdProfile = false
+          throw new UpstreamError('presign_failed')
+        }
+        const ready = await ensureProfile(name, team, userId, userName, deps, isMissingProfile(failure))
+        if (ready === 'not_provisioned') {
+          return await record
+            .settle()
+            .then(() =>
+              finish(
+                403,
+                'not_provisioned',
+                'You have no Studio profile for this team yet. An admin must run `sagemaker-teams apply`.',
+              ),
+            )
+        }
+        entry.createdProfile = ready === 'created'
+        try {
+          url = await presign(name, deps)
+        } catch {
+          throw new UpstreamError('presign_failed')
+        }
+      }
+      entry.createdProfile ??= false
+      await record.settle()
+      entry.outcome = 'redirect'
+      entry.status = 302
+      entry.ms = Date.now() - started
+      deps.log(entry)
+      return {
+        status: 302,
+        headers: { ...SECURITY_HEADERS, Location: url },
+        body: 'Redirecting to SageMaker Studio.\n',
+      }
+    } catch (err) {
+      await record.settle()
+      throw err
     }
   } catch (err) {
     if (err instanceof AcsRefusal) return finish(err.status, err.reason)
@@ -224,15 +265,80 @@ async function confirmUser(userId: string, deps: AcsDeps): Promise<string | unde
   }
 }
 
+/**
+ * The login record (first, last, count per team: what `status` and `sso checklist` show as a
+ * verified console set-up) runs beside the claim and the presign. Once the answer is ready it is
+ * awaited only until LOGIN_RECORD_TIMEOUT_MS after its start, then aborted: a Lambda must not leave
+ * a call in flight after answering. A failure is one log line with a reason code; it never changes
+ * the answer. `settle` before answering (again: the same promise).
+ */
+function startLoginRecord(
+  team: string,
+  assertionId: string,
+  at: Date,
+  deps: AcsDeps,
+): { settle: () => Promise<void> } {
+  const started = Date.now()
+  const abort = new AbortController()
+  const written = deps.store.recordLogin(team, assertionId, at, abort.signal).then(
+    () => 'ok' as const,
+    (err: unknown) => err,
+  )
+  let settled: Promise<void> | undefined
+  const settle = async () => {
+    const remaining = started + (deps.loginRecordTimeoutMs ?? LOGIN_RECORD_TIMEOUT_MS) - Date.now()
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), Math.max(0, remaining))
+    })
+    const result = await Promise.race([written, timedOut])
+    clearTimeout(timer)
+    if (result === 'ok') return
+    if (result === 'timeout') abort.abort()
+    deps.log({
+      event: 'acs_login_record',
+      outcome: 'error',
+      reason: result === 'timeout' ? 'login_record_timeout' : 'login_record_failed',
+      ...(result === 'timeout' ? {} : { code: (result as Error)?.name ?? 'Error' }),
+      status: 0,
+      team,
+      assertionId,
+      ms: Date.now() - started,
+    })
+  }
+  return { settle: () => (settled ??= settle()) }
+}
+
+/** CreatePresignedDomainUrl's documented error for a profile that does not exist. */
+const isMissingProfile = (err: unknown) => (err as Error)?.name === 'ResourceNotFound'
+
+/**
+ * Whether a failed presign may mean a profile that exists but is not InService yet (created by
+ * `apply` or another login moments ago): a client error that is not a throttle. Throttles and 5xx
+ * were already retried by the SDK; they are a 502 at once, without more calls.
+ */
+function mayBeNotReady(err: unknown): boolean {
+  const e = err as { name?: string; $fault?: string; $metadata?: { httpStatusCode?: number } }
+  if (e?.$fault !== 'client') return false
+  const status = e.$metadata?.httpStatusCode ?? 400
+  return status < 500 && status !== 429 && !/Throttl|TooManyRequests|LimitExceeded/.test(e.name ?? '')
+}
+
+/**
+ * The creation path, taken only when the presign failed: create the profile when it is missing and
+ * `provisioning` allows, then wait until it is InService; the caller presigns once more.
+ */
 async function ensureProfile(
   name: string,
   team: string,
   userId: string,
   userName: string,
   deps: AcsDeps,
-): Promise<'exists' | 'created' | 'not_provisioned'> {
+  missing: boolean,
+): Promise<'created' | 'ready' | 'not_provisioned'> {
   const { config, sagemaker } = deps
-  let status = await describeStatus(name, deps)
+  // The presign has just said ResourceNotFound: no need to ask again before creating.
+  let status = missing ? undefined : await describeStatus(name, deps)
   let created = false
   if (status === undefined) {
     if (config.provisioning === 'pre') return 'not_provisioned'
@@ -264,7 +370,7 @@ async function ensureProfile(
     await new Promise((r) => setTimeout(r, wait.intervalMs))
     status = await describeStatus(name, deps)
   }
-  return created ? 'created' : 'exists'
+  return created ? 'created' : 'ready'
 }
 
 async function describeStatus(name: string, deps: AcsDeps): Promise<string | undefined> {
@@ -279,20 +385,17 @@ async function describeStatus(name: string, deps: AcsDeps): Promise<string | und
   }
 }
 
+/** The presigned URL; the SDK's error as thrown (the caller tells a missing profile from a failure). */
 async function presign(name: string, deps: AcsDeps): Promise<string> {
-  try {
-    const out = await deps.sagemaker.send(
-      new CreatePresignedDomainUrlCommand({
-        DomainId: deps.config.domainId,
-        UserProfileName: name,
-        SessionExpirationDurationInSeconds: deps.config.sessionExpirationSeconds,
-        ExpiresInSeconds: deps.config.urlExpiresSeconds,
-        LandingUri: deps.config.landingUri,
-      }),
-    )
-    if (!out.AuthorizedUrl?.startsWith('https://')) throw new Error('no URL')
-    return out.AuthorizedUrl
-  } catch {
-    throw new UpstreamError('presign_failed')
-  }
+  const out = await deps.sagemaker.send(
+    new CreatePresignedDomainUrlCommand({
+      DomainId: deps.config.domainId,
+      UserProfileName: name,
+      SessionExpirationDurationInSeconds: deps.config.sessionExpirationSeconds,
+      ExpiresInSeconds: deps.config.urlExpiresSeconds,
+      LandingUri: deps.config.landingUri,
+    }),
+  )
+  if (!out.AuthorizedUrl?.startsWith('https://')) throw new Error('no URL')
+  return out.AuthorizedUrl
 }

@@ -2,6 +2,7 @@
 import type { AwsClients } from '../aws/clients.js'
 import type { LoadedTeams } from '../config/load.js'
 import { discover } from '../engine/discovery.js'
+import { resolveIdentities } from '../engine/identities.js'
 import { acsUrl } from '../names.js'
 import { buildAcsConfig } from './config.js'
 import { acsDeps } from './runtime.js'
@@ -15,6 +16,9 @@ export async function serveAcs(
   say: (line: string) => void,
 ): Promise<AcsServer> {
   const discovery = await discover(aws, teams.config)
+  // The members as `apply` resolves and bakes them, so a local login takes the Lambda's path: no
+  // identity store call for a member of the file.
+  const identities = await resolveIdentities(aws, teams.config, discovery.identityStoreId)
   const config = await buildAcsConfig({
     teams,
     accountId: discovery.accountId,
@@ -22,6 +26,7 @@ export async function serveAcs(
     region: aws.region,
     domainId: discovery.domainId,
     identityStoreId: discovery.identityStoreId,
+    identities,
     tableName: opts.replayTable ?? null,
   })
   const store = opts.replayTable ? new DynamoStore(await aws.dynamoDb(), opts.replayTable) : undefined

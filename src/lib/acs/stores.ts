@@ -13,13 +13,17 @@ import { loginKey } from './status.js'
 export interface AcsStore {
   /** Claims an assertion id until `expiresAt`; false when it was claimed already (a replay). */
   claim(assertionId: string, expiresAt: Date): Promise<boolean>
-  /** Records a verified login for a team (first, last, count). */
-  recordLogin(team: string, at: Date): Promise<void>
+  /**
+   * Records a verified login for a team (first, last, count); `signal` abandons the write. It runs
+   * beside the replay claim, so it cannot wait for it: an assertion equal to the team's last one
+   * recorded (a double submit, a replay racing its original) is not counted again.
+   */
+  recordLogin(team: string, assertionId: string, at: Date, signal?: AbortSignal): Promise<void>
 }
 
 export class MemoryStore implements AcsStore {
   private readonly ids = new Map<string, number>()
-  readonly logins = new Map<string, { first: string; last: string; count: number }>()
+  readonly logins = new Map<string, { first: string; last: string; count: number; lastAssertion: string }>()
 
   async claim(assertionId: string, expiresAt: Date): Promise<boolean> {
     const now = Date.now()
@@ -29,10 +33,16 @@ export class MemoryStore implements AcsStore {
     return true
   }
 
-  async recordLogin(team: string, at: Date): Promise<void> {
+  async recordLogin(team: string, assertionId: string, at: Date, _signal?: AbortSignal): Promise<void> {
     const t = at.toISOString()
     const l = this.logins.get(team)
-    this.logins.set(team, { first: l?.first ?? t, last: t, count: (l?.count ?? 0) + 1 })
+    if (l?.lastAssertion === assertionId) return
+    this.logins.set(team, {
+      first: l?.first ?? t,
+      last: t,
+      count: (l?.count ?? 0) + 1,
+      lastAssertion: assertionId,
+    })
   }
 }
 
@@ -56,24 +66,33 @@ export class DynamoStore implements AcsStore {
       )
       return true
     } catch (err) {
-      if (
-        err instanceof ConditionalCheckFailedException ||
-        (err as Error).name === 'ConditionalCheckFailedException'
-      )
-        return false
+      if (isConditionalCheckFailed(err)) return false
       throw err
     }
   }
 
-  async recordLogin(team: string, at: Date): Promise<void> {
-    await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.table,
-        Key: { pk: { S: loginKey(team) } },
-        UpdateExpression:
-          'SET firstLogin = if_not_exists(firstLogin, :now), lastLogin = :now ADD loginCount :one',
-        ExpressionAttributeValues: { ':now': { S: at.toISOString() }, ':one': { N: '1' } },
-      }),
-    )
+  async recordLogin(team: string, assertionId: string, at: Date, signal?: AbortSignal): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { pk: { S: loginKey(team) } },
+          UpdateExpression:
+            'SET firstLogin = if_not_exists(firstLogin, :now), lastLogin = :now, lastAssertion = :id ADD loginCount :one',
+          ConditionExpression: 'attribute_not_exists(lastAssertion) OR lastAssertion <> :id',
+          ExpressionAttributeValues: {
+            ':now': { S: at.toISOString() },
+            ':one': { N: '1' },
+            ':id': { S: assertionId },
+          },
+        }),
+        { abortSignal: signal },
+      )
+    } catch (err) {
+      if (!isConditionalCheckFailed(err)) throw err // else: this assertion is counted already
+    }
   }
 }
+
+const isConditionalCheckFailed = (err: unknown) =>
+  err instanceof ConditionalCheckFailedException || (err as Error)?.name === 'ConditionalCheckFailedException'
