@@ -25,10 +25,12 @@ import { AcsRefusal, verifySamlResponse } from './verify.js'
 
 export const MAX_BODY_BYTES = 256 * 1024
 /**
- * The login record's bound, from its start beside the presign: far above DynamoDB's usual single-digit
- * milliseconds, below a presign's usual time, so in practice it never delays the redirect.
+ * The login record's bound, from its start beside the claim and the presign. It only ever holds an
+ * answer when DynamoDB is slower than the presign (warm, it takes a few milliseconds against the
+ * presign's tens). Not shorter: the first login after set-up, the one that shows a team's console
+ * steps as verified, is usually a cold start whose first DynamoDB call opens a new connection.
  */
-export const LOGIN_RECORD_TIMEOUT_MS = 250
+export const LOGIN_RECORD_TIMEOUT_MS = 1_000
 
 export interface AcsRequest {
   method: string
