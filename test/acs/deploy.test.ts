@@ -158,7 +158,11 @@ describe('ACS deployment (apply, acs build, acs deploy)', function () {
     const acs = plan.changes.filter((c) => c.kind === 'acs')
     assert.equal(acs.length, 1)
     assert.equal(acs[0].action, 'update')
-    assert.match(acs[0].reason ?? '', /^configuration, role policy$/)
+    assert.match(acs[0].reason ?? '', /^configuration \(1 change\), role policy$/)
+    assert.deepEqual(
+      (acs[0].after as { configChanges?: { text: string }[] }).configChanges?.map((x) => x.text),
+      ['team1: profiles the ACS creates get role byo-team1 (was sagemaker-teams-team1)'],
+    )
     emu.resetCounters()
     assert.equal((await cli(['apply', '-f', file, '--yes'])).code, 0)
     const c = emu.counters()

@@ -250,6 +250,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           body ? JSON.parse(body) : {},
           decodeURIComponent(m[1] ?? ''),
         )
+        const code = (out.body as { Code?: { Location?: string } }).Code
+        if (code?.Location?.startsWith('/')) code.Location = `http://${req.headers.host}${code.Location}`
         return send(
           res,
           out.status ?? 200,
@@ -314,6 +316,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   function control(url: string, body: string, res: ServerResponse) {
     const path = url.split('?')[0]
+    if (path.startsWith('/_emulator/lambda-code/')) {
+      const name = decodeURIComponent(path.slice('/_emulator/lambda-code/'.length))
+      const f = box.state.functions.find((x) => x.FunctionName === name)
+      if (!f?.ZipFile) return send(res, 404, { 'content-type': 'text/plain' }, 'NoSuchKey')
+      res.writeHead(200, { 'content-type': 'application/zip' })
+      res.end(Buffer.from(f.ZipFile, 'base64'))
+      return
+    }
     const json = body ? JSON.parse(body) : {}
     switch (path) {
       case '/_emulator/reset':

@@ -125,6 +125,8 @@ export interface LambdaFunction {
   Handler: string
   CodeSha256: string
   CodeSize: number
+  /** The deployment package (base64), served where GetFunction's Code.Location points. */
+  ZipFile?: string
   Description: string
   Timeout: number
   MemorySize: number

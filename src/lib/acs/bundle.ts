@@ -4,7 +4,7 @@
  * and an unchanged ACS is never redeployed.
  */
 import { createHash } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { AcsConfig } from './config.js'
 
@@ -18,6 +18,8 @@ export interface AcsBundle {
   configSha256: string
   /** Bytes of the bundled JavaScript. */
   codeBytes: number
+  /** "<package version>+<8 hex of the handler code's sha256>", independent of the configuration. */
+  codeVersion: string
 }
 
 const FIXED_TIME = new Date('2020-01-01T00:00:00Z')
@@ -49,8 +51,34 @@ export function bundleCode(): Promise<Uint8Array> {
   return cachedCode
 }
 
+/**
+ * The configuration file in canonical form (keys sorted at every level), so that the same
+ * configuration gives the same bytes and hash whatever the order of the teams file.
+ */
 export function configJson(config: AcsConfig): string {
-  return `${JSON.stringify(config, null, 2)}\n`
+  return `${JSON.stringify(sortKeys(config), null, 2)}\n`
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys)
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+    )
+  return v
+}
+
+let packageVersion: string | undefined
+/** The handler's code version: the package version and a digest of the bundled code. */
+export function codeVersionOf(code: Uint8Array): string {
+  packageVersion ??= (
+    JSON.parse(readFileSync(fileURLToPath(new URL('../../../package.json', import.meta.url)), 'utf8')) as {
+      version: string
+    }
+  ).version
+  return `${packageVersion}+${createHash('sha256').update(code).digest('hex').slice(0, 8)}`
 }
 
 export async function buildAcsBundle(config: AcsConfig): Promise<AcsBundle> {
@@ -69,5 +97,6 @@ export async function buildAcsBundle(config: AcsConfig): Promise<AcsBundle> {
     codeSha256: createHash('sha256').update(zip).digest('base64'),
     configSha256: createHash('sha256').update(json).digest('hex'),
     codeBytes: code.length,
+    codeVersion: codeVersionOf(code),
   }
 }

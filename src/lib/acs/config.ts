@@ -70,7 +70,8 @@ export async function buildAcsConfig(input: AcsConfigInput): Promise<AcsConfig> 
     const file = t.saml?.idpMetadata ? path.resolve(input.teams.dir, t.saml.idpMetadata) : undefined
     if (file && existsSync(file)) {
       const m = await readIdpMetadata(file)
-      idp = { entityId: m.entityId, certificates: m.certificates }
+      // Sorted: which certificate comes first in the metadata does not change what is accepted.
+      idp = { entityId: m.entityId, certificates: [...m.certificates].sort() }
     }
     teams[team] = {
       audience: teamAudience(acs.audience ?? 'urn:sagemaker-teams:acs', team),

@@ -99,6 +99,16 @@ export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
           )
         }
         if (!before || !after) break
+        // Configuration changes that change who can sign in (teams, certificates, members);
+        // CIDRs and the session length follow from the payload below.
+        for (const x of after.configChanges ?? []) {
+          if (x.effect === 'neutral' || /^(source CIDR|Studio session length)/.test(x.text)) continue
+          const target = x.effect === 'widens' ? widened : narrowed
+          target.push({
+            ...item(c, x.team ? `team ${x.team}` : 'ACS', `ACS: ${x.text}`),
+            ...(x.team ? { team: x.team } : {}),
+          })
+        }
         const b = before.allowedSourceCidrs ?? []
         const a = after.allowedSourceCidrs ?? []
         if (b.length > 0 && a.length === 0)

@@ -57,15 +57,39 @@ export function details(c: Change): string[] {
     for (const [k, v] of Object.entries(a.attributeMappings)) lines.push(`attribute ${k} = ${v}`)
     lines.push(`save the metadata as: ${a.metadataPath}`)
   }
-  if (
+  if (c.action === 'update' && c.kind === 'acs' && c.before && c.after) {
+    lines.push(...acsDetails(c as Change<'acs'>))
+  } else if (
     c.action === 'update' &&
     c.before &&
     c.after &&
-    (c.kind === 'role' || c.kind === 'lf-tag' || c.kind === 'lf-grant' || c.kind === 'acs')
+    (c.kind === 'role' || c.kind === 'lf-tag' || c.kind === 'lf-grant')
   ) {
     lines.push(...jsonDiff(c.before, c.after))
   }
   return lines
+}
+
+const EFFECT_MARK = { widens: '+', narrows: '-', neutral: '~' } as const
+
+/**
+ * An ACS update in words: each configuration change (the code version is in the reason), then the
+ * other settings that differ. The package and configuration hashes say nothing to a reviewer.
+ */
+function acsDetails(c: Change<'acs'>): string[] {
+  const opaque = ['codeSha256', 'configSha256', 'codeVersion', 'configChanges', 'url']
+  const strip = (p: object) => Object.fromEntries(Object.entries(p).filter(([k]) => !opaque.includes(k)))
+  // CIDRs and the session length are in the configuration changes when those could be read.
+  const shown = c.after?.configChanges
+    ? (p: object) => {
+        const { allowedSourceCidrs: _c, sessionExpirationSeconds: _s, ...rest } = strip(p)
+        return rest
+      }
+    : strip
+  return [
+    ...(c.after?.configChanges ?? []).map((x) => `${EFFECT_MARK[x.effect]} ${x.text}`),
+    ...jsonDiff(shown(c.before ?? {}), shown(c.after ?? {})),
+  ]
 }
 
 function renderText(plan: Plan, color: boolean): string {

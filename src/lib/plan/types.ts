@@ -163,6 +163,19 @@ export interface AcsPayload {
   sessionExpirationSeconds?: number
   roleName?: string
   tableName?: string
+  /** "<package version>+<sha256 of the handler code, 8 hex>": what code runs, independent of the configuration. */
+  codeVersion?: string
+  /** On `after` of an update: how the deployed configuration changes, item by item. */
+  configChanges?: AcsConfigChange[]
+}
+
+/** One change of the ACS configuration, in reviewer words. */
+export interface AcsConfigChange {
+  /** The team it concerns; absent for settings of every team. */
+  team?: string
+  /** Whether it changes who can sign in: widens, narrows, or neither. */
+  effect: 'widens' | 'narrows' | 'neutral'
+  text: string
 }
 
 /** The console-only SAML settings of a team (manual; verified by the ACS's first login). */

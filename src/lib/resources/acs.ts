@@ -4,6 +4,7 @@
  * (auth NONE: browsers post to it) and the URL's permissions. Updates only what changed: the code
  * hash, the configuration hash (a function tag), the role policy, a missing URL or table.
  */
+import { createHash } from 'node:crypto'
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -21,8 +22,9 @@ import {
   TagResourceCommand,
   UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda'
-import { ACS_HANDLER, ACS_RUNTIME, buildAcsBundle } from '../acs/bundle.js'
-import { buildAcsConfig } from '../acs/config.js'
+import { ACS_HANDLER, ACS_RUNTIME, buildAcsBundle, codeVersionOf, configJson } from '../acs/bundle.js'
+import { type AcsConfig, buildAcsConfig } from '../acs/config.js'
+import { diffAcsConfig } from '../acs/config-diff.js'
 import { acsTableName } from '../acs/status.js'
 import { awsErrorCode } from '../errors.js'
 import { TAG_MANAGED, teamRoleArn } from '../names.js'
@@ -36,6 +38,7 @@ import type { ApplyContext, EngineContext, ResourceModule } from './types.js'
 const TAG_CONFIG = 'sagemaker-teams:config-sha256'
 const TAG_SESSION = 'sagemaker-teams:session-seconds'
 const TAG_CIDRS = 'sagemaker-teams:source-cidrs'
+const TAG_CODE_VERSION = 'sagemaker-teams:code-version'
 /** The rest of the acs section, so that `import` can write it back. */
 export const TAG_ACS_SETTINGS = 'sagemaker-teams:acs-settings'
 const POLICY_NAME = 'sagemaker-teams-acs'
@@ -50,6 +53,8 @@ export interface ObservedAcs {
     lastModified?: string
   }
   url?: string
+  /** The configuration in the deployed package, read only when its hash differs from the new one. */
+  deployed?: { config?: AcsConfig; codeVersion?: string; error?: string }
   rolePolicy?: PolicyDocument
   roleExists: boolean
   table: boolean
@@ -58,6 +63,7 @@ export interface ObservedAcs {
 
 export interface DesiredAcs {
   payload: AcsPayload
+  config: AcsConfig
   rolePolicy: PolicyDocument
   zip: Uint8Array
 }
@@ -141,6 +147,9 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
         lastModified: fn.Configuration?.LastModified,
       }
 
+      const tagged = fn.Tags?.[TAG_CONFIG]
+      if (fn.Code?.Location && tagged && tagged !== configSha256(await acsConfigFor(ctx)))
+        observed.deployed = await readDeployedPackage(fn.Code.Location)
       try {
         observed.url = (
           await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: acs.functionName }))
@@ -177,11 +186,13 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
         functionName: acs.functionName,
         codeSha256: bundle.codeSha256,
         configSha256: bundle.configSha256,
+        codeVersion: bundle.codeVersion,
         allowedSourceCidrs: [...(acs.allowedSourceCidrs ?? [])].sort(),
         sessionExpirationSeconds: config.sessionExpirationSeconds,
         roleName: acsRoleName(acs.functionName),
         tableName: acsTableName(acs.functionName),
       },
+      config,
       rolePolicy: acsRolePolicy(ctx),
       zip: bundle.zip,
     }
@@ -213,6 +224,7 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
           sessionExpirationSeconds: fn.tags[TAG_SESSION] ? Number(fn.tags[TAG_SESSION]) : undefined,
           roleName: after.roleName,
           tableName: after.tableName,
+          codeVersion: fn.tags[TAG_CODE_VERSION] ?? observed.deployed?.codeVersion,
         }
       : undefined
     if (!before)
@@ -226,8 +238,25 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
         },
       ]
     const reasons: string[] = []
-    if (before.configSha256 !== after.configSha256) reasons.push('configuration')
-    else if (before.codeSha256 !== after.codeSha256) reasons.push('code')
+    let configChanges: AcsPayload['configChanges']
+    if (before.configSha256 !== after.configSha256) {
+      const deployed = observed.deployed?.config
+      if (deployed) {
+        configChanges = diffAcsConfig(deployed, desired.config)
+        reasons.push(`configuration (${configChanges.length} change${configChanges.length === 1 ? '' : 's'})`)
+      } else
+        reasons.push(
+          `configuration (the deployed one could not be read${observed.deployed?.error ? `: ${observed.deployed.error}` : ''})`,
+        )
+    }
+    // The package holds code and configuration: its hash alone cannot say which changed.
+    const sameConfig = before.configSha256 === after.configSha256
+    if (before.codeVersion && before.codeVersion !== after.codeVersion)
+      reasons.push(`ACS code version ${before.codeVersion} → ${after.codeVersion}`)
+    else if (sameConfig && before.codeSha256 !== after.codeSha256)
+      reasons.push(
+        before.codeVersion ? 'code package' : `ACS code version (not recorded) → ${after.codeVersion}`,
+      )
     if (!observed.rolePolicy || !policiesEqual(observed.rolePolicy, desired.rolePolicy))
       reasons.push('role policy')
     if (!observed.url) reasons.push('function URL missing')
@@ -240,7 +269,7 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
         action: 'update',
         summary: after.functionName,
         before,
-        after: { ...after, url: observed.url },
+        after: { ...after, url: observed.url, ...(configChanges ? { configChanges } : {}) },
         reason: reasons.join(', '),
       },
     ]
@@ -310,6 +339,7 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
       [TAG_CONFIG]: after.configSha256 ?? '',
       [TAG_SESSION]: String(after.sessionExpirationSeconds ?? ''),
       [TAG_CIDRS]: (after.allowedSourceCidrs ?? []).join(' ').slice(0, 256),
+      [TAG_CODE_VERSION]: after.codeVersion ?? '',
       [TAG_ACS_SETTINGS]: acsSettingsTag(ctx),
     }
     let functionArn = observed.function?.arn
@@ -390,6 +420,30 @@ export function acsConfigFor(ctx: EngineContext) {
     identityStoreId: d.identityStoreId,
     identities: ctx.identities,
   })
+}
+
+function configSha256(config: AcsConfig): string {
+  return createHash('sha256').update(configJson(config)).digest('hex')
+}
+
+/**
+ * Reads the configuration and code version inside the deployed package (GetFunction's Code.Location,
+ * a presigned URL: never logged, nor put in an error message).
+ */
+async function readDeployedPackage(location: string): Promise<NonNullable<ObservedAcs['deployed']>> {
+  try {
+    const res = await fetch(location, { signal: AbortSignal.timeout(30_000) })
+    if (!res.ok) return { error: `download answered HTTP ${res.status}` }
+    const { unzipSync, strFromU8 } = await import('fflate')
+    const files = unzipSync(new Uint8Array(await res.arrayBuffer()))
+    const config = files['acs-config.json']
+    return {
+      ...(config ? { config: JSON.parse(strFromU8(config)) as AcsConfig } : { error: 'no acs-config.json' }),
+      ...(files['index.mjs'] ? { codeVersion: codeVersionOf(files['index.mjs']) } : {}),
+    }
+  } catch (err) {
+    return { error: `download failed (${(err as Error).name})` }
+  }
 }
 
 /** A new IAM role can take seconds before Lambda may assume it; retry that one error briefly. */

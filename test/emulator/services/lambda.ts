@@ -88,7 +88,11 @@ export function lambda(
     const bytes = Buffer.from(zip, 'base64')
     if (bytes.length > 50 * 1024 * 1024)
       throw new AwsError('RequestEntityTooLargeException', 'Request must be smaller than 69905067 bytes', 413)
-    return { CodeSha256: createHash('sha256').update(bytes).digest('base64'), CodeSize: bytes.length }
+    return {
+      CodeSha256: createHash('sha256').update(bytes).digest('base64'),
+      CodeSize: bytes.length,
+      ZipFile: zip,
+    }
   }
   const validate = (input: Input) => {
     if (input.Runtime !== undefined && !RUNTIMES.includes(input.Runtime))
@@ -149,7 +153,12 @@ export function lambda(
       return {
         body: {
           Configuration: config(f),
-          Code: { RepositoryType: 'S3', Location: 'https://awslambda.example/redacted' },
+          // AWS answers a presigned S3 URL valid for 10 minutes; the emulator serves the package
+          // itself (the server prefixes its own address).
+          Code: {
+            RepositoryType: 'S3',
+            Location: `/_emulator/lambda-code/${encodeURIComponent(f.FunctionName)}`,
+          },
           Tags: f.Tags,
         },
       }
