@@ -2,7 +2,10 @@
  * `npm run bench`: reconcile cost at scale and the ACS hot path, side by side in one run.
  * Prints a table and writes bench/results.md. Figures, not assertions: a missed target is a finding.
  *
- *   node --import tsx bench/run.ts [--latency 30] [--quick]
+ *   node --import tsx bench/run.ts [--latency 30] [--quick] [--only acs-login,plan]
+ *
+ * --only runs some sections (startup, acs, acs-login, plan, apply) and replaces just their rows in
+ * bench/results.md (npm run bench -- --only acs-login).
  */
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
@@ -23,7 +26,7 @@ import { stringify } from 'yaml'
 import { type AcsConfig, buildAcsConfig } from '../src/lib/acs/config.js'
 import { handleAcs } from '../src/lib/acs/handler.js'
 import { acsDeps } from '../src/lib/acs/runtime.js'
-import { MemoryStore } from '../src/lib/acs/stores.js'
+import { DynamoStore, MemoryStore } from '../src/lib/acs/stores.js'
 import { loadTeamsFileOrThrow } from '../src/lib/config/load.js'
 import type { TeamsFile } from '../src/lib/config/types.js'
 import { profileName } from '../src/lib/names.js'
@@ -34,13 +37,19 @@ import { formBody, idpMetadata, signedResponse } from '../test/idp/idp.js'
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = path.join(ROOT, 'bin', 'run.js')
 const { values: args } = parseArgs({
-  options: { latency: { type: 'string', default: '30' }, quick: { type: 'boolean' } },
+  options: {
+    latency: { type: 'string', default: '30' },
+    quick: { type: 'boolean' },
+    /** Comma-separated sections to run (see SECTIONS); their rows replace theirs in results.md. */
+    only: { type: 'string' },
+  },
 })
 const LATENCY = Number(args.latency)
-const rows: string[][] = []
+const rows: { section: string; cells: string[] }[] = []
 const notes: string[] = []
+let section = ''
 const row = (...cells: (string | number)[]) => {
-  rows.push(cells.map(String))
+  rows.push({ section, cells: cells.map(String) })
   console.log(cells.join(' | '))
 }
 
@@ -375,7 +384,7 @@ async function acsHotPath() {
       )
     const { ok, perSecond, pct } = await timedSequence(bodies, async (b) => (await request(b)).status === 302)
     row(
-      `ACS: verify + profile lookup + presign, in process, ${n} logins (emulator, no latency)`,
+      `ACS: verify + claim ∥ presign, in process, ${n} logins (emulator, no latency, replay ids in memory)`,
       `${perSecond.toFixed(0)} logins/s on one core`,
       `p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms`,
       ok === n ? 'all 302' : `${ok}/${n} 302`,
@@ -476,30 +485,343 @@ function startup() {
   )
 }
 
+/**
+ * The ACS full path after the body arrives, in process against the emulator with dynalite behind it
+ * (the replay store is the real DynamoDB code path) and LATENCY ms injected per AWS call, DynamoDB
+ * included. Next to it, the sequential order the ACS had before (#19), replayed here with the same
+ * clients: verify, claim, DescribeUserProfile (create and wait on a first login), presign, record.
+ */
+async function acsLogin() {
+  const emu = await startEmulator({ seed: 'examples/demo-account.yaml', profileReadyMs: 0 })
+  try {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-acs-login-'))
+    const file = path.join(dir, 'teams.yaml')
+    writeFileSync(file, readFileSync(path.join(ROOT, 'teams.example.yaml')))
+    execFileSync('mkdir', ['-p', path.join(dir, 'metadata')])
+    writeFileSync(path.join(dir, 'metadata', 'team1.xml'), idpMetadata())
+    const table = 'bench-acs-state'
+    const base = 'https://acs.example.com'
+    const config: AcsConfig = await buildAcsConfig({
+      teams: await loadTeamsFileOrThrow(file),
+      accountId: '123456789012',
+      region: 'us-east-1',
+      baseUrl: base,
+      tableName: table,
+    })
+    const warmRuns = args.quick ? 100 : 300
+    const firstRuns = args.quick ? 30 : 100
+    // Members as apply bakes them: the warm user, and one new user per first login (ours, then the
+    // sequential replay's), each without a profile yet.
+    const userId = (i: number) => `906712345a-${i.toString(16).padStart(8, '0')}-0000-4000-8000-000000000000`
+    const warmUser = userId(0)
+    for (let i = 0; i <= 2 * firstRuns + 40; i++) config.members[userId(i)] = `user${i}@example.com`
+    emu.seed({
+      profiles: [
+        {
+          domainId: DOMAIN,
+          name: profileName('team1', warmUser),
+          tags: { 'sagemaker-teams:team': 'team1' },
+        },
+      ],
+    })
+    Object.assign(process.env, emu.env())
+    const { CreateTableCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } = await import(
+      '@aws-sdk/client-dynamodb'
+    )
+    const { CreatePresignedDomainUrlCommand, CreateUserProfileCommand } = await import(
+      '@aws-sdk/client-sagemaker'
+    )
+    const clientConfig = { region: 'us-east-1', retryMode: 'adaptive', maxAttempts: 4 }
+    const ddb = new DynamoDBClient(clientConfig)
+    await ddb.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    )
+    const deps = acsDeps(config, { store: new DynamoStore(ddb, table), log: () => {} })
+    // Every AWS call's round trip, by service (what each call costs here, DynamoDB included).
+    const trips: Record<string, number[]> = { sagemaker: [], dynamodb: [] }
+    for (const [service, client] of [
+      ['sagemaker', deps.sagemaker],
+      ['dynamodb', ddb],
+    ] as const) {
+      client.middlewareStack.add(
+        // biome-ignore lint/suspicious/noExplicitAny: smithy middleware signature
+        (next: any) => async (a: any) => {
+          const t0 = performance.now()
+          try {
+            return await next(a)
+          } finally {
+            trips[service].push(performance.now() - t0)
+          }
+        },
+        { step: 'initialize', name: 'benchRoundTrip' },
+      )
+    }
+    const acsUrl = `${base}/saml/acs/team1`
+    const team1 = config.teams.team1
+    const body = (user: string) =>
+      signedResponse({ acsUrl, audience: team1.audience, userId: user, teamId: 'team1' }).base64
+    const login = async (samlResponse: string) =>
+      (
+        await handleAcs(
+          {
+            method: 'POST',
+            path: '/saml/acs/team1',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: Buffer.from(formBody(samlResponse)),
+          },
+          deps,
+        )
+      ).status === 302
+    const { verifySamlResponse } = await import('../src/lib/acs/verify.js')
+    const describeProfileStatus = (name: string) =>
+      deps.sagemaker.send(new DescribeUserProfileCommand({ DomainId: DOMAIN, UserProfileName: name })).then(
+        (out) => out.Status,
+        (err: Error) => {
+          if (err.name === 'ResourceNotFound') return undefined
+          throw err
+        },
+      )
+    /** The order before #19, one call after another, with the same clients and checks. */
+    const sequential = async (samlResponse: string, user: string) => {
+      const v = await verifySamlResponse({
+        samlResponse,
+        acsUrl,
+        audience: team1.audience,
+        entityId: team1.idp!.entityId,
+        certificates: team1.idp!.certificates,
+      })
+      await ddb.send(
+        new PutItemCommand({
+          TableName: table,
+          Item: { pk: { S: `assertion#${v.assertionId}` } },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      )
+      const name = profileName('team1', user)
+      if ((await describeProfileStatus(name)) === undefined) {
+        await deps.sagemaker.send(
+          new CreateUserProfileCommand({
+            DomainId: DOMAIN,
+            UserProfileName: name,
+            UserSettings: { ExecutionRole: team1.roleArn },
+          }),
+        )
+        await describeProfileStatus(name)
+      }
+      await deps.sagemaker.send(
+        new CreatePresignedDomainUrlCommand({
+          DomainId: DOMAIN,
+          UserProfileName: name,
+          SessionExpirationDurationInSeconds: 43200,
+          ExpiresInSeconds: 60,
+        }),
+      )
+      await ddb.send(
+        new UpdateItemCommand({
+          TableName: table,
+          Key: { pk: { S: 'login#team1' } },
+          UpdateExpression: 'SET lastLogin = :now ADD loginCount :one',
+          ExpressionAttributeValues: { ':now': { S: new Date().toISOString() }, ':one': { N: '1' } },
+        }),
+      )
+      return true
+    }
+    const verifyOnly = (samlResponse: string) =>
+      verifySamlResponse({
+        samlResponse,
+        acsUrl,
+        audience: team1.audience,
+        entityId: team1.idp!.entityId,
+        certificates: team1.idp!.certificates,
+      }).then(() => true)
+    type Step = (samlResponse: string, user: string) => Promise<boolean>
+    const percentile = (times: number[], p: number) => {
+      const sorted = [...times].sort((a, b) => a - b)
+      return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0
+    }
+    /**
+     * Times each variant over fresh responses, alternating login by login so that both see the same
+     * machine load, after `warmup` untimed rounds. The AWS calls per login come from the emulator's
+     * counters over a separate pass of each variant alone.
+     */
+    const compare = async (
+      runs: number,
+      warmup: number,
+      variants: { users: (i: number) => string; step: Step }[],
+    ) => {
+      const inputs = variants.map((v) =>
+        Array.from({ length: runs + warmup }, (_, i) => ({ user: v.users(i), saml: body(v.users(i)) })),
+      )
+      const times = variants.map(() => [] as number[])
+      const ok = variants.map(() => 0)
+      for (const k of Object.keys(trips)) trips[k] = []
+      for (let i = 0; i < runs + warmup; i++) {
+        if (i === warmup) for (const k of Object.keys(trips)) trips[k] = []
+        for (const [v, variant] of variants.entries()) {
+          const { user, saml } = inputs[v][i]
+          const t0 = performance.now()
+          const done = await variant.step(saml, user)
+          if (i < warmup) continue
+          times[v].push(performance.now() - t0)
+          if (done) ok[v]++
+        }
+      }
+      return variants.map((_, v) => ({
+        ok: ok[v],
+        p50: percentile(times[v], 0.5),
+        p99: percentile(times[v], 0.99),
+      }))
+    }
+    const callsPerLogin = async (runs: number, users: (i: number) => string, step: Step) => {
+      const inputs = Array.from({ length: runs }, (_, i) => ({ user: users(i), saml: body(users(i)) }))
+      emu.resetCounters()
+      for (const x of inputs) await step(x.saml, x.user)
+      const counters = emu.counters()
+      return {
+        total: sum(counters, () => true) / runs,
+        detail: Object.entries(counters)
+          .map(([k, v]) => `${k.split(':')[1]} ${(v / runs).toFixed(2)}`)
+          .join(', '),
+      }
+    }
+    const ms = (n: number) => `${n.toFixed(1)} ms`
+    const median = (v: number[]) => percentile(v, 0.5)
+
+    // Verification alone, no AWS call: the CPU part of a login on this machine now.
+    const verifyTimes: number[] = []
+    for (let i = 0; i < 20 + warmRuns; i++) {
+      const saml = body(warmUser)
+      const t0 = performance.now()
+      await verifyOnly(saml)
+      if (i >= 20) verifyTimes.push(performance.now() - t0)
+    }
+    const verifyP50 = median(verifyTimes)
+    emu.setLatency(LATENCY)
+    const [ours, before] = await compare(warmRuns, 20, [
+      { users: () => warmUser, step: (saml) => login(saml) },
+      { users: () => warmUser, step: sequential },
+    ])
+    const rtt = { sagemaker: median(trips.sagemaker), dynamodb: median(trips.dynamodb) }
+    const oursCalls = await callsPerLogin(
+      20,
+      () => warmUser,
+      (saml) => login(saml),
+    )
+    const beforeCalls = await callsPerLogin(20, () => warmUser, sequential)
+    const target = LATENCY + verifyP50 + 5
+    const floor = verifyP50 + Math.max(rtt.sagemaker, rtt.dynamodb)
+    row(
+      `ACS login, existing profile: full path in process, emulator + dynalite, ${LATENCY} ms/call, ${warmRuns} logins (alternating with the sequential order)`,
+      `${oursCalls.total.toFixed(2)} AWS calls per login (${oursCalls.detail}): claim ∥ presign, login record beside them; sequential: ${beforeCalls.total.toFixed(2)} (${beforeCalls.detail})`,
+      `p50 ${ms(ours.p50)}, p99 ${ms(ours.p99)}; sequential p50 ${ms(before.p50)}, p99 ${ms(before.p99)}`,
+      `${ours.ok === warmRuns ? 'all 302' : `${ours.ok}/${warmRuns} 302`}; target p50 ≤ ${LATENCY} + verify ${ms(verifyP50)} + 5 = ${ms(target)}: ${ours.p50 <= target ? 'met' : 'missed'}; floor here (verify + slowest round trip) ${ms(floor)}`,
+      `${(before.p50 / ours.p50).toFixed(1)}× less time (p50)`,
+    )
+    const firstUser = (offset: number) => (i: number) => userId(offset + i)
+    const [firstOurs, firstBefore] = await compare(firstRuns, 5, [
+      { users: firstUser(1), step: (saml) => login(saml) },
+      { users: firstUser(firstRuns + 10), step: sequential },
+    ])
+    const firstOursCalls = await callsPerLogin(10, firstUser(2 * firstRuns + 20), (saml) => login(saml))
+    const firstBeforeCalls = await callsPerLogin(10, firstUser(2 * firstRuns + 30), sequential)
+    row(
+      `ACS login, first login (creates the profile, InService at once): same set-up, ${firstRuns} new users each`,
+      `${firstOursCalls.total.toFixed(2)} AWS calls per login (${firstOursCalls.detail}); sequential: ${firstBeforeCalls.total.toFixed(2)} (${firstBeforeCalls.detail})`,
+      `p50 ${ms(firstOurs.p50)}, p99 ${ms(firstOurs.p99)}; sequential p50 ${ms(firstBefore.p50)}, p99 ${ms(firstBefore.p99)}`,
+      firstOurs.ok === firstRuns ? 'all 302, every profile created' : `${firstOurs.ok}/${firstRuns} 302`,
+      `${(firstBefore.p50 / firstOurs.p50).toFixed(1)}× less time (p50)`,
+    )
+    row(
+      `ACS login: one AWS round trip with ${LATENCY} ms injected (median over the existing-profile logins), and verification`,
+      `SageMaker ${ms(rtt.sagemaker)}, DynamoDB (dynalite behind the emulator) ${ms(rtt.dynamodb)}`,
+      `verification alone p50 ${ms(verifyP50)}, p99 ${ms(percentile(verifyTimes, 0.99))}`,
+      rtt.dynamodb >= LATENCY
+        ? 'the injected latency applies to DynamoDB too'
+        : 'DynamoDB below the injected latency',
+      `load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`,
+    )
+  } finally {
+    await emu.close()
+  }
+}
+
+/** The bench's sections, in table order; `label` tells a section's rows in an earlier results.md. */
+const SECTIONS: { name: string; label: RegExp; run: () => Promise<void> | void }[] = [
+  { name: 'startup', label: /^CLI start-up/, run: startup },
+  { name: 'acs', label: /^ACS(:| bundle)/, run: acsHotPath },
+  { name: 'acs-login', label: /^ACS login/, run: acsLogin },
+  {
+    name: 'plan',
+    label: /^plan --refresh/,
+    run: async () => {
+      await planCost(100, 3)
+      await planCost(args.quick ? 300 : 1000, 5)
+    },
+  },
+  {
+    name: 'apply',
+    label: /^(fresh|no-op) apply/,
+    run: async () => {
+      await applyCost(100, 3, true)
+      if (!args.quick) await applyCost(1000, 5, false)
+    },
+  },
+]
+const only = args.only?.split(',').map((n) => n.trim())
+for (const n of only ?? [])
+  if (!SECTIONS.some((x) => x.name === n))
+    throw new Error(`--only: no section ${n} (sections: ${SECTIONS.map((x) => x.name).join(', ')})`)
+
 const started = performance.now()
 console.log(
-  `sagemaker-teams bench: ${LATENCY} ms injected latency per AWS call${args.quick ? ' (quick)' : ''}\n`,
+  `sagemaker-teams bench: ${LATENCY} ms injected latency per AWS call${args.quick ? ' (quick)' : ''}${only ? ` (only ${only.join(', ')})` : ''}\n`,
 )
-startup()
-await acsHotPath()
-await planCost(100, 3)
-await planCost(args.quick ? 300 : 1000, 5)
-await applyCost(100, 3, true)
-if (!args.quick) await applyCost(1000, 5, false)
+for (const x of SECTIONS) {
+  if (only && !only.includes(x.name)) continue
+  section = x.name
+  await x.run()
+}
 
+const RESULTS = path.join(ROOT, 'bench', 'results.md')
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
+const machine = `${os.type()} ${os.release()}, ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${LATENCY} ms injected latency per AWS call`
+const tableRow = (cells: string[]) => `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`
+let runLines = [
+  `Run ${new Date().toISOString()} with \`npm run bench\` on ${machine}; total ${fmt(performance.now() - started)}.`,
+]
+let table = rows.map((r) => ({ section: r.section, line: tableRow(r.cells) }))
+if (only) {
+  // A partial run replaces its sections' rows in the last results and keeps every other row.
+  const previous = readFileSync(RESULTS, 'utf8').split('\n')
+  const sectionOf = (line: string) =>
+    SECTIONS.find((x) => x.label.test(line.replace(/^\|\s*/, '')))?.name ?? ''
+  const kept = previous
+    .filter((l) => l.startsWith('| ') && !l.startsWith('| measurement'))
+    .map((line) => ({ section: sectionOf(line), line }))
+    .filter((r) => !only.includes(r.section))
+  const order = (name: string) => SECTIONS.findIndex((x) => x.name === name)
+  table = [...kept, ...table].sort((a, b) => order(a.section) - order(b.section))
+  runLines = [
+    ...previous.filter((l) => /^(Run|Rows of) /.test(l) && !only.some((n) => l.includes(`--only ${n}`))),
+    `Rows of ${only.join(', ')} re-run ${new Date().toISOString()} with \`npm run bench -- --only ${only.join(',')}${args.quick ? ' --quick' : ''}\` on ${machine}; load average ${os.loadavg()[0].toFixed(1)}.`,
+  ]
+}
 const md = [
   '# Benchmark results',
   '',
-  `Run ${new Date().toISOString()} with \`npm run bench\` on ${os.type()} ${os.release()}, ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; ${LATENCY} ms injected latency per AWS call; total ${fmt(performance.now() - started)}.`,
-  '',
+  ...runLines.flatMap((l) => [l, '']),
   '| measurement | calls / figure | time | result | ratio (baseline ÷ ours) |',
   '|---|---|---|---|---|',
-  ...rows.map((r) => `| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`),
+  ...table.map((r) => r.line),
   '',
-  'Baseline: a generic per-resource refresh (one describe plus one tag read per expected resource, 10 at a time, and one user lookup per named user) over the same converged account.',
+  'Baseline: a generic per-resource refresh (one describe plus one tag read per expected resource, 10 at a time, and one user lookup per named user) over the same converged account. ACS login rows: the sequential order the ACS had before #19 (verify, claim, DescribeUserProfile, create and wait on a first login, presign, record), replayed in the bench with the same clients.',
   ...(notes.length ? ['', 'Notes:', ...notes.map((n) => `- ${n}`)] : []),
   '',
 ].join('\n')
-writeFileSync(path.join(ROOT, 'bench', 'results.md'), md)
+writeFileSync(RESULTS, md)
 console.log(`\nWrote bench/results.md (${fmt(performance.now() - started)})`)
