@@ -4,10 +4,12 @@
  * ACS function and table it manages. `--for plan` keeps only the reads a CI plan job needs. A test
  * derives the actions from the code's AWS calls, so a new call without a line here fails it.
  */
+
 import { acsTableName } from './acs/status.js'
 import type { TeamsFile } from './config/types.js'
 import type { PolicyDocument, PolicyStatement } from './plan/types.js'
 import { acsRoleName } from './resources/acs-names.js'
+import { teamWorkspace } from './resources/workgroup.js'
 
 export interface OperatorPolicyInput {
   config: TeamsFile
@@ -160,6 +162,25 @@ const SERVICES: ServiceActions[] = [
     ],
   },
   {
+    // Team workspaces (workgroup.ts): the workgroups sagemaker-teams-<team>; the bucket is only looked at.
+    sid: 'TeamWorkgroups',
+    read: ['athena:GetWorkGroup', 'athena:ListTagsForResource', 'athena:ListWorkGroups'],
+    write: [
+      'athena:CreateWorkGroup',
+      'athena:UpdateWorkGroup',
+      'athena:DeleteWorkGroup',
+      'athena:TagResource',
+    ],
+    resources: (i) => [`arn:${i.partition}:athena:${i.region}:${i.accountId}:workgroup/sagemaker-teams-*`],
+  },
+  {
+    // HeadBucket is authorised as s3:ListBucket.
+    sid: 'WorkspaceBuckets',
+    read: ['s3:ListBucket'],
+    write: [],
+    resources: (i) => [...new Set(workspaceBuckets(i))],
+  },
+  {
     sid: 'AcsTable',
     read: ['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive', 'dynamodb:BatchGetItem'],
     write: ['dynamodb:CreateTable', 'dynamodb:UpdateTimeToLive', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
@@ -168,6 +189,16 @@ const SERVICES: ServiceActions[] = [
     ],
   },
 ]
+
+/** The buckets of the file's team workspaces (default: SageMaker's default bucket of the region). */
+function workspaceBuckets(i: Required<OperatorPolicyInput>): string[] {
+  const teams = Object.keys(i.config.teams ?? {})
+  return teams
+    .map((t) => teamWorkspace(i.config, t, i)?.bucket)
+    .filter((b): b is string => !!b)
+    .sort()
+    .map((b) => `arn:${i.partition}:s3:::${b}`)
+}
 
 export function operatorPolicy(
   input: OperatorPolicyInput,
@@ -187,6 +218,7 @@ export function operatorPolicy(
     const actions = purpose === 'plan' ? s.read : [...s.read, ...s.write]
     if (actions.length === 0) continue
     const resources = s.resources(i)
+    if (resources.length === 0) continue // e.g. no team has a workspace
     // Actions without resource-level permissions need "*".
     const global = actions.filter((a) => UNSCOPED.has(a))
     const scoped = actions.filter((a) => !UNSCOPED.has(a))
@@ -211,6 +243,7 @@ const UNSCOPED = new Set([
   'sagemaker:ListSpaces',
   'identitystore:ListUsers',
   'identitystore:ListGroups',
+  'athena:ListWorkGroups',
 ])
 
 /** Every action the policy can grant (for tests and `doctor`). */

@@ -9,6 +9,7 @@ import type { ObservedApplication } from './resources/application.js'
 import type { ObservedAssignments } from './resources/assignment.js'
 import { lfGrants, type ObservedGrants } from './resources/lf-grant.js'
 import { desiredProfiles, type ObservedProfiles } from './resources/profile.js'
+import { type ObservedWorkgroups, resultsLocation, teamWorkspace } from './resources/workgroup.js'
 import { count } from './text.js'
 
 export interface TeamStatus {
@@ -18,6 +19,8 @@ export interface TeamStatus {
   profiles: { expected: number; present: number; missing: number; extra: number }
   grants: { expected: number; inPlace: number }
   console: { verified: boolean; firstLogin?: string; lastLogin?: string; logins: number }
+  /** The team's Athena workgroup and S3 prefix, when the file gives it a workspace. */
+  workspace?: { workGroup: string; location: string; inPlace: boolean; problem?: string }
 }
 
 export interface StatusReport {
@@ -36,6 +39,11 @@ export async function readStatus(aws: AwsClients, teams: LoadedTeams): Promise<S
     ctx.observed<ObservedAcs | null>('acs'),
     readAcsStatus(ctx),
   ])
+  // A missing workspace bucket stops a plan; here it is reported per team instead.
+  const workspaceState = await ctx.observed<ObservedWorkgroups>('workgroup').then(
+    (observed) => ({ observed, problem: undefined }),
+    (err: Error) => ({ observed: undefined, problem: err.message }),
+  )
   const wantProfiles = desiredProfiles(ctx)
   const wantGrants = lfGrants.desire(ctx) as Awaited<ReturnType<typeof lfGrants.desire>>
   const result: TeamStatus[] = Object.keys(teams.config.teams).map((team) => {
@@ -48,6 +56,8 @@ export async function readStatus(aws: AwsClients, teams: LoadedTeams): Promise<S
     const teamGrants = [...wantGrants.entries()].filter(([, g]) => g.team === team)
     const assigned = assignments.get(team) ?? []
     const l = logins.logins.get(team)
+    const ws = teamWorkspace(teams.config, team, ctx.discovery)
+    const wg = ws ? workspaceState.observed?.get(ws.workGroup) : undefined
     return {
       team,
       application: app
@@ -68,6 +78,16 @@ export async function readStatus(aws: AwsClients, teams: LoadedTeams): Promise<S
       console: l
         ? { verified: true, firstLogin: l.first, lastLogin: l.last, logins: l.count }
         : { verified: false, logins: 0 },
+      ...(ws
+        ? {
+            workspace: {
+              workGroup: ws.workGroup,
+              location: `s3://${ws.bucket}/${ws.prefix}`,
+              inPlace: wg?.team === team && wg.outputLocation === resultsLocation(ws) && wg.enforced,
+              ...(workspaceState.problem ? { problem: workspaceState.problem } : {}),
+            },
+          }
+        : {}),
     }
   })
   return {
@@ -97,6 +117,8 @@ export function renderStatus(r: StatusReport): string {
       'console steps',
     ],
   ]
+  const workspaces = r.teams.some((t) => t.workspace)
+  if (workspaces) rows[0].push('workspace')
   for (const t of r.teams) {
     rows.push([
       t.team,
@@ -109,6 +131,13 @@ export function renderStatus(r: StatusReport): string {
       t.console.verified
         ? `verified (first ${t.console.firstLogin}, last ${t.console.lastLogin})`
         : 'not verified',
+      ...(workspaces
+        ? [
+            t.workspace
+              ? `${t.workspace.workGroup} ${t.workspace.inPlace ? 'in place' : t.workspace.problem ? 'NOT CHECKED' : 'MISSING'}, ${t.workspace.location}`
+              : '-',
+          ]
+        : []),
     ])
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)))
@@ -124,5 +153,6 @@ export function renderStatus(r: StatusReport): string {
       ? `ACS: ${r.acs.url ?? '(no URL)'} version ${r.acs.version}, updated ${r.acs.lastModified}`
       : 'ACS: not deployed (run apply)'
     : 'ACS: not configured'
-  return `Domain ${r.domainId}\n\n${lines.join('\n')}\n\n${acs}\n`
+  const problem = r.teams.find((t) => t.workspace?.problem)?.workspace?.problem
+  return `Domain ${r.domainId}\n\n${lines.join('\n')}\n\n${problem ? `Workspaces: ${problem}\n\n` : ''}${acs}\n`
 }

@@ -3,11 +3,13 @@
  * AWS SDK v3 client, and the documented failures come back with the error names AWS uses.
  */
 import assert from 'node:assert/strict'
+import * as athena from '@aws-sdk/client-athena'
 import * as ddb from '@aws-sdk/client-dynamodb'
 import * as iam from '@aws-sdk/client-iam'
 import * as ids from '@aws-sdk/client-identitystore'
 import * as lf from '@aws-sdk/client-lakeformation'
 import * as lambda from '@aws-sdk/client-lambda'
+import * as s3 from '@aws-sdk/client-s3'
 import * as sm from '@aws-sdk/client-sagemaker'
 import * as sso from '@aws-sdk/client-sso-admin'
 import * as sts from '@aws-sdk/client-sts'
@@ -658,6 +660,74 @@ describe('emulator contract (AWS SDK v3 clients)', function () {
       a: 'b',
       c: 'd',
     })
+  })
+
+  it('athena: workgroups, tags, listing and their failures; s3: HeadBucket with the expected owner', async () => {
+    const c = new athena.AthenaClient(cfg)
+    const arn = 'arn:aws:athena:us-east-1:123456789012:workgroup/wg1'
+    await c.send(
+      new athena.CreateWorkGroupCommand({
+        Name: 'wg1',
+        Configuration: {
+          ResultConfiguration: { OutputLocation: 's3://bucket1/p/' },
+          EnforceWorkGroupConfiguration: true,
+        },
+        Tags: [{ Key: 'k', Value: 'v' }],
+      }),
+    )
+    await rejects(c.send(new athena.CreateWorkGroupCommand({ Name: 'wg1' })), 'InvalidRequestException')
+    await rejects(c.send(new athena.CreateWorkGroupCommand({ Name: 'bad name' })), 'InvalidRequestException')
+    const got = (await c.send(new athena.GetWorkGroupCommand({ WorkGroup: 'wg1' }))).WorkGroup!
+    assert.equal(got.Configuration?.ResultConfiguration?.OutputLocation, 's3://bucket1/p/')
+    assert.ok(got.CreationTime instanceof Date)
+    await rejects(c.send(new athena.GetWorkGroupCommand({ WorkGroup: 'nope' })), 'InvalidRequestException')
+    await c.send(
+      new athena.UpdateWorkGroupCommand({
+        WorkGroup: 'wg1',
+        ConfigurationUpdates: { ResultConfigurationUpdates: { OutputLocation: 's3://bucket1/q/' } },
+      }),
+    )
+    assert.equal(
+      (await c.send(new athena.GetWorkGroupCommand({ WorkGroup: 'wg1' }))).WorkGroup?.Configuration
+        ?.ResultConfiguration?.OutputLocation,
+      's3://bucket1/q/',
+    )
+    assert.deepEqual((await c.send(new athena.ListTagsForResourceCommand({ ResourceARN: arn }))).Tags, [
+      { Key: 'k', Value: 'v' },
+    ])
+    await rejects(
+      c.send(new athena.ListTagsForResourceCommand({ ResourceARN: arn, MaxResults: 10 })),
+      'InvalidRequestException',
+    )
+    await rejects(
+      c.send(new athena.ListTagsForResourceCommand({ ResourceARN: `${arn}x` })),
+      'ResourceNotFoundException',
+    )
+    for (let i = 0; i < 3; i++) await c.send(new athena.CreateWorkGroupCommand({ Name: `page-${i}` }))
+    const names: string[] = []
+    for await (const page of athena.paginateListWorkGroups({ client: c, pageSize: 2 }, {}))
+      names.push(...(page.WorkGroups ?? []).map((w) => w.Name!))
+    assert.deepEqual(names, ['page-0', 'page-1', 'page-2', 'primary', 'wg1'])
+    await rejects(c.send(new athena.ListWorkGroupsCommand({ MaxResults: 51 })), 'InvalidRequestException')
+    await rejects(
+      c.send(new athena.DeleteWorkGroupCommand({ WorkGroup: 'primary' })),
+      'InvalidRequestException',
+    )
+    await c.send(new athena.DeleteWorkGroupCommand({ WorkGroup: 'wg1', RecursiveDeleteOption: true }))
+    await rejects(c.send(new athena.DeleteWorkGroupCommand({ WorkGroup: 'wg1' })), 'InvalidRequestException')
+
+    const b = new s3.S3Client(cfg)
+    emu.seed({ buckets: ['bucket1', { name: 'foreign', owner: '999999999999' }] })
+    const ok = await b.send(
+      new s3.HeadBucketCommand({ Bucket: 'bucket1', ExpectedBucketOwner: '123456789012' }),
+    )
+    assert.equal(ok.$metadata.httpStatusCode, 200)
+    assert.equal(ok.BucketRegion, 'us-east-1')
+    await rejects(b.send(new s3.HeadBucketCommand({ Bucket: 'missing-bucket' })), 'NotFound')
+    await assert.rejects(
+      b.send(new s3.HeadBucketCommand({ Bucket: 'foreign', ExpectedBucketOwner: '123456789012' })),
+      (err: { $metadata?: { httpStatusCode?: number } }) => err.$metadata?.httpStatusCode === 403,
+    )
   })
 
   it('dynamodb (dynalite): conditional writes, and TTL answered by the emulator', async () => {

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parse as parseYaml } from 'yaml'
 import { AwsError, type Input, type Operation, parseQuery, toXml } from './core.js'
+import { athena } from './services/athena.js'
 import { iam } from './services/iam.js'
 import { identityStore, ssoAdmin, sts } from './services/identity.js'
 import { lakeFormation } from './services/lakeformation.js'
@@ -89,6 +90,8 @@ const SERVICES: Record<string, string> = {
   lakeformation: 'lakeformation',
   lambda: 'lambda',
   dynamodb: 'dynamodb',
+  athena: 'athena',
+  s3: 's3',
 }
 
 const THROTTLE: Record<string, { code: string; status: number }> = {
@@ -241,6 +244,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const xml = `<${operation}Response xmlns="${QUERY_NS[service]}"><${operation}Result>${toXml(out)}</${operation}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${operation}Response>`
       return send(res, 200, { 'content-type': 'text/xml' }, xml)
     }
+    if (service === 's3') return s3(operation, req, res)
     if (service === 'lambda') {
       const path = (req.url ?? '').split('?')[0]
       for (const route of LAMBDA_ROUTES) {
@@ -267,6 +271,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const out = await op(input, { region, service, operation })
     const contentType = service === 'lakeformation' ? 'application/json' : 'application/x-amz-json-1.1'
     return send(res, 200, { 'content-type': contentType }, JSON.stringify(out))
+  }
+
+  /** S3 (restXml): HeadBucket only — whether a bucket exists and this account owns it. */
+  function s3(operation: string, req: IncomingMessage, res: ServerResponse) {
+    if (operation !== 'HeadBucket')
+      throw new AwsError('NotImplemented', `S3 ${operation} is not emulated`, 501)
+    const name = bucketOf(req)
+    const bucket = box.state.buckets.find((b) => b.Name === name)
+    if (!bucket) throw new AwsError('NotFound', 'Not Found', 404)
+    const expected = req.headers['x-amz-expected-bucket-owner']
+    if (expected !== undefined && expected !== bucket.Owner) throw new AwsError('Forbidden', 'Forbidden', 403)
+    return send(res, 200, { 'x-amz-bucket-region': bucket.Region }, '')
   }
 
   function dynamo(req: IncomingMessage, body: string, res: ServerResponse, operation: string) {
@@ -459,6 +475,7 @@ function buildHandlers(state: EmulatorState) {
     sts: sts(state),
     lakeformation: lakeFormation(state),
     lambda: lambda(state),
+    athena: athena(state),
   } as unknown as Record<string, Record<string, Operation>> & { lambda: ReturnType<typeof lambda> }
 }
 
@@ -494,6 +511,10 @@ function operationOf(service: string, req: IncomingMessage, body: string): strin
   if (target) return String(target).split('.').pop() ?? 'Unknown'
   if (service === 'iam' || service === 'sts') return new URLSearchParams(body).get('Action') ?? 'Unknown'
   if (service === 'lakeformation') return (req.url ?? '/').split('?')[0].slice(1)
+  if (service === 's3') {
+    const path = (req.url ?? '/').split('?')[0]
+    return req.method === 'HEAD' && path.split('/').filter(Boolean).length <= 1 ? 'HeadBucket' : 'Unknown'
+  }
   if (service === 'lambda') {
     const path = (req.url ?? '').split('?')[0]
     return LAMBDA_ROUTES.find((r) => r.method === req.method && r.pattern.test(path))?.operation ?? 'Unknown'
@@ -506,7 +527,16 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
   res.end(body)
 }
 
+/** The bucket of an S3 request: path style (`/bucket/…`) or virtual-hosted (`bucket.host`). */
+function bucketOf(req: IncomingMessage): string {
+  const host = String(req.headers.host ?? '').split(':')[0]
+  if (!/^(127\.0\.0\.1|localhost)$/.test(host)) return host.split('.')[0]
+  return decodeURIComponent((req.url ?? '/').split('?')[0].split('/')[1] ?? '')
+}
+
 function sendError(res: ServerResponse, service: string, err: AwsError) {
+  // S3 answers HEAD requests with a status and no body.
+  if (service === 's3') return send(res, err.status, {}, '')
   if (service === 'iam' || service === 'sts') {
     const xml = `<ErrorResponse xmlns="${QUERY_NS[service]}"><Error><Type>${err.status >= 500 ? 'Receiver' : 'Sender'}</Type><Code>${err.code}</Code><Message>${toXml(err.message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`
     return send(res, err.status, { 'content-type': 'text/xml' }, xml)

@@ -146,6 +146,21 @@ export interface LambdaFunction {
   RevisionId: string
 }
 
+export interface WorkGroupState {
+  Name: string
+  State: 'ENABLED' | 'DISABLED'
+  Description?: string
+  Configuration: Record<string, unknown>
+  CreationTime: Date
+  Tags: Record<string, string>
+}
+export interface Bucket {
+  Name: string
+  /** The owning account (HeadBucket's ExpectedBucketOwner is checked against it). */
+  Owner: string
+  Region: string
+}
+
 export interface EmulatorState {
   account: string
   region: string
@@ -169,6 +184,10 @@ export interface EmulatorState {
   profileReadyMs: number
   /** Lake Formation data lake admins (for GetDataLakeSettings). */
   dataLakeAdmins: string[]
+  /** Athena workgroups; `primary` always exists, as in every account. */
+  workGroups: WorkGroupState[]
+  /** S3 buckets (only their existence and owner: the tool never reads or writes objects). */
+  buckets: Bucket[]
 }
 
 export function emptyState(region = 'us-east-1', profileReadyMs = 100): EmulatorState {
@@ -192,6 +211,16 @@ export function emptyState(region = 'us-east-1', profileReadyMs = 100): Emulator
     samlProviderRefused: false,
     profileReadyMs,
     dataLakeAdmins: [`arn:aws:iam::${ACCOUNT}:user/emulator-admin`],
+    workGroups: [
+      {
+        Name: 'primary',
+        State: 'ENABLED',
+        Configuration: {},
+        CreationTime: new Date('2024-01-01T00:00:00Z'),
+        Tags: {},
+      },
+    ],
+    buckets: [],
   }
 }
 
@@ -216,6 +245,8 @@ export interface SeedData {
   roles?: { name: string; tags?: Record<string, string>; trustService?: string }[]
   lfTags?: Record<string, string[]>
   samlProviderRefused?: boolean
+  /** S3 buckets by name, or with another owner account. */
+  buckets?: (string | { name: string; owner?: string })[]
 }
 
 export const CUSTOM_SAML = 'arn:aws:sso::aws:applicationProvider/custom-saml'
@@ -326,6 +357,11 @@ export function applySeed(state: EmulatorState, seed: SeedData): void {
       AssignmentRequired: true,
       Tags: a.tags ?? {},
     })
+  }
+  for (const b of seed.buckets ?? []) {
+    const name = typeof b === 'string' ? b : b.name
+    const owner = typeof b === 'string' ? state.account : (b.owner ?? state.account)
+    state.buckets.push({ Name: name, Owner: owner, Region: region })
   }
   for (const r of seed.roles ?? []) {
     state.roles.push({

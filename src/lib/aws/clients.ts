@@ -4,11 +4,13 @@
  * `AWS_ENDPOINT_URL` / `AWS_ENDPOINT_URL_<SERVICE>` apply unchanged; retry is adaptive with 8 attempts
  * unless AWS_RETRY_MODE / AWS_MAX_ATTEMPTS say otherwise.
  */
+import type { AthenaClient } from '@aws-sdk/client-athena'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { IAMClient } from '@aws-sdk/client-iam'
 import type { IdentitystoreClient } from '@aws-sdk/client-identitystore'
 import type { LakeFormationClient } from '@aws-sdk/client-lakeformation'
 import type { LambdaClient } from '@aws-sdk/client-lambda'
+import type { S3Client } from '@aws-sdk/client-s3'
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker'
 import type { SSOAdminClient } from '@aws-sdk/client-sso-admin'
 import type { STSClient } from '@aws-sdk/client-sts'
@@ -84,6 +86,17 @@ export class AwsClients {
       'lambda',
       async () => new (await import('@aws-sdk/client-lambda')).LambdaClient(this.config()),
     )
+  }
+
+  athena(): Promise<AthenaClient> {
+    return this.client(
+      'athena',
+      async () => new (await import('@aws-sdk/client-athena')).AthenaClient(this.config()),
+    )
+  }
+
+  s3(): Promise<S3Client> {
+    return this.client('s3', async () => new (await import('@aws-sdk/client-s3')).S3Client(this.config()))
   }
 
   dynamoDb(): Promise<DynamoDBClient> {

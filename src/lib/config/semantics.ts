@@ -1,8 +1,10 @@
 /** The checks of a teams file that its JSON Schema cannot express. */
+
 import { existsSync, readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import path from 'node:path'
 import { ABAC_TAG, RESERVED_TAG_PREFIXES, TAG_TEXT, TEAM_ID_PATTERN } from '../names.js'
+import { teamWorkspace } from '../resources/workgroup.js'
 import { closest, type Locator, type Problem } from './load.js'
 import { MetadataError, parseIdpMetadata } from './metadata.js'
 import type { TeamsFile } from './types.js'
@@ -328,6 +330,32 @@ export function checkSemantics(config: TeamsFile, at: Locator, dir: string): Pro
         )
       } else grantKeys.set(key, g)
     })
+  }
+  problems.push(...overlappingWorkspaces(config, at))
+  return problems
+}
+
+/** Two teams' workspace prefixes in one bucket must not contain each other: each role reads `<prefix>*`. */
+function overlappingWorkspaces(config: TeamsFile, at: Locator): Problem[] {
+  const problems: Problem[] = []
+  const teams = config.teams && typeof config.teams === 'object' ? config.teams : {}
+  const spaces: { team: string; bucket: string; prefix: string }[] = []
+  for (const team of Object.keys(teams)) {
+    // The region/account default is the same bucket for every team that does not name one.
+    const w = teamWorkspace(config, team, { region: '<region>', accountId: '<account>' })
+    if (w && typeof w.prefix === 'string' && typeof w.bucket === 'string')
+      spaces.push({ team, bucket: w.bucket, prefix: w.prefix })
+  }
+  for (const a of spaces) {
+    const b = spaces.find((x) => x !== a && x.bucket === a.bucket && x.prefix.startsWith(a.prefix))
+    if (!b) continue
+    const own = config.teams[a.team]?.workspace?.prefix !== undefined
+    problems.push(
+      at.problem(
+        own ? ['teams', a.team, 'workspace', 'prefix'] : ['teams', a.team],
+        `workspace prefix "${a.prefix}" of team ${a.team} contains team ${b.team}'s prefix "${b.prefix}" in the same bucket: team ${a.team} could read and write team ${b.team}'s data`,
+      ),
+    )
   }
   return problems
 }

@@ -20,6 +20,11 @@ export interface TeamsFile {
   acs?: AcsConfig
   /** LF-tags the tool owns. */
   lakeFormation?: LakeFormationConfig
+  /**
+   * Default workspace of every team (each team still gets its own prefix and Athena workgroup);
+   * a team's own `workspace` overrides it. Without either, teams get no workspace.
+   */
+  workspace?: WorkspaceDefaults
   /** Teams by id. The id is the value of the `teamid` SAML attribute. */
   teams: Record<string, TeamConfig>
   /**
@@ -113,6 +118,42 @@ export interface TeamConfig {
   saml?: SamlConfig
   /** LF-tag grants to the team's execution role. */
   lakeFormation?: LfGrantConfig[]
+  /**
+   * The team's workspace: an S3 prefix its role may read and write, and an Athena workgroup
+   * `sagemaker-teams-<team>` whose query results stay inside that prefix.
+   */
+  workspace?: TeamWorkspaceConfig
+}
+
+export interface WorkspaceDefaults {
+  /**
+   * Existing S3 bucket (never created or deleted by the tool); default: SageMaker's default bucket
+   * `sagemaker-<region>-<account>`.
+   * @pattern ^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$
+   */
+  bucket?: string
+  /**
+   * Parent prefix: each team's prefix is `<prefix><team>/` (default `teams/`).
+   * @pattern ^([a-zA-Z0-9!_.'()-]+/)+$
+   * @maxLength 200
+   */
+  prefix?: string
+}
+
+export interface TeamWorkspaceConfig {
+  /**
+   * Existing S3 bucket (never created or deleted by the tool); default: the file-level
+   * `workspace.bucket`, else `sagemaker-<region>-<account>`.
+   * @pattern ^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$
+   */
+  bucket?: string
+  /**
+   * The team's own key prefix, ending in `/` (default `<file-level prefix or teams/><team>/`).
+   * No `*`, `?` or `$`: it is written into IAM policies.
+   * @pattern ^([a-zA-Z0-9!_.'()-]+/)+$
+   * @maxLength 256
+   */
+  prefix?: string
 }
 
 export interface ExecutionRoleConfig {

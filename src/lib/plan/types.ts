@@ -10,6 +10,7 @@ export type Action = 'create' | 'update' | 'delete' | 'manual' | 'blocked'
 /** Resource kinds in apply (dependency) order. */
 export const KINDS = [
   'role',
+  'workgroup',
   'lf-tag',
   'lf-grant',
   'application',
@@ -98,6 +99,19 @@ export interface RolePayload {
   inlinePolicies: Record<string, PolicyDocument>
   managedPolicyArns: string[]
   tags: Record<string, string>
+}
+
+export interface WorkgroupPayload {
+  name: string
+  /** The owning team (the `sagemaker-teams:team` tag); '' when the workgroup has none. */
+  team: string
+  bucket: string
+  prefix: string
+  /** `s3://<bucket>/<prefix>athena-results/` */
+  outputLocation: string
+  /** EnforceWorkGroupConfiguration: queries cannot override the result location. */
+  enforced: boolean
+  state: string
 }
 
 export interface LfTagPayload {
@@ -190,18 +204,20 @@ export interface ConsolePayload {
 
 export type PayloadOf<K extends Kind> = K extends 'role'
   ? RolePayload
-  : K extends 'lf-tag'
-    ? LfTagPayload
-    : K extends 'lf-grant'
-      ? LfGrantPayload
-      : K extends 'application'
-        ? ApplicationPayload
-        : K extends 'assignment'
-          ? AssignmentPayload
-          : K extends 'profile'
-            ? ProfilePayload
-            : K extends 'acs'
-              ? AcsPayload
-              : K extends 'console'
-                ? ConsolePayload
-                : never
+  : K extends 'workgroup'
+    ? WorkgroupPayload
+    : K extends 'lf-tag'
+      ? LfTagPayload
+      : K extends 'lf-grant'
+        ? LfGrantPayload
+        : K extends 'application'
+          ? ApplicationPayload
+          : K extends 'assignment'
+            ? AssignmentPayload
+            : K extends 'profile'
+              ? ProfilePayload
+              : K extends 'acs'
+                ? AcsPayload
+                : K extends 'console'
+                  ? ConsolePayload
+                  : never

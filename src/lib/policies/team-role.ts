@@ -401,6 +401,14 @@ export function guardrailPolicy(t: TeamRoleInput): PolicyDocument {
   }
 }
 
+/** Names of the inline policies the tool writes on a team role (removed when no longer generated). */
+export const TOOL_INLINE_POLICIES = [
+  'sagemaker-teams-baseline',
+  'sagemaker-teams-developer',
+  'sagemaker-teams-guardrails',
+  'sagemaker-teams-workspace',
+]
+
 /** Inline policy name → document, for one team. */
 export function teamInlinePolicies(t: TeamRoleInput): Record<string, PolicyDocument> {
   return {

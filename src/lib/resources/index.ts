@@ -9,10 +9,12 @@ import { lfTags } from './lf-tag.js'
 import { profiles } from './profile.js'
 import { roles } from './role.js'
 import type { ResourceModule } from './types.js'
+import { workgroups } from './workgroup.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: modules differ in their observed/desired types
 export const MODULES: ResourceModule<any, any, any>[] = [
   roles,
+  workgroups,
   lfTags,
   lfGrants,
   applications,

@@ -26,11 +26,12 @@ import { awsErrorCode, describeAwsError, UserError } from '../errors.js'
 import { ABAC_TAG, TAG_TEAM, TEAM_ID_PATTERN, teamRoleArn, teamRoleName } from '../names.js'
 import type { Change, PolicyDocument, RolePayload } from '../plan/types.js'
 import { parsePolicy, policiesEqual, policyAtoms } from '../policies/normalize.js'
-import { printPolicy, teamInlinePolicies, trustPolicy } from '../policies/team-role.js'
+import { printPolicy, TOOL_INLINE_POLICIES, teamInlinePolicies, trustPolicy } from '../policies/team-role.js'
 import type { ObservedApplication } from './application.js'
 import type { ObservedGrants } from './lf-grant.js'
 import { desiredProfiles, type ObservedProfiles } from './profile.js'
 import type { EngineContext, ResourceModule } from './types.js'
+import { teamWorkspace } from './workgroup.js'
 
 /**
  * role name → what IAM has (undefined: no such role). With --prune it also holds the owned roles of
@@ -90,6 +91,7 @@ export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
           region: d.region,
           accountId: d.accountId,
           domainId: d.domainId,
+          workspace: teamWorkspace(ctx.teams.config, team, d),
         }),
         managedPolicyArns: [...(config.executionRole.managedPolicyArns ?? [])].sort(),
         tags: { [ABAC_TAG]: config.tags?.[ABAC_TAG] ?? team, [TAG_TEAM]: team },
@@ -235,11 +237,14 @@ export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
             }),
           )
       }
+      for (const policyName of Object.keys(before.inlinePolicies)) {
+        if (
+          !(policyName in after.inlinePolicies) &&
+          (ctx.options.prune || TOOL_INLINE_POLICIES.includes(policyName))
+        )
+          await client.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName }))
+      }
       if (ctx.options.prune) {
-        for (const policyName of Object.keys(before.inlinePolicies)) {
-          if (!(policyName in after.inlinePolicies))
-            await client.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName }))
-        }
         for (const arn of before.managedPolicyArns) {
           if (!after.managedPolicyArns.includes(arn))
             await client.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: arn }))
@@ -333,9 +338,12 @@ function roleDrift(before: RolePayload, after: RolePayload, prune: boolean): str
     if (!current) reasons.push(`inline policy ${name} missing`)
     else if (!policiesEqual(current, doc)) reasons.push(`inline policy ${name} differs`)
   }
+  // The tool's own inline policies go without --prune (a workspace removed from the file is access
+  // revoked); other extra policies only with it.
+  for (const name of Object.keys(before.inlinePolicies))
+    if (!(name in after.inlinePolicies) && (prune || TOOL_INLINE_POLICIES.includes(name)))
+      reasons.push(`extra inline policy ${name}`)
   if (prune) {
-    for (const name of Object.keys(before.inlinePolicies))
-      if (!(name in after.inlinePolicies)) reasons.push(`extra inline policy ${name}`)
     for (const arn of before.managedPolicyArns)
       if (!after.managedPolicyArns.includes(arn)) reasons.push(`extra managed policy ${arn}`)
   }
