@@ -58,7 +58,12 @@ Without a terminal it never prompts: pass --yes (or --require-approval never) to
     const reviewed = flags.plan ? await readPlanFile(flags.plan) : undefined
     const options = reviewed
       ? reviewed.options
-      : { prune: flags.prune, force: flags.force, refresh: flags.refresh }
+      : {
+          prune: flags.prune,
+          force: flags.force,
+          refresh: flags.refresh,
+          eventsDelaySeconds: flags['events-delay'],
+        }
     const ctx = await engine.buildContext(aws, teams, options)
     const fresh = await engine.planWith(ctx)
     if (reviewed && reviewed.fingerprint !== fresh.fingerprint) {
@@ -76,7 +81,10 @@ Without a terminal it never prompts: pass --yes (or --require-approval never) to
     const colour = this.colour()
     say(renderPlan(plan, 'text', { color: colour }))
     const empty = { done: 0, failed: 0, manual: 0, skipped: 0 }
-    if (!engine.hasChanges(plan)) return { applied: false, plan, outcomes: [], summary: empty }
+    if (!engine.hasChanges(plan)) {
+      await engine.recordRefreshPoint(ctx, plan, { apply: true })
+      return { applied: false, plan, outcomes: [], summary: empty }
+    }
 
     const approval = approvalNeeded(plan, flags['require-approval'])
     if (approval.needed && !flags.yes) {
@@ -135,6 +143,8 @@ Without a terminal it never prompts: pass --yes (or --require-approval never) to
       say(
         `Some profile updates did not complete: run apply again with --refresh full to re-read every profile.\n`,
       )
+    // The point is the plan's observation; what apply wrote (or failed to) is read again next time.
+    await engine.recordRefreshPoint(ctx, plan, { apply: true })
     if (summary.failed > 0) process.exitCode = 1
     return { applied: true, plan, outcomes, summary }
   }

@@ -15,6 +15,7 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
     '<%= config.bin %> plan --format markdown > plan.md',
     '<%= config.bin %> plan --out plan.json --detailed-exitcode',
     '<%= config.bin %> plan --prune --refresh full',
+    '<%= config.bin %> plan --refresh events --detailed-exitcode',
   ]
 
   static override flags = {
@@ -31,15 +32,17 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
   async run(): Promise<Plan> {
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
-    const [{ buildPlan, hasChanges }, { renderPlan }] = await Promise.all([
+    const [{ buildPlan, hasChanges, recordRefreshPoint }, { renderPlan }] = await Promise.all([
       import('../lib/engine/plan.js'),
       import('../lib/plan/render.js'),
     ])
-    const { plan } = await buildPlan(aws, teams, {
+    const { plan, ctx } = await buildPlan(aws, teams, {
       prune: this.flags.prune,
       force: this.flags.force,
       refresh: this.flags.refresh,
+      eventsDelaySeconds: this.flags['events-delay'],
     })
+    await recordRefreshPoint(ctx, plan, { apply: false })
     if (this.flags.out) await writeFile(this.flags.out, renderPlan(plan, 'json', { color: false }))
     if (!this.jsonEnabled()) {
       const format = this.flags.format

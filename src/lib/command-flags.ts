@@ -11,9 +11,16 @@ export const reconcileFlags = {
     dependsOn: ['prune'],
   }),
   refresh: Flags.option({
-    options: ['existence', 'full'] as const,
+    options: ['existence', 'full', 'events'] as const,
     default: 'existence' as const,
     summary:
-      "existence: list pages and one profile per team (fast; sees changes of a team's role, tags, settings); full: also read each managed profile to see settings and tag drift.",
+      "existence: list pages and one profile per team (fast; sees changes of a team's role, tags, settings); full: also read each managed profile to see settings and tag drift; events: read the profiles CloudTrail's event history names as changed since the last plan or apply (drift of single profiles at the cost of list pages).",
   })(),
+  'events-delay': Flags.integer({
+    min: 0,
+    max: 86_400,
+    summary:
+      'With --refresh events: how long CloudTrail may take to deliver an event, in seconds; changes this recent are reported as not yet visible.',
+    default: 900,
+  }),
 }

@@ -93,3 +93,6 @@ export function teamRoleArn(
 ): string {
   return executionRole.arn ?? `arn:${partition}:iam::${accountId}:role/${teamRoleName(teamId)}`
 }
+
+/** The DynamoDB table where `--refresh events` keeps its refresh points (src/lib/refresh/point-store.ts). */
+export const REFRESH_TABLE = 'sagemaker-teams-refresh'

@@ -7,6 +7,7 @@
 
 import { acsTableName } from './acs/status.js'
 import type { TeamsFile } from './config/types.js'
+import { REFRESH_TABLE } from './names.js'
 import type { PolicyDocument, PolicyStatement } from './plan/types.js'
 import { acsRoleName } from './resources/acs-names.js'
 import { teamWorkspace } from './resources/workgroup.js'
@@ -187,6 +188,21 @@ const SERVICES: ServiceActions[] = [
     resources: (i) => [
       `arn:${i.partition}:dynamodb:${i.region}:${i.accountId}:table/${acsTableName(i.config.acs?.functionName ?? 'sagemaker-teams-acs')}`,
     ],
+  },
+  {
+    // --refresh events: the event history has no resource-level permissions.
+    sid: 'CloudTrailEvents',
+    read: ['cloudtrail:LookupEvents'],
+    write: [],
+    resources: () => ['*'],
+  },
+  {
+    // --refresh events: the refresh point. `--for plan` stays read-only, so a plan job under it
+    // reads the point but cannot move it (it says so); add dynamodb:PutItem on this table for that.
+    sid: 'RefreshPoint',
+    read: ['dynamodb:GetItem', 'dynamodb:ListTagsOfResource'],
+    write: ['dynamodb:PutItem', 'dynamodb:CreateTable', 'dynamodb:DescribeTable', 'dynamodb:TagResource'],
+    resources: (i) => [`arn:${i.partition}:dynamodb:${i.region}:${i.accountId}:table/${REFRESH_TABLE}`],
   },
 ]
 

@@ -1,7 +1,10 @@
 /**
  * Runs the emulator until SIGINT/SIGTERM:
  *   node --import tsx test/emulator/cli.ts [--port N] [--seed FILE] [--latency MS] [--rate-limit RATE[,BURST]]
+ *     [--cloudtrail-delay MS]
  * --rate-limit throttles every operation by its own token bucket (calls per second, bucket size).
+ * --cloudtrail-delay: how long a write takes to show in LookupEvents (POST /_emulator/cloudtrail
+ * {"delayMs": N} changes it, {"deliver": true} delivers everything recorded so far).
  */
 import { parseArgs } from 'node:util'
 import { startEmulator } from './index.js'
@@ -13,12 +16,14 @@ const { values } = parseArgs({
     latency: { type: 'string' },
     'rate-limit': { type: 'string' },
     'no-dynamo': { type: 'boolean' },
+    'cloudtrail-delay': { type: 'string' },
   },
 })
 const emulator = await startEmulator({
   port: Number(values.port),
   seed: values.seed,
   dynamo: !values['no-dynamo'],
+  cloudTrailDelayMs: Number(values['cloudtrail-delay'] ?? 0),
 })
 if (values.latency) emulator.setLatency(Number(values.latency))
 if (values['rate-limit']) {

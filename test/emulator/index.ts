@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { parse as parseYaml } from 'yaml'
 import { AwsError, type Input, type Operation, parseQuery, toXml } from './core.js'
 import { athena } from './services/athena.js'
+import { cloudTrail, newTrail, recordCall, type Trail } from './services/cloudtrail.js'
 import { iam } from './services/iam.js'
 import { identityStore, ssoAdmin, sts } from './services/identity.js'
 import { lakeFormation } from './services/lakeformation.js'
@@ -24,7 +25,8 @@ export type { EmulatorState, SeedData } from './state.js'
 export interface FaultSpec {
   /** "service:Operation", a pattern with `*` ("service:*", "*:Create*") or undefined for every call. */
   operation?: string
-  kind: 'throttle' | '5xx'
+  /** denied: the service's AccessDenied answer (a caller without the permission). */
+  kind: 'throttle' | '5xx' | 'denied'
   /** Probability per call (0..1). */
   rate?: number
   /** Fail the next N matching calls. */
@@ -54,6 +56,8 @@ export interface EmulatorOptions {
   /** How long a new profile stays Pending, and a deleted app Deleting (default 100 ms). */
   profileReadyMs?: number
   region?: string
+  /** Delay before a write shows in CloudTrail's event history (LookupEvents), ms (default 0). */
+  cloudTrailDelayMs?: number
 }
 
 export interface Emulator {
@@ -76,6 +80,12 @@ export interface Emulator {
   setRateLimit(spec: RateLimitSpec): void
   clearRateLimits(): void
   setSamlProviderRefused(refused: boolean): void
+  /** Delay before the writes made from now on show in LookupEvents, ms. */
+  setCloudTrailDelay(ms: number): void
+  /** Makes every recorded CloudTrail event visible now (the delivery delay has passed). */
+  deliverCloudTrailEvents(): void
+  /** The recorded CloudTrail events (delivered or not), oldest first. */
+  cloudTrailEvents(): Trail['events']
   state: EmulatorState
   close(): Promise<void>
 }
@@ -92,12 +102,25 @@ const SERVICES: Record<string, string> = {
   dynamodb: 'dynamodb',
   athena: 'athena',
   s3: 's3',
+  cloudtrail: 'cloudtrail',
 }
+
+/**
+ * Limits AWS documents and enforces whatever the caller does: LookupEvents is limited to 2 calls
+ * per second per account and region (CloudTrail API reference, LookupEvents). A test's own
+ * limits (setRateLimit) are matched first.
+ */
+const DOCUMENTED_LIMITS: RateLimitSpec[] = [{ operation: 'cloudtrail:LookupEvents', rate: 2, burst: 2 }]
 
 const THROTTLE: Record<string, { code: string; status: number }> = {
   iam: { code: 'Throttling', status: 400 },
   sts: { code: 'Throttling', status: 400 },
   lambda: { code: 'TooManyRequestsException', status: 429 },
+}
+
+const DENIED: Record<string, { code: string; status: number }> = {
+  iam: { code: 'AccessDenied', status: 403 },
+  sts: { code: 'AccessDenied', status: 403 },
 }
 
 /** The throttling error each service answers with (awsQuery services, Lambda's REST 429, awsJson). */
@@ -134,12 +157,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const region = options.region ?? 'us-east-1'
   const profileReadyMs = options.profileReadyMs ?? 100
   const box = { state: emptyState(region, profileReadyMs) }
-  let handlers = buildHandlers(box.state)
+  let trail = newTrail()
+  trail.delayMs = options.cloudTrailDelayMs ?? 0
+  let handlers = buildHandlers(box.state, trail)
   const counts = new Map<string, number>()
   const faultCounts = new Map<string, number>()
   const throttleCounts = new Map<string, number>()
   let faults: FaultSpec[] = []
   let limits: { spec: RateLimitSpec; buckets: Map<string, Bucket> }[] = []
+  let documentedLimits = DOCUMENTED_LIMITS.map((spec) => ({ spec, buckets: new Map<string, Bucket>() }))
   let latency = 0
   const ttl = new Map<string, { AttributeName: string; Enabled: boolean }>()
 
@@ -169,7 +195,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   /** Takes a token from the call's bucket under the first matching rate limit; false when it is empty. */
   const admitted = (key: string): boolean => {
-    const limit = limits.find((l) => matchesOperation(l.spec.operation, key))
+    const limit =
+      limits.find((l) => matchesOperation(l.spec.operation, key)) ??
+      documentedLimits.find((l) => matchesOperation(l.spec.operation, key))
     if (!limit) return true
     const { rate } = limit.spec
     const burst = limit.spec.burst ?? Math.max(1, rate)
@@ -214,9 +242,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         const err =
           fault.kind === 'throttle'
             ? throttlingError(service)
-            : Math.random() < 0.5
-              ? new AwsError('InternalFailure', 'We encountered an internal error. Please try again.', 500)
-              : new AwsError('ServiceUnavailable', 'Service is unavailable. Please try again.', 503)
+            : fault.kind === 'denied'
+              ? new AwsError(
+                  DENIED[service]?.code ?? 'AccessDeniedException',
+                  `User: arn:aws:iam::${box.state.account}:user/emulator-admin is not authorized to perform: ${service}:${operation}`,
+                  DENIED[service]?.status ?? 400,
+                )
+              : Math.random() < 0.5
+                ? new AwsError('InternalFailure', 'We encountered an internal error. Please try again.', 500)
+                : new AwsError('ServiceUnavailable', 'Service is unavailable. Please try again.', 503)
         return sendError(res, service, err)
       }
       if (service === 'dynamodb') return dynamo(req, body, res, operation)
@@ -241,8 +275,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const op = handlers[service][operation]
       if (!op) throw new AwsError('InvalidAction', `Could not find operation ${operation}`)
       const out = await op(input, { region, service, operation })
-      const xml = `<${operation}Response xmlns="${QUERY_NS[service]}"><${operation}Result>${toXml(out)}</${operation}Result><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></${operation}Response>`
-      return send(res, 200, { 'content-type': 'text/xml' }, xml)
+      const requestId = randomUUID()
+      recordCall(trail, { service, operation, input, region, requestId })
+      const xml = `<${operation}Response xmlns="${QUERY_NS[service]}"><${operation}Result>${toXml(out)}</${operation}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`
+      return send(res, 200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, xml)
     }
     if (service === 's3') return s3(operation, req, res)
     if (service === 'lambda') {
@@ -269,8 +305,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (!op) throw new AwsError('UnknownOperationException', `Unknown operation ${operation}`)
     const input = body ? (JSON.parse(body) as Input) : {}
     const out = await op(input, { region, service, operation })
+    const requestId = randomUUID()
+    recordCall(trail, { service, operation, input, region, requestId })
     const contentType = service === 'lakeformation' ? 'application/json' : 'application/x-amz-json-1.1'
-    return send(res, 200, { 'content-type': contentType }, JSON.stringify(out))
+    return send(res, 200, { 'content-type': contentType, 'x-amzn-requestid': requestId }, JSON.stringify(out))
   }
 
   /** S3 (restXml): HeadBucket only — whether a bucket exists and this account owns it. */
@@ -373,6 +411,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         if (json.clear) api.clearRateLimits()
         else api.setRateLimit(json)
         break
+      case '/_emulator/cloudtrail':
+        if (json.deliver) api.deliverCloudTrailEvents()
+        if (json.delayMs !== undefined) api.setCloudTrailDelay(Number(json.delayMs))
+        break
       case '/_emulator/saml-provider':
         api.setSamlProviderRefused(Boolean(json.refused))
         break
@@ -407,9 +449,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       box.state = emptyState(region, profileReadyMs)
       box.state.samlProviderRefused = samlRefused
       api.state = box.state
-      handlers = buildHandlers(box.state)
+      trail = newTrail()
+      trail.delayMs = options.cloudTrailDelayMs ?? 0
+      handlers = buildHandlers(box.state, trail)
       faults = []
       limits = []
+      documentedLimits = DOCUMENTED_LIMITS.map((spec) => ({ spec, buckets: new Map<string, Bucket>() }))
       latency = 0
       ttl.clear()
       counts.clear()
@@ -454,6 +499,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setSamlProviderRefused(refused) {
       box.state.samlProviderRefused = refused
     },
+    setCloudTrailDelay(ms) {
+      trail.delayMs = ms
+    },
+    deliverCloudTrailEvents() {
+      const now = Date.now()
+      for (const e of trail.events) e.deliverAt = Math.min(e.deliverAt, now)
+    },
+    cloudTrailEvents: () => [...trail.events],
     state: box.state,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -466,8 +519,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   return api
 }
 
-function buildHandlers(state: EmulatorState) {
+function buildHandlers(state: EmulatorState, trail: Trail) {
   return {
+    cloudtrail: cloudTrail(trail),
     'sso-admin': ssoAdmin(state),
     identitystore: identityStore(state),
     sagemaker: sageMaker(state),

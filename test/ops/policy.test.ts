@@ -16,6 +16,7 @@ const PREFIX: Record<string, string> = {
   'client-dynamodb': 'dynamodb',
   'client-athena': 'athena',
   'client-s3': 's3',
+  'client-cloudtrail': 'cloudtrail',
 }
 /** Operations IAM authorises under another action's name. */
 const AUTHORISED_AS: Record<string, string> = { 's3:HeadBucket': 's3:ListBucket' }

@@ -5,6 +5,7 @@
  * unless AWS_RETRY_MODE / AWS_MAX_ATTEMPTS say otherwise.
  */
 import type { AthenaClient } from '@aws-sdk/client-athena'
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { IAMClient } from '@aws-sdk/client-iam'
 import type { IdentitystoreClient } from '@aws-sdk/client-identitystore'
@@ -103,6 +104,13 @@ export class AwsClients {
     return this.client(
       'dynamodb',
       async () => new (await import('@aws-sdk/client-dynamodb')).DynamoDBClient(this.config()),
+    )
+  }
+
+  cloudTrail(): Promise<CloudTrailClient> {
+    return this.client(
+      'cloudtrail',
+      async () => new (await import('@aws-sdk/client-cloudtrail')).CloudTrailClient(this.config()),
     )
   }
 

@@ -12,7 +12,11 @@ import { reviewAccess } from '../plan/access-review.js'
 export { ACTIONABLE, hasChanges } from '../plan/changes.js'
 
 import { type Action, type Change, KINDS, type Kind, PLAN_VERSION, type Plan } from '../plan/types.js'
+import { eventsRefreshOf } from '../refresh/events.js'
 import { MODULES } from '../resources/index.js'
+
+export { recordRefreshPoint } from '../refresh/events.js'
+
 import { desiredProfiles } from '../resources/profile.js'
 import type { EngineContext, PlanOptions } from '../resources/types.js'
 import { discover } from './discovery.js'
@@ -32,6 +36,7 @@ export async function buildContext(
     prune: Boolean(given.prune),
     force: Boolean(given.force),
     refresh: given.refresh ?? 'existence',
+    ...(given.eventsDelaySeconds !== undefined ? { eventsDelaySeconds: given.eventsDelaySeconds } : {}),
   }
   const discovery = await discover(aws, teams.config)
   const identities = await resolveIdentities(aws, teams.config, discovery.identityStoreId)
@@ -99,6 +104,8 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
     warnings: [...ctx.warnings],
     summary,
   }
+  const notYetVisible = eventsRefreshOf(ctx)?.notYetVisible
+  if (notYetVisible) plan.notYetVisible = notYetVisible
   plan.accessReview = reviewAccess(plan)
   return plan
 }

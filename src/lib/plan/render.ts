@@ -41,6 +41,10 @@ function groups(plan: Plan): Map<string, Change[]> {
 
 export function summaryLine(plan: Plan): string {
   const s = plan.summary
+  if (!hasChanges(plan) && plan.notYetVisible) {
+    // Never "No changes" while part of the account's history is not visible yet.
+    return `Nothing to change in what CloudTrail has delivered so far; ${plan.notYetVisible}.`
+  }
   if (!hasChanges(plan)) {
     return `No changes. The account matches ${plan.context.configFile}.${s.manual ? ` ${s.manual} manual step${s.manual === 1 ? '' : 's'} pending (see \`sagemaker-teams sso checklist\`).` : ''}`
   }

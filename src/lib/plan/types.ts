@@ -50,7 +50,14 @@ export interface Plan {
     identityStoreId: string
     configFile: string
   }
-  options: { prune: boolean; force: boolean; refresh: 'existence' | 'full' }
+  options: {
+    prune: boolean
+    force: boolean
+    refresh: 'existence' | 'full' | 'events'
+    eventsDelaySeconds?: number
+  }
+  /** --refresh events: what the event history could not show yet ("not yet visible: …"), when anything. */
+  notYetVisible?: string
   changes: Change[]
   warnings: string[]
   summary: Record<Action, number>

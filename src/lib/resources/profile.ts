@@ -85,6 +85,7 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
   async observe(ctx) {
     const client = await ctx.aws.sageMaker()
     const domainId = ctx.discovery.domainId
+    const startedAt = Date.now()
     const byName = new Map<string, ObservedProfile>()
     for await (const page of paginateListUserProfiles(
       { client },
@@ -99,13 +100,22 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
           })
     }
     const desired = desiredProfiles(ctx)
-    const full = ctx.options.refresh === 'full'
+    // --refresh events reads the profiles CloudTrail and the list pages point at (../refresh/events.ts);
+    // it reads every profile, as full, where it cannot tell (and records a refresh point either way).
+    let hinted: Map<string, string> | undefined
+    if (ctx.options.refresh !== 'existence') {
+      const events = await import('../refresh/events.js')
+      events.startObservation(ctx, startedAt)
+      if (ctx.options.refresh === 'events')
+        hinted = await events.profilesToRead(ctx, byName, desired, startedAt)
+    }
+    const full = ctx.options.refresh === 'full' || (ctx.options.refresh === 'events' && !hinted)
     const toRead: ObservedProfile[] = []
     const byTeam = new Map<string, ObservedProfile[]>() // existence refresh: present desired profiles
     for (const [key, p] of byName) {
       const want = desired.get(key)
-      if (want ? full : ctx.options.prune) toRead.push(p)
-      else if (want) byTeam.set(want.team, [...(byTeam.get(want.team) ?? []), p])
+      if (want ? full || hinted?.has(key) : ctx.options.prune) toRead.push(p)
+      else if (want && !hinted) byTeam.set(want.team, [...(byTeam.get(want.team) ?? []), p])
     }
     const limit = pLimit(CONCURRENCY)
     const read = (list: ObservedProfile[]) =>

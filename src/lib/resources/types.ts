@@ -43,8 +43,12 @@ export interface Discovery {
 export interface PlanOptions {
   prune: boolean
   force: boolean
-  refresh: 'existence' | 'full'
+  refresh: RefreshMode
+  /** --refresh events: the CloudTrail delivery delay assumed, in seconds (default 900). */
+  eventsDelaySeconds?: number
 }
+
+export type RefreshMode = 'existence' | 'full' | 'events'
 
 export interface EngineContext {
   aws: AwsClients

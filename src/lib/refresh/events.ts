@@ -1,0 +1,284 @@
+/**
+ * `--refresh events`: full drift detection of user profiles at the cost of list pages plus the
+ * profiles that may have changed. A profile is read in full when
+ * - CloudTrail's event history (LookupEvents) holds a change of it (CreateUserProfile,
+ *   UpdateUserProfile, DeleteUserProfile, AddTags, DeleteTags) since the refresh point;
+ * - its LastModifiedTime (from ListUserProfiles) is at or after the point, or within the
+ *   undelivered window (an UpdateUserProfile whose event is not delivered yet);
+ * - its desired state changed since the point (bucket digests of the file's desired profiles), or
+ *   it had a change at the point (recheck).
+ * Tag changes move no LastModifiedTime: those made within the delivery delay are not visible yet,
+ * and the plan says so. The point recorded is (observation start − delay), so the next plan looks
+ * at that window again: a change is late, never lost.
+ *
+ * Falls back to reading every profile (as `--refresh full`), with the reason in the plan, when
+ * there is no point, the point is older than the 90-day event history, the caller may not call
+ * cloudtrail:LookupEvents, or there are more events than profiles (reading them all is cheaper).
+ *
+ * Only profiles use events. Roles, LF grants and assignments are read in full in every mode at a
+ * cost that grows with teams and list pages, not users; their CloudTrail events (IAM's in
+ * us-east-1 only, and one LookupEvents per event name at 2 calls/s) would cost more time, not less.
+ */
+import { createHash } from 'node:crypto'
+import { stableStringify } from '../canonical.js'
+import { awsErrorCode, describeAwsError } from '../errors.js'
+import type { Plan } from '../plan/types.js'
+import type { ObservedProfile } from '../resources/profile.js'
+import type { EngineContext } from '../resources/types.js'
+import type { RefreshPoint, SaveOutcome } from './point-store.js'
+
+/** The event names that change a user profile. */
+export const PROFILE_EVENTS = [
+  'CreateUserProfile',
+  'UpdateUserProfile',
+  'DeleteUserProfile',
+  'AddTags',
+  'DeleteTags',
+] as const
+/** CloudTrail's event history holds 90 days; the point must be inside it with a margin. */
+export const HISTORY_MS = 90 * 24 * 3600 * 1000 - 3600 * 1000
+/** CloudTrail delivers events "within an average of about 5 minutes"; 15 minutes is the conservative default. */
+export const DEFAULT_EVENTS_DELAY_SECONDS = 900
+/** LookupEvents: 2 calls per second per account and region. */
+const LOOKUP_INTERVAL_MS = 500
+const BUCKETS = 64
+
+/** What one events refresh found, for the plan and for recording the next point. */
+export interface EventsRefresh {
+  /** When the profile observation started (ms). */
+  startedAt: number
+  delayMs: number
+  /** Set when the refresh read every profile instead, and why. */
+  fallback?: string
+  /** The "not yet visible" notice of the undelivered window. */
+  notYetVisible?: string
+  /** Profile → why it was read in full. */
+  reads: Map<string, string>
+  lookups: number
+  events: number
+}
+
+const runs = new WeakMap<EngineContext, EventsRefresh>()
+
+export function eventsRefreshOf(ctx: EngineContext): EventsRefresh | undefined {
+  return runs.get(ctx)
+}
+
+/** The key of the point: the domain and the file's set of teams (files sharing a domain keep their own). */
+export function pointId(ctx: EngineContext): string {
+  const teams = Object.keys(ctx.teams.config.teams).sort().join(',')
+  return `refresh-point#${ctx.discovery.domainId}#${createHash('sha256').update(teams).digest('hex').slice(0, 16)}`
+}
+
+/** Desired profiles spread over 64 buckets by name; a bucket's digest changes when any of its profiles does. */
+export function digestBuckets(desired: Map<string, unknown>): string[] {
+  const parts: string[][] = Array.from({ length: BUCKETS }, () => [])
+  for (const [key, payload] of [...desired].sort(([a], [b]) => a.localeCompare(b)))
+    parts[bucketOf(key)].push(`${key}=${stableStringify(payload)}`)
+  return parts.map((p) => createHash('sha256').update(p.join('\n')).digest('hex').slice(0, 16))
+}
+
+const bucketOf = (key: string) => createHash('sha256').update(key).digest()[0] % BUCKETS
+
+/**
+ * The desired, present profiles to read in full, each with its reason; undefined means read them
+ * all (the fallback reason is then in the run and in ctx.warnings).
+ */
+export async function profilesToRead(
+  ctx: EngineContext,
+  byName: Map<string, ObservedProfile>,
+  desired: Map<string, unknown>,
+  startedAt: number,
+): Promise<Map<string, string> | undefined> {
+  const delayMs = (ctx.options.eventsDelaySeconds ?? DEFAULT_EVENTS_DELAY_SECONDS) * 1000
+  const run: EventsRefresh = { startedAt, delayMs, reads: new Map(), lookups: 0, events: 0 }
+  runs.set(ctx, run)
+  const log = (line: string) => ctx.aws.options.log?.(`refresh events: ${line}`)
+  const fallBack = (reason: string) => {
+    run.fallback = reason
+    ctx.warnings.push(`--refresh events read every profile (as --refresh full): ${reason}.`)
+    log(`reading every profile: ${reason}`)
+    return undefined
+  }
+  const { loadPoint } = await import('./point-store.js')
+  const point = await loadPoint(ctx.aws, pointId(ctx)).catch((err) => {
+    if (awsErrorCode(err) === 'AccessDeniedException') return 'denied' as const
+    throw err
+  })
+  if (point === 'denied') return fallBack('no permission to read the refresh point (dynamodb:GetItem)')
+  if (!point)
+    return fallBack(
+      'no refresh point recorded yet for this domain and set of teams (a plan or apply with --refresh events records one)',
+    )
+  if (point.at < startedAt - HISTORY_MS)
+    return fallBack(
+      `the refresh point (${new Date(point.at).toISOString()}) is older than CloudTrail's 90-day event history`,
+    )
+
+  const present = [...desired.keys()].filter((k) => byName.has(k))
+  const hinted = new Map<string, string>()
+  let lookup: Map<string, string>
+  try {
+    const found = await lookupProfileChanges(ctx, point.at, present.length, run, log)
+    if (found === 'too-many')
+      return fallBack(
+        `more profile events since ${new Date(point.at).toISOString()} than managed profiles (reading every profile costs less)`,
+      )
+    lookup = found
+  } catch (err) {
+    if (awsErrorCode(err) === 'AccessDeniedException')
+      return fallBack(`no permission to call cloudtrail:LookupEvents (${describeAwsError(err)})`)
+    throw err
+  }
+
+  const oldBuckets = point.buckets.length === BUCKETS ? point.buckets : undefined
+  const newBuckets = digestBuckets(desired)
+  const recheck = new Set(point.recheck)
+  const windowStart = Math.min(point.at, startedAt - delayMs)
+  for (const key of present) {
+    const p = byName.get(key)!
+    const why =
+      lookup.get(key) ??
+      (recheck.has(key) ? 'had a change at the refresh point' : undefined) ??
+      ((p.lastModified ?? 0) >= windowStart
+        ? `LastModifiedTime ${new Date(p.lastModified ?? 0).toISOString()} is after the refresh point or within the undelivered window`
+        : undefined) ??
+      (oldBuckets?.[bucketOf(key)] !== newBuckets[bucketOf(key)]
+        ? 'its desired state in the file changed since the refresh point'
+        : undefined)
+    if (why) hinted.set(key, why)
+  }
+  for (const [key, why] of hinted) log(`read profile ${byName.get(key)?.name ?? key}: ${why}`)
+  run.reads = hinted
+  if (delayMs === 0) return hinted // the caller says events arrive at once: no window to name
+  run.notYetVisible = `not yet visible: changes made in the last ${duration(delayMs)} (tag changes of user profiles since ${new Date(startedAt - delayMs).toISOString()} reach CloudTrail's event history with a delay and move no LastModifiedTime; the next plan looks at them again)`
+  ctx.warnings.push(`${run.notYetVisible}.`)
+  return hinted
+}
+
+/** "15 minutes", "90 seconds". */
+function duration(ms: number): string {
+  const s = Math.round(ms / 1000)
+  if (s < 120) return `${s} second${s === 1 ? '' : 's'}`
+  const m = Math.round(s / 60)
+  return `${m} minutes`
+}
+
+/** Profiles of this domain named by profile-changing events since `since`: name → reason. */
+async function lookupProfileChanges(
+  ctx: EngineContext,
+  since: number,
+  profileCount: number,
+  run: EventsRefresh,
+  log: (line: string) => void,
+): Promise<Map<string, string> | 'too-many'> {
+  const client = await ctx.aws.cloudTrail()
+  const { LookupEventsCommand } = await import('@aws-sdk/client-cloudtrail')
+  const domainId = ctx.discovery.domainId
+  const found = new Map<string, string>()
+  let last = 0
+  for (const EventName of PROFILE_EVENTS) {
+    let NextToken: string | undefined
+    let pages = 0
+    let events = 0
+    do {
+      // Paced to the documented 2 calls/s rather than relying on throttling and retries.
+      const wait = last + LOOKUP_INTERVAL_MS - Date.now()
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait))
+      last = Date.now()
+      const out = await client.send(
+        new LookupEventsCommand({
+          LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: EventName }],
+          StartTime: new Date(since),
+          MaxResults: 50,
+          NextToken,
+        }),
+      )
+      run.lookups++
+      pages++
+      for (const e of out.Events ?? []) {
+        if (e.EventSource && e.EventSource !== 'sagemaker.amazonaws.com') continue
+        events++
+        run.events++
+        const name = profileOfEvent(e, domainId)
+        if (name && !found.has(name))
+          found.set(name, `${EventName} at ${e.EventTime?.toISOString() ?? 'unknown time'}`)
+      }
+      if (run.events > Math.max(profileCount, 100)) return 'too-many'
+      NextToken = out.NextToken
+    } while (NextToken)
+    log(
+      `LookupEvents EventName=${EventName} since ${new Date(since).toISOString()}: ${events} events, ${pages} page${pages === 1 ? '' : 's'}`,
+    )
+  }
+  return found
+}
+
+/** The lowercase profile name an event acts on in this domain, from its request parameters (or resources). */
+export function profileOfEvent(
+  e: { CloudTrailEvent?: string; Resources?: { ResourceName?: string }[] },
+  domainId: string,
+): string | undefined {
+  let params: Record<string, unknown> = {}
+  try {
+    params = (JSON.parse(e.CloudTrailEvent ?? '{}').requestParameters ?? {}) as Record<string, unknown>
+  } catch {
+    // An unreadable record still has its resources.
+  }
+  if (typeof params.userProfileName === 'string' && params.domainId === domainId)
+    return params.userProfileName.toLowerCase()
+  const arns = [params.resourceArn, ...(e.Resources ?? []).map((r) => r.ResourceName)]
+  for (const arn of arns) {
+    const m = typeof arn === 'string' ? /:user-profile\/([^/]+)\/([^/]+)$/.exec(arn) : null
+    if (m && m[1] === domainId) return m[2].toLowerCase()
+  }
+  return undefined
+}
+
+/**
+ * After a plan or apply whose profile observation had full detection power (events, or full),
+ * records the next point: observation start − delay, the digests of the desired profiles, and
+ * the profiles that had changes. `apply` creates the table; `plan` writes only where it exists.
+ */
+export async function recordRefreshPoint(
+  ctx: EngineContext,
+  plan: Plan,
+  opts: { apply: boolean },
+): Promise<SaveOutcome | undefined> {
+  const run = runs.get(ctx)
+  if (ctx.options.refresh === 'existence' || !run) return undefined
+  const { desiredProfiles } = await import('../resources/profile.js')
+  const point: RefreshPoint = {
+    at: run.startedAt - run.delayMs,
+    buckets: digestBuckets(desiredProfiles(ctx)),
+    recheck: [...new Set(plan.changes.filter((c) => c.kind === 'profile').map((c) => c.key))].sort(),
+  }
+  try {
+    const { savePoint } = await import('./point-store.js')
+    const outcome = await savePoint(ctx.aws, pointId(ctx), point, {
+      create: opts.apply && ctx.options.refresh === 'events',
+      accountId: ctx.discovery.accountId,
+      partition: ctx.discovery.partition,
+    })
+    ctx.aws.options.log?.(`refresh events: refresh point ${new Date(point.at).toISOString()}: ${outcome}`)
+    return outcome
+  } catch (err) {
+    // The plan stands; without a new point the next one looks further back (or reads all).
+    ctx.aws.options.log?.(`refresh events: refresh point not recorded: ${describeAwsError(err)}`)
+    if (ctx.options.refresh === 'events')
+      process.stderr.write(`Warning: the refresh point was not recorded (${describeAwsError(err)}).\n`)
+    return undefined
+  }
+}
+
+/** Marks the start of a profile observation for any refresh that records a point. */
+export function startObservation(ctx: EngineContext, startedAt: number): void {
+  if (!runs.has(ctx))
+    runs.set(ctx, {
+      startedAt,
+      delayMs: (ctx.options.eventsDelaySeconds ?? DEFAULT_EVENTS_DELAY_SECONDS) * 1000,
+      reads: new Map(),
+      lookups: 0,
+      events: 0,
+    })
+}
