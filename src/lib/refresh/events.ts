@@ -108,7 +108,7 @@ export async function profilesToRead(
   if (point === 'denied') return fallBack('no permission to read the refresh point (dynamodb:GetItem)')
   if (!point)
     return fallBack(
-      'no refresh point recorded yet for this domain and set of teams (a plan or apply with --refresh events records one)',
+      'no refresh point recorded yet for this domain and set of teams (apply --refresh events records one; later plans keep it current)',
     )
   if (point.at < startedAt - HISTORY_MS)
     return fallBack(
