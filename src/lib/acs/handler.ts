@@ -165,14 +165,14 @@ export async function handleAcs(req: AcsRequest, deps: AcsDeps): Promise<AcsResp
     // The warm path is one round trip: the replay claim and the presign start together (and the
     // login record beside them). The URL is used only once the claim has succeeded; on a replay
     // it is dropped here, never returned nor logged. The profile is created only after a claim.
-    const record = startLoginRecord(team, login.assertionId, now, deps)
+    const settleLoginRecord = startLoginRecord(team, login.assertionId, now, deps)
     try {
       const [claimed, presigned] = await Promise.allSettled([
         deps.store.claim(login.assertionId, login.expiresAt),
         presign(name, deps),
       ])
       if (claimed.status === 'rejected') throw claimed.reason
-      if (!claimed.value) return await record.settle().then(() => finish(403, 'replay'))
+      if (!claimed.value) return finish(403, 'replay')
       entry.profile = name
       let url: string
       if (presigned.status === 'fulfilled') url = presigned.value
@@ -184,15 +184,11 @@ export async function handleAcs(req: AcsRequest, deps: AcsDeps): Promise<AcsResp
         }
         const ready = await ensureProfile(name, team, userId, userName, deps, isMissingProfile(failure))
         if (ready === 'not_provisioned') {
-          return await record
-            .settle()
-            .then(() =>
-              finish(
-                403,
-                'not_provisioned',
-                'You have no Studio profile for this team yet. An admin must run `sagemaker-teams apply`.',
-              ),
-            )
+          return finish(
+            403,
+            'not_provisioned',
+            'You have no Studio profile for this team yet. An admin must run `sagemaker-teams apply`.',
+          )
         }
         entry.createdProfile = ready === 'created'
         try {
@@ -202,7 +198,6 @@ export async function handleAcs(req: AcsRequest, deps: AcsDeps): Promise<AcsResp
         }
       }
       entry.createdProfile ??= false
-      await record.settle()
       entry.outcome = 'redirect'
       entry.status = 302
       entry.ms = Date.now() - started
@@ -212,9 +207,8 @@ export async function handleAcs(req: AcsRequest, deps: AcsDeps): Promise<AcsResp
         headers: { ...SECURITY_HEADERS, Location: url },
         body: 'Redirecting to SageMaker Studio.\n',
       }
-    } catch (err) {
-      await record.settle()
-      throw err
+    } finally {
+      await settleLoginRecord()
     }
   } catch (err) {
     if (err instanceof AcsRefusal) return finish(err.status, err.reason)
@@ -272,22 +266,16 @@ async function confirmUser(userId: string, deps: AcsDeps): Promise<string | unde
  * verified console set-up) runs beside the claim and the presign. Once the answer is ready it is
  * awaited only until LOGIN_RECORD_TIMEOUT_MS after its start, then aborted: a Lambda must not leave
  * a call in flight after answering. A failure is one log line with a reason code; it never changes
- * the answer. `settle` before answering (again: the same promise).
+ * the answer. Call the returned function once, before answering.
  */
-function startLoginRecord(
-  team: string,
-  assertionId: string,
-  at: Date,
-  deps: AcsDeps,
-): { settle: () => Promise<void> } {
+function startLoginRecord(team: string, assertionId: string, at: Date, deps: AcsDeps): () => Promise<void> {
   const started = Date.now()
   const abort = new AbortController()
   const written = deps.store.recordLogin(team, assertionId, at, abort.signal).then(
     () => 'ok' as const,
     (err: unknown) => err,
   )
-  let settled: Promise<void> | undefined
-  const settle = async () => {
+  return async () => {
     const remaining = started + (deps.loginRecordTimeoutMs ?? LOGIN_RECORD_TIMEOUT_MS) - Date.now()
     let timer: NodeJS.Timeout | undefined
     const timedOut = new Promise<'timeout'>((resolve) => {
@@ -308,7 +296,6 @@ function startLoginRecord(
       ms: Date.now() - started,
     })
   }
-  return { settle: () => (settled ??= settle()) }
 }
 
 /** CreatePresignedDomainUrl's documented error for a profile that does not exist. */
