@@ -290,6 +290,20 @@ describe('ACS warm path: presign first, claim beside it, login record off the pa
     assert.equal(calls()['sagemaker:DescribeUserProfile'] ?? 0, 0, 'a 5xx is not a profile that is not ready')
   })
 
+  it('a presign refused for an InService profile (a domain not in IAM mode) is a 502 after one look and one retry', async () => {
+    config.domainId = 'd-ssomode0001'
+    account().seed({
+      profiles: [{ domainId: 'd-ssomode0001', name: PROFILE1, tags: { 'sagemaker-teams:team': 'team1' } }],
+    })
+    account().resetCounters()
+    const r = await post(response())
+    assert.equal(r.status, 502)
+    assert.equal(requestLines()[0].reason, 'presign_failed')
+    assert.equal(calls()['sagemaker:DescribeUserProfile'], 1)
+    assert.equal(calls()['sagemaker:CreatePresignedDomainUrl'], 2)
+    assert.equal(calls()['sagemaker:CreateUserProfile'] ?? 0, 0)
+  })
+
   it('a failing replay store is a 502 (upstream_error): the presigned URL is not answered', async () => {
     seedProfile()
     account().injectFaults({ operation: 'dynamodb:PutItem', kind: '5xx', next: 10 })
