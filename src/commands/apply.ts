@@ -63,6 +63,7 @@ Without a terminal it never prompts: pass --yes (or --require-approval never) to
           force: flags.force,
           refresh: flags.refresh,
           eventsDelaySeconds: flags['events-delay'],
+          teams: flags.team,
         }
     const ctx = await engine.buildContext(aws, teams, options)
     const fresh = await engine.planWith(ctx)

@@ -41,6 +41,7 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
       force: this.flags.force,
       refresh: this.flags.refresh,
       eventsDelaySeconds: this.flags['events-delay'],
+      teams: this.flags.team,
     })
     await recordRefreshPoint(ctx, plan, { apply: false })
     if (this.flags.out) await writeFile(this.flags.out, renderPlan(plan, 'json', { color: false }))

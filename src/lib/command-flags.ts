@@ -23,4 +23,9 @@ export const reconcileFlags = {
       'With --refresh events: how long CloudTrail may take to deliver an event, in seconds; changes this recent are reported as not yet visible.',
     default: 900,
   }),
+  team: Flags.string({
+    multiple: true,
+    summary:
+      "Only this team's changes (repeatable); LF-tags and the ACS only when that team's changes need them.",
+  }),
 }

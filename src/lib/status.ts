@@ -3,6 +3,7 @@ import { readAcsStatus } from './acs/status.js'
 import type { AwsClients } from './aws/clients.js'
 import type { LoadedTeams } from './config/load.js'
 import { buildContext } from './engine/plan.js'
+import { UserError } from './errors.js'
 import { TAG_TEAM } from './names.js'
 import type { ObservedAcs } from './resources/acs.js'
 import type { ObservedApplication } from './resources/application.js'
@@ -29,7 +30,13 @@ export interface StatusReport {
   acs?: { deployed: boolean; url?: string; version?: string; lastModified?: string }
 }
 
-export async function readStatus(aws: AwsClients, teams: LoadedTeams): Promise<StatusReport> {
+export async function readStatus(
+  aws: AwsClients,
+  teams: LoadedTeams,
+  only?: string[],
+): Promise<StatusReport> {
+  for (const team of only ?? [])
+    if (!teams.config.teams[team]) throw new UserError(`--team ${team}: no such team in ${teams.file}`)
   const ctx = await buildContext(aws, teams, { prune: false, force: false, refresh: 'existence' })
   const [apps, assignments, profiles, grants, acs, logins] = await Promise.all([
     ctx.observed<ObservedApplication[]>('application'),
@@ -46,50 +53,52 @@ export async function readStatus(aws: AwsClients, teams: LoadedTeams): Promise<S
   )
   const wantProfiles = desiredProfiles(ctx)
   const wantGrants = lfGrants.desire(ctx) as Awaited<ReturnType<typeof lfGrants.desire>>
-  const result: TeamStatus[] = Object.keys(teams.config.teams).map((team) => {
-    const app = apps.find((a) => a.tags[TAG_TEAM] === team)
-    const expected = [...wantProfiles.values()].filter((p) => p.team === team)
-    const present = expected.filter((p) => profiles.byName.has(p.profileName.toLowerCase())).length
-    const extra = [...profiles.byName.keys()].filter(
-      (k) => k.startsWith(`${team}-`) && !wantProfiles.has(k),
-    ).length
-    const teamGrants = [...wantGrants.entries()].filter(([, g]) => g.team === team)
-    const assigned = assignments.get(team) ?? []
-    const l = logins.logins.get(team)
-    const ws = teamWorkspace(teams.config, team, ctx.discovery)
-    const wg = ws ? workspaceState.observed?.get(ws.workGroup) : undefined
-    return {
-      team,
-      application: app
-        ? { exists: true, name: app.name, assignmentRequired: app.assignmentRequired }
-        : { exists: false },
-      assigned: {
-        users: assigned.filter((a) => a.principalType === 'USER').length,
-        groups: assigned.filter((a) => a.principalType === 'GROUP').length,
-      },
-      profiles: { expected: expected.length, present, missing: expected.length - present, extra },
-      grants: {
-        expected: teamGrants.length,
-        inPlace: teamGrants.filter(([key, g]) => {
-          const o = grants.get(key)
-          return o && g.permissions.every((p) => o.permissions.includes(p))
-        }).length,
-      },
-      console: l
-        ? { verified: true, firstLogin: l.first, lastLogin: l.last, logins: l.count }
-        : { verified: false, logins: 0 },
-      ...(ws
-        ? {
-            workspace: {
-              workGroup: ws.workGroup,
-              location: `s3://${ws.bucket}/${ws.prefix}`,
-              inPlace: wg?.team === team && wg.outputLocation === resultsLocation(ws) && wg.enforced,
-              ...(workspaceState.problem ? { problem: workspaceState.problem } : {}),
-            },
-          }
-        : {}),
-    }
-  })
+  const result: TeamStatus[] = Object.keys(teams.config.teams)
+    .filter((team) => !only?.length || only.includes(team))
+    .map((team) => {
+      const app = apps.find((a) => a.tags[TAG_TEAM] === team)
+      const expected = [...wantProfiles.values()].filter((p) => p.team === team)
+      const present = expected.filter((p) => profiles.byName.has(p.profileName.toLowerCase())).length
+      const extra = [...profiles.byName.keys()].filter(
+        (k) => k.startsWith(`${team}-`) && !wantProfiles.has(k),
+      ).length
+      const teamGrants = [...wantGrants.entries()].filter(([, g]) => g.team === team)
+      const assigned = assignments.get(team) ?? []
+      const l = logins.logins.get(team)
+      const ws = teamWorkspace(teams.config, team, ctx.discovery)
+      const wg = ws ? workspaceState.observed?.get(ws.workGroup) : undefined
+      return {
+        team,
+        application: app
+          ? { exists: true, name: app.name, assignmentRequired: app.assignmentRequired }
+          : { exists: false },
+        assigned: {
+          users: assigned.filter((a) => a.principalType === 'USER').length,
+          groups: assigned.filter((a) => a.principalType === 'GROUP').length,
+        },
+        profiles: { expected: expected.length, present, missing: expected.length - present, extra },
+        grants: {
+          expected: teamGrants.length,
+          inPlace: teamGrants.filter(([key, g]) => {
+            const o = grants.get(key)
+            return o && g.permissions.every((p) => o.permissions.includes(p))
+          }).length,
+        },
+        console: l
+          ? { verified: true, firstLogin: l.first, lastLogin: l.last, logins: l.count }
+          : { verified: false, logins: 0 },
+        ...(ws
+          ? {
+              workspace: {
+                workGroup: ws.workGroup,
+                location: `s3://${ws.bucket}/${ws.prefix}`,
+                inPlace: wg?.team === team && wg.outputLocation === resultsLocation(ws) && wg.enforced,
+                ...(workspaceState.problem ? { problem: workspaceState.problem } : {}),
+              },
+            }
+          : {}),
+      }
+    })
   return {
     domainId: ctx.discovery.domainId,
     teams: result,

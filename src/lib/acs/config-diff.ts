@@ -35,8 +35,8 @@ function certificateEnd(b64: string): Date | undefined {
 
 export function diffAcsConfig(before: AcsConfig, after: AcsConfig, now = new Date()): AcsConfigChange[] {
   const out: AcsConfigChange[] = []
-  const add = (effect: AcsConfigChange['effect'], text: string, team?: string) =>
-    out.push({ effect, text, ...(team ? { team } : {}) })
+  const add = (effect: AcsConfigChange['effect'], text: string, team?: string, member?: string) =>
+    out.push({ effect, text, ...(team ? { team } : {}), ...(member ? { member } : {}) })
 
   for (const team of Object.keys(after.teams).sort()) {
     const a = after.teams[team]
@@ -60,9 +60,14 @@ export function diffAcsConfig(before: AcsConfig, after: AcsConfig, now = new Dat
   const am = namesOf(after)
   for (const id of Object.keys(am).sort())
     if (!(id in bm))
-      add('widens', `member ${am[id]} is added: the ACS confirms this user id without an identity store call`)
+      add(
+        'widens',
+        `member ${am[id]} is added: the ACS confirms this user id without an identity store call`,
+        undefined,
+        am[id],
+      )
   for (const id of Object.keys(bm).sort())
-    if (!(id in am)) add('narrows', `member ${bm[id]} is removed from the ACS member map`)
+    if (!(id in am)) add('narrows', `member ${bm[id]} is removed from the ACS member map`, undefined, bm[id])
 
   const session = (k: keyof AcsConfig, label: string, longerWidens = true) => {
     const b = before[k]

@@ -7,7 +7,10 @@ import type { AwsClients } from '../aws/clients.js'
 import { stableStringify } from '../canonical.js'
 import type { LoadedTeams } from '../config/load.js'
 import { DEFAULT_PROFILE_QUOTA } from '../config/types.js'
+import { UserError } from '../errors.js'
 import { reviewAccess } from '../plan/access-review.js'
+import { scopeChanges } from '../plan/scope.js'
+import { closest } from '../text.js'
 
 export { ACTIONABLE, hasChanges } from '../plan/changes.js'
 
@@ -37,6 +40,7 @@ export async function buildContext(
     force: Boolean(given.force),
     refresh: given.refresh ?? 'existence',
     ...(given.eventsDelaySeconds !== undefined ? { eventsDelaySeconds: given.eventsDelaySeconds } : {}),
+    ...(given.teams?.length ? { teams: [...new Set(given.teams)].sort() } : {}),
   }
   const discovery = await discover(aws, teams.config)
   const identities = await resolveIdentities(aws, teams.config, discovery.identityStoreId)
@@ -80,6 +84,15 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
     changes.push(...module.diff(desired, observed[i], ctx))
   }
   changes.sort(compareChanges)
+  if (ctx.options.teams) {
+    checkScope(ctx, ctx.options.teams, changes)
+    const members = new Set(
+      ctx.options.teams.flatMap((t) =>
+        [...(ctx.identities.teamUsers.get(t)?.values() ?? [])].map((u) => u.userName),
+      ),
+    )
+    changes.splice(0, changes.length, ...scopeChanges(changes, ctx.options.teams, members))
+  }
   quotaWarning(
     ctx,
     changes,
@@ -108,6 +121,18 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
   if (notYetVisible) plan.notYetVisible = notYetVisible
   plan.accessReview = reviewAccess(plan)
   return plan
+}
+
+/** A --team must be in the file, or (with --prune) have changes of its own: a typo never plans "nothing". */
+function checkScope(ctx: EngineContext, teams: string[], changes: Change[]) {
+  const known = new Set([...Object.keys(ctx.teams.config.teams), ...changes.flatMap((c) => c.team ?? [])])
+  for (const team of teams) {
+    if (known.has(team)) continue
+    const guess = closest(team, [...known])
+    throw new UserError(
+      `--team ${team}: no such team in ${ctx.teams.file}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+    )
+  }
 }
 
 export function compareChanges(a: Change, b: Change): number {

@@ -39,6 +39,13 @@ function groups(plan: Plan): Map<string, Change[]> {
   )
 }
 
+/** The header line of a plan limited with --team; undefined for a whole plan. */
+export function scopeNote(plan: Plan): string | undefined {
+  const teams = plan.options.teams
+  if (!teams?.length) return undefined
+  return `Scoped to ${teams.length === 1 ? 'team' : 'teams'} ${teams.join(', ')} (--team): other teams' changes are not planned; LF-tags and the ACS only as these teams need them.`
+}
+
 export function summaryLine(plan: Plan): string {
   const s = plan.summary
   if (!hasChanges(plan) && plan.notYetVisible) {
@@ -46,7 +53,7 @@ export function summaryLine(plan: Plan): string {
     return `Nothing to change in what CloudTrail has delivered so far; ${plan.notYetVisible}.`
   }
   if (!hasChanges(plan)) {
-    return `No changes. The account matches ${plan.context.configFile}.${s.manual ? ` ${s.manual} manual step${s.manual === 1 ? '' : 's'} pending (see \`sagemaker-teams sso checklist\`).` : ''}`
+    return `No changes. The account matches ${plan.context.configFile}${plan.options.teams?.length ? ` for ${plan.options.teams.join(', ')}` : ''}.${s.manual ? ` ${s.manual} manual step${s.manual === 1 ? '' : 's'} pending (see \`sagemaker-teams sso checklist\`).` : ''}`
   }
   return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.manual} manual, ${s.blocked} blocked.`
 }
@@ -110,6 +117,7 @@ function renderText(plan: Plan, color: boolean): string {
     p.bold(
       `sagemaker-teams plan: domain ${plan.context.domainId}, account ${plan.context.accountId}, ${plan.context.region}`,
     ),
+    ...(scopeNote(plan) ? [p.yellow(scopeNote(plan)!)] : []),
     '',
   )
   for (const [group, changes] of groups(plan)) {
@@ -157,6 +165,7 @@ function renderMarkdown(plan: Plan): string {
   out.push(
     `Domain \`${plan.context.domainId}\` · account \`${plan.context.accountId}\` · \`${plan.context.region}\` · file \`${plan.context.configFile}\``,
     '',
+    ...(scopeNote(plan) ? [`> ${scopeNote(plan)}`, ''] : []),
   )
   const review = plan.accessReview ?? { widened: [], narrowed: [] }
   out.push('### Access review', '')

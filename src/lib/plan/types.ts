@@ -55,6 +55,8 @@ export interface Plan {
     force: boolean
     refresh: 'existence' | 'full' | 'events'
     eventsDelaySeconds?: number
+    /** --team: only these teams' changes (and the account-wide changes they need) are planned. */
+    teams?: string[]
   }
   /** --refresh events: what the event history could not show yet ("not yet visible: …"), when anything. */
   notYetVisible?: string
@@ -194,6 +196,8 @@ export interface AcsPayload {
 export interface AcsConfigChange {
   /** The team it concerns; absent for settings of every team. */
   team?: string
+  /** The user name of a member added to or removed from the ACS member map. */
+  member?: string
   /** Whether it changes who can sign in: widens, narrows, or neither. */
   effect: 'widens' | 'narrows' | 'neutral'
   text: string

@@ -46,6 +46,8 @@ export interface PlanOptions {
   refresh: RefreshMode
   /** --refresh events: the CloudTrail delivery delay assumed, in seconds (default 900). */
   eventsDelaySeconds?: number
+  /** --team: plan only these teams (see plan/scope.ts). */
+  teams?: string[]
 }
 
 export type RefreshMode = 'existence' | 'full' | 'events'
