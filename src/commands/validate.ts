@@ -33,6 +33,8 @@ export default class Validate extends BaseCommand<typeof Validate> {
       process.exitCode = 1
       return { valid: false, file, problems: result.problems }
     }
+    const warnings = result.teams.warnings ?? []
+    if (!this.jsonEnabled()) for (const p of warnings) process.stderr.write(`${formatProblem(p)}\n`)
     const teams = Object.values(result.teams.config.teams)
     const users = new Set(teams.flatMap((t) => t.members?.users ?? []))
     const groups = new Set(teams.flatMap((t) => t.members?.groups ?? []))
@@ -41,6 +43,6 @@ export default class Validate extends BaseCommand<typeof Validate> {
     this.log(
       `${file} is valid: ${count(summary.teams, 'team')}, ${count(summary.users, 'user')}, ${count(summary.groups, 'group')}, ${count(summary.grants, 'LF grant')}.`,
     )
-    return { valid: true, file, problems: [], summary }
+    return { valid: true, file, problems: warnings, summary }
   }
 }

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { AwsClients } from './aws/clients.js'
 import type { LoadedTeams } from './config/load.js'
-import { certificateToPem, readIdpMetadata } from './config/metadata.js'
+import { certificateFindings, certificateToPem, readIdpMetadata } from './config/metadata.js'
 import { DEFAULT_PROFILE_QUOTA } from './config/types.js'
 import { describeAwsError } from './errors.js'
 import { allOperatorActions } from './operator-policy.js'
@@ -21,8 +21,6 @@ export interface Check {
   hint?: string
 }
 
-const DAY = 86_400_000
-export const CERT_WARN_DAYS = 30
 /** The AWS SDK for JavaScript v3 requires this Node.js major from January 2027 on. */
 export const NODE_RECOMMENDED = 22
 
@@ -146,32 +144,25 @@ export async function runDoctor(
     }
     try {
       const m = await readIdpMetadata(file)
-      const ends = m.certificates.map((c) => new Date(new X509Certificate(certificateToPem(c)).validTo))
-      const soonest = new Date(Math.min(...ends.map((d) => d.getTime())))
-      const latest = new Date(Math.max(...ends.map((d) => d.getTime())))
-      const days = Math.floor((latest.getTime() - now.getTime()) / DAY)
-      if (latest <= now)
-        add(
-          `metadata ${team}`,
-          'fail',
-          `${rel}: every signing certificate has expired (${latest.toISOString().slice(0, 10)})`,
-          'Download the new metadata from the console; logins are refused until then.',
-        )
-      else if (days < CERT_WARN_DAYS)
-        add(
-          `metadata ${team}`,
-          'warn',
-          `${rel}: the signing certificate expires in ${days} days (${latest.toISOString().slice(0, 10)})`,
-          'Rotate it in the IAM Identity Center console, save the new metadata (both certificates), then apply.',
-        )
-      else
+      const findings = certificateFindings(m.certificates, now)
+      for (const f of findings)
+        add(`metadata ${team}`, f.severity === 'error' ? 'fail' : 'warn', `${rel}: ${f.message}`, f.hint)
+      if (findings.length === 0) {
+        const ends = m.certificates.map((c) => new Date(new X509Certificate(certificateToPem(c)).validTo))
+        const soonest = new Date(Math.min(...ends.map((d) => d.getTime())))
         add(
           `metadata ${team}`,
           'pass',
           `${rel}: ${m.certificates.length} certificate(s), valid until ${soonest.toISOString().slice(0, 10)}`,
         )
+      }
     } catch (err) {
-      add(`metadata ${team}`, 'fail', `${rel}: ${(err as Error).message}`)
+      add(
+        `metadata ${team}`,
+        'fail',
+        `${rel}: ${(err as Error).message}`,
+        'Download the SAML metadata of the application from the IAM Identity Center console again.',
+      )
     }
   }
   return checks

@@ -42,6 +42,8 @@ export function commonAwsHint(err: unknown): string | undefined {
   if (CREDENTIAL_ERRORS.has(code))
     return 'Configure AWS credentials: --profile, AWS_PROFILE, `aws sso login`, or environment variables.'
   const errno = (err as { code?: string } | undefined)?.code ?? ''
+  if (code === 'EndpointTimeout')
+    return 'The endpoint accepted no connection or gave no answer in time: check the network, proxy settings and AWS_ENDPOINT_URL; AWS_CONNECT_TIMEOUT_MS and AWS_REQUEST_TIMEOUT_MS set the limits.'
   if (/^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET)$/.test(errno) || code === 'TimeoutError')
     return `AWS could not be reached (${errno || code}): check the network, proxy settings and AWS_ENDPOINT_URL.`
   return undefined

@@ -24,7 +24,7 @@ import {
   teamRoleArn,
   teamRoleName,
 } from './names.js'
-import { TAG_ACS_SETTINGS } from './resources/acs.js'
+import { readAcsSettingsTag, TAG_ACS_SETTINGS } from './resources/acs.js'
 import { applications } from './resources/application.js'
 import { assignments } from './resources/assignment.js'
 import { lfGrants } from './resources/lf-grant.js'
@@ -166,7 +166,7 @@ async function importAcs(aws: AwsClients, functionName: string): Promise<TeamsFi
     const fn = await (await aws.lambda()).send(new GetFunctionCommand({ FunctionName: functionName }))
     const tags = fn.Tags ?? {}
     if (tags[TAG_MANAGED] !== 'true') return undefined
-    const settings = JSON.parse(tags[TAG_ACS_SETTINGS] ?? '{}')
+    const settings = readAcsSettingsTag(tags[TAG_ACS_SETTINGS]) as Partial<NonNullable<TeamsFile['acs']>>
     const cidrs = (tags['sagemaker-teams:source-cidrs'] ?? '').split(' ').filter(Boolean)
     return {
       functionName,

@@ -19,6 +19,7 @@ import { lakeFormation } from './services/lakeformation.js'
 import { LAMBDA_ROUTES, lambda } from './services/lambda.js'
 import { sageMaker } from './services/sagemaker.js'
 import { applySeed, type EmulatorState, emptyState, type SeedData } from './state.js'
+import { enforceModel, restJsonInput } from './validation.js'
 
 export type { EmulatorState, SeedData } from './state.js'
 
@@ -55,6 +56,11 @@ export interface EmulatorOptions {
   dynamo?: boolean
   /** How long a new profile stays Pending, and a deleted app Deleting (default 100 ms). */
   profileReadyMs?: number
+  /**
+   * How long a table's TTL stays ENABLING (or DISABLING) after UpdateTimeToLive, during which
+   * another update is refused (AWS: up to an hour). Default 0: at once.
+   */
+  ttlSettleMs?: number
   region?: string
   /** Delay before a write shows in CloudTrail's event history (LookupEvents), ms (default 0). */
   cloudTrailDelayMs?: number
@@ -86,6 +92,8 @@ export interface Emulator {
   deliverCloudTrailEvents(): void
   /** The recorded CloudTrail events (delivered or not), oldest first. */
   cloudTrailEvents(): Trail['events']
+  /** How long TTL changes stay ENABLING/DISABLING from now on (see EmulatorOptions.ttlSettleMs). */
+  setTtlSettleMs(ms: number): void
   state: EmulatorState
   close(): Promise<void>
 }
@@ -167,7 +175,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let limits: { spec: RateLimitSpec; buckets: Map<string, Bucket> }[] = []
   let documentedLimits = DOCUMENTED_LIMITS.map((spec) => ({ spec, buckets: new Map<string, Bucket>() }))
   let latency = 0
-  const ttl = new Map<string, { AttributeName: string; Enabled: boolean }>()
+  const ttl = new Map<string, { AttributeName: string; Enabled: boolean; settlesAt: number }>()
+  let ttlSettleMs = options.ttlSettleMs ?? 0
 
   let dynalite: http.Server | undefined
   let dynalitePort = 0
@@ -274,6 +283,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const input = parseQuery(body)
       const op = handlers[service][operation]
       if (!op) throw new AwsError('InvalidAction', `Could not find operation ${operation}`)
+      enforceModel(service, operation, input)
       const out = await op(input, { region, service, operation })
       const requestId = randomUUID()
       recordCall(trail, { service, operation, input, region, requestId })
@@ -286,10 +296,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       for (const route of LAMBDA_ROUTES) {
         const m = route.method === req.method ? route.pattern.exec(path) : null
         if (!m) continue
-        const out = handlers.lambda[route.operation](
-          body ? JSON.parse(body) : {},
-          decodeURIComponent(m[1] ?? ''),
-        )
+        const json = body ? JSON.parse(body) : {}
+        enforceModel(service, route.operation, restJsonInput(service, route.operation, req, json))
+        const out = handlers.lambda[route.operation](json, decodeURIComponent(m[1] ?? ''))
         const code = (out.body as { Code?: { Location?: string } }).Code
         if (code?.Location?.startsWith('/')) code.Location = `http://${req.headers.host}${code.Location}`
         return send(
@@ -304,6 +313,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const op = (handlers[service] as Record<string, Operation>)[operation]
     if (!op) throw new AwsError('UnknownOperationException', `Unknown operation ${operation}`)
     const input = body ? (JSON.parse(body) as Input) : {}
+    enforceModel(
+      service,
+      operation,
+      service === 'lakeformation' ? restJsonInput(service, operation, req, input) : input,
+    )
     const out = await op(input, { region, service, operation })
     const requestId = randomUUID()
     recordCall(trail, { service, operation, input, region, requestId })
@@ -325,9 +339,27 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 
   function dynamo(req: IncomingMessage, body: string, res: ServerResponse, operation: string) {
     const input = body ? JSON.parse(body) : {}
+    if (DYNAMO_OPERATIONS.includes(operation)) enforceModel('dynamodb', operation, input)
     if (operation === 'UpdateTimeToLive') {
       const spec = input.TimeToLiveSpecification
-      ttl.set(input.TableName, { AttributeName: spec.AttributeName, Enabled: Boolean(spec.Enabled) })
+      const current = ttl.get(input.TableName)
+      // AWS: the change takes effect asynchronously (ENABLING/DISABLING, up to an hour), and
+      // another UpdateTimeToLive of the table in that window is refused.
+      if (current && Date.now() < current.settlesAt)
+        throw new AwsError(
+          'ValidationException',
+          'Time to live has been modified multiple times within a fixed interval',
+        )
+      if (current && current.Enabled === Boolean(spec.Enabled))
+        throw new AwsError(
+          'ValidationException',
+          `TimeToLive is already ${spec.Enabled ? 'enabled' : 'disabled'}`,
+        )
+      ttl.set(input.TableName, {
+        AttributeName: spec.AttributeName,
+        Enabled: Boolean(spec.Enabled),
+        settlesAt: Date.now() + ttlSettleMs,
+      })
       return send(
         res,
         200,
@@ -337,8 +369,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     if (operation === 'DescribeTimeToLive') {
       const t = ttl.get(input.TableName)
+      const settling = t !== undefined && Date.now() < t.settlesAt
       const description = t
-        ? { TimeToLiveStatus: t.Enabled ? 'ENABLED' : 'DISABLED', AttributeName: t.AttributeName }
+        ? {
+            TimeToLiveStatus: t.Enabled
+              ? settling
+                ? 'ENABLING'
+                : 'ENABLED'
+              : settling
+                ? 'DISABLING'
+                : 'DISABLED',
+            AttributeName: t.AttributeName,
+          }
         : { TimeToLiveStatus: 'DISABLED' }
       return send(
         res,
@@ -414,6 +456,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       case '/_emulator/cloudtrail':
         if (json.deliver) api.deliverCloudTrailEvents()
         if (json.delayMs !== undefined) api.setCloudTrailDelay(Number(json.delayMs))
+        break
+      case '/_emulator/ttl':
+        api.setTtlSettleMs(Number(json.settleMs ?? 0))
         break
       case '/_emulator/saml-provider':
         api.setSamlProviderRefused(Boolean(json.refused))
@@ -507,6 +552,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       for (const e of trail.events) e.deliverAt = Math.min(e.deliverAt, now)
     },
     cloudTrailEvents: () => [...trail.events],
+    setTtlSettleMs(ms) {
+      ttlSettleMs = ms
+    },
     state: box.state,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -517,6 +565,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   if (typeof options.seed === 'string') await api.seedFile(options.seed)
   else if (options.seed) api.seed(options.seed)
   return api
+}
+
+/** The DynamoDB operations this server answers itself (dynalite lacks them; dynalite validates the rest). */
+const DYNAMO_OPERATIONS = ['UpdateTimeToLive', 'DescribeTimeToLive']
+
+/** Every operation the emulator implements, by service (for the model-coverage contract test). */
+export function implementedOperations(): Record<string, string[]> {
+  const handlers = buildHandlers(emptyState('us-east-1', 0), newTrail())
+  const out: Record<string, string[]> = {}
+  for (const [service, ops] of Object.entries(handlers)) {
+    out[service] =
+      service === 'lambda' ? [...new Set(LAMBDA_ROUTES.map((r) => r.operation))] : Object.keys(ops)
+  }
+  out.dynamodb = [...DYNAMO_OPERATIONS]
+  return out
 }
 
 function buildHandlers(state: EmulatorState, trail: Trail) {

@@ -135,8 +135,12 @@ export class AwsClients {
    * under AWS's per-API rate limits it settles near the limit (bench/run.ts, the rate-limit row).
    */
   private config() {
+    const { connectionTimeout, requestTimeout } = timeouts()
     return {
       region: this.options.region,
+      // A connection that is not made, or an attempt that is not answered, in time ends the call
+      // (see instrument): without these a silent endpoint makes a command hang for ever.
+      requestHandler: { connectionTimeout, requestTimeout, throwOnRequestTimeout: true },
       ...(this.options.profile ? { profile: this.options.profile } : {}),
       // Adaptive retry with 8 attempts, unless the environment asks for something else (the SDK
       // then reads AWS_RETRY_MODE / AWS_MAX_ATTEMPTS itself).
@@ -163,6 +167,32 @@ export class AwsClients {
   private instrument(service: string, client: AnyClient): void {
     const stats = this.stats
     const log = this.options.log
+    // Per attempt (inside the retry middleware): a timeout is not retried, it ends the call with a
+    // message naming the service, the endpoint and the limit.
+    client.middlewareStack.addRelativeTo(
+      // biome-ignore lint/suspicious/noExplicitAny: smithy middleware signature
+      (next: any, context: any) => async (args: any) => {
+        try {
+          return await next(args)
+        } catch (err) {
+          const e = err as { name?: string; message?: string }
+          if (e?.name !== 'TimeoutError') throw err
+          const { connectionTimeout, requestTimeout } = timeouts()
+          const connecting =
+            /connect|socket/i.test(e.message ?? '') && !/requestTimeout/.test(e.message ?? '')
+          const operation = String(context.commandName ?? 'unknown').replace(/Command$/, '')
+          const url = args?.request
+            ? `${args.request.protocol}//${args.request.hostname}${args.request.port ? `:${args.request.port}` : ''}`
+            : 'its endpoint'
+          throw new AwsTimeoutError(
+            connecting
+              ? `${service} ${operation}: no connection to ${url} within ${connectionTimeout} ms (AWS_CONNECT_TIMEOUT_MS)`
+              : `${service} ${operation}: no answer from ${url} within ${requestTimeout} ms (AWS_REQUEST_TIMEOUT_MS)`,
+          )
+        }
+      },
+      { name: 'sagemakerTeamsTimeout', relation: 'after', toMiddleware: 'retryMiddleware' },
+    )
     client.middlewareStack.add(
       // biome-ignore lint/suspicious/noExplicitAny: smithy middleware signature
       (next: any, context: any) => async (args: any) => {
@@ -193,5 +223,31 @@ export class AwsClients {
       },
       { step: 'initialize', name: 'sagemakerTeamsCallLog', priority: 'high' },
     )
+  }
+}
+
+/** Default connection timeout (ms): AWS endpoints connect in well under a second. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000
+/** Default per-attempt request timeout (ms): the slowest calls (UpdateFunctionCode) answer in seconds. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000
+
+/** The timeouts of every client: defaults, or AWS_CONNECT_TIMEOUT_MS / AWS_REQUEST_TIMEOUT_MS. */
+export function timeouts(): { connectionTimeout: number; requestTimeout: number } {
+  const ms = (name: string, fallback: number) => {
+    const v = Number(process.env[name])
+    return Number.isFinite(v) && v > 0 ? v : fallback
+  }
+  return {
+    connectionTimeout: ms('AWS_CONNECT_TIMEOUT_MS', DEFAULT_CONNECT_TIMEOUT_MS),
+    requestTimeout: ms('AWS_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS),
+  }
+}
+
+/** An AWS call that got no connection or no answer in time (not retried: the endpoint is silent). */
+export class AwsTimeoutError extends Error {
+  constructor(message: string) {
+    super(message)
+    // Not "TimeoutError": the SDK retries that name; this one ends the call.
+    this.name = 'EndpointTimeout'
   }
 }

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { Ajv, type ErrorObject } from 'ajv'
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
 import { UserError } from '../errors.js'
+import { checkAwsLimits } from './aws-limits.js'
 import { closest } from '../text.js'
 import { checkSemantics } from './semantics.js'
 import { ACS_DEFAULTS, type TeamsFile } from './types.js'
@@ -23,6 +24,8 @@ export interface Problem {
   /** Dotted key path, e.g. teams.team1.executionRole.arn */
   path: string
   message: string
+  /** A warning does not make the file invalid (e.g. a certificate that expires within 30 days). */
+  severity?: 'warning'
 }
 
 export interface LoadedTeams {
@@ -31,6 +34,8 @@ export interface LoadedTeams {
   /** Directory of the file; relative paths in it (idpMetadata) resolve against this. */
   dir: string
   config: TeamsFile
+  /** Problems that do not make the file invalid. */
+  warnings?: Problem[]
 }
 
 export class ConfigError extends UserError {
@@ -41,7 +46,7 @@ export class ConfigError extends UserError {
 }
 
 export function formatProblem(p: Problem): string {
-  return `${p.file}:${p.line}:${p.col}  ${p.path || '(root)'}  ${p.message}`
+  return `${p.file}:${p.line}:${p.col}  ${p.path || '(root)'}  ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`
 }
 
 export type LoadResult = { ok: true; teams: LoadedTeams } | { ok: false; problems: Problem[] }
@@ -187,11 +192,13 @@ function loadTeamsBytes(bytes: Uint8Array, file: string): LoadResult {
   const problems = schemaProblems(data, locate)
   const dir = path.dirname(path.resolve(file))
   problems.push(...checkSemantics(data as TeamsFile, locate, dir))
-  if (problems.length > 0) return { ok: false, problems: sortProblems(problems) }
+  problems.push(...checkAwsLimits(data as TeamsFile, locate))
+  const errors = problems.filter((p) => p.severity !== 'warning')
+  if (errors.length > 0) return { ok: false, problems: sortProblems(problems) }
 
   const config = data as TeamsFile
   if (config.acs) config.acs = { ...ACS_DEFAULTS, ...config.acs }
-  return { ok: true, teams: { file, dir, config } }
+  return { ok: true, teams: { file, dir, config, warnings: sortProblems(problems) } }
 }
 
 /** The key path of the duplicate key at `offset`, and where the first occurrence of that key starts. */

@@ -2,6 +2,7 @@
  * Reads the SAML IdP metadata that the IAM Identity Center console lets an admin download for
  * an application: the entityID (the Issuer of its responses) and its signing certificates.
  */
+import { X509Certificate } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { DOMParser } from '@xmldom/xmldom'
 
@@ -65,4 +66,67 @@ export async function readIdpMetadata(file: string): Promise<IdpMetadata> {
 export function certificateToPem(b64: string): string {
   const lines = b64.match(/.{1,64}/g) ?? []
   return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`
+}
+
+/** Days before a signing certificate's end from which validate and doctor warn. */
+export const CERT_WARN_DAYS = 30
+const DAY = 86_400_000
+
+export interface CertificateFinding {
+  severity: 'error' | 'warning'
+  message: string
+  hint: string
+}
+
+/**
+ * What stands between the metadata's signing certificates and a login the ACS accepts: none
+ * parses (error), all have expired (error), the last one ends within 30 days (warning). A
+ * certificate that does not parse or has expired beside a good one (a rotation) is a warning.
+ */
+export function certificateFindings(certificates: string[], now = new Date()): CertificateFinding[] {
+  const findings: CertificateFinding[] = []
+  const ends: Date[] = []
+  const unreadable: number[] = []
+  certificates.forEach((b64, i) => {
+    try {
+      ends.push(new Date(new X509Certificate(Buffer.from(b64, 'base64')).validTo))
+    } catch {
+      unreadable.push(i + 1)
+    }
+  })
+  const refresh =
+    'download the current SAML metadata of the application from the IAM Identity Center console and save it over this file'
+  if (unreadable.length > 0) {
+    findings.push({
+      severity: ends.length === 0 ? 'error' : 'warning',
+      message: `signing certificate ${unreadable.join(', ')} of ${certificates.length} is not a readable X.509 certificate (ds:X509Certificate must hold base64 DER)`,
+      hint: `the file was changed or truncated; ${refresh}`,
+    })
+  }
+  if (ends.length === 0) return findings
+  const latest = new Date(Math.max(...ends.map((d) => d.getTime())))
+  const date = (d: Date) => d.toISOString().slice(0, 10)
+  if (latest <= now) {
+    findings.push({
+      severity: 'error',
+      message: `every signing certificate has expired (the last on ${date(latest)}): the ACS would refuse every login of this team`,
+      hint: refresh,
+    })
+  } else {
+    const expired = ends.filter((d) => d <= now)
+    if (expired.length > 0)
+      findings.push({
+        severity: 'warning',
+        message: `${expired.length} of ${ends.length} signing certificates expired (${expired.map(date).join(', ')})`,
+        hint: 'remove the expired certificate once the rotation is done',
+      })
+    const days = Math.floor((latest.getTime() - now.getTime()) / DAY)
+    if (days < CERT_WARN_DAYS)
+      findings.push({
+        severity: 'warning',
+        message: `the signing certificate expires in ${days} day${days === 1 ? '' : 's'} (${date(latest)})`,
+        hint: 'rotate it in the IAM Identity Center console, save the new metadata (both certificates), then apply',
+      })
+  }
+  return findings
 }

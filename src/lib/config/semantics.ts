@@ -6,7 +6,7 @@ import path from 'node:path'
 import { ABAC_TAG, RESERVED_TAG_PREFIXES, TAG_TEXT, TEAM_ID_PATTERN } from '../names.js'
 import { teamWorkspace } from '../resources/workgroup.js'
 import { closest, type Locator, type Problem } from './load.js'
-import { MetadataError, parseIdpMetadata } from './metadata.js'
+import { certificateFindings, MetadataError, parseIdpMetadata } from './metadata.js'
 import type { TeamsFile } from './types.js'
 
 /** Lake Formation permissions valid on an LF-tag policy, by resource type (AWS LF developer guide). */
@@ -15,33 +15,12 @@ export const LF_PERMISSIONS: Record<'DATABASE' | 'TABLE', string[]> = {
   TABLE: ['ALL', 'ALTER', 'DELETE', 'DESCRIBE', 'DROP', 'INSERT', 'SELECT'],
 }
 
-/** Top-level members of SageMaker's UserSettings (the ExecutionRole comes from executionRole). */
-export const USER_SETTINGS_KEYS = [
-  'SecurityGroups',
-  'SharingSettings',
-  'JupyterServerAppSettings',
-  'KernelGatewayAppSettings',
-  'TensorBoardAppSettings',
-  'RStudioServerProAppSettings',
-  'RSessionAppSettings',
-  'CanvasAppSettings',
-  'CodeEditorAppSettings',
-  'JupyterLabAppSettings',
-  'SpaceStorageSettings',
-  'DefaultLandingUri',
-  'StudioWebPortal',
-  'CustomPosixUserConfig',
-  'CustomFileSystemConfigs',
-  'StudioWebPortalSettings',
-  'AutoMountHomeEFS',
-]
-
 const ROLE_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/
 const POLICY_ARN = /^arn:aws(-[a-z]+)*:iam::(aws|\d{12}):policy\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/
 /** SageMaker allows 50 tags on a profile; the tool adds four of its own (profile-tags.ts). */
 const MAX_TEAM_TAGS = 46
 
-export function checkSemantics(config: TeamsFile, at: Locator, dir: string): Problem[] {
+export function checkSemantics(config: TeamsFile, at: Locator, dir: string, now = new Date()): Problem[] {
   const problems: Problem[] = []
   if (!config || typeof config !== 'object') return problems
   const declared = config.lakeFormation?.tags ?? {}
@@ -83,6 +62,7 @@ export function checkSemantics(config: TeamsFile, at: Locator, dir: string): Pro
   if (config.teams && Object.keys(teams).length === 0)
     problems.push(at.problem(['teams'], 'expected at least one team'))
   const displayNames = new Map<string, string>()
+  const abacValues = new Map<string, string>()
   for (const [id, team] of Object.entries(teams)) {
     const base = ['teams', id]
     if (!TEAM_ID_PATTERN.test(id)) {
@@ -177,6 +157,18 @@ export function checkSemantics(config: TeamsFile, at: Locator, dir: string): Pro
     }
 
     const tags = team.tags && typeof team.tags === 'object' ? team.tags : {}
+    const abac = tags[ABAC_TAG]
+    if (typeof abac === 'string') {
+      const other = abacValues.get(abac)
+      if (other !== undefined) {
+        problems.push(
+          at.problem(
+            [...base, 'tags', ABAC_TAG],
+            `teams ${other} and ${id} have the same ${ABAC_TAG} tag ${JSON.stringify(abac)}: every ABAC condition would treat them as one team`,
+          ),
+        )
+      } else abacValues.set(abac, id)
+    }
     for (const [key, value] of Object.entries(tags)) {
       if (RESERVED_TAG_PREFIXES.some((p) => key.toLowerCase().startsWith(p))) {
         problems.push(
@@ -209,29 +201,6 @@ export function checkSemantics(config: TeamsFile, at: Locator, dir: string): Pro
       )
     }
 
-    if (team.userSettings && typeof team.userSettings === 'object') {
-      for (const key of Object.keys(team.userSettings)) {
-        if (key === 'ExecutionRole') {
-          problems.push(
-            at.problem(
-              [...base, 'userSettings', key],
-              'set the role with executionRole, not userSettings.ExecutionRole',
-              true,
-            ),
-          )
-        } else if (!USER_SETTINGS_KEYS.includes(key)) {
-          const guess = closest(key, USER_SETTINGS_KEYS)
-          problems.push(
-            at.problem(
-              [...base, 'userSettings', key],
-              `unknown UserSettings key "${key}"${guess ? ` (did you mean "${guess}"?)` : ''}`,
-              true,
-            ),
-          )
-        }
-      }
-    }
-
     for (const list of ['users', 'groups'] as const) {
       const names = team.members?.[list]
       if (!Array.isArray(names)) continue
@@ -247,7 +216,11 @@ export function checkSemantics(config: TeamsFile, at: Locator, dir: string): Pro
       const file = path.resolve(dir, metadata)
       if (existsSync(file)) {
         try {
-          parseIdpMetadata(readFileSync(file, 'utf8'))
+          const { certificates } = parseIdpMetadata(readFileSync(file, 'utf8'))
+          for (const f of certificateFindings(certificates, now)) {
+            const p = at.problem([...base, 'saml', 'idpMetadata'], `${metadata}: ${f.message}; ${f.hint}`)
+            problems.push(f.severity === 'warning' ? { ...p, severity: 'warning' } : p)
+          }
         } catch (err) {
           const reason = err instanceof MetadataError ? err.message : (err as Error).message
           problems.push(

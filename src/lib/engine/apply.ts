@@ -11,6 +11,7 @@ import { awsErrorCode, describeAwsError } from '../errors.js'
 import { type Change, KINDS, type Kind, type Plan } from '../plan/types.js'
 import { MODULES } from '../resources/index.js'
 import { type ApplyContext, type EngineContext, ManualStepError } from '../resources/types.js'
+import { preflight } from './preflight.js'
 
 export type OutcomeStatus = 'done' | 'failed' | 'manual' | 'skipped'
 
@@ -63,6 +64,8 @@ export interface ApplyRunner {
 export const stepLabel = (step: ApplyStep) => (step.deletes ? `${step.kind} deletes` : step.kind)
 
 export function applyRunner(plan: Plan, engine: EngineContext, concurrency: number): ApplyRunner {
+  // Before the first write: refuse the whole plan if AWS would refuse any of its requests.
+  preflight(plan, engine)
   const ctx: ApplyContext = { ...engine, runtime: new Map() }
   const outcomes: ApplyOutcome[] = []
   const unsettled = new Set<string>() // "kind/team" whose change did not complete

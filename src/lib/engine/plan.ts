@@ -51,7 +51,8 @@ export async function buildContext(
     discovery,
     identities,
     options,
-    warnings: [],
+    // The teams file's own warnings (a signing certificate that ends soon) travel with the plan.
+    warnings: (teams.warnings ?? []).map((w) => `${w.path}: ${w.message}`),
     observed<T>(kind: Kind): Promise<T> {
       let p = observations.get(kind)
       if (!p) {

@@ -58,7 +58,10 @@ export interface ObservedAcs {
   rolePolicy?: PolicyDocument
   roleExists: boolean
   table: boolean
+  /** TTL is on or being turned on (ENABLED or ENABLING). */
   ttl: boolean
+  /** DescribeTimeToLive's TimeToLiveStatus. */
+  ttlStatus?: string
 }
 
 export interface DesiredAcs {
@@ -169,7 +172,10 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
       await db.send(new DescribeTableCommand({ TableName: table }))
       observed.table = true
       const ttl = await db.send(new DescribeTimeToLiveCommand({ TableName: table }))
-      observed.ttl = ttl.TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED'
+      // UpdateTimeToLive takes effect asynchronously (ENABLING for up to an hour, and another
+      // update in that window is refused): ENABLING is converging, neither drift nor a reason to call.
+      observed.ttlStatus = ttl.TimeToLiveDescription?.TimeToLiveStatus
+      observed.ttl = observed.ttlStatus === 'ENABLED' || observed.ttlStatus === 'ENABLING'
     } catch (err) {
       if (awsErrorCode(err) !== 'ResourceNotFoundException') throw err
     }
@@ -198,7 +204,7 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
     }
   },
 
-  diff(desired, observed) {
+  diff(desired, observed, ctx) {
     if (!desired || !observed) return []
     const after = desired.payload
     const fn = observed.function
@@ -261,6 +267,10 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
       reasons.push('role policy')
     if (!observed.url) reasons.push('function URL missing')
     if (!observed.table || !observed.ttl) reasons.push('table')
+    if (observed.ttlStatus === 'ENABLING')
+      ctx.warnings.push(
+        `acs: TTL enabling on table ${after.tableName} (DynamoDB turns it on asynchronously, up to an hour); nothing to do`,
+      )
     if (reasons.length === 0) return []
     return [
       {
@@ -397,15 +407,33 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
   },
 }
 
+/**
+ * The ACS settings `import` reads back, as one tag value: base64url of their JSON, because a Lambda
+ * tag value holds only letters, digits, spaces and _ . : / = + - @ (and at most 256 of them; JSON's
+ * braces, quotes and commas are refused). Empty when it would not fit.
+ */
 export function acsSettingsTag(ctx: EngineContext): string {
   const a = ctx.teams.config.acs!
-  return JSON.stringify({
-    audience: a.audience,
-    url: a.url ?? null,
-    urlExpiresSeconds: a.urlExpiresSeconds,
-    landingUri: a.landingUri,
-    provisioning: a.provisioning,
-  }).slice(0, 256)
+  const value = Buffer.from(
+    JSON.stringify({
+      audience: a.audience,
+      url: a.url ?? null,
+      urlExpiresSeconds: a.urlExpiresSeconds,
+      landingUri: a.landingUri,
+      provisioning: a.provisioning,
+    }),
+  ).toString('base64url')
+  return value.length <= 256 ? value : ''
+}
+
+/** The settings of acsSettingsTag (and of the JSON value earlier versions wrote). */
+export function readAcsSettingsTag(value: string | undefined): Record<string, unknown> {
+  if (!value) return {}
+  try {
+    return JSON.parse(value.startsWith('{') ? value : Buffer.from(value, 'base64url').toString('utf8'))
+  } catch {
+    return {}
+  }
 }
 
 /** The ACS configuration for this account and teams file, with the resolved members baked in. */

@@ -5,7 +5,9 @@
  * the untagged application of that name by tagging it.
  */
 import {
+  type ApplicationStatus,
   CreateApplicationCommand,
+  type CreateApplicationCommandInput,
   DeleteApplicationCommand,
   GetApplicationAssignmentConfigurationCommand,
   PutApplicationAssignmentConfigurationCommand,
@@ -31,8 +33,6 @@ export interface ObservedApplication {
 }
 
 export type DesiredApplications = Map<string, ApplicationPayload>
-
-const REFUSED = /is not supported for this action/i
 
 /** The ARN of a team's application: observed, or created earlier in this apply. */
 export function applicationArnOf(
@@ -212,6 +212,35 @@ export const applications: ResourceModule<'application', ObservedApplication[], 
     return changes
   },
 
+  requests(change, ctx) {
+    const after = change.after
+    if (!after || after.adopt) return []
+    if (change.action === 'create')
+      return [
+        {
+          service: 'sso-admin',
+          operation: 'CreateApplication',
+          input: createApplicationInput(ctx, change.team!, after) as unknown as Record<string, unknown>,
+        },
+      ]
+    if (
+      change.action === 'update' &&
+      (change.before?.name !== after.name || change.before?.status !== after.status)
+    )
+      return [
+        {
+          service: 'sso-admin',
+          operation: 'UpdateApplication',
+          input: {
+            ApplicationArn: after.applicationArn ?? PLACEHOLDER_APPLICATION_ARN,
+            Name: after.name,
+            Status: after.status,
+          },
+        },
+      ]
+    return []
+  },
+
   async apply(change, ctx) {
     const client = await ctx.aws.ssoAdmin()
     const team = change.team!
@@ -236,20 +265,10 @@ export const applications: ResourceModule<'application', ObservedApplication[], 
       )
     } else if (change.action === 'create') {
       try {
-        const out = await client.send(
-          new CreateApplicationCommand({
-            InstanceArn: ctx.discovery.instanceArn,
-            ApplicationProviderArn: after.providerArn,
-            Name: after.name,
-            Description: `SageMaker Studio for team ${team} (managed by sagemaker-teams)`,
-            PortalOptions: { Visibility: 'ENABLED', SignInOptions: { Origin: 'IDENTITY_CENTER' } },
-            Status: after.status,
-            Tags: [{ Key: TAG_TEAM, Value: team }],
-          }),
-        )
+        const out = await client.send(new CreateApplicationCommand(createApplicationInput(ctx, team, after)))
         arn = out.ApplicationArn
       } catch (err) {
-        if (awsErrorCode(err) === 'ValidationException' && REFUSED.test((err as Error).message)) {
+        if (isSamlProviderRefusal(err, after)) {
           throw new ManualStepError(
             `AWS refused to create a SAML application through the API here. Create it in the IAM Identity Center console (Applications → Add application → "I have an application I want to set up" → SAML 2.0) under the exact name "${after.name}"; the next apply adopts it.`,
           )
@@ -275,4 +294,34 @@ export const applications: ResourceModule<'application', ObservedApplication[], 
     }
     ctx.runtime.set(`application:${team}`, arn)
   },
+}
+
+/** An application ARN of AWS's form, for requests whose application the same apply creates first. */
+export const PLACEHOLDER_APPLICATION_ARN =
+  'arn:aws:sso::123456789012:application/ssoins-0000000000000000/apl-0000000000000000'
+
+function createApplicationInput(
+  ctx: EngineContext,
+  team: string,
+  after: ApplicationPayload,
+): CreateApplicationCommandInput {
+  return {
+    InstanceArn: ctx.discovery.instanceArn,
+    ApplicationProviderArn: after.providerArn,
+    Name: after.name,
+    Description: `SageMaker Studio for team ${team} (managed by sagemaker-teams)`,
+    PortalOptions: { Visibility: 'ENABLED', SignInOptions: { Origin: 'IDENTITY_CENTER' } },
+    Status: after.status as ApplicationStatus,
+    Tags: [{ Key: TAG_TEAM, Value: team }],
+  }
+}
+
+/**
+ * AWS documents CreateApplication as OAuth-only ("SAML 2.0 … in the console only") and answers the
+ * custom-SAML provider with ValidationException in accounts where it refuses it. The request passed
+ * the preflight against the model's constraints, so a ValidationException to a custom-SAML create is
+ * that refusal, whatever its message says.
+ */
+function isSamlProviderRefusal(err: unknown, after: ApplicationPayload): boolean {
+  return awsErrorCode(err) === 'ValidationException' && after.providerArn === CUSTOM_SAML_PROVIDER_ARN
 }

@@ -12,7 +12,7 @@ import pLimit from 'p-limit'
 import { awsErrorCode } from '../errors.js'
 import { TAG_TEAM } from '../names.js'
 import type { AssignmentPayload, Change } from '../plan/types.js'
-import { applicationArnOf, type ObservedApplication } from './application.js'
+import { applicationArnOf, type ObservedApplication, PLACEHOLDER_APPLICATION_ARN } from './application.js'
 import type { ResourceModule } from './types.js'
 
 /** team → assignments on its owned (or adoptable) application; teams whose application is blocked. */
@@ -123,6 +123,23 @@ export const assignments: ResourceModule<'assignment', ObservedAssignments, Desi
       }
     }
     return changes
+  },
+
+  requests(change) {
+    const target = change.after ?? change.before!
+    if (change.action !== 'create' && change.action !== 'delete') return []
+    return [
+      {
+        service: 'sso-admin',
+        operation: change.action === 'create' ? 'CreateApplicationAssignment' : 'DeleteApplicationAssignment',
+        input: {
+          // The application may be created earlier in the same apply: a placeholder of its form.
+          ApplicationArn: target.applicationArn ?? PLACEHOLDER_APPLICATION_ARN,
+          PrincipalId: target.principalId,
+          PrincipalType: target.principalType,
+        },
+      },
+    ]
   },
 
   async apply(change, ctx) {

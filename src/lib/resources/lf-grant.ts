@@ -184,6 +184,14 @@ export const lfGrants: ResourceModule<'lf-grant', ObservedGrants, DesiredGrants>
     return changes
   },
 
+  requests(change) {
+    const { grants, revokes } = batchEntries([change])
+    return [
+      ...(grants.length ? [{ operation: 'BatchGrantPermissions', entries: grants }] : []),
+      ...(revokes.length ? [{ operation: 'BatchRevokePermissions', entries: revokes }] : []),
+    ].map((r) => ({ service: 'lakeformation', operation: r.operation, input: { Entries: r.entries } }))
+  },
+
   async apply(change, ctx) {
     const [err] = await this.applyBatch!([change], ctx)
     if (err) throw err
@@ -191,22 +199,7 @@ export const lfGrants: ResourceModule<'lf-grant', ObservedGrants, DesiredGrants>
 
   async applyBatch(changes, ctx: ApplyContext) {
     const client = await ctx.aws.lakeFormation()
-    const grants: BatchPermissionsRequestEntry[] = []
-    const revokes: BatchPermissionsRequestEntry[] = []
-    const entry = (id: string, g: LfGrantPayload, permissions: string[]): BatchPermissionsRequestEntry => ({
-      Id: id,
-      Principal: { DataLakePrincipalIdentifier: g.principalArn },
-      Resource: { LFTagPolicy: { ResourceType: g.resourceType, Expression: g.expression } },
-      Permissions: permissions as Permission[],
-    })
-    changes.forEach((c, i) => {
-      const before = c.before?.permissions ?? []
-      const after = c.after?.permissions ?? []
-      const add = after.filter((p) => !before.includes(p))
-      const remove = before.filter((p) => !after.includes(p))
-      if (add.length) grants.push(entry(String(i), c.after!, add))
-      if (remove.length) revokes.push(entry(String(i), (c.after ?? c.before)!, remove))
-    })
+    const { grants, revokes } = batchEntries(changes)
     const errors: (Error | undefined)[] = changes.map(() => undefined)
     const record = (
       failures:
@@ -226,4 +219,25 @@ export const lfGrants: ResourceModule<'lf-grant', ObservedGrants, DesiredGrants>
       record((await client.send(new BatchRevokePermissionsCommand({ Entries: revokes }))).Failures)
     return errors
   },
+}
+
+/** The grant and revoke entries of a batch of changes; each entry's Id is its change's index. */
+function batchEntries(changes: Change<'lf-grant'>[]) {
+  const grants: BatchPermissionsRequestEntry[] = []
+  const revokes: BatchPermissionsRequestEntry[] = []
+  const entry = (id: string, g: LfGrantPayload, permissions: string[]): BatchPermissionsRequestEntry => ({
+    Id: id,
+    Principal: { DataLakePrincipalIdentifier: g.principalArn },
+    Resource: { LFTagPolicy: { ResourceType: g.resourceType, Expression: g.expression } },
+    Permissions: permissions as Permission[],
+  })
+  changes.forEach((c, i) => {
+    const before = c.before?.permissions ?? []
+    const after = c.after?.permissions ?? []
+    const add = after.filter((p) => !before.includes(p))
+    const remove = before.filter((p) => !after.includes(p))
+    if (add.length) grants.push(entry(String(i), c.after!, add))
+    if (remove.length) revokes.push(entry(String(i), (c.after ?? c.before)!, remove))
+  })
+  return { grants, revokes }
 }

@@ -5,13 +5,15 @@
  */
 import {
   CreateLFTagCommand,
+  type CreateLFTagCommandInput,
   GetLFTagCommand,
   paginateListLFTags,
   UpdateLFTagCommand,
+  type UpdateLFTagCommandInput,
 } from '@aws-sdk/client-lakeformation'
 import { awsErrorCode } from '../errors.js'
 import type { Change, LfTagPayload } from '../plan/types.js'
-import type { ResourceModule } from './types.js'
+import type { AwsRequest, ResourceModule } from './types.js'
 
 export type ObservedLfTags = Map<string, string[]>
 export type DesiredLfTags = Map<string, string[]>
@@ -74,28 +76,69 @@ export const lfTags: ResourceModule<'lf-tag', ObservedLfTags, DesiredLfTags> = {
     return changes
   },
 
+  requests(change) {
+    const after = change.after!
+    return change.action === 'create'
+      ? createRequests(after.tagKey, after.values)
+      : updateRequests(after.tagKey, change.before?.values ?? [], after.values)
+  },
+
   async apply(change, ctx) {
     const client = await ctx.aws.lakeFormation()
     const after = change.after!
-    let before = change.before?.values
+    let requests = this.requests!(change, ctx)
     if (change.action === 'create') {
+      const [create, ...rest] = requests
       try {
-        await client.send(new CreateLFTagCommand({ TagKey: after.tagKey, TagValues: after.values }))
-        return
+        await client.send(new CreateLFTagCommand(create.input as unknown as CreateLFTagCommandInput))
       } catch (err) {
         if (awsErrorCode(err) !== 'AlreadyExistsException') throw err
-        before = (await client.send(new GetLFTagCommand({ TagKey: after.tagKey }))).TagValues ?? []
+        const present = (await client.send(new GetLFTagCommand({ TagKey: after.tagKey }))).TagValues ?? []
+        rest.splice(0, rest.length, ...updateRequests(after.tagKey, present, after.values))
       }
+      requests = rest
     }
-    const add = after.values.filter((v) => !(before ?? []).includes(v))
-    const remove = (before ?? []).filter((v) => !after.values.includes(v))
-    if (add.length === 0 && remove.length === 0) return
-    await client.send(
-      new UpdateLFTagCommand({
-        TagKey: after.tagKey,
-        ...(add.length ? { TagValuesToAdd: add } : {}),
-        ...(remove.length ? { TagValuesToDelete: remove } : {}),
-      }),
-    )
+    // One call at a time: each adds to what the previous one left.
+    for (const r of requests)
+      await client.send(new UpdateLFTagCommand(r.input as unknown as UpdateLFTagCommandInput))
   },
+}
+
+/** Values per CreateLFTag / UpdateLFTag call: the model's TagValueList max (an LF-tag holds up to 1,000). */
+export const LF_TAG_VALUES_PER_CALL = 50
+
+function chunks<T>(items: T[], size = LF_TAG_VALUES_PER_CALL): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+/** CreateLFTag with the first 50 values, then UpdateLFTag adding the rest 50 at a time. */
+export function createRequests(tagKey: string, values: string[]): AwsRequest[] {
+  const [first = [], ...rest] = chunks(values)
+  return [
+    { service: 'lakeformation', operation: 'CreateLFTag', input: { TagKey: tagKey, TagValues: first } },
+    ...rest.map((add) => updateRequest(tagKey, add, [])),
+  ]
+}
+
+/** UpdateLFTag calls that add and remove values, at most 50 of each per call. */
+export function updateRequests(tagKey: string, before: string[], after: string[]): AwsRequest[] {
+  const add = chunks(after.filter((v) => !before.includes(v)))
+  const remove = chunks(before.filter((v) => !after.includes(v)))
+  return Array.from({ length: Math.max(add.length, remove.length) }, (_, i) =>
+    updateRequest(tagKey, add[i] ?? [], remove[i] ?? []),
+  )
+}
+
+function updateRequest(tagKey: string, add: string[], remove: string[]): AwsRequest {
+  return {
+    service: 'lakeformation',
+    operation: 'UpdateLFTag',
+    input: {
+      TagKey: tagKey,
+      ...(add.length ? { TagValuesToAdd: add } : {}),
+      ...(remove.length ? { TagValuesToDelete: remove } : {}),
+    },
+  }
 }

@@ -16,6 +16,7 @@
 import {
   AddTagsCommand,
   CreateUserProfileCommand,
+  type CreateUserProfileCommandInput,
   DeleteAppCommand,
   DeleteTagsCommand,
   DeleteUserProfileCommand,
@@ -26,6 +27,7 @@ import {
   paginateListUserProfiles,
   type SageMakerClient,
   UpdateUserProfileCommand,
+  type UpdateUserProfileCommandInput,
 } from '@aws-sdk/client-sagemaker'
 import pLimit from 'p-limit'
 import { deepEqual } from '../canonical.js'
@@ -33,7 +35,7 @@ import { awsErrorCode } from '../errors.js'
 import { profileName, TAG_TEAM, TAG_USER_ID, TAG_USER_NAME, teamRoleArn } from '../names.js'
 import type { Change, ProfilePayload } from '../plan/types.js'
 import { profileTags, staleTagKeys } from '../profile-tags.js'
-import type { EngineContext, ResourceModule } from './types.js'
+import type { AwsRequest, EngineContext, ResourceModule } from './types.js'
 
 export interface ObservedProfile {
   name: string
@@ -275,20 +277,39 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
     return changes
   },
 
+  requests(change, ctx) {
+    const after = change.after
+    if (!after || (change.action !== 'create' && change.action !== 'update')) return []
+    const DomainId = ctx.discovery.domainId
+    const input =
+      change.action === 'create' ? createProfileInput(DomainId, after) : updateProfileInput(DomainId, after)
+    const requests: AwsRequest[] = [
+      {
+        service: 'sagemaker',
+        operation: change.action === 'create' ? 'CreateUserProfile' : 'UpdateUserProfile',
+        input: input as unknown as Record<string, unknown>,
+      },
+    ]
+    const tags = Object.entries(after.tags).filter(([k, v]) => change.before?.tags[k] !== v)
+    if (change.action === 'update' && tags.length > 0)
+      requests.push({
+        service: 'sagemaker',
+        operation: 'AddTags',
+        input: {
+          ResourceArn: profileArn(ctx, after.profileName),
+          Tags: tags.map(([Key, Value]) => ({ Key, Value })),
+        },
+      })
+    return requests
+  },
+
   async apply(change, ctx) {
     const client = await ctx.aws.sageMaker()
     const DomainId = ctx.discovery.domainId
     if (change.action === 'create') {
       const after = change.after!
       try {
-        await client.send(
-          new CreateUserProfileCommand({
-            DomainId,
-            UserProfileName: after.profileName,
-            UserSettings: { ...(after.userSettings ?? {}), ExecutionRole: after.executionRole },
-            Tags: Object.entries(after.tags).map(([Key, Value]) => ({ Key, Value })),
-          }),
-        )
+        await client.send(new CreateUserProfileCommand(createProfileInput(DomainId, after)))
       } catch (err) {
         // Idempotent create: a profile that exists already and is ours (an interrupted or
         // concurrent apply, or the ACS) is done; one that is not ours is a failure.
@@ -304,13 +325,7 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
         before.executionRole !== after.executionRole ||
         !deepEqual(pick(before.userSettings, after.userSettings), after.userSettings ?? {})
       ) {
-        await client.send(
-          new UpdateUserProfileCommand({
-            DomainId,
-            UserProfileName: after.profileName,
-            UserSettings: { ...(after.userSettings ?? {}), ExecutionRole: after.executionRole },
-          }),
-        )
+        await client.send(new UpdateUserProfileCommand(updateProfileInput(DomainId, after)))
       }
       const arn = profileArn(ctx, after.profileName)
       // Stale team tags go first: were the new record written and this call then failed, the keys
@@ -426,4 +441,21 @@ function pick(
   const out: Record<string, unknown> = {}
   for (const k of Object.keys(keysOf ?? {})) if (source && k in source) out[k] = source[k]
   return out
+}
+
+function createProfileInput(DomainId: string, after: ProfilePayload): CreateUserProfileCommandInput {
+  return {
+    DomainId,
+    UserProfileName: after.profileName,
+    UserSettings: { ...(after.userSettings ?? {}), ExecutionRole: after.executionRole },
+    Tags: Object.entries(after.tags).map(([Key, Value]) => ({ Key, Value })),
+  }
+}
+
+function updateProfileInput(DomainId: string, after: ProfilePayload): UpdateUserProfileCommandInput {
+  return {
+    DomainId,
+    UserProfileName: after.profileName,
+    UserSettings: { ...(after.userSettings ?? {}), ExecutionRole: after.executionRole },
+  }
 }

@@ -7,6 +7,7 @@
 import {
   AttachRolePolicyCommand,
   CreateRoleCommand,
+  type CreateRoleCommandInput,
   DeleteRoleCommand,
   DeleteRolePolicyCommand,
   DetachRolePolicyCommand,
@@ -30,7 +31,7 @@ import { printPolicy, TOOL_INLINE_POLICIES, teamInlinePolicies, trustPolicy } fr
 import type { ObservedApplication } from './application.js'
 import type { ObservedGrants } from './lf-grant.js'
 import { desiredProfiles, type ObservedProfiles } from './profile.js'
-import type { EngineContext, ResourceModule } from './types.js'
+import type { AwsRequest, EngineContext, ResourceModule } from './types.js'
 import { teamWorkspace } from './workgroup.js'
 
 /**
@@ -180,20 +181,34 @@ export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
     return changes
   },
 
+  requests(change) {
+    const after = change.after
+    const name = change.key
+    if (!after || (change.action !== 'create' && change.action !== 'update')) return []
+    const before = change.action === 'update' ? change.before : undefined
+    const requests: AwsRequest[] = []
+    const add = (operation: string, input: object) =>
+      requests.push({ service: 'iam', operation, input: input as Record<string, unknown> })
+    if (change.action === 'create') add('CreateRole', createRoleInput(change))
+    for (const [policyName, doc] of Object.entries(after.inlinePolicies))
+      if (!before?.inlinePolicies[policyName] || !policiesEqual(before.inlinePolicies[policyName], doc))
+        add('PutRolePolicy', putPolicyInput(name, policyName, doc))
+    for (const arn of after.managedPolicyArns)
+      if (!before?.managedPolicyArns.includes(arn))
+        add('AttachRolePolicy', { RoleName: name, PolicyArn: arn })
+    const tags = Object.entries(after.tags).filter(([k, v]) => before && before.tags[k] !== v)
+    if (tags.length > 0)
+      add('TagRole', { RoleName: name, Tags: tags.map(([Key, Value]) => ({ Key, Value })) })
+    return requests
+  },
+
   async apply(change, ctx) {
     const client = await ctx.aws.iam()
     const after = change.after
     const name = change.key
     if (change.action === 'create' && after) {
       try {
-        await client.send(
-          new CreateRoleCommand({
-            RoleName: name,
-            AssumeRolePolicyDocument: JSON.stringify(after.trustPolicy),
-            Description: `SageMaker Studio execution role of team ${change.team} (managed by sagemaker-teams)`,
-            Tags: Object.entries(after.tags).map(([Key, Value]) => ({ Key, Value })),
-          }),
-        )
+        await client.send(new CreateRoleCommand(createRoleInput(change)))
       } catch (err) {
         if (
           awsErrorCode(err) !== 'EntityAlreadyExistsException' &&
@@ -204,13 +219,7 @@ export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
         if (existing?.tags[TAG_TEAM] !== change.team) throw err
       }
       for (const [policyName, doc] of Object.entries(after.inlinePolicies)) {
-        await client.send(
-          new PutRolePolicyCommand({
-            RoleName: name,
-            PolicyName: policyName,
-            PolicyDocument: printPolicy(doc),
-          }),
-        )
+        await client.send(new PutRolePolicyCommand(putPolicyInput(name, policyName, doc)))
       }
       for (const arn of after.managedPolicyArns)
         await client.send(new AttachRolePolicyCommand({ RoleName: name, PolicyArn: arn }))
@@ -229,13 +238,7 @@ export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
       for (const [policyName, doc] of Object.entries(after.inlinePolicies)) {
         const current = before.inlinePolicies[policyName]
         if (!current || !policiesEqual(current, doc))
-          await client.send(
-            new PutRolePolicyCommand({
-              RoleName: name,
-              PolicyName: policyName,
-              PolicyDocument: printPolicy(doc),
-            }),
-          )
+          await client.send(new PutRolePolicyCommand(putPolicyInput(name, policyName, doc)))
       }
       for (const policyName of Object.keys(before.inlinePolicies)) {
         if (
@@ -431,4 +434,18 @@ async function checkGivenRole(client: IAMClient, team: string, arn: string): Pro
       'Add sagemaker.amazonaws.com as a trusted service (sts:AssumeRole) to its trust policy.',
     )
   }
+}
+
+function createRoleInput(change: Change<'role'>): CreateRoleCommandInput {
+  const after = change.after!
+  return {
+    RoleName: change.key,
+    AssumeRolePolicyDocument: JSON.stringify(after.trustPolicy),
+    Description: `SageMaker Studio execution role of team ${change.team} (managed by sagemaker-teams)`,
+    Tags: Object.entries(after.tags).map(([Key, Value]) => ({ Key, Value })),
+  }
+}
+
+function putPolicyInput(RoleName: string, PolicyName: string, doc: Parameters<typeof printPolicy>[0]) {
+  return { RoleName, PolicyName, PolicyDocument: printPolicy(doc) }
 }

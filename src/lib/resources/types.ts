@@ -77,11 +77,25 @@ export class ManualStepError extends Error {
   }
 }
 
+/** One AWS request as the SDK sends it: the input of `<operation>Command` of the service's client. */
+export interface AwsRequest {
+  /** The service as schema/aws-model names it: sagemaker, sso-admin, iam, lakeformation, lambda… */
+  service: string
+  operation: string
+  input: Record<string, unknown>
+}
+
 export interface ResourceModule<K extends Kind = Kind, Observed = unknown, Desired = unknown> {
   kind: K
   observe(ctx: EngineContext): Promise<Observed>
   desire(ctx: EngineContext): Desired | Promise<Desired>
   diff(desired: Desired, observed: Observed, ctx: EngineContext): Change<K>[]
+  /**
+   * The write requests `apply` sends for a change, built by the same code apply uses, so that the
+   * preflight (engine/preflight.ts) checks them against AWS's constraints before the first write.
+   * Requests whose inputs depend on answers of earlier calls carry placeholders of a valid form.
+   */
+  requests?(change: Change<K>, ctx: EngineContext): AwsRequest[]
   /** Applies one change; idempotent ("already exists" is read back and treated as done). */
   apply(change: Change<K>, ctx: ApplyContext): Promise<void>
   /**

@@ -1,0 +1,133 @@
+import assert from 'node:assert/strict'
+import { execFileSync } from 'node:child_process'
+import { X509Certificate } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import {
+  awsValidationMessage,
+  patternRegExp,
+  serviceModel,
+  validateRequest,
+} from '../../src/lib/aws/model.js'
+import { certificateFindings } from '../../src/lib/config/metadata.js'
+import { ROOT } from '../helpers/cli.js'
+
+const MODEL_DIR = path.join(ROOT, 'schema', 'aws-model')
+
+describe('AWS model data (schema/aws-model)', () => {
+  it('is what scripts/gen-aws-model.mjs generates from botocore (drift)', function () {
+    let found: string
+    try {
+      found = execFileSync('python3', ['-c', 'import botocore,os;print(botocore.__version__)'], {
+        encoding: 'utf8',
+      }).trim()
+    } catch {
+      // Without botocore the vendored files stay as committed; the SDK enum check below still runs.
+      this.skip()
+    }
+    const recorded = JSON.parse(readFileSync(path.join(MODEL_DIR, 'sagemaker.json'), 'utf8')).source
+    if (recorded !== `botocore ${found}`) {
+      // Another botocore: regenerate on purpose (npm run aws-model), not by surprise in a test.
+      console.log(`      (vendored from ${recorded}; this machine has botocore ${found})`)
+      this.skip()
+    }
+    execFileSync('node', [path.join(ROOT, 'scripts', 'gen-aws-model.mjs'), '--check'], { stdio: 'pipe' })
+  })
+
+  it('knows every enum value of the AWS SDK the CLI ships (an SDK upgrade with new values fails here)', async () => {
+    const sagemaker = await import('@aws-sdk/client-sagemaker')
+    const lakeformation = await import('@aws-sdk/client-lakeformation')
+    const lambda = await import('@aws-sdk/client-lambda')
+    const pairs: [string, string, Record<string, string>][] = [
+      ['sagemaker', 'AppInstanceType', sagemaker.AppInstanceType],
+      ['sagemaker', 'StudioWebPortal', sagemaker.StudioWebPortal],
+      ['lakeformation', 'Permission', lakeformation.Permission],
+      ['lambda', 'Runtime', lambda.Runtime],
+    ]
+    for (const [service, shape, sdkEnum] of pairs) {
+      const vendored = serviceModel(service)!.shapes[shape].enum!
+      const missing = Object.values(sdkEnum).filter((v) => !vendored.includes(v))
+      assert.deepEqual(missing, [], `${service} ${shape}: regenerate schema/aws-model`)
+    }
+  })
+
+  it('compiles every pattern but the few Java-only ones', () => {
+    const unsupported: string[] = []
+    let total = 0
+    for (const file of readdirSync(MODEL_DIR)) {
+      for (const shape of Object.values(serviceModel(file.replace(/\.json$/, ''))!.shapes)) {
+        if (!shape.pattern) continue
+        total++
+        if (!patternRegExp(shape.pattern)) unsupported.push(shape.pattern)
+      }
+    }
+    assert.ok(total > 600, `${total} patterns`)
+    assert.ok(unsupported.length <= 4, unsupported.join('\n'))
+  })
+
+  it('matches patterns against the whole value, as AWS does', () => {
+    const re = patternRegExp('[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}')!
+    assert.ok(re.test('team1-abc'))
+    assert.ok(!re.test('team-'))
+    assert.ok(!re.test('-team'))
+  })
+
+  it('reports violations with the message AWS answers with', () => {
+    const v = validateRequest('sso-admin', 'CreateApplication', {
+      InstanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef',
+      ApplicationProviderArn: 'arn:aws:sso::aws:applicationProvider/custom-saml',
+      Name: 'x'.repeat(101),
+    })!
+    assert.equal(v.length, 1)
+    assert.equal(
+      awsValidationMessage(v),
+      `1 validation error detected: Value '${'x'.repeat(101)}' at 'name' failed to satisfy constraint: Member must have length less than or equal to 100`,
+    )
+    const deep = validateRequest('sagemaker', 'CreateUserProfile', {
+      DomainId: 'd-abc',
+      UserProfileName: 'team1-u',
+      UserSettings: { JupyterLabAppSettings: { DefaultResourceSpec: { InstanceType: 'ml.nope' } } },
+      Tags: Array.from({ length: 51 }, (_, i) => ({ Key: `k${i}`, Value: 'v' })),
+    })!
+    assert.deepEqual(deep.map((x) => [x.path.join('.'), x.constraint]).sort(), [
+      ['Tags', 'length'],
+      ['UserSettings.JupyterLabAppSettings.DefaultResourceSpec.InstanceType', 'enum'],
+    ])
+    assert.equal(validateRequest('sagemaker', 'NoSuchOperation', {}), undefined)
+  })
+})
+
+describe('signing certificate findings', () => {
+  const pem = readFileSync(path.join(ROOT, 'test', 'idp', 'keys', 'idp.cert.pem'), 'utf8')
+  const b64 = pem.replace(/-----[^-]+-----|\s/g, '')
+  const end = new Date(new X509Certificate(pem).validTo)
+  const days = (n: number) => new Date(end.getTime() - n * 86_400_000)
+
+  it('is silent for a certificate far from its end', () => {
+    assert.deepEqual(certificateFindings([b64], days(31)), [])
+  })
+
+  it('warns within 30 days of the end', () => {
+    const f = certificateFindings([b64], days(10))
+    assert.deepEqual(
+      f.map((x) => x.severity),
+      ['warning'],
+    )
+    assert.match(f[0].message, /expires in 10 days/)
+  })
+
+  it('is an error once every certificate has expired, a warning when a rotation left one', () => {
+    assert.deepEqual(
+      certificateFindings([b64], days(-1)).map((x) => x.severity),
+      ['error'],
+    )
+    assert.deepEqual(
+      certificateFindings(['bm90IGEgY2VydA==', b64], days(100)).map((x) => x.severity),
+      ['warning'],
+    )
+    assert.deepEqual(
+      certificateFindings(['bm90IGEgY2VydA=='], days(100)).map((x) => x.severity),
+      ['error'],
+    )
+  })
+})
