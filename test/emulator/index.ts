@@ -94,6 +94,8 @@ export interface Emulator {
   cloudTrailEvents(): Trail['events']
   /** How long TTL changes stay ENABLING/DISABLING from now on (see EmulatorOptions.ttlSettleMs). */
   setTtlSettleMs(ms: number): void
+  /** Ends every ENABLING/DISABLING window now (the hour AWS may take, passed at once). */
+  settleTtlNow(): void
   state: EmulatorState
   close(): Promise<void>
 }
@@ -458,7 +460,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         if (json.delayMs !== undefined) api.setCloudTrailDelay(Number(json.delayMs))
         break
       case '/_emulator/ttl':
-        api.setTtlSettleMs(Number(json.settleMs ?? 0))
+        if (json.settleNow) api.settleTtlNow()
+        else api.setTtlSettleMs(Number(json.settleMs ?? 0))
         break
       case '/_emulator/saml-provider':
         api.setSamlProviderRefused(Boolean(json.refused))
@@ -554,6 +557,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     cloudTrailEvents: () => [...trail.events],
     setTtlSettleMs(ms) {
       ttlSettleMs = ms
+    },
+    settleTtlNow() {
+      for (const t of ttl.values()) t.settlesAt = Math.min(t.settlesAt, Date.now())
     },
     state: box.state,
     async close() {

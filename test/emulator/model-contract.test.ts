@@ -105,7 +105,7 @@ function cases(model: ServiceModel, input: string): Case[] {
   const seen = new Set<string>()
   const walk = (name: string, path: Path, wrap: (v: unknown) => Record<string, unknown>, depth: number) => {
     const shape = model.shapes[name]
-    if (!shape || shape.type !== 'structure' || depth > 4 || seen.has(name)) return
+    if (shape?.type !== 'structure' || depth > 4 || seen.has(name)) return
     seen.add(name)
     for (const [member, ref] of Object.entries(shape.members ?? {})) {
       if (ref.location === 'header' || ref.location === 'headers' || ref.idempotencyToken) continue
