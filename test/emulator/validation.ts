@@ -14,13 +14,14 @@ import { AwsError, type Input } from './core.js'
 
 /**
  * The error code each service answers a constraint violation with: the awsQuery services (IAM,
- * STS) say ValidationError, Lake Formation its modelled InvalidInputException, the others
- * ValidationException.
+ * STS) say ValidationError, Lake Formation and Athena the client error their models list
+ * (InvalidInputException, InvalidRequestException), the others ValidationException.
  */
 export const VALIDATION_CODE: Record<string, string> = {
   iam: 'ValidationError',
   sts: 'ValidationError',
   lakeformation: 'InvalidInputException',
+  athena: 'InvalidRequestException',
 }
 
 export function validationCode(service: string): string {
