@@ -20,6 +20,23 @@ describe('examples/github-actions', () => {
     assert.match(wf.jobs.apply.if, /push/)
   })
 
+  it('installs the CLI from a checksum-pinned tarball in every job, as test/ops/install.test.ts does', () => {
+    const wf = parse(text) as { jobs: Record<string, { steps: { run?: string }[] }> }
+    for (const [name, job] of Object.entries(wf.jobs)) {
+      const runs = job.steps.map((s) => s.run ?? '')
+      const install = runs.findIndex((r) => /npm install --global \.\/sagemaker-teams\.tgz/.test(r))
+      assert.ok(install >= 0, `${name}: no install of the packed tarball`)
+      const lines = runs[install].split('\n').map((l) => l.trim())
+      const check = lines.findIndex((l) => /sha256sum --check/.test(l))
+      const add = lines.findIndex((l) => /npm install --global/.test(l))
+      assert.ok(check >= 0 && check < add, `${name}: the checksum is not checked before the install`)
+      const firstUse = runs.findIndex((r) => /^sagemaker-teams /m.test(r))
+      assert.ok(install < firstUse, `${name}: the CLI is used before it is installed`)
+      // Never a registry install by name (whoever publishes that name first would run in CI).
+      for (const r of runs) assert.doesNotMatch(r, /npm (install|i) (--global |-g )?sagemaker-teams(@|\s|$)/m)
+    }
+  })
+
   it('uses only commands and flags the CLI has', async () => {
     const config = await Config.load(ROOT)
     const lines = [
