@@ -10,6 +10,7 @@ import type { LoadedTeams } from './config/load.js'
 import { certificateFindings, certificateToPem, readIdpMetadata } from './config/metadata.js'
 import { DEFAULT_PROFILE_QUOTA } from './config/types.js'
 import { describeAwsError } from './errors.js'
+import { teamRoleArn } from './names.js'
 import { allOperatorActions } from './operator-policy.js'
 
 export type CheckStatus = 'pass' | 'warn' | 'fail'
@@ -124,7 +125,8 @@ export async function runDoctor(
         )
       }
     }
-    if (config.domain) await checkDomain(aws, config.domain.id, config.profileQuota, add)
+    if (config.domain)
+      await checkDomain(aws, config.domain.id, config.profileQuota, add, teamRoles(config, callerArn))
     await checkPermissions(aws, callerArn, add)
     if ('config' in teams) await checkLakeFormation(aws, callerArn, teams.config, add)
   }
@@ -168,6 +170,69 @@ export async function runDoctor(
   return checks
 }
 
+/** Team id → its execution role ARN, for the account of the caller. */
+function teamRoles(config: Partial<LoadedTeams['config']>, callerArn: string): Map<string, string> {
+  const account = callerArn.split(':')[4]
+  const partition = callerArn.split(':')[1]
+  return new Map(
+    Object.entries(config.teams ?? {}).map(([team, t]) => [
+      team,
+      teamRoleArn(t.executionRole, team, account, partition),
+    ]),
+  )
+}
+
+/**
+ * The domain settings the team roles rely on (src/lib/policies/team-role.ts):
+ * - custom tag propagation, so that the spaces and apps people create in Studio carry their
+ *   profile's `Team` tag, on which the role's session, update and delete rights for them depend
+ *   (creating apps and spaces does not: it is bound to the team's profiles by name and owner);
+ * - the execution role of shared spaces (DefaultSpaceSettings.ExecutionRole): every team's shared
+ *   spaces run as that one role, so it must not be a team's role.
+ */
+export function domainSettingsChecks(
+  domainId: string,
+  d: { TagPropagation?: string; DefaultSpaceSettings?: { ExecutionRole?: string } },
+  teamRoleArns: Map<string, string>,
+): Check[] {
+  const checks: Check[] = []
+  if (d.TagPropagation === 'ENABLED')
+    checks.push({
+      name: 'tag propagation',
+      status: 'pass',
+      detail: "custom tag propagation is on: spaces and apps created in Studio carry the profile's Team tag",
+    })
+  else
+    checks.push({
+      name: 'tag propagation',
+      status: 'warn',
+      detail: `custom tag propagation is ${d.TagPropagation ?? 'DISABLED'}: spaces and apps created in Studio get no Team tag, so team roles cannot start remote sessions in, update or delete their own spaces (creating apps and spaces still works)`,
+      hint: `aws sagemaker update-domain --domain-id ${domainId} --tag-propagation ENABLED`,
+    })
+  const spaceRole = d.DefaultSpaceSettings?.ExecutionRole
+  const team = [...teamRoleArns].find(([, arn]) => arn === spaceRole)?.[0]
+  if (!spaceRole)
+    checks.push({
+      name: 'shared spaces role',
+      status: 'pass',
+      detail: 'the domain sets no execution role for shared spaces (DefaultSpaceSettings)',
+    })
+  else if (team)
+    checks.push({
+      name: 'shared spaces role',
+      status: 'fail',
+      detail: `shared spaces run as ${spaceRole}, team ${team}'s role: every team's shared spaces get team ${team}'s access`,
+      hint: 'Set DefaultSpaceSettings.ExecutionRole to a role with no team data access (aws sagemaker update-domain --default-space-settings).',
+    })
+  else
+    checks.push({
+      name: 'shared spaces role',
+      status: 'warn',
+      detail: `shared spaces of every team run as ${spaceRole} (DefaultSpaceSettings), not as a team role: they get no team's Lake Formation grants or workspace, and whatever that role may do, every team's shared space may do`,
+    })
+  return checks
+}
+
 type AddCheck = (name: string, status: CheckStatus, detail: string, hint?: string) => void
 
 async function checkDomain(
@@ -175,6 +240,7 @@ async function checkDomain(
   domainId: string,
   profileQuota: number | undefined,
   add: AddCheck,
+  teamRoleArns: Map<string, string>,
 ) {
   try {
     const { DescribeDomainCommand, paginateListUserProfiles } = await import('@aws-sdk/client-sagemaker')
@@ -189,6 +255,7 @@ async function checkDomain(
         'Use a domain in IAM auth mode: in IAM Identity Center mode SageMaker maps each person to exactly one profile.',
       )
     }
+    for (const c of domainSettingsChecks(domainId, d, teamRoleArns)) add(c.name, c.status, c.detail, c.hint)
     let profiles = 0
     for await (const page of paginateListUserProfiles(
       { client: sm },

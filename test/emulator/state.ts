@@ -60,6 +60,10 @@ export interface Domain {
   Url: string
   CreationTime: Date
   Tags: Record<string, string>
+  /** Custom tag propagation (AWS default: DISABLED). */
+  TagPropagation: 'ENABLED' | 'DISABLED'
+  /** The execution role of shared spaces (DefaultSpaceSettings.ExecutionRole). */
+  DefaultSpaceSettings?: { ExecutionRole?: string }
 }
 export interface Profile {
   DomainId: string
@@ -233,7 +237,14 @@ export interface SeedData {
     | { instanceArn?: string; identityStoreId?: string; name?: string }
   users?: { userName: string; userId?: string; displayName?: string; email?: string }[]
   groups?: { displayName: string; groupId?: string; members?: string[] }[]
-  domains?: { id: string; name?: string; authMode?: 'IAM' | 'SSO'; defaultExecutionRole?: string }[]
+  domains?: {
+    id: string
+    name?: string
+    authMode?: 'IAM' | 'SSO'
+    defaultExecutionRole?: string
+    tagPropagation?: 'ENABLED' | 'DISABLED'
+    defaultSpaceRole?: string
+  }[]
   profiles?: {
     domainId: string
     name: string
@@ -316,6 +327,8 @@ export function applySeed(state: EmulatorState, seed: SeedData): void {
       Url: `https://${d.id}.studio.${region}.sagemaker.aws`,
       CreationTime: new Date('2024-01-01T00:00:00Z'),
       Tags: {},
+      TagPropagation: d.tagPropagation ?? 'DISABLED',
+      ...(d.defaultSpaceRole ? { DefaultSpaceSettings: { ExecutionRole: d.defaultSpaceRole } } : {}),
     })
   }
   for (const p of seed.profiles ?? []) {

@@ -90,6 +90,22 @@ describe('doctor', function () {
     assert.match(r.check('domain').detail, /uses SSO authentication/)
   })
 
+  it('reports the domain settings the team roles rely on: tag propagation and the shared spaces role', async () => {
+    const healthy = await doctor(withMetadata([keyPair('idp')]))
+    assert.equal(healthy.check('tag propagation').status, 'pass')
+    assert.equal(healthy.check('shared spaces role').status, 'pass')
+    const domain = emu.state.domains.find((d) => d.DomainId === 'd-abcdefghijkl')!
+    domain.TagPropagation = 'DISABLED'
+    domain.DefaultSpaceSettings = { ExecutionRole: 'arn:aws:iam::123456789012:role/sagemaker-teams-team2' }
+    const r = await doctor(withMetadata([keyPair('idp')]))
+    assert.equal(r.check('tag propagation').status, 'warn')
+    assert.match(r.check('tag propagation').detail, /no Team tag/)
+    assert.equal(r.check('shared spaces role').status, 'fail')
+    assert.match(r.check('shared spaces role').detail, /team team2's role/)
+    domain.DefaultSpaceSettings = { ExecutionRole: 'arn:aws:iam::123456789012:role/SharedSpaces' }
+    assert.equal((await doctor(withMetadata([keyPair('idp')]))).check('shared spaces role').status, 'warn')
+  })
+
   it('warns about a missing metadata file', async () => {
     const r = await doctor(withMetadata(null))
     assert.equal(r.check('metadata team1').status, 'warn')

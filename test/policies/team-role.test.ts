@@ -112,7 +112,7 @@ describe('team role policies', () => {
       'sagemaker:DeleteUserProfile',
     ])
       assert.ok(noProfiles.includes(a), a)
-    const presign = statement(deny, 'NoPresignedUrlsForOtherTeams')
+    const presign = statement(deny, 'NoSessionsOfOtherTeams')
     assert.equal(
       presign.Condition?.StringNotEquals?.['sagemaker:ResourceTag/Team'],
       '${aws:PrincipalTag/Team}',

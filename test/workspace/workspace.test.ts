@@ -118,6 +118,38 @@ describe('team workspace (S3 prefix and Athena workgroup)', function () {
     assert.deepEqual(actions(await plan(file, '--prune')), [])
   })
 
+  it('the access review lists the matrix rows a role change alters, evaluated before and after', async () => {
+    emu().seed({ buckets: [BUCKET] })
+    const file = workspace()
+    await applied(file)
+    rewrite(file, (c) => {
+      c.teams.team1.workspace = {}
+    })
+    const gained = await plan(file)
+    const widened = gained.accessReview!.widened.map((i) => i.description)
+    assert.ok(
+      widened.includes('team1 role can now: read and write objects under own prefix'),
+      widened.join('\n'),
+    )
+    assert.ok(
+      widened.includes(
+        'team1 role can now: run an Athena query in own workgroup, reading through Lake Formation',
+      ),
+    )
+    // What stays denied is not listed, and nothing narrows.
+    assert.ok(!widened.some((w) => /team2's prefix/.test(w)), widened.join('\n'))
+    assert.deepEqual(
+      gained.accessReview!.narrowed.filter((i) => i.description.includes('can no longer')),
+      [],
+    )
+    await applied(file)
+    rewrite(file, (c) => {
+      c.teams.team1.workspace = undefined
+    })
+    const lost = (await plan(file)).accessReview!.narrowed.map((i) => i.description)
+    assert.ok(lost.includes('team1 role can no longer: list own prefix'), lost.join('\n'))
+  })
+
   it('a workgroup of that name the tool did not create is not touched', async () => {
     emu().seed({ buckets: [BUCKET] })
     emu().state.workGroups.push({

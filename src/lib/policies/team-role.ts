@@ -324,7 +324,8 @@ export function guardrailPolicy(t: TeamRoleInput): PolicyDocument {
         'sagemaker:UpdateUserProfile',
         'sagemaker:DeleteUserProfile',
       ]),
-      deny('NoPresignedUrlsForOtherTeams', ['sagemaker:CreatePresignedDomainUrl'], {
+      // Signing in as another team's profile, or a remote session into another team's space.
+      deny('NoSessionsOfOtherTeams', ['sagemaker:CreatePresignedDomainUrl', 'sagemaker:StartSession'], {
         Condition: { StringNotEquals: { [`sagemaker:ResourceTag/${ABAC_TAG}`]: OWN_TEAM } },
       }),
       deny(

@@ -80,6 +80,8 @@ export function sageMaker(state: EmulatorState): Record<string, Operation> {
         CreationTime: epoch(d.CreationTime),
         LastModifiedTime: epoch(d.CreationTime),
         AppNetworkAccessType: 'PublicInternetOnly',
+        TagPropagation: d.TagPropagation,
+        ...(d.DefaultSpaceSettings ? { DefaultSpaceSettings: d.DefaultSpaceSettings } : {}),
       }
     },
     ListDomains: (input) => {
