@@ -163,6 +163,13 @@ const SERVICES: ServiceActions[] = [
     ],
   },
   {
+    // The access review evaluates the managed policies attached to team roles (plan/access-matrix.ts).
+    sid: 'ManagedPolicyReads',
+    read: ['iam:GetPolicy', 'iam:GetPolicyVersion'],
+    write: [],
+    resources: (i) => [`arn:${i.partition}:iam::aws:policy/*`, `arn:${i.partition}:iam::${i.accountId}:policy/*`],
+  },
+  {
     // Team workspaces (workgroup.ts): the workgroups sagemaker-teams-<team>; the bucket is only looked at.
     sid: 'TeamWorkgroups',
     read: ['athena:GetWorkGroup', 'athena:ListTagsForResource', 'athena:ListWorkGroups'],
