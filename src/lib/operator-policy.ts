@@ -167,7 +167,10 @@ const SERVICES: ServiceActions[] = [
     sid: 'ManagedPolicyReads',
     read: ['iam:GetPolicy', 'iam:GetPolicyVersion'],
     write: [],
-    resources: (i) => [`arn:${i.partition}:iam::aws:policy/*`, `arn:${i.partition}:iam::${i.accountId}:policy/*`],
+    resources: (i) => [
+      `arn:${i.partition}:iam::aws:policy/*`,
+      `arn:${i.partition}:iam::${i.accountId}:policy/*`,
+    ],
   },
   {
     // Team workspaces (workgroup.ts): the workgroups sagemaker-teams-<team>; the bucket is only looked at.
