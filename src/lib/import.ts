@@ -9,6 +9,7 @@ import { GetFunctionCommand } from '@aws-sdk/client-lambda'
 import { DescribeUserProfileCommand } from '@aws-sdk/client-sagemaker'
 import pLimit from 'p-limit'
 import { Document } from 'yaml'
+import type { AcsConfig } from './acs/config.js'
 import type { AwsClients } from './aws/clients.js'
 import type { LoadedTeams } from './config/load.js'
 import type { LfGrantConfig, TeamConfig, TeamsFile } from './config/types.js'
@@ -24,7 +25,7 @@ import {
   teamRoleArn,
   teamRoleName,
 } from './names.js'
-import { readAcsSettingsTag, TAG_ACS_SETTINGS } from './resources/acs.js'
+import { readAcsSettingsTag, readDeployedPackage, TAG_ACS_SETTINGS, TAG_TEAM_ORDER } from './resources/acs.js'
 import { applications } from './resources/application.js'
 import { assignments } from './resources/assignment.js'
 import { lfGrants } from './resources/lf-grant.js'
@@ -157,18 +158,44 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
     result.lakeFormation = { tags }
   }
   const acs = await importAcs(aws, opts.functionName ?? 'sagemaker-teams-acs')
-  if (acs) result.acs = acs
+  if (acs) {
+    result.acs = acs.settings
+    applyDeployedConfig(result, acs.deployed, acs.order)
+  }
   return result
 }
 
-async function importAcs(aws: AwsClients, functionName: string): Promise<TeamsFile['acs'] | undefined> {
+/**
+ * What only the file said, read back from the ACS's deployed configuration: each team's
+ * userSettings, tags and metadata path, and the teams' order (a function tag, as far as it holds).
+ */
+function applyDeployedConfig(result: TeamsFile, deployed: AcsConfig | undefined, order: string[]) {
+  for (const [id, t] of Object.entries(result.teams)) {
+    const d = deployed?.teams[id]
+    if (!d) continue
+    if (d.userSettings && Object.keys(d.userSettings).length) t.userSettings = d.userSettings
+    if (d.metadataPath) t.saml = { idpMetadata: d.metadataPath }
+    if (Object.keys(d.tags).length) t.tags = d.tags
+  }
+  const ids = Object.keys(result.teams)
+  const known = order.filter((id) => ids.includes(id))
+  const sorted = [...known, ...ids.filter((id) => !known.includes(id)).sort()]
+  result.teams = Object.fromEntries(sorted.map((id) => [id, result.teams[id]]))
+}
+
+async function importAcs(
+  aws: AwsClients,
+  functionName: string,
+): Promise<{ settings: NonNullable<TeamsFile['acs']>; deployed?: AcsConfig; order: string[] } | undefined> {
   try {
     const fn = await (await aws.lambda()).send(new GetFunctionCommand({ FunctionName: functionName }))
     const tags = fn.Tags ?? {}
     if (tags[TAG_MANAGED] !== 'true') return undefined
+    const deployed = fn.Code?.Location ? (await readDeployedPackage(fn.Code.Location)).config : undefined
+    const order = (tags[TAG_TEAM_ORDER] ?? '').split(' ').filter(Boolean)
     const settings = readAcsSettingsTag(tags[TAG_ACS_SETTINGS]) as Partial<NonNullable<TeamsFile['acs']>>
     const cidrs = (tags['sagemaker-teams:source-cidrs'] ?? '').split(' ').filter(Boolean)
-    return {
+    const acs: NonNullable<TeamsFile['acs']> = {
       functionName,
       audience: settings.audience ?? 'urn:sagemaker-teams:acs',
       url: settings.url ?? null,
@@ -178,6 +205,7 @@ async function importAcs(aws: AwsClients, functionName: string): Promise<TeamsFi
       ...(cidrs.length ? { allowedSourceCidrs: cidrs } : {}),
       provisioning: settings.provisioning ?? 'both',
     }
+    return { settings: acs, deployed, order }
   } catch (err) {
     if (awsErrorCode(err) === 'ResourceNotFoundException') return undefined
     throw err

@@ -163,6 +163,12 @@ function diffTeam(
       .map((k) => `${k}: ${b.tags[k] ?? '(none)'} → ${a.tags[k] ?? '(none)'}`)
     add('neutral', `${team}: tags of profiles the ACS creates: ${changes.join(', ')}`, team)
   }
+  if (b.metadataPath !== a.metadataPath)
+    add(
+      'neutral',
+      `${team}: metadata file ${b.metadataPath ?? '(none)'} → ${a.metadataPath ?? '(none)'}`,
+      team,
+    )
   if (!deepEqual(b.userSettings ?? {}, a.userSettings ?? {}))
     add('neutral', `${team}: user settings of profiles the ACS creates change`, team)
 }

@@ -23,6 +23,8 @@ export interface AcsTeamConfig {
   userSettings?: Record<string, unknown>
   /** From the team's IdP metadata; null until the admin saves the metadata file. */
   idp: { entityId: string; certificates: string[] } | null
+  /** saml.idpMetadata as the file names it (not used by the handler; `import` writes it back). */
+  metadataPath?: string
 }
 
 export interface AcsConfig {
@@ -80,6 +82,7 @@ export async function buildAcsConfig(input: AcsConfigInput): Promise<AcsConfig> 
       tags: t.tags ?? {},
       ...(t.userSettings && Object.keys(t.userSettings).length ? { userSettings: t.userSettings } : {}),
       idp,
+      ...(t.saml?.idpMetadata ? { metadataPath: t.saml.idpMetadata } : {}),
     }
   }
   const members: Record<string, string> = {}

@@ -39,6 +39,8 @@ const TAG_CONFIG = 'sagemaker-teams:config-sha256'
 const TAG_SESSION = 'sagemaker-teams:session-seconds'
 const TAG_CIDRS = 'sagemaker-teams:source-cidrs'
 const TAG_CODE_VERSION = 'sagemaker-teams:code-version'
+/** The teams in the order of the file last applied (not compared: order changes nothing), for `import`. */
+export const TAG_TEAM_ORDER = 'sagemaker-teams:team-order'
 /** The rest of the acs section, so that `import` can write it back. */
 export const TAG_ACS_SETTINGS = 'sagemaker-teams:acs-settings'
 const POLICY_NAME = 'sagemaker-teams-acs'
@@ -350,6 +352,7 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
       [TAG_SESSION]: String(after.sessionExpirationSeconds ?? ''),
       [TAG_CIDRS]: (after.allowedSourceCidrs ?? []).join(' ').slice(0, 256),
       [TAG_CODE_VERSION]: after.codeVersion ?? '',
+      [TAG_TEAM_ORDER]: teamOrderTag(Object.keys(ctx.teams.config.teams)),
       [TAG_ACS_SETTINGS]: acsSettingsTag(ctx),
     }
     let functionArn = observed.function?.arn
@@ -450,6 +453,17 @@ export function acsConfigFor(ctx: EngineContext) {
   })
 }
 
+/** Team ids separated by spaces, as many whole ids as a tag value (256 characters) holds. */
+function teamOrderTag(teams: string[]): string {
+  let out = ''
+  for (const t of teams) {
+    const next = out ? `${out} ${t}` : t
+    if (next.length > 256) break
+    out = next
+  }
+  return out
+}
+
 function configSha256(config: AcsConfig): string {
   return createHash('sha256').update(configJson(config)).digest('hex')
 }
@@ -458,7 +472,7 @@ function configSha256(config: AcsConfig): string {
  * Reads the configuration and code version inside the deployed package (GetFunction's Code.Location,
  * a presigned URL: never logged, nor put in an error message).
  */
-async function readDeployedPackage(location: string): Promise<NonNullable<ObservedAcs['deployed']>> {
+export async function readDeployedPackage(location: string): Promise<NonNullable<ObservedAcs['deployed']>> {
   try {
     const res = await fetch(location, { signal: AbortSignal.timeout(30_000) })
     if (!res.ok) return { error: `download answered HTTP ${res.status}` }
