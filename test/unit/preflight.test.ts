@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict'
+import { validateRequest } from '../../src/lib/aws/model.js'
+import { preflight, preflightRefusals } from '../../src/lib/engine/preflight.js'
+import type { Change, Plan } from '../../src/lib/plan/types.js'
+import { createRequests, updateRequests } from '../../src/lib/resources/lf-tag.js'
+import type { EngineContext } from '../../src/lib/resources/types.js'
+import { empty, everyKind } from '../plan/fixtures.js'
+
+const ctx = {
+  discovery: {
+    accountId: '123456789012',
+    region: 'us-east-1',
+    partition: 'aws',
+    instanceArn: 'arn:aws:sso:::instance/ssoins-1234567890abcdef',
+    identityStoreId: 'd-1234567890',
+    domainId: 'd-abcdefghijkl',
+    domainArn: 'arn:aws:sagemaker:us-east-1:123456789012:domain/d-abcdefghijkl',
+  },
+  options: { prune: false, force: false, refresh: 'existence' },
+  warnings: [],
+} as unknown as EngineContext
+
+/** The fixture plan with an identity store group id of AWS's form (the fixture's "g-1" is not). */
+function acceptedPlan(): Plan {
+  const plan = everyKind()
+  for (const c of plan.changes) {
+    const a = (c.after ?? c.before) as { principalId?: string } | undefined
+    if (a?.principalId === 'g-1') a.principalId = '906712345a-aa11bb22-cc33-4d44-8e55-ff6677889900'
+  }
+  return plan
+}
+
+const values = (n: number, prefix = 'v') => Array.from({ length: n }, (_, i) => `${prefix}${i}`)
+
+describe('LF-tag requests in batches of 50', () => {
+  it('creates with 50 values and adds the rest 50 at a time, every call within the model', () => {
+    const requests = createRequests('big', values(120))
+    assert.deepEqual(
+      requests.map((r) => [r.operation, ((r.input.TagValues ?? r.input.TagValuesToAdd) as string[]).length]),
+      [
+        ['CreateLFTag', 50],
+        ['UpdateLFTag', 50],
+        ['UpdateLFTag', 20],
+      ],
+    )
+    for (const r of requests) assert.deepEqual(validateRequest(r.service, r.operation, r.input), [])
+    const added = requests.flatMap((r) => (r.input.TagValues ?? r.input.TagValuesToAdd) as string[])
+    assert.deepEqual(added, values(120))
+  })
+
+  it('adds and removes at most 50 per call', () => {
+    const requests = updateRequests('k', values(60, 'old'), values(70, 'new'))
+    assert.equal(requests.length, 2)
+    for (const r of requests) assert.deepEqual(validateRequest(r.service, r.operation, r.input), [])
+  })
+})
+
+describe('preflight', () => {
+  it('passes a plan whose every request AWS accepts', () => {
+    assert.deepEqual(preflightRefusals(acceptedPlan(), ctx), [])
+    assert.doesNotThrow(() => preflight(empty(), ctx))
+  })
+
+  it('refuses a plan with one request AWS would refuse, naming the change, the request and the limit', () => {
+    const plan = acceptedPlan()
+    const profile = plan.changes.find(
+      (c) => c.kind === 'profile' && c.action === 'create',
+    ) as Change<'profile'>
+    profile.after = {
+      ...profile.after!,
+      userSettings: { JupyterLabAppSettings: { DefaultResourceSpec: { InstanceType: 'ml.nope' } } },
+    }
+    const refusals = preflightRefusals(plan as Plan, ctx)
+    assert.equal(refusals.length, 1)
+    assert.equal(refusals[0].request.operation, 'CreateUserProfile')
+    assert.match(
+      refusals[0].message,
+      /Value 'ml\.nope' at 'userSettings\.jupyterLabAppSettings\.defaultResourceSpec\.instanceType' failed to satisfy constraint: Member must satisfy enum value set/,
+    )
+    assert.throws(() => preflight(plan, ctx), /apply refused before any change: AWS would refuse 1 request/)
+  })
+})
