@@ -18,6 +18,18 @@ const ctx = {
   },
   options: { prune: false, force: false, refresh: 'existence' },
   warnings: [],
+  teams: {
+    config: {
+      acs: {
+        functionName: 'sagemaker-teams-acs',
+        audience: 'urn:sagemaker-teams:acs',
+        url: null,
+        urlExpiresSeconds: 60,
+        landingUri: 'studio::',
+        provisioning: 'both',
+      },
+    },
+  },
 } as unknown as EngineContext
 
 /** The fixture plan with an identity store group id of AWS's form (the fixture's "g-1" is not). */

@@ -287,6 +287,23 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
     ]
   },
 
+  requests(change, ctx) {
+    const after = change.after
+    if (!after || change.action === 'delete') return []
+    const d = ctx.discovery
+    // The tag values are what Lambda refuses most easily (its tag character set).
+    return [
+      {
+        service: 'lambda',
+        operation: 'TagResource',
+        input: {
+          Resource: `arn:${d.partition}:lambda:${d.region}:${d.accountId}:function:${after.functionName}`,
+          Tags: functionTags(ctx, after),
+        },
+      },
+    ]
+  },
+
   async apply(_change: Change<'acs'>, ctx: ApplyContext) {
     // The zip is not part of the plan (binary); rebuild it: the build is deterministic, so it is the planned code.
     const desired = (await acsDeployment.desire(ctx))!
@@ -346,15 +363,7 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
     }
     const lambda = await ctx.aws.lambda()
     const roleArn = `arn:${ctx.discovery.partition}:iam::${ctx.discovery.accountId}:role/${after.roleName}`
-    const tags = {
-      [TAG_MANAGED]: 'true',
-      [TAG_CONFIG]: after.configSha256 ?? '',
-      [TAG_SESSION]: String(after.sessionExpirationSeconds ?? ''),
-      [TAG_CIDRS]: (after.allowedSourceCidrs ?? []).join(' ').slice(0, 256),
-      [TAG_CODE_VERSION]: after.codeVersion ?? '',
-      [TAG_TEAM_ORDER]: teamOrderTag(Object.keys(ctx.teams.config.teams)),
-      [TAG_ACS_SETTINGS]: acsSettingsTag(ctx),
-    }
+    const tags = functionTags(ctx, after)
     let functionArn = observed.function?.arn
     if (!observed.function) {
       const created = await withRolePropagation(() =>
@@ -415,6 +424,19 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
  * tag value holds only letters, digits, spaces and _ . : / = + - @ (and at most 256 of them; JSON's
  * braces, quotes and commas are refused). Empty when it would not fit.
  */
+/** The function's tags: what the tool owns and what `import` and the next plan read back. */
+function functionTags(ctx: EngineContext, after: AcsPayload): Record<string, string> {
+  return {
+    [TAG_MANAGED]: 'true',
+    [TAG_CONFIG]: after.configSha256 ?? '',
+    [TAG_SESSION]: String(after.sessionExpirationSeconds ?? ''),
+    [TAG_CIDRS]: (after.allowedSourceCidrs ?? []).join(' ').slice(0, 256),
+    [TAG_CODE_VERSION]: after.codeVersion ?? '',
+    [TAG_TEAM_ORDER]: teamOrderTag(Object.keys(ctx.teams.config.teams)),
+    [TAG_ACS_SETTINGS]: acsSettingsTag(ctx),
+  }
+}
+
 export function acsSettingsTag(ctx: EngineContext): string {
   const a = ctx.teams.config.acs!
   const value = Buffer.from(
