@@ -167,27 +167,21 @@ export class AwsClients {
   private instrument(service: string, client: AnyClient): void {
     const stats = this.stats
     const log = this.options.log
-    // Per attempt (inside the retry middleware): a timeout is not retried, it ends the call with a
-    // message naming the service, the endpoint and the limit.
+    // Per attempt (inside the retry middleware): an attempt that got no answer in time is not
+    // retried, it ends the call with a message naming the service, the endpoint and the limit. A
+    // connection not made in time is retried (nothing was sent); see the initialize step below.
     client.middlewareStack.addRelativeTo(
       // biome-ignore lint/suspicious/noExplicitAny: smithy middleware signature
       (next: any, context: any) => async (args: any) => {
+        const r = args?.request
+        if (r) context.sagemakerTeamsEndpoint = `${r.protocol}//${r.hostname}${r.port ? `:${r.port}` : ''}`
         try {
           return await next(args)
         } catch (err) {
           const e = err as { name?: string; message?: string }
-          if (e?.name !== 'TimeoutError') throw err
-          const { connectionTimeout, requestTimeout } = timeouts()
-          const connecting =
-            /connect|socket/i.test(e.message ?? '') && !/requestTimeout/.test(e.message ?? '')
-          const operation = String(context.commandName ?? 'unknown').replace(/Command$/, '')
-          const url = args?.request
-            ? `${args.request.protocol}//${args.request.hostname}${args.request.port ? `:${args.request.port}` : ''}`
-            : 'its endpoint'
+          if (e?.name !== 'TimeoutError' || /establish a connection/.test(e.message ?? '')) throw err
           throw new AwsTimeoutError(
-            connecting
-              ? `${service} ${operation}: no connection to ${url} within ${connectionTimeout} ms (AWS_CONNECT_TIMEOUT_MS)`
-              : `${service} ${operation}: no answer from ${url} within ${requestTimeout} ms (AWS_REQUEST_TIMEOUT_MS)`,
+            `${service} ${operationOf(context)}: no answer from ${context.sagemakerTeamsEndpoint ?? 'its endpoint'} within ${timeouts().requestTimeout} ms (AWS_REQUEST_TIMEOUT_MS)`,
           )
         }
       },
@@ -210,10 +204,16 @@ export class AwsClients {
             `aws ${service} ${operation} ${Math.round(performance.now() - start)}ms ok${attempts > 1 ? ` (${attempts} attempts)` : ''}`,
           )
           return out
-        } catch (err) {
+        } catch (caught) {
+          let err = caught
+          const e = caught as { name?: string; message?: string }
+          if (e?.name === 'TimeoutError' && /establish a connection/.test(e.message ?? ''))
+            err = new AwsTimeoutError(
+              `${service} ${operation}: no connection to ${context.sagemakerTeamsEndpoint ?? 'its endpoint'} within ${timeouts().connectionTimeout} ms (AWS_CONNECT_TIMEOUT_MS), after every attempt`,
+            )
           s.errors++
           // biome-ignore lint/suspicious/noExplicitAny: SDK error shape
-          const attempts = (err as any)?.$metadata?.attempts ?? 1
+          const attempts = (caught as any)?.$metadata?.attempts ?? 1
           s.retries += Math.max(0, attempts - 1)
           log?.(
             `aws ${service} ${operation} ${Math.round(performance.now() - start)}ms ${(err as Error)?.name ?? 'Error'}${attempts > 1 ? ` (${attempts} attempts)` : ''}`,
@@ -250,4 +250,9 @@ export class AwsTimeoutError extends Error {
     // Not "TimeoutError": the SDK retries that name; this one ends the call.
     this.name = 'EndpointTimeout'
   }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: smithy handler context
+function operationOf(context: any): string {
+  return String(context.commandName ?? 'unknown').replace(/Command$/, '')
 }
