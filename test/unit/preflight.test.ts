@@ -20,6 +20,7 @@ const ctx = {
   warnings: [],
   teams: {
     config: {
+      teams: { team1: {}, team2: {} },
       acs: {
         functionName: 'sagemaker-teams-acs',
         audience: 'urn:sagemaker-teams:acs',
