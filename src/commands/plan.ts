@@ -50,6 +50,7 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
       process.stdout.write(
         renderPlan(plan, format, {
           color: format === 'text' && this.colour(),
+          fullPlan: this.flags.out,
         }),
       )
     }

@@ -22,9 +22,16 @@ const WORDS: Record<Action, string> = {
 }
 const ACCOUNT_WIDE = '(account)'
 
-export function renderPlan(plan: Plan, format: PlanFormat, opts: { color: boolean }): string {
+/** GitHub refuses a comment body over 65,536 characters. */
+export const MARKDOWN_LIMIT = 65_536
+
+export function renderPlan(
+  plan: Plan,
+  format: PlanFormat,
+  opts: { color: boolean; markdownLimit?: number; fullPlan?: string },
+): string {
   if (format === 'json') return `${JSON.stringify(plan, null, 2)}\n`
-  if (format === 'markdown') return renderMarkdown(plan)
+  if (format === 'markdown') return renderMarkdown(plan, opts.markdownLimit ?? MARKDOWN_LIMIT, opts.fullPlan)
   return renderText(plan, opts.color)
 }
 
@@ -160,8 +167,13 @@ function mdEscape(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
-function renderMarkdown(plan: Plan): string {
-  const out: string[] = ['## sagemaker-teams plan', '']
+/**
+ * A pull-request comment. Over `limit` characters, whole team sections (the largest first) become
+ * one line each saying what was cut and where the full plan is, so the comment still posts.
+ */
+function renderMarkdown(plan: Plan, limit: number, fullPlan?: string): string {
+  const head: string[] = ['## sagemaker-teams plan', '']
+  const out = head
   out.push(
     `Domain \`${plan.context.domainId}\` · account \`${plan.context.accountId}\` · \`${plan.context.region}\` · file \`${plan.context.configFile}\``,
     '',
@@ -192,31 +204,48 @@ function renderMarkdown(plan: Plan): string {
     }
     out.push('')
   }
+  const sections: { title: string; counts: string; lines: string[] }[] = []
   for (const [group, changes] of groups(plan)) {
     const counts = (['create', 'update', 'delete', 'manual', 'blocked'] as Action[])
       .map((a) => [a, changes.filter((c) => c.action === a).length] as const)
       .filter(([, n]) => n > 0)
       .map(([a, n]) => `${n} ${WORDS[a]}`)
       .join(', ')
-    out.push(
-      `<details><summary><b>${group === ACCOUNT_WIDE ? 'Account-wide' : `Team ${group}`}</b>: ${counts}</summary>`,
-      '',
-    )
+    const title = group === ACCOUNT_WIDE ? 'Account-wide' : `Team ${group}`
+    const lines = [`<details><summary><b>${title}</b>: ${counts}</summary>`, '']
     for (const c of changes) {
-      out.push(`- \`${SYMBOLS[c.action]}\` **${c.kind}** ${mdEscape(c.summary)}`)
+      lines.push(`- \`${SYMBOLS[c.action]}\` **${c.kind}** ${mdEscape(c.summary)}`)
       const extra = details(c)
-      if (extra.length > 0) out.push('', '  ```diff', ...extra.map((l) => `  ${l}`), '  ```', '')
+      if (extra.length > 0) lines.push('', '  ```diff', ...extra.map((l) => `  ${l}`), '  ```', '')
     }
-    out.push('', '</details>', '')
+    lines.push('', '</details>', '')
+    sections.push({ title, counts, lines })
   }
+  const tail: string[] = []
   if (plan.warnings.length > 0) {
-    out.push('### Warnings', '')
-    for (const w of plan.warnings) out.push(`- ⚠️ ${mdEscape(w)}`)
-    out.push('')
+    tail.push('### Warnings', '')
+    for (const w of plan.warnings) tail.push(`- ⚠️ ${mdEscape(w)}`)
+    tail.push('')
   }
-  out.push(
+  tail.push(
     `<sub>planVersion ${plan.planVersion} · fingerprint \`${plan.fingerprint}\` · ${plan.generatedAt}</sub>`,
     '',
   )
-  return out.join('\n')
+  const where = fullPlan
+    ? `the full plan is in \`${fullPlan}\``
+    : 'run `plan --out plan.json` for the full plan'
+  const cut = (s: (typeof sections)[number]) => [
+    `- **${s.title}**: ${s.counts} — not shown: this comment would exceed ${limit.toLocaleString('en-US')} characters; ${where}.`,
+    '',
+  ]
+  const shown = sections.map((s) => s.lines)
+  const size = () => [...head, ...shown.flat(), ...tail].join('\n').length
+  const bySize = [...sections.keys()].sort(
+    (a, b) => sections[b].lines.join('\n').length - sections[a].lines.join('\n').length,
+  )
+  for (const i of bySize) {
+    if (size() <= limit) break
+    shown[i] = cut(sections[i])
+  }
+  return [...head, ...shown.flat(), ...tail].join('\n')
 }
