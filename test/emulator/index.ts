@@ -505,6 +505,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       documentedLimits = DOCUMENTED_LIMITS.map((spec) => ({ spec, buckets: new Map<string, Bucket>() }))
       latency = 0
       ttl.clear()
+      ttlSettleMs = options.ttlSettleMs ?? 0
       counts.clear()
       faultCounts.clear()
       throttleCounts.clear()
