@@ -9,6 +9,7 @@
  * they are not installed, the plan says so in a warning and keeps the text-based review.
  */
 import { ABAC_TAG, TAG_TEAM, teamRoleArn } from '../names.js'
+import { policiesEqual } from '../policies/normalize.js'
 import type { EngineContext } from '../resources/types.js'
 import { teamWorkspace } from '../resources/workgroup.js'
 import type { AccessItem, Change, Plan, PolicyDocument, RolePayload } from './types.js'
@@ -20,7 +21,12 @@ export async function reviewRoleChangesByEvaluation(
   const widened: AccessItem[] = []
   const narrowed: AccessItem[] = []
   const changes = plan.changes.filter(
-    (c): c is Change<'role'> => c.kind === 'role' && c.action === 'update' && !!c.before && !!c.after,
+    (c): c is Change<'role'> =>
+      c.kind === 'role' &&
+      c.action === 'update' &&
+      !!c.before &&
+      !!c.after &&
+      accessMayChange(c.before as RolePayload, c.after as RolePayload),
   )
   if (changes.length === 0) return { widened, narrowed }
   let matrix: typeof import('../policies/team-matrix.js')
@@ -93,6 +99,19 @@ export async function reviewRoleChangesByEvaluation(
         )
   }
   return { widened, narrowed }
+}
+
+/** Only a change of policies or of the ABAC tag can change an outcome (not e.g. the trust policy alone). */
+function accessMayChange(before: RolePayload, after: RolePayload): boolean {
+  const names = new Set([...Object.keys(before.inlinePolicies), ...Object.keys(after.inlinePolicies)])
+  return (
+    before.tags[ABAC_TAG] !== after.tags[ABAC_TAG] ||
+    before.managedPolicyArns.join() !== after.managedPolicyArns.join() ||
+    [...names].some((n) => {
+      const [b, a] = [before.inlinePolicies[n], after.inlinePolicies[n]]
+      return !b || !a || !policiesEqual(b, a)
+    })
+  )
 }
 
 const EMPTY: PolicyDocument = { Version: '2012-10-17', Statement: [] }

@@ -243,9 +243,10 @@ export function teamScenarios(m: MatrixInput): Scenario[] {
     ]
   }
   for (const [what, op, path] of kinds) {
-    row(work, `create a ${what} with own Team tag`, 'Allowed', created(op, path, ownTags))
-    row(work, `create a ${what} with another team's Team tag`, 'Denied', created(op, path, theirTags), true)
-    row(work, `create a ${what} without a Team tag`, 'Denied', created(op, path))
+    const a = /^[aeiou]/.test(what) ? `an ${what}` : `a ${what}`
+    row(work, `create ${a} with own Team tag`, 'Allowed', created(op, path, ownTags))
+    row(work, `create ${a} with another team's Team tag`, 'Denied', created(op, path, theirTags), true)
+    row(work, `create ${a} without a Team tag`, 'Denied', created(op, path))
   }
   const onResource = (action: string, path: string, tags: Record<string, string>): SimRequest[] => [
     { action: `sagemaker:${action}`, resource: `${sm}:${path}`, resourceTags: tags },
