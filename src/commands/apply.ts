@@ -47,6 +47,7 @@ Without a terminal it never prompts: pass --yes (or --require-approval never) to
   }
 
   async run(): Promise<ApplyResult> {
+    const started = performance.now()
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
     const [engine, { renderPlan }, { approvalNeeded }] = await Promise.all([
@@ -115,7 +116,9 @@ Without a terminal it never prompts: pass --yes (or --require-approval never) to
       }
     }
 
-    const { applyPlan, applyPlanInteractive, lineProgress } = await import('../lib/engine/apply.js')
+    const { applyPlan, applyPlanInteractive, applySummaryLines, lineProgress } = await import(
+      '../lib/engine/apply.js'
+    )
     const outcomes =
       process.stderr.isTTY && !quiet
         ? await applyPlanInteractive(plan, ctx, flags.concurrency)
@@ -138,6 +141,7 @@ Without a terminal it never prompts: pass --yes (or --require-approval never) to
     say(
       `\nApply ${summary.failed ? 'finished with failures' : 'complete'}: ${summary.done} done, ${summary.failed} failed, ${summary.manual} manual, ${summary.skipped} skipped.\n`,
     )
+    for (const line of applySummaryLines(outcomes, plan, performance.now() - started)) say(`${line}\n`)
     // The default refresh samples one profile per team; tag changes do not move a profile's
     // LastModifiedTime, so after failed profile updates only a full refresh is sure to see them all.
     if (outcomes.some((o) => o.kind === 'profile' && o.action === 'update' && o.status !== 'done'))

@@ -55,6 +55,10 @@ describe('--team', function () {
     const before = emu().state.functions[0].CodeSha256
     const r = await cli(['apply', '-f', file, '--team', 'team1', '--yes'])
     assert.equal(r.code, 0, r.stdout + r.stderr)
+    // The closing summary: counts per kind, elapsed time, the console step still pending.
+    assert.match(r.stdout, /^By kind: assignment 1 done · profile 1 done$/m)
+    assert.match(r.stdout, /^Elapsed: \d+\.\d s$/m)
+    assert.match(r.stdout, /^1 console step still pending: run `sagemaker-teams sso checklist`$/m)
     const names = emu().state.profiles.map((p) => p.UserProfileName)
     assert.ok(names.includes(`team1-${USER5}`), names.join(' '))
     assert.ok(!names.includes(`team2-${USER3}`), 'team2 was touched')
