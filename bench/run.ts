@@ -1046,6 +1046,7 @@ const md = [
   ...table.map((r) => r.line),
   '',
   'Baseline: a generic per-resource refresh (one describe plus one tag read per expected resource, 10 at a time, and one user lookup per named user) over the same converged account. ACS login rows: the sequential order the ACS had before #19 (verify, claim, DescribeUserProfile, create and wait on a first login, presign, record), replayed in the bench with the same clients.',
+  'Events rows (#18): the emulator delivers CloudTrail events 1 s after the call and the CLI assumes `--events-delay 5`; the refresh point was recorded by `apply --refresh events` after the converging apply; hand changes are half execution roles (UpdateUserProfile), half `Team` tags (AddTags), made through the API; "found" counts the changed profiles the plan names. Terraform: 1.11 with hashicorp/aws 5.100.0 from the filesystem mirror, every profile as `aws_sagemaker_user_profile` with an `import` block, endpoints at the emulator. Wall times come from a shared 2-core machine under load (see the load average above) and are noisy; the read counts are exact.',
   ...(notes.length ? ['', 'Notes:', ...notes.map((n) => `- ${n}`)] : []),
   '',
 ].join('\n')

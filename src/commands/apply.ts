@@ -63,7 +63,7 @@ Without a terminal it never prompts: pass --yes (or --require-approval never) to
           prune: flags.prune,
           force: flags.force,
           refresh: flags.refresh,
-          eventsDelaySeconds: flags['events-delay'],
+          ...(flags.refresh === 'events' ? { eventsDelaySeconds: flags['events-delay'] } : {}),
           teams: flags.team,
         }
     const ctx = await engine.buildContext(aws, teams, options)

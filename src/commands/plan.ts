@@ -40,7 +40,7 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
       prune: this.flags.prune,
       force: this.flags.force,
       refresh: this.flags.refresh,
-      eventsDelaySeconds: this.flags['events-delay'],
+      ...(this.flags.refresh === 'events' ? { eventsDelaySeconds: this.flags['events-delay'] } : {}),
       teams: this.flags.team,
     })
     await recordRefreshPoint(ctx, plan, { apply: false })

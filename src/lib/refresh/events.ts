@@ -247,6 +247,9 @@ export async function recordRefreshPoint(
 ): Promise<SaveOutcome | undefined> {
   const run = runs.get(ctx)
   if (ctx.options.refresh === 'existence' || !run) return undefined
+  // A --team plan leaves other teams' changes out of the plan, so its recheck list would be
+  // incomplete: only a whole-file run moves the point.
+  if (ctx.options.teams?.length) return undefined
   const { desiredProfiles } = await import('../resources/profile.js')
   const point: RefreshPoint = {
     at: run.startedAt - run.delayMs,
