@@ -270,9 +270,9 @@ describe('--refresh events (CLI against the emulator)', function () {
     const file = await converged()
     await sm().send(new AddTagsCommand({ ResourceArn: PROFILE_ARN, Tags: [{ Key: 'Team', Value: 'Team1' }] }))
     await sleep(1100)
-    assert.deepEqual(actions(await plan(file, '--refresh', 'events', ...DELAY)), [
-      `update profile ${PROFILE}`,
-    ])
+    const first = await cli(['plan', '-f', file, '--json', '--verbose', '--refresh', 'events', ...DELAY])
+    assert.deepEqual(actions(JSON.parse(first.stdout)), [`update profile ${PROFILE}`])
+    assert.match(first.stderr, /refresh events: refresh point \S+: saved/, 'the plan moved the point')
     await sleep(1100) // the AddTags event now lies before the new point: only the recheck list remembers it
     assert.deepEqual(actions(await plan(file, '--refresh', 'events', ...DELAY)), [
       `update profile ${PROFILE}`,
@@ -292,5 +292,29 @@ describe('--refresh events (CLI against the emulator)', function () {
       ),
       reads.join('\n'),
     )
+  })
+
+  it("a --team plan does not move the refresh point: another team's drift is still found by the next whole plan", async () => {
+    const file = await converged()
+    await sm().send(new AddTagsCommand({ ResourceArn: PROFILE_ARN, Tags: [{ Key: 'Team', Value: 'Team1' }] }))
+    await sleep(1100)
+    // A whole plan would record a point now (after the AddTags event), remembering the drift in recheck.
+    const scoped = await cli([
+      'plan',
+      '-f',
+      file,
+      '--refresh',
+      'events',
+      '--team',
+      'team1',
+      '--verbose',
+      ...DELAY,
+    ])
+    assert.equal(scoped.code, 0, scoped.stderr)
+    assert.doesNotMatch(scoped.stderr, /refresh point .*: saved/)
+    await sleep(1100)
+    assert.deepEqual(actions(await plan(file, '--refresh', 'events', ...DELAY)), [
+      `update profile ${PROFILE}`,
+    ])
   })
 })

@@ -16,6 +16,7 @@ import {
   GetItemCommand,
   ListTagsOfResourceCommand,
   PutItemCommand,
+  TagResourceCommand,
 } from '@aws-sdk/client-dynamodb'
 import type { AwsClients } from '../aws/clients.js'
 import { awsErrorCode } from '../errors.js'
@@ -68,7 +69,7 @@ export async function savePoint(
   } catch (err) {
     if (awsErrorCode(err) !== 'ResourceNotFoundException') throw err
     if (!opts.create) return 'no-table'
-    await createTable(aws)
+    await createTable(aws, arn)
   }
   try {
     await client.send(
@@ -97,7 +98,7 @@ export async function savePoint(
   }
 }
 
-async function createTable(aws: AwsClients): Promise<void> {
+async function createTable(aws: AwsClients, arn: string): Promise<void> {
   const client = await aws.dynamoDb()
   try {
     await client.send(
@@ -114,7 +115,10 @@ async function createTable(aws: AwsClients): Promise<void> {
   }
   for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
     const out = await client.send(new DescribeTableCommand({ TableName: REFRESH_TABLE }))
-    if (out.Table?.TableStatus === 'ACTIVE') return
+    if (out.Table?.TableStatus === 'ACTIVE') break
     await new Promise((r) => setTimeout(r, wait))
   }
+  // The owner marker again, on its own: not every implementation keeps CreateTable's Tags
+  // (dynalite drops them), and a table without it is never written.
+  await client.send(new TagResourceCommand({ ResourceArn: arn, Tags: [{ Key: TAG_MANAGED, Value: 'true' }] }))
 }
