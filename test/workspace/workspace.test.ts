@@ -150,6 +150,26 @@ describe('team workspace (S3 prefix and Athena workgroup)', function () {
     assert.ok(lost.includes('team1 role can no longer: list own prefix'), lost.join('\n'))
   })
 
+  it("the access review evaluates an attached managed policy: Allow *:* opens other teams' data, not the guardrails", async () => {
+    emu().seed({ buckets: [BUCKET] })
+    const file = withWorkspace()
+    await applied(file)
+    rewrite(file, (c) => {
+      c.teams.team1.executionRole.managedPolicyArns = ['arn:aws:iam::aws:policy/AdministratorAccess']
+    })
+    const p = await plan(file)
+    const widened = p.accessReview!.widened.map((i) => i.description)
+    assert.ok(widened.includes("team1 role can now: read objects under team2's prefix"), widened.join('\n'))
+    assert.ok(
+      !widened.some((w) => /can now: (change its own Team tag|pass team2's role)/.test(w)),
+      widened.join('\n'),
+    )
+    assert.deepEqual(
+      p.warnings.filter((w) => w.includes('could not be read')),
+      [],
+    )
+  })
+
   it('a workgroup of that name the tool did not create is not touched', async () => {
     emu().seed({ buckets: [BUCKET] })
     emu().state.workGroups.push({

@@ -5,6 +5,13 @@ import type { EmulatorState, Role } from '../state.js'
 const ROLE_NAME = /^[\w+=,.@-]+$/
 const POLICY_ARN = /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/.+$/
 
+const MANAGED: Record<string, unknown> = {
+  'arn:aws:iam::aws:policy/AdministratorAccess': {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+  },
+}
+
 export function iam(state: EmulatorState): Record<string, Operation> {
   const role = (name: unknown) => {
     matches(name, ROLE_NAME, 'RoleName', 'ValidationError', 64)
@@ -133,6 +140,36 @@ export function iam(state: EmulatorState): Record<string, Operation> {
         )
       delete r.InlinePolicies[input.PolicyName]
       return {}
+    },
+    // AWS managed policies the tests attach, with their documents (the access review reads them).
+    GetPolicy: (input) => {
+      const doc = MANAGED[input.PolicyArn]
+      if (!doc) throw new AwsError('NoSuchEntity', `Policy ${input.PolicyArn} was not found.`, 404)
+      return {
+        Policy: {
+          PolicyName: String(input.PolicyArn).split('/').pop(),
+          Arn: input.PolicyArn,
+          DefaultVersionId: 'v1',
+          AttachmentCount: 0,
+          IsAttachable: true,
+        },
+      }
+    },
+    GetPolicyVersion: (input) => {
+      const doc = MANAGED[input.PolicyArn]
+      if (!doc || input.VersionId !== 'v1')
+        throw new AwsError(
+          'NoSuchEntity',
+          `Policy ${input.PolicyArn} version ${input.VersionId} was not found.`,
+          404,
+        )
+      return {
+        PolicyVersion: {
+          Document: encodeURIComponent(JSON.stringify(doc)),
+          VersionId: 'v1',
+          IsDefaultVersion: true,
+        },
+      }
     },
     AttachRolePolicy: (input) => {
       const r = role(input.RoleName)
