@@ -32,18 +32,28 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
   async run(): Promise<Plan> {
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
-    const [{ buildPlan, hasChanges, recordRefreshPoint }, { renderPlan }] = await Promise.all([
-      import('../lib/engine/plan.js'),
-      import('../lib/plan/render.js'),
+    const [{ buildPlan, hasChanges, recordRefreshPoint }, { renderPlan }, { readLock, describeLock }] =
+      await Promise.all([
+        import('../lib/engine/plan.js'),
+        import('../lib/plan/render.js'),
+        import('../lib/engine/lock.js'),
+      ])
+    const [{ plan, ctx }, held] = await Promise.all([
+      buildPlan(aws, teams, {
+        prune: this.flags.prune,
+        force: this.flags.force,
+        refresh: this.flags.refresh,
+        ...(this.flags.refresh === 'events' ? { eventsDelaySeconds: this.flags['events-delay'] } : {}),
+        teams: this.flags.team,
+      }),
+      // plan takes no lock, but says when an apply holds it (its result may change meanwhile).
+      readLock(aws, teams.config.domain.id),
     ])
-    const { plan, ctx } = await buildPlan(aws, teams, {
-      prune: this.flags.prune,
-      force: this.flags.force,
-      refresh: this.flags.refresh,
-      ...(this.flags.refresh === 'events' ? { eventsDelaySeconds: this.flags['events-delay'] } : {}),
-      teams: this.flags.team,
-    })
     await recordRefreshPoint(ctx, plan, { apply: false })
+    if (held)
+      plan.warnings.push(
+        `an apply is running: the lock is held by ${describeLock(held)}; this plan may be out of date when it finishes.`,
+      )
     if (this.flags.out) await writeFile(this.flags.out, renderPlan(plan, 'json', { color: false }))
     if (!this.jsonEnabled()) {
       const format = this.flags.format

@@ -86,6 +86,21 @@ export async function runDoctor(
         storeId ??= match[0].IdentityStoreId
         await client.send(new ListApplicationsCommand({ InstanceArn: instanceArn, MaxResults: 1 }))
         add('identity center', 'pass', `${instanceArn} (identity store ${storeId}), administrable`)
+        const { listSamlApplications, teamsWithDuplicates } = await import('./resources/application.js')
+        const duplicates = teamsWithDuplicates(await listSamlApplications(client, instanceArn!))
+        if (duplicates.size === 0) add('applications', 'pass', 'one application per team')
+        else
+          add(
+            'applications',
+            'fail',
+            [...duplicates]
+              .map(
+                ([team, apps]) =>
+                  `team ${team} has ${apps.length} applications: ${apps.map((a) => a.arn).join(', ')}`,
+              )
+              .join('; '),
+            'Two applies ran at once (or an application was copied): run plan --prune, which deletes the newer ones.',
+          )
       } else if (instances.length === 0) {
         add(
           'identity center',

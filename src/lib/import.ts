@@ -57,6 +57,7 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
     // prune + full: read the tags of every profile (none is "desired" yet).
     options: { prune: true, force: false, refresh: 'full' },
     warnings: [],
+    kept: [],
     observed: async () => {
       throw new Error('not used')
     },

@@ -7,6 +7,7 @@
 
 import { acsTableName } from './acs/status.js'
 import type { TeamsFile } from './config/types.js'
+import { LOCK_TABLE } from './engine/lock.js'
 import { REFRESH_TABLE } from './names.js'
 import type { PolicyDocument, PolicyStatement } from './plan/types.js'
 import { acsRoleName } from './resources/acs-names.js'
@@ -149,17 +150,22 @@ const SERVICES: ServiceActions[] = [
     resources: () => ['*'],
   },
   {
+    // Without an acs section the tool looks for its own ACS (a tagged function whose role is
+    // <function>-role) among every function, to remove it with --prune: then any function name.
     sid: 'AcsFunction',
-    read: ['lambda:GetFunction', 'lambda:GetFunctionUrlConfig'],
+    read: ['lambda:GetFunction', 'lambda:GetFunctionUrlConfig', 'lambda:GetPolicy', 'lambda:ListFunctions'],
     write: [
       'lambda:CreateFunction',
       'lambda:UpdateFunctionCode',
       'lambda:TagResource',
       'lambda:CreateFunctionUrlConfig',
       'lambda:AddPermission',
+      'lambda:DeleteFunctionUrlConfig',
+      'lambda:RemovePermission',
+      'lambda:DeleteFunction',
     ],
     resources: (i) => [
-      `arn:${i.partition}:lambda:${i.region}:${i.accountId}:function:${i.config.acs?.functionName ?? 'sagemaker-teams-acs'}`,
+      `arn:${i.partition}:lambda:${i.region}:${i.accountId}:function:${i.config.acs?.functionName ?? '*'}`,
     ],
   },
   {
@@ -193,11 +199,37 @@ const SERVICES: ServiceActions[] = [
   },
   {
     sid: 'AcsTable',
-    read: ['dynamodb:DescribeTable', 'dynamodb:DescribeTimeToLive', 'dynamodb:BatchGetItem'],
-    write: ['dynamodb:CreateTable', 'dynamodb:UpdateTimeToLive', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-    resources: (i) => [
-      `arn:${i.partition}:dynamodb:${i.region}:${i.accountId}:table/${acsTableName(i.config.acs?.functionName ?? 'sagemaker-teams-acs')}`,
+    read: [
+      'dynamodb:DescribeTable',
+      'dynamodb:DescribeTimeToLive',
+      'dynamodb:BatchGetItem',
+      'dynamodb:ListTagsOfResource',
+      'dynamodb:ListTables',
     ],
+    write: [
+      'dynamodb:CreateTable',
+      'dynamodb:UpdateTimeToLive',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteTable',
+    ],
+    resources: (i) => [
+      `arn:${i.partition}:dynamodb:${i.region}:${i.accountId}:table/${i.config.acs ? acsTableName(i.config.acs.functionName) : '*-state'}`,
+    ],
+  },
+  {
+    // The apply lock (engine/lock.ts): plan reads it, apply and acs deploy take it.
+    sid: 'ApplyLock',
+    read: ['dynamodb:GetItem'],
+    write: [
+      'dynamodb:DescribeTable',
+      'dynamodb:CreateTable',
+      'dynamodb:TagResource',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ],
+    resources: (i) => [`arn:${i.partition}:dynamodb:${i.region}:${i.accountId}:table/${LOCK_TABLE}`],
   },
   {
     // --refresh events: the event history has no resource-level permissions.
@@ -240,7 +272,6 @@ export function operatorPolicy(
   if (!i.identityStoreId) i.identityStoreId = '*'
   const statements: PolicyStatement[] = []
   for (const s of SERVICES) {
-    if ((s.sid === 'AcsFunction' || s.sid === 'AcsTable') && !input.config.acs) continue
     const actions = purpose === 'plan' ? s.read : [...s.read, ...s.write]
     if (actions.length === 0) continue
     const resources = s.resources(i)
@@ -270,6 +301,8 @@ const UNSCOPED = new Set([
   'identitystore:ListUsers',
   'identitystore:ListGroups',
   'athena:ListWorkGroups',
+  'lambda:ListFunctions',
+  'dynamodb:ListTables',
 ])
 
 /** Every action the policy can grant (for tests and `doctor`). */

@@ -6,7 +6,7 @@ import { buildContext } from './engine/plan.js'
 import { UserError } from './errors.js'
 import { TAG_TEAM } from './names.js'
 import type { ObservedAcs } from './resources/acs.js'
-import type { ObservedApplication } from './resources/application.js'
+import { duplicateApplications, type ObservedApplication, teamApplication } from './resources/application.js'
 import type { ObservedAssignments } from './resources/assignment.js'
 import { lfGrants, type ObservedGrants } from './resources/lf-grant.js'
 import { desiredProfiles, type ObservedProfiles } from './resources/profile.js'
@@ -15,7 +15,8 @@ import { count } from './text.js'
 
 export interface TeamStatus {
   team: string
-  application: { exists: boolean; name?: string; assignmentRequired?: boolean }
+  /** duplicates: other applications tagged as this team's (two applies raced; plan --prune deletes them). */
+  application: { exists: boolean; name?: string; assignmentRequired?: boolean; duplicates: number }
   assigned: { users: number; groups: number }
   profiles: { expected: number; present: number; missing: number; extra: number }
   grants: { expected: number; inPlace: number }
@@ -56,7 +57,8 @@ export async function readStatus(
   const result: TeamStatus[] = Object.keys(teams.config.teams)
     .filter((team) => !only?.length || only.includes(team))
     .map((team) => {
-      const app = apps.find((a) => a.tags[TAG_TEAM] === team)
+      const app = teamApplication(apps, team)
+      const duplicates = duplicateApplications(apps, team).length
       const expected = [...wantProfiles.values()].filter((p) => p.team === team)
       const present = expected.filter((p) => profiles.byName.has(p.profileName.toLowerCase())).length
       const extra = [...profiles.byName.keys()].filter(
@@ -70,8 +72,8 @@ export async function readStatus(
       return {
         team,
         application: app
-          ? { exists: true, name: app.name, assignmentRequired: app.assignmentRequired }
-          : { exists: false },
+          ? { exists: true, name: app.name, assignmentRequired: app.assignmentRequired, duplicates }
+          : { exists: false, duplicates },
         assigned: {
           users: assigned.filter((a) => a.principalType === 'USER').length,
           groups: assigned.filter((a) => a.principalType === 'GROUP').length,
@@ -132,7 +134,7 @@ export function renderStatus(r: StatusReport): string {
     rows.push([
       t.team,
       t.application.exists
-        ? `yes${t.application.assignmentRequired ? ', assignment required' : ', ASSIGNMENT NOT REQUIRED'}`
+        ? `yes${t.application.assignmentRequired ? ', assignment required' : ', ASSIGNMENT NOT REQUIRED'}${t.application.duplicates ? `, ${t.application.duplicates} DUPLICATE${t.application.duplicates === 1 ? '' : 'S'} (plan --prune deletes)` : ''}`
         : 'missing',
       `${count(t.assigned.users, 'user')}, ${count(t.assigned.groups, 'group')}`,
       `${t.profiles.present}/${t.profiles.expected}, ${t.profiles.missing} missing, ${t.profiles.extra} extra`,

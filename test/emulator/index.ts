@@ -71,6 +71,8 @@ export interface Emulator {
   dynamoUrl?: string
   env(): Record<string, string>
   reset(): void
+  /** Deletes every DynamoDB table (dynalite keeps them across reset(): the lock and the ACS tables). */
+  dropTables(): Promise<void>
   seed(data: SeedData): void
   seedFile(file: string): Promise<void>
   counters(): Record<string, number>
@@ -179,6 +181,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let latency = 0
   const ttl = new Map<string, { AttributeName: string; Enabled: boolean; settlesAt: number }>()
   let ttlSettleMs = options.ttlSettleMs ?? 0
+  const tableTags = new Map<string, { Key: string; Value: string }[]>()
 
   let dynalite: http.Server | undefined
   let dynalitePort = 0
@@ -294,12 +297,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
     if (service === 's3') return s3(operation, req, res)
     if (service === 'lambda') {
-      const path = (req.url ?? '').split('?')[0]
+      const [path] = (req.url ?? '').split('?')
       for (const route of LAMBDA_ROUTES) {
         const m = route.method === req.method ? route.pattern.exec(path) : null
         if (!m) continue
-        const json = body ? JSON.parse(body) : {}
-        enforceModel(service, route.operation, restJsonInput(service, route.operation, req, json))
+        const json = restJsonInput(service, route.operation, req, body ? JSON.parse(body) : {})
+        enforceModel(service, route.operation, json)
         const out = handlers.lambda[route.operation](json, decodeURIComponent(m[1] ?? ''))
         const code = (out.body as { Code?: { Location?: string } }).Code
         if (code?.Location?.startsWith('/')) code.Location = `http://${req.headers.host}${code.Location}`
@@ -342,6 +345,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   function dynamo(req: IncomingMessage, body: string, res: ServerResponse, operation: string) {
     const input = body ? JSON.parse(body) : {}
     if (DYNAMO_OPERATIONS.includes(operation)) enforceModel('dynamodb', operation, input)
+    // dynalite ignores the Tags of CreateTable: the emulator keeps them, as DynamoDB does.
+    if (operation === 'CreateTable' && Array.isArray(input.Tags)) tableTags.set(input.TableName, input.Tags)
+    if (operation === 'DeleteTable') tableTags.delete(input.TableName)
+    if (operation === 'ListTagsOfResource') {
+      const name =
+        String(input.ResourceArn ?? '')
+          .split('/')
+          .pop() ?? ''
+      return send(
+        res,
+        200,
+        { 'content-type': 'application/x-amz-json-1.0' },
+        JSON.stringify({ Tags: tableTags.get(name) ?? [] }),
+      )
+    }
     if (operation === 'UpdateTimeToLive') {
       const spec = input.TimeToLiveSpecification
       const current = ttl.get(input.TableName)
@@ -506,9 +524,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       latency = 0
       ttl.clear()
       ttlSettleMs = options.ttlSettleMs ?? 0
+      tableTags.clear()
       counts.clear()
       faultCounts.clear()
       throttleCounts.clear()
+    },
+    async dropTables() {
+      if (!dynalite) return
+      const { DynamoDBClient, ListTablesCommand, DeleteTableCommand } = await import(
+        '@aws-sdk/client-dynamodb'
+      )
+      const db = new DynamoDBClient({
+        endpoint: `http://127.0.0.1:${dynalitePort}`,
+        region: box.state.region,
+        credentials: { accessKeyId: 'emulator', secretAccessKey: 'emulator' },
+      })
+      const { TableNames = [] } = await db.send(new ListTablesCommand({}))
+      for (const TableName of TableNames) await db.send(new DeleteTableCommand({ TableName }))
+      db.destroy()
     },
     seed(data) {
       applySeed(box.state, data)

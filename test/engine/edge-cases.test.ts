@@ -149,7 +149,7 @@ describe('plan and apply edge cases (CLI against the emulator)', function () {
     assert.equal(emu.counters()['sagemaker:DescribeUserProfile'], 2, 'one sampled profile per team')
   })
 
-  it('a team removed from the file: kept (with a warning) without --prune; with --prune its role waits for profiles with apps unless --force', async () => {
+  it('a team removed from the file: assignments revoked, the rest kept without --prune; with --prune its role waits for profiles with apps unless --force', async () => {
     const file = workspace()
     await applied(file)
     addApp(`team2-${USER2}`)
@@ -157,16 +157,22 @@ describe('plan and apply edge cases (CLI against the emulator)', function () {
       delete (c.teams as Record<string, unknown>).team2
     })
     const kept = await plan(file)
-    assert.deepEqual(actions(kept), [])
-    assert.ok(
-      kept.warnings.some((w) => w.startsWith('team team2 is no longer in the file')),
-      kept.warnings.join('\n'),
-    )
+    assert.deepEqual(actions(kept), [
+      `delete assignment team2/USER/${USER1}`,
+      `delete assignment team2/USER/${USER2}`,
+    ])
+    assert.deepEqual(kept.kept?.map((k) => `${k.kind} ${k.team}`).sort(), [
+      'application team2',
+      'profile team2',
+      'profile team2',
+    ])
     const pruned = await plan(file, '--prune')
     assert.deepEqual(actions(pruned), [
       'blocked profile team2-906712345a-2b3c4d5e-6f70-4b8c-9d0e-1f2a3b4c5d6e',
       'blocked role sagemaker-teams-team2',
       'delete application team2',
+      `delete assignment team2/USER/${USER1}`,
+      `delete assignment team2/USER/${USER2}`,
       'delete lf-grant arn:aws:iam::123456789012:role/sagemaker-teams-team2|TABLE|domain=investment-banking',
       `delete profile team2-${USER1}`,
     ])

@@ -14,6 +14,7 @@ export function useDemoAccount(options: EmulatorOptions = {}): () => Emulator {
   after(() => emu?.close())
   beforeEach(async () => {
     emu!.reset()
+    await emu!.dropTables()
     await emu!.seedFile(DEMO_ACCOUNT)
   })
   return () => emu!

@@ -10,8 +10,22 @@ export default class AcsDeploy extends BaseCommand<typeof AcsDeploy> {
   async run(): Promise<AcsDeployResult> {
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
-    const { deployAcs } = await import('../../lib/acs/deploy.js')
-    const r = await deployAcs(aws, teams)
+    const [{ deployAcs }, { acquireLock }] = await Promise.all([
+      import('../../lib/acs/deploy.js'),
+      import('../../lib/engine/lock.js'),
+    ])
+    // The same lock as apply: both write the ACS.
+    const lease = await acquireLock(aws, {
+      domainId: teams.config.domain.id,
+      command: 'acs deploy',
+      timeoutSeconds: 0,
+    })
+    let r: AcsDeployResult
+    try {
+      r = await deployAcs(aws, teams)
+    } finally {
+      await lease.release()
+    }
     this.log(r.changed ? `ACS deployed: ${r.functionUrl}` : `ACS up to date: ${r.functionUrl}`)
     for (const t of r.teams) this.log(`  ${t.team}: ACS URL ${t.acsUrl}  audience ${t.audience}`)
     return r

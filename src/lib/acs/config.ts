@@ -25,6 +25,12 @@ export interface AcsTeamConfig {
   idp: { entityId: string; certificates: string[] } | null
   /** saml.idpMetadata as the file names it (not used by the handler; `import` writes it back). */
   metadataPath?: string
+  /**
+   * Identity store user ids of the team's members (direct and through groups) as `apply` resolved
+   * them: the ACS refuses anyone else, so a removed member cannot sign in even if the removal of
+   * their assignment failed. Absent when built without resolved members (`acs serve`).
+   */
+  members?: string[]
 }
 
 export interface AcsConfig {
@@ -83,6 +89,9 @@ export async function buildAcsConfig(input: AcsConfigInput): Promise<AcsConfig> 
       ...(t.userSettings && Object.keys(t.userSettings).length ? { userSettings: t.userSettings } : {}),
       idp,
       ...(t.saml?.idpMetadata ? { metadataPath: t.saml.idpMetadata } : {}),
+      ...(input.identities
+        ? { members: [...(input.identities.teamUsers.get(team)?.keys() ?? [])].sort() }
+        : {}),
     }
   }
   const members: Record<string, string> = {}

@@ -63,7 +63,21 @@ export interface ApplyRunner {
 /** "role" or "role deletes": a step as progress shows it. */
 export const stepLabel = (step: ApplyStep) => (step.deletes ? `${step.kind} deletes` : step.kind)
 
-export function applyRunner(plan: Plan, engine: EngineContext, concurrency: number): ApplyRunner {
+/** Not started because the run was interrupted (Ctrl-C) or lost its lock. */
+export const NOT_STARTED = 'not started: the apply was stopped'
+
+export interface RunnerOptions {
+  /** Checked before each change starts: true stops starting new ones (in-flight ones finish). */
+  shouldStop?: () => boolean
+}
+
+export function applyRunner(
+  plan: Plan,
+  engine: EngineContext,
+  concurrency: number,
+  runnerOptions: RunnerOptions = {},
+): ApplyRunner {
+  const stopped = () => runnerOptions.shouldStop?.() ?? false
   // Before the first write: refuse the whole plan if AWS would refuse any of its requests.
   preflight(plan, engine)
   const ctx: ApplyContext = { ...engine, runtime: new Map() }
@@ -133,6 +147,10 @@ export function applyRunner(plan: Plan, engine: EngineContext, concurrency: numb
         await Promise.all(
           batches.map((batch) =>
             limit(async () => {
+              if (stopped()) {
+                for (const change of batch) settle(change, 'skipped', NOT_STARTED)
+                return
+              }
               let results: (Error | undefined)[]
               try {
                 results = await module.applyBatch!(batch, ctx)
@@ -148,6 +166,7 @@ export function applyRunner(plan: Plan, engine: EngineContext, concurrency: numb
       await Promise.all(
         ready.map((change) =>
           limit(async () => {
+            if (stopped()) return settle(change, 'skipped', NOT_STARTED)
             try {
               await module.apply(change, ctx)
               settle(change, 'done')
@@ -165,10 +184,11 @@ export function applyRunner(plan: Plan, engine: EngineContext, concurrency: numb
 export async function applyPlan(
   plan: Plan,
   engine: EngineContext,
-  opts: { concurrency: number; progress?: ApplyProgress },
+  opts: { concurrency: number; progress?: ApplyProgress } & RunnerOptions,
 ): Promise<ApplyOutcome[]> {
-  const runner = applyRunner(plan, engine, opts.concurrency)
+  const runner = applyRunner(plan, engine, opts.concurrency, opts)
   for (const step of runner.steps) {
+    if (opts.shouldStop?.()) break
     opts.progress?.startStep(step, runner.total(step))
     await runner.run(step, (o, done, total) => opts.progress?.changeDone(o, done, total))
     opts.progress?.endStep(step)
@@ -181,12 +201,14 @@ export async function applyPlanInteractive(
   plan: Plan,
   engine: EngineContext,
   concurrency: number,
+  runnerOptions: RunnerOptions = {},
 ): Promise<ApplyOutcome[]> {
   const { Listr } = await import('listr2')
-  const runner = applyRunner(plan, engine, concurrency)
+  const runner = applyRunner(plan, engine, concurrency, runnerOptions)
   const tasks = new Listr(
     runner.steps.map((step) => ({
       title: `${stepLabel(step)}: ${runner.total(step)} change${runner.total(step) === 1 ? '' : 's'}`,
+      skip: () => runnerOptions.shouldStop?.() ?? false,
       task: async (_: unknown, task: { title: string; output: string }) => {
         let problems = 0
         await runner.run(step, (o, done, total) => {
@@ -200,7 +222,8 @@ export async function applyPlanInteractive(
           throw new Error(`${stepLabel(step)}: ${problems} change${problems === 1 ? '' : 's'} not done`)
       },
     })),
-    { concurrent: false, exitOnError: false, collectErrors: false },
+    // No signal listeners of its own: listr2 would exit 127 on Ctrl-C; apply handles interrupts.
+    { concurrent: false, exitOnError: false, collectErrors: false, registerSignalListeners: false },
   )
   await tasks.run().catch(() => {})
   return runner.outcomes

@@ -53,6 +53,7 @@ export async function buildContext(
     options,
     // The teams file's own warnings (a signing certificate that ends soon) travel with the plan.
     warnings: (teams.warnings ?? []).map((w) => `${w.path}: ${w.message}`),
+    kept: [],
     observed<T>(kind: Kind): Promise<T> {
       let p = observations.get(kind)
       if (!p) {
@@ -117,6 +118,7 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
     changes,
     warnings: [...ctx.warnings],
     summary,
+    kept: [...ctx.kept].sort(compareChanges),
   }
   const notYetVisible = eventsRefreshOf(ctx)?.notYetVisible
   if (notYetVisible) plan.notYetVisible = notYetVisible
@@ -144,7 +146,10 @@ function checkScope(ctx: EngineContext, teams: string[], changes: Change[]) {
   }
 }
 
-export function compareChanges(a: Change, b: Change): number {
+export function compareChanges(
+  a: Pick<Change, 'kind' | 'team' | 'key'>,
+  b: Pick<Change, 'kind' | 'team' | 'key'>,
+): number {
   return (
     KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) ||
     (a.team ?? '').localeCompare(b.team ?? '') ||

@@ -19,6 +19,8 @@ export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
   })
   for (const c of plan.changes) {
     if (c.action === 'manual' || c.action === 'blocked') continue
+    // A change without payload (a hand-edited saved plan) describes nothing; apply refuses it anyway.
+    if (!c.before && !c.after) continue
     switch (c.kind) {
       case 'profile': {
         const p = (c.after ?? c.before) as Change<'profile'>['after'] & {}
@@ -49,7 +51,8 @@ export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
         const who = a.principalType === 'GROUP' ? `group ${a.principalName}` : a.principalName
         if (c.action === 'create')
           widened.push(item(c, who, `${who} can open ${c.team}'s application in the access portal`))
-        else if (c.action === 'delete')
+        // A user still assigned through a group of the team loses nothing.
+        else if (c.action === 'delete' && !a.stillAssignedThrough?.length)
           narrowed.push(item(c, who, `${who} can no longer open ${c.team}'s application`))
         break
       }
@@ -86,6 +89,10 @@ export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
       case 'acs': {
         const before = c.before as Change<'acs'>['before']
         const after = c.after as Change<'acs'>['after']
+        if (c.action === 'delete') {
+          narrowed.push(item(c, 'ACS', `the ACS ${c.key} is deleted: nobody can open Studio through it`))
+          break
+        }
         if (c.action === 'create' && after) {
           const limit = after.allowedSourceCidrs?.length
             ? ` from ${after.allowedSourceCidrs.join(', ')}`

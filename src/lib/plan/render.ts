@@ -55,14 +55,27 @@ export function scopeNote(plan: Plan): string | undefined {
 
 export function summaryLine(plan: Plan): string {
   const s = plan.summary
+  const kept = plan.kept?.length ?? 0
+  const keptText = kept ? ` ${kept} kept (access revoked; data stays until --prune).` : ''
   if (!hasChanges(plan) && plan.notYetVisible) {
     // Never "No changes" while part of the account's history is not visible yet.
-    return `Nothing to change in what CloudTrail has delivered so far; ${plan.notYetVisible}.`
+    return `Nothing to change in what CloudTrail has delivered so far; ${plan.notYetVisible}.${keptText}`
   }
   if (!hasChanges(plan)) {
-    return `No changes. The account matches ${plan.context.configFile}${plan.options.teams?.length ? ` for ${plan.options.teams.join(', ')}` : ''}.${s.manual ? ` ${s.manual} manual step${s.manual === 1 ? '' : 's'} pending (see \`sagemaker-teams sso checklist\`).` : ''}`
+    const manual = s.manual
+      ? ` ${s.manual} manual step${s.manual === 1 ? '' : 's'} pending (see \`sagemaker-teams sso checklist\`).`
+      : ''
+    // "The account matches" only when nothing is kept either: a kept profile is not a match.
+    return kept
+      ? `No changes to apply.${keptText}${manual}`
+      : `No changes. The account matches ${plan.context.configFile}${plan.options.teams?.length ? ` for ${plan.options.teams.join(', ')}` : ''}.${manual}`
   }
-  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.manual} manual, ${s.blocked} blocked.`
+  return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.manual} manual, ${s.blocked} blocked.${keptText}`
+}
+
+/** "Kept" lines: what holds data and stays although the file no longer calls for it. */
+export function keptLines(plan: Plan): string[] {
+  return (plan.kept ?? []).map((k) => `${k.kind} ${k.summary}${k.team ? ` [${k.team}]` : ''} — ${k.reason}`)
 }
 
 /** Extra lines under a change: why, and what exactly differs. */
@@ -133,6 +146,14 @@ function renderText(plan: Plan, color: boolean): string {
       out.push(`  ${paint[c.action](`${SYMBOLS[c.action]} ${c.kind.padEnd(11)} ${c.summary}`)}`)
       for (const line of details(c)) out.push(p.dim(`      ${line}`))
     }
+    out.push('')
+  }
+  const kept = keptLines(plan)
+  if (kept.length > 0) {
+    out.push(
+      p.bold(`Kept (${kept.length}): no longer called for by the file, access revoked; --prune deletes`),
+    )
+    for (const line of kept) out.push(`  = ${line}`)
     out.push('')
   }
   out.push(p.bold(summaryLine(plan)))
@@ -222,6 +243,17 @@ function renderMarkdown(plan: Plan, limit: number, fullPlan?: string): string {
     sections.push({ title, counts, lines })
   }
   const tail: string[] = []
+  const kept = keptLines(plan)
+  if (kept.length > 0) {
+    tail.push(
+      `### Kept (${kept.length})`,
+      '',
+      'No longer called for by the file; access revoked; `--prune` deletes them.',
+      '',
+    )
+    for (const line of kept) tail.push(`- ${mdEscape(line)}`)
+    tail.push('')
+  }
   if (plan.warnings.length > 0) {
     tail.push('### Warnings', '')
     for (const w of plan.warnings) tail.push(`- ⚠️ ${mdEscape(w)}`)

@@ -63,8 +63,24 @@ export interface Plan {
   changes: Change[]
   warnings: string[]
   summary: Record<Action, number>
+  /**
+   * Managed resources that hold data and stay although the file no longer calls for them (a removed
+   * member's profile, a removed team's application, the ACS's login table): their access is revoked,
+   * `--prune` (for the login table `--prune --force`) deletes them. Not changes: apply does nothing to them.
+   */
+  kept?: KeptItem[]
   /** What widens and what narrows access (issue #9). */
   accessReview?: AccessReview
+}
+
+export interface KeptItem {
+  kind: Kind
+  key: string
+  team?: string
+  /** e.g. "profile team1-<id> of user5@example.com". */
+  summary: string
+  /** e.g. "a removed member's profile (its EFS home directory); access revoked; --prune deletes it". */
+  reason: string
 }
 
 export interface AccessItem {
@@ -160,6 +176,11 @@ export interface AssignmentPayload {
   principalId: string
   /** UserName or group DisplayName, for humans. */
   principalName: string
+  /**
+   * On the delete of a USER assignment: the team's groups (assignments that stay) through which the
+   * user can still open the application, so the access review does not call it a loss.
+   */
+  stillAssignedThrough?: string[]
 }
 
 export interface ProfilePayload {

@@ -32,6 +32,7 @@ import type { AcsPayload, Change, PolicyDocument } from '../plan/types.js'
 import { policiesEqual } from '../policies/normalize.js'
 import { printPolicy } from '../policies/team-role.js'
 import { acsRoleName } from './acs-names.js'
+import { applyAcsRemoval, diffRetiredAcs, observeRetiredAcs, type RetiredAcs } from './acs-removal.js'
 import { readRole } from './role.js'
 import type { ApplyContext, EngineContext, ResourceModule } from './types.js'
 
@@ -64,6 +65,8 @@ export interface ObservedAcs {
   ttl: boolean
   /** DescribeTimeToLive's TimeToLiveStatus. */
   ttlStatus?: string
+  /** Without an acs section: the tool's ACS deployments to remove (see acs-removal.ts). */
+  retired?: RetiredAcs[]
 }
 
 export interface DesiredAcs {
@@ -138,7 +141,7 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
 
   async observe(ctx) {
     const acs = ctx.teams.config.acs
-    if (!acs) return null
+    if (!acs) return { roleExists: false, table: false, ttl: false, retired: await observeRetiredAcs(ctx) }
     const lambda = await ctx.aws.lambda()
     const observed: ObservedAcs = { roleExists: false, table: false, ttl: false }
     try {
@@ -207,7 +210,8 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
   },
 
   diff(desired, observed, ctx) {
-    if (!desired || !observed) return []
+    if (!desired) return diffRetiredAcs(observed?.retired ?? [], ctx)
+    if (!observed) return []
     const after = desired.payload
     const fn = observed.function
     if (fn && fn.tags[TAG_MANAGED] !== 'true') {
@@ -304,7 +308,8 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
     ]
   },
 
-  async apply(_change: Change<'acs'>, ctx: ApplyContext) {
+  async apply(change: Change<'acs'>, ctx: ApplyContext) {
+    if (change.action === 'delete') return applyAcsRemoval(change, ctx)
     // The zip is not part of the plan (binary); rebuild it: the build is deterministic, so it is the planned code.
     const desired = (await acsDeployment.desire(ctx))!
     const observed = (await ctx.observed<ObservedAcs | null>('acs'))!

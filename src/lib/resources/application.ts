@@ -13,6 +13,7 @@ import {
   PutApplicationAssignmentConfigurationCommand,
   paginateListApplications,
   paginateListTagsForResource,
+  type SSOAdminClient,
   TagResourceCommand,
   UpdateApplicationCommand,
 } from '@aws-sdk/client-sso-admin'
@@ -30,6 +31,37 @@ export interface ObservedApplication {
   portalVisible: boolean
   tags: Record<string, string>
   assignmentRequired?: boolean
+  /** CreatedDate (ms): of two applications of one team the older one is the team's. */
+  created?: number
+}
+
+/**
+ * The team's application: of its tool-tagged applications the oldest (two applies that raced, or a
+ * copy made by hand, leave more than one; the newer ones are duplicates, see diff).
+ */
+export function teamApplication(apps: ObservedApplication[], team: string): ObservedApplication | undefined {
+  return ownedBy(apps, team)[0]
+}
+
+/** The team's tool-tagged applications beyond its own (newest last). */
+export function duplicateApplications(apps: ObservedApplication[], team: string): ObservedApplication[] {
+  return ownedBy(apps, team).slice(1)
+}
+
+function ownedBy(apps: ObservedApplication[], team: string): ObservedApplication[] {
+  return apps
+    .filter((a) => a.tags[TAG_TEAM] === team)
+    .sort((a, b) => (a.created ?? 0) - (b.created ?? 0) || a.arn.localeCompare(b.arn))
+}
+
+/** Teams that own an application but are no longer in the file. */
+export function removedTeams(ctx: EngineContext, apps: ObservedApplication[]): string[] {
+  const teams = new Set<string>()
+  for (const a of apps) {
+    const team = a.tags[TAG_TEAM]
+    if (team && !Object.hasOwn(ctx.teams.config.teams, team)) teams.add(team)
+  }
+  return [...teams].sort()
 }
 
 export type DesiredApplications = Map<string, ApplicationPayload>
@@ -42,7 +74,90 @@ export function applicationArnOf(
 ): string | undefined {
   const created =
     'runtime' in ctx ? (ctx.runtime.get(`application:${team}`) as string | undefined) : undefined
-  return created ?? observed.find((a) => a.tags[TAG_TEAM] === team)?.arn
+  return created ?? teamApplication(observed, team)?.arn
+}
+
+/** The instance's custom SAML applications with their tags (ownership lives in tags). */
+export async function listSamlApplications(
+  client: SSOAdminClient,
+  instanceArn: string,
+): Promise<ObservedApplication[]> {
+  const apps: ObservedApplication[] = []
+  for await (const page of paginateListApplications(
+    { client },
+    { InstanceArn: instanceArn, Filter: { ApplicationProvider: CUSTOM_SAML_PROVIDER_ARN }, MaxResults: 100 },
+  )) {
+    for (const a of page.Applications ?? []) {
+      apps.push({
+        arn: a.ApplicationArn!,
+        name: a.Name ?? '',
+        providerArn: a.ApplicationProviderArn ?? CUSTOM_SAML_PROVIDER_ARN,
+        status: (a.Status as 'ENABLED' | 'DISABLED') ?? 'ENABLED',
+        portalVisible: a.PortalOptions?.Visibility !== 'DISABLED',
+        tags: {},
+        created: a.CreatedDate?.getTime(),
+      })
+    }
+  }
+  // ListApplications does not return tags: one read per SAML app.
+  const limit = pLimit(8)
+  await Promise.all(
+    apps.map((app) =>
+      limit(async () => {
+        for await (const page of paginateListTagsForResource(
+          { client },
+          { InstanceArn: instanceArn, ResourceArn: app.arn },
+        )) {
+          for (const t of page.Tags ?? []) if (t.Key) app.tags[t.Key] = t.Value ?? ''
+        }
+      }),
+    ),
+  )
+  return apps
+}
+
+/** team → its tool-tagged applications, for teams that have more than one (duplicates). */
+export function teamsWithDuplicates(apps: ObservedApplication[]): Map<string, ObservedApplication[]> {
+  const out = new Map<string, ObservedApplication[]>()
+  for (const team of new Set(apps.map((a) => a.tags[TAG_TEAM]).filter(Boolean))) {
+    const owned = ownedBy(apps, team)
+    if (owned.length > 1) out.set(team, owned)
+  }
+  return out
+}
+
+function applicationPayload(app: ObservedApplication): ApplicationPayload {
+  return {
+    name: app.name,
+    applicationArn: app.arn,
+    providerArn: app.providerArn,
+    status: app.status,
+    portalVisible: app.portalVisible,
+    assignmentRequired: app.assignmentRequired ?? false,
+  }
+}
+
+const duplicateKey = (team: string, app: ObservedApplication) =>
+  `${team}/duplicate/${app.arn.split('/').pop()}`
+
+/**
+ * A second tool-tagged application of a team (two applies raced, or someone copied it): blocked,
+ * since users assigned to it reach the team outside the file; --prune deletes it (the newer one
+ * goes, nothing is moved: the team's own application gets the file's assignments).
+ */
+function duplicateChange(team: string, app: ObservedApplication, ctx: EngineContext): Change<'application'> {
+  const created = app.created ? ` created ${new Date(app.created).toISOString()}` : ''
+  return {
+    kind: 'application',
+    key: duplicateKey(team, app),
+    team,
+    action: ctx.options.prune ? 'delete' : 'blocked',
+    summary: `"${app.name}" (a duplicate application of team ${team}${created})`,
+    before: applicationPayload(app),
+    reason: ctx.options.prune
+      ? `team ${team} has more than one application; the newer one is deleted with its assignments`
+      : `team ${team} has more than one application tagged ${TAG_TEAM}=${team}; plan --prune deletes the newer one (${app.arn})`,
+  }
 }
 
 export const applications: ResourceModule<'application', ObservedApplication[], DesiredApplications> = {
@@ -50,45 +165,19 @@ export const applications: ResourceModule<'application', ObservedApplication[], 
 
   async observe(ctx) {
     const client = await ctx.aws.ssoAdmin()
-    const apps: ObservedApplication[] = []
-    for await (const page of paginateListApplications(
-      { client },
-      {
-        InstanceArn: ctx.discovery.instanceArn,
-        Filter: { ApplicationProvider: CUSTOM_SAML_PROVIDER_ARN },
-        MaxResults: 100,
-      },
-    )) {
-      for (const a of page.Applications ?? []) {
-        apps.push({
-          arn: a.ApplicationArn!,
-          name: a.Name ?? '',
-          providerArn: a.ApplicationProviderArn ?? CUSTOM_SAML_PROVIDER_ARN,
-          status: (a.Status as 'ENABLED' | 'DISABLED') ?? 'ENABLED',
-          portalVisible: a.PortalOptions?.Visibility !== 'DISABLED',
-          tags: {},
-        })
-      }
-    }
-    // Ownership lives in tags, which ListApplications does not return: one read per SAML app.
+    const apps = await listSamlApplications(client, ctx.discovery.instanceArn)
     const limit = pLimit(8)
     await Promise.all(
-      apps.map((app) =>
-        limit(async () => {
-          for await (const page of paginateListTagsForResource(
-            { client },
-            { InstanceArn: ctx.discovery.instanceArn, ResourceArn: app.arn },
-          )) {
-            for (const t of page.Tags ?? []) if (t.Key) app.tags[t.Key] = t.Value ?? ''
-          }
-          if (app.tags[TAG_TEAM]) {
+      apps
+        .filter((app) => app.tags[TAG_TEAM])
+        .map((app) =>
+          limit(async () => {
             const config = await client.send(
               new GetApplicationAssignmentConfigurationCommand({ ApplicationArn: app.arn }),
             )
             app.assignmentRequired = config.AssignmentRequired
-          }
-        }),
-      ),
+          }),
+        ),
     )
     return apps
   },
@@ -110,7 +199,7 @@ export const applications: ResourceModule<'application', ObservedApplication[], 
   diff(desired, observed, ctx) {
     const changes: Change<'application'>[] = []
     for (const [team, after] of desired) {
-      const owned = observed.find((a) => a.tags[TAG_TEAM] === team)
+      const owned = teamApplication(observed, team)
       if (owned) {
         const before: ApplicationPayload = {
           name: owned.name,
@@ -183,30 +272,33 @@ export const applications: ResourceModule<'application', ObservedApplication[], 
         })
       }
     }
+    for (const team of new Set(observed.map((a) => a.tags[TAG_TEAM]).filter(Boolean))) {
+      if (!desired.has(team)) continue
+      for (const app of duplicateApplications(observed, team)) changes.push(duplicateChange(team, app, ctx))
+    }
     for (const app of observed) {
       const team = app.tags[TAG_TEAM]
       if (!team || desired.has(team)) continue
       if (!ctx.options.prune) {
-        // Otherwise a removed team plans as (almost) nothing, and looks done.
-        ctx.warnings.push(
-          `team ${team} is no longer in the file; its application "${app.name}", profiles, role and grants were kept; plan with --prune to delete them.`,
-        )
+        // Its assignments are revoked (see assignment.ts); the application, role, grants and
+        // profiles stay until --prune, listed as kept so that the plan never looks done.
+        ctx.kept.push({
+          kind: 'application',
+          key: app.arn,
+          team,
+          summary: `"${app.name}" of team ${team}, no longer in the file`,
+          reason: `access revoked (its assignments are removed); --prune deletes it with the team's role and grants`,
+        })
         continue
       }
+      const duplicate = teamApplication(observed, team) !== app
       changes.push({
         kind: 'application',
-        key: team,
+        key: duplicate ? duplicateKey(team, app) : team,
         team,
         action: 'delete',
         summary: `"${app.name}" (team ${team} is no longer in the file)`,
-        before: {
-          name: app.name,
-          applicationArn: app.arn,
-          providerArn: app.providerArn,
-          status: app.status,
-          portalVisible: app.portalVisible,
-          assignmentRequired: app.assignmentRequired ?? false,
-        },
+        before: applicationPayload(app),
       })
     }
     return changes

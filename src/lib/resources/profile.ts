@@ -35,6 +35,7 @@ import { awsErrorCode } from '../errors.js'
 import { profileName, TAG_TEAM, TAG_USER_ID, TAG_USER_NAME, teamRoleArn } from '../names.js'
 import type { Change, ProfilePayload } from '../plan/types.js'
 import { profileTags, staleTagKeys } from '../profile-tags.js'
+import { type ObservedApplication, removedTeams } from './application.js'
 import type { AwsRequest, EngineContext, ResourceModule } from './types.js'
 
 export interface ObservedProfile {
@@ -112,11 +113,19 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
         hinted = await events.profilesToRead(ctx, byName, desired, startedAt)
     }
     const full = ctx.options.refresh === 'full' || (ctx.options.refresh === 'events' && !hinted)
+    // Without --prune, the profiles named like a team's (of the file, or gone from it but still
+    // owning an application) that the file no longer calls for are read too: the managed ones are
+    // listed as kept (their access is revoked), so a removed member never goes unnoticed.
+    const teamIds = [
+      ...Object.keys(ctx.teams.config.teams),
+      ...removedTeams(ctx, await ctx.observed<ObservedApplication[]>('application')),
+    ]
+    const candidate = (key: string) => ctx.options.prune || teamIds.some((t) => key.startsWith(`${t}-`))
     const toRead: ObservedProfile[] = []
     const byTeam = new Map<string, ObservedProfile[]>() // existence refresh: present desired profiles
     for (const [key, p] of byName) {
       const want = desired.get(key)
-      if (want ? full || hinted?.has(key) : ctx.options.prune) toRead.push(p)
+      if (want ? full || hinted?.has(key) : candidate(key)) toRead.push(p)
       else if (want && !hinted) byTeam.set(want.team, [...(byTeam.get(want.team) ?? []), p])
     }
     const limit = pLimit(CONCURRENCY)
@@ -223,16 +232,21 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
         })
     }
 
-    const teamIds = Object.keys(ctx.teams.config.teams)
-    let extras = 0
     for (const [key, present] of observed.byName) {
-      if (desired.has(key)) continue
-      if (!present.tags) {
-        if (teamIds.some((t) => key.startsWith(`${t}-`))) extras++
-        continue
-      }
+      if (desired.has(key) || !present.tags) continue
       const team = present.tags[TAG_TEAM]
       if (!team) continue // never touch what the tool did not create
+      if (!ctx.options.prune) {
+        const who = present.tags[TAG_USER_NAME] || present.tags[TAG_USER_ID] || ''
+        ctx.kept.push({
+          kind: 'profile',
+          key,
+          team,
+          summary: `${present.name} of ${who}`,
+          reason: `${ctx.teams.config.teams[team] ? 'a removed member' : `team ${team}, no longer in the file`}: access revoked; its home directory (EFS) stays until --prune deletes the profile`,
+        })
+        continue
+      }
       const before: ProfilePayload = {
         profileName: present.name,
         userId: present.tags[TAG_USER_ID] ?? '',
@@ -268,11 +282,6 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
           ...(busy ? { reason: `--force: deletes ${before.apps?.join(', ')} first` } : {}),
         })
       }
-    }
-    if (extras > 0) {
-      ctx.warnings.push(
-        `${extras} profile${extras === 1 ? '' : 's'} named like a team's profiles but not in the file ${extras === 1 ? 'was' : 'were'} kept; plan with --prune to see which are managed and would be deleted.`,
-      )
     }
     return changes
   },

@@ -5,7 +5,7 @@
  */
 import type { AwsClients } from '../aws/clients.js'
 import type { LoadedTeams } from '../config/load.js'
-import type { Change, Kind } from '../plan/types.js'
+import type { Change, KeptItem, Kind } from '../plan/types.js'
 
 export interface ResolvedUser {
   userId: string
@@ -60,6 +60,8 @@ export interface EngineContext {
   options: PlanOptions
   /** Warnings to surface in the plan (quota, etc.). */
   warnings: string[]
+  /** Data-holding resources kept although the file no longer calls for them (see Plan.kept). */
+  kept: KeptItem[]
   /** The observation of another kind (observed once per plan; modules may depend on each other's reads). */
   observed<T>(kind: Kind): Promise<T>
 }

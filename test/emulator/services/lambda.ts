@@ -15,6 +15,12 @@ export interface LambdaRoute {
 /** Routes of the restJson1 Lambda API that the tool uses. */
 export const LAMBDA_ROUTES: LambdaRoute[] = [
   { method: 'POST', pattern: /^\/2015-03-31\/functions\/?$/, operation: 'CreateFunction' },
+  { method: 'GET', pattern: /^\/2015-03-31\/functions\/?$/, operation: 'ListFunctions' },
+  {
+    method: 'DELETE',
+    pattern: /^\/2015-03-31\/functions\/([^/]+\/policy\/[^/]+)$/,
+    operation: 'RemovePermission',
+  },
   {
     method: 'GET',
     pattern: /^\/2015-03-31\/functions\/([^/]+)\/configuration$/,
@@ -37,6 +43,11 @@ export const LAMBDA_ROUTES: LambdaRoute[] = [
   },
   { method: 'GET', pattern: /^\/2021-10-31\/functions\/([^/]+)\/url$/, operation: 'GetFunctionUrlConfig' },
   { method: 'PUT', pattern: /^\/2021-10-31\/functions\/([^/]+)\/url$/, operation: 'UpdateFunctionUrlConfig' },
+  {
+    method: 'DELETE',
+    pattern: /^\/2021-10-31\/functions\/([^/]+)\/url$/,
+    operation: 'DeleteFunctionUrlConfig',
+  },
   { method: 'POST', pattern: /^\/2017-03-31\/tags\/(.+)$/, operation: 'TagResource' },
   { method: 'GET', pattern: /^\/2017-03-31\/tags\/(.+)$/, operation: 'ListTags' },
 ]
@@ -186,6 +197,38 @@ export function lambda(
       }
       touch(f)
       return { body: config(f) }
+    },
+    // Paginated like Lambda: MaxItems (default 50) and an opaque Marker (query parameters).
+    ListFunctions: (input) => {
+      const max = Math.min(Number(input.MaxItems ?? 50), 50)
+      const start = input.Marker ? Number(Buffer.from(String(input.Marker), 'base64').toString()) : 0
+      const page = state.functions.slice(start, start + max)
+      const next = start + max < state.functions.length ? start + max : undefined
+      return {
+        body: {
+          Functions: page.map(config),
+          ...(next !== undefined ? { NextMarker: Buffer.from(String(next)).toString('base64') } : {}),
+        },
+      }
+    },
+    RemovePermission: (_input, param) => {
+      const [name, , sid] = param.split('/')
+      const f = fn(name)
+      if (!f.Policy.some((s) => s.Sid === sid))
+        throw new AwsError(
+          'ResourceNotFoundException',
+          `No policy is associated with the given resource.`,
+          404,
+        )
+      f.Policy = f.Policy.filter((s) => s.Sid !== sid)
+      return { status: 204, body: {} }
+    },
+    DeleteFunctionUrlConfig: (_input, name) => {
+      const f = fn(name)
+      if (!f.Url)
+        throw new AwsError('ResourceNotFoundException', 'The resource you requested does not exist.', 404)
+      delete f.Url
+      return { status: 204, body: {} }
     },
     DeleteFunction: (_input, name) => {
       const f = fn(name)

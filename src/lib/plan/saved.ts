@@ -1,0 +1,92 @@
+/**
+ * Saved plans (`plan --out`, `apply --plan`, `show`). A saved plan is exactly what runs: apply
+ * recomputes the plan and goes on only when the recomputed changes equal the saved ones, compared
+ * change by change in canonical form (key order does not matter, anything else does, the order of
+ * the list included); the fingerprint is only the fast first check. Summaries and the access review
+ * are always recomputed from the changes, never read from the file.
+ */
+import { readFile } from 'node:fs/promises'
+import { stableStringify } from '../canonical.js'
+import { UserError } from '../errors.js'
+import { reviewAccess } from './access-review.js'
+import { jsonDiff } from './json-diff.js'
+import { type Action, type Change, PLAN_VERSION, type Plan } from './types.js'
+
+export async function readPlanFile(file: string): Promise<Plan> {
+  let plan: Plan
+  try {
+    plan = JSON.parse(await readFile(file, 'utf8')) as Plan
+  } catch (err) {
+    throw new UserError(`${file}: not a readable JSON plan (${(err as Error).message})`)
+  }
+  if (
+    plan?.planVersion !== PLAN_VERSION ||
+    !Array.isArray(plan.changes) ||
+    typeof plan.fingerprint !== 'string' ||
+    !plan.context ||
+    !plan.options
+  ) {
+    throw new UserError(`${file}: not a sagemaker-teams plan (planVersion ${PLAN_VERSION} expected)`)
+  }
+  return withDerivedFields(plan)
+}
+
+/** The plan with its summary and access review computed from its changes (what a file says is ignored). */
+export function withDerivedFields(plan: Plan): Plan {
+  const summary: Record<Action, number> = { create: 0, update: 0, delete: 0, manual: 0, blocked: 0 }
+  for (const c of plan.changes) if (c.action in summary) summary[c.action]++
+  return { ...plan, warnings: plan.warnings ?? [], summary, accessReview: reviewAccess(plan) }
+}
+
+const id = (c: Pick<Change, 'kind' | 'key'>) => `${c.kind} ${c.key}`
+const canonical = (c: Change) => stableStringify(c)
+
+/**
+ * What differs between the saved changes and the recomputed ones, as short lines (empty: equal).
+ * At most `limit` lines, then a count of the rest.
+ */
+export function diffChanges(saved: Change[], fresh: Change[], limit = 12): string[] {
+  const lines: string[] = []
+  const savedById = new Map(saved.map((c) => [id(c), c]))
+  const freshById = new Map(fresh.map((c) => [id(c), c]))
+  for (const c of saved)
+    if (!freshById.has(id(c))) lines.push(`+ only in the saved plan: ${c.action} ${id(c)}`)
+  for (const c of fresh)
+    if (!savedById.has(id(c))) lines.push(`- missing from the saved plan: ${c.action} ${id(c)}`)
+  for (const c of saved) {
+    const f = freshById.get(id(c))
+    if (!f || canonical(f) === canonical(c)) continue
+    const paths = jsonDiff(f, c).map((l) =>
+      l.replace(/^([-+]) /, (_, s) => (s === '-' ? '  now:   ' : '  saved: ')),
+    )
+    lines.push(`~ ${id(c)} differs:`, ...paths.slice(0, 4), ...(paths.length > 4 ? ['  …'] : []))
+  }
+  if (lines.length === 0 && saved.length !== fresh.length)
+    lines.push(`the saved plan lists ${saved.length} changes, the account needs ${fresh.length}`)
+  if (lines.length === 0 && saved.some((c, i) => canonical(c) !== canonical(fresh[i])))
+    lines.push('the saved plan lists the same changes in another order (plan writes them in apply order)')
+  return lines.length > limit ? [...lines.slice(0, limit), `… and ${lines.length - limit} more`] : lines
+}
+
+/**
+ * Refuses (UserError) unless the recomputed plan has exactly the saved plan's changes; nothing has
+ * been applied when it throws.
+ */
+export function assertSamePlan(file: string, saved: Plan, fresh: Plan): void {
+  const diff = [
+    ...(['accountId', 'region', 'domainId', 'instanceArn'] as const)
+      .filter((k) => saved.context[k] !== fresh.context[k])
+      .map((k) => `the saved plan is for ${k} ${saved.context[k]}, this is ${fresh.context[k]}`),
+    ...diffChanges(saved.changes, fresh.changes),
+  ]
+  if (saved.fingerprint === fresh.fingerprint && diff.length === 0) return
+  const why =
+    diff.length === 0
+      ? `its fingerprint ${saved.fingerprint.slice(0, 19)}… is now ${fresh.fingerprint.slice(0, 19)}…`
+      : diff.join('\n')
+  throw new UserError(
+    `${file} is not what apply would do now (the account or the teams file changed since, or the file was edited); nothing was applied:\n${why}`,
+    1,
+    'Run plan again and review the new plan.',
+  )
+}
