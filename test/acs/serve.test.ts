@@ -394,6 +394,14 @@ describe('ACS through acs serve', function () {
       403,
       'unknown_user',
     ],
+    [
+      // user2 is an identity store user but not in team1 in the file (removed, or never a member):
+      // refused even though Identity Center could still hold an assignment for them.
+      'an identity store user who is not a member of the team in the file',
+      () => signedResponse(base({ userId: '906712345a-2b3c4d5e-6f70-4b8c-9d0e-1f2a3b4c5d6e' })).base64,
+      403,
+      'not_a_member',
+    ],
   ]
 
   for (const [name, make, status, reason] of refusals) {

@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import type { Emulator } from '../emulator/index.js'
 import { BIN } from '../helpers/cli.js'
 import { useDemoAccount } from '../helpers/emulator.js'
-import { workspace } from '../helpers/workspace.js'
+import { rewrite, workspace } from '../helpers/workspace.js'
 
 function inTerminal(emu: Emulator, args: string[], answer: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -48,5 +48,20 @@ describe('apply at a terminal', function () {
     assert.match(out, /profile: 3\/3/)
     assert.match(out, /Apply complete: 15 done, 0 failed/)
     assert.equal(emu.state.profiles.length, 3)
+  })
+
+  it('apply --prune asks before deleting (the default --require-approval destructive); "n" deletes nothing', async () => {
+    const emu = account()
+    const file = workspace()
+    const { runCli } = await import('../helpers/cli.js')
+    assert.equal((await runCli(['apply', '-f', file, '--yes'], { env: emu.env() })).code, 0)
+    rewrite(file, (c) => {
+      c.teams.team2.members = { users: ['user1@example.com'] }
+    })
+    const out = await inTerminal(emu, ['apply', '-f', file, '--prune'], 'n\r')
+    assert.match(out, /This plan deletes or revokes 2\. Apply it\?/)
+    assert.match(out, /Nothing applied\./)
+    assert.equal(emu.state.profiles.length, 3, 'no profile deleted')
+    assert.equal(emu.state.assignments.length, 3, 'no assignment revoked')
   })
 })

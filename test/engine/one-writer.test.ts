@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb'
-import { BIN, type CliResult, runCli } from '../helpers/cli.js'
+import { BIN, type CliResult } from '../helpers/cli.js'
 import { useReconcile } from '../helpers/reconcile.js'
 import { rewrite, workspace } from '../helpers/workspace.js'
 
@@ -15,8 +15,6 @@ const LOCK_ID = /lock ID ([0-9a-f-]{36})/
 describe('one writer at a time', function () {
   this.timeout(300_000)
   const { emu, cli, plan, applied } = useReconcile()
-  const run = (args: string[], env: Record<string, string> = {}) =>
-    runCli(args, { env: { ...emu().env(), ...env } })
   const lockItem = async () => {
     const db = new DynamoDBClient({
       endpoint: emu().url,
@@ -35,6 +33,26 @@ describe('one writer at a time', function () {
       db.destroy()
     }
   }
+  /** Starts `apply`, and kills it with `signal` once its stderr matches `when` (it holds the lock then). */
+  const killWhen = (args: string[], when: RegExp, signal: NodeJS.Signals, env: Record<string, string> = {}) =>
+    new Promise<CliResult>((resolve) => {
+      const child = spawn(process.execPath, [BIN, ...args], {
+        env: { ...process.env, ...emu().env(), NO_COLOR: '1', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stdout = ''
+      let stderr = ''
+      let sent = false
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d
+        if (!sent && when.test(stderr)) {
+          sent = true
+          child.kill(signal)
+        }
+      })
+      child.on('close', (code, sig) => resolve({ code, signal: sig, stdout, stderr }))
+    })
   const appsOf = (team: string) =>
     emu().state.applications.filter((a) => a.Tags['sagemaker-teams:team'] === team)
 
@@ -63,10 +81,11 @@ describe('one writer at a time', function () {
   it('a lock left by a killed apply: plan says so, apply is refused, force-unlock removes it; or its lease runs out', async () => {
     emu().setLatency(200)
     const file = workspace()
-    const killed = await runCli(['apply', '-f', file, '--yes', '--concurrency', '1'], {
-      env: emu().env(),
-      killAfterMs: 2500,
-    })
+    const killed = await killWhen(
+      ['apply', '-f', file, '--yes', '--concurrency', '1'],
+      /ok +create role/,
+      'SIGKILL',
+    )
     assert.equal(killed.signal, 'SIGKILL')
     emu().setLatency(0)
     const shown = await cli(['plan', '-f', file])
@@ -92,10 +111,12 @@ describe('one writer at a time', function () {
       c.teams.team1.members = { users: ['user1@example.com', 'user2@example.com'] }
     })
     emu().setLatency(200)
-    const killed2 = await runCli(['apply', '-f', file, '--yes', '--concurrency', '1'], {
-      env: { ...emu().env(), SAGEMAKER_TEAMS_LOCK_LEASE_SECONDS: '3' },
-      killAfterMs: 1500,
-    })
+    const killed2 = await killWhen(
+      ['apply', '-f', file, '--yes', '--concurrency', '1'],
+      /applying/,
+      'SIGKILL',
+      { SAGEMAKER_TEAMS_LOCK_LEASE_SECONDS: '3' },
+    )
     assert.equal(killed2.signal, 'SIGKILL')
     emu().setLatency(0)
     assert.equal((await cli(['apply', '-f', file, '--yes'])).code, 1, 'still held')
@@ -127,7 +148,7 @@ describe('one writer at a time', function () {
       child.stderr.setEncoding('utf8').on('data', (d: string) => {
         stderr += d
         // Interrupt once some assignments are done: mid-run, with changes in flight.
-        if (!signalled && (stderr.match(/ok {5}create assignment/g) ?? []).length >= 20) {
+        if (!signalled && (stderr.match(/ok +create assignment/g) ?? []).length >= 20) {
           signalled = true
           child.kill('SIGINT')
         }
@@ -213,22 +234,23 @@ describe('one writer at a time', function () {
     const s = emu().state
     assert.equal(s.functions.length, 0)
     assert.ok(!s.roles.some((r) => r.RoleName === 'sagemaker-teams-acs-role'))
-    const tableLeft = await run(['plan', '-f', file, '--prune', '--json'])
-    const after = JSON.parse(tableLeft.stdout)
+    // The login table stays, listed as kept, until --prune --force.
+    const left = await plan(file, '--prune')
     assert.deepEqual(
-      after.kept.map((k: { key: string }) => k.key),
+      left.changes.filter((c) => c.kind === 'acs'),
       [],
     )
-    // The table is still there (a function-less deployment is not found again); --force removes it
-    // only together with the function, so check it directly.
-    const db = new DynamoDBClient({
-      endpoint: emu().url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    })
-    const { DescribeTableCommand } = await import('@aws-sdk/client-dynamodb')
-    await db.send(new DescribeTableCommand({ TableName: 'sagemaker-teams-acs-state' }))
-    db.destroy()
+    assert.deepEqual(
+      left.kept?.map((k) => k.key),
+      ['sagemaker-teams-acs-state'],
+    )
+    const forced = await plan(file, '--prune', '--force')
+    assert.deepEqual(
+      forced.changes.filter((c) => c.kind === 'acs').map((c) => [c.action, c.summary]),
+      [['delete', "table sagemaker-teams-acs-state (the ACS's login records; --force)"]],
+    )
+    await applied(file, '--prune', '--force')
+    assert.deepEqual((await plan(file, '--prune', '--force')).kept ?? [], [])
   })
 
   it('--prune --force deletes the login table with the rest of the ACS', async () => {

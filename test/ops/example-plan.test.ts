@@ -1,22 +1,46 @@
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { ROOT, runCli } from '../helpers/cli.js'
 import { useDemoAccount } from '../helpers/emulator.js'
+import { rewrite } from '../helpers/workspace.js'
+
+const DEMO = path.join(ROOT, 'examples', 'plan-demo.md')
+/** Between the two plans of the demo comment. */
+export const SECOND_PLAN =
+  '\n---\n\n_The same file after `user2@example.com` left team2 (and the first plan was applied): the assignment is revoked without any flag, the profile is kept until `--prune`._\n\n'
 
 describe('examples/plan-demo.md', function () {
-  this.timeout(60_000)
+  this.timeout(120_000)
   const account = useDemoAccount()
 
-  // The committed pull-request comment must be what the CLI prints today for the demo's first plan.
-  it("is the current Markdown plan of the demo account's first plan", async () => {
-    const r = await runCli(['plan', '-f', 'teams.example.yaml', '--format', 'markdown'], {
-      env: account().env(),
+  // The committed pull-request comment must be what the CLI prints today: the demo's first plan,
+  // then the plan after a member left a team (revoked by default, data kept).
+  it("is the current Markdown plan of the demo account's first plan, then of a member leaving", async () => {
+    const env = account().env()
+    const dir = mkdtempSync(path.join(tmpdir(), 'smt-demo-'))
+    copyFileSync(path.join(ROOT, 'teams.example.yaml'), path.join(dir, 'teams.example.yaml'))
+    const md = async () => {
+      const r = await runCli(['plan', '-f', 'teams.example.yaml', '--format', 'markdown'], { env, cwd: dir })
+      assert.equal(r.code, 0, r.stderr)
+      return r.stdout
+    }
+    const first = await md()
+    assert.equal((await runCli(['apply', '-f', 'teams.example.yaml', '--yes'], { env, cwd: dir })).code, 0)
+    rewrite(path.join(dir, 'teams.example.yaml'), (c) => {
+      c.teams.team2.members = { users: ['user1@example.com'] }
     })
-    assert.equal(r.code, 0, r.stderr)
-    // The time and the fingerprint (a hash of the observed state's internal form) may differ.
-    const stamp = (md: string) =>
-      md.replace(/ · \d{4}-\d\d-\d\dT[\d:.]+Z/g, ' · <time>').replace(/sha256:[0-9a-f]{64}/g, 'sha256:…')
-    assert.equal(stamp(r.stdout), stamp(readFileSync(path.join(ROOT, 'examples', 'plan-demo.md'), 'utf8')))
+    const actual = first + SECOND_PLAN + (await md())
+    if (process.env.UPDATE_PLAN_DEMO) writeFileSync(DEMO, actual)
+    // The time, the fingerprint and the ACS's function URL (a hash of the observed state's internal form) may differ.
+    const stamp = (text: string) =>
+      text
+        .replace(/ · \d{4}-\d\d-\d\dT[\d:.]+Z/g, ' · <time>')
+        .replace(/sha256:[0-9a-f]{64}/g, 'sha256:…')
+        .replace(/https:\/\/[0-9a-f]+\.lambda-url/g, 'https://<id>.lambda-url')
+        .replace(/"[A-Za-z0-9+/]{43}="/g, '"<sha>"')
+        .replace(/"[0-9a-f]{64}"/g, '"<sha>"')
+    assert.equal(stamp(actual), stamp(readFileSync(DEMO, 'utf8')))
   })
 })

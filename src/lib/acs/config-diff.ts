@@ -50,6 +50,14 @@ export function diffAcsConfig(before: AcsConfig, after: AcsConfig, now = new Dat
       continue
     }
     diffTeam(team, b, a, add, now)
+    // The team's members (the ACS refuses anyone else): who joins, who is refused from now on.
+    if (a.members && b.members) {
+      const name = (id: string) => after.members?.[id] ?? before.members?.[id] ?? id
+      for (const id of a.members.filter((x) => !b.members!.includes(x)))
+        add('widens', `${name(id)} may sign in to team ${team} at the ACS`, team)
+      for (const id of b.members.filter((x) => !a.members!.includes(x)))
+        add('narrows', `${name(id)} is refused at login to team ${team} by the ACS`, team)
+    }
   }
   for (const team of Object.keys(before.teams).sort())
     if (!after.teams[team])

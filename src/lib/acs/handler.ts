@@ -153,14 +153,6 @@ export async function handleAcs(req: AcsRequest, deps: AcsDeps): Promise<AcsResp
     if (userIds.length !== 1 || !USER_ID_PATTERN.test(userIds[0])) return finish(403, 'ssouserid_malformed')
     const userId = userIds[0]
     entry.userId = userId
-    // The file decides who is in the team: a member removed from it is refused here too, whatever
-    // assignment Identity Center still has.
-    if (teamConfig.members && !teamConfig.members.includes(userId))
-      return finish(
-        403,
-        'not_a_member',
-        'Sign-in refused: you are not a member of this team. Ask an admin to add you to the teams file.',
-      )
     const userName = await confirmUser(userId, deps)
     if (!userName) {
       return finish(
@@ -169,6 +161,14 @@ export async function handleAcs(req: AcsRequest, deps: AcsDeps): Promise<AcsResp
         'Sign-in refused: your user id is not an IAM Identity Center user id. An admin should check the ssouserid attribute mapping of this application.',
       )
     }
+    // The file decides who is in the team: a member removed from it is refused here too, whatever
+    // assignment Identity Center still has.
+    if (teamConfig.members && !teamConfig.members.includes(userId))
+      return finish(
+        403,
+        'not_a_member',
+        'Sign-in refused: you are not a member of this team. Ask an admin to add you to the teams file.',
+      )
     const name = profileName(team, userId)
     // The warm path is one round trip: the replay claim and the presign start together (and the
     // login record beside them). The URL is used only once the claim has succeeded; on a replay

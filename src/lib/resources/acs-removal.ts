@@ -186,7 +186,10 @@ export async function applyAcsRemoval(change: Change<'acs'>, ctx: ApplyContext):
     }
     const policies = await iam
       .send(new ListRolePoliciesCommand({ RoleName: before.roleName }))
-      .catch((err) => (noSuch(err), { PolicyNames: [] as string[] }))
+      .catch((err) => {
+        noSuch(err)
+        return { PolicyNames: [] as string[] }
+      })
     for (const PolicyName of policies.PolicyNames ?? [])
       await iam.send(new DeleteRolePolicyCommand({ RoleName: before.roleName, PolicyName })).catch(noSuch)
     await iam.send(new DeleteRoleCommand({ RoleName: before.roleName })).catch(noSuch)
