@@ -46,11 +46,14 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
         ...(this.flags.refresh === 'events' ? { eventsDelaySeconds: this.flags['events-delay'] } : {}),
         teams: this.flags.team,
       }),
-      // plan takes no lock, but says when an apply holds it (its result may change meanwhile).
-      readLock(aws, teams.config.domain.id),
+      // plan takes no lock, but says when an apply holds it (its result may change meanwhile); a
+      // plan role without dynamodb:GetItem on the lock table still plans.
+      readLock(aws, teams.config.domain.id).catch((err: Error) => err),
     ])
     await recordRefreshPoint(ctx, plan, { apply: false })
-    if (held)
+    if (held instanceof Error)
+      plan.warnings.push(`could not read the apply lock (${held.name}); an apply may be running.`)
+    else if (held)
       plan.warnings.push(
         `an apply is running: the lock is held by ${describeLock(held)}; this plan may be out of date when it finishes.`,
       )
