@@ -8,7 +8,7 @@ import { rewrite } from '../helpers/workspace.js'
 
 const DEMO = path.join(ROOT, 'examples', 'plan-demo.md')
 /** Between the two plans of the demo comment. */
-export const SECOND_PLAN =
+const SECOND_PLAN =
   '\n---\n\n_The same file after `user2@example.com` left team2 (and the first plan was applied): the assignment is revoked without any flag, the profile is kept until `--prune`._\n\n'
 
 describe('examples/plan-demo.md', function () {

@@ -118,7 +118,12 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
     changes,
     warnings: [...ctx.warnings],
     summary,
-    kept: [...ctx.kept].sort(compareChanges),
+    // --team: only the named teams' kept resources.
+    kept: ctx.kept
+      .filter(
+        (k) => !ctx.options.teams?.length || (k.team !== undefined && ctx.options.teams.includes(k.team)),
+      )
+      .sort(compareChanges),
   }
   const notYetVisible = eventsRefreshOf(ctx)?.notYetVisible
   if (notYetVisible) plan.notYetVisible = notYetVisible
