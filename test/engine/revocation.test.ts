@@ -64,7 +64,7 @@ describe('the plan is the authority on access', function () {
       ],
     )
     assert.deepEqual(
-      first.accessReview?.narrowed.map((i) => i.description),
+      first.accessReview?.narrowed.filter((i) => i.kind === 'assignment').map((i) => i.description),
       [
         "user5@example.com can no longer open team1's application",
         "group ds-analysts can no longer open team2's application",
@@ -73,6 +73,13 @@ describe('the plan is the authority on access', function () {
     )
     // The ACS's team membership follows the file (a removed member is refused at login).
     assert.ok(first.changes.some((c) => c.kind === 'acs' && c.action === 'update'))
+    const acsNarrowed = first.accessReview?.narrowed.filter((i) => i.kind === 'acs').map((i) => i.description)
+    for (const line of [
+      'ACS: user4@example.com is refused at login to team team1 by the ACS',
+      'ACS: user5@example.com is refused at login to team team1 by the ACS',
+      'ACS: user5@example.com is refused at login to team team2 by the ACS',
+    ])
+      assert.ok(acsNarrowed?.includes(line), `${line}\n${acsNarrowed?.join('\n')}`)
 
     await applied(file)
     const keys = (app: string) =>

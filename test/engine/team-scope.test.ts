@@ -42,7 +42,8 @@ describe('--team', function () {
     assert.deepEqual(teamsOf(scoped), ['(acs)', 'team1'])
     const acs = scoped.changes.find((c) => c.kind === 'acs')!
     assert.equal(acs.action, 'blocked')
-    assert.match(acs.reason ?? '', /also changes for member user3@example.com: apply without --team/)
+    // team2's member list at the ACS changes too (user3 may sign in to team2).
+    assert.match(acs.reason ?? '', /also changes for team2, member user3@example.com: apply without --team/)
     const text = await cli(['plan', '-f', file, '--team', 'team1'])
     assert.match(text.stdout, /Scoped to team team1 \(--team\)/)
     assert.doesNotMatch(text.stdout, /Team team2/)
