@@ -43,6 +43,7 @@ describe('status and import', function () {
       exists: true,
       name: 'SageMaker Studio Team 2',
       assignmentRequired: true,
+      duplicates: 0,
     })
     assert.deepEqual(t2.assigned, { users: 2, groups: 1 })
     assert.deepEqual(t2.profiles, { expected: 4, present: 4, missing: 0, extra: 0 })
