@@ -181,7 +181,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let latency = 0
   const ttl = new Map<string, { AttributeName: string; Enabled: boolean; settlesAt: number }>()
   let ttlSettleMs = options.ttlSettleMs ?? 0
-  const tableTags = new Map<string, { Key: string; Value: string }[]>()
 
   let dynalite: http.Server | undefined
   let dynalitePort = 0
@@ -342,24 +341,26 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return send(res, 200, { 'x-amz-bucket-region': bucket.Region }, '')
   }
 
+  function tagInDynalite(req: IncomingMessage, table: string, Tags: unknown) {
+    const tag = http.request({
+      host: '127.0.0.1',
+      port: dynalitePort,
+      method: 'POST',
+      path: '/',
+      headers: {
+        ...Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'content-length')),
+        host: `127.0.0.1:${dynalitePort}`,
+        'x-amz-target': 'DynamoDB_20120810.TagResource',
+        'content-type': 'application/x-amz-json-1.0',
+      },
+    })
+    tag.on('error', () => {})
+    tag.end(JSON.stringify({ ResourceArn: `arn:aws:dynamodb:us-east-1:000000000000:table/${table}`, Tags }))
+  }
+
   function dynamo(req: IncomingMessage, body: string, res: ServerResponse, operation: string) {
     const input = body ? JSON.parse(body) : {}
     if (DYNAMO_OPERATIONS.includes(operation)) enforceModel('dynamodb', operation, input)
-    // dynalite ignores the Tags of CreateTable: the emulator keeps them, as DynamoDB does.
-    if (operation === 'CreateTable' && Array.isArray(input.Tags)) tableTags.set(input.TableName, input.Tags)
-    if (operation === 'DeleteTable') tableTags.delete(input.TableName)
-    if (operation === 'ListTagsOfResource') {
-      const name =
-        String(input.ResourceArn ?? '')
-          .split('/')
-          .pop() ?? ''
-      return send(
-        res,
-        200,
-        { 'content-type': 'application/x-amz-json-1.0' },
-        JSON.stringify({ Tags: tableTags.get(name) ?? [] }),
-      )
-    }
     if (operation === 'UpdateTimeToLive') {
       const spec = input.TimeToLiveSpecification
       const current = ttl.get(input.TableName)
@@ -420,6 +421,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         headers: { ...req.headers, host: `127.0.0.1:${dynalitePort}` },
       },
       (up) => {
+        // dynalite ignores CreateTable's Tags; DynamoDB keeps them: tag the new table in dynalite.
+        if (operation === 'CreateTable' && up.statusCode === 200 && Array.isArray(input.Tags))
+          up.on('end', () => tagInDynalite(req, input.TableName, input.Tags))
         res.writeHead(up.statusCode ?? 500, up.headers)
         up.pipe(res)
       },
@@ -524,7 +528,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       latency = 0
       ttl.clear()
       ttlSettleMs = options.ttlSettleMs ?? 0
-      tableTags.clear()
       counts.clear()
       faultCounts.clear()
       throttleCounts.clear()
