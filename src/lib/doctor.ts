@@ -10,7 +10,7 @@ import type { LoadedTeams } from './config/load.js'
 import { certificateFindings, certificateToPem, readIdpMetadata } from './config/metadata.js'
 import { DEFAULT_PROFILE_QUOTA } from './config/types.js'
 import { describeAwsError } from './errors.js'
-import { teamRoleArn } from './names.js'
+import { boundaryPolicyArn, teamRoleArn } from './names.js'
 import { allOperatorActions } from './operator-policy.js'
 
 export type CheckStatus = 'pass' | 'warn' | 'fail'
@@ -142,7 +142,14 @@ export async function runDoctor(
     }
     if (config.domain)
       await checkDomain(aws, config.domain.id, config.profileQuota, add, teamRoles(config, callerArn))
-    await checkPermissions(aws, callerArn, add)
+    await checkPermissions(
+      aws,
+      callerArn,
+      add,
+      'teams' in config && config.teams
+        ? Object.values(config.teams).flatMap((t) => t.executionRole?.managedPolicyArns ?? [])
+        : [],
+    )
     if ('config' in teams) await checkLakeFormation(aws, callerArn, teams.config, add)
   }
 
@@ -333,6 +340,7 @@ async function checkPermissions(
   aws: AwsClients,
   callerArn: string,
   add: (n: string, s: CheckStatus, d: string, h?: string) => void,
+  managedPolicyArns: string[],
 ) {
   if (/:root$/.test(callerArn)) {
     add(
@@ -345,13 +353,28 @@ async function checkPermissions(
   }
   try {
     const { SimulatePrincipalPolicyCommand } = await import('@aws-sdk/client-iam')
-    const actions = allOperatorActions('apply')
+    // The policy allows role writes only with the boundary, AttachRolePolicy only for the file's
+    // managed policies and PassRole only to a service: simulate the requests apply makes.
+    const [, partition, , , account] = callerArn.split(':')
+    const context = [
+      ['iam:PermissionsBoundary', boundaryPolicyArn(account, partition)],
+      ['iam:PassedToService', 'sagemaker.amazonaws.com'],
+      ...(managedPolicyArns.length ? [['iam:PolicyARN', managedPolicyArns[0]]] : []),
+    ].map(([ContextKeyName, value]) => ({
+      ContextKeyName,
+      ContextKeyValues: [value],
+      ContextKeyType: 'string' as const,
+    }))
+    const actions = allOperatorActions('apply').filter(
+      (a) => managedPolicyArns.length > 0 || a !== 'iam:AttachRolePolicy',
+    )
     const denied: string[] = []
     for (let i = 0; i < actions.length; i += 100) {
       const out = await (await aws.iam()).send(
         new SimulatePrincipalPolicyCommand({
           PolicySourceArn: principalArn(callerArn),
           ActionNames: actions.slice(i, i + 100),
+          ContextEntries: context,
         }),
       )
       for (const r of out.EvaluationResults ?? [])

@@ -96,3 +96,10 @@ export function teamRoleArn(
 
 /** The DynamoDB table where `--refresh events` keeps its refresh points (src/lib/refresh/point-store.ts). */
 export const REFRESH_TABLE = 'sagemaker-teams-refresh'
+
+/** The permissions boundary every role the tool creates carries (a customer managed policy). */
+export const BOUNDARY_POLICY_NAME = 'sagemaker-teams-boundary'
+
+export function boundaryPolicyArn(accountId: string, partition = 'aws'): string {
+  return `arn:${partition}:iam::${accountId}:policy/${BOUNDARY_POLICY_NAME}`
+}

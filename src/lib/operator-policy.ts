@@ -1,14 +1,18 @@
 /**
- * The least-privilege IAM policy the CLI itself needs for one teams file: one statement per
- * service, with resources scoped to the domain, the identity store, the instance, the roles and the
- * ACS function and table it manages. `--for plan` keeps only the reads a CI plan job needs. A test
- * derives the actions from the code's AWS calls, so a new call without a line here fails it.
+ * The least-privilege IAM policy the CLI itself needs for one teams file. Actions that the Service
+ * Authorization Reference gives no resource type sit together in one `Resource: "*"` statement;
+ * every other action is scoped to the domain, the identity store, the instance, the roles, the
+ * boundary policy and the ACS function and table it manages. Role writes hold only for roles that
+ * carry the permissions boundary (`sagemaker-teams-boundary`), managed policies attach only when
+ * the file names them, and PassRole goes only to the service each role is for: whoever holds this
+ * policy cannot make a role more powerful than the boundary. `--for plan` keeps only actions of the
+ * List and Read access levels. Tests check every statement against the reference, derive the
+ * actions from the code's AWS calls, and evaluate the policy (test/ops/policy.test.ts).
  */
-
 import { acsTableName } from './acs/status.js'
 import type { TeamsFile } from './config/types.js'
 import { LOCK_TABLE } from './engine/lock.js'
-import { REFRESH_TABLE } from './names.js'
+import { boundaryPolicyArn, REFRESH_TABLE, teamRoleName } from './names.js'
 import type { PolicyDocument, PolicyStatement } from './plan/types.js'
 import { acsRoleName } from './resources/acs-names.js'
 import { teamWorkspace } from './resources/workgroup.js'
@@ -22,20 +26,68 @@ export interface OperatorPolicyInput {
   identityStoreId?: string
 }
 
-interface ServiceActions {
+type Inputs = Required<OperatorPolicyInput>
+
+interface Grant {
   sid: string
+  /** List and Read access levels only (what `--for plan` keeps). */
   read: string[]
   write: string[]
-  resources: (i: Required<OperatorPolicyInput>) => string[]
+  resources: (i: Inputs, purpose: 'apply' | 'plan') => string[]
+  condition?: (i: Inputs) => PolicyStatement['Condition'] | undefined
+  /** Statement left out (e.g. no ACS in the file, no managed policies to attach). */
+  skip?: (i: Inputs) => boolean
 }
 
-const SERVICES: ServiceActions[] = [
-  { sid: 'CallerIdentity', read: ['sts:GetCallerIdentity'], write: [], resources: () => ['*'] },
+/** Actions with no resource type in the Service Authorization Reference: only `"*"` names them. */
+const UNSCOPED: Grant = {
+  sid: 'NoResourceTypes',
+  read: [
+    'sts:GetCallerIdentity',
+    'sso:ListInstances',
+    'sso:ListApplications',
+    'sagemaker:ListUserProfiles',
+    'sagemaker:ListApps',
+    'sagemaker:ListSpaces',
+    'lakeformation:ListLFTags',
+    'lakeformation:GetLFTag',
+    'lakeformation:ListPermissions',
+    'lakeformation:GetDataLakeSettings',
+    'athena:ListWorkGroups',
+    // --refresh events: the event history has no resource-level permissions.
+    'cloudtrail:LookupEvents',
+    // ACS removal without an acs section finds the function and table by listing.
+    'lambda:ListFunctions',
+    'dynamodb:ListTables',
+  ],
+  // Lake Formation has no resource-level IAM permissions: its own permission model scopes grants.
+  write: [
+    'lakeformation:CreateLFTag',
+    'lakeformation:UpdateLFTag',
+    'lakeformation:BatchGrantPermissions',
+    'lakeformation:BatchRevokePermissions',
+  ],
+  resources: () => ['*'],
+}
+
+const toolRoles = (i: Inputs) => {
+  const roles = [`arn:${i.partition}:iam::${i.accountId}:role/${teamRoleName('*')}`]
+  if (i.config.acs)
+    roles.push(`arn:${i.partition}:iam::${i.accountId}:role/${acsRoleName(i.config.acs.functionName)}`)
+  return [...new Set(roles)]
+}
+const givenRoles = (i: Inputs) =>
+  Object.values(i.config.teams).flatMap((t) => (t.executionRole.arn ? [t.executionRole.arn] : []))
+const boundary = (i: Inputs) => boundaryPolicyArn(i.accountId, i.partition)
+const bounded = (i: Inputs) => ({ StringEquals: { 'iam:PermissionsBoundary': boundary(i) } })
+const managedPolicies = (i: Inputs) =>
+  [...new Set(Object.values(i.config.teams).flatMap((t) => t.executionRole.managedPolicyArns ?? []))].sort()
+const functionName = (i: Inputs) => i.config.acs?.functionName ?? 'sagemaker-teams-acs'
+
+const SCOPED: Grant[] = [
   {
     sid: 'IdentityCenterApplications',
     read: [
-      'sso:ListInstances',
-      'sso:ListApplications',
       'sso:ListTagsForResource',
       'sso:GetApplicationAssignmentConfiguration',
       'sso:ListApplicationAssignments',
@@ -49,13 +101,13 @@ const SERVICES: ServiceActions[] = [
       'sso:DeleteApplicationAssignment',
       'sso:TagResource',
     ],
-    // ListInstances has no resource; the rest are scoped to the instance and its applications.
-    resources: (i) => {
+    resources: (i, purpose) => {
       const ins = i.instanceArn.split('/').pop() ?? '*'
       return [
-        '*' === ins ? `arn:${i.partition}:sso:::instance/*` : i.instanceArn,
+        i.instanceArn,
         `arn:${i.partition}:sso::${i.accountId}:application/${ins}/*`,
-        `arn:${i.partition}:sso::aws:applicationProvider/custom-saml`,
+        // Only CreateApplication names the provider.
+        ...(purpose === 'apply' ? [`arn:${i.partition}:sso::aws:applicationProvider/custom-saml`] : []),
       ]
     },
   },
@@ -80,14 +132,7 @@ const SERVICES: ServiceActions[] = [
   },
   {
     sid: 'SageMakerDomainProfiles',
-    read: [
-      'sagemaker:DescribeDomain',
-      'sagemaker:ListUserProfiles',
-      'sagemaker:DescribeUserProfile',
-      'sagemaker:ListTags',
-      'sagemaker:ListApps',
-      'sagemaker:ListSpaces',
-    ],
+    read: ['sagemaker:DescribeDomain', 'sagemaker:DescribeUserProfile', 'sagemaker:ListTags'],
     write: [
       'sagemaker:CreateUserProfile',
       'sagemaker:UpdateUserProfile',
@@ -104,71 +149,6 @@ const SERVICES: ServiceActions[] = [
     },
   },
   {
-    sid: 'TeamAndAcsRoles',
-    read: [
-      'iam:GetRole',
-      'iam:ListRolePolicies',
-      'iam:GetRolePolicy',
-      'iam:ListAttachedRolePolicies',
-      'iam:ListRoleTags',
-      'iam:SimulatePrincipalPolicy',
-    ],
-    write: [
-      'iam:CreateRole',
-      'iam:DeleteRole',
-      'iam:UpdateAssumeRolePolicy',
-      'iam:PutRolePolicy',
-      'iam:DeleteRolePolicy',
-      'iam:AttachRolePolicy',
-      'iam:DetachRolePolicy',
-      'iam:TagRole',
-      'iam:PassRole',
-    ],
-    resources: (i) => {
-      const roles = [`arn:${i.partition}:iam::${i.accountId}:role/sagemaker-teams-*`]
-      if (i.config.acs)
-        roles.push(`arn:${i.partition}:iam::${i.accountId}:role/${acsRoleName(i.config.acs.functionName)}`)
-      for (const t of Object.values(i.config.teams)) if (t.executionRole.arn) roles.push(t.executionRole.arn)
-      return [...new Set(roles)]
-    },
-  },
-  {
-    sid: 'LakeFormationTagsAndGrants',
-    read: [
-      'lakeformation:ListLFTags',
-      'lakeformation:GetLFTag',
-      'lakeformation:ListPermissions',
-      'lakeformation:GetDataLakeSettings',
-    ],
-    write: [
-      'lakeformation:CreateLFTag',
-      'lakeformation:UpdateLFTag',
-      'lakeformation:BatchGrantPermissions',
-      'lakeformation:BatchRevokePermissions',
-    ],
-    // Lake Formation has no resource-level IAM permissions: its own permission model scopes grants.
-    resources: () => ['*'],
-  },
-  {
-    // Without an acs section the tool looks for its own ACS (a tagged function whose role is
-    // <function>-role) among every function, to remove it with --prune: then any function name.
-    sid: 'AcsFunction',
-    read: ['lambda:GetFunction', 'lambda:GetFunctionUrlConfig', 'lambda:GetPolicy', 'lambda:ListFunctions'],
-    write: [
-      'lambda:CreateFunction',
-      'lambda:UpdateFunctionCode',
-      'lambda:TagResource',
-      'lambda:CreateFunctionUrlConfig',
-      'lambda:AddPermission',
-      'lambda:DeleteFunctionUrlConfig',
-      'lambda:RemovePermission',
-      'lambda:DeleteFunction',
-    ],
-    resources: (i) => [
-      `arn:${i.partition}:lambda:${i.region}:${i.accountId}:function:${i.config.acs?.functionName ?? '*'}`,
-    ],
-  },
-  {
     // The access review evaluates the managed policies attached to team roles (plan/access-matrix.ts).
     sid: 'ManagedPolicyReads',
     read: ['iam:GetPolicy', 'iam:GetPolicyVersion'],
@@ -181,7 +161,7 @@ const SERVICES: ServiceActions[] = [
   {
     // Team workspaces (workgroup.ts): the workgroups sagemaker-teams-<team>; the bucket is only looked at.
     sid: 'TeamWorkgroups',
-    read: ['athena:GetWorkGroup', 'athena:ListTagsForResource', 'athena:ListWorkGroups'],
+    read: ['athena:GetWorkGroup', 'athena:ListTagsForResource'],
     write: [
       'athena:CreateWorkGroup',
       'athena:UpdateWorkGroup',
@@ -196,33 +176,21 @@ const SERVICES: ServiceActions[] = [
     read: ['s3:ListBucket'],
     write: [],
     resources: (i) => [...new Set(workspaceBuckets(i))],
+    skip: (i) => workspaceBuckets(i).length === 0, // no team has a workspace
   },
   {
-    sid: 'AcsTable',
-    read: [
-      'dynamodb:DescribeTable',
-      'dynamodb:DescribeTimeToLive',
-      'dynamodb:BatchGetItem',
-      'dynamodb:ListTagsOfResource',
-      'dynamodb:ListTables',
-    ],
-    write: [
-      'dynamodb:CreateTable',
-      'dynamodb:UpdateTimeToLive',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteTable',
-    ],
-    resources: (i) => [
-      `arn:${i.partition}:dynamodb:${i.region}:${i.accountId}:table/${i.config.acs ? acsTableName(i.config.acs.functionName) : '*-state'}`,
-    ],
+    // --refresh events: the refresh point. `--for plan` stays read-only, so a plan job under it
+    // reads the point but cannot move it (it says so); add dynamodb:PutItem on this table for that.
+    sid: 'RefreshPoint',
+    read: ['dynamodb:GetItem', 'dynamodb:ListTagsOfResource', 'dynamodb:DescribeTable'],
+    write: ['dynamodb:PutItem', 'dynamodb:CreateTable', 'dynamodb:TagResource'],
+    resources: (i) => [`arn:${i.partition}:dynamodb:${i.region}:${i.accountId}:table/${REFRESH_TABLE}`],
   },
   {
     // The apply lock (engine/lock.ts): plan reads it, apply and acs deploy take it.
     sid: 'ApplyLock',
-    read: ['dynamodb:GetItem'],
+    read: ['dynamodb:GetItem', 'dynamodb:DescribeTable'],
     write: [
-      'dynamodb:DescribeTable',
       'dynamodb:CreateTable',
       'dynamodb:TagResource',
       'dynamodb:PutItem',
@@ -232,26 +200,118 @@ const SERVICES: ServiceActions[] = [
     resources: (i) => [`arn:${i.partition}:dynamodb:${i.region}:${i.accountId}:table/${LOCK_TABLE}`],
   },
   {
-    // --refresh events: the event history has no resource-level permissions.
-    sid: 'CloudTrailEvents',
-    read: ['cloudtrail:LookupEvents'],
+    sid: 'RoleReads',
+    read: [
+      'iam:GetRole',
+      'iam:ListRolePolicies',
+      'iam:GetRolePolicy',
+      'iam:ListAttachedRolePolicies',
+      'iam:ListRoleTags',
+    ],
     write: [],
-    resources: () => ['*'],
+    resources: (i) => [...toolRoles(i), ...givenRoles(i)],
   },
   {
-    // --refresh events: the refresh point. `--for plan` stays read-only, so a plan job under it
-    // reads the point but cannot move it (it says so); add dynamodb:PutItem on this table for that.
-    sid: 'RefreshPoint',
-    read: ['dynamodb:GetItem', 'dynamodb:ListTagsOfResource'],
-    write: ['dynamodb:PutItem', 'dynamodb:CreateTable', 'dynamodb:DescribeTable', 'dynamodb:TagResource'],
-    resources: (i) => [`arn:${i.partition}:dynamodb:${i.region}:${i.accountId}:table/${REFRESH_TABLE}`],
+    // `doctor` simulates the caller's own policies. IAM cannot name "the caller" in a Resource for
+    // a role session (no policy variable holds its role ARN there), so: the principals of the account.
+    sid: 'SimulateOwnPolicies',
+    read: ['iam:SimulatePrincipalPolicy'],
+    write: [],
+    resources: (i) => [
+      `arn:${i.partition}:iam::${i.accountId}:role/*`,
+      `arn:${i.partition}:iam::${i.accountId}:user/*`,
+    ],
+  },
+  {
+    // Every write that changes what a role may do requires the role to carry the boundary; CreateRole
+    // and PutRolePermissionsBoundary name it in the request.
+    sid: 'BoundedRoleWrites',
+    read: [],
+    write: [
+      'iam:CreateRole',
+      'iam:PutRolePermissionsBoundary',
+      'iam:PutRolePolicy',
+      'iam:DeleteRolePolicy',
+      'iam:DetachRolePolicy',
+      'iam:UpdateAssumeRolePolicy',
+      'iam:DeleteRole',
+    ],
+    resources: toolRoles,
+    condition: bounded,
+  },
+  {
+    sid: 'AttachFileManagedPolicies',
+    read: [],
+    write: ['iam:AttachRolePolicy'],
+    resources: toolRoles,
+    condition: (i) => ({ ...bounded(i), ArnEquals: { 'iam:PolicyARN': managedPolicies(i) } }),
+    skip: (i) => managedPolicies(i).length === 0,
+  },
+  { sid: 'TagToolRoles', read: [], write: ['iam:TagRole'], resources: toolRoles },
+  {
+    sid: 'PassTeamRolesToSageMaker',
+    read: [],
+    write: ['iam:PassRole'],
+    resources: (i) => [`arn:${i.partition}:iam::${i.accountId}:role/${teamRoleName('*')}`, ...givenRoles(i)],
+    condition: () => ({ StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } }),
+  },
+  {
+    sid: 'PassAcsRoleToLambda',
+    read: [],
+    write: ['iam:PassRole'],
+    resources: (i) => [`arn:${i.partition}:iam::${i.accountId}:role/${acsRoleName(functionName(i))}`],
+    condition: () => ({ StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } }),
+    skip: (i) => !i.config.acs,
+  },
+  {
+    sid: 'BoundaryPolicy',
+    read: ['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:ListPolicyVersions'],
+    write: ['iam:CreatePolicy', 'iam:TagPolicy', 'iam:CreatePolicyVersion', 'iam:DeletePolicyVersion'],
+    resources: (i) => [boundary(i)],
+  },
+  {
+    sid: 'AcsFunction',
+    read: ['lambda:GetFunction', 'lambda:GetFunctionUrlConfig', 'lambda:GetPolicy'],
+    write: [
+      'lambda:CreateFunction',
+      'lambda:UpdateFunctionCode',
+      'lambda:TagResource',
+      'lambda:CreateFunctionUrlConfig',
+      'lambda:AddPermission',
+      'lambda:RemovePermission',
+      'lambda:DeleteFunctionUrlConfig',
+      'lambda:DeleteFunction',
+    ],
+    // Without an acs section, apply still removes a deployed ACS (found by its tag): any function.
+    resources: (i) => [
+      `arn:${i.partition}:lambda:${i.region}:${i.accountId}:function:${i.config.acs ? functionName(i) : '*'}`,
+    ],
+  },
+  {
+    sid: 'AcsTable',
+    read: [
+      'dynamodb:DescribeTable',
+      'dynamodb:DescribeTimeToLive',
+      'dynamodb:BatchGetItem',
+      'dynamodb:ListTagsOfResource',
+    ],
+    write: [
+      'dynamodb:CreateTable',
+      'dynamodb:TagResource',
+      'dynamodb:UpdateTimeToLive',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteTable',
+    ],
+    resources: (i) => [
+      `arn:${i.partition}:dynamodb:${i.region}:${i.accountId}:table/${i.config.acs ? acsTableName(functionName(i)) : '*-state'}`,
+    ],
   },
 ]
 
 /** The buckets of the file's team workspaces (default: SageMaker's default bucket of the region). */
-function workspaceBuckets(i: Required<OperatorPolicyInput>): string[] {
-  const teams = Object.keys(i.config.teams ?? {})
-  return teams
+function workspaceBuckets(i: Inputs): string[] {
+  return Object.keys(i.config.teams ?? {})
     .map((t) => teamWorkspace(i.config, t, i)?.bucket)
     .filter((b): b is string => !!b)
     .sort()
@@ -262,50 +322,43 @@ export function operatorPolicy(
   input: OperatorPolicyInput,
   purpose: 'apply' | 'plan' = 'apply',
 ): PolicyDocument {
-  const i: Required<OperatorPolicyInput> = {
+  const i: Inputs = {
     partition: 'aws',
-    instanceArn: input.config.identityCenter?.instanceArn ?? 'arn:aws:sso:::instance/*',
-    identityStoreId: input.config.identityCenter?.identityStoreId ?? '*',
     ...input,
-  } as Required<OperatorPolicyInput>
-  if (!i.instanceArn) i.instanceArn = 'arn:aws:sso:::instance/*'
-  if (!i.identityStoreId) i.identityStoreId = '*'
-  const statements: PolicyStatement[] = []
-  for (const s of SERVICES) {
-    const actions = purpose === 'plan' ? s.read : [...s.read, ...s.write]
-    if (actions.length === 0) continue
-    const resources = s.resources(i)
-    if (resources.length === 0) continue // e.g. no team has a workspace
-    // Actions without resource-level permissions need "*".
-    const global = actions.filter((a) => UNSCOPED.has(a))
-    const scoped = actions.filter((a) => !UNSCOPED.has(a))
-    if (scoped.length)
-      statements.push({
-        Sid: s.sid,
-        Effect: 'Allow',
-        Action: scoped,
-        Resource: resources.length === 1 ? resources[0] : resources,
-      })
-    if (global.length)
-      statements.push({ Sid: `${s.sid}List`, Effect: 'Allow', Action: global, Resource: '*' })
+    instanceArn:
+      input.instanceArn ||
+      input.config.identityCenter?.instanceArn ||
+      `arn:${input.partition ?? 'aws'}:sso:::instance/*`,
+    identityStoreId: input.identityStoreId || input.config.identityCenter?.identityStoreId || '*',
   }
+  const statements: PolicyStatement[] = []
+  for (const g of [UNSCOPED, ...SCOPED]) {
+    if (g.skip?.(i)) continue
+    const actions = purpose === 'plan' ? g.read : [...g.read, ...g.write]
+    if (actions.length === 0) continue
+    const resources = g.resources(i, purpose)
+    const condition = g.condition?.(i)
+    statements.push({
+      Sid: g.sid,
+      Effect: 'Allow',
+      Action: actions,
+      Resource: resources.length === 1 ? resources[0] : resources,
+      ...(condition ? { Condition: condition } : {}),
+    })
+  }
+  if (purpose === 'apply')
+    statements.push({
+      Sid: 'KeepBoundary',
+      Effect: 'Deny',
+      Action: 'iam:DeleteRolePermissionsBoundary',
+      Resource: toolRoles(i),
+    })
   return { Version: '2012-10-17', Statement: statements }
 }
 
-/** Actions IAM does not scope to a resource (list calls). */
-const UNSCOPED = new Set([
-  'sso:ListInstances',
-  'sagemaker:ListUserProfiles',
-  'sagemaker:ListApps',
-  'sagemaker:ListSpaces',
-  'identitystore:ListUsers',
-  'identitystore:ListGroups',
-  'athena:ListWorkGroups',
-  'lambda:ListFunctions',
-  'dynamodb:ListTables',
-])
-
 /** Every action the policy can grant (for tests and `doctor`). */
 export function allOperatorActions(purpose: 'apply' | 'plan' = 'apply'): string[] {
-  return SERVICES.flatMap((s) => (purpose === 'plan' ? s.read : [...s.read, ...s.write]))
+  return [
+    ...new Set([UNSCOPED, ...SCOPED].flatMap((g) => (purpose === 'plan' ? g.read : [...g.read, ...g.write]))),
+  ]
 }

@@ -38,10 +38,15 @@ describe('ACS deployment (apply, acs build, acs deploy)', function () {
     assert.equal(fn.Url?.AuthType, 'NONE')
     assert.equal(fn.Runtime, 'nodejs22.x')
     assert.equal(fn.Tags['sagemaker-teams:managed'], 'true')
-    assert.deepEqual(fn.Policy.map((p) => p.Action).sort(), [
-      'lambda:InvokeFunction',
-      'lambda:InvokeFunctionUrl',
+    // Public through the URL only: InvokeFunction holds only for calls through the function URL.
+    assert.deepEqual(fn.Policy.map((p) => [p.Action, p.Principal, JSON.stringify(p.Condition)]).sort(), [
+      ['lambda:InvokeFunction', '*', '{"Bool":{"lambda:InvokedViaFunctionUrl":"true"}}'],
+      ['lambda:InvokeFunctionUrl', '*', '{"StringEquals":{"lambda:FunctionUrlAuthType":"NONE"}}'],
     ])
+    assert.equal(
+      emu.state.roles.find((x) => x.RoleName === 'sagemaker-teams-acs-role')?.PermissionsBoundary,
+      'arn:aws:iam::123456789012:policy/sagemaker-teams-boundary',
+    )
     const role = emu.state.roles.find((x) => x.RoleName === 'sagemaker-teams-acs-role')!
     const policy = JSON.parse(role.InlinePolicies['sagemaker-teams-acs'])
     const pass = policy.Statement.find((s: { Sid: string }) => s.Sid === 'PassTeamRoles')
@@ -49,7 +54,7 @@ describe('ACS deployment (apply, acs build, acs deploy)', function () {
       'arn:aws:iam::123456789012:role/sagemaker-teams-team1',
       'arn:aws:iam::123456789012:role/sagemaker-teams-team2',
     ])
-    const profiles = policy.Statement.find((s: { Sid: string }) => s.Sid === 'Profiles')
+    const profiles = policy.Statement.find((s: { Sid: string }) => s.Sid === 'ManagedProfiles')
     assert.equal(profiles.Resource, 'arn:aws:sagemaker:us-east-1:123456789012:user-profile/d-abcdefghijkl/*')
     const ddb = new DynamoDBClient({
       region: 'us-east-1',
@@ -95,18 +100,21 @@ describe('ACS deployment (apply, acs build, acs deploy)', function () {
     assert.equal(config.members[USER1], 'user1@example.com', 'apply bakes the resolved members in')
     Object.assign(process.env, emu.env())
     const { handler } = await import(pathToFileURL(path.join(dir, 'index.mjs')).href)
-    const domainName = 'abc123.lambda-url.us-east-1.on.aws'
+    assert.ok(config.functionUrl, 'acs build bakes in the deployed function URL')
+    const domainName = new URL(config.functionUrl).host
+    const apiId = domainName.split('.')[0]
     const acsUrl = `https://${domainName}/saml/acs/team1`
     const body = formBody(
       signedResponse({ acsUrl, audience: 'urn:sagemaker-teams:acs:team1', userId: USER1, teamId: 'team1' })
         .base64,
     )
     const event = {
+      version: '2.0',
       rawPath: '/saml/acs/team1',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: Buffer.from(body).toString('base64'),
       isBase64Encoded: true,
-      requestContext: { domainName, http: { method: 'POST', sourceIp: '10.100.10.7' } },
+      requestContext: { apiId, domainName, http: { method: 'POST', sourceIp: '10.100.10.7' } },
     }
     // The function logs to stdout (CloudWatch): capture it, to check what a login leaves there.
     const logged: string[] = []

@@ -571,6 +571,148 @@ describe('emulator contract (AWS SDK v3 clients)', function () {
     await c.send(new lf.DeleteLFTagCommand({ TagKey: 'domain' }))
   })
 
+  it('iam: managed policies, their five versions, permissions boundaries and their failures', async () => {
+    const c = new iam.IAMClient(cfg)
+    const doc = (n: number) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: `s3:Get${n}`, Resource: '*' }],
+      })
+    const trust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: 'sagemaker.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ],
+    })
+    const created = await c.send(
+      new iam.CreatePolicyCommand({
+        PolicyName: 'b1',
+        PolicyDocument: doc(1),
+        Tags: [{ Key: 'k', Value: 'v' }],
+      }),
+    )
+    const PolicyArn = created.Policy!.Arn!
+    assert.equal(PolicyArn, 'arn:aws:iam::123456789012:policy/b1')
+    assert.equal(created.Policy?.DefaultVersionId, 'v1')
+    await rejects(
+      c.send(new iam.CreatePolicyCommand({ PolicyName: 'b1', PolicyDocument: doc(1) })),
+      'EntityAlreadyExistsException',
+    )
+    await rejects(
+      c.send(new iam.CreatePolicyCommand({ PolicyName: 'b2', PolicyDocument: 'nope' })),
+      'MalformedPolicyDocumentException',
+    )
+    assert.deepEqual((await c.send(new iam.GetPolicyCommand({ PolicyArn }))).Policy?.Tags, [
+      { Key: 'k', Value: 'v' },
+    ])
+    await rejects(
+      c.send(new iam.GetPolicyCommand({ PolicyArn: 'arn:aws:iam::123456789012:policy/nope' })),
+      'NoSuchEntityException',
+    )
+    for (const n of [2, 3, 4, 5])
+      await c.send(
+        new iam.CreatePolicyVersionCommand({ PolicyArn, PolicyDocument: doc(n), SetAsDefault: n === 5 }),
+      )
+    // The five-version limit.
+    await rejects(
+      c.send(new iam.CreatePolicyVersionCommand({ PolicyArn, PolicyDocument: doc(6), SetAsDefault: true })),
+      'LimitExceededException',
+    )
+    const versions = (await c.send(new iam.ListPolicyVersionsCommand({ PolicyArn }))).Versions ?? []
+    assert.deepEqual(
+      versions.map((v) => [v.VersionId, v.IsDefaultVersion]),
+      [
+        ['v5', true],
+        ['v4', false],
+        ['v3', false],
+        ['v2', false],
+        ['v1', false],
+      ],
+    )
+    const v5 = await c.send(new iam.GetPolicyVersionCommand({ PolicyArn, VersionId: 'v5' }))
+    assert.equal(decodeURIComponent(v5.PolicyVersion!.Document!), doc(5))
+    await rejects(
+      c.send(new iam.GetPolicyVersionCommand({ PolicyArn, VersionId: 'v9' })),
+      'NoSuchEntityException',
+    )
+    await rejects(
+      c.send(new iam.DeletePolicyVersionCommand({ PolicyArn, VersionId: 'v5' })),
+      'DeleteConflictException',
+    )
+    await c.send(new iam.DeletePolicyVersionCommand({ PolicyArn, VersionId: 'v1' }))
+    // Version ids are never reused.
+    const v6 = await c.send(
+      new iam.CreatePolicyVersionCommand({ PolicyArn, PolicyDocument: doc(6), SetAsDefault: true }),
+    )
+    assert.equal(v6.PolicyVersion?.VersionId, 'v6')
+    assert.equal((await c.send(new iam.GetPolicyCommand({ PolicyArn }))).Policy?.DefaultVersionId, 'v6')
+
+    // Permissions boundaries: on creation, put, delete; only existing managed policies.
+    await c.send(
+      new iam.CreateRoleCommand({
+        RoleName: 'r1',
+        AssumeRolePolicyDocument: trust,
+        PermissionsBoundary: PolicyArn,
+      }),
+    )
+    assert.deepEqual((await c.send(new iam.GetRoleCommand({ RoleName: 'r1' }))).Role?.PermissionsBoundary, {
+      PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+      PermissionsBoundaryArn: PolicyArn,
+    })
+    await rejects(
+      c.send(
+        new iam.CreateRoleCommand({
+          RoleName: 'r2',
+          AssumeRolePolicyDocument: trust,
+          PermissionsBoundary: 'arn:aws:iam::123456789012:policy/nope',
+        }),
+      ),
+      'NoSuchEntityException',
+    )
+    await c.send(new iam.DeleteRolePermissionsBoundaryCommand({ RoleName: 'r1' }))
+    assert.equal(
+      (await c.send(new iam.GetRoleCommand({ RoleName: 'r1' }))).Role?.PermissionsBoundary,
+      undefined,
+    )
+    await c.send(
+      new iam.PutRolePermissionsBoundaryCommand({ RoleName: 'r1', PermissionsBoundary: PolicyArn }),
+    )
+    await rejects(
+      c.send(
+        new iam.PutRolePermissionsBoundaryCommand({
+          RoleName: 'r1',
+          PermissionsBoundary: 'arn:aws:iam::123456789012:policy/nope',
+        }),
+      ),
+      'NoSuchEntityException',
+    )
+    await rejects(
+      c.send(new iam.PutRolePermissionsBoundaryCommand({ RoleName: 'nope', PermissionsBoundary: PolicyArn })),
+      'NoSuchEntityException',
+    )
+    assert.equal(
+      (await c.send(new iam.GetPolicyCommand({ PolicyArn }))).Policy?.PermissionsBoundaryUsageCount,
+      1,
+    )
+    // AttachRolePolicy of a policy that does not exist: NoSuchEntity (an AWS managed one exists).
+    await rejects(
+      c.send(
+        new iam.AttachRolePolicyCommand({
+          RoleName: 'r1',
+          PolicyArn: 'arn:aws:iam::aws:policy/NoSuchPolicy',
+        }),
+      ),
+      'NoSuchEntityException',
+    )
+    await c.send(
+      new iam.AttachRolePolicyCommand({
+        RoleName: 'r1',
+        PolicyArn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+      }),
+    )
+    await rejects(c.send(new iam.DeletePolicyCommand({ PolicyArn })), 'DeleteConflictException')
+  })
+
   it('lambda: function, code, configuration, URL, permission, tags and their failures', async () => {
     emu.seed({ roles: [{ name: 'acs-role', trustService: 'lambda.amazonaws.com' }] })
     const c = new lambda.LambdaClient(cfg)
@@ -654,6 +796,44 @@ describe('emulator contract (AWS SDK v3 clients)', function () {
       ),
       'ResourceConflictException',
     )
+    // InvokedViaFunctionUrl (Oct 2025): a Bool condition, only on lambda:InvokeFunction.
+    await c.send(
+      new lambda.AddPermissionCommand({
+        FunctionName: 'f1',
+        StatementId: 'invoke',
+        Action: 'lambda:InvokeFunction',
+        Principal: '*',
+        InvokedViaFunctionUrl: true,
+      }),
+    )
+    await rejects(
+      c.send(
+        new lambda.AddPermissionCommand({
+          FunctionName: 'f1',
+          StatementId: 'bad',
+          Action: 'lambda:GetFunction',
+          Principal: '*',
+          InvokedViaFunctionUrl: true,
+        }),
+      ),
+      'InvalidParameterValueException',
+    )
+    const fnPolicy = JSON.parse((await c.send(new lambda.GetPolicyCommand({ FunctionName: 'f1' }))).Policy!)
+    assert.deepEqual(
+      fnPolicy.Statement.map((st: { Sid: string; Condition: unknown }) => [st.Sid, st.Condition]),
+      [
+        ['url', { StringEquals: { 'lambda:FunctionUrlAuthType': 'NONE' } }],
+        ['invoke', { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } }],
+      ],
+    )
+    await c.send(new lambda.RemovePermissionCommand({ FunctionName: 'f1', StatementId: 'invoke' }))
+    await rejects(
+      c.send(new lambda.RemovePermissionCommand({ FunctionName: 'f1', StatementId: 'invoke' })),
+      'ResourceNotFoundException',
+    )
+    await c.send(new lambda.RemovePermissionCommand({ FunctionName: 'f1', StatementId: 'url' }))
+    // A function without statements has no policy at all.
+    await rejects(c.send(new lambda.GetPolicyCommand({ FunctionName: 'f1' })), 'ResourceNotFoundException')
     await c.send(new lambda.TagResourceCommand({ Resource: created.FunctionArn, Tags: { c: 'd' } }))
     assert.deepEqual((await c.send(new lambda.ListTagsCommand({ Resource: created.FunctionArn }))).Tags, {
       a: 'b',

@@ -302,7 +302,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         if (!m) continue
         const json = restJsonInput(service, route.operation, req, body ? JSON.parse(body) : {})
         enforceModel(service, route.operation, json)
-        const out = handlers.lambda[route.operation](json, decodeURIComponent(m[1] ?? ''))
+        const out = handlers.lambda[route.operation](
+          json,
+          decodeURIComponent(m[1] ?? ''),
+          m[2] === undefined ? undefined : decodeURIComponent(m[2]),
+        )
         const code = (out.body as { Code?: { Location?: string } }).Code
         if (code?.Location?.startsWith('/')) code.Location = `http://${req.headers.host}${code.Location}`
         return send(

@@ -107,6 +107,29 @@ export interface Role {
   Tags: Record<string, string>
   InlinePolicies: Record<string, string>
   AttachedPolicies: string[]
+  /** ARN of the managed policy set as the role's permissions boundary. */
+  PermissionsBoundary?: string
+}
+export interface PolicyVersion {
+  VersionId: string
+  Document: string
+  CreateDate: Date
+}
+/** A managed policy: customer managed (this account) or AWS managed (`arn:aws:iam::aws:policy/...`). */
+export interface ManagedPolicy {
+  PolicyName: string
+  PolicyId: string
+  Arn: string
+  Path: string
+  Description?: string
+  DefaultVersionId: string
+  /** Versions in creation order; IAM keeps at most five. */
+  Versions: PolicyVersion[]
+  /** The next version number (version ids are never reused). */
+  nextVersion: number
+  CreateDate: Date
+  UpdateDate: Date
+  Tags: Record<string, string>
 }
 export interface LfTag {
   CatalogId: string
@@ -179,6 +202,7 @@ export interface EmulatorState {
   apps: App[]
   spaces: Space[]
   roles: Role[]
+  policies: ManagedPolicy[]
   lfTags: LfTag[]
   lfGrants: LfGrant[]
   functions: LambdaFunction[]
@@ -209,6 +233,7 @@ export function emptyState(region = 'us-east-1', profileReadyMs = 100): Emulator
     apps: [],
     spaces: [],
     roles: [],
+    policies: AWS_MANAGED_POLICIES.map(awsManagedPolicy),
     lfTags: [],
     lfGrants: [],
     functions: [],
@@ -225,6 +250,46 @@ export function emptyState(region = 'us-east-1', profileReadyMs = 100): Emulator
       },
     ],
     buckets: [],
+  }
+}
+
+/**
+ * The AWS managed policies the emulator knows (AttachRolePolicy of any other policy ARN answers
+ * NoSuchEntity, as IAM does). Documents are the policies' gist, enough for tests that read them.
+ */
+const AWS_MANAGED_POLICIES: [string, string[]][] = [
+  ['AdministratorAccess', ['*']],
+  ['PowerUserAccess', ['*']],
+  ['ReadOnlyAccess', ['*:Get*', '*:List*', '*:Describe*']],
+  ['AmazonS3ReadOnlyAccess', ['s3:Get*', 's3:List*']],
+  ['AmazonAthenaFullAccess', ['athena:*', 'glue:Get*', 's3:GetObject']],
+  ['AmazonSageMakerFullAccess', ['sagemaker:*']],
+  ['AmazonSageMakerReadOnly', ['sagemaker:Describe*', 'sagemaker:List*']],
+  ['CloudWatchLogsReadOnlyAccess', ['logs:Get*', 'logs:Describe*']],
+]
+
+function awsManagedPolicy([name, actions]: [string, string[]]): ManagedPolicy {
+  const created = new Date('2015-02-06T18:39:46Z')
+  return {
+    PolicyName: name,
+    PolicyId: `ANPA${alnum(17).toUpperCase()}`,
+    Arn: `arn:aws:iam::aws:policy/${name}`,
+    Path: '/',
+    DefaultVersionId: 'v1',
+    Versions: [
+      {
+        VersionId: 'v1',
+        Document: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }],
+        }),
+        CreateDate: created,
+      },
+    ],
+    nextVersion: 2,
+    CreateDate: created,
+    UpdateDate: created,
+    Tags: {},
   }
 }
 

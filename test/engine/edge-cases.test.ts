@@ -43,6 +43,8 @@ describe('plan and apply edge cases (CLI against the emulator)', function () {
     const moved = await plan(file)
     assert.deepEqual(actions(moved), [
       `create lf-grant ${EXISTING}|TABLE|domain=consumer-banking;sensitivity=public`,
+      // The boundary now lets the ACS pass the given role to SageMaker (for new profiles).
+      'update boundary sagemaker-teams-boundary',
       `update profile team1-${USER1}`,
     ])
     assert.match(

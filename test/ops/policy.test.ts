@@ -52,8 +52,12 @@ describe('policy', () => {
   it('grants every action the code calls (derived from the code, not a list)', async () => {
     const called = calledActions()
     assert.ok(called.size > 50, `found ${called.size} calls`)
-    // With team workspaces, so that the workgroup and bucket calls are in play too.
-    const file = workspace((c) => (c.workspace = {}))
+    // With team workspaces, so that the workgroup and bucket calls are in play too, and a managed
+    // policy to attach: AttachRolePolicy is granted only for the ones the file names.
+    const file = workspace((c) => {
+      c.workspace = {}
+      c.teams.team1.executionRole.managedPolicyArns = ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess']
+    })
     const r = await runCli(['policy', '-f', file, '--account-id', '123456789012'])
     assert.equal(r.code, 0, r.stderr)
     const doc = JSON.parse(r.stdout) as PolicyDocument
@@ -76,11 +80,21 @@ describe('policy', () => {
         'arn:aws:sagemaker:us-east-1:123456789012:user-profile/d-abcdefghijkl/*',
       ),
     )
-    const iam = doc.Statement.find((s) => s.Sid === 'TeamAndAcsRoles')!
+    const iam = doc.Statement.find((s) => s.Sid === 'BoundedRoleWrites')!
     assert.deepEqual(iam.Resource, [
       'arn:aws:iam::123456789012:role/sagemaker-teams-*',
       'arn:aws:iam::123456789012:role/sagemaker-teams-acs-role',
     ])
+    assert.deepEqual(iam.Condition, {
+      StringEquals: {
+        'iam:PermissionsBoundary': 'arn:aws:iam::123456789012:policy/sagemaker-teams-boundary',
+      },
+    })
+    // No managed policies in the file: nothing may be attached.
+    assert.equal(
+      doc.Statement.find((s) => s.Sid === 'AttachFileManagedPolicies'),
+      undefined,
+    )
     const plan = JSON.parse(
       (await runCli(['policy', '-f', 'teams.example.yaml', '--account-id', '123456789012', '--for', 'plan']))
         .stdout,

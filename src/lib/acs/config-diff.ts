@@ -120,6 +120,14 @@ export function diffAcsConfig(before: AcsConfig, after: AcsConfig, now = new Dat
   ] as const) {
     if (before[k] !== after[k]) add('neutral', `${label}: ${before[k] ?? '(none)'} → ${after[k] ?? '(none)'}`)
   }
+  // The Lambda entry refuses events that did not come through this URL (lambda.ts).
+  if (before.functionUrl !== after.functionUrl)
+    add(
+      before.functionUrl ? 'neutral' : 'narrows',
+      before.functionUrl
+        ? `function URL ${before.functionUrl} → ${after.functionUrl ?? '(none)'}`
+        : `only events of its function URL ${after.functionUrl} are accepted`,
+    )
   return out
 }
 

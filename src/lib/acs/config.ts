@@ -42,6 +42,11 @@ export interface AcsConfig {
   identityStoreId?: string
   /** Base URL of the ACS (acs.url); when absent the Lambda uses its function URL's domain. */
   baseUrl?: string
+  /**
+   * The function's own URL (https://<url-id>.lambda-url.<region>.on.aws/), baked in once it exists:
+   * the Lambda refuses events that did not come through it.
+   */
+  functionUrl?: string
   provisioning: Provisioning
   sessionExpirationSeconds: number
   urlExpiresSeconds: number
@@ -66,6 +71,8 @@ export interface AcsConfigInput {
   identities?: Identities
   /** Use a DynamoDB table (default: the function's table). Pass null for the in-memory store. */
   tableName?: string | null
+  /** The function URL, once created (see AcsConfig.functionUrl). */
+  functionUrl?: string
 }
 
 export async function buildAcsConfig(input: AcsConfigInput): Promise<AcsConfig> {
@@ -109,6 +116,7 @@ export async function buildAcsConfig(input: AcsConfigInput): Promise<AcsConfig> 
     domainId: input.domainId ?? config.domain.id,
     ...(input.identityStoreId ? { identityStoreId: input.identityStoreId } : {}),
     ...(baseUrl ? { baseUrl: baseUrl.replace(/\/+$/, '') } : {}),
+    ...(input.functionUrl ? { functionUrl: input.functionUrl } : {}),
     provisioning: acs.provisioning ?? 'both',
     sessionExpirationSeconds: acs.sessionExpirationSeconds ?? 43200,
     urlExpiresSeconds: acs.urlExpiresSeconds ?? 60,

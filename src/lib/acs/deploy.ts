@@ -23,7 +23,9 @@ export interface AcsBuildResult {
 export async function buildAcs(aws: AwsClients, teams: LoadedTeams, outDir: string): Promise<AcsBuildResult> {
   if (!teams.config.acs) throw new UserError(`${teams.file} has no acs section`)
   const ctx = await buildContext(aws, teams, { prune: false, force: false, refresh: 'existence' })
-  const config = await acsConfigFor(ctx)
+  // The deployed function's URL, when it has one, is baked in as apply does (see AcsConfig.functionUrl).
+  const observed = await ctx.observed<import('../resources/acs.js').ObservedAcs | null>('acs')
+  const config = await acsConfigFor(ctx, observed?.url)
   const bundle = await buildAcsBundle(config)
   await mkdir(outDir, { recursive: true })
   const zipPath = path.join(outDir, `${teams.config.acs.functionName}.zip`)

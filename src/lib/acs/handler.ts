@@ -358,6 +358,8 @@ async function ensureProfile(
       if ((err as Error).name !== 'ResourceInUse') throw new UpstreamError('create_profile_failed')
     }
     status = await describeStatus(name, deps)
+    // The name is taken by a profile the ACS may not see: one without the tool's team tag.
+    if (status === undefined) throw new AcsRefusal('profile_not_managed')
   }
   const wait = deps.profileWait ?? { timeoutMs: 20_000, intervalMs: 1_000 }
   const deadline = Date.now() + wait.timeoutMs
@@ -377,7 +379,11 @@ async function describeStatus(name: string, deps: AcsDeps): Promise<string | und
     )
     return out.Status ?? 'InService'
   } catch (err) {
-    if ((err as Error).name === 'ResourceNotFound') return undefined
+    // The ACS role may describe only profiles with the tool's team tag, so a profile without it
+    // (or, depending on how SageMaker authorises, a missing one) answers AccessDenied: either way
+    // one the ACS may not use as it is.
+    const code = (err as Error).name
+    if (code === 'ResourceNotFound' || code === 'AccessDeniedException') return undefined
     throw new UpstreamError('describe_profile_failed')
   }
 }

@@ -65,6 +65,30 @@ export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
       case 'role':
         reviewRole(c as Change<'role'>, widened, narrowed, item)
         break
+      case 'boundary': {
+        // The ceiling of every role the tool creates: what it gains, they may gain.
+        const before = (c as Change<'boundary'>).before
+        const after = (c as Change<'boundary'>).after
+        if (c.action !== 'update' || !before || !after) break
+        const delta = policyDelta(before.document, after.document)
+        if (delta.allowsGained.length)
+          widened.push(
+            item(
+              c,
+              after.policyName,
+              `the roles' permissions boundary allows ${summarizeAtoms(delta.allowsGained)}`,
+            ),
+          )
+        if (delta.allowsLost.length)
+          narrowed.push(
+            item(
+              c,
+              after.policyName,
+              `the roles' permissions boundary no longer allows ${summarizeAtoms(delta.allowsLost)}`,
+            ),
+          )
+        break
+      }
       case 'lf-grant': {
         const g = (c.after ?? c.before) as LfGrantPayload
         const before = c.before as LfGrantPayload | undefined
@@ -106,6 +130,22 @@ export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
           )
         }
         if (!before || !after) break
+        if (before.invokeOnlyViaUrl === false && after.invokeOnlyViaUrl)
+          narrowed.push(
+            item(
+              c,
+              'ACS',
+              'the ACS function can be invoked only through its URL (no direct Invoke by any AWS principal)',
+            ),
+          )
+        if (after.roleBoundary && before.roleBoundary !== after.roleBoundary)
+          narrowed.push(
+            item(
+              c,
+              'ACS',
+              `the ACS role is bounded by ${after.roleBoundary.split('/').pop()} (permissions boundary)`,
+            ),
+          )
         // Configuration changes that change who can sign in (teams, certificates, members);
         // CIDRs and the session length follow from the payload below.
         for (const x of after.configChanges ?? []) {
@@ -192,6 +232,14 @@ function reviewRole(c: Change<'role'>, widened: AccessItem[], narrowed: AccessIt
     return
   }
   if (!before || !after) return
+  if (after.permissionsBoundary && before.permissionsBoundary !== after.permissionsBoundary)
+    narrowed.push(
+      item(
+        c,
+        role,
+        `role ${role} is bounded by ${after.permissionsBoundary.split('/').pop()} (permissions boundary)`,
+      ),
+    )
   const names = new Set([...Object.keys(before.inlinePolicies), ...Object.keys(after.inlinePolicies)])
   // Compare the union of inline policies: moving a statement between policies is no change.
   const all = (p: RolePayload) => ({

@@ -94,7 +94,11 @@ export function details(c: Change): string[] {
     c.action === 'update' &&
     c.before &&
     c.after &&
-    (c.kind === 'role' || c.kind === 'workgroup' || c.kind === 'lf-tag' || c.kind === 'lf-grant')
+    (c.kind === 'boundary' ||
+      c.kind === 'role' ||
+      c.kind === 'workgroup' ||
+      c.kind === 'lf-tag' ||
+      c.kind === 'lf-grant')
   ) {
     lines.push(...jsonDiff(c.before, c.after))
   }

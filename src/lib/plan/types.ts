@@ -9,6 +9,7 @@ export type Action = 'create' | 'update' | 'delete' | 'manual' | 'blocked'
 
 /** Resource kinds in apply (dependency) order. */
 export const KINDS = [
+  'boundary',
   'role',
   'workgroup',
   'lf-tag',
@@ -116,9 +117,18 @@ export interface PolicyDocument {
   Statement: PolicyStatement[]
 }
 
+/** The permissions boundary managed policy (sagemaker-teams-boundary): its default version's document. */
+export interface BoundaryPayload {
+  policyName: string
+  policyArn: string
+  document: PolicyDocument
+}
+
 export interface RolePayload {
   roleName: string
   roleArn?: string
+  /** ARN of the role's permissions boundary (every role the tool creates carries sagemaker-teams-boundary). */
+  permissionsBoundary?: string
   trustPolicy: PolicyDocument
   /** Inline policies by name. */
   inlinePolicies: Record<string, PolicyDocument>
@@ -211,6 +221,10 @@ export interface AcsPayload {
   codeVersion?: string
   /** On `after` of an update: how the deployed configuration changes, item by item. */
   configChanges?: AcsConfigChange[]
+  /** Whether the function may be invoked only through its URL (lambda:InvokedViaFunctionUrl); absent without a URL. */
+  invokeOnlyViaUrl?: boolean
+  /** The ACS role's permissions boundary. */
+  roleBoundary?: string
 }
 
 /** One change of the ACS configuration, in reviewer words. */
@@ -234,22 +248,24 @@ export interface ConsolePayload {
   verified: boolean
 }
 
-export type PayloadOf<K extends Kind> = K extends 'role'
-  ? RolePayload
-  : K extends 'workgroup'
-    ? WorkgroupPayload
-    : K extends 'lf-tag'
-      ? LfTagPayload
-      : K extends 'lf-grant'
-        ? LfGrantPayload
-        : K extends 'application'
-          ? ApplicationPayload
-          : K extends 'assignment'
-            ? AssignmentPayload
-            : K extends 'profile'
-              ? ProfilePayload
-              : K extends 'acs'
-                ? AcsPayload
-                : K extends 'console'
-                  ? ConsolePayload
-                  : never
+export type PayloadOf<K extends Kind> = K extends 'boundary'
+  ? BoundaryPayload
+  : K extends 'role'
+    ? RolePayload
+    : K extends 'workgroup'
+      ? WorkgroupPayload
+      : K extends 'lf-tag'
+        ? LfTagPayload
+        : K extends 'lf-grant'
+          ? LfGrantPayload
+          : K extends 'application'
+            ? ApplicationPayload
+            : K extends 'assignment'
+              ? AssignmentPayload
+              : K extends 'profile'
+                ? ProfilePayload
+                : K extends 'acs'
+                  ? AcsPayload
+                  : K extends 'console'
+                    ? ConsolePayload
+                    : never

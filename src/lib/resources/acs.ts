@@ -12,13 +12,20 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb'
-import { CreateRoleCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam'
+import {
+  CreateRoleCommand,
+  PutRolePermissionsBoundaryCommand,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam'
 import {
   AddPermissionCommand,
+  type AddPermissionCommandInput,
   CreateFunctionCommand,
   CreateFunctionUrlConfigCommand,
   GetFunctionCommand,
   GetFunctionUrlConfigCommand,
+  GetPolicyCommand,
+  RemovePermissionCommand,
   TagResourceCommand,
   UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda'
@@ -26,15 +33,16 @@ import { ACS_HANDLER, ACS_RUNTIME, buildAcsBundle, codeVersionOf, configJson } f
 import { type AcsConfig, buildAcsConfig } from '../acs/config.js'
 import { diffAcsConfig } from '../acs/config-diff.js'
 import { acsTableName } from '../acs/status.js'
+import type { TeamsFile } from '../config/types.js'
 import { awsErrorCode } from '../errors.js'
-import { TAG_MANAGED, teamRoleArn } from '../names.js'
-import type { AcsPayload, Change, PolicyDocument } from '../plan/types.js'
-import { policiesEqual } from '../policies/normalize.js'
+import { boundaryPolicyArn, TAG_MANAGED, TAG_TEAM, teamRoleArn } from '../names.js'
+import type { AcsPayload, Change, PolicyDocument, PolicyStatement } from '../plan/types.js'
+import { parsePolicy, policiesEqual } from '../policies/normalize.js'
 import { printPolicy } from '../policies/team-role.js'
 import { acsRoleName } from './acs-names.js'
 import { applyAcsRemoval, diffRetiredAcs, observeRetiredAcs, type RetiredAcs } from './acs-removal.js'
 import { readRole } from './role.js'
-import type { ApplyContext, EngineContext, ResourceModule } from './types.js'
+import type { ApplyContext, Discovery, EngineContext, ResourceModule } from './types.js'
 
 const TAG_CONFIG = 'sagemaker-teams:config-sha256'
 const TAG_SESSION = 'sagemaker-teams:session-seconds'
@@ -58,7 +66,10 @@ export interface ObservedAcs {
   url?: string
   /** The configuration in the deployed package, read only when its hash differs from the new one. */
   deployed?: { config?: AcsConfig; codeVersion?: string; error?: string }
+  /** The function's resource policy statements (GetPolicy); empty when it has none. */
+  permissions: PolicyStatement[]
   rolePolicy?: PolicyDocument
+  roleBoundary?: string
   roleExists: boolean
   table: boolean
   /** TTL is on or being turned on (ENABLED or ENABLING). */
@@ -73,28 +84,119 @@ export interface DesiredAcs {
   payload: AcsPayload
   config: AcsConfig
   rolePolicy: PolicyDocument
+  roleBoundary: string
   zip: Uint8Array
 }
 
-/** The function's own least-privilege policy. */
-export function acsRolePolicy(ctx: EngineContext): PolicyDocument {
-  const d = ctx.discovery
-  const acs = ctx.teams.config.acs!
+/**
+ * The function URL's permissions (auth NONE: browsers post to it). Since October 2025 a function URL
+ * needs both; the InvokeFunction one holds only for calls through the URL
+ * (lambda:InvokedViaFunctionUrl), so nobody can `Invoke` the function directly with a forged event.
+ */
+export const URL_PERMISSIONS: (AddPermissionCommandInput & { StatementId: string })[] = [
+  {
+    FunctionName: undefined,
+    StatementId: 'FunctionURLAllowPublicAccess',
+    Action: 'lambda:InvokeFunctionUrl',
+    Principal: '*',
+    FunctionUrlAuthType: 'NONE',
+  },
+  {
+    FunctionName: undefined,
+    StatementId: 'FunctionURLAllowInvokeViaUrl',
+    Action: 'lambda:InvokeFunction',
+    Principal: '*',
+    InvokedViaFunctionUrl: true,
+  },
+]
+/** Statement ids earlier versions of the tool wrote: replaced when they differ from URL_PERMISSIONS. */
+const OWN_STATEMENT_IDS = new Set([
+  ...URL_PERMISSIONS.map((p) => p.StatementId),
+  'FunctionURLAllowPublicInvoke',
+])
+
+/** Whether a statement of the function's policy is exactly the permission AddPermission would write. */
+function statementMatches(s: PolicyStatement, p: (typeof URL_PERMISSIONS)[number]): boolean {
+  const principal = s.Principal === '*' || (s.Principal as { AWS?: string })?.AWS === '*'
+  const condition: Record<string, Record<string, string>> = {}
+  if (p.FunctionUrlAuthType) condition.StringEquals = { 'lambda:FunctionUrlAuthType': p.FunctionUrlAuthType }
+  if (p.InvokedViaFunctionUrl) condition.Bool = { 'lambda:InvokedViaFunctionUrl': 'true' }
+  const observed = JSON.stringify(s.Condition ?? {}, (_k, v) => (typeof v === 'boolean' ? String(v) : v))
+  return (
+    s.Sid === p.StatementId &&
+    s.Effect === 'Allow' &&
+    principal &&
+    s.Action === p.Action &&
+    JSON.stringify(sortDeep(condition)) === JSON.stringify(sortDeep(JSON.parse(observed)))
+  )
+}
+
+function sortDeep(v: unknown): unknown {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return v
+  return Object.fromEntries(
+    Object.keys(v)
+      .sort()
+      .map((k) => [k, sortDeep((v as Record<string, unknown>)[k])]),
+  )
+}
+
+/** What to do to the function's policy: permissions to add, and our statements to remove. */
+export function urlPermissionRepair(observed: PolicyStatement[]) {
+  const add = URL_PERMISSIONS.filter((p) => !observed.some((s) => statementMatches(s, p)))
+  const remove = observed
+    .filter(
+      (s) => s.Sid && OWN_STATEMENT_IDS.has(s.Sid) && !URL_PERMISSIONS.some((p) => statementMatches(s, p)),
+    )
+    .map((s) => s.Sid!)
+  return { add, remove }
+}
+
+/**
+ * The function's own least-privilege policy (checked against the Service Authorization Reference and
+ * evaluated in test/policies/acs-role.test.ts). Profiles: only those that carry the tool's team tag
+ * with one of the file's teams, so the ACS can neither presign nor describe an unmanaged profile;
+ * creation only with that tag in the request, and tagging only as part of that creation
+ * (sagemaker:TaggingAction), so it can never retag an existing profile.
+ */
+export function acsRolePolicy(
+  config: TeamsFile,
+  d: Pick<Discovery, 'partition' | 'region' | 'accountId' | 'domainId' | 'identityStoreId'>,
+): PolicyDocument {
+  const acs = config.acs!
   const profiles = `arn:${d.partition}:sagemaker:${d.region}:${d.accountId}:user-profile/${d.domainId}/*`
-  const roles = Object.entries(ctx.teams.config.teams).map(([team, t]) =>
+  const teams = Object.keys(config.teams).sort()
+  const roles = Object.entries(config.teams).map(([team, t]) =>
     teamRoleArn(t.executionRole, team, d.accountId, d.partition),
   )
+  const logGroup = `arn:${d.partition}:logs:${d.region}:${d.accountId}:log-group:/aws/lambda/${acs.functionName}`
   const statements: PolicyDocument['Statement'] = [
     {
-      Sid: 'Profiles',
+      Sid: 'ManagedProfiles',
       Effect: 'Allow',
-      Action: [
-        'sagemaker:DescribeUserProfile',
-        'sagemaker:CreateUserProfile',
-        'sagemaker:AddTags',
-        'sagemaker:CreatePresignedDomainUrl',
-      ],
+      Action: ['sagemaker:DescribeUserProfile', 'sagemaker:CreatePresignedDomainUrl'],
       Resource: profiles,
+      Condition: { StringEquals: { [`sagemaker:ResourceTag/${TAG_TEAM}`]: teams } },
+    },
+    {
+      Sid: 'CreateManagedProfiles',
+      Effect: 'Allow',
+      Action: 'sagemaker:CreateUserProfile',
+      Resource: profiles,
+      Condition: { StringEquals: { [`aws:RequestTag/${TAG_TEAM}`]: teams } },
+    },
+    {
+      // SageMaker authorises the tags of CreateUserProfile as sagemaker:AddTags with TaggingAction
+      // CreateUserProfile; AddTags on an existing profile carries no TaggingAction and is refused.
+      Sid: 'TagOnCreateOnly',
+      Effect: 'Allow',
+      Action: 'sagemaker:AddTags',
+      Resource: profiles,
+      Condition: {
+        StringEquals: {
+          'sagemaker:TaggingAction': 'CreateUserProfile',
+          [`aws:RequestTag/${TAG_TEAM}`]: teams,
+        },
+      },
     },
     {
       Sid: 'PassTeamRoles',
@@ -113,16 +215,19 @@ export function acsRolePolicy(ctx: EngineContext): PolicyDocument {
       ],
     },
     {
+      // Exactly what stores.ts calls: the conditional put of replay ids, the login record update.
       Sid: 'ReplayAndLogins',
       Effect: 'Allow',
-      Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'],
+      Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
       Resource: `arn:${d.partition}:dynamodb:${d.region}:${d.accountId}:table/${acsTableName(acs.functionName)}`,
     },
+    // The reference authorises CreateLogGroup on the log group, the other two on its streams.
+    { Sid: 'OwnLogGroup', Effect: 'Allow', Action: 'logs:CreateLogGroup', Resource: logGroup },
     {
-      Sid: 'OwnLogs',
+      Sid: 'OwnLogStreams',
       Effect: 'Allow',
-      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: `arn:${d.partition}:logs:${d.region}:${d.accountId}:log-group:/aws/lambda/${acs.functionName}:*`,
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `${logGroup}:log-stream:*`,
     },
   ]
   // acs.allowedSourceCidrs is enforced by the ACS on each request's source address, not by an IAM
@@ -143,7 +248,7 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
     const acs = ctx.teams.config.acs
     if (!acs) return { roleExists: false, table: false, ttl: false, retired: await observeRetiredAcs(ctx) }
     const lambda = await ctx.aws.lambda()
-    const observed: ObservedAcs = { roleExists: false, table: false, ttl: false }
+    const observed: ObservedAcs = { roleExists: false, permissions: [], table: false, ttl: false }
     try {
       const fn = await lambda.send(new GetFunctionCommand({ FunctionName: acs.functionName }))
       observed.function = {
@@ -155,14 +260,21 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
         lastModified: fn.Configuration?.LastModified,
       }
 
-      const tagged = fn.Tags?.[TAG_CONFIG]
-      if (fn.Code?.Location && tagged && tagged !== configSha256(await acsConfigFor(ctx)))
-        observed.deployed = await readDeployedPackage(fn.Code.Location)
       try {
         observed.url = (
           await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: acs.functionName }))
         ).FunctionUrl
       } catch (err) {
+        if (awsErrorCode(err) !== 'ResourceNotFoundException') throw err
+      }
+      const tagged = fn.Tags?.[TAG_CONFIG]
+      if (fn.Code?.Location && tagged && tagged !== configSha256(await acsConfigFor(ctx, observed.url)))
+        observed.deployed = await readDeployedPackage(fn.Code.Location)
+      try {
+        const policy = await lambda.send(new GetPolicyCommand({ FunctionName: acs.functionName }))
+        observed.permissions = parsePolicy(policy.Policy ?? '{"Statement":[]}').Statement
+      } catch (err) {
+        // A function without a resource policy answers ResourceNotFoundException.
         if (awsErrorCode(err) !== 'ResourceNotFoundException') throw err
       }
     } catch (err) {
@@ -171,6 +283,7 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
     const role = await readRole(await ctx.aws.iam(), acsRoleName(acs.functionName))
     observed.roleExists = Boolean(role)
     observed.rolePolicy = role?.inlinePolicies[POLICY_NAME]
+    observed.roleBoundary = role?.permissionsBoundary
     const db = await ctx.aws.dynamoDb()
     const table = acsTableName(acs.functionName)
     try {
@@ -190,7 +303,9 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
   async desire(ctx) {
     const acs = ctx.teams.config.acs
     if (!acs) return null
-    const config = await acsConfigFor(ctx)
+    // The function URL is baked in once it exists (the Lambda refuses events of other hosts).
+    const observed = await ctx.observed<ObservedAcs | null>('acs')
+    const config = await acsConfigFor(ctx, observed?.url)
     const bundle = await buildAcsBundle(config)
     return {
       payload: {
@@ -204,7 +319,8 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
         tableName: acsTableName(acs.functionName),
       },
       config,
-      rolePolicy: acsRolePolicy(ctx),
+      rolePolicy: acsRolePolicy(ctx.teams.config, ctx.discovery),
+      roleBoundary: boundaryPolicyArn(ctx.discovery.accountId, ctx.discovery.partition),
       zip: bundle.zip,
     }
   },
@@ -237,6 +353,8 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
           roleName: after.roleName,
           tableName: after.tableName,
           codeVersion: fn.tags[TAG_CODE_VERSION] ?? observed.deployed?.codeVersion,
+          invokeOnlyViaUrl: observed.url ? urlPermissionsCurrent(observed.permissions) : undefined,
+          ...(observed.roleBoundary ? { roleBoundary: observed.roleBoundary } : {}),
         }
       : undefined
     if (!before)
@@ -271,7 +389,10 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
       )
     if (!observed.rolePolicy || !policiesEqual(observed.rolePolicy, desired.rolePolicy))
       reasons.push('role policy')
+    if (observed.roleExists && observed.roleBoundary !== desired.roleBoundary)
+      reasons.push('role permissions boundary')
     if (!observed.url) reasons.push('function URL missing')
+    else if (!urlPermissionsCurrent(observed.permissions)) reasons.push('function URL permissions')
     if (!observed.table || !observed.ttl) reasons.push('table')
     if (observed.ttlStatus === 'ENABLING')
       ctx.warnings.push(
@@ -285,7 +406,13 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
         action: 'update',
         summary: after.functionName,
         before,
-        after: { ...after, url: observed.url, ...(configChanges ? { configChanges } : {}) },
+        after: {
+          ...after,
+          url: observed.url,
+          ...(configChanges ? { configChanges } : {}),
+          invokeOnlyViaUrl: true,
+          roleBoundary: desired.roleBoundary,
+        },
         reason: reasons.join(', '),
       },
     ]
@@ -322,6 +449,7 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
             RoleName: after.roleName,
             AssumeRolePolicyDocument: JSON.stringify(LAMBDA_TRUST),
             Description: 'Execution role of the sagemaker-teams ACS (managed by sagemaker-teams)',
+            PermissionsBoundary: desired.roleBoundary,
             Tags: [{ Key: TAG_MANAGED, Value: 'true' }],
           }),
         )
@@ -329,6 +457,14 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
         if (!/EntityAlreadyExists/.test(awsErrorCode(err) ?? '')) throw err
       }
     }
+    // The boundary before the policy: the operator policy allows PutRolePolicy only on bounded roles.
+    if (observed.roleExists && observed.roleBoundary !== desired.roleBoundary)
+      await iam.send(
+        new PutRolePermissionsBoundaryCommand({
+          RoleName: after.roleName,
+          PermissionsBoundary: desired.roleBoundary,
+        }),
+      )
     if (!observed.rolePolicy || !policiesEqual(observed.rolePolicy, desired.rolePolicy)) {
       await iam.send(
         new PutRolePolicyCommand({
@@ -396,32 +532,57 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
       }
       await lambda.send(new TagResourceCommand({ Resource: functionArn, Tags: tags }))
     }
-    if (!observed.url) {
-      const url = await lambda.send(
-        new CreateFunctionUrlConfigCommand({ FunctionName: after.functionName, AuthType: 'NONE' }),
+    let url = observed.url
+    let permissions = observed.permissions
+    if (!url) {
+      url = (
+        await lambda.send(
+          new CreateFunctionUrlConfigCommand({ FunctionName: after.functionName, AuthType: 'NONE' }),
+        )
+      ).FunctionUrl
+      ctx.runtime.set('acs:url', url)
+      // The code was built before the URL existed; bake the URL in (the config hash then names it).
+      const withUrl = await buildAcsBundle(await acsConfigFor(ctx, url))
+      await lambda.send(
+        new UpdateFunctionCodeCommand({ FunctionName: after.functionName, ZipFile: withUrl.zip }),
       )
-      ctx.runtime.set('acs:url', url.FunctionUrl)
-      // Function URLs with auth NONE need both permissions for the public (browsers post to it).
-      for (const [StatementId, Action] of [
-        ['FunctionURLAllowPublicAccess', 'lambda:InvokeFunctionUrl'],
-        ['FunctionURLAllowPublicInvoke', 'lambda:InvokeFunction'],
-      ] as const) {
-        try {
-          await lambda.send(
-            new AddPermissionCommand({
-              FunctionName: after.functionName,
-              StatementId,
-              Action,
-              Principal: '*',
-              ...(Action === 'lambda:InvokeFunctionUrl' ? { FunctionUrlAuthType: 'NONE' as const } : {}),
-            }),
-          )
-        } catch (err) {
-          if (awsErrorCode(err) !== 'ResourceConflictException') throw err
-        }
+      await lambda.send(
+        new TagResourceCommand({ Resource: functionArn, Tags: { [TAG_CONFIG]: withUrl.configSha256 } }),
+      )
+      permissions = []
+    }
+    // New statements first, then the outdated ones: the URL keeps working throughout.
+    const repair = urlPermissionRepair(permissions)
+    for (const StatementId of repair.remove.filter((sid) => repair.add.some((p) => p.StatementId === sid)))
+      await removePermission(lambda, after.functionName, StatementId)
+    for (const p of repair.add) {
+      try {
+        await lambda.send(new AddPermissionCommand({ ...p, FunctionName: after.functionName }))
+      } catch (err) {
+        if (awsErrorCode(err) !== 'ResourceConflictException') throw err
       }
     }
+    for (const StatementId of repair.remove.filter((sid) => !repair.add.some((p) => p.StatementId === sid)))
+      await removePermission(lambda, after.functionName, StatementId)
   },
+}
+
+/** Whether the function's policy holds exactly the URL permissions the tool writes (and none of its outdated ones). */
+function urlPermissionsCurrent(permissions: PolicyStatement[]): boolean {
+  const repair = urlPermissionRepair(permissions)
+  return repair.add.length === 0 && repair.remove.length === 0
+}
+
+async function removePermission(
+  lambda: Awaited<ReturnType<ApplyContext['aws']['lambda']>>,
+  FunctionName: string,
+  StatementId: string,
+) {
+  try {
+    await lambda.send(new RemovePermissionCommand({ FunctionName, StatementId }))
+  } catch (err) {
+    if (awsErrorCode(err) !== 'ResourceNotFoundException') throw err
+  }
 }
 
 /**
@@ -467,9 +628,10 @@ export function readAcsSettingsTag(value: string | undefined): Record<string, un
 }
 
 /** The ACS configuration for this account and teams file, with the resolved members baked in. */
-export function acsConfigFor(ctx: EngineContext) {
+export function acsConfigFor(ctx: EngineContext, functionUrl?: string) {
   const d = ctx.discovery
   return buildAcsConfig({
+    functionUrl,
     teams: ctx.teams,
     accountId: d.accountId,
     partition: d.partition,

@@ -3,6 +3,7 @@ import { KINDS } from '../plan/types.js'
 import { acsDeployment } from './acs.js'
 import { applications } from './application.js'
 import { assignments } from './assignment.js'
+import { boundary } from './boundary.js'
 import { consoleSteps } from './console.js'
 import { lfGrants } from './lf-grant.js'
 import { lfTags } from './lf-tag.js'
@@ -13,6 +14,7 @@ import { workgroups } from './workgroup.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: modules differ in their observed/desired types
 export const MODULES: ResourceModule<any, any, any>[] = [
+  boundary,
   roles,
   workgroups,
   lfTags,

@@ -15,6 +15,7 @@ import {
   type GetRoleCommandOutput,
   GetRolePolicyCommand,
   type IAMClient,
+  PutRolePermissionsBoundaryCommand,
   PutRolePolicyCommand,
   paginateListAttachedRolePolicies,
   paginateListRolePolicies,
@@ -24,7 +25,14 @@ import {
 } from '@aws-sdk/client-iam'
 import pLimit from 'p-limit'
 import { awsErrorCode, describeAwsError, UserError } from '../errors.js'
-import { ABAC_TAG, TAG_TEAM, TEAM_ID_PATTERN, teamRoleArn, teamRoleName } from '../names.js'
+import {
+  ABAC_TAG,
+  boundaryPolicyArn,
+  TAG_TEAM,
+  TEAM_ID_PATTERN,
+  teamRoleArn,
+  teamRoleName,
+} from '../names.js'
 import type { Change, PolicyDocument, RolePayload } from '../plan/types.js'
 import { parsePolicy, policiesEqual, policyAtoms } from '../policies/normalize.js'
 import { printPolicy, TOOL_INLINE_POLICIES, teamInlinePolicies, trustPolicy } from '../policies/team-role.js'
@@ -84,6 +92,7 @@ export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
         team,
         roleName: teamRoleName(team),
         roleArn,
+        permissionsBoundary: boundaryPolicyArn(d.accountId, d.partition),
         trustPolicy: trustPolicy(),
         inlinePolicies: teamInlinePolicies({
           teamId: team,
@@ -227,6 +236,15 @@ export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
     }
     if (change.action === 'update' && after && change.before) {
       const before = change.before
+      // The boundary first: the operator policy allows the policy writes below only on roles that
+      // already carry it (iam:PermissionsBoundary).
+      if (after.permissionsBoundary && before.permissionsBoundary !== after.permissionsBoundary)
+        await client.send(
+          new PutRolePermissionsBoundaryCommand({
+            RoleName: name,
+            PermissionsBoundary: after.permissionsBoundary,
+          }),
+        )
       if (!policiesEqual(before.trustPolicy, after.trustPolicy)) {
         await client.send(
           new UpdateAssumeRolePolicyCommand({
@@ -270,6 +288,13 @@ export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
         const code = awsErrorCode(err)
         if (code !== 'NoSuchEntityException' && code !== 'NoSuchEntity') throw err
       }
+      // A role from before the boundary existed gets it first: the operator policy allows removing
+      // policies only from roles that carry it.
+      const bounded = boundaryPolicyArn(ctx.discovery.accountId, ctx.discovery.partition)
+      if (change.before.permissionsBoundary !== bounded)
+        await client
+          .send(new PutRolePermissionsBoundaryCommand({ RoleName: name, PermissionsBoundary: bounded }))
+          .catch(gone)
       for (const policyName of Object.keys(change.before.inlinePolicies))
         await client.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName })).catch(gone)
       for (const arn of change.before.managedPolicyArns)
@@ -335,6 +360,8 @@ async function observeRetired(ctx: EngineContext, client: IAMClient, observed: O
 
 function roleDrift(before: RolePayload, after: RolePayload, prune: boolean): string[] {
   const reasons: string[] = []
+  if (after.permissionsBoundary && before.permissionsBoundary !== after.permissionsBoundary)
+    reasons.push(before.permissionsBoundary ? 'permissions boundary differs' : 'permissions boundary missing')
   if (!policiesEqual(before.trustPolicy, after.trustPolicy)) reasons.push('trust policy differs')
   for (const [name, doc] of Object.entries(after.inlinePolicies)) {
     const current = before.inlinePolicies[name]
@@ -394,9 +421,11 @@ export async function readRole(client: IAMClient, name: string): Promise<RolePay
       return t
     })(),
   ])
+  const boundaryArn = role.Role?.PermissionsBoundary?.PermissionsBoundaryArn
   return {
     roleName: name,
     roleArn: role.Role?.Arn,
+    ...(boundaryArn ? { permissionsBoundary: boundaryArn } : {}),
     trustPolicy: parsePolicy(role.Role?.AssumeRolePolicyDocument ?? '{"Statement":[]}'),
     inlinePolicies,
     managedPolicyArns: managedPolicyArns.sort(),
@@ -442,6 +471,7 @@ function createRoleInput(change: Change<'role'>): CreateRoleCommandInput {
     RoleName: change.key,
     AssumeRolePolicyDocument: JSON.stringify(after.trustPolicy),
     Description: `SageMaker Studio execution role of team ${change.team} (managed by sagemaker-teams)`,
+    ...(after.permissionsBoundary ? { PermissionsBoundary: after.permissionsBoundary } : {}),
     Tags: Object.entries(after.tags).map(([Key, Value]) => ({ Key, Value })),
   }
 }

@@ -1,9 +1,12 @@
 /** iam (awsQuery, XML answers). Policy documents come back URL-encoded, as IAM returns them. */
 import { AwsError, alnum, type Input, matches, type Operation, paginate, required } from '../core.js'
-import type { EmulatorState, Role } from '../state.js'
+import type { EmulatorState, ManagedPolicy, Role } from '../state.js'
 
 const ROLE_NAME = /^[\w+=,.@-]+$/
 const POLICY_ARN = /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/.+$/
+const POLICY_NAME = /^[\w+=,.@-]+$/
+/** IAM keeps at most five versions of a managed policy. */
+const MAX_POLICY_VERSIONS = 5
 
 const MANAGED: Record<string, unknown> = {
   'arn:aws:iam::aws:policy/AdministratorAccess': {
@@ -19,6 +22,33 @@ export function iam(state: EmulatorState): Record<string, Operation> {
     if (!r) throw new AwsError('NoSuchEntity', `The role with name ${String(name)} cannot be found.`, 404)
     return r
   }
+  const policy = (arn: unknown) => {
+    matches(arn, POLICY_ARN, 'PolicyArn', 'ValidationError', 2048)
+    const p = state.policies.find((x) => x.Arn === arn)
+    if (!p)
+      throw new AwsError('NoSuchEntity', `Policy ${String(arn)} does not exist or is not attachable.`, 404)
+    return p
+  }
+  const policyOut = (p: ManagedPolicy) => ({
+    PolicyName: p.PolicyName,
+    PolicyId: p.PolicyId,
+    Arn: p.Arn,
+    Path: p.Path,
+    DefaultVersionId: p.DefaultVersionId,
+    AttachmentCount: state.roles.filter((r) => r.AttachedPolicies.includes(p.Arn)).length,
+    PermissionsBoundaryUsageCount: state.roles.filter((r) => r.PermissionsBoundary === p.Arn).length,
+    IsAttachable: true,
+    Description: p.Description,
+    CreateDate: p.CreateDate,
+    UpdateDate: p.UpdateDate,
+    Tags: Object.entries(p.Tags).map(([Key, Value]) => ({ Key, Value })),
+  })
+  const version = (p: ManagedPolicy, id: unknown) => {
+    const v = p.Versions.find((x) => x.VersionId === id)
+    if (!v) throw new AwsError('NoSuchEntity', `Policy ${p.Arn} version ${String(id)} does not exist.`, 404)
+    return v
+  }
+  const boolean = (v: unknown) => v === true || v === 'true'
   const document = (doc: unknown, field: string) => {
     required({ [field]: doc }, field)
     try {
@@ -33,6 +63,13 @@ export function iam(state: EmulatorState): Record<string, Operation> {
     if (String(doc).length > 10240)
       throw new AwsError('LimitExceeded', 'Cannot exceed quota for PolicySize: 10240')
     return String(doc)
+  }
+  /** A managed policy's document: at most 6,144 characters (whitespace not counted), unlike inline ones. */
+  const managedDocument = (doc: unknown) => {
+    const text = document(doc, 'PolicyDocument')
+    if (text.replace(/\s/g, '').length > 6144)
+      throw new AwsError('LimitExceeded', 'Cannot exceed quota for PolicySize: 6144', 409)
+    return text
   }
   const tagsIn = (tags: unknown) => {
     const out: Record<string, string> = {}
@@ -49,6 +86,12 @@ export function iam(state: EmulatorState): Record<string, Operation> {
     Description: r.Description,
     MaxSessionDuration: r.MaxSessionDuration,
     Tags: Object.entries(r.Tags).map(([Key, Value]) => ({ Key, Value })),
+    PermissionsBoundary: r.PermissionsBoundary
+      ? {
+          PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+          PermissionsBoundaryArn: r.PermissionsBoundary,
+        }
+      : undefined,
   })
   const page = <T>(items: T[], input: Input, scope: string) => {
     const { page, nextToken } = paginate(items, input, {
@@ -84,6 +127,7 @@ export function iam(state: EmulatorState): Record<string, Operation> {
         Tags: tagsIn(input.Tags),
         InlinePolicies: {},
         AttachedPolicies: [],
+        ...(input.PermissionsBoundary ? { PermissionsBoundary: policy(input.PermissionsBoundary).Arn } : {}),
       }
       if (Object.keys(r.Tags).length > 50) throw new AwsError('LimitExceeded', 'Tags: at most 50', 409)
       state.roles.push(r)
@@ -173,7 +217,7 @@ export function iam(state: EmulatorState): Record<string, Operation> {
     },
     AttachRolePolicy: (input) => {
       const r = role(input.RoleName)
-      matches(input.PolicyArn, POLICY_ARN, 'PolicyArn', 'ValidationError', 2048)
+      policy(input.PolicyArn)
       if (!r.AttachedPolicies.includes(input.PolicyArn)) r.AttachedPolicies.push(input.PolicyArn)
       if (r.AttachedPolicies.length > 20)
         throw new AwsError('LimitExceeded', 'Cannot exceed quota for PoliciesPerRole: 20', 409)
@@ -213,6 +257,132 @@ export function iam(state: EmulatorState): Record<string, Operation> {
         `rt:${r.RoleName}`,
       )
       return { Tags: tags, ...more }
+    },
+    PutRolePermissionsBoundary: (input) => {
+      required(input, 'RoleName', 'PermissionsBoundary')
+      const r = role(input.RoleName)
+      r.PermissionsBoundary = policy(input.PermissionsBoundary).Arn
+      return {}
+    },
+    DeleteRolePermissionsBoundary: (input) => {
+      const r = role(input.RoleName)
+      delete r.PermissionsBoundary
+      return {}
+    },
+    CreatePolicy: (input) => {
+      required(input, 'PolicyName', 'PolicyDocument')
+      matches(input.PolicyName, POLICY_NAME, 'PolicyName', 'ValidationError', 128)
+      const path = input.Path ?? '/'
+      const arn = `arn:aws:iam::${state.account}:policy${path}${input.PolicyName}`
+      if (state.policies.some((p) => p.Arn.toLowerCase() === arn.toLowerCase()))
+        throw new AwsError(
+          'EntityAlreadyExists',
+          `A policy called ${input.PolicyName} already exists. Duplicate names are not allowed.`,
+          409,
+        )
+      const now = new Date()
+      const p: ManagedPolicy = {
+        PolicyName: input.PolicyName,
+        PolicyId: `ANPA${alnum(17).toUpperCase()}`,
+        Arn: arn,
+        Path: path,
+        Description: input.Description,
+        DefaultVersionId: 'v1',
+        Versions: [{ VersionId: 'v1', Document: managedDocument(input.PolicyDocument), CreateDate: now }],
+        nextVersion: 2,
+        CreateDate: now,
+        UpdateDate: now,
+        Tags: tagsIn(input.Tags),
+      }
+      state.policies.push(p)
+      return { Policy: policyOut(p) }
+    },
+    GetPolicy: (input) => ({ Policy: policyOut(policy(input.PolicyArn)) }),
+    DeletePolicy: (input) => {
+      const p = policy(input.PolicyArn)
+      if (p.Arn.startsWith('arn:aws:iam::aws:'))
+        throw new AwsError('InvalidInput', 'AWS managed policies cannot be deleted.')
+      if (state.roles.some((r) => r.AttachedPolicies.includes(p.Arn) || r.PermissionsBoundary === p.Arn))
+        throw new AwsError('DeleteConflict', 'Cannot delete a policy attached to entities.', 409)
+      if (p.Versions.length > 1)
+        throw new AwsError(
+          'DeleteConflict',
+          "This policy has more than one version. Before you delete a policy, you must delete the policy's versions. The default version is deleted with the policy.",
+          409,
+        )
+      state.policies = state.policies.filter((x) => x !== p)
+      return {}
+    },
+    CreatePolicyVersion: (input) => {
+      required(input, 'PolicyArn', 'PolicyDocument')
+      const p = policy(input.PolicyArn)
+      if (p.Arn.startsWith('arn:aws:iam::aws:'))
+        throw new AwsError('InvalidInput', 'AWS managed policies cannot be changed.')
+      const doc = managedDocument(input.PolicyDocument)
+      if (p.Versions.length >= MAX_POLICY_VERSIONS)
+        throw new AwsError(
+          'LimitExceeded',
+          'A managed policy can have up to 5 versions. Before you create a new version, you must delete an existing version.',
+          409,
+        )
+      const now = new Date()
+      const v = { VersionId: `v${p.nextVersion++}`, Document: doc, CreateDate: now }
+      p.Versions.push(v)
+      p.UpdateDate = now
+      if (boolean(input.SetAsDefault)) p.DefaultVersionId = v.VersionId
+      return {
+        PolicyVersion: {
+          VersionId: v.VersionId,
+          IsDefaultVersion: p.DefaultVersionId === v.VersionId,
+          CreateDate: v.CreateDate,
+        },
+      }
+    },
+    GetPolicyVersion: (input) => {
+      required(input, 'PolicyArn', 'VersionId')
+      const p = policy(input.PolicyArn)
+      const v = version(p, input.VersionId)
+      return {
+        PolicyVersion: {
+          Document: encodeURIComponent(v.Document),
+          VersionId: v.VersionId,
+          IsDefaultVersion: p.DefaultVersionId === v.VersionId,
+          CreateDate: v.CreateDate,
+        },
+      }
+    },
+    ListPolicyVersions: (input) => {
+      const p = policy(input.PolicyArn)
+      // Newest first, as IAM lists them.
+      const { page: versions, more } = page([...p.Versions].reverse(), maxItems(input), `pv:${p.Arn}`)
+      return {
+        Versions: versions.map((v) => ({
+          VersionId: v.VersionId,
+          IsDefaultVersion: p.DefaultVersionId === v.VersionId,
+          CreateDate: v.CreateDate,
+        })),
+        ...more,
+      }
+    },
+    DeletePolicyVersion: (input) => {
+      required(input, 'PolicyArn', 'VersionId')
+      const p = policy(input.PolicyArn)
+      const v = version(p, input.VersionId)
+      if (p.DefaultVersionId === v.VersionId)
+        throw new AwsError(
+          'DeleteConflict',
+          'Cannot delete the default version of a policy. Make another version the default first.',
+          409,
+        )
+      p.Versions = p.Versions.filter((x) => x !== v)
+      return {}
+    },
+    SetDefaultPolicyVersion: (input) => {
+      required(input, 'PolicyArn', 'VersionId')
+      const p = policy(input.PolicyArn)
+      p.DefaultVersionId = version(p, input.VersionId).VersionId
+      p.UpdateDate = new Date()
+      return {}
     },
     SimulatePrincipalPolicy: (input) => {
       required(input, 'PolicySourceArn', 'ActionNames')

@@ -34,6 +34,11 @@ export const LAMBDA_ROUTES: LambdaRoute[] = [
   { method: 'PUT', pattern: /^\/2015-03-31\/functions\/([^/]+)\/code$/, operation: 'UpdateFunctionCode' },
   { method: 'POST', pattern: /^\/2015-03-31\/functions\/([^/]+)\/policy$/, operation: 'AddPermission' },
   { method: 'GET', pattern: /^\/2015-03-31\/functions\/([^/]+)\/policy$/, operation: 'GetPolicy' },
+  {
+    method: 'DELETE',
+    pattern: /^\/2015-03-31\/functions\/([^/]+)\/policy\/([^/]+)$/,
+    operation: 'RemovePermission',
+  },
   { method: 'GET', pattern: /^\/2015-03-31\/functions\/([^/]+)$/, operation: 'GetFunction' },
   { method: 'DELETE', pattern: /^\/2015-03-31\/functions\/([^/]+)$/, operation: 'DeleteFunction' },
   {
@@ -54,7 +59,7 @@ export const LAMBDA_ROUTES: LambdaRoute[] = [
 
 export function lambda(
   state: EmulatorState,
-): Record<string, (input: Input, param: string) => { status?: number; body: Input }> {
+): Record<string, (input: Input, param: string, param2?: string) => { status?: number; body: Input }> {
   const fn = (nameOrArn: string) => {
     matches(nameOrArn, NAME, 'FunctionName', 'InvalidParameterValueException', 170)
     const name = nameOrArn.split(':').pop()
@@ -245,15 +250,25 @@ export function lambda(
           409,
         )
       }
+      // The InvokedViaFunctionUrl member (October 2025) is only valid on lambda:InvokeFunction.
+      if (input.InvokedViaFunctionUrl !== undefined && input.Action !== 'lambda:InvokeFunction')
+        throw new AwsError(
+          'InvalidParameterValueException',
+          'InvokedViaFunctionUrl is only supported for the lambda:InvokeFunction action.',
+        )
+      if (input.FunctionUrlAuthType !== undefined && !['NONE', 'AWS_IAM'].includes(input.FunctionUrlAuthType))
+        throw new AwsError('ValidationException', 'FunctionUrlAuthType must be NONE or AWS_IAM')
+      const condition: Record<string, Record<string, string>> = {}
+      if (input.FunctionUrlAuthType)
+        condition.StringEquals = { 'lambda:FunctionUrlAuthType': input.FunctionUrlAuthType }
+      if (input.InvokedViaFunctionUrl === true) condition.Bool = { 'lambda:InvokedViaFunctionUrl': 'true' }
       const statement = {
         Sid: input.StatementId,
         Effect: 'Allow',
         Principal: input.Principal === '*' ? '*' : { Service: input.Principal },
         Action: input.Action,
         Resource: f.FunctionArn,
-        ...(input.FunctionUrlAuthType
-          ? { Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': input.FunctionUrlAuthType } } }
-          : {}),
+        ...(Object.keys(condition).length ? { Condition: condition } : {}),
       }
       f.Policy.push(statement)
       return { status: 201, body: { Statement: JSON.stringify(statement) } }
@@ -268,6 +283,18 @@ export function lambda(
           RevisionId: f.RevisionId,
         },
       }
+    },
+    RemovePermission: (_input, name, sid) => {
+      const f = fn(name)
+      if (!f.Policy.some((s) => s.Sid === sid))
+        throw new AwsError(
+          'ResourceNotFoundException',
+          `Statement ${sid} is not found in resource policy.`,
+          404,
+        )
+      f.Policy = f.Policy.filter((s) => s.Sid !== sid)
+      f.RevisionId = createHash('sha256').update(`${f.RevisionId}${sid}`).digest('hex').slice(0, 36)
+      return { status: 204, body: {} }
     },
     CreateFunctionUrlConfig: (input, name) => {
       const f = fn(name)

@@ -1,0 +1,115 @@
+/**
+ * The permissions boundary `sagemaker-teams-boundary`: the most any role the tool creates (the team
+ * roles and the ACS role) may ever do, whatever policies are put on or attached to it. A boundary
+ * only limits; each role's own policies grant. So the boundary is the union of what the team roles
+ * and the ACS legitimately need — SageMaker, the services a Studio user works with, the ACS's table
+ * and logs — and nothing else: no IAM writes, no sts:AssumeRole into other roles, no Lambda, no
+ * Organizations. It is what makes the apply policy's CreateRole/PutRolePolicy/AttachRolePolicy safe
+ * to hand to a CI job (see operator-policy.ts, which requires it on every role).
+ */
+import { acsTableName } from '../acs/status.js'
+import type { TeamsFile } from '../config/types.js'
+import { teamRoleName } from '../names.js'
+import type { PolicyDocument } from '../plan/types.js'
+
+export interface BoundaryInput {
+  config: TeamsFile
+  partition: string
+  region: string
+  accountId: string
+}
+
+export function boundaryPolicy(i: BoundaryInput): PolicyDocument {
+  const { partition: p, region: r, accountId: a } = i
+  // Team roles pass themselves to SageMaker (jobs, apps); the ACS passes every team's role when it
+  // creates a profile. The created ones share a name prefix; roles given by ARN are listed (passed,
+  // never changed), so adding or removing a team with a created role leaves the boundary as it is.
+  const createdRoles = `arn:${p}:iam::${a}:role/${teamRoleName('*')}`
+  const givenRoles = Object.values(i.config.teams).flatMap((t) =>
+    t.executionRole.arn ? [t.executionRole.arn] : [],
+  )
+  const statements: PolicyDocument['Statement'] = [
+    { Sid: 'SageMaker', Effect: 'Allow', Action: 'sagemaker:*', Resource: '*' },
+    {
+      Sid: 'PassTeamRolesToSageMaker',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: givenRoles.length ? [createdRoles, ...[...new Set(givenRoles)].sort()] : createdRoles,
+      Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+    },
+    {
+      Sid: 'DataAccess',
+      Effect: 'Allow',
+      Action: [
+        'athena:*',
+        'glue:Get*',
+        'glue:BatchGet*',
+        'glue:SearchTables',
+        'lakeformation:GetDataAccess',
+        's3:GetObject*',
+        's3:PutObject',
+        's3:DeleteObject',
+        's3:AbortMultipartUpload',
+        's3:ListBucket',
+        's3:ListMultipartUploadParts',
+        's3:GetBucketLocation',
+      ],
+      Resource: '*',
+    },
+    {
+      Sid: 'StudioSupport',
+      Effect: 'Allow',
+      Action: [
+        'ecr:GetAuthorizationToken',
+        'ecr:BatchGetImage',
+        'ecr:GetDownloadUrlForLayer',
+        'ecr:BatchCheckLayerAvailability',
+        'cloudwatch:PutMetricData',
+        'ec2:DescribeVpcs',
+        'ec2:DescribeSubnets',
+        'ec2:DescribeSecurityGroups',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DescribeVpcEndpoints',
+        'ec2:DescribeDhcpOptions',
+      ],
+      Resource: '*',
+    },
+    {
+      Sid: 'OwnLogs',
+      Effect: 'Allow',
+      Action: [
+        'logs:CreateLogGroup',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'logs:DescribeLogStreams',
+        'logs:GetLogEvents',
+      ],
+      Resource: [
+        `arn:${p}:logs:${r}:${a}:log-group:/aws/sagemaker/*`,
+        ...(i.config.acs
+          ? [
+              `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/${i.config.acs.functionName}`,
+              `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/${i.config.acs.functionName}:*`,
+            ]
+          : []),
+      ],
+    },
+  ]
+  if (i.config.acs) {
+    statements.push(
+      {
+        Sid: 'AcsConfirmUsers',
+        Effect: 'Allow',
+        Action: 'identitystore:DescribeUser',
+        Resource: '*',
+      },
+      {
+        Sid: 'AcsTable',
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: `arn:${p}:dynamodb:${r}:${a}:table/${acsTableName(i.config.acs.functionName)}`,
+      },
+    )
+  }
+  return { Version: '2012-10-17', Statement: statements }
+}

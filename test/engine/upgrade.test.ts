@@ -1,0 +1,165 @@
+/**
+ * A deployment made by the code before the permissions boundary and the function URL condition
+ * (commit f150ea4: its `apply` of teams.example.yaml on the demo account, the emulator's state saved
+ * as a fixture) is brought up to date by one apply, and the next plan is empty.
+ */
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb'
+import type { EmulatorState } from '../emulator/index.js'
+import { ROOT } from '../helpers/cli.js'
+import { useReconcile } from '../helpers/reconcile.js'
+
+const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'upgrade', 'deployment-f150ea4.json')
+const BOUNDARY = 'arn:aws:iam::123456789012:policy/sagemaker-teams-boundary'
+
+/** The saved state, with its dates as Date objects again. */
+function savedState(): Partial<EmulatorState> {
+  return JSON.parse(readFileSync(FIXTURE, 'utf8'), (key, value) =>
+    typeof value === 'string' && /(Date|Time)$/.test(key) && /^\d{4}-\d\d-\d\dT/.test(value)
+      ? new Date(value)
+      : value,
+  )
+}
+
+describe('upgrade of a deployment made before the boundary and the URL condition', function () {
+  this.timeout(120_000)
+  const { emu, cli, plan, applied } = useReconcile()
+
+  it('one apply adds the boundary to every role and fixes the URL permission; the next plan is empty', async () => {
+    const saved = savedState()
+    Object.assign(emu().state, saved)
+    // The old apply also created the ACS table (DynamoDB lives in dynalite, not in the saved state).
+    const db = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: emu().url,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    })
+    await db.send(
+      new CreateTableCommand({
+        TableName: 'sagemaker-teams-acs-state',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    )
+    await waitUntilTableExists(
+      { client: db, maxWaitTime: 30, minDelay: 1 },
+      { TableName: 'sagemaker-teams-acs-state' },
+    )
+    await db.send(
+      new UpdateTimeToLiveCommand({
+        TableName: 'sagemaker-teams-acs-state',
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      }),
+    )
+    const old = emu().state.functions[0].Policy.find((s) => s.Sid === 'FunctionURLAllowPublicInvoke')
+    assert.ok(old && !old.Condition, 'the saved deployment has the unconditioned InvokeFunction statement')
+
+    const file = path.join(ROOT, 'teams.example.yaml')
+    const before = await plan(file)
+    const changes = before.changes.filter((c) => c.action !== 'manual')
+    assert.deepEqual(
+      changes.map((c) => `${c.action} ${c.kind} ${c.key}: ${c.reason ?? ''}`),
+      [
+        'create boundary sagemaker-teams-boundary: ',
+        'update role sagemaker-teams-team1: permissions boundary missing',
+        'update role sagemaker-teams-team2: permissions boundary missing',
+        'update acs sagemaker-teams-acs: configuration, role policy, role permissions boundary, function URL permissions',
+      ],
+    )
+    // The access review lists all of it as narrowing.
+    assert.deepEqual(before.accessReview?.widened, [])
+    assert.deepEqual(
+      before.accessReview?.narrowed.map((n) => n.description),
+      [
+        'role sagemaker-teams-team1 is bounded by sagemaker-teams-boundary (permissions boundary)',
+        'role sagemaker-teams-team2 is bounded by sagemaker-teams-boundary (permissions boundary)',
+        'the ACS function can be invoked only through its URL (no direct Invoke by any AWS principal)',
+        'the ACS role is bounded by sagemaker-teams-boundary (permissions boundary)',
+      ],
+    )
+
+    emu().resetCounters()
+    await applied(file)
+    const calls = emu().counters()
+    assert.equal(calls['iam:CreatePolicy'], 1)
+    assert.equal(calls['iam:PutRolePermissionsBoundary'], 3)
+    assert.equal(calls['lambda:RemovePermission'], 1)
+    assert.equal(calls['lambda:AddPermission'], 1)
+    for (const name of ['sagemaker-teams-team1', 'sagemaker-teams-team2', 'sagemaker-teams-acs-role'])
+      assert.equal(emu().state.roles.find((r) => r.RoleName === name)?.PermissionsBoundary, BOUNDARY, name)
+    assert.deepEqual(
+      emu()
+        .state.functions[0].Policy.map((s) => `${s.Sid} ${s.Action} ${JSON.stringify(s.Condition)}`)
+        .sort(),
+      [
+        'FunctionURLAllowInvokeViaUrl lambda:InvokeFunction {"Bool":{"lambda:InvokedViaFunctionUrl":"true"}}',
+        'FunctionURLAllowPublicAccess lambda:InvokeFunctionUrl {"StringEquals":{"lambda:FunctionUrlAuthType":"NONE"}}',
+      ],
+    )
+
+    const again = await cli(['plan', '-f', file, '--detailed-exitcode'])
+    assert.equal(again.code, 0, again.stdout + again.stderr)
+    assert.match(again.stdout, /No changes\./)
+  })
+
+  it('a changed boundary becomes the new default version; with five versions the oldest non-default one goes first', async () => {
+    const file = path.join(ROOT, 'teams.example.yaml')
+    await applied(file)
+    const policy = emu().state.policies.find((p) => p.Arn === BOUNDARY)!
+    const current = policy.Versions[0].Document
+    // Someone (or older versions of the tool) left four more versions; the default is an old document.
+    const stale = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'sagemaker:*', Resource: '*' }],
+    })
+    for (let n = 2; n <= 5; n++)
+      policy.Versions.push({ VersionId: `v${n}`, Document: stale, CreateDate: new Date(Date.now() + n) })
+    policy.nextVersion = 6
+    policy.DefaultVersionId = 'v5'
+    const before = await plan(file)
+    const change = before.changes.find((c) => c.kind === 'boundary')
+    assert.equal(change?.action, 'update')
+    assert.match(
+      before.accessReview?.widened.map((w) => w.description).join('\n') ?? '',
+      /the roles' permissions boundary allows/,
+    )
+    await applied(file)
+    assert.deepEqual(
+      policy.Versions.map((v) => v.VersionId),
+      ['v2', 'v3', 'v4', 'v5', 'v6'],
+    )
+    assert.equal(policy.DefaultVersionId, 'v6')
+    assert.equal(policy.Versions.at(-1)?.Document.replace(/\s/g, ''), current.replace(/\s/g, ''))
+    const again = await cli(['plan', '-f', file, '--detailed-exitcode'])
+    assert.equal(again.code, 0, again.stdout)
+  })
+
+  it("a policy of the boundary's name that the tool did not create is not changed", async () => {
+    emu().state.policies.push({
+      PolicyName: 'sagemaker-teams-boundary',
+      PolicyId: 'ANPAFOREIGN',
+      Arn: BOUNDARY,
+      Path: '/',
+      DefaultVersionId: 'v1',
+      Versions: [
+        { VersionId: 'v1', Document: '{"Version":"2012-10-17","Statement":[]}', CreateDate: new Date() },
+      ],
+      nextVersion: 2,
+      CreateDate: new Date(),
+      UpdateDate: new Date(),
+      Tags: {},
+    })
+    const p = await plan(path.join(ROOT, 'teams.example.yaml'))
+    const change = p.changes.find((c) => c.kind === 'boundary')
+    assert.equal(change?.action, 'blocked')
+    assert.match(change?.reason ?? '', /without the sagemaker-teams:managed tag/)
+  })
+})

