@@ -12,6 +12,7 @@ import type { TeamsFile } from '../../src/lib/config/types.js'
 import { operatorPolicy } from '../../src/lib/operator-policy.js'
 import type { PolicyDocument, PolicyStatement } from '../../src/lib/plan/types.js'
 import { boundaryPolicy } from '../../src/lib/policies/boundary.js'
+import { teamScenarios } from '../../src/lib/policies/team-matrix.js'
 import { teamInlinePolicies } from '../../src/lib/policies/team-role.js'
 import { acsRolePolicy, URL_PERMISSIONS } from '../../src/lib/resources/acs.js'
 import { ROOT } from '../helpers/cli.js'
@@ -24,12 +25,16 @@ import {
   type SimPrincipal,
   type SimRequest,
 } from '../helpers/iam-policy-check.js'
+import { MATRIX_INPUT, TEAM1_ROLE_INPUT } from './fixtures.js'
 
 const ACCOUNT = '123456789012'
+const rows = (area: string, list: Omit<Scenario, 'area'>[]): Scenario[] => list.map((s) => ({ ...s, area }))
 const REGION = 'us-east-1'
 const DOMAIN = 'd-abcdefghijkl'
 const config = parse(readFileSync(path.join(ROOT, 'teams.example.yaml'), 'utf8')) as TeamsFile
 config.teams.team1.executionRole.managedPolicyArns = ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess']
+// Team workspaces in the default bucket (sagemaker-<region>-<account>, prefix teams/<team>/), as fixtures.ts.
+config.workspace = {}
 const discovery = {
   partition: 'aws',
   region: REGION,
@@ -132,7 +137,7 @@ const createProfile = (
     context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
   },
 ]
-const ACS_SCENARIOS: Scenario[] = [
+const ACS_SCENARIOS: Scenario[] = rows('ACS role', [
   {
     name: 'presign a profile the tool manages',
     expect: 'Allowed',
@@ -258,20 +263,13 @@ const ACS_SCENARIOS: Scenario[] = [
       },
     ],
   },
-]
+])
 describeMatrix('least privilege: the ACS role', acs, ACS_SCENARIOS)
 
 // ---- the boundary on a team role -------------------------------------------------------------
 
-const teamRoleArn = role('sagemaker-teams-team1')
-const teamPolicies = teamInlinePolicies({
-  teamId: 'team1',
-  roleArn: teamRoleArn,
-  partition: 'aws',
-  region: REGION,
-  accountId: ACCOUNT,
-  domainId: DOMAIN,
-})
+const teamRoleArn = TEAM1_ROLE_INPUT.roleArn
+const teamPolicies = teamInlinePolicies(TEAM1_ROLE_INPUT)
 const bounded = (policies: Record<string, PolicyDocument>): SimPrincipal => ({
   roleArn: teamRoleArn,
   principalTags: { Team: 'Team1', 'sagemaker-teams:team': 'team1' },
@@ -281,7 +279,7 @@ const bounded = (policies: Record<string, PolicyDocument>): SimPrincipal => ({
 describeMatrix(
   'least privilege: a team role with AdministratorAccess attached stays inside the boundary',
   bounded({ ...teamPolicies, AdministratorAccess: ALLOW_ALL }),
-  [
+  rows('team role with Allow *:*', [
     {
       name: 'create a role',
       expect: 'Denied',
@@ -326,251 +324,279 @@ describeMatrix(
         },
       ],
     },
-  ],
+  ]),
 )
-describeMatrix('least privilege: the boundary leaves a team role its own work', bounded(teamPolicies), [
-  {
-    name: 'start a training job tagged with its team, passing its own role',
-    expect: 'Allowed',
-    requests: [
-      {
-        action: 'sagemaker:CreateTrainingJob',
-        resource: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:training-job/j1`,
-        requestTags: { Team: 'Team1' },
-      },
-      {
-        action: 'iam:PassRole',
-        resource: teamRoleArn,
-        context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
-      },
-    ],
-  },
-  {
-    name: 'read the catalog and get Lake Formation data access',
-    expect: 'Allowed',
-    requests: [
-      { action: 'glue:GetTable', resource: `arn:aws:glue:${REGION}:${ACCOUNT}:table/db/t` },
-      { action: 'lakeformation:GetDataAccess', resource: '*' },
-    ],
-  },
-  {
-    name: 'pull images and write its SageMaker logs',
-    expect: 'Allowed',
-    requests: [
-      { action: 'ecr:GetAuthorizationToken', resource: '*' },
-      {
-        action: 'logs:PutLogEvents',
-        resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/TrainingJobs:log-stream:j1`,
-      },
-    ],
-  },
-])
+// The team role's whole matrix (team-matrix.test.ts) again, with the boundary: nothing it may do is
+// lost, nothing it may not do is gained.
+describeMatrix(
+  "least privilege: team1's role matrix inside the boundary",
+  bounded(teamPolicies),
+  teamScenarios(MATRIX_INPUT),
+)
+describeMatrix(
+  'least privilege: the boundary leaves a team role its own work',
+  bounded(teamPolicies),
+  rows('team role in the boundary', [
+    {
+      name: 'start a training job tagged with its team, passing its own role',
+      expect: 'Allowed',
+      requests: [
+        {
+          action: 'sagemaker:CreateTrainingJob',
+          resource: `arn:aws:sagemaker:${REGION}:${ACCOUNT}:training-job/j1`,
+          requestTags: { Team: 'Team1' },
+        },
+        {
+          action: 'iam:PassRole',
+          resource: teamRoleArn,
+          context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
+        },
+      ],
+    },
+    {
+      name: 'read the catalog and get Lake Formation data access',
+      expect: 'Allowed',
+      requests: [
+        { action: 'glue:GetTable', resource: `arn:aws:glue:${REGION}:${ACCOUNT}:table/db/t` },
+        { action: 'lakeformation:GetDataAccess', resource: '*' },
+      ],
+    },
+    {
+      name: 'pull images and write its SageMaker logs',
+      expect: 'Allowed',
+      requests: [
+        { action: 'ecr:GetAuthorizationToken', resource: '*' },
+        {
+          action: 'logs:PutLogEvents',
+          resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/TrainingJobs:log-stream:j1`,
+        },
+      ],
+    },
+  ]),
+)
 
 // ---- the function URL's resource policy -----------------------------------------------------
 
 const stranger: SimPrincipal = { roleArn: role('anyone'), policies: {} }
-describeMatrix('least privilege: the function URL permission', stranger, [
-  {
-    name: 'invoke the function directly (not through its URL)',
-    expect: 'Denied',
-    requests: [{ action: 'lambda:InvokeFunction', resource: FUNCTION_ARN, resourcePolicy: functionPolicy }],
-  },
-  {
-    name: 'invoke through the function URL (a browser)',
-    expect: 'Allowed',
-    requests: [
-      {
-        action: 'lambda:InvokeFunctionUrl',
-        resource: FUNCTION_ARN,
-        resourcePolicy: functionPolicy,
-        context: { 'lambda:FunctionUrlAuthType': 'NONE' },
-      },
-      {
-        action: 'lambda:InvokeFunction',
-        resource: FUNCTION_ARN,
-        resourcePolicy: functionPolicy,
-        context: { 'lambda:InvokedViaFunctionUrl': 'true' },
-      },
-    ],
-  },
-])
+describeMatrix(
+  'least privilege: the function URL permission',
+  stranger,
+  rows('function URL', [
+    {
+      name: 'invoke the function directly (not through its URL)',
+      expect: 'Denied',
+      requests: [{ action: 'lambda:InvokeFunction', resource: FUNCTION_ARN, resourcePolicy: functionPolicy }],
+    },
+    {
+      name: 'invoke through the function URL (a browser)',
+      expect: 'Allowed',
+      requests: [
+        {
+          action: 'lambda:InvokeFunctionUrl',
+          resource: FUNCTION_ARN,
+          resourcePolicy: functionPolicy,
+          context: { 'lambda:FunctionUrlAuthType': 'NONE' },
+        },
+        {
+          action: 'lambda:InvokeFunction',
+          resource: FUNCTION_ARN,
+          resourcePolicy: functionPolicy,
+          context: { 'lambda:InvokedViaFunctionUrl': 'true' },
+        },
+      ],
+    },
+  ]),
+)
 
 // ---- the operator ------------------------------------------------------------------------------
 
 const OPERATOR = role('ci-sagemaker-teams')
 const operator = (doc: PolicyDocument): SimPrincipal => ({ roleArn: OPERATOR, policies: { operator: doc } })
 const withBoundary = { 'iam:PermissionsBoundary': BOUNDARY_ARN }
-describeMatrix('least privilege: the apply policy', operator(applyPolicy), [
-  {
-    name: 'create a team role with the boundary',
-    expect: 'Allowed',
-    requests: [{ action: 'iam:CreateRole', resource: role('sagemaker-teams-team3'), context: withBoundary }],
-  },
-  {
-    name: 'create a team role without the boundary',
-    expect: 'Denied',
-    requests: [{ action: 'iam:CreateRole', resource: role('sagemaker-teams-team3') }],
-  },
-  {
-    name: 'create a team role with another boundary',
-    expect: 'Denied',
-    requests: [
-      {
-        action: 'iam:CreateRole',
-        resource: role('sagemaker-teams-team3'),
-        context: { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' },
-      },
-    ],
-  },
-  {
-    name: 'attach AdministratorAccess to a team role',
-    expect: 'Denied',
-    requests: [
-      {
-        action: 'iam:AttachRolePolicy',
-        resource: role('sagemaker-teams-team1'),
-        context: { ...withBoundary, 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' },
-      },
-    ],
-  },
-  {
-    name: 'attach a managed policy the file names to a bounded team role',
-    expect: 'Allowed',
-    requests: [
-      {
-        action: 'iam:AttachRolePolicy',
-        resource: role('sagemaker-teams-team1'),
-        context: { ...withBoundary, 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' },
-      },
-    ],
-  },
-  {
-    name: 'put an inline policy on a bounded team role',
-    expect: 'Allowed',
-    requests: [
-      { action: 'iam:PutRolePolicy', resource: role('sagemaker-teams-team1'), context: withBoundary },
-    ],
-  },
-  {
-    name: 'put an inline policy on a role without the boundary',
-    expect: 'Denied',
-    requests: [{ action: 'iam:PutRolePolicy', resource: role('sagemaker-teams-team1') }],
-  },
-  {
-    name: 'remove the boundary from a team role',
-    expect: 'Denied',
-    requests: [
-      {
-        action: 'iam:DeleteRolePermissionsBoundary',
-        resource: role('sagemaker-teams-team1'),
-        context: withBoundary,
-      },
-    ],
-  },
-  {
-    name: 'replace the boundary with another policy',
-    expect: 'Denied',
-    requests: [
-      {
-        action: 'iam:PutRolePermissionsBoundary',
-        resource: role('sagemaker-teams-team1'),
-        context: { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' },
-      },
-    ],
-  },
-  {
-    name: 'write a role that is not the tool’s',
-    expect: 'Denied',
-    requests: [{ action: 'iam:CreateRole', resource: role('Admin'), context: withBoundary }],
-  },
-  {
-    name: 'pass a team role to SageMaker and the ACS role to Lambda',
-    expect: 'Allowed',
-    requests: [
-      {
-        action: 'iam:PassRole',
-        resource: role('sagemaker-teams-team1'),
-        context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
-      },
-      {
-        action: 'iam:PassRole',
-        resource: role('sagemaker-teams-acs-role'),
-        context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
-      },
-    ],
-  },
-  {
-    name: 'pass a team role to EC2',
-    expect: 'Denied',
-    requests: [
-      {
-        action: 'iam:PassRole',
-        resource: role('sagemaker-teams-team1'),
-        context: { 'iam:PassedToService': 'ec2.amazonaws.com' },
-      },
-    ],
-  },
-  {
-    name: 'list Identity Center applications (no resource type)',
-    expect: 'Allowed',
-    requests: [{ action: 'sso:ListApplications', resource: '*' }],
-  },
-  {
-    name: 'simulate its own policies (doctor)',
-    expect: 'Allowed',
-    requests: [{ action: 'iam:SimulatePrincipalPolicy', resource: OPERATOR }],
-  },
-  {
-    name: "simulate the policies of another account's principal",
-    expect: 'Denied',
-    requests: [{ action: 'iam:SimulatePrincipalPolicy', resource: 'arn:aws:iam::210987654321:role/Admin' }],
-  },
-  {
-    name: 'keep the boundary current (a new default version)',
-    expect: 'Allowed',
-    requests: [
-      { action: 'iam:CreatePolicyVersion', resource: BOUNDARY_ARN },
-      { action: 'iam:DeletePolicyVersion', resource: BOUNDARY_ARN },
-    ],
-  },
-  {
-    name: 'repair the function URL permissions',
-    expect: 'Allowed',
-    requests: [
-      { action: 'lambda:RemovePermission', resource: FUNCTION_ARN },
-      { action: 'lambda:AddPermission', resource: FUNCTION_ARN },
-    ],
-  },
-])
-describeMatrix('least privilege: the plan policy has no write', operator(planPolicy), [
-  {
-    name: 'read what plan reads',
-    expect: 'Allowed',
-    requests: [
-      { action: 'sso:ListApplications', resource: '*' },
-      { action: 'iam:GetRole', resource: role('sagemaker-teams-team1') },
-      { action: 'iam:GetPolicyVersion', resource: BOUNDARY_ARN },
-      { action: 'lambda:GetPolicy', resource: FUNCTION_ARN },
-    ],
-  },
-  ...[
-    ['iam:CreateRole', role('sagemaker-teams-team3')],
-    ['iam:PutRolePolicy', role('sagemaker-teams-team1')],
-    ['iam:PassRole', role('sagemaker-teams-team1')],
-    ['iam:CreatePolicyVersion', BOUNDARY_ARN],
-    ['sso:CreateApplicationAssignment', `arn:aws:sso::${ACCOUNT}:application/ssoins-72230a1b2c3d4e5f/apl-1`],
-    ['sagemaker:CreatePresignedDomainUrl', profile('team1-u')],
-    ['lakeformation:BatchGrantPermissions', '*'],
-    ['lambda:AddPermission', FUNCTION_ARN],
-  ].map(([action, resource]) => ({
-    name: `${action}`,
-    expect: 'Denied' as const,
-    requests: [
-      {
-        action,
-        resource,
-        ...(/^iam:(CreateRole|PutRolePolicy)$/.test(action) ? { context: withBoundary } : {}),
-      },
-    ],
-  })),
-])
+describeMatrix(
+  'least privilege: the apply policy',
+  operator(applyPolicy),
+  rows('apply policy', [
+    {
+      name: 'create a team role with the boundary',
+      expect: 'Allowed',
+      requests: [
+        { action: 'iam:CreateRole', resource: role('sagemaker-teams-team3'), context: withBoundary },
+      ],
+    },
+    {
+      name: 'create a team role without the boundary',
+      expect: 'Denied',
+      requests: [{ action: 'iam:CreateRole', resource: role('sagemaker-teams-team3') }],
+    },
+    {
+      name: 'create a team role with another boundary',
+      expect: 'Denied',
+      requests: [
+        {
+          action: 'iam:CreateRole',
+          resource: role('sagemaker-teams-team3'),
+          context: { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' },
+        },
+      ],
+    },
+    {
+      name: 'attach AdministratorAccess to a team role',
+      expect: 'Denied',
+      requests: [
+        {
+          action: 'iam:AttachRolePolicy',
+          resource: role('sagemaker-teams-team1'),
+          context: { ...withBoundary, 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' },
+        },
+      ],
+    },
+    {
+      name: 'attach a managed policy the file names to a bounded team role',
+      expect: 'Allowed',
+      requests: [
+        {
+          action: 'iam:AttachRolePolicy',
+          resource: role('sagemaker-teams-team1'),
+          context: { ...withBoundary, 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' },
+        },
+      ],
+    },
+    {
+      name: 'put an inline policy on a bounded team role',
+      expect: 'Allowed',
+      requests: [
+        { action: 'iam:PutRolePolicy', resource: role('sagemaker-teams-team1'), context: withBoundary },
+      ],
+    },
+    {
+      name: 'put an inline policy on a role without the boundary',
+      expect: 'Denied',
+      requests: [{ action: 'iam:PutRolePolicy', resource: role('sagemaker-teams-team1') }],
+    },
+    {
+      name: 'remove the boundary from a team role',
+      expect: 'Denied',
+      requests: [
+        {
+          action: 'iam:DeleteRolePermissionsBoundary',
+          resource: role('sagemaker-teams-team1'),
+          context: withBoundary,
+        },
+      ],
+    },
+    {
+      name: 'replace the boundary with another policy',
+      expect: 'Denied',
+      requests: [
+        {
+          action: 'iam:PutRolePermissionsBoundary',
+          resource: role('sagemaker-teams-team1'),
+          context: { 'iam:PermissionsBoundary': 'arn:aws:iam::aws:policy/AdministratorAccess' },
+        },
+      ],
+    },
+    {
+      name: 'write a role that is not the tool’s',
+      expect: 'Denied',
+      requests: [{ action: 'iam:CreateRole', resource: role('Admin'), context: withBoundary }],
+    },
+    {
+      name: 'pass a team role to SageMaker and the ACS role to Lambda',
+      expect: 'Allowed',
+      requests: [
+        {
+          action: 'iam:PassRole',
+          resource: role('sagemaker-teams-team1'),
+          context: { 'iam:PassedToService': 'sagemaker.amazonaws.com' },
+        },
+        {
+          action: 'iam:PassRole',
+          resource: role('sagemaker-teams-acs-role'),
+          context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+        },
+      ],
+    },
+    {
+      name: 'pass a team role to EC2',
+      expect: 'Denied',
+      requests: [
+        {
+          action: 'iam:PassRole',
+          resource: role('sagemaker-teams-team1'),
+          context: { 'iam:PassedToService': 'ec2.amazonaws.com' },
+        },
+      ],
+    },
+    {
+      name: 'list Identity Center applications (no resource type)',
+      expect: 'Allowed',
+      requests: [{ action: 'sso:ListApplications', resource: '*' }],
+    },
+    {
+      name: 'simulate its own policies (doctor)',
+      expect: 'Allowed',
+      requests: [{ action: 'iam:SimulatePrincipalPolicy', resource: OPERATOR }],
+    },
+    {
+      name: "simulate the policies of another account's principal",
+      expect: 'Denied',
+      requests: [{ action: 'iam:SimulatePrincipalPolicy', resource: 'arn:aws:iam::210987654321:role/Admin' }],
+    },
+    {
+      name: 'keep the boundary current (a new default version)',
+      expect: 'Allowed',
+      requests: [
+        { action: 'iam:CreatePolicyVersion', resource: BOUNDARY_ARN },
+        { action: 'iam:DeletePolicyVersion', resource: BOUNDARY_ARN },
+      ],
+    },
+    {
+      name: 'repair the function URL permissions',
+      expect: 'Allowed',
+      requests: [
+        { action: 'lambda:RemovePermission', resource: FUNCTION_ARN },
+        { action: 'lambda:AddPermission', resource: FUNCTION_ARN },
+      ],
+    },
+  ]),
+)
+describeMatrix(
+  'least privilege: the plan policy has no write',
+  operator(planPolicy),
+  rows('plan policy', [
+    {
+      name: 'read what plan reads',
+      expect: 'Allowed',
+      requests: [
+        { action: 'sso:ListApplications', resource: '*' },
+        { action: 'iam:GetRole', resource: role('sagemaker-teams-team1') },
+        { action: 'iam:GetPolicyVersion', resource: BOUNDARY_ARN },
+        { action: 'lambda:GetPolicy', resource: FUNCTION_ARN },
+      ],
+    },
+    ...[
+      ['iam:CreateRole', role('sagemaker-teams-team3')],
+      ['iam:PutRolePolicy', role('sagemaker-teams-team1')],
+      ['iam:PassRole', role('sagemaker-teams-team1')],
+      ['iam:CreatePolicyVersion', BOUNDARY_ARN],
+      [
+        'sso:CreateApplicationAssignment',
+        `arn:aws:sso::${ACCOUNT}:application/ssoins-72230a1b2c3d4e5f/apl-1`,
+      ],
+      ['sagemaker:CreatePresignedDomainUrl', profile('team1-u')],
+      ['lakeformation:BatchGrantPermissions', '*'],
+      ['lambda:AddPermission', FUNCTION_ARN],
+    ].map(([action, resource]) => ({
+      name: `${action}`,
+      expect: 'Denied' as const,
+      requests: [
+        {
+          action,
+          resource,
+          ...(/^iam:(CreateRole|PutRolePolicy)$/.test(action) ? { context: withBoundary } : {}),
+        },
+      ],
+    })),
+  ]),
+)

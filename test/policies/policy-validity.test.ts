@@ -12,22 +12,10 @@ import { operatorPolicy } from '../../src/lib/operator-policy.js'
 import type { PolicyDocument } from '../../src/lib/plan/types.js'
 import { teamInlinePolicies, trustPolicy } from '../../src/lib/policies/team-role.js'
 import { acsRolePolicy } from '../../src/lib/resources/acs.js'
-import type { EngineContext } from '../../src/lib/resources/types.js'
 import { checkPolicy, formatFindings } from '../helpers/iam-policy-check.js'
 import { TEAM1_ROLE_INPUT } from './fixtures.js'
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..')
-
-/**
- * Findings in the ACS role and operator policies, left to their own issue (#14) to fix. New
- * findings fail; a fixed one may simply be removed from this list.
- */
-const PENDING_ELSEWHERE = new Set([
-  'acs-role OwnLogs: [action-no-resource] logs:CreateLogGroup: none of arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/sagemaker-teams-acs:* fits its resource types (log-group)',
-  'operator-apply IdentityCenterApplications: [action-no-resource] sso:ListApplications supports no resource type: its Resource must be "*"',
-  "operator-plan IdentityCenterApplications: [resource-no-fit] Resource arn:aws:sso::aws:applicationProvider/custom-saml fits no resource type of the statement's actions",
-  'operator-plan IdentityCenterApplications: [action-no-resource] sso:ListApplications supports no resource type: its Resource must be "*"',
-])
 
 describe('generated policies are valid against the Service Authorization Reference', () => {
   it('team role policies (with a workspace) and the trust policy: no findings', async () => {
@@ -47,7 +35,7 @@ describe('generated policies are valid against the Service Authorization Referen
     assert.equal(formatFindings(findings), '')
   })
 
-  it('the ACS role policy and the operator policy (apply and plan): no findings beyond the known pending ones', async () => {
+  it('the ACS role policy and the operator policy (apply and plan): no findings', async () => {
     const teams = await loadTeamsFileOrThrow(path.join(ROOT, 'teams.example.yaml'))
     const discovery = {
       partition: 'aws',
@@ -56,9 +44,8 @@ describe('generated policies are valid against the Service Authorization Referen
       domainId: 'd-abcdefghijkl',
       identityStoreId: 'd-1234567890',
     }
-    const ctx = { teams, discovery } as unknown as EngineContext
     const docs: [string, PolicyDocument][] = [
-      ['acs-role', acsRolePolicy(ctx)],
+      ['acs-role', acsRolePolicy(teams.config, discovery)],
       [
         'operator-apply',
         operatorPolicy(
@@ -81,7 +68,6 @@ describe('generated policies are valid against the Service Authorization Referen
           .split('\n')
           .filter(Boolean),
       )
-    const fresh = found.filter((f) => !PENDING_ELSEWHERE.has(f))
-    assert.deepEqual(fresh, [], 'new findings in the ACS or operator policy')
+    assert.deepEqual(found, [], 'findings in the ACS or operator policy')
   })
 })

@@ -2,8 +2,8 @@
  * The permissions boundary `sagemaker-teams-boundary`: the most any role the tool creates (the team
  * roles and the ACS role) may ever do, whatever policies are put on or attached to it. A boundary
  * only limits; each role's own policies grant. So the boundary is the union of what the team roles
- * and the ACS legitimately need — SageMaker, the services a Studio user works with, the ACS's table
- * and logs — and nothing else: no IAM writes, no sts:AssumeRole into other roles, no Lambda, no
+ * and the ACS legitimately need — SageMaker, the services a Studio user works with, the teams'
+ * workspace prefixes in S3, the ACS's table and logs — and nothing else: no IAM writes, no sts:AssumeRole into other roles, no Lambda, no
  * Organizations. It is what makes the apply policy's CreateRole/PutRolePolicy/AttachRolePolicy safe
  * to hand to a CI job (see operator-policy.ts, which requires it on every role).
  */
@@ -11,6 +11,7 @@ import { acsTableName } from '../acs/status.js'
 import type { TeamsFile } from '../config/types.js'
 import { teamRoleName } from '../names.js'
 import type { PolicyDocument } from '../plan/types.js'
+import { teamWorkspace } from '../resources/workgroup.js'
 
 export interface BoundaryInput {
   config: TeamsFile
@@ -26,8 +27,17 @@ export function boundaryPolicy(i: BoundaryInput): PolicyDocument {
   // never changed), so adding or removing a team with a created role leaves the boundary as it is.
   const createdRoles = `arn:${p}:iam::${a}:role/${teamRoleName('*')}`
   const givenRoles = Object.values(i.config.teams).flatMap((t) =>
-    t.executionRole.arn ? [t.executionRole.arn] : [],
+    t.executionRole.arn && !t.executionRole.arn.startsWith(createdRoles.slice(0, -1))
+      ? [t.executionRole.arn]
+      : [],
   )
+  // S3: only the teams' workspace prefixes (each role's own policy narrows to its own prefix).
+  const workspaces = Object.keys(i.config.teams).flatMap((team) => {
+    const w = teamWorkspace(i.config, team, { region: r, accountId: a })
+    return w ? [w] : []
+  })
+  const buckets = [...new Set(workspaces.map((w) => `arn:${p}:s3:::${w.bucket}`))].sort()
+  const prefixes = [...new Set(workspaces.map((w) => `arn:${p}:s3:::${w.bucket}/${w.prefix}*`))].sort()
   const statements: PolicyDocument['Statement'] = [
     { Sid: 'SageMaker', Effect: 'Allow', Action: 'sagemaker:*', Resource: '*' },
     {
@@ -40,20 +50,7 @@ export function boundaryPolicy(i: BoundaryInput): PolicyDocument {
     {
       Sid: 'DataAccess',
       Effect: 'Allow',
-      Action: [
-        'athena:*',
-        'glue:Get*',
-        'glue:BatchGet*',
-        'glue:SearchTables',
-        'lakeformation:GetDataAccess',
-        's3:GetObject*',
-        's3:PutObject',
-        's3:DeleteObject',
-        's3:AbortMultipartUpload',
-        's3:ListBucket',
-        's3:ListMultipartUploadParts',
-        's3:GetBucketLocation',
-      ],
+      Action: ['athena:*', 'glue:Get*', 'glue:BatchGet*', 'glue:SearchTables', 'lakeformation:GetDataAccess'],
       Resource: '*',
     },
     {
@@ -95,6 +92,27 @@ export function boundaryPolicy(i: BoundaryInput): PolicyDocument {
       ],
     },
   ]
+  if (workspaces.length > 0)
+    statements.push(
+      {
+        Sid: 'WorkspaceObjects',
+        Effect: 'Allow',
+        Action: [
+          's3:GetObject',
+          's3:PutObject',
+          's3:DeleteObject',
+          's3:AbortMultipartUpload',
+          's3:ListMultipartUploadParts',
+        ],
+        Resource: prefixes,
+      },
+      {
+        Sid: 'WorkspaceBuckets',
+        Effect: 'Allow',
+        Action: ['s3:ListBucket', 's3:GetBucketLocation'],
+        Resource: buckets,
+      },
+    )
   if (i.config.acs) {
     statements.push(
       {
