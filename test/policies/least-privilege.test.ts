@@ -56,9 +56,13 @@ const functionPolicy: PolicyDocument = {
     Principal: '*',
     Action: p.Action!,
     Resource: FUNCTION_ARN,
-    Condition: (p.FunctionUrlAuthType
-      ? { StringEquals: { 'lambda:FunctionUrlAuthType': p.FunctionUrlAuthType } }
-      : { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } }) as PolicyStatement['Condition'],
+    // The conditions Lambda writes for these AddPermission members (and only for them).
+    Condition: {
+      ...(p.FunctionUrlAuthType
+        ? { StringEquals: { 'lambda:FunctionUrlAuthType': p.FunctionUrlAuthType } }
+        : {}),
+      ...(p.InvokedViaFunctionUrl ? { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } } : {}),
+    } as PolicyStatement['Condition'],
   })),
 }
 const applyPolicy = operatorPolicy({ config, accountId: ACCOUNT, region: REGION })
