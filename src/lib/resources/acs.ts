@@ -246,7 +246,14 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
 
   async observe(ctx) {
     const acs = ctx.teams.config.acs
-    if (!acs) return { roleExists: false, table: false, ttl: false, retired: await observeRetiredAcs(ctx) }
+    if (!acs)
+      return {
+        roleExists: false,
+        permissions: [],
+        table: false,
+        ttl: false,
+        retired: await observeRetiredAcs(ctx),
+      }
     const lambda = await ctx.aws.lambda()
     const observed: ObservedAcs = { roleExists: false, permissions: [], table: false, ttl: false }
     try {

@@ -8,13 +8,6 @@ const POLICY_NAME = /^[\w+=,.@-]+$/
 /** IAM keeps at most five versions of a managed policy. */
 const MAX_POLICY_VERSIONS = 5
 
-const MANAGED: Record<string, unknown> = {
-  'arn:aws:iam::aws:policy/AdministratorAccess': {
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
-  },
-}
-
 export function iam(state: EmulatorState): Record<string, Operation> {
   const role = (name: unknown) => {
     matches(name, ROLE_NAME, 'RoleName', 'ValidationError', 64)
@@ -184,36 +177,6 @@ export function iam(state: EmulatorState): Record<string, Operation> {
         )
       delete r.InlinePolicies[input.PolicyName]
       return {}
-    },
-    // AWS managed policies the tests attach, with their documents (the access review reads them).
-    GetPolicy: (input) => {
-      const doc = MANAGED[input.PolicyArn]
-      if (!doc) throw new AwsError('NoSuchEntity', `Policy ${input.PolicyArn} was not found.`, 404)
-      return {
-        Policy: {
-          PolicyName: String(input.PolicyArn).split('/').pop(),
-          Arn: input.PolicyArn,
-          DefaultVersionId: 'v1',
-          AttachmentCount: 0,
-          IsAttachable: true,
-        },
-      }
-    },
-    GetPolicyVersion: (input) => {
-      const doc = MANAGED[input.PolicyArn]
-      if (!doc || input.VersionId !== 'v1')
-        throw new AwsError(
-          'NoSuchEntity',
-          `Policy ${input.PolicyArn} version ${input.VersionId} was not found.`,
-          404,
-        )
-      return {
-        PolicyVersion: {
-          Document: encodeURIComponent(JSON.stringify(doc)),
-          VersionId: 'v1',
-          IsDefaultVersion: true,
-        },
-      }
     },
     AttachRolePolicy: (input) => {
       const r = role(input.RoleName)

@@ -17,11 +17,6 @@ export const LAMBDA_ROUTES: LambdaRoute[] = [
   { method: 'POST', pattern: /^\/2015-03-31\/functions\/?$/, operation: 'CreateFunction' },
   { method: 'GET', pattern: /^\/2015-03-31\/functions\/?$/, operation: 'ListFunctions' },
   {
-    method: 'DELETE',
-    pattern: /^\/2015-03-31\/functions\/([^/]+\/policy\/[^/]+)$/,
-    operation: 'RemovePermission',
-  },
-  {
     method: 'GET',
     pattern: /^\/2015-03-31\/functions\/([^/]+)\/configuration$/,
     operation: 'GetFunctionConfiguration',
@@ -215,18 +210,6 @@ export function lambda(
           ...(next !== undefined ? { NextMarker: Buffer.from(String(next)).toString('base64') } : {}),
         },
       }
-    },
-    RemovePermission: (_input, param) => {
-      const [name, , sid] = param.split('/')
-      const f = fn(name)
-      if (!f.Policy.some((s) => s.Sid === sid))
-        throw new AwsError(
-          'ResourceNotFoundException',
-          `No policy is associated with the given resource.`,
-          404,
-        )
-      f.Policy = f.Policy.filter((s) => s.Sid !== sid)
-      return { status: 204, body: {} }
     },
     DeleteFunctionUrlConfig: (_input, name) => {
       const f = fn(name)
