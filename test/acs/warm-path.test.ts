@@ -40,7 +40,8 @@ describe('ACS warm path: presign first, claim beside it, login record off the pa
       credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
     })
 
-  before(async () => {
+  beforeEach(async () => {
+    // The shared emulator hook drops every table before each test: the replay table is made anew.
     await ddb().send(
       new CreateTableCommand({
         TableName: TABLE,
@@ -49,9 +50,6 @@ describe('ACS warm path: presign first, claim beside it, login record off the pa
         KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
       }),
     )
-  })
-
-  beforeEach(async () => {
     saved = { ...process.env }
     Object.assign(process.env, account().env())
     const file = workspace()

@@ -106,7 +106,8 @@ describe('one writer at a time', function () {
     await applied(file)
     assert.equal(appsOf('team1').length, 1)
 
-    // With a short lease, a killed holder's lock expires by itself; --lock-timeout waits for it.
+    // With a short lease (15 s: long enough that the next CLI starts while it holds, even on a loaded
+    // machine), a killed holder's lock expires by itself; --lock-timeout waits for it.
     rewrite(file, (c) => {
       c.teams.team1.members = { users: ['user1@example.com', 'user2@example.com'] }
     })
@@ -115,12 +116,12 @@ describe('one writer at a time', function () {
       ['apply', '-f', file, '--yes', '--concurrency', '1'],
       /applying/,
       'SIGKILL',
-      { SAGEMAKER_TEAMS_LOCK_LEASE_SECONDS: '3' },
+      { SAGEMAKER_TEAMS_LOCK_LEASE_SECONDS: '15' },
     )
     assert.equal(killed2.signal, 'SIGKILL')
     emu().setLatency(0)
     assert.equal((await cli(['apply', '-f', file, '--yes'])).code, 1, 'still held')
-    const waited = await cli(['apply', '-f', file, '--yes', '--lock-timeout', '15'])
+    const waited = await cli(['apply', '-f', file, '--yes', '--lock-timeout', '60'])
     assert.equal(waited.code, 0, waited.stdout + waited.stderr)
     assert.match(waited.stderr, /Waiting for the lock/)
   })

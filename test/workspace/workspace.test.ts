@@ -101,8 +101,12 @@ describe('team workspace (S3 prefix and Athena workgroup)', function () {
       c.workspace = undefined
       c.teams.team1.workspace = {}
     })
-    // Revoking access needs no flag: team2's role loses its workspace policy on a plain apply.
-    assert.deepEqual(actions(await plan(file)), ['update role sagemaker-teams-team2'])
+    // Revoking access needs no flag: team2's role loses its workspace policy on a plain apply, and
+    // the permissions boundary no longer admits team2's prefix.
+    assert.deepEqual(actions(await plan(file)), [
+      'update boundary sagemaker-teams-boundary',
+      'update role sagemaker-teams-team2',
+    ])
     await applied(file)
     const role2 = emu().state.roles.find((r) => r.RoleName === 'sagemaker-teams-team2')!
     assert.ok(!('sagemaker-teams-workspace' in role2.InlinePolicies))
