@@ -35,7 +35,8 @@ export async function reviewRoleChangesByEvaluation(
     matrix = await import('../policies/team-matrix.js')
   } catch {
     plan.warnings.push(
-      'access review: role changes were not evaluated (the optional package @cloud-copilot/iam-simulate is not installed)',
+      // The engine is AGPL-3.0 and this tool Apache-2.0: it is a dev dependency, never shipped with the CLI.
+      'access review: role changes were not evaluated (the IAM engine @cloud-copilot/iam-simulate, AGPL-3.0, is not installed with the CLI; run plan from a clone with `npm ci` to evaluate them)',
     )
     return { widened, narrowed }
   }
