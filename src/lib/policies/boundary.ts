@@ -12,6 +12,7 @@ import type { TeamsFile } from '../config/types.js'
 import { teamRoleName } from '../names.js'
 import type { PolicyDocument } from '../plan/types.js'
 import { teamWorkspace } from '../resources/workgroup.js'
+import { CONTAINER_IMAGE_ACTIONS, NETWORK_READ_ACTIONS } from './team-role.js'
 
 export interface BoundaryInput {
   config: TeamsFile
@@ -56,19 +57,7 @@ export function boundaryPolicy(i: BoundaryInput): PolicyDocument {
     {
       Sid: 'StudioSupport',
       Effect: 'Allow',
-      Action: [
-        'ecr:GetAuthorizationToken',
-        'ecr:BatchGetImage',
-        'ecr:GetDownloadUrlForLayer',
-        'ecr:BatchCheckLayerAvailability',
-        'cloudwatch:PutMetricData',
-        'ec2:DescribeVpcs',
-        'ec2:DescribeSubnets',
-        'ec2:DescribeSecurityGroups',
-        'ec2:DescribeNetworkInterfaces',
-        'ec2:DescribeVpcEndpoints',
-        'ec2:DescribeDhcpOptions',
-      ],
+      Action: [...CONTAINER_IMAGE_ACTIONS, 'cloudwatch:PutMetricData', ...NETWORK_READ_ACTIONS],
       Resource: '*',
     },
     {

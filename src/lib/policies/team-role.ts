@@ -24,6 +24,24 @@ const TOOL_TAG_PREFIX = 'sagemaker-teams:'
 const ownProfiles = (t: TeamRoleInput) =>
   `arn:${t.partition}:sagemaker:${t.region}:${t.accountId}:user-profile/${t.domainId}/${t.teamId}-*`
 
+/** Pulling Studio and job images; shared with the permissions boundary (policies/boundary.ts). */
+export const CONTAINER_IMAGE_ACTIONS = [
+  'ecr:GetAuthorizationToken',
+  'ecr:BatchGetImage',
+  'ecr:GetDownloadUrlForLayer',
+  'ecr:BatchCheckLayerAvailability',
+] as const
+
+/** VPC look-ups Studio and jobs make; shared with the permissions boundary. */
+export const NETWORK_READ_ACTIONS = [
+  'ec2:DescribeVpcs',
+  'ec2:DescribeSubnets',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeVpcEndpoints',
+  'ec2:DescribeDhcpOptions',
+] as const
+
 export interface TeamRoleInput {
   teamId: string
   roleArn: string
@@ -114,12 +132,7 @@ export function baselinePolicy(t: TeamRoleInput): PolicyDocument {
       {
         Sid: 'ContainerImages',
         Effect: 'Allow',
-        Action: [
-          'ecr:GetAuthorizationToken',
-          'ecr:BatchGetImage',
-          'ecr:GetDownloadUrlForLayer',
-          'ecr:BatchCheckLayerAvailability',
-        ],
+        Action: [...CONTAINER_IMAGE_ACTIONS],
         Resource: '*',
       },
       {
@@ -138,14 +151,7 @@ export function baselinePolicy(t: TeamRoleInput): PolicyDocument {
       {
         Sid: 'NetworkReadOnly',
         Effect: 'Allow',
-        Action: [
-          'ec2:DescribeVpcs',
-          'ec2:DescribeSubnets',
-          'ec2:DescribeSecurityGroups',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DescribeVpcEndpoints',
-          'ec2:DescribeDhcpOptions',
-        ],
+        Action: [...NETWORK_READ_ACTIONS],
         Resource: '*',
       },
       {
