@@ -32,20 +32,46 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
   async run(): Promise<Plan> {
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
-    const [{ buildPlan, hasChanges, recordRefreshPoint }, { renderPlan }, { readLock, describeLock }] =
-      await Promise.all([
-        import('../lib/engine/plan.js'),
-        import('../lib/plan/render.js'),
-        import('../lib/engine/lock.js'),
-      ])
-    const [{ plan, ctx }, held] = await Promise.all([
-      buildPlan(aws, teams, {
+    const [
+      { buildPlan, hasChanges, recordRefreshPoint },
+      { renderPlan },
+      { readLock, describeLock },
+      { readProgress },
+    ] = await Promise.all([
+      import('../lib/engine/plan.js'),
+      import('../lib/plan/render.js'),
+      import('../lib/engine/lock.js'),
+      import('../lib/plan/read-progress.js'),
+    ])
+    // Progress only for a person at a terminal: never in --json, when stderr is piped (CI logs),
+    // or beside --verbose's own line per call.
+    const progress =
+      process.stderr.isTTY && !this.jsonEnabled() && !this.flags.verbose
+        ? readProgress(process.stderr, { colour: this.colour(process.stderr) })
+        : undefined
+    const planning = buildPlan(
+      aws,
+      teams,
+      {
         prune: this.flags.prune,
         force: this.flags.force,
         refresh: this.flags.refresh,
         ...(this.flags.refresh === 'events' ? { eventsDelaySeconds: this.flags['events-delay'] } : {}),
         teams: this.flags.team,
-      }),
+      },
+      progress?.onRead,
+    ).then(
+      (result) => {
+        progress?.finish()
+        return result
+      },
+      (err) => {
+        progress?.stop()
+        throw err
+      },
+    )
+    const [{ plan, ctx }, held] = await Promise.all([
+      planning,
       // plan takes no lock, but says when an apply holds it (its result may change meanwhile); a
       // plan role without dynamodb:GetItem on the lock table still plans.
       readLock(aws, teams.config.domain.id).catch((err: Error) => err),

@@ -1,11 +1,10 @@
 /** CLI conventions: exit codes and error documents for usage errors, NO_COLOR / FORCE_COLOR. */
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import type { Emulator } from '../emulator/index.js'
-import { BIN, runCli } from '../helpers/cli.js'
+import { runCli } from '../helpers/cli.js'
 import { useDemoAccount } from '../helpers/emulator.js'
+import { hasScript, inTerminal } from '../helpers/terminal.js'
 import { workspace } from '../helpers/workspace.js'
 
 const ESC = '\u001b['
@@ -54,43 +53,24 @@ describe('usage errors', () => {
   })
 })
 
-/** Runs the CLI in a pseudo-terminal (util-linux `script`) and returns what the terminal showed. */
-function inTerminal(emu: Emulator, args: string[], env: Record<string, string | undefined>): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ')
-    const base = { ...process.env, ...emu.env() }
-    delete base.NO_COLOR
-    delete base.FORCE_COLOR
-    const child = spawn('script', ['-qfec', `stty cols 120 rows 40; ${command}`, '/dev/null'], {
-      env: { ...base, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    })
-    let out = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d))
-    child.on('error', reject)
-    child.on('close', () => resolve(out))
-    child.stdin.end()
-  })
-}
-
 describe('colour', function () {
   this.timeout(60_000)
   const account = useDemoAccount()
   before(function () {
-    if (spawnSync('script', ['--version']).status !== 0) this.skip()
+    if (!hasScript()) this.skip()
   })
 
   it('plan in a terminal is coloured, and not with NO_COLOR or --no-color', async () => {
     const file = workspace()
-    const coloured = await inTerminal(account(), ['plan', '-f', file], {})
+    const coloured = await inTerminal(['plan', '-f', file], account().env())
     assert.ok(coloured.includes(ESC), 'a terminal gets colour by default')
-    const noColor = await inTerminal(account(), ['plan', '-f', file], { NO_COLOR: '1' })
+    const noColor = await inTerminal(['plan', '-f', file], { ...account().env(), NO_COLOR: '1' })
     assert.match(noColor, /Plan: \d+ to create/)
     assert.ok(
       !noColor.includes(ESC),
       `NO_COLOR output has escape codes: ${JSON.stringify(noColor.slice(0, 200))}`,
     )
-    const flag = await inTerminal(account(), ['plan', '-f', file, '--no-color'], {})
+    const flag = await inTerminal(['plan', '-f', file, '--no-color'], account().env())
     assert.ok(!flag.includes(ESC))
   })
 

@@ -36,11 +36,26 @@ export interface CallStats {
 // biome-ignore lint/suspicious/noExplicitAny: SDK clients share no exported base type with a middleware stack
 type AnyClient = any
 
+/** One AWS call that ended (answered, or refused such as NoSuchEntity): what progress displays count. */
+export interface AwsCallDone {
+  service: string
+  operation: string
+  /** Elements of the answer's top-level lists (a page of ListUserProfiles: its profiles); 0 for an error. */
+  items: number
+}
+
 export class AwsClients {
   readonly stats = new Map<string, CallStats>()
   private readonly cache = new Map<string, Promise<AnyClient>>()
+  private readonly callListeners = new Set<(call: AwsCallDone) => void>()
 
   constructor(readonly options: AwsOptions) {}
+
+  /** Calls `listener` after every AWS call of this run ends (never with parameters or payloads); returns the unsubscribe. */
+  onCall(listener: (call: AwsCallDone) => void): () => void {
+    this.callListeners.add(listener)
+    return () => this.callListeners.delete(listener)
+  }
 
   get region(): string {
     return this.options.region
@@ -167,6 +182,7 @@ export class AwsClients {
   private instrument(service: string, client: AnyClient): void {
     const stats = this.stats
     const log = this.options.log
+    const listeners = this.callListeners
     // Per attempt (inside the retry middleware): an attempt that got no answer in time is not
     // retried, it ends the call with a message naming the service, the endpoint and the limit. A
     // connection not made in time is retried (nothing was sent); see the initialize step below.
@@ -203,6 +219,7 @@ export class AwsClients {
           log?.(
             `aws ${service} ${operation} ${Math.round(performance.now() - start)}ms ok${attempts > 1 ? ` (${attempts} attempts)` : ''}`,
           )
+          for (const listener of listeners) listener({ service, operation, items: listedItems(out?.output) })
           return out
         } catch (caught) {
           let err = caught
@@ -218,12 +235,21 @@ export class AwsClients {
           log?.(
             `aws ${service} ${operation} ${Math.round(performance.now() - start)}ms ${(err as Error)?.name ?? 'Error'}${attempts > 1 ? ` (${attempts} attempts)` : ''}`,
           )
+          for (const listener of listeners) listener({ service, operation, items: 0 })
           throw err
         }
       },
       { step: 'initialize', name: 'sagemakerTeamsCallLog', priority: 'high' },
     )
   }
+}
+
+/** The number of elements in an answer's top-level arrays (0 for a Describe/Get answer). */
+function listedItems(output: unknown): number {
+  if (!output || typeof output !== 'object') return 0
+  let n = 0
+  for (const value of Object.values(output)) if (Array.isArray(value)) n += value.length
+  return n
 }
 
 /** Default connection timeout (ms): AWS endpoints connect in well under a second. */

@@ -24,16 +24,19 @@ import { desiredProfiles } from '../resources/profile.js'
 import type { EngineContext, PlanOptions } from '../resources/types.js'
 import { discover } from './discovery.js'
 import { resolveIdentities } from './identities.js'
+import type { ReadListener } from './read-events.js'
 
 export interface PlanResult {
   plan: Plan
   ctx: EngineContext
 }
 
+/** `onRead` hears what is being read (steps, kinds; AWS calls through buildPlan) while it is read. */
 export async function buildContext(
   aws: AwsClients,
   teams: LoadedTeams,
   given: PlanOptions,
+  onRead?: ReadListener,
 ): Promise<EngineContext> {
   const options: PlanOptions = {
     prune: Boolean(given.prune),
@@ -42,8 +45,12 @@ export async function buildContext(
     ...(given.eventsDelaySeconds !== undefined ? { eventsDelaySeconds: given.eventsDelaySeconds } : {}),
     ...(given.teams?.length ? { teams: [...new Set(given.teams)].sort() } : {}),
   }
+  onRead?.({ type: 'step-start', step: 'discovery' })
   const discovery = await discover(aws, teams.config)
+  onRead?.({ type: 'step-done', step: 'discovery' })
+  onRead?.({ type: 'step-start', step: 'identities' })
   const identities = await resolveIdentities(aws, teams.config, discovery.identityStoreId)
+  onRead?.({ type: 'step-done', step: 'identities' })
   const observations = new Map<Kind, Promise<unknown>>()
   const ctx: EngineContext = {
     aws,
@@ -59,7 +66,9 @@ export async function buildContext(
       if (!p) {
         const module = MODULES.find((m) => m.kind === kind)
         if (!module) throw new Error(`no resource module for kind ${kind}`)
+        onRead?.({ type: 'kind-start', kind })
         p = module.observe(ctx)
+        if (onRead) p = p.finally(() => onRead({ type: 'kind-done', kind }))
         observations.set(kind, p)
       }
       return p as Promise<T>
@@ -72,9 +81,15 @@ export async function buildPlan(
   aws: AwsClients,
   teams: LoadedTeams,
   options: PlanOptions,
+  onRead?: ReadListener,
 ): Promise<PlanResult> {
-  const ctx = await buildContext(aws, teams, options)
-  return { plan: await planWith(ctx), ctx }
+  const unsubscribe = onRead && aws.onCall((call) => onRead({ type: 'call', ...call }))
+  try {
+    const ctx = await buildContext(aws, teams, options, onRead)
+    return { plan: await planWith(ctx), ctx }
+  } finally {
+    unsubscribe?.()
+  }
 }
 
 /** Observes every kind (concurrently; modules may await each other) and diffs. */
