@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../lib/command.js'
 import { reconcileFlags } from '../lib/command-flags.js'
+import { primaryDomainId } from '../lib/config/domains.js'
 import type { ApplyOutcome } from '../lib/engine/apply.js'
 import { UserError } from '../lib/errors.js'
 import type { Plan } from '../lib/plan/types.js'
@@ -77,7 +78,7 @@ One apply at a time: apply holds a lease lock (a DynamoDB item in the table sage
     // One writer at a time: the lock is taken before the plan is computed, so what is planned is
     // what this run applies.
     const lease = await lock.acquireLock(aws, {
-      domainId: teams.config.domain.id,
+      domainId: primaryDomainId(teams.config),
       command: `apply${flags.prune ? ' --prune' : ''}`,
       timeoutSeconds: flags['lock-timeout'],
       onWait: (holder) => process.stderr.write(`Waiting for the lock: ${lock.describeLock(holder)}\n`),

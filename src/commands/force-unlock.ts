@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../lib/command.js'
+import { primaryDomainId } from '../lib/config/domains.js'
 import { UserError } from '../lib/errors.js'
 
 export default class ForceUnlock extends BaseCommand<typeof ForceUnlock> {
@@ -21,7 +22,7 @@ export default class ForceUnlock extends BaseCommand<typeof ForceUnlock> {
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
     const { readLock, forceUnlock, describeLock } = await import('../lib/engine/lock.js')
-    const domainId = teams.config.domain.id
+    const domainId = primaryDomainId(teams.config)
     if (!this.flags.yes) {
       const held = await readLock(aws, domainId)
       if (!held) throw new UserError(`no apply holds the lock of domain ${domainId}; nothing to unlock`)

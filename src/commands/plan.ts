@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../lib/command.js'
 import { reconcileFlags } from '../lib/command-flags.js'
+import { primaryDomainId } from '../lib/config/domains.js'
 import type { Plan } from '../lib/plan/types.js'
 
 export default class PlanCommand extends BaseCommand<typeof PlanCommand> {
@@ -74,7 +75,7 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
       planning,
       // plan takes no lock, but says when an apply holds it (its result may change meanwhile); a
       // plan role without dynamodb:GetItem on the lock table still plans.
-      readLock(aws, teams.config.domain.id).catch((err: Error) => err),
+      readLock(aws, primaryDomainId(teams.config)).catch((err: Error) => err),
     ])
     await recordRefreshPoint(ctx, plan, { apply: false })
     if (held instanceof Error)

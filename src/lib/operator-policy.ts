@@ -9,7 +9,9 @@
  * List and Read access levels. Tests check every statement against the reference, derive the
  * actions from the code's AWS calls, and evaluate the policy (test/ops/policy.test.ts).
  */
+
 import { acsTableName } from './acs/status.js'
+import { primaryDomainId } from './config/domains.js'
 import type { TeamsFile } from './config/types.js'
 import { LOCK_TABLE } from './engine/lock.js'
 import { boundaryPolicyArn, REFRESH_TABLE, teamRoleName } from './names.js'
@@ -144,7 +146,7 @@ const SCOPED: Grant[] = [
     ],
     resources: (i) => {
       const sm = `arn:${i.partition}:sagemaker:${i.region}:${i.accountId}`
-      const d = i.config.domain.id
+      const d = primaryDomainId(i.config)
       return [`${sm}:domain/${d}`, `${sm}:user-profile/${d}/*`, `${sm}:app/${d}/*`, `${sm}:space/${d}/*`]
     },
   },

@@ -1,5 +1,6 @@
 import type { AcsDeployResult } from '../../lib/acs/deploy.js'
 import { BaseCommand } from '../../lib/command.js'
+import { primaryDomainId } from '../../lib/config/domains.js'
 
 export default class AcsDeploy extends BaseCommand<typeof AcsDeploy> {
   static override summary = 'Deploy the ACS: role, table, function and function URL (apply does this too).'
@@ -16,7 +17,7 @@ export default class AcsDeploy extends BaseCommand<typeof AcsDeploy> {
     ])
     // The same lock as apply: both write the ACS.
     const lease = await acquireLock(aws, {
-      domainId: teams.config.domain.id,
+      domainId: primaryDomainId(teams.config),
       command: 'acs deploy',
       timeoutSeconds: 0,
     })

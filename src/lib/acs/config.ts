@@ -3,8 +3,10 @@
  * account, the domain and the resolved members). The Lambda reads it from its bundle, never from
  * environment variables, so what runs is exactly what `acs build` produced.
  */
+
 import { existsSync } from 'node:fs'
 import path from 'node:path'
+import { primaryDomainId } from '../config/domains.js'
 import type { LoadedTeams } from '../config/load.js'
 import { readIdpMetadata } from '../config/metadata.js'
 import { ACS_DEFAULTS, type Provisioning } from '../config/types.js'
@@ -113,7 +115,7 @@ export async function buildAcsConfig(input: AcsConfigInput): Promise<AcsConfig> 
     region: input.region,
     accountId: input.accountId,
     partition: input.partition ?? 'aws',
-    domainId: input.domainId ?? config.domain.id,
+    domainId: input.domainId ?? primaryDomainId(config),
     ...(input.identityStoreId ? { identityStoreId: input.identityStoreId } : {}),
     ...(baseUrl ? { baseUrl: baseUrl.replace(/\/+$/, '') } : {}),
     ...(input.functionUrl ? { functionUrl: input.functionUrl } : {}),

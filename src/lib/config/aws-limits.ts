@@ -12,6 +12,7 @@ import {
   validateShape,
 } from '../aws/model.js'
 import { TEAM_ID_PATTERN } from '../names.js'
+import { DOMAIN_ID_PATTERN } from './init.js'
 import { closest, type Locator, type PathSegment, type Problem } from './load.js'
 import type { TeamsFile } from './types.js'
 
@@ -39,6 +40,9 @@ export const TARGETS = {
     operation: 'BatchGrantPermissions',
     members: ['Entries', 'Resource', 'LFTagPolicy', 'Expression', 'TagValues'],
   },
+  accountRoleName: { service: 'iam', operation: 'CreateRole', members: ['RoleName'] },
+  domainId: { service: 'sagemaker', operation: 'DescribeDomain', members: ['DomainId'] },
+  assumedRoleArn: { service: 'sts', operation: 'AssumeRole', members: ['RoleArn'] },
 } satisfies Record<string, RequestMember>
 
 const SERVICE_NAMES: Record<string, string> = {
@@ -47,6 +51,7 @@ const SERVICE_NAMES: Record<string, string> = {
   lakeformation: 'Lake Formation',
   iam: 'IAM',
   lambda: 'Lambda',
+  sts: 'STS',
 }
 
 /** "Lake Formation BatchGrantPermissions …Expression.TagValues": the AWS limit a message names. */
@@ -124,6 +129,24 @@ export function checkAwsLimits(config: TeamsFile, at: Locator): Problem[] {
       })
     }
   }
+
+  // The ids of accounts:, domains: and identityCenter.roleArn become request members too.
+  for (const [name, account] of Object.entries(config.accounts ?? {})) {
+    if (!account || typeof account !== 'object') continue
+    if (typeof account.role === 'string')
+      checkValue(account.role, TARGETS.accountRoleName, 'role name', problem(['accounts', name, 'role']))
+  }
+  // The schema's pattern reports a malformed id; the model adds SageMaker's length limit (63).
+  const domainId = (id: unknown, segments: PathSegment[]) => {
+    if (typeof id === 'string' && DOMAIN_ID_PATTERN.test(id))
+      checkValue(id, TARGETS.domainId, 'domain id', problem(segments))
+  }
+  domainId(config.domain?.id, ['domain', 'id'])
+  for (const [name, domain] of Object.entries(config.domains ?? {}))
+    if (domain && typeof domain === 'object') domainId(domain.id, ['domains', name, 'id'])
+  const icRole = config.identityCenter?.roleArn
+  if (typeof icRole === 'string')
+    checkValue(icRole, TARGETS.assumedRoleArn, 'role ARN', problem(['identityCenter', 'roleArn']))
 
   const teams = config.teams && typeof config.teams === 'object' ? config.teams : {}
   for (const [id, team] of Object.entries(teams)) {

@@ -7,7 +7,7 @@ import { ABAC_TAG, RESERVED_TAG_PREFIXES, TAG_TEXT, TEAM_ID_PATTERN } from '../n
 import { teamWorkspace } from '../resources/workgroup.js'
 import { closest, type Locator, type Problem } from './load.js'
 import { certificateFindings, MetadataError, parseIdpMetadata } from './metadata.js'
-import type { TeamsFile } from './types.js'
+import { DEFAULT_DOMAIN_NAME, type TeamsFile } from './types.js'
 
 /** Lake Formation permissions valid on an LF-tag policy, by resource type (AWS LF developer guide). */
 export const LF_PERMISSIONS: Record<'DATABASE' | 'TABLE', string[]> = {
@@ -57,6 +57,8 @@ export function checkSemantics(config: TeamsFile, at: Locator, dir: string, now 
       ),
     )
   }
+
+  problems.push(...domainReferences(config, at))
 
   const teams = config.teams && typeof config.teams === 'object' ? config.teams : {}
   if (config.teams && Object.keys(teams).length === 0)
@@ -305,6 +307,102 @@ export function checkSemantics(config: TeamsFile, at: Locator, dir: string, now 
     })
   }
   problems.push(...overlappingWorkspaces(config, at))
+  return problems
+}
+
+/**
+ * `accounts:`, `domains:` and each team's `domain:` refer to each other by name: every reference must
+ * resolve, an account or a domain appears once, and every team has exactly one domain.
+ */
+function domainReferences(config: TeamsFile, at: Locator): Problem[] {
+  const problems: Problem[] = []
+  const isMap = (v: unknown): v is Record<string, unknown> =>
+    Boolean(v) && typeof v === 'object' && !Array.isArray(v)
+  const accounts = isMap(config.accounts) ? config.accounts : {}
+  const domains = isMap(config.domains) ? config.domains : {}
+  if (config.domain === undefined && config.domains === undefined) {
+    problems.push(at.problem([], 'missing required key "domain"', true))
+    return problems
+  }
+  if (config.domains !== undefined && Object.keys(domains).length === 0)
+    problems.push(at.problem(['domains'], 'expected at least one domain'))
+
+  const accountIds = new Map<string, string>()
+  for (const [name, account] of Object.entries(accounts)) {
+    if (!isMap(account) || typeof account.id !== 'string') continue
+    const other = accountIds.get(account.id)
+    if (other !== undefined)
+      problems.push(
+        at.problem(
+          ['accounts', name, 'id'],
+          `account ${account.id} is already named "${other}"; name each account once`,
+        ),
+      )
+    else accountIds.set(account.id, name)
+  }
+
+  // A domain is one (account, domain id); the file's own domain: and domains without account are the caller's.
+  const domainKeys = new Map<string, string>()
+  if (config.domain && typeof config.domain.id === 'string')
+    domainKeys.set(`caller/${config.domain.id}`, 'domain')
+  for (const [name, domain] of Object.entries(domains)) {
+    if (!isMap(domain)) continue
+    if (name === DEFAULT_DOMAIN_NAME && config.domain !== undefined)
+      problems.push(
+        at.problem(
+          ['domains', name],
+          `"${DEFAULT_DOMAIN_NAME}" names the file's own domain: key; choose another name`,
+          true,
+        ),
+      )
+    if (typeof domain.account === 'string' && !(domain.account in accounts)) {
+      const guess = closest(domain.account, Object.keys(accounts))
+      problems.push(
+        at.problem(
+          ['domains', name, 'account'],
+          `account "${domain.account}" is not declared under accounts${guess ? ` (did you mean "${guess}"?)` : ''}`,
+        ),
+      )
+    }
+    if (typeof domain.id !== 'string') continue
+    const owner =
+      typeof domain.account === 'string' ? (accounts[domain.account] as { id?: string })?.id : 'caller'
+    const key = `${owner ?? domain.account}/${domain.id}`
+    const other = domainKeys.get(key)
+    if (other !== undefined)
+      problems.push(
+        at.problem(
+          ['domains', name, 'id'],
+          `domain ${domain.id} is already declared as ${other === 'domain' ? "the file's domain:" : `"${other}"`}; declare each domain once`,
+        ),
+      )
+    else domainKeys.set(key, name)
+  }
+
+  const names = [...(config.domain !== undefined ? [DEFAULT_DOMAIN_NAME] : []), ...Object.keys(domains)]
+  const teams = isMap(config.teams) ? config.teams : {}
+  for (const [id, team] of Object.entries(teams)) {
+    if (!isMap(team)) continue
+    if (typeof team.domain === 'string') {
+      if (!names.includes(team.domain)) {
+        const guess = closest(team.domain, names)
+        problems.push(
+          at.problem(
+            ['teams', id, 'domain'],
+            `domain "${team.domain}" is not declared under domains${guess ? ` (did you mean "${guess}"?)` : ''}; declared: ${names.join(', ')}`,
+          ),
+        )
+      }
+    } else if (team.domain === undefined && config.domain === undefined && names.length > 1) {
+      problems.push(
+        at.problem(
+          ['teams', id],
+          `team ${id} needs a domain: the file declares several (${names.join(', ')}) and no default domain:`,
+          true,
+        ),
+      )
+    }
+  }
   return problems
 }
 

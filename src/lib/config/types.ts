@@ -14,8 +14,18 @@ export interface TeamsFile {
   region: string
   /** IAM Identity Center instance; both keys are discovered when the account has exactly one instance. */
   identityCenter?: IdentityCenterConfig
-  /** The existing SageMaker domain; it must be in IAM auth mode. */
-  domain: DomainConfig
+  /**
+   * The existing SageMaker domain in the caller's account; it must be in IAM auth mode. Teams without
+   * their own `domain:` use it. Optional when `domains:` names the domains.
+   */
+  domain?: DomainConfig
+  /**
+   * Member accounts of an AWS Organization, by name. The CLI assumes each account's role there
+   * (sts:AssumeRole, once per run) for everything that lives in that account.
+   */
+  accounts?: Record<string, AccountConfig>
+  /** SageMaker domains by name (the name is what a team's `domain:` refers to). */
+  domains?: Record<string, NamedDomainConfig>
   /** The Assertion Consumer Service Lambda that the tool ships. */
   acs?: AcsConfig
   /** LF-tags the tool owns. */
@@ -37,6 +47,12 @@ export interface TeamsFile {
 
 export interface IdentityCenterConfig {
   /**
+   * Optional role the CLI assumes to reach IAM Identity Center (e.g. in the management or delegated
+   * administrator account); without it, the CLI's own credentials are used.
+   * @pattern ^arn:aws(-[a-z]+)*:iam::\d{12}:role/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$
+   */
+  roleArn?: string
+  /**
    * e.g. arn:aws:sso:::instance/ssoins-1234567890abcdef
    * @pattern ^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$
    */
@@ -46,6 +62,41 @@ export interface IdentityCenterConfig {
    * @pattern ^d-[0-9a-f]{10}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$
    */
   identityStoreId?: string
+}
+
+export interface AccountConfig {
+  /**
+   * The 12-digit AWS account id.
+   * @pattern ^\d{12}$
+   */
+  id: string
+  /**
+   * Name of the role the CLI assumes in this account (default `sagemaker-teams-admin`); its trust
+   * policy must allow the CLI's own principal (see `sagemaker-teams policy`).
+   */
+  role?: string
+  /**
+   * Region of this account's domains (default: the file's `region`).
+   * @pattern ^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$
+   */
+  region?: string
+}
+
+export interface NamedDomainConfig {
+  /** The name of an entry of `accounts:`; without it, the domain is in the caller's own account. */
+  account?: string
+  /**
+   * SageMaker domain id, e.g. d-abcdefghijkl
+   * @pattern ^d-(-*[a-z0-9]){1,61}$
+   */
+  id: string
+  /**
+   * Quota awareness: warn when this domain's profile count after apply would exceed this (default:
+   * the file's `profileQuota`, else 500).
+   * @asType integer
+   * @minimum 1
+   */
+  profileQuota?: number
 }
 
 export interface DomainConfig {
@@ -102,6 +153,11 @@ export interface LakeFormationConfig {
 }
 
 export interface TeamConfig {
+  /**
+   * The name of the team's SageMaker domain under `domains:` (default: the file's `domain:`, or the
+   * only entry of `domains:`).
+   */
+  domain?: string
   /**
    * The application's name in the access portal.
    * @minLength 1
@@ -196,3 +252,9 @@ export const ACS_DEFAULTS = {
 }
 
 export const DEFAULT_PROFILE_QUOTA = 500
+
+/** The role the CLI assumes in each account of `accounts:` unless the account names another. */
+export const DEFAULT_ACCOUNT_ROLE = 'sagemaker-teams-admin'
+
+/** The name under which the file's own `domain:` appears among the domains. */
+export const DEFAULT_DOMAIN_NAME = 'default'

@@ -3,6 +3,7 @@
 import { DescribeDomainCommand, type DescribeDomainCommandOutput } from '@aws-sdk/client-sagemaker'
 import { paginateListInstances } from '@aws-sdk/client-sso-admin'
 import type { AwsClients } from '../aws/clients.js'
+import { primaryDomainId } from '../config/domains.js'
 import type { TeamsFile } from '../config/types.js'
 import { awsErrorCode, commonAwsHint, describeAwsError, UserError } from '../errors.js'
 import type { Discovery } from '../resources/types.js'
@@ -81,30 +82,30 @@ async function findDomain(aws: AwsClients, config: TeamsFile) {
   const client = await aws.sageMaker()
   let out: DescribeDomainCommandOutput
   try {
-    out = await client.send(new DescribeDomainCommand({ DomainId: config.domain.id }))
+    out = await client.send(new DescribeDomainCommand({ DomainId: primaryDomainId(config) }))
   } catch (err) {
     if (awsErrorCode(err) === 'ResourceNotFound') {
       throw new UserError(
-        `SageMaker domain ${config.domain.id} does not exist in ${aws.region}`,
+        `SageMaker domain ${primaryDomainId(config)} does not exist in ${aws.region}`,
         1,
         'Check domain.id and region in the teams file (aws sagemaker list-domains).',
       )
     }
     throw new UserError(
-      `cannot describe SageMaker domain ${config.domain.id}: ${describeAwsError(err)}`,
+      `cannot describe SageMaker domain ${primaryDomainId(config)}: ${describeAwsError(err)}`,
       1,
       commonAwsHint(err),
     )
   }
   if (out.AuthMode !== 'IAM') {
     throw new UserError(
-      `SageMaker domain ${config.domain.id} uses ${out.AuthMode} authentication; sagemaker-teams needs a domain in IAM auth mode`,
+      `SageMaker domain ${primaryDomainId(config)} uses ${out.AuthMode} authentication; sagemaker-teams needs a domain in IAM auth mode`,
       1,
       'In IAM Identity Center auth mode SageMaker maps each person to exactly one user profile, so one person cannot have a profile per team. Use (or create) a domain with AuthMode IAM; users reach it through the team applications and the ACS.',
     )
   }
   return {
-    id: config.domain.id,
+    id: primaryDomainId(config),
     arn: out.DomainArn!,
     defaultExecutionRole: out.DefaultUserSettings?.ExecutionRole,
   }
