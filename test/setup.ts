@@ -1,2 +1,26 @@
-// Test-process settings: the SDK's Node-version notice is noise in test output.
+// Test-process settings.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+// The SDK's Node-version notice is noise in test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
+
+// Every temporary file of a test process — and of the CLI processes it starts, which inherit
+// TMPDIR — goes under one scratch folder that is emptied after each test file and removed at
+// exit, so a run leaves nothing in the machine's temp folder.
+const scratch = mkdtempSync(path.join(tmpdir(), 'smt-test-'))
+process.env.TMPDIR = scratch
+
+function emptyScratch(): void {
+  for (const entry of readdirSync(scratch))
+    rmSync(path.join(scratch, entry), { recursive: true, force: true })
+}
+
+export const mochaHooks = {
+  afterAll(): void {
+    emptyScratch()
+  },
+}
+
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }))
