@@ -3,12 +3,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parse, stringify } from 'yaml'
-import type { TeamsFile } from '../../src/lib/config/types.js'
+import type { DomainConfig, TeamsFile } from '../../src/lib/config/types.js'
 import { ROOT } from './cli.js'
 
-export function workspace(change?: (config: TeamsFile) => void): string {
+/** teams.example.yaml: a single-domain file, so its `domain:` is there. */
+export type ExampleTeamsFile = TeamsFile & { domain: DomainConfig }
+
+export function workspace(change?: (config: ExampleTeamsFile) => void): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'smt-'))
-  const config = parse(readFileSync(path.join(ROOT, 'teams.example.yaml'), 'utf8')) as TeamsFile
+  const config = parse(readFileSync(path.join(ROOT, 'teams.example.yaml'), 'utf8')) as ExampleTeamsFile
   change?.(config)
   const file = path.join(dir, 'teams.yaml')
   writeFileSync(file, stringify(config))
