@@ -953,6 +953,62 @@ describe('emulator contract (AWS SDK v3 clients)', function () {
     )
   })
 
+  it('latency: a call takes the injected round trip, the service’s own processing (dynalite’s) inside it', async () => {
+    const c = new ddb.DynamoDBClient(cfg)
+    await c.send(
+      new ddb.CreateTableCommand({
+        TableName: 'latency',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    )
+    // 4,000 small items: a scan whose filter matches none makes dynalite work for tens of ms and
+    // answers a few bytes, so the client's own part of the round trip stays small.
+    for (let b = 0; b < 160; b++)
+      await c.send(
+        new ddb.BatchWriteItemCommand({
+          RequestItems: {
+            latency: Array.from({ length: 25 }, (_, i) => ({
+              PutRequest: { Item: { pk: { S: `item-${b}-${i}` } } },
+            })),
+          },
+        }),
+      )
+    const scan = () =>
+      c.send(new ddb.ScanCommand({ TableName: 'latency', FilterExpression: 'attribute_exists(nothing)' }))
+    for (let i = 0; i < 3; i++) await scan() // warm: a cold scan takes several times longer
+    const LATENCY = 1000
+    emu.setLatency(LATENCY)
+    const timed = async (call: () => Promise<unknown>) => {
+      const t0 = performance.now()
+      await call()
+      return performance.now() - t0
+    }
+    for (let i = 0; i < 3; i++) {
+      emu.resetCounters()
+      const roundTrip = await timed(scan)
+      const [worked] = emu.processingTimes()['dynamodb:Scan']
+      assert.ok(worked < LATENCY / 2, `dynalite worked ${worked} ms: more than the way in`)
+      assert.ok(roundTrip >= LATENCY - 1, `answered after ${roundTrip} ms`)
+      // Additive latency (the old model) would take LATENCY + worked + the client's own part.
+      assert.ok(
+        roundTrip - LATENCY < worked,
+        `round trip ${roundTrip.toFixed(1)} ms with dynalite working ${worked.toFixed(1)} ms inside ${LATENCY} ms`,
+      )
+    }
+    // Every service the same: SageMaker answered after the round trip too; throttles as well.
+    const s = new sm.SageMakerClient(cfg)
+    assert.ok((await timed(() => s.send(new sm.DescribeDomainCommand({ DomainId: DOMAIN })))) >= LATENCY - 1)
+    emu.injectFaults({ operation: 'sagemaker:DescribeDomain', kind: 'throttle', next: 1 })
+    const throttled = await timed(() =>
+      rejects(s.send(new sm.DescribeDomainCommand({ DomainId: DOMAIN })), 'ThrottlingException'),
+    )
+    assert.ok(throttled >= LATENCY - 1, `throttled after ${throttled} ms`)
+    emu.setLatency(0)
+    assert.ok((await timed(() => s.send(new sm.DescribeDomainCommand({ DomainId: DOMAIN })))) < LATENCY / 2)
+  })
+
   it('paginates 1,050 users and 2,300 user profiles: every item exactly once', async () => {
     emu.seed({ users: Array.from({ length: 1045 }, (_, i) => ({ userName: `bulk${i}@example.com` })) })
     const c = new ids.IdentitystoreClient(cfg)

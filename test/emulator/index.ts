@@ -80,7 +80,20 @@ export interface Emulator {
   faultCounters(): Record<string, number>
   /** Calls refused by a rate limit (throttled: their bucket was empty), by "service:Operation". */
   throttleCounters(): Record<string, number>
+  /**
+   * How long the service worked on each call (from the request's arrival at the service to its
+   * answer being ready, dynalite's time for DynamoDB), ms, by "service:Operation".
+   */
+  processingTimes(): Record<string, number[]>
   resetCounters(): void
+  /**
+   * Every AWS call's round trip, as the client sees it, takes `ms` (0: at once): the request
+   * reaches the service after ms/2, the service works, and the answer leaves so that it arrives
+   * `ms` after the request left. The service's own processing (dynalite's, for DynamoDB) falls
+   * inside the round trip, not on top of it; only processing longer than ms/2 lengthens it. The
+   * same for every service; throttles and injected faults take the round trip too. Control
+   * requests (/_emulator/…) are answered at once.
+   */
   setLatency(ms: number): void
   injectFaults(spec: FaultSpec): void
   clearFaults(): void
@@ -175,6 +188,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const counts = new Map<string, number>()
   const faultCounts = new Map<string, number>()
   const throttleCounts = new Map<string, number>()
+  const processing = new Map<string, number[]>()
   let faults: FaultSpec[] = []
   let limits: { spec: RateLimitSpec; buckets: Map<string, Bucket> }[] = []
   let documentedLimits = DOCUMENTED_LIMITS.map((spec) => ({ spec, buckets: new Map<string, Bucket>() }))
@@ -228,6 +242,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
 
   const server = http.createServer(async (req, res) => {
+    const arrived = performance.now()
     const body = await readBody(req)
     try {
       if (req.url?.startsWith('/_emulator/')) return control(req.url, body, res)
@@ -244,7 +259,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       counts.set(key, (counts.get(key) ?? 0) + 1)
       // The rate is judged when the call arrives; the answer still takes the round trip.
       const admit = admitted(key)
-      if (latency > 0) await sleep(latency)
+      // See setLatency: half the round trip on the way in, the answer held until the whole of it.
+      await sleepUntil(arrived + latency / 2)
+      const working = performance.now()
+      answering.set(res, {
+        at: arrived + latency,
+        ready: () => {
+          const times = processing.get(key) ?? []
+          times.push(performance.now() - working)
+          processing.set(key, times)
+        },
+      })
       if (!admit) {
         throttleCounts.set(key, (throttleCounts.get(key) ?? 0) + 1)
         return sendError(res, service, throttlingError(service))
@@ -425,11 +450,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         headers: { ...req.headers, host: `127.0.0.1:${dynalitePort}` },
       },
       (up) => {
-        // dynalite ignores CreateTable's Tags; DynamoDB keeps them: tag the new table in dynalite.
-        if (operation === 'CreateTable' && up.statusCode === 200 && Array.isArray(input.Tags))
-          up.on('end', () => tagInDynalite(req, input.TableName, input.Tags))
-        res.writeHead(up.statusCode ?? 500, up.headers)
-        up.pipe(res)
+        // Read whole, then answered through send(): it holds the answer for the injected latency.
+        const chunks: Buffer[] = []
+        up.on('data', (c: Buffer) => chunks.push(c))
+        up.on('end', () => {
+          // dynalite ignores CreateTable's Tags; DynamoDB keeps them: tag the new table in dynalite.
+          if (operation === 'CreateTable' && up.statusCode === 200 && Array.isArray(input.Tags))
+            tagInDynalite(req, input.TableName, input.Tags)
+          send(res, up.statusCode ?? 500, up.headers as Record<string, string>, Buffer.concat(chunks))
+        })
       },
     )
     upstream.on('error', (err) =>
@@ -535,6 +564,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       counts.clear()
       faultCounts.clear()
       throttleCounts.clear()
+      processing.clear()
     },
     async dropTables() {
       if (!dynalite) return
@@ -560,10 +590,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     counters: () => Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b))),
     faultCounters: () => Object.fromEntries([...faultCounts].sort(([a], [b]) => a.localeCompare(b))),
     throttleCounters: () => Object.fromEntries([...throttleCounts].sort(([a], [b]) => a.localeCompare(b))),
+    processingTimes: () => Object.fromEntries([...processing].map(([k, v]) => [k, [...v]])),
     resetCounters() {
       counts.clear()
       faultCounts.clear()
       throttleCounts.clear()
+      processing.clear()
     },
     setLatency(ms) {
       latency = ms
@@ -686,7 +718,31 @@ function operationOf(service: string, req: IncomingMessage, body: string): strin
   return 'Unknown'
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string) {
+/**
+ * Each AWS call's answer in the making: when it may leave (see setLatency), and what to note when
+ * the service has it ready.
+ */
+const answering = new WeakMap<ServerResponse, { at: number; ready: () => void }>()
+
+function sleepUntil(at: number): Promise<void> | undefined {
+  const ms = at - performance.now()
+  return ms > 0 ? sleep(Math.ceil(ms)) : undefined
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string | Buffer,
+): void {
+  const call = answering.get(res)
+  answering.delete(res)
+  call?.ready()
+  const held = call && sleepUntil(call.at)
+  if (held) {
+    held.then(() => send(res, status, headers, body))
+    return
+  }
   res.writeHead(status, { 'x-amzn-requestid': randomUUID(), ...headers })
   res.end(body)
 }
