@@ -48,23 +48,38 @@ describe('team tags on profiles (CLI against the emulator)', function () {
     const p = await plan(file)
     assert.deepEqual(actions(p), team1.map((n) => `update profile ${n}`).sort())
     for (const c of p.changes.filter((x) => x.kind === 'profile')) {
-      assert.equal(c.reason, `tags ${RECORD}; removes tag Project`)
+      assert.equal(
+        c.reason,
+        `tags ${RECORD} "CostCenter Project Team" → "CostCenter Team"; removes tag Project "churn"`,
+      )
       const before = c.before as { tags: Record<string, string> }
-      const after = c.after as { tags: Record<string, string> }
+      const after = c.after as { tags: Record<string, string>; tagChanges?: unknown }
       assert.equal(before.tags.Project, 'churn')
       assert.equal(before.tags[RECORD], 'CostCenter Project Team')
       assert.equal(after.tags.Project, undefined)
       assert.equal(after.tags[RECORD], 'CostCenter Team')
+      // The JSON plan names each tag that changes with its old and new value.
+      assert.deepEqual(after.tagChanges, [
+        { key: RECORD, before: 'CostCenter Project Team', after: 'CostCenter Team' },
+        { key: 'Project', before: 'churn' },
+      ])
     }
     assert.deepEqual(p.accessReview, { widened: [], narrowed: [] }, 'not an access change')
     const text = await cli(['plan', '-f', file])
     assert.match(
       text.stdout,
-      new RegExp(`~ profile +team1-${USER1} for user1@example.com\\n +tags ${RECORD}; removes tag Project`),
+      new RegExp(
+        `~ profile +team1-${USER1} for user1@example.com\\n +tags ${RECORD} "CostCenter Project Team" → "CostCenter Team"; removes tag Project "churn"`,
+      ),
     )
     assert.match(text.stdout, /Access review: no change to who can access what\./)
     const md = await cli(['plan', '-f', file, '--format', 'markdown'])
-    assert.ok(md.stdout.includes(`  tags ${RECORD}; removes tag Project`), md.stdout)
+    assert.ok(
+      md.stdout.includes(
+        `  tags ${RECORD} "CostCenter Project Team" → "CostCenter Team"; removes tag Project "churn"`,
+      ),
+      md.stdout,
+    )
     emu.resetCounters()
     // Not widening: apply proceeds without --yes (no terminal; --require-approval broadening).
     const r = await cli(['apply', '-f', file])
@@ -94,8 +109,8 @@ describe('team tags on profiles (CLI against the emulator)', function () {
       p.changes.filter((c) => c.kind === 'profile').map((c) => [c.key, c.reason]),
     )
     assert.deepEqual(reasons, {
-      [`team1-${USER1}`]: `tags ${RECORD}; removes tags CostCenter, Legacy`,
-      [old]: `tags ${RECORD}`,
+      [`team1-${USER1}`]: `tags ${RECORD} "CostCenter Legacy Team" → "Team"; removes tags CostCenter "cc-17", Legacy "yes"`,
+      [old]: `tags ${RECORD} (none) → "Team"`,
     })
     await applied(file)
     assert.deepEqual(tags(`team1-${USER1}`), {
@@ -122,7 +137,13 @@ describe('team tags on profiles (CLI against the emulator)', function () {
     const p = await plan(file)
     assert.deepEqual(actions(p), team1.map((n) => `update profile ${n}`).sort())
     assert.ok(
-      p.changes.every((c) => c.kind !== 'profile' || /; removes tag CostCenter$/.test(c.reason ?? '')),
+      p.changes.every(
+        (c) =>
+          c.kind !== 'profile' ||
+          c.reason ===
+            `tags Cost Center (none) → "cc-17", ${RECORD} "CostCenter Team" → "Cost+_Center Team"; removes tag CostCenter "cc-17"`,
+      ),
+      JSON.stringify(p.changes.map((c) => c.reason)),
     )
     await applied(file)
     for (const name of team1) {
@@ -153,7 +174,10 @@ describe('team tags on profiles (CLI against the emulator)', function () {
       `update profile team2-${USER1}`,
       `update profile team2-${USER2}`,
     ])
-    assert.ok(p.changes.every((c) => c.kind !== 'profile' || c.reason === `tags ${RECORD}`))
+    assert.ok(
+      p.changes.every((c) => c.kind !== 'profile' || c.reason === `tags ${RECORD} (none) → "Team"`),
+      JSON.stringify(p.changes.map((c) => c.reason)),
+    )
     assert.deepEqual(p.accessReview, { widened: [], narrowed: [] })
     emu.resetCounters()
     const r = await cli(['apply', '-f', file])

@@ -200,9 +200,18 @@ export interface ProfilePayload {
   executionRole: string
   tags: Record<string, string>
   userSettings?: Record<string, unknown>
+  /** On `after` of an update: each tag that changes, with its old and new value. */
+  tagChanges?: TagChange[]
   /** Apps and spaces that block a delete. */
   apps?: string[]
   spaces?: string[]
+}
+
+/** One tag of a resource changing: added (no `before`), changed, or removed (no `after`). */
+export interface TagChange {
+  key: string
+  before?: string
+  after?: string
 }
 
 export interface AcsPayload {

@@ -33,7 +33,7 @@ import pLimit from 'p-limit'
 import { deepEqual } from '../canonical.js'
 import { awsErrorCode } from '../errors.js'
 import { profileName, TAG_TEAM, TAG_USER_ID, TAG_USER_NAME, teamRoleArn } from '../names.js'
-import type { Change, ProfilePayload } from '../plan/types.js'
+import type { Change, ProfilePayload, TagChange } from '../plan/types.js'
 import { profileTags, staleTagKeys } from '../profile-tags.js'
 import { type ObservedApplication, removedTeams } from './application.js'
 import type { AwsRequest, EngineContext, ResourceModule } from './types.js'
@@ -219,6 +219,7 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
         ...(present.userSettings ? { userSettings: withoutRole(present.userSettings) } : {}),
       }
       const reasons = profileDrift(present, after)
+      const tagChanges = profileTagChanges(present, after)
       if (reasons.length > 0)
         changes.push({
           kind: 'profile',
@@ -227,7 +228,7 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
           action: 'update',
           summary,
           before,
-          after: payload,
+          after: tagChanges.length > 0 ? { ...payload, tagChanges } : payload,
           reason: reasons.join('; '),
         })
     }
@@ -430,12 +431,37 @@ function profileDrift(present: ObservedProfile, after: ProfilePayload): string[]
       )
     : []
   if (settingsDrift.length > 0) reasons.push(`user settings ${settingsDrift.join(', ')}`)
-  const tagDrift = Object.keys(after.tags).filter((k) => present.tags?.[k] !== after.tags[k])
-  if (tagDrift.length > 0) reasons.push(`tags ${tagDrift.join(', ')}`)
-  // Team tags the tool set (recorded on the profile) that are no longer in the file.
-  const stale = staleTagKeys(present.tags, after.tags)
-  if (stale.length > 0) reasons.push(`removes tag${stale.length === 1 ? '' : 's'} ${stale.join(', ')}`)
+  const tagChanges = profileTagChanges(present, after)
+  const set = tagChanges.filter((t) => t.after !== undefined)
+  const removed = tagChanges.filter((t) => t.after === undefined)
+  if (set.length > 0) reasons.push(`tags ${set.map(describeTagChange).join(', ')}`)
+  if (removed.length > 0)
+    reasons.push(`removes tag${removed.length === 1 ? '' : 's'} ${removed.map(describeTagChange).join(', ')}`)
   return reasons
+}
+
+/**
+ * The tags an update changes: those the file sets to another value (or adds), then the team tags
+ * the tool set (recorded on the profile) that are no longer in the file, which it removes.
+ */
+function profileTagChanges(present: ObservedProfile, after: ProfilePayload): TagChange[] {
+  const changed: TagChange[] = Object.keys(after.tags)
+    .filter((key) => present.tags?.[key] !== after.tags[key])
+    .map((key) => ({
+      key,
+      ...(present.tags?.[key] !== undefined ? { before: present.tags[key] } : {}),
+      after: after.tags[key],
+    }))
+  const removed = staleTagKeys(present.tags, after.tags).map((key) => ({ key, before: present.tags?.[key] }))
+  return [...changed, ...removed]
+}
+
+/** `Team "a" → "b"` (changed), `Team (none) → "b"` (added), `Project "churn"` (removed): values quoted, a space may be in one. */
+function describeTagChange(t: TagChange): string {
+  const value = (v: string | undefined) => (v === undefined ? '(none)' : JSON.stringify(v))
+  return t.after === undefined
+    ? `${t.key} ${value(t.before)}`
+    : `${t.key} ${value(t.before)} → ${value(t.after)}`
 }
 
 function withoutRole(settings: Record<string, unknown>): Record<string, unknown> {
