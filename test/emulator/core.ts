@@ -3,6 +3,7 @@
  * formats the AWS SDK for JavaScript v3 speaks (awsJson1_1, awsQuery with XML, restJson1).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import type { Principal } from './accounts.js'
 
 export const ACCOUNT = '123456789012'
 
@@ -30,6 +31,8 @@ export interface OpContext {
   region: string
   service: string
   operation: string
+  /** Who signed the request (its account is the partition the request landed in). */
+  caller?: Principal
 }
 
 /** Opaque page tokens bound to the listing they came from; a foreign or mangled token is refused. */

@@ -10,17 +10,29 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { parse as parseYaml } from 'yaml'
-import { AwsError, type Input, type Operation, parseQuery, toXml } from './core.js'
+import {
+  adminUser,
+  type Credentials,
+  DEFAULT_ACCESS_KEY_ID,
+  type Principal,
+  ROLE_ARN,
+  roleSession,
+  userCredentials,
+} from './accounts.js'
+import { ACCOUNT, AwsError, type Input, type Operation, parseQuery, toXml } from './core.js'
 import { athena } from './services/athena.js'
 import { cloudTrail, newTrail, recordCall, type Trail } from './services/cloudtrail.js'
 import { iam } from './services/iam.js'
-import { identityStore, ssoAdmin, sts } from './services/identity.js'
+import { identityStore, ssoAdmin } from './services/identity.js'
 import { lakeFormation } from './services/lakeformation.js'
 import { LAMBDA_ROUTES, lambda } from './services/lambda.js'
 import { sageMaker } from './services/sagemaker.js'
+import { sts } from './services/sts.js'
 import { applySeed, type EmulatorState, emptyState, type SeedData } from './state.js'
-import { enforceModel, restJsonInput } from './validation.js'
+import { enforceModel, queryInput, restJsonInput } from './validation.js'
 
+export type { Credentials, Principal } from './accounts.js'
+export { ACCOUNT } from './core.js'
 export type { EmulatorState, SeedData } from './state.js'
 
 export interface FaultSpec {
@@ -32,6 +44,8 @@ export interface FaultSpec {
   rate?: number
   /** Fail the next N matching calls. */
   next?: number
+  /** Only calls that land in this account (default: every account). */
+  account?: string
 }
 
 /**
@@ -64,18 +78,40 @@ export interface EmulatorOptions {
   region?: string
   /** Delay before a write shows in CloudTrail's event history (LookupEvents), ms (default 0). */
   cloudTrailDelayMs?: number
+  /**
+   * Member accounts besides the default one (ACCOUNT, the Identity Center / caller account), each
+   * its own partition of every service, seeded from data or a YAML file.
+   */
+  accounts?: Array<{ id: string; seed?: SeedData | string }>
 }
 
 export interface Emulator {
   url: string
   dynamoUrl?: string
+  /** The default caller: `arn:aws:iam::123456789012:user/emulator-admin`, administrator of the default account. */
   env(): Record<string, string>
+  /** Resets every account (the set of accounts stays; member accounts go back to their seed). */
   reset(): void
+  /** Adds a member account (12 digits), seeded with `seed` now and after every reset(). */
+  addAccount(id: string, seed?: SeedData): void
+  /** The account ids the emulator has, the default one first. */
+  accounts(): string[]
+  /** A member account's partition (or the default account's: the same object as `state`). */
+  accountState(id: string): EmulatorState
+  /**
+   * Credentials acting as a role or user of an account, without a trust check. A role ARN gives a
+   * role session (ASIA…, with a session token, valid 12 hours); a user ARN long-term keys.
+   */
+  credentialsFor(principalArn: string): Credentials
+  /** Makes the given session credentials (every issued session when none given) expired from now on. */
+  expireCredentials(accessKeyId?: string): void
   /** Deletes every DynamoDB table (dynalite keeps them across reset(): the lock and the ACS tables). */
   dropTables(): Promise<void>
-  seed(data: SeedData): void
-  seedFile(file: string): Promise<void>
-  counters(): Record<string, number>
+  /** Seeds the default account, or the given one. */
+  seed(data: SeedData, accountId?: string): void
+  seedFile(file: string, accountId?: string): Promise<void>
+  /** Calls by "service:Operation", summed over every account, or of one account. */
+  counters(accountId?: string): Record<string, number>
   /** Calls answered with an injected fault, by "service:Operation". */
   faultCounters(): Record<string, number>
   /** Calls refused by a rate limit (throttled: their bucket was empty), by "service:Operation". */
@@ -105,8 +141,8 @@ export interface Emulator {
   setCloudTrailDelay(ms: number): void
   /** Makes every recorded CloudTrail event visible now (the delivery delay has passed). */
   deliverCloudTrailEvents(): void
-  /** The recorded CloudTrail events (delivered or not), oldest first. */
-  cloudTrailEvents(): Trail['events']
+  /** The recorded CloudTrail events (delivered or not) of the default account or the given one, oldest first. */
+  cloudTrailEvents(accountId?: string): Trail['events']
   /** How long TTL changes stay ENABLING/DISABLING from now on (see EmulatorOptions.ttlSettleMs). */
   setTtlSettleMs(ms: number): void
   /** Ends every ENABLING/DISABLING window now (the hour AWS may take, passed at once). */
@@ -178,14 +214,88 @@ const QUERY_NS: Record<string, string> = {
   sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
 }
 
+/** One account's share of everything the emulator keeps. */
+interface Partition {
+  id: string
+  state: EmulatorState
+  trail: Trail
+  handlers: Handlers
+  /** DynamoDB TTL settings by table (the emulator answers the TTL operations itself). */
+  ttl: Map<string, { AttributeName: string; Enabled: boolean; settlesAt: number }>
+  counts: Map<string, number>
+  /** A member account's seed, applied again on every reset(). */
+  seed?: SeedData
+  /** The account's own dynalite (its tables), started on its first DynamoDB call. */
+  dynalite?: Promise<{ server: http.Server; port: number }>
+}
+
+const ACCOUNT_ID = /^\d{12}$/
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const region = options.region ?? 'us-east-1'
   const profileReadyMs = options.profileReadyMs ?? 100
-  const box = { state: emptyState(region, profileReadyMs) }
-  let trail = newTrail()
-  trail.delayMs = options.cloudTrailDelayMs ?? 0
-  let handlers = buildHandlers(box.state, trail)
-  const counts = new Map<string, number>()
+  const partitions = new Map<string, Partition>()
+  const newPartition = (id: string, seed?: SeedData): Partition => {
+    const state = emptyState(region, profileReadyMs, id)
+    const trail = newTrail()
+    trail.delayMs = options.cloudTrailDelayMs ?? 0
+    if (seed) applySeed(state, seed)
+    return {
+      id,
+      state,
+      trail,
+      handlers: buildHandlers(state, trail),
+      ttl: new Map(),
+      counts: new Map(),
+      seed,
+    }
+  }
+  const main = newPartition(ACCOUNT)
+  partitions.set(ACCOUNT, main)
+  const box = { state: main.state }
+  const partitionOf = (id: string): Partition => {
+    const p = partitions.get(id)
+    if (!p) throw new Error(`emulator: no account ${id} (accounts: ${[...partitions.keys()].join(', ')})`)
+    return p
+  }
+
+  /** Every credential the emulator has issued or handed out, by access key id (kept across reset()). */
+  const credentials = new Map<string, Principal>()
+  const defaultCaller = adminUser(ACCOUNT)
+  const stsOps = sts({
+    stateOf: (id) => partitions.get(id)?.state,
+    register: (session) => credentials.set(session.accessKeyId, session),
+    defaultCaller: () => defaultCaller,
+  })
+
+  /** The principal that signed the request: the partition it lands in and whom it acts as. */
+  const callerOf = (req: IncomingMessage, service: string): Principal => {
+    const keyId = /Credential=([^/,\s]+)\//.exec(String(req.headers.authorization ?? ''))?.[1]
+    if (!keyId) return defaultCaller
+    const known = credentials.get(keyId)
+    const query = service === 'iam' || service === 'sts'
+    const invalid = () =>
+      new AwsError(
+        query ? 'InvalidClientTokenId' : 'UnrecognizedClientException',
+        'The security token included in the request is invalid.',
+        query ? 403 : 400,
+      )
+    if (!known) {
+      // A temporary key the emulator never issued: AWS knows no such session.
+      if (keyId.startsWith('ASIA')) throw invalid()
+      return defaultCaller
+    }
+    if (known.sessionToken !== undefined && req.headers['x-amz-security-token'] !== known.sessionToken)
+      throw invalid()
+    if (known.expiresAt !== undefined && Date.now() >= known.expiresAt)
+      throw new AwsError(
+        query ? 'ExpiredToken' : 'ExpiredTokenException',
+        'The security token included in the request is expired',
+        400,
+      )
+    return known
+  }
+
   const faultCounts = new Map<string, number>()
   const throttleCounts = new Map<string, number>()
   const processing = new Map<string, number[]>()
@@ -193,21 +303,35 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let limits: { spec: RateLimitSpec; buckets: Map<string, Bucket> }[] = []
   let documentedLimits = DOCUMENTED_LIMITS.map((spec) => ({ spec, buckets: new Map<string, Bucket>() }))
   let latency = 0
-  const ttl = new Map<string, { AttributeName: string; Enabled: boolean; settlesAt: number }>()
   let ttlSettleMs = options.ttlSettleMs ?? 0
 
-  let dynalite: http.Server | undefined
-  let dynalitePort = 0
-  if (options.dynamo !== false) {
+  const dynamoOn = options.dynamo !== false
+  /** A dynalite for one account; its tables' ARNs name that account. */
+  const startDynalite = async (account: string) => {
     const { default: createDynalite } = await import('dynalite')
-    dynalite = createDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as http.Server
-    await new Promise<void>((resolve) => dynalite!.listen(0, '127.0.0.1', resolve))
-    dynalitePort = (dynalite.address() as AddressInfo).port
+    // dynalite reads the account of its table ARNs from the environment when it is created.
+    const saved = process.env.AWS_ACCOUNT_ID
+    process.env.AWS_ACCOUNT_ID = account
+    let server: http.Server
+    try {
+      server = createDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }) as http.Server
+    } finally {
+      if (saved === undefined) delete process.env.AWS_ACCOUNT_ID
+      else process.env.AWS_ACCOUNT_ID = saved
+    }
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    return { server, port: (server.address() as AddressInfo).port }
   }
+  const dynaliteOf = (p: Partition) => {
+    p.dynalite ??= startDynalite(p.id)
+    return p.dynalite
+  }
+  if (dynamoOn) await dynaliteOf(main)
 
-  const injected = (key: string): FaultSpec | undefined => {
+  const injected = (key: string, account: string): FaultSpec | undefined => {
     for (const f of faults) {
       if (!matchesOperation(f.operation, key)) continue
+      if (f.account !== undefined && f.account !== account) continue
       if (f.next !== undefined) {
         if (f.next > 0) {
           f.next--
@@ -220,8 +344,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     return undefined
   }
 
-  /** Takes a token from the call's bucket under the first matching rate limit; false when it is empty. */
-  const admitted = (key: string): boolean => {
+  /**
+   * Takes a token from the call's bucket under the first matching rate limit; false when it is
+   * empty. AWS's limits are per account: each account has its own buckets.
+   */
+  const admitted = (key: string, account: string): boolean => {
     const limit =
       limits.find((l) => matchesOperation(l.spec.operation, key)) ??
       documentedLimits.find((l) => matchesOperation(l.spec.operation, key))
@@ -229,10 +356,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const { rate } = limit.spec
     const burst = limit.spec.burst ?? Math.max(1, rate)
     const now = performance.now()
-    let bucket = limit.buckets.get(key)
+    const bucketKey = `${account}|${key}`
+    let bucket = limit.buckets.get(bucketKey)
     if (!bucket) {
       bucket = { tokens: burst, at: now }
-      limit.buckets.set(key, bucket)
+      limit.buckets.set(bucketKey, bucket)
     }
     bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * rate)
     bucket.at = now
@@ -256,9 +384,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         )
       const operation = operationOf(service, req, body)
       const key = `${service}:${operation}`
-      counts.set(key, (counts.get(key) ?? 0) + 1)
+      let caller: Principal
+      try {
+        caller = callerOf(req, service)
+      } catch (err) {
+        main.counts.set(key, (main.counts.get(key) ?? 0) + 1)
+        throw err
+      }
+      const partition = partitionOf(caller.account)
+      partition.counts.set(key, (partition.counts.get(key) ?? 0) + 1)
       // The rate is judged when the call arrives; the answer still takes the round trip.
-      const admit = admitted(key)
+      const admit = admitted(key, partition.id)
       // See setLatency: half the round trip on the way in, the answer held until the whole of it.
       await sleepUntil(arrived + latency / 2)
       const working = performance.now()
@@ -274,7 +410,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         throttleCounts.set(key, (throttleCounts.get(key) ?? 0) + 1)
         return sendError(res, service, throttlingError(service))
       }
-      const fault = injected(key)
+      const fault = injected(key, partition.id)
       if (fault) {
         faultCounts.set(key, (faultCounts.get(key) ?? 0) + 1)
         const err =
@@ -283,7 +419,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             : fault.kind === 'denied'
               ? new AwsError(
                   DENIED[service]?.code ?? 'AccessDeniedException',
-                  `User: arn:aws:iam::${box.state.account}:user/emulator-admin is not authorized to perform: ${service}:${operation}`,
+                  `User: ${caller.arn} is not authorized to perform: ${service}:${operation}`,
                   DENIED[service]?.status ?? 400,
                 )
               : Math.random() < 0.5
@@ -291,8 +427,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                 : new AwsError('ServiceUnavailable', 'Service is unavailable. Please try again.', 503)
         return sendError(res, service, err)
       }
-      if (service === 'dynamodb') return dynamo(req, body, res, operation)
-      return await dispatch(service, operation, req, body, res)
+      if (service === 'dynamodb') return await dynamo(req, body, res, operation, partition)
+      return await dispatch(service, operation, req, body, res, partition, caller)
     } catch (err) {
       const service = serviceOf(req) ?? 'sagemaker'
       if (err instanceof AwsError) return sendError(res, service, err)
@@ -306,20 +442,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     req: IncomingMessage,
     body: string,
     res: ServerResponse,
+    partition: Partition,
+    caller: Principal,
   ) {
-    const region = regionOf(req) ?? box.state.region
+    const region = regionOf(req) ?? partition.state.region
+    const { handlers, trail } = partition
+    const who = {
+      userName: caller.sessionName ?? caller.arn.split('/').pop()!,
+      accessKeyId: caller.accessKeyId,
+      assumedRole: caller.roleArn !== undefined,
+    }
     if (service === 'iam' || service === 'sts') {
-      const input = parseQuery(body)
-      const op = handlers[service][operation]
+      const input = queryInput(service, operation, parseQuery(body))
+      const op = service === 'sts' ? stsOps[operation] : handlers[service][operation]
       if (!op) throw new AwsError('InvalidAction', `Could not find operation ${operation}`)
       enforceModel(service, operation, input)
-      const out = await op(input, { region, service, operation })
+      const out = await op(input, { region, service, operation, caller })
       const requestId = randomUUID()
-      recordCall(trail, { service, operation, input, region, requestId })
+      recordCall(trail, { service, operation, input, region, requestId, caller: who })
       const xml = `<${operation}Response xmlns="${QUERY_NS[service]}"><${operation}Result>${toXml(out)}</${operation}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`
       return send(res, 200, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, xml)
     }
-    if (service === 's3') return s3(operation, req, res)
+    if (service === 's3') return s3(operation, req, res, partition)
     if (service === 'lambda') {
       const [path] = (req.url ?? '').split('?')
       for (const route of LAMBDA_ROUTES) {
@@ -333,7 +477,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           m[2] === undefined ? undefined : decodeURIComponent(m[2]),
         )
         const code = (out.body as { Code?: { Location?: string } }).Code
-        if (code?.Location?.startsWith('/')) code.Location = `http://${req.headers.host}${code.Location}`
+        if (code?.Location?.startsWith('/'))
+          code.Location = `http://${req.headers.host}${code.Location}${partition === main ? '' : `?account=${partition.id}`}`
         return send(
           res,
           out.status ?? 200,
@@ -351,44 +496,59 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       operation,
       service === 'lakeformation' ? restJsonInput(service, operation, req, input) : input,
     )
-    const out = await op(input, { region, service, operation })
+    const out = await op(input, { region, service, operation, caller })
     const requestId = randomUUID()
-    recordCall(trail, { service, operation, input, region, requestId })
+    recordCall(trail, { service, operation, input, region, requestId, caller: who })
     const contentType = service === 'lakeformation' ? 'application/json' : 'application/x-amz-json-1.1'
     return send(res, 200, { 'content-type': contentType, 'x-amzn-requestid': requestId }, JSON.stringify(out))
   }
 
-  /** S3 (restXml): HeadBucket only — whether a bucket exists and this account owns it. */
-  function s3(operation: string, req: IncomingMessage, res: ServerResponse) {
+  /**
+   * S3 (restXml): HeadBucket only — whether a bucket exists and this account owns it. Bucket names
+   * are global: another account's bucket answers 403 (no bucket policy grants this account).
+   */
+  function s3(operation: string, req: IncomingMessage, res: ServerResponse, partition: Partition) {
     if (operation !== 'HeadBucket')
       throw new AwsError('NotImplemented', `S3 ${operation} is not emulated`, 501)
     const name = bucketOf(req)
-    const bucket = box.state.buckets.find((b) => b.Name === name)
-    if (!bucket) throw new AwsError('NotFound', 'Not Found', 404)
+    const bucket = partition.state.buckets.find((b) => b.Name === name)
+    if (!bucket) {
+      const elsewhere = [...partitions.values()].some((p) => p.state.buckets.some((b) => b.Name === name))
+      throw elsewhere
+        ? new AwsError('Forbidden', 'Forbidden', 403)
+        : new AwsError('NotFound', 'Not Found', 404)
+    }
     const expected = req.headers['x-amz-expected-bucket-owner']
     if (expected !== undefined && expected !== bucket.Owner) throw new AwsError('Forbidden', 'Forbidden', 403)
     return send(res, 200, { 'x-amz-bucket-region': bucket.Region }, '')
   }
 
-  function tagInDynalite(req: IncomingMessage, table: string, Tags: unknown) {
+  function tagInDynalite(req: IncomingMessage, port: number, account: string, table: string, Tags: unknown) {
     const tag = http.request({
       host: '127.0.0.1',
-      port: dynalitePort,
+      port,
       method: 'POST',
       path: '/',
       headers: {
         ...Object.fromEntries(Object.entries(req.headers).filter(([k]) => k !== 'content-length')),
-        host: `127.0.0.1:${dynalitePort}`,
+        host: `127.0.0.1:${port}`,
         'x-amz-target': 'DynamoDB_20120810.TagResource',
         'content-type': 'application/x-amz-json-1.0',
       },
     })
     tag.on('error', () => {})
-    tag.end(JSON.stringify({ ResourceArn: `arn:aws:dynamodb:us-east-1:000000000000:table/${table}`, Tags }))
+    tag.end(JSON.stringify({ ResourceArn: `arn:aws:dynamodb:us-east-1:${account}:table/${table}`, Tags }))
   }
 
-  function dynamo(req: IncomingMessage, body: string, res: ServerResponse, operation: string) {
+  async function dynamo(
+    req: IncomingMessage,
+    body: string,
+    res: ServerResponse,
+    operation: string,
+    partition: Partition,
+  ) {
     const input = body ? JSON.parse(body) : {}
+    const ttl = partition.ttl
     if (DYNAMO_OPERATIONS.includes(operation)) enforceModel('dynamodb', operation, input)
     if (operation === 'UpdateTimeToLive') {
       const spec = input.TimeToLiveSpecification
@@ -439,15 +599,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         JSON.stringify({ TimeToLiveDescription: description }),
       )
     }
-    if (!dynalitePort)
+    if (!dynamoOn)
       throw new AwsError('UnknownOperationException', 'DynamoDB is not running in this emulator', 400)
+    const { port } = await dynaliteOf(partition)
     const upstream = http.request(
       {
         host: '127.0.0.1',
-        port: dynalitePort,
+        port,
         method: req.method,
         path: req.url,
-        headers: { ...req.headers, host: `127.0.0.1:${dynalitePort}` },
+        headers: { ...req.headers, host: `127.0.0.1:${port}` },
       },
       (up) => {
         // Read whole, then answered through send(): it holds the answer for the injected latency.
@@ -456,7 +617,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         up.on('end', () => {
           // dynalite ignores CreateTable's Tags; DynamoDB keeps them: tag the new table in dynalite.
           if (operation === 'CreateTable' && up.statusCode === 200 && Array.isArray(input.Tags))
-            tagInDynalite(req, input.TableName, input.Tags)
+            tagInDynalite(req, port, partition.id, input.TableName, input.Tags)
           send(res, up.statusCode ?? 500, up.headers as Record<string, string>, Buffer.concat(chunks))
         })
       },
@@ -468,61 +629,67 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   }
 
   function control(url: string, body: string, res: ServerResponse) {
-    const path = url.split('?')[0]
+    const [path, search] = url.split('?')
+    // ?account=<id> picks a member account (default: the default account).
+    const account = new URLSearchParams(search ?? '').get('account') ?? undefined
+    const json = (res: ServerResponse, value: unknown) =>
+      send(res, 200, { 'content-type': 'application/json' }, JSON.stringify(value))
     if (path.startsWith('/_emulator/lambda-code/')) {
       const name = decodeURIComponent(path.slice('/_emulator/lambda-code/'.length))
-      const f = box.state.functions.find((x) => x.FunctionName === name)
+      const f = partitionOf(account ?? ACCOUNT).state.functions.find((x) => x.FunctionName === name)
       if (!f?.ZipFile) return send(res, 404, { 'content-type': 'text/plain' }, 'NoSuchKey')
       res.writeHead(200, { 'content-type': 'application/zip' })
       res.end(Buffer.from(f.ZipFile, 'base64'))
       return
     }
-    const json = body ? JSON.parse(body) : {}
+    const input = body ? JSON.parse(body) : {}
     switch (path) {
       case '/_emulator/reset':
         api.reset()
         break
       case '/_emulator/seed':
-        api.seed(json)
+        api.seed(input, account)
         break
+      case '/_emulator/accounts':
+        // POST {"id": "…", "seed": {…}} adds a member account; GET (no body) lists them.
+        if (input.id) api.addAccount(String(input.id), input.seed)
+        return json(res, { accounts: api.accounts() })
+      case '/_emulator/credentials':
+        // POST {"arn": "arn:aws:iam::<acct>:role/<name>"}: credentials acting as that principal.
+        return json(res, api.credentialsFor(String(input.arn)))
       case '/_emulator/counters':
-        return send(
-          res,
-          200,
-          { 'content-type': 'application/json' },
-          JSON.stringify({
-            calls: api.counters(),
-            faults: api.faultCounters(),
-            throttled: api.throttleCounters(),
-          }),
-        )
+        return json(res, {
+          calls: api.counters(account),
+          faults: api.faultCounters(),
+          throttled: api.throttleCounters(),
+        })
       case '/_emulator/counters/reset':
         api.resetCounters()
         break
       case '/_emulator/latency':
-        api.setLatency(Number(json.ms ?? 0))
+        api.setLatency(Number(input.ms ?? 0))
         break
       case '/_emulator/faults':
-        if (json.clear) api.clearFaults()
-        else api.injectFaults(json)
+        if (input.clear) api.clearFaults()
+        else api.injectFaults(input)
         break
       case '/_emulator/rate-limit':
-        if (json.clear) api.clearRateLimits()
-        else api.setRateLimit(json)
+        if (input.clear) api.clearRateLimits()
+        else api.setRateLimit(input)
         break
       case '/_emulator/cloudtrail':
-        if (json.deliver) api.deliverCloudTrailEvents()
-        if (json.delayMs !== undefined) api.setCloudTrailDelay(Number(json.delayMs))
+        if (input.deliver) api.deliverCloudTrailEvents()
+        if (input.delayMs !== undefined) api.setCloudTrailDelay(Number(input.delayMs))
         break
       case '/_emulator/ttl':
-        if (json.settleNow) api.settleTtlNow()
-        else api.setTtlSettleMs(Number(json.settleMs ?? 0))
+        if (input.settleNow) api.settleTtlNow()
+        else api.setTtlSettleMs(Number(input.settleMs ?? 0))
         break
       case '/_emulator/saml-provider':
-        api.setSamlProviderRefused(Boolean(json.refused))
+        api.setSamlProviderRefused(Boolean(input.refused))
         break
       case '/_emulator/state':
-        return send(res, 200, { 'content-type': 'application/json' }, JSON.stringify(box.state))
+        return json(res, api.accountState(account ?? ACCOUNT))
       default:
         return send(res, 404, { 'content-type': 'text/plain' }, 'unknown control endpoint')
     }
@@ -532,13 +699,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 
+  const sum = (maps: Map<string, number>[]) => {
+    const out = new Map<string, number>()
+    for (const m of maps) for (const [k, n] of m) out.set(k, (out.get(k) ?? 0) + n)
+    return Object.fromEntries([...out].sort(([a], [b]) => a.localeCompare(b)))
+  }
+
   const api: Emulator = {
     url,
-    dynamoUrl: dynalite ? url : undefined,
+    dynamoUrl: dynamoOn ? url : undefined,
     env: () => ({
       AWS_ENDPOINT_URL: url,
-      AWS_ACCESS_KEY_ID: 'AKIAEMULATOR00000000',
-      AWS_SECRET_ACCESS_KEY: 'emulator-secret-not-a-real-key',
+      AWS_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_ID,
+      AWS_SECRET_ACCESS_KEY: defaultCaller.secretAccessKey,
       AWS_REGION: box.state.region,
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
@@ -548,51 +721,101 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     }),
     reset() {
-      const samlRefused = false
-      box.state = emptyState(region, profileReadyMs)
-      box.state.samlProviderRefused = samlRefused
+      for (const p of partitions.values()) {
+        p.state = emptyState(region, profileReadyMs, p.id)
+        if (p.seed) applySeed(p.state, p.seed)
+        p.trail = newTrail()
+        p.trail.delayMs = options.cloudTrailDelayMs ?? 0
+        p.handlers = buildHandlers(p.state, p.trail)
+        p.ttl.clear()
+        p.counts.clear()
+      }
+      box.state = main.state
       api.state = box.state
-      trail = newTrail()
-      trail.delayMs = options.cloudTrailDelayMs ?? 0
-      handlers = buildHandlers(box.state, trail)
       faults = []
       limits = []
       documentedLimits = DOCUMENTED_LIMITS.map((spec) => ({ spec, buckets: new Map<string, Bucket>() }))
       latency = 0
-      ttl.clear()
       ttlSettleMs = options.ttlSettleMs ?? 0
-      counts.clear()
       faultCounts.clear()
       throttleCounts.clear()
       processing.clear()
     },
+    addAccount(id, seed) {
+      if (!ACCOUNT_ID.test(id)) throw new Error(`emulator: an account id is 12 digits (got ${id})`)
+      if (partitions.has(id)) throw new Error(`emulator: account ${id} exists already`)
+      partitions.set(id, newPartition(id, seed))
+    },
+    accounts: () => [...partitions.keys()],
+    accountState: (id) => partitionOf(id).state,
+    credentialsFor(principalArn) {
+      let principal: Principal
+      const session = /^arn:aws:sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/([\w+=,.@-]+)$/.exec(principalArn)
+      if (ROLE_ARN.test(principalArn) || session) {
+        const account = session ? session[1] : ROLE_ARN.exec(principalArn)![1]
+        const roles = partitionOf(account).state.roles
+        const role = session
+          ? roles.find((r) => r.RoleName === session[2])
+          : roles.find((r) => r.Arn.toLowerCase() === principalArn.toLowerCase())
+        // A role not created yet (apply makes it later) still gets a session of its ARN.
+        const roleArn = role?.Arn ?? (session ? `arn:aws:iam::${account}:role/${session[2]}` : principalArn)
+        principal = roleSession(roleArn, session ? session[3] : 'emulator', {
+          roleId: role?.RoleId,
+          durationSeconds: 12 * 3600,
+        })
+      } else if (principalArn === defaultCaller.arn) {
+        principal = defaultCaller
+      } else {
+        principal = userCredentials(principalArn)
+        partitionOf(principal.account)
+      }
+      credentials.set(principal.accessKeyId, principal)
+      return {
+        accessKeyId: principal.accessKeyId,
+        secretAccessKey: principal.secretAccessKey,
+        ...(principal.sessionToken ? { sessionToken: principal.sessionToken } : {}),
+      }
+    },
+    expireCredentials(accessKeyId) {
+      for (const c of credentials.values())
+        if (c.expiresAt !== undefined && (accessKeyId === undefined || c.accessKeyId === accessKeyId))
+          c.expiresAt = Math.min(c.expiresAt, Date.now())
+    },
     async dropTables() {
-      if (!dynalite) return
+      if (!dynamoOn) return
       const { DynamoDBClient, ListTablesCommand, DeleteTableCommand } = await import(
         '@aws-sdk/client-dynamodb'
       )
-      const db = new DynamoDBClient({
-        endpoint: `http://127.0.0.1:${dynalitePort}`,
-        region: box.state.region,
-        credentials: { accessKeyId: 'emulator', secretAccessKey: 'emulator' },
-      })
-      const { TableNames = [] } = await db.send(new ListTablesCommand({}))
-      for (const TableName of TableNames) await db.send(new DeleteTableCommand({ TableName }))
-      db.destroy()
+      for (const p of partitions.values()) {
+        if (!p.dynalite) continue
+        const db = new DynamoDBClient({
+          endpoint: `http://127.0.0.1:${(await p.dynalite).port}`,
+          region: box.state.region,
+          credentials: { accessKeyId: 'emulator', secretAccessKey: 'emulator' },
+        })
+        const { TableNames = [] } = await db.send(new ListTablesCommand({}))
+        for (const TableName of TableNames) await db.send(new DeleteTableCommand({ TableName }))
+        db.destroy()
+      }
     },
-    seed(data) {
-      applySeed(box.state, data)
+    seed(data, accountId) {
+      applySeed(partitionOf(accountId ?? ACCOUNT).state, data)
     },
-    async seedFile(file) {
+    async seedFile(file, accountId) {
       const text = await readFile(file, 'utf8')
-      applySeed(box.state, parseYaml(text) as SeedData)
+      applySeed(partitionOf(accountId ?? ACCOUNT).state, parseYaml(text) as SeedData)
     },
-    counters: () => Object.fromEntries([...counts].sort(([a], [b]) => a.localeCompare(b))),
-    faultCounters: () => Object.fromEntries([...faultCounts].sort(([a], [b]) => a.localeCompare(b))),
-    throttleCounters: () => Object.fromEntries([...throttleCounts].sort(([a], [b]) => a.localeCompare(b))),
+    counters: (accountId) =>
+      sum(
+        accountId === undefined
+          ? [...partitions.values()].map((p) => p.counts)
+          : [partitionOf(accountId).counts],
+      ),
+    faultCounters: () => sum([faultCounts]),
+    throttleCounters: () => sum([throttleCounts]),
     processingTimes: () => Object.fromEntries([...processing].map(([k, v]) => [k, [...v]])),
     resetCounters() {
-      counts.clear()
+      for (const p of partitions.values()) p.counts.clear()
       faultCounts.clear()
       throttleCounts.clear()
       processing.clear()
@@ -621,25 +844,35 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       box.state.samlProviderRefused = refused
     },
     setCloudTrailDelay(ms) {
-      trail.delayMs = ms
+      for (const p of partitions.values()) p.trail.delayMs = ms
     },
     deliverCloudTrailEvents() {
       const now = Date.now()
-      for (const e of trail.events) e.deliverAt = Math.min(e.deliverAt, now)
+      for (const p of partitions.values())
+        for (const e of p.trail.events) e.deliverAt = Math.min(e.deliverAt, now)
     },
-    cloudTrailEvents: () => [...trail.events],
+    cloudTrailEvents: (accountId) => [...partitionOf(accountId ?? ACCOUNT).trail.events],
     setTtlSettleMs(ms) {
       ttlSettleMs = ms
     },
     settleTtlNow() {
-      for (const t of ttl.values()) t.settlesAt = Math.min(t.settlesAt, Date.now())
+      for (const p of partitions.values())
+        for (const t of p.ttl.values()) t.settlesAt = Math.min(t.settlesAt, Date.now())
     },
     state: box.state,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections?.()
-      if (dynalite) await new Promise<void>((resolve) => dynalite!.close(() => resolve()))
+      for (const p of partitions.values()) {
+        if (!p.dynalite) continue
+        const { server: d } = await p.dynalite
+        await new Promise<void>((resolve) => d.close(() => resolve()))
+      }
     },
+  }
+  for (const a of options.accounts ?? []) {
+    const seed = typeof a.seed === 'string' ? (parseYaml(await readFile(a.seed, 'utf8')) as SeedData) : a.seed
+    api.addAccount(a.id, seed)
   }
   if (typeof options.seed === 'string') await api.seedFile(options.seed)
   else if (options.seed) api.seed(options.seed)
@@ -657,9 +890,15 @@ export function implementedOperations(): Record<string, string[]> {
     out[service] =
       service === 'lambda' ? [...new Set(LAMBDA_ROUTES.map((r) => r.operation))] : Object.keys(ops)
   }
+  out.sts = Object.keys(
+    sts({ stateOf: () => undefined, register: () => {}, defaultCaller: () => adminUser(ACCOUNT) }),
+  )
   out.dynamodb = [...DYNAMO_OPERATIONS]
   return out
 }
+
+/** The operations of one account's services (STS is the emulator's: it spans accounts). */
+type Handlers = ReturnType<typeof buildHandlers>
 
 function buildHandlers(state: EmulatorState, trail: Trail) {
   return {
@@ -668,7 +907,6 @@ function buildHandlers(state: EmulatorState, trail: Trail) {
     identitystore: identityStore(state),
     sagemaker: sageMaker(state),
     iam: iam(state),
-    sts: sts(state),
     lakeformation: lakeFormation(state),
     lambda: lambda(state),
     athena: athena(state),

@@ -150,7 +150,9 @@ function send(
     headers['content-type'] = 'application/x-www-form-urlencoded'
     const form = new URLSearchParams({ Action: operation, Version: '2010-05-08' })
     const flatten = (prefix: string, v: unknown) => {
-      if (Array.isArray(v)) v.forEach((x, i) => flatten(`${prefix}.member.${i + 1}`, x))
+      // An empty list goes on the wire as the bare member, as the AWS SDK sends it.
+      if (Array.isArray(v) && v.length === 0) form.append(prefix, '')
+      else if (Array.isArray(v)) v.forEach((x, i) => flatten(`${prefix}.member.${i + 1}`, x))
       else if (v && typeof v === 'object')
         for (const [k, x] of Object.entries(v as Record<string, unknown>)) flatten(`${prefix}.${k}`, x)
       else form.append(prefix, String(v))

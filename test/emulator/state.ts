@@ -218,9 +218,13 @@ export interface EmulatorState {
   buckets: Bucket[]
 }
 
-export function emptyState(region = 'us-east-1', profileReadyMs = 100): EmulatorState {
+/**
+ * A clean account. The default account's administrator is its data lake administrator; a member
+ * account has none until its seed names them (`dataLakeAdmins`).
+ */
+export function emptyState(region = 'us-east-1', profileReadyMs = 100, account = ACCOUNT): EmulatorState {
   return {
-    account: ACCOUNT,
+    account,
     region,
     users: [],
     groups: [],
@@ -239,7 +243,7 @@ export function emptyState(region = 'us-east-1', profileReadyMs = 100): Emulator
     functions: [],
     samlProviderRefused: false,
     profileReadyMs,
-    dataLakeAdmins: [`arn:aws:iam::${ACCOUNT}:user/emulator-admin`],
+    dataLakeAdmins: account === ACCOUNT ? [`arn:aws:iam::${ACCOUNT}:user/emulator-admin`] : [],
     workGroups: [
       {
         Name: 'primary',
@@ -318,7 +322,22 @@ export interface SeedData {
     apps?: string[]
   }[]
   applications?: { name: string; tags?: Record<string, string>; providerArn?: string }[]
-  roles?: { name: string; tags?: Record<string, string>; trustService?: string }[]
+  /**
+   * IAM roles. The trust policy trusts `trustService` (default sagemaker.amazonaws.com), or, when
+   * given, `trust`: a whole trust policy document (for roles other accounts assume).
+   */
+  roles?: {
+    name: string
+    tags?: Record<string, string>
+    trustService?: string
+    trust?: Record<string, unknown>
+    path?: string
+    maxSessionDuration?: number
+    /** Inline policies by name (documents as objects). */
+    policies?: Record<string, Record<string, unknown>>
+  }[]
+  /** Lake Formation data lake administrators (principal ARNs); replaces the account's default. */
+  dataLakeAdmins?: string[]
   lfTags?: Record<string, string[]>
   samlProviderRefused?: boolean
   /** S3 buckets by name, or with another owner account. */
@@ -442,28 +461,34 @@ export function applySeed(state: EmulatorState, seed: SeedData): void {
     state.buckets.push({ Name: name, Owner: owner, Region: region })
   }
   for (const r of seed.roles ?? []) {
+    const rolePath = r.path ?? '/'
     state.roles.push({
       RoleName: r.name,
       RoleId: `AROA${alnum(17).toUpperCase()}`,
-      Arn: `arn:aws:iam::${state.account}:role/${r.name}`,
-      Path: '/',
-      AssumeRolePolicyDocument: JSON.stringify({
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Service: r.trustService ?? 'sagemaker.amazonaws.com' },
-            Action: 'sts:AssumeRole',
-          },
-        ],
-      }),
-      MaxSessionDuration: 3600,
+      Arn: `arn:aws:iam::${state.account}:role${rolePath}${r.name}`,
+      Path: rolePath,
+      AssumeRolePolicyDocument: JSON.stringify(
+        r.trust ?? {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { Service: r.trustService ?? 'sagemaker.amazonaws.com' },
+              Action: 'sts:AssumeRole',
+            },
+          ],
+        },
+      ),
+      MaxSessionDuration: r.maxSessionDuration ?? 3600,
       CreateDate: new Date(),
       Tags: r.tags ?? {},
-      InlinePolicies: {},
+      InlinePolicies: Object.fromEntries(
+        Object.entries(r.policies ?? {}).map(([name, doc]) => [name, JSON.stringify(doc)]),
+      ),
       AttachedPolicies: [],
     })
   }
+  if (seed.dataLakeAdmins) state.dataLakeAdmins = [...seed.dataLakeAdmins]
   for (const [key, values] of Object.entries(seed.lfTags ?? {})) {
     state.lfTags.push({ CatalogId: state.account, TagKey: key, TagValues: [...values] })
   }

@@ -38,6 +38,29 @@ export function enforceModel(service: string, operation: string, input: Input): 
 }
 
 /**
+ * An awsQuery request sends an empty list as the bare member (`ProvidedContexts=`, as the AWS SDK
+ * serialises []): where the model says a member is a list, an empty string is an empty list.
+ */
+export function queryInput(service: string, operation: string, input: Input): Input {
+  const model = serviceModel(service)
+  const op = operationModel(service, operation)
+  if (!model || !op?.input) return input
+  const walk = (value: Input, shapeName: string, depth: number) => {
+    const shape = model.shapes[shapeName]
+    if (shape?.type !== 'structure' || depth > 8 || !value || typeof value !== 'object') return
+    for (const [name, ref] of Object.entries(shape.members ?? {})) {
+      const target = model.shapes[ref.shape]
+      if (target?.type === 'list' && value[name] === '') value[name] = []
+      else if (target?.type === 'structure') walk(value[name], ref.shape, depth + 1)
+      else if (target?.type === 'list' && Array.isArray(value[name]))
+        for (const item of value[name]) walk(item, target.member!, depth + 1)
+    }
+  }
+  walk(input, op.input, 0)
+  return input
+}
+
+/**
  * The whole input of a restJson1 request: its body plus the members the model binds to the URI
  * path, the query string and headers (Lambda's `/functions/{FunctionName}/url`).
  */

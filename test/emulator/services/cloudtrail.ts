@@ -16,6 +16,8 @@ export interface TrailEvent {
   EventTime: Date
   Username: string
   AccessKeyId: string
+  /** The caller was a role session (userIdentity type AssumedRole), not an IAM user. */
+  assumedRole: boolean
   Resources: { ResourceType?: string; ResourceName: string }[]
   requestParameters: Record<string, unknown>
   requestId: string
@@ -69,7 +71,15 @@ export function newTrail(): Trail {
 /** Records a successful call if it is a write of a service CloudTrail logs. */
 export function recordCall(
   trail: Trail,
-  call: { service: string; operation: string; input: Input; region: string; requestId: string },
+  call: {
+    service: string
+    operation: string
+    input: Input
+    region: string
+    requestId: string
+    /** Who made the call (default: the emulator's administrator user). */
+    caller?: { userName: string; accessKeyId: string; assumedRole: boolean }
+  },
 ): void {
   const source = SOURCES[call.service]
   if (!source || !WRITE.test(call.operation)) return
@@ -83,8 +93,9 @@ export function recordCall(
     EventName: call.operation,
     EventSource: source,
     EventTime: new Date(now),
-    Username: 'emulator-admin',
-    AccessKeyId: 'AKIAEMULATOR00000000',
+    Username: call.caller?.userName ?? 'emulator-admin',
+    AccessKeyId: call.caller?.accessKeyId ?? 'AKIAEMULATOR00000000',
+    assumedRole: call.caller?.assumedRole ?? false,
     Resources: resources,
     requestParameters: camel(call.input) as Record<string, unknown>,
     requestId: call.requestId,
@@ -159,7 +170,11 @@ export function cloudTrail(trail: Trail) {
           Resources: e.Resources,
           CloudTrailEvent: JSON.stringify({
             eventVersion: '1.09',
-            userIdentity: { type: 'IAMUser', userName: e.Username, accessKeyId: e.AccessKeyId },
+            userIdentity: {
+              type: e.assumedRole ? 'AssumedRole' : 'IAMUser',
+              userName: e.Username,
+              accessKeyId: e.AccessKeyId,
+            },
             eventTime: e.EventTime.toISOString().replace(/\.\d{3}Z$/, 'Z'),
             eventSource: e.EventSource,
             eventName: e.EventName,

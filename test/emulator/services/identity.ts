@@ -1,4 +1,4 @@
-/** sts (awsQuery), identitystore and sso-admin (awsJson1_1). */
+/** identitystore and sso-admin (awsJson1_1). */
 import {
   AwsError,
   epoch,
@@ -16,16 +16,6 @@ import { CUSTOM_SAML, type EmulatorState, userIdFor } from '../state.js'
 const ID_PATTERN =
   /^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$/
 const STORE_PATTERN = /^d-[0-9a-f]{10}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-
-export function sts(state: EmulatorState): Record<string, Operation> {
-  return {
-    GetCallerIdentity: () => ({
-      UserId: 'AIDAEMULATOR0000000000',
-      Account: state.account,
-      Arn: `arn:aws:iam::${state.account}:user/emulator-admin`,
-    }),
-  }
-}
 
 export function identityStore(state: EmulatorState): Record<string, Operation> {
   const store = (input: Input) => {

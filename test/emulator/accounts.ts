@@ -1,0 +1,223 @@
+/**
+ * Who signs a request, and which account it lands in. The emulator keeps a registry of the
+ * credentials it knows: the default caller (an administrator user of the default account), the
+ * sessions sts:AssumeRole issued, and the credentials tests ask for (credentialsFor). A request is
+ * routed to an account partition by the access key id of its SigV4 Authorization header; any key
+ * the registry does not know (tests sign with "x", "AKIAEMULATOR"…) is the default caller, except
+ * a temporary (ASIA) key, which AWS would refuse as unknown.
+ *
+ * The trust check is AWS's for sts:AssumeRole: the role's trust policy must allow the caller
+ * (Deny wins), and for a caller acting as a role in another account, or trusted only through its
+ * account (`:root`), the caller's own identity policies must allow sts:AssumeRole on the role too.
+ * Conditions are stored with the policy and not evaluated.
+ */
+import { AwsError, alnum } from './core.js'
+import type { EmulatorState, Role } from './state.js'
+
+export interface Principal {
+  account: string
+  /** The caller ARN GetCallerIdentity answers: an IAM user, or an sts assumed-role session. */
+  arn: string
+  /** GetCallerIdentity's UserId: AIDA… for a user, "<RoleId>:<session>" for a role session. */
+  userId: string
+  /** The IAM role behind a session (`arn:aws:iam::<acct>:role/<path><name>`). */
+  roleArn?: string
+  sessionName?: string
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+  /** Epoch ms after which the session's credentials are refused as expired. */
+  expiresAt?: number
+  /** Whether the session came from a role session assuming a role (role chaining: at most 1 hour). */
+  chained?: boolean
+}
+
+export interface Credentials {
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+}
+
+export const DEFAULT_ACCESS_KEY_ID = 'AKIAEMULATOR00000000'
+
+/** The default caller: an administrator user of the account (no identity policy is evaluated for it). */
+export function adminUser(account: string, accessKeyId = DEFAULT_ACCESS_KEY_ID): Principal {
+  return {
+    account,
+    arn: `arn:aws:iam::${account}:user/emulator-admin`,
+    userId: 'AIDAEMULATOR0000000000',
+    accessKeyId,
+    secretAccessKey: 'emulator-secret-not-a-real-key',
+  }
+}
+
+export const ROLE_ARN = /^arn:aws:iam::(\d{12}):role(\/(?:[\x21-\x7e]*\/)?)([\w+=,.@-]{1,64})$/
+const USER_ARN = /^arn:aws:iam::(\d{12}):user(\/(?:[\x21-\x7e]*\/)?)([\w+=,.@-]{1,64})$/
+
+/** A session of a role: new temporary credentials (ASIA…) bound to the role's account. */
+export function roleSession(
+  roleArn: string,
+  sessionName: string,
+  opts: { roleId?: string; durationSeconds: number; chained?: boolean },
+): Principal {
+  const m = ROLE_ARN.exec(roleArn)
+  if (!m) throw new Error(`emulator: not an IAM role ARN: ${roleArn}`)
+  const [, account, , name] = m
+  return {
+    account,
+    arn: `arn:aws:sts::${account}:assumed-role/${name}/${sessionName}`,
+    userId: `${opts.roleId ?? `AROA${alnum(17).toUpperCase()}`}:${sessionName}`,
+    roleArn,
+    sessionName,
+    accessKeyId: `ASIA${alnum(16).toUpperCase()}`,
+    secretAccessKey: alnum(40),
+    sessionToken: `IQoJb3JpZ2luX2VtdUVNVUxBVE9S${Buffer.from(alnum(96)).toString('base64')}`,
+    expiresAt: Date.now() + opts.durationSeconds * 1000,
+    chained: opts.chained,
+  }
+}
+
+/** Long-term credentials (AKIA…) of an IAM user of an account, acting as an administrator. */
+export function userCredentials(userArn: string): Principal {
+  const m = USER_ARN.exec(userArn)
+  if (!m) throw new Error(`emulator: not an IAM user ARN: ${userArn}`)
+  return {
+    account: m[1],
+    arn: userArn,
+    userId: `AIDA${alnum(17).toUpperCase()}`,
+    accessKeyId: `AKIA${alnum(16).toUpperCase()}`,
+    secretAccessKey: alnum(40),
+  }
+}
+
+// ---- policy evaluation (the parts sts:AssumeRole needs) ------------------------------------
+
+interface Statement {
+  Effect?: string
+  Action?: string | string[]
+  NotAction?: string | string[]
+  Resource?: string | string[]
+  NotResource?: string | string[]
+  Principal?: string | Record<string, string | string[]>
+  NotPrincipal?: unknown
+  Condition?: unknown
+}
+
+const list = (v: string | string[] | undefined): string[] =>
+  v === undefined ? [] : Array.isArray(v) ? v : [v]
+
+/** IAM's wildcard match: `*` any run, `?` one character; actions case-insensitively. */
+function wildcard(pattern: string, value: string, ignoreCase: boolean): boolean {
+  const source = pattern
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('')
+  return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value)
+}
+
+function statements(document: string): Statement[] {
+  let parsed: { Statement?: Statement | Statement[] }
+  try {
+    parsed = JSON.parse(document)
+  } catch {
+    try {
+      parsed = JSON.parse(decodeURIComponent(document))
+    } catch {
+      return []
+    }
+  }
+  const s = parsed.Statement
+  return s === undefined ? [] : Array.isArray(s) ? s : [s]
+}
+
+function actionMatches(s: Statement, action: string): boolean {
+  if (s.Action !== undefined) return list(s.Action).some((a) => wildcard(a, action, true))
+  if (s.NotAction !== undefined) return !list(s.NotAction).some((a) => wildcard(a, action, true))
+  return false
+}
+
+function resourceMatches(s: Statement, resource: string): boolean {
+  if (s.Resource !== undefined) return list(s.Resource).some((r) => wildcard(r, resource, false))
+  if (s.NotResource !== undefined) return !list(s.NotResource).some((r) => wildcard(r, resource, false))
+  return false
+}
+
+/**
+ * Whether a trust policy Principal names the caller: the caller's own ARN (a user, or the exact
+ * assumed-role session), the role behind a session, the caller's account (`arn:aws:iam::<acct>:root`
+ * or the bare account id), or anyone ("*"). `viaAccount` says the match was only by account, in
+ * which case the caller's identity policies must allow the call too.
+ */
+function principalMatch(s: Statement, caller: Principal): { matched: boolean; viaAccount: boolean } {
+  const p = s.Principal
+  if (p === undefined) return { matched: false, viaAccount: false }
+  // "*" grants to everyone as a resource policy does (no identity policy needed in the same account).
+  if (p === '*') return { matched: true, viaAccount: false }
+  const aws = typeof p === 'object' ? list(p.AWS) : []
+  const direct = new Set(['*', caller.arn, ...(caller.roleArn ? [caller.roleArn] : [])])
+  if (aws.some((v) => direct.has(v))) return { matched: true, viaAccount: false }
+  const accountIds = new Set([caller.account, `arn:aws:iam::${caller.account}:root`])
+  if (aws.some((v) => accountIds.has(v))) return { matched: true, viaAccount: true }
+  return { matched: false, viaAccount: false }
+}
+
+/** The trust policy's verdict for the caller: denied, allowed directly, or allowed through its account. */
+export function trustVerdict(role: Role, caller: Principal): 'deny' | 'allow' | 'allow-account' | 'none' {
+  let verdict: 'allow' | 'allow-account' | 'none' = 'none'
+  for (const s of statements(role.AssumeRolePolicyDocument)) {
+    if (!actionMatches(s, 'sts:AssumeRole')) continue
+    const m = principalMatch(s, caller)
+    if (!m.matched) continue
+    if (s.Effect === 'Deny') return 'deny'
+    if (s.Effect === 'Allow' && verdict !== 'allow') verdict = m.viaAccount ? 'allow-account' : 'allow'
+  }
+  return verdict
+}
+
+/**
+ * Whether the caller's identity-based policies allow `action` on `resource`. Users are the
+ * emulator's administrators; a role session is judged by the role's inline and attached managed
+ * policies (Deny wins), within its permissions boundary when it has one.
+ */
+export function identityAllows(
+  caller: Principal,
+  callerState: EmulatorState | undefined,
+  action: string,
+  resource: string,
+): boolean {
+  if (!caller.roleArn) return true
+  const role = callerState?.roles.find((r) => r.Arn.toLowerCase() === caller.roleArn!.toLowerCase())
+  if (!role || !callerState) return false
+  const doc = (arn: string) => {
+    const p = callerState.policies.find((x) => x.Arn === arn)
+    return p?.Versions.find((v) => v.VersionId === p.DefaultVersionId)?.Document
+  }
+  const documents = [
+    ...Object.values(role.InlinePolicies),
+    ...role.AttachedPolicies.map(doc).filter((d): d is string => d !== undefined),
+  ]
+  const verdict = (docs: string[]) => {
+    let allowed = false
+    for (const d of docs)
+      for (const s of statements(d)) {
+        if (!actionMatches(s, action) || !resourceMatches(s, resource)) continue
+        if (s.Effect === 'Deny') return false
+        if (s.Effect === 'Allow') allowed = true
+      }
+    return allowed
+  }
+  if (!verdict(documents)) return false
+  if (role.PermissionsBoundary) {
+    const boundary = doc(role.PermissionsBoundary)
+    if (!boundary || !verdict([boundary])) return false
+  }
+  return true
+}
+
+export function accessDenied(caller: Principal, action: string, resource: string, why?: string): AwsError {
+  return new AwsError(
+    'AccessDenied',
+    `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${resource}${why ? ` ${why}` : ''}`,
+    403,
+  )
+}
