@@ -1,12 +1,15 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../lib/command.js'
-import type { InitAnswers } from '../lib/config/init.js'
+import type { InitAnswers, InitTeam } from '../lib/config/init.js'
+import type { InitAccount } from '../lib/config/init-account.js'
 import { UserError } from '../lib/errors.js'
 
 export default class Init extends BaseCommand<typeof Init> {
   static override summary = 'Write a new teams file (a wizard, or flags for CI).'
   static override description =
-    'Asks for the region, the SageMaker domain, the ACS function name and the teams with their members, and writes a commented teams file that starts with the schema line editors use for completion. Without a terminal it never prompts: pass every value as a flag.'
+    `Asks for the region, the SageMaker domain, the ACS function name and the teams with their members, and writes a commented teams file that starts with the schema line editors use for completion. Without a terminal it never prompts: pass every value as a flag.
+
+When AWS credentials work, init offers the account's SageMaker domains in IAM auth mode, refuses a --domain-id that does not exist or is not in IAM mode, and refuses members the Identity Center identity store does not have; nothing is written then. Without credentials, or when AWS does not answer within a few seconds, it warns and goes on offline.`
   static override examples = [
     '<%= config.bin %> init',
     '<%= config.bin %> init --region us-east-1 --domain-id d-abcdefghijkl --acs-function-name sagemaker-teams-acs \\\n  --team "id=team1,name=Studio Team 1,users=user1@example.com" --team "id=team2,users=user1@example.com|user2@example.com,groups=ds-team2"',
@@ -50,24 +53,34 @@ export default class Init extends BaseCommand<typeof Init> {
       !answers.domainId && '--domain-id',
       !answers.teams?.length && '--team',
     ].filter(Boolean)
-    if (missing.length > 0) {
-      if (!process.stdin.isTTY || !process.stdout.isTTY) {
-        throw new UserError(
-          `no terminal to ask on; missing ${missing.join(', ')}`,
-          1,
-          `Example: ${Init.examples[1].replace('<%= config.bin %>', this.config.bin)}`,
-        )
-      }
-      try {
-        await this.ask(answers)
-      } catch (err) {
-        // Ctrl-C in a prompt: leave quietly with the shell's code for SIGINT, writing nothing.
-        if ((err as Error).name === 'ExitPromptError') {
-          process.stderr.write('\nCancelled; nothing was written.\n')
-          this.exit(130)
+    const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY)
+    if (missing.length > 0 && !interactive) {
+      throw new UserError(
+        `no terminal to ask on; missing ${missing.join(', ')}`,
+        1,
+        `Example: ${Init.examples[1].replace('<%= config.bin %>', this.config.bin)}`,
+      )
+    }
+    const online = new AccountReader(flags.profile)
+    try {
+      // The account, when credentials work: the domain and the members are checked against it.
+      if (answers.region) await online.read(answers.region)
+      if (online.account && answers.domainId) await online.assertDomain(answers.domainId)
+      if (missing.length > 0) {
+        try {
+          await this.ask(answers, online)
+        } catch (err) {
+          // Ctrl-C in a prompt: leave quietly with the shell's code for SIGINT, writing nothing.
+          if ((err as Error).name === 'ExitPromptError') {
+            process.stderr.write('\nCancelled; nothing was written.\n')
+            this.exit(130)
+          }
+          throw err
         }
-        throw err
       }
+      await online.assertMembers(answers.teams ?? [])
+    } finally {
+      await online.close()
     }
     await writeTeamsFile(
       file,
@@ -82,8 +95,8 @@ export default class Init extends BaseCommand<typeof Init> {
     return { file, teams: Object.keys(loaded.config.teams).length }
   }
 
-  private async ask(answers: Partial<InitAnswers>): Promise<void> {
-    const { input, confirm } = await import('@inquirer/prompts')
+  private async ask(answers: Partial<InitAnswers>, online: AccountReader): Promise<void> {
+    const { input, confirm, select } = await import('@inquirer/prompts')
     const { TEAM_ID_PATTERN } = await import('../lib/names.js')
     const list = (s: string) => s.split(/[,\s]+/).filter(Boolean)
     const { REGION_PATTERN, DOMAIN_ID_PATTERN } = await import('../lib/config/init.js')
@@ -92,9 +105,24 @@ export default class Init extends BaseCommand<typeof Init> {
       default: process.env.AWS_REGION ?? 'us-east-1',
       validate: (v) => REGION_PATTERN.test(v) || 'expected a region such as us-east-1',
     })
-    answers.domainId ??= await input({
+    if (!online.account) await online.read(answers.region)
+    const usable = online.usableDomains()
+    if (!answers.domainId && usable.length > 0)
+      answers.domainId = await select({
+        message: 'SageMaker domain (IAM auth mode)',
+        choices: [
+          ...usable.map((d) => ({ name: `${d.id}  ${d.name} (${d.status})`, value: d.id })),
+          { name: 'Another domain id…', value: '' },
+        ],
+      })
+    else if (!answers.domainId && online.account)
+      process.stderr.write(`No SageMaker domain in ${answers.region} is in IAM auth mode.\n`)
+    answers.domainId ||= await input({
       message: 'SageMaker domain id (IAM auth mode)',
-      validate: (v) => DOMAIN_ID_PATTERN.test(v) || 'expected d- and lowercase letters or digits',
+      validate: (v) =>
+        !DOMAIN_ID_PATTERN.test(v)
+          ? 'expected d- and lowercase letters or digits'
+          : (online.domainProblem(v)?.replace(/^--domain-id /, '') ?? true),
     })
     answers.acsFunctionName = await input({
       message: 'ACS Lambda function name',
@@ -115,11 +143,86 @@ export default class Init extends BaseCommand<typeof Init> {
           default: `SageMaker Studio ${id}`,
         })
         const users = list(
-          await input({ message: 'Users (identity store user names, comma-separated)', default: '' }),
+          await input({
+            message: 'Users (identity store user names, comma-separated)',
+            default: '',
+            validate: (v) => online.membersProblem(list(v), []),
+          }),
         )
-        const groups = list(await input({ message: 'Groups (display names, comma-separated)', default: '' }))
+        const groups = list(
+          await input({
+            message: 'Groups (display names, comma-separated)',
+            default: '',
+            validate: (v) => online.membersProblem([], list(v)),
+          }),
+        )
         answers.teams.push({ id, displayName, users, groups })
       } while (await confirm({ message: 'Add another team?', default: false }))
     }
+  }
+}
+
+/** The account as init sees it: read once, when credentials work (see config/init-account.ts). */
+class AccountReader {
+  account?: InitAccount
+  private lib?: typeof import('../lib/config/init-account.js')
+  private read_ = false
+
+  constructor(private readonly profile?: string) {}
+
+  /** Reads the account once; without credentials or an answer in time, warns and stays offline. */
+  async read(region: string): Promise<void> {
+    if (this.read_) return
+    this.read_ = true
+    this.lib = await import('../lib/config/init-account.js')
+    const { account, warning } = await this.lib.readInitAccount(region, { profile: this.profile })
+    if (warning) process.stderr.write(`Warning: ${warning}\n`)
+    this.account = account
+    if (account?.storeNote) process.stderr.write(`Warning: ${account.storeNote}; members are not checked.\n`)
+  }
+
+  usableDomains() {
+    return this.account && this.lib ? this.lib.usableDomains(this.account) : []
+  }
+
+  domainProblem(domainId: string): string | undefined {
+    return this.account && this.lib ? this.lib.domainProblem(this.account, domainId) : undefined
+  }
+
+  async assertDomain(domainId: string): Promise<void> {
+    const problem = this.domainProblem(domainId)
+    if (problem) throw new UserError(`${problem}; nothing was written`)
+  }
+
+  /** For a prompt's validate: true, or which names the identity store does not have. */
+  async membersProblem(users: string[], groups: string[]): Promise<true | string> {
+    if (!this.account?.identityStoreId || !this.lib || (!users.length && !groups.length)) return true
+    const lines = await this.lib.unknownMemberLines(this.account, [
+      { id: '', displayName: '', users, groups },
+    ])
+    return lines.length
+      ? `not in identity store ${this.account.identityStoreId}: ${lines.map((l) => l.replace(/^team : /, '')).join(', ')}`
+      : true
+  }
+
+  async assertMembers(teams: InitTeam[]): Promise<void> {
+    if (!this.account?.identityStoreId || !this.lib) return
+    let lines: string[]
+    try {
+      lines = await this.lib.unknownMemberLines(this.account, teams)
+    } catch (err) {
+      process.stderr.write(`Warning: members not checked (${(err as Error).message.split('\n')[0]}).\n`)
+      return
+    }
+    if (lines.length > 0)
+      throw new UserError(
+        this.lib.unknownMembersMessage(this.account, lines),
+        1,
+        'Users are matched by UserName and groups by DisplayName, as IAM Identity Center shows them.',
+      )
+  }
+
+  async close(): Promise<void> {
+    await this.account?.close()
   }
 }

@@ -2,10 +2,12 @@
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { createServer, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
 import { BIN, runCli } from '../helpers/cli.js'
+import { useDemoAccount } from '../helpers/emulator.js'
 
 const good = ['--region', 'us-east-1', '--domain-id', 'd-abcdefghijkl']
 const target = () => path.join(mkdtempSync(path.join(tmpdir(), 'smt-init-')), 'teams.yaml')
@@ -123,6 +125,145 @@ describe('init wizard', function () {
     assert.equal(code, 130, out)
     assert.match(out, /Cancelled; nothing was written/)
     assert.doesNotMatch(out, /ExitPromptError|at .*\.js:\d+/)
+    assert.equal(existsSync(file), false)
+  })
+})
+
+describe('init with the account (emulator)', function () {
+  this.timeout(60_000)
+  const account = useDemoAccount()
+  const run = async (args: string[], env?: Record<string, string | undefined>) => {
+    const file = target()
+    const r = await runCli(['init', '-f', file, ...args], { env: env ?? account().env() })
+    return { ...r, written: existsSync(file), file }
+  }
+
+  it('a domain in IAM mode and members the identity store has: written, no warning', async () => {
+    const r = await run([
+      ...good,
+      '--team',
+      'id=t1,users=user1@example.com|USER2@example.com,groups=ds-team1',
+    ])
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stderr, '')
+    assert.ok(r.written)
+  })
+
+  it('a --domain-id the account does not have: exit 1, the IAM-mode domains named, nothing written', async () => {
+    const r = await run(['--region', 'us-east-1', '--domain-id', 'd-nosuchdomain1', '--team', 'id=t1'])
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /--domain-id d-nosuchdomain1: no SageMaker domain of this id in us-east-1/)
+    assert.match(r.stderr, /IAM-mode domains in us-east-1: d-abcdefghijkl \(demo-domain\)/)
+    assert.doesNotMatch(r.stderr, /d-ssomode0001/, 'an SSO-mode domain is not offered')
+    assert.equal(r.written, false)
+  })
+
+  it('a domain in SSO (IAM Identity Center) mode: exit 1 saying IAM mode is needed, nothing written', async () => {
+    const r = await run(['--region', 'us-east-1', '--domain-id', 'd-ssomode0001', '--team', 'id=t1'])
+    assert.equal(r.code, 1)
+    assert.match(
+      r.stderr,
+      /domain sso-mode-domain uses SSO authentication; sagemaker-teams needs a domain in IAM mode/,
+    )
+    assert.match(r.stderr, /CreatePresignedDomainUrl/)
+    assert.equal(r.written, false)
+  })
+
+  it('members the identity store does not have: exit 1 listing each, nothing written', async () => {
+    const r = await run([
+      ...good,
+      '--team',
+      'id=t1,users=user1@example.com|nobody@example.com',
+      '--team',
+      'id=t2,users=user2@example.com,groups=ds-team1|ds-nope',
+    ])
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /2 members not found in identity store d-9067c1a2b3/)
+    assert.match(r.stderr, /\n {2}team t1: user nobody@example\.com\n {2}team t2: group ds-nope\n/)
+    assert.doesNotMatch(r.stderr, /user1@example\.com|user2@example\.com|group ds-team1/)
+    assert.equal(r.written, false)
+  })
+
+  it('AWS unreachable: a short warning and the file is written offline', async () => {
+    const r = await run([...good, '--team', 'id=t1,users=anyone@example.com'], {
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:1',
+      AWS_ACCESS_KEY_ID: 'x',
+      AWS_SECRET_ACCESS_KEY: 'y',
+    })
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stderr, /^Warning: cannot read the account \(.*ECONNREFUSED.*\); init goes on offline/)
+    assert.equal(r.stderr.split('\n').filter(Boolean).length, 1, r.stderr)
+    assert.ok(r.written)
+  })
+
+  it('no credentials: a short warning and the file is written offline', async () => {
+    const empty = path.join(mkdtempSync(path.join(tmpdir(), 'smt-nocreds-')), 'none')
+    const r = await run([...good, '--team', 'id=t1'], {
+      AWS_ACCESS_KEY_ID: undefined,
+      AWS_SECRET_ACCESS_KEY: undefined,
+      AWS_SESSION_TOKEN: undefined,
+      AWS_PROFILE: undefined,
+      AWS_CONFIG_FILE: empty,
+      AWS_SHARED_CREDENTIALS_FILE: empty,
+      AWS_EC2_METADATA_DISABLED: 'true',
+    })
+    assert.equal(r.code, 0, r.stderr)
+    assert.match(r.stderr, /^Warning: no AWS credentials found; init goes on offline/)
+    assert.ok(r.written)
+  })
+
+  it('an endpoint that never answers: init does not hang, it warns and writes', async () => {
+    const sockets: Socket[] = []
+    const silent = createServer((s) => sockets.push(s))
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const { port } = silent.address() as { port: number }
+    try {
+      const r = await run([...good, '--team', 'id=t1'], {
+        AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+        AWS_ACCESS_KEY_ID: 'x',
+        AWS_SECRET_ACCESS_KEY: 'y',
+      })
+      assert.equal(r.code, 0, r.stderr)
+      assert.match(
+        r.stderr,
+        /^Warning: (AWS did not answer within \d+ s|cannot read the account \(EndpointTimeout)/,
+      )
+      assert.ok(r.written)
+    } finally {
+      for (const s of sockets) s.destroy()
+      silent.close()
+    }
+  })
+
+  it('the wizard offers the IAM-mode domains to choose from; Ctrl-C there still exits 130, nothing written', async function () {
+    if (spawnSync('script', ['--version']).status !== 0) this.skip()
+    const file = target()
+    const command = [process.execPath, BIN, 'init', '-f', file].map((a) => `'${a}'`).join(' ')
+    const { code, out } = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+      const child = spawn('script', ['-qfec', `stty cols 120 rows 40; ${command}`, '/dev/null'], {
+        env: { ...process.env, ...account().env(), AWS_REGION: 'us-east-1', NO_COLOR: '1' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      })
+      let out = ''
+      let step = 0
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d
+        if (step === 0 && /AWS region/.test(out)) {
+          step = 1
+          child.stdin.write('\r')
+        } else if (step === 1 && /Another domain id/.test(out)) {
+          step = 2
+          child.stdin.write('\u0003')
+        }
+      })
+      child.on('error', reject)
+      child.on('close', (code) => resolve({ code, out }))
+    })
+    assert.equal(code, 130, out)
+    assert.match(out, /SageMaker domain \(IAM auth mode\)/)
+    assert.match(out, /d-abcdefghijkl {2}demo-domain \(InService\)/)
+    assert.doesNotMatch(out, /d-ssomode0001/)
+    assert.match(out, /Cancelled; nothing was written/)
     assert.equal(existsSync(file), false)
   })
 })

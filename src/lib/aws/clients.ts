@@ -24,6 +24,8 @@ export interface AwsOptions {
   log?: (line: string) => void
   /** Total attempts per call including retries (SDK default 3). */
   maxAttempts?: number
+  /** Connection and per-attempt limits (ms) instead of the defaults (a quick probe: init). */
+  timeouts?: { connectionTimeout: number; requestTimeout: number }
 }
 
 /** Per-operation counters of the calls this process made (for --verbose summaries and benchmarks). */
@@ -149,8 +151,14 @@ export class AwsClients {
    * per service for the whole run, so every call to a service (at any --concurrency) shares it:
    * under AWS's per-API rate limits it settles near the limit (bench/run.ts, the rate-limit row).
    */
+  /** Closes every client's sockets (a call still in flight ends with an error). */
+  async destroy(): Promise<void> {
+    for (const client of await Promise.allSettled(this.cache.values()))
+      if (client.status === 'fulfilled') client.value.destroy()
+  }
+
   private config() {
-    const { connectionTimeout, requestTimeout } = timeouts()
+    const { connectionTimeout, requestTimeout } = this.options.timeouts ?? timeouts()
     return {
       region: this.options.region,
       // A connection that is not made, or an attempt that is not answered, in time ends the call
@@ -183,6 +191,7 @@ export class AwsClients {
     const stats = this.stats
     const log = this.options.log
     const listeners = this.callListeners
+    const limits = () => this.options.timeouts ?? timeouts()
     // Per attempt (inside the retry middleware): an attempt that got no answer in time is not
     // retried, it ends the call with a message naming the service, the endpoint and the limit. A
     // connection not made in time is retried (nothing was sent); see the initialize step below.
@@ -197,7 +206,7 @@ export class AwsClients {
           const e = err as { name?: string; message?: string }
           if (e?.name !== 'TimeoutError' || /establish a connection/.test(e.message ?? '')) throw err
           throw new AwsTimeoutError(
-            `${service} ${operationOf(context)}: no answer from ${context.sagemakerTeamsEndpoint ?? 'its endpoint'} within ${timeouts().requestTimeout} ms (AWS_REQUEST_TIMEOUT_MS)`,
+            `${service} ${operationOf(context)}: no answer from ${context.sagemakerTeamsEndpoint ?? 'its endpoint'} within ${limits().requestTimeout} ms (AWS_REQUEST_TIMEOUT_MS)`,
           )
         }
       },
@@ -226,7 +235,7 @@ export class AwsClients {
           const e = caught as { name?: string; message?: string }
           if (e?.name === 'TimeoutError' && /establish a connection/.test(e.message ?? ''))
             err = new AwsTimeoutError(
-              `${service} ${operation}: no connection to ${context.sagemakerTeamsEndpoint ?? 'its endpoint'} within ${timeouts().connectionTimeout} ms (AWS_CONNECT_TIMEOUT_MS), after every attempt`,
+              `${service} ${operation}: no connection to ${context.sagemakerTeamsEndpoint ?? 'its endpoint'} within ${limits().connectionTimeout} ms (AWS_CONNECT_TIMEOUT_MS), after every attempt`,
             )
           s.errors++
           // biome-ignore lint/suspicious/noExplicitAny: SDK error shape

@@ -120,6 +120,25 @@ export async function resolveIdentities(
   return { usersByName, usersById, groupsByName, teamUsers }
 }
 
+/** The user names and group display names the identity store does not have (init checks its answers). */
+export async function unknownMembers(
+  aws: AwsClients,
+  identityStoreId: string,
+  users: string[],
+  groups: string[],
+): Promise<{ users: string[]; groups: string[] }> {
+  const client = await aws.identityStore()
+  const found = new Set<string>()
+  const [, groupIds] = await Promise.all([
+    findUsers(client, identityStoreId, [...new Set(users)], (u) => found.add(u.userName.toLowerCase())),
+    findGroups(client, identityStoreId, [...new Set(groups)]),
+  ])
+  return {
+    users: [...new Set(users)].filter((u) => !found.has(u.toLowerCase())),
+    groups: [...new Set(groups)].filter((g) => !groupIds.has(g)),
+  }
+}
+
 /** Looks names up one by one (a few at a time); a name the store does not have is left out. */
 async function lookupEach(
   names: string[],
