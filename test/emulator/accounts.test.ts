@@ -9,6 +9,7 @@ import * as ddb from '@aws-sdk/client-dynamodb'
 import * as iam from '@aws-sdk/client-iam'
 import * as sm from '@aws-sdk/client-sagemaker'
 import * as sts from '@aws-sdk/client-sts'
+import { runSimulation } from '@cloud-copilot/iam-simulate'
 import { ACCOUNT, type Credentials, type Emulator, startEmulator } from './index.js'
 
 const DEV = '222222222222'
@@ -294,5 +295,96 @@ describe('emulator accounts: partitions, sts:AssumeRole and the trust check', fu
     await mainDb.send(new ddb.PutItemCommand({ TableName: table.TableName, Item: { id: { S: 'main' } } }))
     const devItems = await devDb.send(new ddb.ScanCommand({ TableName: table.TableName }))
     assert.equal(devItems.Count, 0)
+  })
+
+  it('decides AssumeRole as an independent IAM engine (iam-simulate) does, over trust × identity policy × account', async () => {
+    const caller = `arn:aws:iam::${DEV}:role/caller`
+    const session = `arn:aws:sts::${DEV}:assumed-role/caller/emulator`
+    const allow = (Principal: unknown, Action: string | string[] = 'sts:AssumeRole') => ({
+      Effect: 'Allow',
+      Principal,
+      Action,
+    })
+    const trusts: Record<string, object[]> = {
+      'role-arn': [allow({ AWS: caller })],
+      'session-arn': [allow({ AWS: session })],
+      'account-root': [allow({ AWS: `arn:aws:iam::${DEV}:root` })],
+      'account-id': [allow({ AWS: DEV })],
+      anyone: [allow('*')],
+      'anyone-aws': [allow({ AWS: '*' })],
+      'sts-wildcard': [allow({ AWS: [`arn:aws:iam::${ACCOUNT}:root`, caller] }, 'sts:*')],
+      'other-principal': [allow({ AWS: `arn:aws:iam::${DEV}:role/someone-else` })],
+      'other-account': [allow({ AWS: `arn:aws:iam::${PROD}:root` })],
+      'other-action': [allow({ AWS: caller }, 'sts:AssumeRoleWithSAML')],
+      service: [allow({ Service: 'lambda.amazonaws.com' })],
+      'allow-then-deny': [
+        allow({ AWS: caller }),
+        { Effect: 'Deny', Principal: { AWS: caller }, Action: 'sts:AssumeRole' },
+      ],
+    }
+    const identities: Record<string, object[]> = {
+      none: [],
+      'allow-all': [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }],
+      'allow-prod-only': [
+        { Effect: 'Allow', Action: 'sts:AssumeRole', Resource: `arn:aws:iam::${PROD}:role/*` },
+      ],
+      'allow-but-deny': [
+        { Effect: 'Allow', Action: 'sts:*', Resource: '*' },
+        { Effect: 'Deny', Action: 'sts:AssumeRole', Resource: '*' },
+      ],
+    }
+    const doc = (Statement: object[]) => ({ Version: '2012-10-17', Statement })
+    for (const account of [DEV, PROD])
+      emu.seed(
+        { roles: Object.entries(trusts).map(([name, statements]) => ({ name, trust: doc(statements) })) },
+        account,
+      )
+    emu.seed({ roles: [{ name: 'caller' }] }, DEV)
+    const callerRole = emu.accountState(DEV).roles.find((r) => r.RoleName === 'caller')!
+    const creds = emu.credentialsFor(caller)
+    const mismatches: string[] = []
+    const seen = { allowed: 0, denied: 0 }
+    for (const [identity, statements] of Object.entries(identities)) {
+      callerRole.InlinePolicies = statements.length ? { p: JSON.stringify(doc(statements)) } : {}
+      for (const account of [DEV, PROD])
+        for (const [trust, trustStatements] of Object.entries(trusts)) {
+          const target = `arn:aws:iam::${account}:role/${trust}`
+          const emulator = await assume(target, creds).then(
+            () => true,
+            (err: Error) => {
+              assert.equal(err.name, 'AccessDenied', err.message)
+              return false
+            },
+          )
+          const sim = await runSimulation(
+            {
+              request: {
+                principal: session,
+                action: 'sts:AssumeRole',
+                resource: { resource: target, accountId: account },
+                contextVariables: {
+                  'aws:PrincipalArn': caller,
+                  'aws:PrincipalAccount': DEV,
+                  'aws:PrincipalType': 'AssumedRole',
+                },
+              },
+              identityPolicies: statements.length ? [{ name: 'p', policy: doc(statements) }] : [],
+              serviceControlPolicies: [],
+              resourceControlPolicies: [],
+              resourcePolicy: doc(trustStatements),
+            },
+            {},
+          )
+          assert.equal(sim.resultType, 'single', JSON.stringify(sim))
+          const independent = sim.resultType === 'single' && sim.result.analysis.result === 'Allowed'
+          seen[emulator ? 'allowed' : 'denied']++
+          if (emulator !== independent)
+            mismatches.push(
+              `${identity} → ${account} ${trust}: emulator ${emulator}, iam-simulate ${independent}`,
+            )
+        }
+    }
+    assert.deepEqual(mismatches, [])
+    assert.ok(seen.allowed >= 10 && seen.denied >= 40, JSON.stringify(seen))
   })
 })

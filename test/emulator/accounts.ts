@@ -8,7 +8,8 @@
  *
  * The trust check is AWS's for sts:AssumeRole: the role's trust policy must allow the caller
  * (Deny wins), and for a caller acting as a role in another account, or trusted only through its
- * account (`:root`), the caller's own identity policies must allow sts:AssumeRole on the role too.
+ * account (`:root`), the caller's own identity policies must allow sts:AssumeRole on the role too;
+ * an explicit Deny in the caller's policies refuses it in every case.
  * Conditions are stored with the policy and not evaluated.
  */
 import { AwsError, alnum } from './core.js'
@@ -175,19 +176,20 @@ export function trustVerdict(role: Role, caller: Principal): 'deny' | 'allow' | 
 }
 
 /**
- * Whether the caller's identity-based policies allow `action` on `resource`. Users are the
- * emulator's administrators; a role session is judged by the role's inline and attached managed
- * policies (Deny wins), within its permissions boundary when it has one.
+ * What the caller's identity-based policies say to `action` on `resource`: an explicit deny, an
+ * allow, or nothing. Users are the emulator's administrators (allow); a role session is judged by
+ * the role's inline and attached managed policies (Deny wins), within its permissions boundary
+ * when it has one (a boundary allows nothing it does not name).
  */
-export function identityAllows(
+export function identityVerdict(
   caller: Principal,
   callerState: EmulatorState | undefined,
   action: string,
   resource: string,
-): boolean {
-  if (!caller.roleArn) return true
+): 'deny' | 'allow' | 'none' {
+  if (!caller.roleArn) return 'allow'
   const role = callerState?.roles.find((r) => r.Arn.toLowerCase() === caller.roleArn!.toLowerCase())
-  if (!role || !callerState) return false
+  if (!role || !callerState) return 'none'
   const doc = (arn: string) => {
     const p = callerState.policies.find((x) => x.Arn === arn)
     return p?.Versions.find((v) => v.VersionId === p.DefaultVersionId)?.Document
@@ -196,22 +198,22 @@ export function identityAllows(
     ...Object.values(role.InlinePolicies),
     ...role.AttachedPolicies.map(doc).filter((d): d is string => d !== undefined),
   ]
-  const verdict = (docs: string[]) => {
+  const verdict = (docs: string[]): 'deny' | 'allow' | 'none' => {
     let allowed = false
     for (const d of docs)
       for (const s of statements(d)) {
         if (!actionMatches(s, action) || !resourceMatches(s, resource)) continue
-        if (s.Effect === 'Deny') return false
+        if (s.Effect === 'Deny') return 'deny'
         if (s.Effect === 'Allow') allowed = true
       }
-    return allowed
+    return allowed ? 'allow' : 'none'
   }
-  if (!verdict(documents)) return false
-  if (role.PermissionsBoundary) {
-    const boundary = doc(role.PermissionsBoundary)
-    if (!boundary || !verdict([boundary])) return false
-  }
-  return true
+  const own = verdict(documents)
+  if (own === 'deny' || !role.PermissionsBoundary) return own
+  const boundaryDoc = doc(role.PermissionsBoundary)
+  const boundary = boundaryDoc ? verdict([boundaryDoc]) : 'none'
+  if (boundary === 'deny') return 'deny'
+  return own === 'allow' && boundary === 'allow' ? 'allow' : 'none'
 }
 
 export function accessDenied(caller: Principal, action: string, resource: string, why?: string): AwsError {

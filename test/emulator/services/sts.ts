@@ -4,7 +4,7 @@
  */
 import {
   accessDenied,
-  identityAllows,
+  identityVerdict,
   type Principal,
   ROLE_ARN,
   roleSession,
@@ -43,19 +43,21 @@ export function sts(deps: StsDeps): Record<string, Operation> {
       const target = deps.stateOf(m[1])
       const role = target?.roles.find((r) => r.Arn.toLowerCase() === roleArn.toLowerCase())
       if (!role) throw denied()
-      const verdict = trustVerdict(role, caller)
-      if (verdict === 'deny' || verdict === 'none') throw denied()
-      // The caller's own policies must allow the call when the trust policy trusts only its
-      // account, and always across accounts (the caller's account decides what its principals may do).
-      if (
-        (verdict === 'allow-account' || caller.account !== m[1]) &&
-        !identityAllows(caller, deps.stateOf(caller.account), 'sts:AssumeRole', role.Arn)
-      )
+      const trust = trustVerdict(role, caller)
+      if (trust === 'deny' || trust === 'none') throw denied()
+      const identity = identityVerdict(caller, deps.stateOf(caller.account), 'sts:AssumeRole', role.Arn)
+      // An explicit Deny in the caller's policies refuses the call whatever the trust policy says;
+      // and the caller's policies must allow it when the trust policy trusts only its account, and
+      // always across accounts (the caller's account decides what its principals may do).
+      const needsIdentity = trust === 'allow-account' || caller.account !== m[1]
+      if (identity === 'deny' || (needsIdentity && identity !== 'allow'))
         throw accessDenied(
           caller,
           'sts:AssumeRole',
           roleArn,
-          'because no identity-based policy allows the sts:AssumeRole action',
+          identity === 'deny'
+            ? 'with an explicit deny in an identity-based policy'
+            : 'because no identity-based policy allows the sts:AssumeRole action',
         )
       const chained = caller.roleArn !== undefined
       const duration = input.DurationSeconds === undefined ? 3600 : Number(input.DurationSeconds)
