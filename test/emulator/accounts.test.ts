@@ -387,4 +387,32 @@ describe('emulator accounts: partitions, sts:AssumeRole and the trust check', fu
     assert.deepEqual(mismatches, [])
     assert.ok(seen.allowed >= 10 && seen.denied >= 40, JSON.stringify(seen))
   })
+
+  it('the demo member account (examples/demo-member-account.yaml) is reachable by assuming its admin role', async () => {
+    const demo = await startEmulator({
+      dynamo: false,
+      seed: 'examples/demo-account.yaml',
+      accounts: [{ id: '210987654321', seed: 'examples/demo-member-account.yaml' }],
+    })
+    try {
+      const client = (credentials: Credentials) =>
+        new sm.SageMakerClient({ region: 'us-east-1', endpoint: demo.url, credentials, maxAttempts: 1 })
+      const out = await new sts.STSClient({ ...cfg(), endpoint: demo.url }).send(
+        new sts.AssumeRoleCommand({
+          RoleArn: 'arn:aws:iam::210987654321:role/sagemaker-teams-admin',
+          RoleSessionName: 'sagemaker-teams-demo',
+        }),
+      )
+      const domains = await client(credsOf(out)).send(new sm.ListDomainsCommand({}))
+      assert.deepEqual(
+        domains.Domains!.map((d) => d.DomainId),
+        ['d-devdomain001'],
+      )
+      assert.deepEqual(demo.accountState('210987654321').dataLakeAdmins, [
+        'arn:aws:iam::210987654321:role/sagemaker-teams-admin',
+      ])
+    } finally {
+      await demo.close()
+    }
+  })
 })
