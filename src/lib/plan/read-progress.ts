@@ -53,10 +53,10 @@ export function readProgress(
     const t = now()
     if (t - drawnAt < REDRAW_MS) return
     drawnAt = t
-    const what = reading.size ? [...reading].join(', ') : 'account'
-    const parts = [`Reading ${what}`]
+    // Counts and time first: a narrow terminal cuts the list of kinds at the end, not them.
+    const parts = [`Reading: ${amount(pages, 'page')}, ${amount(items, 'item')}`, seconds()]
     if (lastCall) parts.push(lastCall)
-    parts.push(`${pages.toLocaleString('en-US')} pages, ${items.toLocaleString('en-US')} items`, seconds())
+    parts.push(reading.size ? [...reading].join(', ') : 'account')
     write(parts.join(' · '))
   }
   const clear = () => {
@@ -93,9 +93,14 @@ export function readProgress(
     finish() {
       clear()
       stream.write(
-        `Read ${items.toLocaleString('en-US')} items in ${pages.toLocaleString('en-US')} pages (${calls.toLocaleString('en-US')} AWS calls) in ${seconds()}\n`,
+        `Read ${amount(items, 'item')} in ${amount(pages, 'page')} (${amount(calls, 'AWS call')}) in ${seconds()}\n`,
       )
     },
     stop: clear,
   }
+}
+
+/** "1 page", "1,234 pages". */
+function amount(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`
 }
