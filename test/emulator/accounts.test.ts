@@ -248,6 +248,14 @@ describe('emulator accounts: partitions, sts:AssumeRole and the trust check', fu
     // The service-only role trusts nobody in any account: not even a session of a role of its account.
     await rejects(assume(`arn:aws:iam::${DEV}:role/service-only`, asAdminRole), 'AccessDenied')
     assert.throws(() => emu.credentialsFor('arn:aws:iam::444444444444:role/x'), /no account 444444444444/)
+    // env(arn): the same, as the environment a CLI process reads (the SDK's environment credentials).
+    const env = emu.env(DEV_ADMIN_ROLE)
+    const fromEnv = await stsAs({
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      sessionToken: env.AWS_SESSION_TOKEN,
+    }).send(new sts.GetCallerIdentityCommand({}))
+    assert.equal(fromEnv.Arn, `arn:aws:sts::${DEV}:assumed-role/sagemaker-teams-admin/emulator`)
   })
 
   it('counters per account; counters() sums every account; reset() keeps the accounts and re-seeds them', async () => {

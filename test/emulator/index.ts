@@ -88,8 +88,12 @@ export interface EmulatorOptions {
 export interface Emulator {
   url: string
   dynamoUrl?: string
-  /** The default caller: `arn:aws:iam::123456789012:user/emulator-admin`, administrator of the default account. */
-  env(): Record<string, string>
+  /**
+   * Environment for the CLI or an SDK client: the default caller
+   * (`arn:aws:iam::123456789012:user/emulator-admin`, administrator of the default account), or,
+   * given a principal ARN, credentialsFor(that ARN) (with AWS_SESSION_TOKEN for a role).
+   */
+  env(principalArn?: string): Record<string, string>
   /** Resets every account (the set of accounts stays; member accounts go back to their seed). */
   reset(): void
   /** Adds a member account (12 digits), seeded with `seed` now and after every reset(). */
@@ -708,10 +712,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const api: Emulator = {
     url,
     dynamoUrl: dynamoOn ? url : undefined,
-    env: () => ({
+    env: (principalArn) => ({
       AWS_ENDPOINT_URL: url,
-      AWS_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_ID,
-      AWS_SECRET_ACCESS_KEY: defaultCaller.secretAccessKey,
+      ...(principalArn === undefined
+        ? { AWS_ACCESS_KEY_ID: DEFAULT_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: defaultCaller.secretAccessKey }
+        : (({ accessKeyId, secretAccessKey, sessionToken }) => ({
+            AWS_ACCESS_KEY_ID: accessKeyId,
+            AWS_SECRET_ACCESS_KEY: secretAccessKey,
+            ...(sessionToken ? { AWS_SESSION_TOKEN: sessionToken } : {}),
+          }))(api.credentialsFor(principalArn))),
       AWS_REGION: box.state.region,
       AWS_EC2_METADATA_DISABLED: 'true',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
