@@ -92,7 +92,10 @@ describe('plan progress', function () {
         { ...emu.env(), NO_COLOR: '1' },
         { stdoutTo: out },
       )
-      assert.match(screen, /Reading: \d+ pages?, \d+ items? · \d+\.\d s · [^\r\n]*(profile|role|application|assignment)/)
+      assert.match(
+        screen,
+        /Reading: \d+ pages?, \d+ items? · \d+\.\d s · [^\r\n]*(profile|role|application|assignment)/,
+      )
       const closing = CLOSING.exec(screen.replace(/\r\n/g, '\n'))
       assert.ok(closing, `no closing line in ${JSON.stringify(screen.slice(-300))}`)
       const pages = Number(closing[2].replace(/,/g, ''))
