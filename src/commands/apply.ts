@@ -1,7 +1,9 @@
 import { Flags } from '@oclif/core'
+import type { AwsClients } from '../lib/aws/clients.js'
 import { BaseCommand } from '../lib/command.js'
 import { reconcileFlags } from '../lib/command-flags.js'
-import { primaryDomainId } from '../lib/config/domains.js'
+import { isMultiDomain, primaryDomainId } from '../lib/config/domains.js'
+import type { LoadedTeams } from '../lib/config/load.js'
 import type { ApplyOutcome } from '../lib/engine/apply.js'
 import { UserError } from '../lib/errors.js'
 import type { Plan } from '../lib/plan/types.js'
@@ -60,6 +62,7 @@ One apply at a time: apply holds a lease lock (a DynamoDB item in the table sage
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
     const flags = this.flags
+    if (isMultiDomain(teams.config)) return this.applyMany(teams, aws, started)
     const [engine, { renderPlan }, { approvalNeeded }, saved, lock, { watchInterrupts, INTERRUPT_GRACE_MS }] =
       await Promise.all([
         import('../lib/engine/plan.js'),
@@ -211,6 +214,90 @@ One apply at a time: apply holds a lease lock (a DynamoDB item in the table sage
       await lease.release()
       interrupts.stop()
     }
+  }
+
+  /**
+   * A file with accounts:/domains: — plan every account, then apply the accounts concurrently, each
+   * under its own lock; an account that fails (its role cannot be assumed, a change fails) does not
+   * stop the others, and the summary names it (exit 1).
+   */
+  private async applyMany(teams: LoadedTeams, aws: AwsClients, started: number): Promise<ApplyResult> {
+    const flags = this.flags
+    if (flags.plan)
+      throw new UserError(
+        '--plan is not supported yet for a teams file with accounts:/domains:',
+        1,
+        'Run apply without --plan (it plans again and shows the plan first).',
+      )
+    const [{ buildManyPlan, applyManyPlan }, { hasChanges }, { renderPlan }, { approvalNeeded }, apply] =
+      await Promise.all([
+        import('../lib/engine/many.js'),
+        import('../lib/engine/plan.js'),
+        import('../lib/plan/render.js'),
+        import('../lib/plan/approval.js'),
+        import('../lib/engine/apply.js'),
+      ])
+    const quiet = this.jsonEnabled()
+    const say = (text: string) => {
+      if (!quiet) process.stdout.write(text)
+    }
+    const many = await buildManyPlan(aws, teams, {
+      prune: flags.prune,
+      force: flags.force,
+      refresh: flags.refresh,
+      teams: flags.team,
+    })
+    const { plan } = many
+    say(renderPlan(plan, 'text', { color: this.colour() }))
+    const planFailed = (plan.context.accounts ?? []).filter((a) => a.error)
+    if (hasChanges(plan)) {
+      const approval = approvalNeeded(plan, flags['require-approval'])
+      if (approval.needed && !flags.yes)
+        throw new UserError(
+          `approval required (--require-approval ${flags['require-approval']}): this plan widens access or deletes; a file with accounts:/domains: is applied only with --yes for now`,
+          1,
+          'Review the plan and re-run with --yes.',
+        )
+    }
+    const { outcomes, accounts } = hasChanges(plan)
+      ? await applyManyPlan(many, {
+          concurrency: flags.concurrency,
+          progress: quiet ? undefined : apply.lineProgress((l) => process.stderr.write(`${l}\n`)),
+          lock: {
+            command: `apply${flags.prune ? ' --prune' : ''}`,
+            timeoutSeconds: flags['lock-timeout'],
+            onWait: (holder) => process.stderr.write(`Waiting for the lock: ${holder}\n`),
+          },
+        })
+      : { outcomes: [], accounts: [] }
+    const summary = {
+      done: outcomes.filter((o) => o.status === 'done').length,
+      failed: outcomes.filter((o) => o.status === 'failed').length,
+      manual: outcomes.filter((o) => o.status === 'manual').length,
+      skipped: outcomes.filter((o) => o.status === 'skipped').length,
+    }
+    for (const o of outcomes.filter((x) => x.status === 'failed'))
+      say(`FAILED  ${o.account ? `[${o.account}] ` : ''}${o.kind} ${o.summary}: ${o.message}\n`)
+    for (const o of outcomes.filter((x) => x.status === 'manual'))
+      say(`MANUAL  ${o.kind} ${o.summary}: ${o.message}\n`)
+    for (const o of outcomes.filter((x) => x.status === 'skipped'))
+      say(`SKIPPED ${o.account ? `[${o.account}] ` : ''}${o.kind} ${o.summary}: ${o.message}\n`)
+    const failedAccounts = [
+      ...planFailed.map((a) => `${a.name} (${a.id}): ${a.error!.message}`),
+      ...accounts
+        .filter((a) => a.status === 'failed' && !planFailed.some((p) => p.name === a.account))
+        .map((a) => `${a.account} (${a.accountId}): ${a.error ?? 'changes failed (listed above)'}`),
+    ]
+    say(
+      `\nApply ${summary.failed || failedAccounts.length ? 'finished with failures' : 'complete'}: ${summary.done} done, ${summary.failed} failed, ${summary.manual} manual, ${summary.skipped} skipped.\n`,
+    )
+    for (const a of accounts.filter((x) => x.status === 'done')) say(`Account ${a.account}: ok\n`)
+    for (const line of failedAccounts) say(`Account ${line}\n`)
+    for (const a of planFailed)
+      process.stderr.write(`Error: ${a.error!.message}\n${a.error!.hint ? `Hint: ${a.error!.hint}\n` : ''}`)
+    for (const line of apply.applySummaryLines(outcomes, plan, performance.now() - started)) say(`${line}\n`)
+    if (summary.failed > 0 || failedAccounts.length > 0) process.exitCode = 1
+    return { applied: outcomes.length > 0, plan, outcomes, summary }
   }
 
   /** The end of a run stopped by Ctrl-C (or a lost lock): the message and exit code 130. */

@@ -1,8 +1,10 @@
 import { writeFile } from 'node:fs/promises'
 import { Flags } from '@oclif/core'
+import type { AwsClients } from '../lib/aws/clients.js'
 import { BaseCommand } from '../lib/command.js'
 import { reconcileFlags } from '../lib/command-flags.js'
-import { primaryDomainId } from '../lib/config/domains.js'
+import { isMultiDomain, primaryDomainId } from '../lib/config/domains.js'
+import type { LoadedTeams } from '../lib/config/load.js'
 import type { Plan } from '../lib/plan/types.js'
 
 export default class PlanCommand extends BaseCommand<typeof PlanCommand> {
@@ -33,6 +35,7 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
   async run(): Promise<Plan> {
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
+    if (isMultiDomain(teams.config)) return this.planMany(teams, aws)
     const [
       { buildPlan, hasChanges, recordRefreshPoint },
       { renderPlan },
@@ -95,6 +98,36 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
       )
     }
     if (this.flags['detailed-exitcode'] && hasChanges(plan)) process.exitCode = 2
+    return plan
+  }
+
+  /** A file with accounts:/domains: — every account's part; an account that cannot be read fails alone (exit 1). */
+  private async planMany(teams: LoadedTeams, aws: AwsClients): Promise<Plan> {
+    const [{ buildManyPlan }, { hasChanges }, { renderPlan }] = await Promise.all([
+      import('../lib/engine/many.js'),
+      import('../lib/engine/plan.js'),
+      import('../lib/plan/render.js'),
+    ])
+    const { plan } = await buildManyPlan(aws, teams, {
+      prune: this.flags.prune,
+      force: this.flags.force,
+      refresh: this.flags.refresh,
+      ...(this.flags.refresh === 'events' ? { eventsDelaySeconds: this.flags['events-delay'] } : {}),
+      teams: this.flags.team,
+    })
+    if (this.flags.out) await writeFile(this.flags.out, renderPlan(plan, 'json', { color: false }))
+    if (!this.jsonEnabled()) {
+      const format = this.flags.format
+      process.stdout.write(
+        renderPlan(plan, format, { color: format === 'text' && this.colour(), fullPlan: this.flags.out }),
+      )
+    }
+    const failed = (plan.context.accounts ?? []).filter((a) => a.error)
+    if (failed.length > 0) {
+      for (const a of failed)
+        process.stderr.write(`Error: ${a.error!.message}\n${a.error!.hint ? `Hint: ${a.error!.hint}\n` : ''}`)
+      process.exitCode = 1
+    } else if (this.flags['detailed-exitcode'] && hasChanges(plan)) process.exitCode = 2
     return plan
   }
 }

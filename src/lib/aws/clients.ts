@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os'
 /**
  * The one AWS client factory. Clients are created lazily with dynamic imports so that commands
  * that never talk to AWS (and `--help`) do not load the SDK. The SDK's standard credential chain,
@@ -15,6 +16,7 @@ import type { S3Client } from '@aws-sdk/client-s3'
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker'
 import type { SSOAdminClient } from '@aws-sdk/client-sso-admin'
 import type { STSClient } from '@aws-sdk/client-sts'
+import type { AwsCredentialIdentityProvider } from '@smithy/types'
 
 export interface AwsOptions {
   region: string
@@ -26,6 +28,29 @@ export interface AwsOptions {
   maxAttempts?: number
   /** Connection and per-attempt limits (ms) instead of the defaults (a quick probe: init). */
   timeouts?: { connectionTimeout: number; requestTimeout: number }
+  /**
+   * Credentials of these clients (an assumed role's, see `assumeRole`); default: the SDK's standard
+   * chain (environment, --profile, instance role…).
+   */
+  credentials?: AwsCredentialIdentityProvider
+  /** Clients of the IAM Identity Center account: sso-admin and identitystore calls go there. */
+  identityCenter?: AwsClients
+  /** The account these clients act in, as the teams file names it (for messages). */
+  accountName?: string
+}
+
+/** The session name the CLI's assumed-role sessions carry: `sagemaker-teams-<user>` (CloudTrail shows it). */
+export function roleSessionName(user = safeUserName()): string {
+  // STS AssumeRole RoleSessionName: 2..64 of [\w+=,.@-].
+  return `sagemaker-teams-${user.replace(/[^\w+=,.@-]/g, '-')}`.slice(0, 64)
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username || 'unknown'
+  } catch {
+    return process.env.USER ?? 'unknown'
+  }
 }
 
 /** Per-operation counters of the calls this process made (for --verbose summaries and benchmarks). */
@@ -63,7 +88,47 @@ export class AwsClients {
     return this.options.region
   }
 
+  /**
+   * Clients that act as `roleArn` (sts:AssumeRole with these clients' own credentials as the source),
+   * with the SDK's own provider: one AssumeRole for the whole run, shared by every service client
+   * of the account, and a new one five minutes before the session expires.
+   */
+  async assumeRole(
+    roleArn: string,
+    opts: { region?: string; accountName?: string; identityCenter?: AwsClients } = {},
+  ): Promise<AwsClients> {
+    const [
+      { fromTemporaryCredentials },
+      { memoizeIdentityProvider, isIdentityExpired, doesIdentityRequireRefresh },
+    ] = await Promise.all([import('@aws-sdk/credential-providers'), import('@smithy/core')])
+    const base = this.config()
+    const provider = fromTemporaryCredentials({
+      params: { RoleArn: roleArn, RoleSessionName: roleSessionName() },
+      ...(this.options.credentials ? { masterCredentials: this.options.credentials } : {}),
+      clientConfig: {
+        region: opts.region ?? this.options.region,
+        requestHandler: base.requestHandler,
+        ...(this.options.profile ? { profile: this.options.profile } : {}),
+      },
+    })
+    const credentials = memoizeIdentityProvider(provider, isIdentityExpired, doesIdentityRequireRefresh)
+    return new AwsClients({
+      ...this.options,
+      region: opts.region ?? this.options.region,
+      credentials: credentials as AwsCredentialIdentityProvider,
+      ...(opts.accountName !== undefined ? { accountName: opts.accountName } : {}),
+      ...(opts.identityCenter ? { identityCenter: opts.identityCenter } : {}),
+    })
+  }
+
+  /** Resolves these clients' credentials now (an assumed role: the AssumeRole call), so a refusal is reported once, up front. */
+  async checkCredentials(): Promise<void> {
+    const provider = this.options.credentials
+    if (provider) await provider()
+  }
+
   ssoAdmin(): Promise<SSOAdminClient> {
+    if (this.options.identityCenter) return this.options.identityCenter.ssoAdmin()
     return this.client(
       'sso-admin',
       async () => new (await import('@aws-sdk/client-sso-admin')).SSOAdminClient(this.config()),
@@ -71,6 +136,7 @@ export class AwsClients {
   }
 
   identityStore(): Promise<IdentitystoreClient> {
+    if (this.options.identityCenter) return this.options.identityCenter.identityStore()
     return this.client(
       'identitystore',
       async () => new (await import('@aws-sdk/client-identitystore')).IdentitystoreClient(this.config()),
@@ -165,6 +231,7 @@ export class AwsClients {
       // (see instrument): without these a silent endpoint makes a command hang for ever.
       requestHandler: { connectionTimeout, requestTimeout, throwOnRequestTimeout: true },
       ...(this.options.profile ? { profile: this.options.profile } : {}),
+      ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
       // Adaptive retry with 8 attempts, unless the environment asks for something else (the SDK
       // then reads AWS_RETRY_MODE / AWS_MAX_ATTEMPTS itself).
       ...(process.env.AWS_RETRY_MODE ? {} : { retryMode: 'adaptive' }),

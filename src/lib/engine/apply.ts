@@ -25,6 +25,8 @@ export interface ApplyOutcome {
   /** AWS error code of a failure. */
   code?: string
   message?: string
+  /** Files with accounts:/domains: — the account the change was made in. */
+  account?: string
 }
 
 export interface ApplyProgress {
@@ -69,6 +71,11 @@ export const NOT_STARTED = 'not started: the apply was stopped'
 export interface RunnerOptions {
   /** Checked before each change starts: true stops starting new ones (in-flight ones finish). */
   shouldStop?: () => boolean
+  /**
+   * "kind/team" of changes that did not complete, shared by the runners of one account (a domain's
+   * profiles wait for the account's team roles).
+   */
+  unsettled?: Set<string>
 }
 
 export function applyRunner(
@@ -82,7 +89,7 @@ export function applyRunner(
   preflight(plan, engine)
   const ctx: ApplyContext = { ...engine, runtime: new Map() }
   const outcomes: ApplyOutcome[] = []
-  const unsettled = new Set<string>() // "kind/team" whose change did not complete
+  const unsettled = runnerOptions.unsettled ?? new Set<string>() // "kind/team" whose change did not complete
   const steps: { step: ApplyStep; changes: Change[] }[] = []
   for (const deletes of [false, true]) {
     for (const kind of deletes ? [...KINDS].reverse() : KINDS) {
@@ -116,6 +123,7 @@ export function applyRunner(
           team: change.team,
           action: change.action,
           summary: change.summary,
+          ...(change.account !== undefined ? { account: change.account } : {}),
         }
         let outcome: ApplyOutcome = { ...base, status }
         if (status === 'skipped') outcome.message = String(err)

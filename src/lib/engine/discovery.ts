@@ -18,7 +18,7 @@ export async function discover(aws: AwsClients, config: TeamsFile): Promise<Disc
   const [accountId, instance, domain] = await Promise.all([
     aws.accountId(),
     findInstance(aws, config),
-    findDomain(aws, config),
+    findDomain(aws, primaryDomainId(config)),
   ])
   return {
     accountId,
@@ -32,7 +32,7 @@ export async function discover(aws: AwsClients, config: TeamsFile): Promise<Disc
   }
 }
 
-async function findInstance(
+export async function findInstance(
   aws: AwsClients,
   config: TeamsFile,
 ): Promise<{ instanceArn: string; identityStoreId: string }> {
@@ -78,34 +78,34 @@ async function findInstance(
   )
 }
 
-async function findDomain(aws: AwsClients, config: TeamsFile) {
+export async function findDomain(aws: AwsClients, domainId: string) {
   const client = await aws.sageMaker()
   let out: DescribeDomainCommandOutput
   try {
-    out = await client.send(new DescribeDomainCommand({ DomainId: primaryDomainId(config) }))
+    out = await client.send(new DescribeDomainCommand({ DomainId: domainId }))
   } catch (err) {
     if (awsErrorCode(err) === 'ResourceNotFound') {
       throw new UserError(
-        `SageMaker domain ${primaryDomainId(config)} does not exist in ${aws.region}`,
+        `SageMaker domain ${domainId} does not exist in ${aws.region}${aws.options.accountName ? ` (account ${aws.options.accountName})` : ''}`,
         1,
         'Check domain.id and region in the teams file (aws sagemaker list-domains).',
       )
     }
     throw new UserError(
-      `cannot describe SageMaker domain ${primaryDomainId(config)}: ${describeAwsError(err)}`,
+      `cannot describe SageMaker domain ${domainId}: ${describeAwsError(err)}`,
       1,
       commonAwsHint(err),
     )
   }
   if (out.AuthMode !== 'IAM') {
     throw new UserError(
-      `SageMaker domain ${primaryDomainId(config)} uses ${out.AuthMode} authentication; sagemaker-teams needs a domain in IAM auth mode`,
+      `SageMaker domain ${domainId} uses ${out.AuthMode} authentication; sagemaker-teams needs a domain in IAM auth mode`,
       1,
       'In IAM Identity Center auth mode SageMaker maps each person to exactly one user profile, so one person cannot have a profile per team. Use (or create) a domain with AuthMode IAM; users reach it through the team applications and the ACS.',
     )
   }
   return {
-    id: primaryDomainId(config),
+    id: domainId,
     arn: out.DomainArn!,
     defaultExecutionRole: out.DefaultUserSettings?.ExecutionRole,
   }

@@ -38,19 +38,34 @@ export async function buildContext(
   given: PlanOptions,
   onRead?: ReadListener,
 ): Promise<EngineContext> {
-  const options: PlanOptions = {
-    prune: Boolean(given.prune),
-    force: Boolean(given.force),
-    refresh: given.refresh ?? 'existence',
-    ...(given.eventsDelaySeconds !== undefined ? { eventsDelaySeconds: given.eventsDelaySeconds } : {}),
-    ...(given.teams?.length ? { teams: [...new Set(given.teams)].sort() } : {}),
-  }
+  const options = normalizeOptions(given)
   onRead?.({ type: 'step-start', step: 'discovery' })
   const discovery = await discover(aws, teams.config)
   onRead?.({ type: 'step-done', step: 'discovery' })
   onRead?.({ type: 'step-start', step: 'identities' })
   const identities = await resolveIdentities(aws, teams.config, discovery.identityStoreId)
   onRead?.({ type: 'step-done', step: 'identities' })
+  return contextOf({ aws, teams, options, discovery, identities }, onRead)
+}
+
+export function normalizeOptions(given: PlanOptions): PlanOptions {
+  return {
+    prune: Boolean(given.prune),
+    force: Boolean(given.force),
+    refresh: given.refresh ?? 'existence',
+    ...(given.eventsDelaySeconds !== undefined ? { eventsDelaySeconds: given.eventsDelaySeconds } : {}),
+    ...(given.teams?.length ? { teams: [...new Set(given.teams)].sort() } : {}),
+  }
+}
+
+/** An engine context over what discovery and identity resolution found (the many-accounts engine builds several). */
+export function contextOf(
+  base: Pick<EngineContext, 'aws' | 'teams' | 'options' | 'discovery' | 'identities' | 'kinds'>,
+  onRead?: ReadListener,
+  /** Observations another context makes (the many-accounts engine reads applications once). */
+  shared?: (kind: Kind) => Promise<unknown> | undefined,
+): EngineContext {
+  const { aws, teams, options, discovery, identities } = base
   const observations = new Map<Kind, Promise<unknown>>()
   const ctx: EngineContext = {
     aws,
@@ -58,11 +73,12 @@ export async function buildContext(
     discovery,
     identities,
     options,
+    ...(base.kinds ? { kinds: base.kinds } : {}),
     // The teams file's own warnings (a signing certificate that ends soon) travel with the plan.
     warnings: (teams.warnings ?? []).map((w) => `${w.path}: ${w.message}`),
     kept: [],
     observed<T>(kind: Kind): Promise<T> {
-      let p = observations.get(kind)
+      let p = observations.get(kind) ?? shared?.(kind)
       if (!p) {
         const module = MODULES.find((m) => m.kind === kind)
         if (!module) throw new Error(`no resource module for kind ${kind}`)
@@ -94,15 +110,17 @@ export async function buildPlan(
 
 /** Observes every kind (concurrently; modules may await each other) and diffs. */
 export async function planWith(ctx: EngineContext): Promise<Plan> {
-  const observed = await Promise.all(MODULES.map((m) => ctx.observed(m.kind)))
+  const modules = MODULES.filter((m) => !ctx.kinds || ctx.kinds.includes(m.kind))
+  const observed = await Promise.all(modules.map((m) => ctx.observed(m.kind)))
   const changes: Change[] = []
-  for (const [i, module] of MODULES.entries()) {
+  for (const [i, module] of modules.entries()) {
     const desired = await module.desire(ctx)
     changes.push(...module.diff(desired, observed[i], ctx))
   }
   changes.sort(compareChanges)
   if (ctx.options.teams) {
-    checkScope(ctx, ctx.options.teams, changes)
+    // A part of a many-accounts plan sees only its own teams: the whole plan checks the names.
+    if (!ctx.kinds) checkScope(ctx, ctx.options.teams, changes)
     const members = new Set(
       ctx.options.teams.flatMap((t) =>
         [...(ctx.identities.teamUsers.get(t)?.values() ?? [])].map((u) => u.userName),
@@ -113,7 +131,7 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
   quotaWarning(
     ctx,
     changes,
-    observed[MODULES.findIndex((m) => m.kind === 'profile')] as { byName: Map<string, unknown> } | undefined,
+    observed[modules.findIndex((m) => m.kind === 'profile')] as { byName: Map<string, unknown> } | undefined,
   )
   const summary: Record<Action, number> = { create: 0, update: 0, delete: 0, manual: 0, blocked: 0 }
   for (const c of changes) summary[c.action]++
@@ -203,8 +221,14 @@ function quotaWarning(
       : 0
   const after = now + creates + onLogin - deletes
   if (after > quota) {
+    // The teams whose new profiles push the domain over, most new profiles first.
+    const adding = new Map<string, number>()
+    for (const c of changes)
+      if (c.kind === 'profile' && c.action === 'create' && c.team)
+        adding.set(c.team, (adding.get(c.team) ?? 0) + 1)
+    const teams = [...adding].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
     ctx.warnings.push(
-      `domain ${ctx.discovery.domainId} would have ${after} user profiles (${now} now, +${creates}${onLogin ? `, +${onLogin} on first login` : ''}, -${deletes}), above the quota of ${quota}; request a quota increase (Service Quotas: SageMaker "Maximum number of user profiles per domain") or raise profileQuota.`,
+      `domain ${ctx.discovery.domainId} would have ${after} user profiles (${now} now, +${creates}${onLogin ? `, +${onLogin} on first login` : ''}, -${deletes}), above the quota of ${quota}${teams.length ? `; new profiles by team: ${teams.map(([t, n]) => `${t} +${n}`).join(', ')}` : ''}; request a quota increase (Service Quotas: SageMaker "Maximum number of user profiles per domain") or raise profileQuota.`,
     )
   }
 }

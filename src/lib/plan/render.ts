@@ -35,15 +35,48 @@ export function renderPlan(
   return renderText(plan, opts.color)
 }
 
+/**
+ * Changes by team (account-wide first). A plan of several accounts groups by account, then domain,
+ * then team, and each group's title names them: "Account prod (333333333333) · domain prod-a · team team2".
+ */
 function groups(plan: Plan): Map<string, Change[]> {
-  const out = new Map<string, Change[]>()
-  for (const c of plan.changes) {
-    const g = c.team ?? ACCOUNT_WIDE
-    out.set(g, [...(out.get(g) ?? []), c])
+  const accounts = plan.context.accounts
+  if (!accounts) {
+    const out = new Map<string, Change[]>()
+    for (const c of plan.changes) {
+      const g = c.team ?? ACCOUNT_WIDE
+      out.set(g, [...(out.get(g) ?? []), c])
+    }
+    return new Map(
+      [...out]
+        .sort(([a], [b]) => (a === ACCOUNT_WIDE ? -1 : b === ACCOUNT_WIDE ? 1 : a.localeCompare(b)))
+        .map(([g, changes]) => [g === ACCOUNT_WIDE ? 'Account-wide' : `Team ${g}`, changes]),
+    )
   }
-  return new Map(
-    [...out].sort(([a], [b]) => (a === ACCOUNT_WIDE ? -1 : b === ACCOUNT_WIDE ? 1 : a.localeCompare(b))),
-  )
+  const accountOrder = ['identity-center', ...accounts.map((a) => a.name)]
+  const domainOrder = accounts.flatMap((a) => a.domains.map((d) => d.name))
+  const rank = (c: Change) => [
+    accountOrder.indexOf(c.account ?? ''),
+    c.domain === undefined ? -1 : domainOrder.indexOf(c.domain),
+  ]
+  const sorted = [...plan.changes].sort((a, b) => {
+    const [x, y] = [rank(a), rank(b)]
+    return x[0] - y[0] || x[1] - y[1] || (a.team ?? '').localeCompare(b.team ?? '')
+  })
+  const out = new Map<string, Change[]>()
+  for (const c of sorted) {
+    const account = accounts.find((a) => a.name === c.account)
+    const domain = account?.domains.find((d) => d.name === c.domain)
+    const title = [
+      c.account === 'identity-center' || !account
+        ? `Identity Center account${account?.id ? ` (${account.id})` : ''}`
+        : `Account ${account.name} (${account.id})`,
+      ...(domain ? [`domain ${domain.name} (${domain.id})`] : []),
+      c.team ? `team ${c.team}` : 'account-wide',
+    ].join(' · ')
+    out.set(title, [...(out.get(title) ?? []), c])
+  }
+  return out
 }
 
 /** The header line of a plan limited with --team; undefined for a whole plan. */
@@ -75,7 +108,10 @@ export function summaryLine(plan: Plan): string {
 
 /** "Kept" lines: what holds data and stays although the file no longer calls for it. */
 export function keptLines(plan: Plan): string[] {
-  return (plan.kept ?? []).map((k) => `${k.kind} ${k.summary}${k.team ? ` [${k.team}]` : ''} — ${k.reason}`)
+  return (plan.kept ?? []).map(
+    (k) =>
+      `${k.kind} ${k.summary}${k.team ? ` [${k.team}]` : ''}${k.account ? ` in ${k.domain ? `domain ${k.domain} of ` : ''}account ${k.account}` : ''} — ${k.reason}`,
+  )
 }
 
 /** Extra lines under a change: why, and what exactly differs. */
@@ -139,13 +175,16 @@ function renderText(plan: Plan, color: boolean): string {
   const out: string[] = []
   out.push(
     p.bold(
-      `sagemaker-teams plan: domain ${plan.context.domainId}, account ${plan.context.accountId}, ${plan.context.region}`,
+      plan.context.accounts
+        ? `sagemaker-teams plan: ${plan.context.accounts.length} account${plan.context.accounts.length === 1 ? '' : 's'}, ${plan.context.region}`
+        : `sagemaker-teams plan: domain ${plan.context.domainId}, account ${plan.context.accountId}, ${plan.context.region}`,
     ),
+    ...accountLines(plan).map((l) => (l.startsWith('FAILED') ? p.red(`  ${l}`) : `  ${l}`)),
     ...(scopeNote(plan) ? [p.yellow(scopeNote(plan)!)] : []),
     '',
   )
   for (const [group, changes] of groups(plan)) {
-    out.push(p.bold(group === ACCOUNT_WIDE ? 'Account-wide' : `Team ${group}`))
+    out.push(p.bold(group))
     for (const c of changes) {
       out.push(`  ${paint[c.action](`${SYMBOLS[c.action]} ${c.kind.padEnd(11)} ${c.summary}`)}`)
       for (const line of details(c)) out.push(p.dim(`      ${line}`))
@@ -169,12 +208,28 @@ function renderText(plan: Plan, color: boolean): string {
   return `${out.join('\n')}\n`
 }
 
+/** A plan of several accounts: one line per account (its role and domains, or why it failed). */
+export function accountLines(plan: Plan): string[] {
+  return (plan.context.accounts ?? []).map((a) =>
+    a.error
+      ? `FAILED account ${a.name} (${a.id}): ${a.error.message}${a.error.hint ? ` Hint: ${a.error.hint}` : ''}`
+      : `account ${a.name} (${a.id})${a.roleArn ? ` as ${a.roleArn}` : ''}: ${a.domains.map((d) => `domain ${d.name} (${d.id})`).join(', ') || 'no domains'}`,
+  )
+}
+
+/** The review's team column: in a plan of several accounts, "team2 @ prod". */
+const reviewTeam = (i: { team?: string; account?: string }) =>
+  `${i.team ?? ''}${i.account ? ` @ ${i.account}` : ''}`
+
 function accessText(review: AccessReview | undefined, p: ReturnType<typeof pc.createColors>): string[] {
+  const moves = (review?.moves ?? []).map((m) => `  moves    ${m}`)
   if (!review || (review.widened.length === 0 && review.narrowed.length === 0))
-    return ['Access review: no change to who can access what.']
+    return moves.length
+      ? [p.bold('Access review: team moves'), ...moves]
+      : ['Access review: no change to who can access what.']
   const rows = [
-    ...review.widened.map((i) => ({ dir: 'widens', team: i.team ?? '', text: i.description })),
-    ...review.narrowed.map((i) => ({ dir: 'narrows', team: i.team ?? '', text: i.description })),
+    ...review.widened.map((i) => ({ dir: 'widens', team: reviewTeam(i), text: i.description })),
+    ...review.narrowed.map((i) => ({ dir: 'narrows', team: reviewTeam(i), text: i.description })),
   ]
   const w = { dir: 7, team: Math.max(4, ...rows.map((r) => r.team.length)) }
   const lines = [
@@ -185,7 +240,7 @@ function accessText(review: AccessReview | undefined, p: ReturnType<typeof pc.cr
     const paint = r.dir === 'widens' ? p.red : p.green
     lines.push(`  ${paint(r.dir.padEnd(w.dir))}  ${r.team.padEnd(w.team)}  ${r.text}`)
   }
-  return lines
+  return [...lines, ...moves]
 }
 
 function mdEscape(s: string): string {
@@ -200,21 +255,27 @@ function renderMarkdown(plan: Plan, limit: number, fullPlan?: string): string {
   const head: string[] = ['## sagemaker-teams plan', '']
   const out = head
   out.push(
-    `Domain \`${plan.context.domainId}\` · account \`${plan.context.accountId}\` · \`${plan.context.region}\` · file \`${plan.context.configFile}\``,
+    plan.context.accounts
+      ? `${plan.context.accounts.length} accounts · \`${plan.context.region}\` · file \`${plan.context.configFile}\``
+      : `Domain \`${plan.context.domainId}\` · account \`${plan.context.accountId}\` · \`${plan.context.region}\` · file \`${plan.context.configFile}\``,
     '',
+    ...accountLines(plan).flatMap((l) => [`- ${mdEscape(l)}`]),
+    ...(plan.context.accounts ? [''] : []),
     ...(scopeNote(plan) ? [`> ${scopeNote(plan)}`, ''] : []),
   )
   const review = plan.accessReview ?? { widened: [], narrowed: [] }
   out.push('### Access review', '')
+  for (const m of review.moves ?? []) out.push(`- ↔️ ${mdEscape(m)}`)
+  if (review.moves?.length) out.push('')
   if (review.widened.length === 0 && review.narrowed.length === 0) {
-    out.push('No change to who can access what.', '')
+    if (!review.moves?.length) out.push('No change to who can access what.', '')
   } else {
     out.push(`**Access widened: ${review.widened.length} · narrowed: ${review.narrowed.length}**`, '')
     out.push('| | Team | Change |', '|---|---|---|')
     for (const i of review.widened)
-      out.push(`| ⬆️ widens | ${mdEscape(i.team ?? '')} | ${mdEscape(i.description)} |`)
+      out.push(`| ⬆️ widens | ${mdEscape(reviewTeam(i))} | ${mdEscape(i.description)} |`)
     for (const i of review.narrowed)
-      out.push(`| ⬇️ narrows | ${mdEscape(i.team ?? '')} | ${mdEscape(i.description)} |`)
+      out.push(`| ⬇️ narrows | ${mdEscape(reviewTeam(i))} | ${mdEscape(i.description)} |`)
     out.push('')
   }
   out.push('### Summary', '', `**${summaryLine(plan)}**`, '')
@@ -236,7 +297,7 @@ function renderMarkdown(plan: Plan, limit: number, fullPlan?: string): string {
       .filter(([, n]) => n > 0)
       .map(([a, n]) => `${n} ${WORDS[a]}`)
       .join(', ')
-    const title = group === ACCOUNT_WIDE ? 'Account-wide' : `Team ${group}`
+    const title = group
     const lines = [`<details><summary><b>${title}</b>: ${counts}</summary>`, '']
     for (const c of changes) {
       lines.push(`- \`${SYMBOLS[c.action]}\` **${c.kind}** ${mdEscape(c.summary)}`)

@@ -36,6 +36,10 @@ export interface Change<K extends Kind = Kind> {
   after?: PayloadOf<K>
   /** Why (for update, manual, blocked). */
   reason?: string
+  /** Files with accounts:/domains: — the account the change is made in, as the file names it. */
+  account?: string
+  /** Files with accounts:/domains: — the domain of a profile change, as the file names it. */
+  domain?: string
 }
 
 export interface Plan {
@@ -50,6 +54,8 @@ export interface Plan {
     instanceArn: string
     identityStoreId: string
     configFile: string
+    /** Files with accounts:/domains: — every account, its domains, and any that failed. */
+    accounts?: PlanAccount[]
   }
   options: {
     prune: boolean
@@ -82,6 +88,9 @@ export interface KeptItem {
   summary: string
   /** e.g. "a removed member's profile (its EFS home directory); access revoked; --prune deletes it". */
   reason: string
+  /** Files with accounts:/domains: — where it is kept. */
+  account?: string
+  domain?: string
 }
 
 export interface AccessItem {
@@ -92,11 +101,27 @@ export interface AccessItem {
   principal: string
   /** Reviewer words: "user2@example.com gains team1 (role sagemaker-teams-team1)". */
   description: string
+  /** Files with accounts:/domains: — the account the access is in. */
+  account?: string
 }
 
 export interface AccessReview {
   widened: AccessItem[]
   narrowed: AccessItem[]
+  /** Teams that move to another domain: "team1 moves from dev to prod: 2 profiles re-created; …". */
+  moves?: string[]
+}
+
+/** Files with accounts:/domains: — one account of the plan and what happened reading it. */
+export interface PlanAccount {
+  /** As the file names it; `identity-center` for the account of the CLI's own credentials. */
+  name: string
+  id: string
+  /** The role the CLI assumed there (absent: its own credentials). */
+  roleArn?: string
+  domains: { name: string; id: string }[]
+  /** Why nothing of this account could be planned (e.g. its role cannot be assumed). */
+  error?: { code: string; message: string; hint?: string }
 }
 
 // ---- payloads per kind --------------------------------------------------------------------

@@ -100,7 +100,8 @@ export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
           partition: d.partition,
           region: d.region,
           accountId: d.accountId,
-          domainId: d.domainId,
+          // In an account with several domains (accounts:/domains:), each team's own.
+          domainId: d.teamDomainIds?.[team] ?? d.domainId,
           workspace: teamWorkspace(ctx.teams.config, team, d),
         }),
         managedPolicyArns: [...(config.executionRole.managedPolicyArns ?? [])].sort(),

@@ -38,6 +38,8 @@ export interface Discovery {
   domainArn: string
   /** The domain's default execution role (fallback for teams without a role). */
   defaultExecutionRole?: string
+  /** Files with accounts:/domains: — the domain id of each team of this account (its role's patterns name it). */
+  teamDomainIds?: Record<string, string>
 }
 
 export interface PlanOptions {
@@ -58,6 +60,11 @@ export interface EngineContext {
   discovery: Discovery
   identities: Identities
   options: PlanOptions
+  /**
+   * The kinds this context plans (files with accounts:/domains: split the kinds between the Identity
+   * Center account, each account and each domain); all kinds when absent.
+   */
+  kinds?: Kind[]
   /** Warnings to surface in the plan (quota, etc.). */
   warnings: string[]
   /** Data-holding resources kept although the file no longer calls for them (see Plan.kept). */

@@ -1,0 +1,421 @@
+/**
+ * Many accounts (teams files with `accounts:`/`domains:`): the same engine, in parts. IAM Identity
+ * Center's kinds (applications, assignments, console steps, the ACS) are planned once, in the
+ * Identity Center account, for every team; each account's kinds (boundary, team roles, workgroups,
+ * LF-tags and grants) once per account, for the teams of its domains; profiles once per domain.
+ * Each part is an ordinary engine context whose clients act in its account (an assumed role) and
+ * send sso-admin/identitystore calls to the Identity Center account. The plan merges the parts,
+ * each change naming its account (and a profile its domain); apply runs the accounts concurrently
+ * and each account's kinds in dependency order. An account that cannot be read or written (its
+ * role cannot be assumed) fails alone: the others are planned and applied.
+ */
+import pLimit from 'p-limit'
+import { AwsClients } from '../aws/clients.js'
+import {
+  type FileAccount,
+  type FileDomain,
+  fileAccounts,
+  fileDomains,
+  teamDomainName,
+} from '../config/domains.js'
+import type { LoadedTeams } from '../config/load.js'
+import type { TeamsFile } from '../config/types.js'
+import { awsErrorCode, describeAwsError, UserError } from '../errors.js'
+import { type Action, type Change, KINDS, type Kind, type Plan, type PlanAccount } from '../plan/types.js'
+import type { EngineContext, PlanOptions } from '../resources/types.js'
+import { closest } from '../text.js'
+import { type ApplyOutcome, type ApplyProgress, applyRunner } from './apply.js'
+import { findDomain, findInstance, partitionOf } from './discovery.js'
+import { resolveIdentities } from './identities.js'
+import { compareChanges, contextOf, fingerprint, normalizeOptions, planWith } from './plan.js'
+
+/** Kinds that live in the IAM Identity Center account (the ACS: in the account of the CLI's own credentials). */
+export const IDENTITY_CENTER_KINDS: Kind[] = ['application', 'assignment', 'acs', 'console']
+/** Kinds that live once per account, for the teams of its domains. */
+export const ACCOUNT_KINDS: Kind[] = ['boundary', 'role', 'workgroup', 'lf-tag', 'lf-grant']
+/** Kinds that live once per domain. */
+export const DOMAIN_KINDS: Kind[] = ['profile']
+
+/** How the plan names the account of the CLI's own credentials (IAM Identity Center's). */
+export const IDENTITY_CENTER = 'identity-center'
+/** Accounts read and written at the same time. */
+const ACCOUNT_CONCURRENCY = 4
+
+export interface PlanPart {
+  /** The account's name in the file (IDENTITY_CENTER for the caller's own). */
+  account: string
+  accountId: string
+  /** A domain part's domain name. */
+  domain?: string
+  ctx: EngineContext
+  plan: Plan
+}
+
+export interface ManyPlan {
+  plan: Plan
+  parts: PlanPart[]
+  /** The Identity Center part's context (for what commands record after a plan). */
+  ctx: EngineContext
+}
+
+export function accountRoleArn(account: Pick<FileAccount, 'id' | 'role'>, partition: string): string {
+  return `arn:${partition}:iam::${account.id}:role/${account.role}`
+}
+
+/** A refusal of an account's AssumeRole, or any failure reading it, as the plan reports it. */
+export function accountError(
+  account: { name: string; id: string; roleArn?: string },
+  err: unknown,
+): NonNullable<PlanAccount['error']> {
+  const code = awsErrorCode(err) ?? 'Error'
+  const assume =
+    account.roleArn && /AccessDenied|sts:AssumeRole|InvalidClientTokenId|ExpiredToken/.test(`${code} ${err}`)
+  return {
+    code,
+    message: assume
+      ? `account ${account.name} (${account.id}): cannot assume ${account.roleArn}: ${describeAwsError(err)}`
+      : `account ${account.name} (${account.id}): ${err instanceof UserError ? err.message : describeAwsError(err)}`,
+    ...(assume
+      ? {
+          hint: `The role must exist in account ${account.id} and its trust policy must allow sts:AssumeRole by the principal that runs sagemaker-teams; \`sagemaker-teams policy\` prints the trust policy.`,
+        }
+      : err instanceof UserError && err.hint
+        ? { hint: err.hint }
+        : {}),
+  }
+}
+
+/** The part of the teams file one part plans: its teams, and its domain as the file's `domain:`. */
+function partFile(teams: LoadedTeams, names: string[], domain: FileDomain, quota?: number): LoadedTeams {
+  const { accounts: _a, domains: _d, ...rest } = teams.config
+  const config: TeamsFile = {
+    ...rest,
+    domain: { id: domain.id },
+    teams: Object.fromEntries(names.map((t) => [t, teams.config.teams[t]])),
+    ...(quota !== undefined ? { profileQuota: quota } : {}),
+  }
+  return { ...teams, config }
+}
+
+export async function buildManyPlan(
+  aws: AwsClients,
+  teams: LoadedTeams,
+  given: PlanOptions,
+): Promise<ManyPlan> {
+  const options = normalizeOptions(given)
+  const config = teams.config
+  const partition = partitionOf(aws.region)
+  if (options.teams) {
+    const known = Object.keys(config.teams)
+    for (const t of options.teams)
+      if (!known.includes(t)) {
+        const guess = closest(t, known)
+        throw new UserError(
+          `--team ${t}: no such team in ${teams.file}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+        )
+      }
+  }
+
+  // IAM Identity Center: the CLI's own credentials, or identityCenter.roleArn assumed with them.
+  const icRole = config.identityCenter?.roleArn
+  const ic = icRole ? await aws.assumeRole(icRole, { accountName: IDENTITY_CENTER }) : aws
+  if (icRole) {
+    try {
+      await ic.checkCredentials()
+    } catch (err) {
+      const e = accountError({ name: IDENTITY_CENTER, id: icRole.split(':')[4], roleArn: icRole }, err)
+      throw new UserError(e.message, 1, e.hint)
+    }
+  }
+  const [icAccountId, instance] = await Promise.all([ic.accountId(), findInstance(ic, config)])
+  const identities = await resolveIdentities(ic, config, instance.identityStoreId)
+
+  const domains = fileDomains(config)
+  const teamsOf = (domain: string) =>
+    Object.keys(config.teams).filter((t) => teamDomainName(config, t) === domain)
+  const base = { partition, instanceArn: instance.instanceArn, identityStoreId: instance.identityStoreId }
+
+  // The Identity Center part: every team.
+  const first = domains[0]
+  const icCtx = contextOf({
+    aws: ic,
+    teams: { ...teams, config: { ...partFile(teams, Object.keys(config.teams), first).config } },
+    options,
+    identities,
+    kinds: IDENTITY_CENTER_KINDS,
+    discovery: { ...base, accountId: icAccountId, region: ic.region, domainId: first.id, domainArn: '' },
+  })
+  // Every part reads the applications once, through the Identity Center part.
+  const shared = (kind: Kind) => (IDENTITY_CENTER_KINDS.includes(kind) ? icCtx.observed(kind) : undefined)
+
+  // The accounts: the caller's own (domains without account:) and each named one with a domain.
+  const accountsUsed: { account: FileAccount | undefined; domains: FileDomain[] }[] = []
+  const own = domains.filter((d) => d.account === undefined)
+  if (own.length > 0) accountsUsed.push({ account: undefined, domains: own })
+  for (const account of fileAccounts(config)) {
+    const ds = domains.filter((d) => d.account === account.name)
+    if (ds.length > 0) accountsUsed.push({ account, domains: ds })
+  }
+
+  const planAccounts: PlanAccount[] = []
+  const parts: PlanPart[] = []
+  const limit = pLimit(ACCOUNT_CONCURRENCY)
+  const icPlan = planWith(icCtx).then((plan) => {
+    parts.push({ account: IDENTITY_CENTER, accountId: icAccountId, ctx: icCtx, plan })
+  })
+  await Promise.all([
+    icPlan,
+    ...accountsUsed.map(({ account, domains: ds }) =>
+      limit(async () => {
+        const name = account?.name ?? IDENTITY_CENTER
+        const roleArn = account ? accountRoleArn(account, partition) : undefined
+        const entry: PlanAccount = {
+          name,
+          id: account?.id ?? '',
+          ...(roleArn ? { roleArn } : {}),
+          domains: ds.map((d) => ({ name: d.name, id: d.id })),
+        }
+        planAccounts.push(entry)
+        try {
+          const clients = account
+            ? await aws.assumeRole(roleArn!, {
+                ...(account.region ? { region: account.region } : {}),
+                accountName: account.name,
+                identityCenter: ic,
+              })
+            : ic === aws
+              ? aws
+              : new AwsClients({ ...aws.options, identityCenter: ic })
+          await clients.checkCredentials()
+          entry.id = account?.id ?? (await clients.accountId())
+          const found = await Promise.all(ds.map((d) => findDomain(clients, d.id)))
+          const discovery = (d: FileDomain, i: number) => ({
+            ...base,
+            accountId: entry.id,
+            region: clients.region,
+            domainId: d.id,
+            domainArn: found[i].arn,
+            ...(found[i].defaultExecutionRole ? { defaultExecutionRole: found[i].defaultExecutionRole } : {}),
+          })
+          const accountTeams = ds.flatMap((d) => teamsOf(d.name))
+          const teamDomainIds = Object.fromEntries(
+            ds.flatMap((d) => teamsOf(d.name).map((t) => [t, d.id] as const)),
+          )
+          const accountCtx = contextOf(
+            {
+              aws: clients,
+              teams: partFile(teams, accountTeams, ds[0]),
+              options,
+              identities,
+              kinds: ACCOUNT_KINDS,
+              discovery: { ...discovery(ds[0], 0), teamDomainIds },
+            },
+            undefined,
+            shared,
+          )
+          const accountParts: PlanPart[] = [
+            { account: name, accountId: entry.id, ctx: accountCtx, plan: await planWith(accountCtx) },
+          ]
+          for (const [i, d] of ds.entries()) {
+            const ctx = contextOf(
+              {
+                aws: clients,
+                teams: partFile(teams, teamsOf(d.name), d, d.profileQuota ?? config.profileQuota),
+                options,
+                identities,
+                kinds: DOMAIN_KINDS,
+                discovery: discovery(d, i),
+              },
+              undefined,
+              shared,
+            )
+            accountParts.push({
+              account: name,
+              accountId: entry.id,
+              domain: d.name,
+              ctx,
+              plan: await planWith(ctx),
+            })
+          }
+          parts.push(...accountParts)
+        } catch (err) {
+          entry.error = accountError(entry, err)
+        }
+      }),
+    ),
+  ])
+  // File order: the Identity Center account first, then the accounts as the file names them.
+  const order = [IDENTITY_CENTER, ...fileAccounts(config).map((a) => a.name)]
+  planAccounts.sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name))
+  const domainOrder = domains.map((d) => d.name)
+  parts.sort(
+    (a, b) =>
+      order.indexOf(a.account) - order.indexOf(b.account) ||
+      (a.domain === undefined
+        ? -1
+        : b.domain === undefined
+          ? 1
+          : domainOrder.indexOf(a.domain) - domainOrder.indexOf(b.domain)),
+  )
+  const icPart = parts.find((p) => p.ctx === icCtx)!
+  return { plan: mergePlans(icPart, parts, planAccounts, domainOrder, options), parts, ctx: icCtx }
+}
+
+function mergePlans(
+  icPart: PlanPart,
+  parts: PlanPart[],
+  accounts: PlanAccount[],
+  domainOrder: string[],
+  options: PlanOptions,
+): Plan {
+  const changes: Change[] = []
+  const kept: NonNullable<Plan['kept']> = []
+  const warnings: string[] = []
+  const review: NonNullable<Plan['accessReview']> = { widened: [], narrowed: [] }
+  for (const part of parts) {
+    const where = { account: part.account, ...(part.domain ? { domain: part.domain } : {}) }
+    for (const c of part.plan.changes) changes.push(Object.assign(c, where))
+    for (const k of part.plan.kept ?? []) kept.push(Object.assign(k, where))
+    for (const w of part.plan.warnings) if (!warnings.includes(w)) warnings.push(w)
+    for (const i of part.plan.accessReview?.widened ?? [])
+      review.widened.push({ ...i, account: part.account })
+    for (const i of part.plan.accessReview?.narrowed ?? [])
+      review.narrowed.push({ ...i, account: part.account })
+  }
+  const moves = teamMoves(icPart, changes, kept, domainOrder)
+  if (moves.length > 0) review.moves = moves
+  const summary: Record<Action, number> = { create: 0, update: 0, delete: 0, manual: 0, blocked: 0 }
+  for (const c of changes) summary[c.action]++
+  for (const a of accounts)
+    if (a.error) warnings.push(`${a.error.message}${a.error.hint ? ` — ${a.error.hint}` : ''}`)
+  return {
+    ...icPart.plan,
+    fingerprint: fingerprint(changes),
+    context: { ...icPart.plan.context, accounts },
+    options: { ...options },
+    changes,
+    warnings,
+    summary,
+    kept,
+    accessReview: review,
+  }
+}
+
+/**
+ * A team whose profiles are created in its domain while profiles of it remain (deleted, or kept
+ * until --prune) in another domain has moved: the review says so, once per team.
+ */
+function teamMoves(
+  icPart: PlanPart,
+  changes: Change[],
+  kept: NonNullable<Plan['kept']>,
+  order: string[],
+): string[] {
+  const config = icPart.ctx.teams.config
+  const moves: string[] = []
+  for (const team of Object.keys(config.teams)) {
+    const home = changes.find((c) => c.kind === 'profile' && c.team === team && c.action === 'create')?.domain
+    if (!home) continue
+    const away = [
+      ...changes.filter(
+        (c) => c.kind === 'profile' && c.team === team && c.action === 'delete' && c.domain !== home,
+      ),
+      ...kept.filter((k) => k.kind === 'profile' && k.team === team && k.domain !== home),
+    ]
+    if (away.length === 0) continue
+    const from = [...new Set(away.map((c) => c.domain!))].sort((a, b) => order.indexOf(a) - order.indexOf(b))
+    const created = changes.filter(
+      (c) => c.kind === 'profile' && c.team === team && c.action === 'create' && c.domain === home,
+    ).length
+    const deleted = away.filter((c) => 'action' in c).length
+    moves.push(
+      `${team} moves from ${from.join(', ')} to ${home}: ${created} profile${created === 1 ? '' : 's'} re-created; home directories do not move${deleted < away.length ? ` (${away.length - deleted} old profile${away.length - deleted === 1 ? '' : 's'} kept until --prune)` : ''}`,
+    )
+  }
+  return moves
+}
+
+export interface AccountResult {
+  account: string
+  accountId: string
+  status: 'done' | 'failed'
+  /** Why the account failed as a whole (its role, its lock, the preflight…). */
+  error?: string
+}
+
+/**
+ * Applies each account's parts concurrently (bounded), each account's kinds in dependency order
+ * (creates and updates, then deletes in reverse), holding that account's lock. An account whose
+ * plan failed, or whose lock or preflight fails, fails alone.
+ */
+export async function applyManyPlan(
+  many: ManyPlan,
+  opts: {
+    concurrency: number
+    progress?: ApplyProgress
+    shouldStop?: () => boolean
+    lock?: { command: string; timeoutSeconds: number; onWait?: (holder: string) => void }
+  },
+): Promise<{ outcomes: ApplyOutcome[]; accounts: AccountResult[] }> {
+  const outcomes: ApplyOutcome[] = []
+  const accounts: AccountResult[] = []
+  for (const a of many.plan.context.accounts ?? [])
+    if (a.error) accounts.push({ account: a.name, accountId: a.id, status: 'failed', error: a.error.message })
+  const byAccount = new Map<string, PlanPart[]>()
+  for (const part of many.parts) byAccount.set(part.account, [...(byAccount.get(part.account) ?? []), part])
+  const limit = pLimit(ACCOUNT_CONCURRENCY)
+  const { acquireLock, describeLock } = await import('./lock.js')
+  await Promise.all(
+    [...byAccount].map(([account, parts]) =>
+      limit(async () => {
+        const work = parts.filter((p) =>
+          p.plan.changes.some((c) => c.action !== 'manual' && c.action !== 'blocked'),
+        )
+        const result: AccountResult = { account, accountId: parts[0].accountId, status: 'done' }
+        accounts.push(result)
+        if (work.length === 0) return
+        let lease: Awaited<ReturnType<typeof acquireLock>> | undefined
+        try {
+          // One lock per account, in the account (its first domain's key, as a one-domain file takes it).
+          const domainPart = parts.find((p) => p.domain !== undefined) ?? parts[0]
+          if (opts.lock)
+            lease = await acquireLock(domainPart.ctx.aws, {
+              domainId: domainPart.domain
+                ? domainPart.ctx.discovery.domainId
+                : `${IDENTITY_CENTER}-${parts[0].accountId}`,
+              command: opts.lock.command,
+              timeoutSeconds: opts.lock.timeoutSeconds,
+              onWait: (holder) => opts.lock?.onWait?.(describeLock(holder)),
+            })
+          const unsettled = new Set<string>()
+          const stop = () => Boolean(opts.shouldStop?.()) || Boolean(lease?.lost())
+          const runners = work.map((p) =>
+            applyRunner(p.plan, p.ctx, opts.concurrency, { shouldStop: stop, unsettled }),
+          )
+          for (const deletes of [false, true])
+            for (const kind of deletes ? [...KINDS].reverse() : KINDS)
+              for (const runner of runners) {
+                const step = runner.steps.find((s) => s.kind === kind && s.deletes === deletes)
+                if (!step || stop()) continue
+                opts.progress?.startStep(step, runner.total(step))
+                await runner.run(step, (o, done, total) => opts.progress?.changeDone(o, done, total))
+                opts.progress?.endStep(step)
+              }
+          for (const runner of runners) outcomes.push(...runner.outcomes)
+          if (runners.some((r) => r.outcomes.some((o) => o.status === 'failed'))) result.status = 'failed'
+        } catch (err) {
+          result.status = 'failed'
+          result.error = err instanceof UserError ? err.message : describeAwsError(err)
+        } finally {
+          await lease?.release()
+        }
+      }),
+    ),
+  )
+  const order = [IDENTITY_CENTER, ...(many.plan.context.accounts ?? []).map((a) => a.name)]
+  accounts.sort((a, b) => order.indexOf(a.account) - order.indexOf(b.account))
+  outcomes.sort(
+    (a, b) => order.indexOf(a.account ?? '') - order.indexOf(b.account ?? '') || compareChanges(a, b),
+  )
+  return { outcomes, accounts }
+}
