@@ -200,6 +200,70 @@ describe('emulator accounts: partitions, sts:AssumeRole and the trust check', fu
     )
   })
 
+  it('a trust policy naming a missing role is refused; a deleted trusted role leaves its id behind, not trusting a new role of that name', async () => {
+    const prodIam = new iam.IAMClient(cfg(emu.credentialsFor(`arn:aws:iam::${PROD}:user/admin`)))
+    const devIam = new iam.IAMClient(cfg(emu.credentialsFor(`arn:aws:iam::${DEV}:user/admin`)))
+    const acs = `arn:aws:iam::${DEV}:role/acs`
+    const createPresign = () =>
+      prodIam.send(
+        new iam.CreateRoleCommand({
+          RoleName: 'presign',
+          AssumeRolePolicyDocument: JSON.stringify(trusting(acs)),
+        }),
+      )
+    await rejects(
+      createPresign(),
+      'MalformedPolicyDocumentException',
+      `Invalid principal in policy: "AWS":"${acs}"`,
+    )
+    // An account the emulator does not have cannot be checked: accepted.
+    await prodIam.send(
+      new iam.CreateRoleCommand({
+        RoleName: 'elsewhere',
+        AssumeRolePolicyDocument: JSON.stringify(trusting('arn:aws:iam::444444444444:role/x')),
+      }),
+    )
+    const lambdaTrust = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ],
+    })
+    const { Role: first } = await devIam.send(
+      new iam.CreateRoleCommand({ RoleName: 'acs', AssumeRolePolicyDocument: lambdaTrust }),
+    )
+    await createPresign()
+    const presign = `arn:aws:iam::${PROD}:role/presign`
+    const allowPresign = new iam.PutRolePolicyCommand({
+      RoleName: 'acs',
+      PolicyName: 'presign',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: presign }],
+      }),
+    })
+    await devIam.send(allowPresign)
+    assert.ok((await assume(presign, emu.credentialsFor(acs))).Credentials)
+
+    await devIam.send(new iam.DeleteRolePolicyCommand({ RoleName: 'acs', PolicyName: 'presign' }))
+    await devIam.send(new iam.DeleteRoleCommand({ RoleName: 'acs' }))
+    const trust = await prodIam.send(new iam.GetRoleCommand({ RoleName: 'presign' }))
+    const principal = JSON.parse(decodeURIComponent(trust.Role!.AssumeRolePolicyDocument!)).Statement[0]
+      .Principal.AWS
+    assert.deepEqual(principal, [first!.RoleId])
+    await devIam.send(new iam.CreateRoleCommand({ RoleName: 'acs', AssumeRolePolicyDocument: lambdaTrust }))
+    await devIam.send(allowPresign)
+    await rejects(assume(presign, emu.credentialsFor(acs)), 'AccessDenied')
+    // Naming the new role again restores the trust.
+    await prodIam.send(
+      new iam.UpdateAssumeRolePolicyCommand({
+        RoleName: 'presign',
+        PolicyDocument: JSON.stringify(trusting(acs)),
+      }),
+    )
+    assert.ok((await assume(presign, emu.credentialsFor(acs))).Credentials)
+  })
+
   it('DurationSeconds sets the Expiration (default one hour), within the role’s MaxSessionDuration and the model’s bounds', async () => {
     const t0 = Date.now()
     const expiresIn = (out: sts.AssumeRoleCommandOutput) =>

@@ -22,7 +22,7 @@ import {
 import { ACCOUNT, AwsError, type Input, type Operation, parseQuery, toXml } from './core.js'
 import { athena } from './services/athena.js'
 import { cloudTrail, newTrail, recordCall, type Trail } from './services/cloudtrail.js'
-import { iam } from './services/iam.js'
+import { type Directory, iam } from './services/iam.js'
 import { identityStore, ssoAdmin } from './services/identity.js'
 import { lakeFormation } from './services/lakeformation.js'
 import { LAMBDA_ROUTES, lambda } from './services/lambda.js'
@@ -239,6 +239,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const region = options.region ?? 'us-east-1'
   const profileReadyMs = options.profileReadyMs ?? 100
   const partitions = new Map<string, Partition>()
+  const directory: Directory = { states: () => [...partitions.values()].map((p) => p.state) }
   const newPartition = (id: string, seed?: SeedData): Partition => {
     const state = emptyState(region, profileReadyMs, id)
     const trail = newTrail()
@@ -248,7 +249,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       id,
       state,
       trail,
-      handlers: buildHandlers(state, trail),
+      handlers: buildHandlers(state, trail, directory),
       ttl: new Map(),
       counts: new Map(),
       seed,
@@ -735,7 +736,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         if (p.seed) applySeed(p.state, p.seed)
         p.trail = newTrail()
         p.trail.delayMs = options.cloudTrailDelayMs ?? 0
-        p.handlers = buildHandlers(p.state, p.trail)
+        p.handlers = buildHandlers(p.state, p.trail, directory)
         p.ttl.clear()
         p.counts.clear()
       }
@@ -909,13 +910,13 @@ export function implementedOperations(): Record<string, string[]> {
 /** The operations of one account's services (STS is the emulator's: it spans accounts). */
 type Handlers = ReturnType<typeof buildHandlers>
 
-function buildHandlers(state: EmulatorState, trail: Trail) {
+function buildHandlers(state: EmulatorState, trail: Trail, directory?: Directory) {
   return {
     cloudtrail: cloudTrail(trail),
     'sso-admin': ssoAdmin(state),
     identitystore: identityStore(state),
     sagemaker: sageMaker(state),
-    iam: iam(state),
+    iam: iam(state, directory),
     lakeformation: lakeFormation(state),
     lambda: lambda(state),
     athena: athena(state),

@@ -1,4 +1,5 @@
 /** iam (awsQuery, XML answers). Policy documents come back URL-encoded, as IAM returns them. */
+import { ROLE_ARN } from '../accounts.js'
 import { AwsError, alnum, type Input, matches, type Operation, paginate, required } from '../core.js'
 import type { EmulatorState, ManagedPolicy, Role } from '../state.js'
 
@@ -8,7 +9,27 @@ const POLICY_NAME = /^[\w+=,.@-]+$/
 /** IAM keeps at most five versions of a managed policy. */
 const MAX_POLICY_VERSIONS = 5
 
-export function iam(state: EmulatorState): Record<string, Operation> {
+/** Every account the emulator has (a trust policy may name a role of any of them). */
+export interface Directory {
+  states(): EmulatorState[]
+}
+
+type TrustStatement = { Principal?: string | { AWS?: string | string[] } }
+
+/** The AWS principals a trust policy document names, per statement (for rewriting them). */
+function awsPrincipals(doc: string): {
+  parsed: { Statement?: TrustStatement | TrustStatement[] }
+  statements: TrustStatement[]
+} {
+  const parsed = JSON.parse(doc)
+  const s = parsed.Statement
+  return { parsed, statements: s === undefined ? [] : Array.isArray(s) ? s : [s] }
+}
+
+export function iam(
+  state: EmulatorState,
+  directory: Directory = { states: () => [state] },
+): Record<string, Operation> {
   const role = (name: unknown) => {
     matches(name, ROLE_NAME, 'RoleName', 'ValidationError', 64)
     const r = state.roles.find((x) => x.RoleName.toLowerCase() === String(name).toLowerCase())
@@ -56,6 +77,49 @@ export function iam(state: EmulatorState): Record<string, Operation> {
     if (String(doc).length > 10240)
       throw new AwsError('LimitExceeded', 'Cannot exceed quota for PolicySize: 10240')
     return String(doc)
+  }
+  /**
+   * A trust policy: IAM refuses one naming a role that does not exist (in an account the emulator
+   * has; any other account cannot be checked here), as "Invalid principal in policy".
+   */
+  const trustDocument = (doc: unknown, field: string) => {
+    const text = document(doc, field)
+    for (const s of awsPrincipals(text).statements) {
+      const aws = typeof s.Principal === 'object' ? s.Principal.AWS : undefined
+      for (const v of aws === undefined ? [] : Array.isArray(aws) ? aws : [aws]) {
+        const m = ROLE_ARN.exec(v)
+        const owner = m && directory.states().find((x) => x.account === m[1])
+        if (owner && !owner.roles.some((r) => r.Arn.toLowerCase() === v.toLowerCase()))
+          throw new AwsError('MalformedPolicyDocument', `Invalid principal in policy: "AWS":"${v}"`)
+      }
+    }
+    return text
+  }
+  /**
+   * IAM keeps a trusted role by its unique id: once the role is deleted, every trust policy naming it
+   * shows the id (AROA…) instead of the ARN, and a new role of the same name is not trusted.
+   */
+  const forgetInTrusts = (gone: { Arn: string; RoleId: string }) => {
+    for (const st of directory.states())
+      for (const r of st.roles) {
+        let changed = false
+        let doc: ReturnType<typeof awsPrincipals>
+        try {
+          doc = awsPrincipals(r.AssumeRolePolicyDocument)
+        } catch {
+          continue
+        }
+        for (const s of doc.statements) {
+          if (typeof s.Principal !== 'object' || s.Principal.AWS === undefined) continue
+          const swap = (v: string) => {
+            if (v.toLowerCase() !== gone.Arn.toLowerCase()) return v
+            changed = true
+            return gone.RoleId
+          }
+          s.Principal.AWS = Array.isArray(s.Principal.AWS) ? s.Principal.AWS.map(swap) : swap(s.Principal.AWS)
+        }
+        if (changed) r.AssumeRolePolicyDocument = JSON.stringify(doc.parsed)
+      }
   }
   /** A managed policy's document: at most 6,144 characters (whitespace not counted), unlike inline ones. */
   const managedDocument = (doc: unknown) => {
@@ -113,7 +177,7 @@ export function iam(state: EmulatorState): Record<string, Operation> {
         RoleId: `AROA${alnum(17).toUpperCase()}`,
         Arn: `arn:aws:iam::${state.account}:role${input.Path ?? '/'}${input.RoleName}`,
         Path: input.Path ?? '/',
-        AssumeRolePolicyDocument: document(input.AssumeRolePolicyDocument, 'AssumeRolePolicyDocument'),
+        AssumeRolePolicyDocument: trustDocument(input.AssumeRolePolicyDocument, 'AssumeRolePolicyDocument'),
         Description: input.Description,
         MaxSessionDuration: Number(input.MaxSessionDuration ?? 3600),
         CreateDate: new Date(),
@@ -133,11 +197,12 @@ export function iam(state: EmulatorState): Record<string, Operation> {
         throw new AwsError('DeleteConflict', 'Cannot delete entity, must delete policies first.', 409)
       }
       state.roles = state.roles.filter((x) => x !== r)
+      forgetInTrusts(r)
       return {}
     },
     UpdateAssumeRolePolicy: (input) => {
       const r = role(input.RoleName)
-      r.AssumeRolePolicyDocument = document(input.PolicyDocument, 'PolicyDocument')
+      r.AssumeRolePolicyDocument = trustDocument(input.PolicyDocument, 'PolicyDocument')
       return {}
     },
     PutRolePolicy: (input) => {
