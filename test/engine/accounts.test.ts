@@ -64,3 +64,222 @@ describe('many domains in one account (accounts:/domains: without member account
     )
   })
 })
+
+const DEV = '222222222222'
+const PROD = '333333333333'
+const QA = '444444444444'
+const CALLER_ROOT = 'arn:aws:iam::123456789012:root'
+const trusting = (principal: string) => ({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }],
+})
+/** A member account: its domains and (unless `trust` is false) the admin role trusting the caller's account. */
+const member = (id: string, domains: string[], trust = true): SeedData =>
+  ({
+    region: 'us-east-1',
+    domains: domains.map((d) => ({ id: d, name: d, authMode: 'IAM', tagPropagation: 'ENABLED' })),
+    roles: [
+      {
+        name: 'sagemaker-teams-admin',
+        // A role whose trust policy does not name the caller: AssumeRole is refused.
+        trust: trust ? trusting(CALLER_ROOT) : trusting(`arn:aws:iam::${id}:root`),
+      },
+    ],
+    dataLakeAdmins: [`arn:aws:iam::${id}:role/sagemaker-teams-admin`],
+  }) as SeedData
+
+describe('many accounts: Identity Center, dev (one domain), prod (two domains)', function () {
+  this.timeout(300_000)
+  let emu: Emulator
+  const seed = demoSeed()
+  const accounts = [
+    { id: DEV, seed: member(DEV, ['d-devdomain001']) },
+    { id: PROD, seed: member(PROD, ['d-prodaaaaaaaa', 'd-prodbbbbbbbb']) },
+    { id: QA, seed: member(QA, ['d-qadomain0001'], false) },
+  ]
+  before(async () => {
+    emu = await startEmulator({ seed, profileReadyMs: 20, accounts })
+  })
+  after(() => emu?.close())
+  beforeEach(async () => {
+    emu.reset()
+    await emu.dropTables()
+    emu.seed(seed)
+  })
+  const cli = (args: string[]) => runCli(args, { env: emu.env() })
+  const planOf = async (f: string, ...flags: string[]) => {
+    const r = await cli(['plan', '-f', f, '--json', ...flags])
+    assert.equal(r.code, 0, r.stderr)
+    return JSON.parse(r.stdout) as Plan
+  }
+  const actionable = (plan: Plan) =>
+    plan.changes.filter((c) => c.action !== 'manual').map((c) => `${c.action} ${c.kind} ${c.key}`)
+  const users = ['user1@example.com', 'user2@example.com']
+
+  /** Four teams across three domains; `change` edits the file further. */
+  const file = (change?: (c: import('../helpers/workspace.js').ExampleTeamsFile) => void) =>
+    workspace((c) => {
+      delete (c as { domain?: unknown }).domain
+      delete (c as { acs?: unknown }).acs
+      c.accounts = { dev: { id: DEV }, prod: { id: PROD } }
+      c.domains = {
+        dev: { account: 'dev', id: 'd-devdomain001' },
+        'prod-a': { account: 'prod', id: 'd-prodaaaaaaaa' },
+        'prod-b': { account: 'prod', id: 'd-prodbbbbbbbb' },
+      }
+      const base = c.teams.team1
+      delete base.saml
+      delete c.teams.team2.saml
+      c.teams.team1 = { ...base, domain: 'dev', members: { users: [users[0]] } }
+      c.teams.team2 = { ...c.teams.team2, domain: 'prod-a', members: { users } }
+      c.teams.team3 = {
+        ...base,
+        domain: 'prod-a',
+        displayName: 'Team 3',
+        tags: { Team: 'Team3' },
+        members: { users: [users[1]] },
+      }
+      c.teams.team4 = {
+        ...base,
+        domain: 'prod-b',
+        displayName: 'Team 4',
+        tags: { Team: 'Team4' },
+        members: { users },
+      }
+      change?.(c)
+    })
+  const roleNames = (id?: string) =>
+    (id ? emu.accountState(id) : emu.state).roles
+      .map((r) => r.RoleName)
+      .filter((n) => n.startsWith('sagemaker-teams-team'))
+      .sort()
+  const profilesIn = (id: string | undefined, domain: string) =>
+    (id ? emu.accountState(id) : emu.state).profiles
+      .filter((p) => p.DomainId === domain)
+      .map((p) => p.UserProfileName.split('-')[0])
+      .sort()
+
+  it('plan, apply, empty second plan; every resource lives in its account', async () => {
+    const f = file()
+    const plan = await planOf(f)
+    const where = (kind: string) =>
+      [
+        ...new Set(
+          plan.changes
+            .filter((c) => c.kind === kind)
+            .map((c) => `${c.account}/${c.domain ?? '-'}/${c.team ?? '-'}`),
+        ),
+      ].sort()
+    assert.deepEqual(where('application'), [
+      'identity-center/-/team1',
+      'identity-center/-/team2',
+      'identity-center/-/team3',
+      'identity-center/-/team4',
+    ])
+    assert.deepEqual(where('role'), ['dev/-/team1', 'prod/-/team2', 'prod/-/team3', 'prod/-/team4'])
+    assert.deepEqual(where('boundary'), ['dev/-/-', 'prod/-/-'])
+    assert.deepEqual(where('profile'), [
+      'dev/dev/team1',
+      'prod/prod-a/team2',
+      'prod/prod-a/team3',
+      'prod/prod-b/team4',
+    ])
+    assert.deepEqual(
+      plan.context.accounts?.map(
+        (a) => `${a.name} ${a.id} ${a.roleArn ?? '-'} ${a.domains.map((d) => d.name).join(',')}`,
+      ),
+      [
+        `dev ${DEV} arn:aws:iam::${DEV}:role/sagemaker-teams-admin dev`,
+        `prod ${PROD} arn:aws:iam::${PROD}:role/sagemaker-teams-admin prod-a,prod-b`,
+      ],
+    )
+    // The text plan groups by account, then domain, then team; the review names the account.
+    const text = await cli(['plan', '-f', f])
+    assert.equal(text.code, 0, text.stderr)
+    const titles = text.stdout.split('\n').filter((l) => /^(Identity Center account|Account )/.test(l))
+    assert.deepEqual(titles.slice(-3), [
+      `Account prod (${PROD}) · domain prod-a (d-prodaaaaaaaa) · team team2`,
+      `Account prod (${PROD}) · domain prod-a (d-prodaaaaaaaa) · team team3`,
+      `Account prod (${PROD}) · domain prod-b (d-prodbbbbbbbb) · team team4`,
+    ])
+    assert.match(text.stdout, /widens\s+team4 @ prod\s+role sagemaker-teams-team4 is created/)
+
+    const a = await cli(['apply', '-f', f, '--yes'])
+    assert.equal(a.code, 0, a.stdout + a.stderr)
+    assert.match(a.stdout, /Account dev: ok/)
+    assert.match(a.stdout, /Account prod: ok/)
+    // Roles and profiles in the domain's account, applications in the Identity Center account.
+    assert.deepEqual(roleNames(DEV), ['sagemaker-teams-team1'])
+    assert.deepEqual(roleNames(PROD), [
+      'sagemaker-teams-team2',
+      'sagemaker-teams-team3',
+      'sagemaker-teams-team4',
+    ])
+    assert.deepEqual(roleNames(), [])
+    assert.deepEqual(profilesIn(DEV, 'd-devdomain001'), ['team1'])
+    assert.deepEqual(profilesIn(PROD, 'd-prodaaaaaaaa'), ['team2', 'team2', 'team3'])
+    assert.deepEqual(profilesIn(PROD, 'd-prodbbbbbbbb'), ['team4', 'team4'])
+    assert.deepEqual(emu.state.profiles, [])
+    assert.equal(emu.state.applications.length, 4)
+    assert.equal(emu.accountState(DEV).applications.length + emu.accountState(PROD).applications.length, 0)
+    assert.deepEqual(
+      emu
+        .accountState(PROD)
+        .lfTags.map((t) => t.TagKey)
+        .sort(),
+      ['domain', 'sensitivity'],
+    )
+    // The team role's patterns name its own domain.
+    const team4 = emu.accountState(PROD).roles.find((r) => r.RoleName === 'sagemaker-teams-team4')!
+    assert.match(JSON.stringify(team4), /user-profile\/d-prodbbbbbbbb\/team4-\*/)
+
+    assert.deepEqual(actionable(await planOf(f)), [])
+  })
+
+  it('an account whose role cannot be assumed fails with a clear error and a hint; the others apply; exit 1', async () => {
+    const f = file((c) => {
+      c.accounts!.qa = { id: QA }
+      c.domains!.qa = { account: 'qa', id: 'd-qadomain0001' }
+      c.teams.team4.domain = 'qa'
+    })
+    const p = await cli(['plan', '-f', f])
+    assert.equal(p.code, 1, p.stdout + p.stderr)
+    const expected = `account qa (${QA}): cannot assume arn:aws:iam::${QA}:role/sagemaker-teams-admin: AccessDenied`
+    assert.ok(p.stderr.includes(expected), p.stderr)
+    assert.match(p.stderr, /Hint: .*trust policy must allow sts:AssumeRole/)
+    const a = await cli(['apply', '-f', f, '--yes'])
+    assert.equal(a.code, 1, a.stdout + a.stderr)
+    assert.match(a.stdout, new RegExp(`Account qa \\(${QA}\\): ${expected.replace(/[()]/g, '\\$&')}`))
+    assert.match(a.stdout, /Account dev: ok/)
+    assert.match(a.stdout, /Account prod: ok/)
+    assert.deepEqual(roleNames(DEV), ['sagemaker-teams-team1'])
+    assert.deepEqual(roleNames(PROD), ['sagemaker-teams-team2', 'sagemaker-teams-team3'])
+    assert.deepEqual(roleNames(QA), [])
+  })
+
+  it('a team moved from dev to prod: the plan shows the move; apply --prune converges', async () => {
+    const f = file()
+    assert.equal((await cli(['apply', '-f', f, '--yes'])).code, 0)
+    const moved = file((c) => {
+      c.teams.team1.domain = 'prod-b'
+    })
+    const text = await cli(['plan', '-f', moved, '--prune'])
+    assert.equal(text.code, 0, text.stderr)
+    assert.match(
+      text.stdout,
+      /team1 moves from dev to prod-b: 1 profile re-created; home directories do not move/,
+    )
+    const a = await cli(['apply', '-f', moved, '--yes', '--prune'])
+    assert.equal(a.code, 0, a.stdout + a.stderr)
+    assert.deepEqual(profilesIn(DEV, 'd-devdomain001'), [])
+    assert.deepEqual(profilesIn(PROD, 'd-prodbbbbbbbb'), ['team1', 'team4', 'team4'])
+    assert.deepEqual(roleNames(DEV), [])
+    assert.deepEqual(roleNames(PROD), [
+      'sagemaker-teams-team1',
+      'sagemaker-teams-team2',
+      'sagemaker-teams-team3',
+      'sagemaker-teams-team4',
+    ])
+    assert.deepEqual(actionable(await planOf(moved, '--prune')), [])
+  })
+})
