@@ -713,6 +713,7 @@ function startup() {
  * clients: verify, claim, DescribeUserProfile (create and wait on a first login), presign, record.
  */
 async function acsLogin() {
+  const loadBefore = os.loadavg()[0]
   const emu = await startEmulator({ seed: 'examples/demo-account.yaml', profileReadyMs: 0 })
   try {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'bench-acs-login-'))
@@ -923,11 +924,17 @@ async function acsLogin() {
     }
     const verifyP50 = median(verifyTimes)
     emu.setLatency(LATENCY)
+    emu.resetCounters()
     const [ours, before] = await compare(warmRuns, 20, [
       { users: () => warmUser, step: (saml) => login(saml) },
       { users: () => warmUser, step: sequential },
     ])
     const rtt = { sagemaker: median(trips.sagemaker), dynamodb: median(trips.dynamodb) }
+    // The emulator's own work per call (inside the injected round trip, see setLatency).
+    const worked = Object.entries(emu.processingTimes())
+      .filter(([k]) => /^(sagemaker:CreatePresignedDomainUrl|dynamodb:(PutItem|UpdateItem))$/.test(k))
+      .map(([k, v]) => `${k.split(':')[1]} ${ms(median(v))}`)
+      .join(', ')
     const oursCalls = await callsPerLogin(
       20,
       () => warmUser,
@@ -936,11 +943,12 @@ async function acsLogin() {
     const beforeCalls = await callsPerLogin(20, () => warmUser, sequential)
     const target = LATENCY + verifyP50 + 5
     const floor = verifyP50 + Math.max(rtt.sagemaker, rtt.dynamodb)
+    const margin = target - ours.p50
     row(
       `ACS login, existing profile: full path in process, emulator + dynalite, ${LATENCY} ms/call, ${warmRuns} logins (alternating with the sequential order)`,
       `${oursCalls.total.toFixed(2)} AWS calls per login (${oursCalls.detail}): claim ∥ presign, login record beside them; sequential: ${beforeCalls.total.toFixed(2)} (${beforeCalls.detail})`,
       `p50 ${ms(ours.p50)}, p99 ${ms(ours.p99)}; sequential p50 ${ms(before.p50)}, p99 ${ms(before.p99)}`,
-      `${ours.ok === warmRuns ? 'all 302' : `${ours.ok}/${warmRuns} 302`}; target p50 ≤ ${LATENCY} + verify ${ms(verifyP50)} + 5 = ${ms(target)}: ${ours.p50 <= target ? 'met' : 'missed'}; floor here (verify + slowest round trip) ${ms(floor)}`,
+      `${ours.ok === warmRuns ? 'all 302' : `${ours.ok}/${warmRuns} 302`}; target p50 ≤ ${LATENCY} + verify ${ms(verifyP50)} + 5 = ${ms(target)}: ${margin >= 0 ? `met, ${ms(margin)} to spare` : `missed by ${ms(-margin)}`}; floor here (verify + slowest round trip) ${ms(floor)}, p50 ${ms(ours.p50 - floor)} above it`,
       `${(before.p50 / ours.p50).toFixed(1)}× less time (p50)`,
     )
     const firstUser = (offset: number) => (i: number) => userId(offset + i)
@@ -959,12 +967,12 @@ async function acsLogin() {
     )
     row(
       `ACS login: one AWS round trip with ${LATENCY} ms injected (median over the existing-profile logins), and verification`,
-      `SageMaker ${ms(rtt.sagemaker)}, DynamoDB (dynalite behind the emulator) ${ms(rtt.dynamodb)}`,
+      `SageMaker ${ms(rtt.sagemaker)}, DynamoDB (dynalite behind the emulator) ${ms(rtt.dynamodb)}, as the SDK sees them; the emulator's work inside the ${LATENCY} ms (p50): ${worked}`,
       `verification alone p50 ${ms(verifyP50)}, p99 ${ms(percentile(verifyTimes, 0.99))}`,
-      rtt.dynamodb >= LATENCY
-        ? 'the injected latency applies to DynamoDB too'
-        : 'DynamoDB below the injected latency',
-      `load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`,
+      rtt.dynamodb >= LATENCY && rtt.sagemaker >= LATENCY
+        ? `every service ${LATENCY} ms per round trip, the service's own work inside it`
+        : 'a round trip below the injected latency',
+      `load average ${loadBefore.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after, on ${os.cpus().length} CPUs`,
     )
   } finally {
     await emu.close()
