@@ -2,17 +2,24 @@
  * `npm run demo`: the main job on a local demo account. Starts the AWS emulator (with dynalite)
  * on 127.0.0.1, seeds examples/demo-account.yaml, and runs the real CLI against it step by step.
  * Every process it starts is stopped at the end, also on failure or Ctrl-C.
+ *
+ * `npm run demo -- --second-account`: the same with a member account (examples/demo-member-account.yaml,
+ * "dev", where the CLI assumes sagemaker-teams-admin): team2 moves to the dev account's domain.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { parseDocument } from 'yaml'
 import { type Emulator, startEmulator } from '../test/emulator/index.js'
 import { formBody, idpMetadata, signedResponse } from '../test/idp/idp.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = path.join(ROOT, 'bin', 'run.js')
+/** The optional member account (examples/demo-member-account.yaml) and its domain. */
+const MEMBER = { id: '210987654321', domain: 'd-devdomain001' }
+const secondAccount = process.argv.includes('--second-account')
 
 interface Step {
   explain: string
@@ -34,12 +41,26 @@ async function main(): Promise<number> {
   mkdirSync(path.join(work, 'metadata'))
   for (const team of ['team1', 'team2'])
     writeFileSync(path.join(work, 'metadata', `${team}.xml`), idpMetadata())
+  if (secondAccount) {
+    // team1 stays in the demo account's domain; team2 goes to the member account's domain.
+    const doc = parseDocument(readFileSync(teams, 'utf8'))
+    const domainId = doc.getIn(['domain', 'id'])
+    doc.delete('domain')
+    doc.set('accounts', { dev: { id: MEMBER.id } })
+    doc.set('domains', { main: { id: domainId }, dev: { account: 'dev', id: MEMBER.domain } })
+    doc.setIn(['teams', 'team1', 'domain'], 'main')
+    doc.setIn(['teams', 'team2', 'domain'], 'dev')
+    writeFileSync(teams, doc.toString())
+  }
   emulator = await startEmulator({
     seed: path.join(ROOT, 'examples', 'demo-account.yaml'),
     profileReadyMs: 200,
+    accounts: secondAccount
+      ? [{ id: MEMBER.id, seed: path.join(ROOT, 'examples', 'demo-member-account.yaml') }]
+      : [],
   })
   say(
-    `Started the local AWS emulator at ${emulator.url} with the demo account (5 users, 2 groups, 1 domain).`,
+    `Started the local AWS emulator at ${emulator.url} with the demo account (5 users, 2 groups, 1 domain)${secondAccount ? ` and a member account ${MEMBER.id} ("dev": domain ${MEMBER.domain}, role sagemaker-teams-admin)` : ''}.`,
   )
   const env = { ...process.env, ...emulator.env() }
 
@@ -79,8 +100,16 @@ async function main(): Promise<number> {
     say(`\nDemo login failed: ${problem}`)
     return 1
   }
+  if (secondAccount) {
+    for (const id of emulator.accounts()) {
+      const state = emulator.accountState(id)
+      say(
+        `Account ${id}: roles ${state.roles.map((r) => r.RoleName).join(', ') || '-'}; ${state.profiles.length} user profiles in ${[...new Set(state.profiles.map((p) => p.DomainId))].join(', ') || '-'}`,
+      )
+    }
+  }
   say(
-    '\nDemo complete: the demo account matches teams.example.yaml, and user1 signed in to team2 through the ACS.',
+    `\nDemo complete: the demo account${secondAccount ? 's match' : ' matches'} teams.example.yaml${secondAccount ? ' (team2 in the dev account)' : ''}, and user1 signed in to team2 through the ACS.`,
   )
   return 0
 }
@@ -121,8 +150,10 @@ async function login(teams: string, env: NodeJS.ProcessEnv): Promise<string | un
     const location = res.headers.get('location') ?? ''
     // The presigned URL is a credential: show where it goes, not its token.
     say(`POST ${acsUrl} → ${res.status} Location: ${location.replace(/token=[^&]+/, 'token=…')}`)
-    if (res.status !== 302 || !location.includes('.studio.'))
-      return `expected a 302 to Studio, got ${res.status}`
+    // team2's Studio: the demo account's domain, or with --second-account the member account's.
+    const domain = secondAccount ? MEMBER.domain : 'd-abcdefghijkl'
+    if (res.status !== 302 || !location.startsWith(`https://${domain}.studio.`))
+      return `expected a 302 to the Studio of ${domain}, got ${res.status} ${location.split('?')[0]}`
     return undefined
   } finally {
     child.kill('SIGTERM')
