@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict'
 import * as ddb from '@aws-sdk/client-dynamodb'
 import * as iam from '@aws-sdk/client-iam'
+import * as lf from '@aws-sdk/client-lakeformation'
 import * as sm from '@aws-sdk/client-sagemaker'
 import * as sts from '@aws-sdk/client-sts'
 import { runSimulation } from '@cloud-copilot/iam-simulate'
@@ -262,6 +263,41 @@ describe('emulator accounts: partitions, sts:AssumeRole and the trust check', fu
       }),
     )
     assert.ok((await assume(presign, emu.credentialsFor(acs))).Credentials)
+  })
+
+  it('lakeformation: grants and LF-tags are the account’s own; a grant’s role is looked up in the role’s account', async () => {
+    const creds = credsOf(await assume(DEV_ADMIN_ROLE))
+    const devLf = new lf.LakeFormationClient(cfg(creds))
+    await devLf.send(new lf.CreateLFTagCommand({ TagKey: 'domain', TagValues: ['dev'] }))
+    const grant = (DataLakePrincipalIdentifier: string) =>
+      devLf.send(
+        new lf.BatchGrantPermissionsCommand({
+          Entries: [
+            {
+              Id: '1',
+              Principal: { DataLakePrincipalIdentifier },
+              Resource: {
+                LFTagPolicy: {
+                  ResourceType: 'TABLE',
+                  Expression: [{ TagKey: 'domain', TagValues: ['dev'] }],
+                },
+              },
+              Permissions: ['SELECT'],
+            },
+          ],
+        }),
+      )
+    assert.deepEqual((await grant(DEV_ADMIN_ROLE)).Failures, [])
+    // The same role name in the default account does not exist there.
+    const elsewhere = await grant(`arn:aws:iam::${ACCOUNT}:role/sagemaker-teams-admin`)
+    assert.equal(elsewhere.Failures?.[0]?.Error?.ErrorCode, 'InvalidInputException')
+    assert.equal(emu.accountState(DEV).lfGrants.length, 1)
+    assert.deepEqual(emu.state.lfGrants, [])
+    assert.deepEqual(emu.state.lfTags, [])
+    assert.deepEqual(
+      emu.accountState(DEV).lfTags.map((t) => t.CatalogId),
+      [DEV],
+    )
   })
 
   it('DurationSeconds sets the Expiration (default one hour), within the role’s MaxSessionDuration and the model’s bounds', async () => {

@@ -917,7 +917,7 @@ function buildHandlers(state: EmulatorState, trail: Trail, directory?: Directory
     identitystore: identityStore(state),
     sagemaker: sageMaker(state),
     iam: iam(state, directory),
-    lakeformation: lakeFormation(state),
+    lakeformation: lakeFormation(state, directory),
     lambda: lambda(state),
     athena: athena(state),
   } as unknown as Record<string, Record<string, Operation>> & { lambda: ReturnType<typeof lambda> }

@@ -1,6 +1,7 @@
 /** lakeformation (restJson1): LF-tags and grants on LF-tag policies. */
 import { AwsError, type Input, type Operation, paginate, required } from '../core.js'
 import type { EmulatorState, LfGrant } from '../state.js'
+import type { Directory } from './iam.js'
 
 const TAG_KEY = /^([\p{L}\p{Z}\p{N}_.:/=+\-@%]*)$/u
 const VALID: Record<string, string[]> = {
@@ -10,7 +11,10 @@ const VALID: Record<string, string[]> = {
 /** BatchGrantPermissions / BatchRevokePermissions accept at most 20 entries. */
 export const LF_BATCH_MAX = 20
 
-export function lakeFormation(state: EmulatorState): Record<string, Operation> {
+export function lakeFormation(
+  state: EmulatorState,
+  directory: Directory = { states: () => [state] },
+): Record<string, Operation> {
   const tag = (key: unknown) => {
     const t = state.lfTags.find((x) => x.TagKey === key)
     if (!t) throw new AwsError('EntityNotFoundException', `Tag key does not exist: ${String(key)}`)
@@ -76,8 +80,11 @@ export function lakeFormation(state: EmulatorState): Record<string, Operation> {
     const principal = entry.Principal.DataLakePrincipalIdentifier
     if (!principal)
       throw new AwsError('InvalidInputException', 'Principal.DataLakePrincipalIdentifier is required')
-    const roleName = /^arn:aws[a-z-]*:iam::\d{12}:role\/(.+)$/.exec(principal)?.[1]
-    if (roleName && !state.roles.some((r) => r.RoleName === roleName.split('/').pop())) {
+    // The role is looked up in its own account (a grant may name another account's role);
+    // an account the emulator does not have cannot be checked.
+    const role = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(.+)$/.exec(principal)
+    const owner = role && directory.states().find((x) => x.account === role[1])
+    if (owner && !owner.roles.some((r) => r.RoleName === role![2].split('/').pop())) {
       throw new AwsError('InvalidInputException', `Principal ${principal} does not exist`)
     }
     const key = resourceKey(entry.Resource, entry.Permissions)
