@@ -266,4 +266,52 @@ describe('init with the account (emulator)', function () {
     assert.match(out, /Cancelled; nothing was written/)
     assert.equal(existsSync(file), false)
   })
+
+  it('the wizard, to the end: the chosen IAM-mode domain, a member the store lacks refused at the prompt', async function () {
+    if (spawnSync('script', ['--version']).status !== 0) this.skip()
+    const file = target()
+    const command = [process.execPath, BIN, 'init', '-f', file].map((a) => `'${a}'`).join(' ')
+    // Each prompt (matched in what came since the last answer) and the keys that answer it.
+    const script: [RegExp, string][] = [
+      [/AWS region/, '\r'],
+      [/Another domain id/, '\r'],
+      [/ACS Lambda function name/, '\r'],
+      [/Team id/, 't1\r'],
+      [/Display name/, '\r'],
+      [/Users \(identity store/, 'nobody@example.com\r'],
+      [
+        /not in identity store d-9067c1a2b3: user nobody@example\.com/,
+        `${'\u007f'.repeat(18)}user1@example.com\r`,
+      ],
+      [/Groups \(display names/, '\r'],
+      [/Add another team\?/, '\r'],
+    ]
+    const { code, out } = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
+      const child = spawn('script', ['-qfec', `stty cols 200 rows 40; ${command}`, '/dev/null'], {
+        env: { ...process.env, ...account().env(), AWS_REGION: 'us-east-1', NO_COLOR: '1' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      })
+      // A prompt that never comes (the member accepted) ends the run, and the test fails with its output.
+      const stuck = setTimeout(() => child.kill('SIGKILL'), 30_000)
+      let out = ''
+      let since = 0
+      let step = 0
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        out += d
+        if (step < script.length && script[step][0].test(out.slice(since))) {
+          since = out.length
+          child.stdin.write(script[step++][1])
+        }
+      })
+      child.on('error', reject)
+      child.on('close', (code) => {
+        clearTimeout(stuck)
+        resolve({ code, out })
+      })
+    })
+    assert.equal(code, 0, out)
+    const config = parse(readFileSync(file, 'utf8'))
+    assert.equal(config.domain.id, 'd-abcdefghijkl')
+    assert.deepEqual(config.teams.t1.members.users, ['user1@example.com'])
+  })
 })
