@@ -5,6 +5,7 @@ import { BaseCommand } from '../lib/command.js'
 import { reconcileFlags } from '../lib/command-flags.js'
 import { isMultiDomain, primaryDomainId } from '../lib/config/domains.js'
 import type { LoadedTeams } from '../lib/config/load.js'
+import type { ReadProgress } from '../lib/plan/read-progress.js'
 import type { Plan } from '../lib/plan/types.js'
 
 export default class PlanCommand extends BaseCommand<typeof PlanCommand> {
@@ -36,43 +37,27 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
     if (isMultiDomain(teams.config)) return this.planMany(teams, aws)
-    const [
-      { buildPlan, hasChanges, recordRefreshPoint },
-      { renderPlan },
-      { readLock, describeLock },
-      { readProgress },
-    ] = await Promise.all([
-      import('../lib/engine/plan.js'),
-      import('../lib/plan/render.js'),
-      import('../lib/engine/lock.js'),
-      import('../lib/plan/read-progress.js'),
-    ])
-    // Progress only for a person at a terminal: never in --json, when stderr is piped (CI logs),
-    // or beside --verbose's own line per call.
-    const progress =
-      process.stderr.isTTY && !this.jsonEnabled() && !this.flags.verbose
-        ? readProgress(process.stderr, { colour: this.colour(process.stderr) })
-        : undefined
-    const planning = buildPlan(
-      aws,
-      teams,
-      {
-        prune: this.flags.prune,
-        force: this.flags.force,
-        refresh: this.flags.refresh,
-        ...(this.flags.refresh === 'events' ? { eventsDelaySeconds: this.flags['events-delay'] } : {}),
-        teams: this.flags.team,
-      },
-      progress?.onRead,
-    ).then(
-      (result) => {
-        progress?.finish()
-        return result
-      },
-      (err) => {
-        progress?.stop()
-        throw err
-      },
+    const [{ buildPlan, hasChanges, recordRefreshPoint }, { renderPlan }, { readLock, describeLock }] =
+      await Promise.all([
+        import('../lib/engine/plan.js'),
+        import('../lib/plan/render.js'),
+        import('../lib/engine/lock.js'),
+      ])
+    const progress = await this.readProgress()
+    const planning = withProgress(
+      buildPlan(
+        aws,
+        teams,
+        {
+          prune: this.flags.prune,
+          force: this.flags.force,
+          refresh: this.flags.refresh,
+          ...(this.flags.refresh === 'events' ? { eventsDelaySeconds: this.flags['events-delay'] } : {}),
+          teams: this.flags.team,
+        },
+        progress?.onRead,
+      ),
+      progress,
     )
     const [{ plan, ctx }, held] = await Promise.all([
       planning,
@@ -108,13 +93,22 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
       import('../lib/engine/plan.js'),
       import('../lib/plan/render.js'),
     ])
-    const { plan } = await buildManyPlan(aws, teams, {
-      prune: this.flags.prune,
-      force: this.flags.force,
-      refresh: this.flags.refresh,
-      ...(this.flags.refresh === 'events' ? { eventsDelaySeconds: this.flags['events-delay'] } : {}),
-      teams: this.flags.team,
-    })
+    const progress = await this.readProgress()
+    const { plan } = await withProgress(
+      buildManyPlan(
+        aws,
+        teams,
+        {
+          prune: this.flags.prune,
+          force: this.flags.force,
+          refresh: this.flags.refresh,
+          ...(this.flags.refresh === 'events' ? { eventsDelaySeconds: this.flags['events-delay'] } : {}),
+          teams: this.flags.team,
+        },
+        progress?.onRead,
+      ),
+      progress,
+    )
     if (this.flags.out) await writeFile(this.flags.out, renderPlan(plan, 'json', { color: false }))
     if (!this.jsonEnabled()) {
       const format = this.flags.format
@@ -130,4 +124,28 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
     } else if (this.flags['detailed-exitcode'] && hasChanges(plan)) process.exitCode = 2
     return plan
   }
+
+  /**
+   * The read progress, only for a person at a terminal: never with --json, when stderr is piped (CI
+   * logs), or beside --verbose's own line per call.
+   */
+  private async readProgress(): Promise<ReadProgress | undefined> {
+    if (!process.stderr.isTTY || this.jsonEnabled() || this.flags.verbose) return undefined
+    const { readProgress } = await import('../lib/plan/read-progress.js')
+    return readProgress(process.stderr, { colour: this.colour(process.stderr) })
+  }
+}
+
+/** Ends the progress line when the read ends: the totals, or a cleared line before the error. */
+function withProgress<T>(reading: Promise<T>, progress: ReadProgress | undefined): Promise<T> {
+  return reading.then(
+    (result) => {
+      progress?.finish()
+      return result
+    },
+    (err) => {
+      progress?.stop()
+      throw err
+    },
+  )
 }

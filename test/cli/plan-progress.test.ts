@@ -7,15 +7,31 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { parse } from 'yaml'
 import { AwsClients } from '../../src/lib/aws/clients.js'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
+import { buildManyPlan } from '../../src/lib/engine/many.js'
 import { buildPlan } from '../../src/lib/engine/plan.js'
 import type { ReadEvent } from '../../src/lib/engine/read-events.js'
 import { MODULES } from '../../src/lib/resources/index.js'
+import { type Emulator, startEmulator } from '../emulator/index.js'
+import type { SeedData } from '../emulator/state.js'
 import { runCli } from '../helpers/cli.js'
-import { useDemoAccount } from '../helpers/emulator.js'
+import { DEMO_ACCOUNT, useDemoAccount } from '../helpers/emulator.js'
 import { hasScript, inTerminal } from '../helpers/terminal.js'
 import { workspace } from '../helpers/workspace.js'
+
+/** Runs `fn` with the emulator's environment in this process (the engine's own clients read it). */
+async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = { ...process.env }
+  Object.assign(process.env, env)
+  try {
+    return await fn()
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key]
+    Object.assign(process.env, saved)
+  }
+}
 
 const ESC = '\u001b['
 const CLOSING = /Read ([\d,]+) items? in ([\d,]+) pages? \(([\d,]+) AWS calls?\) in \d+\.\d s\n/
@@ -35,9 +51,7 @@ describe('plan progress', function () {
     const emu = account()
     const file = workspace()
     emu.resetCounters()
-    const saved = { ...process.env }
-    Object.assign(process.env, emu.env())
-    try {
+    await withEnv(emu.env(), async () => {
       const events: ReadEvent[] = []
       const aws = new AwsClients({ region: 'us-east-1' })
       await buildPlan(
@@ -71,10 +85,7 @@ describe('plan progress', function () {
         calls.filter((c) => c.operation === 'ListInstances').map((c) => c.items),
         [1],
       )
-    } finally {
-      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key]
-      Object.assign(process.env, saved)
-    }
+    })
   })
 
   describe('in a terminal', () => {
@@ -126,5 +137,49 @@ describe('plan progress', function () {
     assert.equal(r.code, 0, r.stderr)
     assert.match(r.stdout, /Plan: \d+ to create/)
     assert.equal(r.stderr, '')
+  })
+})
+
+describe('plan progress with many domains', function () {
+  this.timeout(90_000)
+  const SECOND = 'd-secondsecond'
+  const seed = parse(readFileSync(DEMO_ACCOUNT, 'utf8')) as SeedData
+  seed.domains!.push({ id: SECOND, name: 'second', authMode: 'IAM', tagPropagation: 'ENABLED' })
+  let emu: Emulator
+  before(async () => {
+    emu = await startEmulator({ seed, profileReadyMs: 20 })
+  })
+  after(() => emu?.close())
+
+  it('every part reports its kinds (profiles once per domain) and every call is heard', async () => {
+    const file = workspace((c) => {
+      delete (c as { domain?: unknown }).domain
+      delete (c as { acs?: unknown }).acs
+      c.domains = { a: { id: 'd-abcdefghijkl' }, b: { id: SECOND } }
+      c.teams.team1.domain = 'a'
+      c.teams.team2.domain = 'b'
+      for (const t of Object.values(c.teams)) delete t.saml
+    })
+    emu.resetCounters()
+    const events: ReadEvent[] = []
+    await withEnv(emu.env(), async () =>
+      buildManyPlan(
+        new AwsClients({ region: 'us-east-1' }),
+        await loadTeamsFileOrThrow(file),
+        { prune: false, force: false, refresh: 'existence' },
+        (e) => events.push(e),
+      ),
+    )
+    const kinds = (type: 'kind-start' | 'kind-done') =>
+      events.flatMap((e) => (e.type === type ? [e.kind] : [])).filter((k) => k === 'profile')
+    assert.deepEqual(kinds('kind-start'), ['profile', 'profile'], 'one profile read per domain')
+    assert.deepEqual(kinds('kind-done'), ['profile', 'profile'])
+    assert.deepEqual(
+      events.flatMap((e) => (e.type === 'step-done' ? [e.step] : [])),
+      ['discovery', 'identities'],
+    )
+    const calls = events.filter((e) => e.type === 'call').length
+    const counted = Object.values(emu.counters()).reduce((a, b) => a + b, 0)
+    assert.equal(calls, counted, JSON.stringify(emu.counters()))
   })
 })

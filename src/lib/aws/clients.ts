@@ -37,6 +37,8 @@ export interface AwsOptions {
   identityCenter?: AwsClients
   /** The account these clients act in, as the teams file names it (for messages). */
   accountName?: string
+  /** Who hears each call end (see onCall); clients derived from these (assumeRole) share the set. */
+  callListeners?: Set<(call: AwsCallDone) => void>
 }
 
 /** The session name the CLI's assumed-role sessions carry: `sagemaker-teams-<user>` (CloudTrail shows it). */
@@ -74,9 +76,15 @@ export interface AwsCallDone {
 export class AwsClients {
   readonly stats = new Map<string, CallStats>()
   private readonly cache = new Map<string, Promise<AnyClient>>()
-  private readonly callListeners = new Set<(call: AwsCallDone) => void>()
+  private readonly callListeners: Set<(call: AwsCallDone) => void>
+  readonly options: AwsOptions
 
-  constructor(readonly options: AwsOptions) {}
+  constructor(options: AwsOptions) {
+    // In the options, so that clients made from them ({ ...options }: an assumed role's, another
+    // account's) report their calls to the same listeners.
+    this.callListeners = options.callListeners ?? new Set()
+    this.options = { ...options, callListeners: this.callListeners }
+  }
 
   /** Calls `listener` after every AWS call of this run ends (never with parameters or payloads); returns the unsubscribe. */
   onCall(listener: (call: AwsCallDone) => void): () => void {

@@ -28,6 +28,7 @@ import { type ApplyOutcome, type ApplyProgress, applyRunner } from './apply.js'
 import { findDomain, findInstance, partitionOf } from './discovery.js'
 import { resolveIdentities } from './identities.js'
 import { compareChanges, contextOf, fingerprint, normalizeOptions, planWith } from './plan.js'
+import type { ReadListener } from './read-events.js'
 
 /** Kinds that live in the IAM Identity Center account (the ACS: in the account of the CLI's own credentials). */
 export const IDENTITY_CENTER_KINDS: Kind[] = ['application', 'assignment', 'acs', 'console']
@@ -97,10 +98,26 @@ function partFile(teams: LoadedTeams, names: string[], domain: FileDomain, quota
   return { ...teams, config }
 }
 
+/** `onRead` hears what is being read (steps, kinds, every account's AWS calls) while it is read. */
 export async function buildManyPlan(
   aws: AwsClients,
   teams: LoadedTeams,
   given: PlanOptions,
+  onRead?: ReadListener,
+): Promise<ManyPlan> {
+  const unsubscribe = onRead && aws.onCall((call) => onRead({ type: 'call', ...call }))
+  try {
+    return await buildManyPlanReporting(aws, teams, given, onRead)
+  } finally {
+    unsubscribe?.()
+  }
+}
+
+async function buildManyPlanReporting(
+  aws: AwsClients,
+  teams: LoadedTeams,
+  given: PlanOptions,
+  onRead: ReadListener | undefined,
 ): Promise<ManyPlan> {
   const options = normalizeOptions(given)
   const config = teams.config
@@ -127,8 +144,12 @@ export async function buildManyPlan(
       throw new UserError(e.message, 1, e.hint)
     }
   }
+  onRead?.({ type: 'step-start', step: 'discovery' })
   const [icAccountId, instance] = await Promise.all([ic.accountId(), findInstance(ic, config)])
+  onRead?.({ type: 'step-done', step: 'discovery' })
+  onRead?.({ type: 'step-start', step: 'identities' })
   const identities = await resolveIdentities(ic, config, instance.identityStoreId)
+  onRead?.({ type: 'step-done', step: 'identities' })
 
   const domains = fileDomains(config)
   const teamsOf = (domain: string) =>
@@ -137,14 +158,17 @@ export async function buildManyPlan(
 
   // The Identity Center part: every team.
   const first = domains[0]
-  const icCtx = contextOf({
-    aws: ic,
-    teams: { ...teams, config: { ...partFile(teams, Object.keys(config.teams), first).config } },
-    options,
-    identities,
-    kinds: IDENTITY_CENTER_KINDS,
-    discovery: { ...base, accountId: icAccountId, region: ic.region, domainId: first.id, domainArn: '' },
-  })
+  const icCtx = contextOf(
+    {
+      aws: ic,
+      teams: { ...teams, config: { ...partFile(teams, Object.keys(config.teams), first).config } },
+      options,
+      identities,
+      kinds: IDENTITY_CENTER_KINDS,
+      discovery: { ...base, accountId: icAccountId, region: ic.region, domainId: first.id, domainArn: '' },
+    },
+    onRead,
+  )
   // Every part reads the applications once, through the Identity Center part.
   const shared = (kind: Kind) => (IDENTITY_CENTER_KINDS.includes(kind) ? icCtx.observed(kind) : undefined)
 
@@ -210,7 +234,7 @@ export async function buildManyPlan(
               kinds: ACCOUNT_KINDS,
               discovery: { ...discovery(ds[0], 0), teamDomainIds },
             },
-            undefined,
+            onRead,
             shared,
           )
           const accountParts: PlanPart[] = [
@@ -226,7 +250,7 @@ export async function buildManyPlan(
                 kinds: DOMAIN_KINDS,
                 discovery: discovery(d, i),
               },
-              undefined,
+              onRead,
               shared,
             )
             accountParts.push({

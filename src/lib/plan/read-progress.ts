@@ -33,7 +33,8 @@ export function readProgress(
   const now = options.now ?? (() => performance.now())
   const p = pc.createColors(options.colour)
   const started = now()
-  const reading = new Set<string>()
+  // What is being read, with how many parts read it now (many accounts: profiles in each domain).
+  const reading = new Map<string, number>()
   let calls = 0
   let pages = 0
   let items = 0
@@ -56,8 +57,14 @@ export function readProgress(
     // Counts and time first: a narrow terminal cuts the list of kinds at the end, not them.
     const parts = [`Reading: ${amount(pages, 'page')}, ${amount(items, 'item')}`, seconds()]
     if (lastCall) parts.push(lastCall)
-    parts.push(reading.size ? [...reading].join(', ') : 'account')
+    parts.push(reading.size ? [...reading.keys()].join(', ') : 'account')
     write(parts.join(' · '))
+  }
+  const start = (what: string) => reading.set(what, (reading.get(what) ?? 0) + 1)
+  const done = (what: string) => {
+    const n = (reading.get(what) ?? 1) - 1
+    if (n > 0) reading.set(what, n)
+    else reading.delete(what)
   }
   const clear = () => {
     if (shown > 0) stream.write(`\r${' '.repeat(shown)}\r`)
@@ -68,16 +75,16 @@ export function readProgress(
     onRead(event) {
       switch (event.type) {
         case 'step-start':
-          reading.add(STEP_LABEL[event.step])
+          start(STEP_LABEL[event.step])
           break
         case 'step-done':
-          reading.delete(STEP_LABEL[event.step])
+          done(STEP_LABEL[event.step])
           break
         case 'kind-start':
-          reading.add(event.kind)
+          start(event.kind)
           break
         case 'kind-done':
-          reading.delete(event.kind)
+          done(event.kind)
           break
         case 'call':
           calls++
