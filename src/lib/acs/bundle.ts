@@ -22,7 +22,10 @@ export interface AcsBundle {
   codeVersion: string
 }
 
-const FIXED_TIME = new Date('2020-01-01T00:00:00Z')
+// Zip entries carry MS-DOS local date/time fields, which the zip writer fills from the Date's
+// local-time getters: a date built from local parts gives the same fields (and CodeSha256) in every
+// time zone; a UTC instant would not (CI in UTC and a laptop elsewhere would redeploy each other's ACS).
+const fixedTime = (): Date => new Date(2020, 0, 1)
 let cachedCode: Promise<Uint8Array> | undefined
 
 /** The handler code (cached per process: it does not depend on the configuration). */
@@ -87,8 +90,8 @@ export async function buildAcsBundle(config: AcsConfig): Promise<AcsBundle> {
   const json = configJson(config)
   const zip = zipSync(
     {
-      'index.mjs': [code, { mtime: FIXED_TIME }],
-      'acs-config.json': [new TextEncoder().encode(json), { mtime: FIXED_TIME }],
+      'index.mjs': [code, { mtime: fixedTime() }],
+      'acs-config.json': [new TextEncoder().encode(json), { mtime: fixedTime() }],
     },
     { level: 9 },
   )
