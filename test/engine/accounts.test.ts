@@ -1,13 +1,20 @@
 /** Many domains and accounts (issue #17) through the real CLI against the emulator. */
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import { parse } from 'yaml'
+import { handleAcs } from '../../src/lib/acs/handler.js'
+import { acsDeps } from '../../src/lib/acs/runtime.js'
+import { MemoryStore } from '../../src/lib/acs/stores.js'
+import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
 import type { Plan } from '../../src/lib/plan/types.js'
+import { acsConfigFor } from '../../src/lib/resources/acs.js'
 import { type Emulator, startEmulator } from '../emulator/index.js'
 import type { SeedData } from '../emulator/state.js'
 import { runCli } from '../helpers/cli.js'
 import { DEMO_ACCOUNT } from '../helpers/emulator.js'
 import { workspace } from '../helpers/workspace.js'
+import { formBody, idpMetadata, signedResponse } from '../idp/idp.js'
 
 const SECOND = 'd-secondsecond'
 const demoSeed = () => parse(readFileSync(DEMO_ACCOUNT, 'utf8')) as SeedData
@@ -68,6 +75,9 @@ describe('many domains in one account (accounts:/domains: without member account
 const DEV = '222222222222'
 const PROD = '333333333333'
 const QA = '444444444444'
+const BASE = 'https://acs.example.com'
+const ACS_ROLE = 'sagemaker-teams-acs-role'
+const USER2 = '906712345a-2b3c4d5e-6f70-4b8c-9d0e-1f2a3b4c5d6e'
 const CALLER_ROOT = 'arn:aws:iam::123456789012:root'
 const trusting = (principal: string) => ({
   Version: '2012-10-17',
@@ -281,5 +291,83 @@ describe('many accounts: Identity Center, dev (one domain), prod (two domains)',
       'sagemaker-teams-team4',
     ])
     assert.deepEqual(actionable(await planOf(moved, '--prune')), [])
+  })
+
+  it('a login for a prod team goes through the ACS, which assumes the presign role in prod and redirects to that domain', async () => {
+    const f = file((c) => {
+      c.acs = { functionName: 'sagemaker-teams-acs', audience: 'urn:sagemaker-teams:acs', url: BASE }
+      c.teams.team2.saml = { idpMetadata: 'metadata/team2.xml' }
+    })
+    mkdirSync(path.join(path.dirname(f), 'metadata'))
+    writeFileSync(path.join(path.dirname(f), 'metadata', 'team2.xml'), idpMetadata())
+    const plan = await planOf(f)
+    assert.deepEqual(
+      plan.changes.filter((c) => c.kind === 'presign-role').map((c) => `${c.action} ${c.account}`),
+      ['create dev', 'create prod'],
+    )
+    const a = await cli(['apply', '-f', f, '--yes'])
+    assert.equal(a.code, 0, a.stdout + a.stderr)
+    // The presign role trusts only the ACS function's role.
+    const presign = emu.accountState(PROD).roles.find((r) => r.RoleName === 'sagemaker-teams-acs-presign')
+    assert.ok(presign, 'presign role in prod')
+    assert.match(JSON.stringify(presign), new RegExp(`arn:aws:iam::123456789012:role/${ACS_ROLE}`))
+    assert.equal(
+      emu.state.roles.some((r) => r.RoleName === 'sagemaker-teams-acs-presign'),
+      false,
+      'no presign role in the Identity Center account',
+    )
+    assert.deepEqual(actionable(await planOf(f)), [])
+
+    // The handler in process, acting as the ACS function's role, with the configuration apply builds.
+    const saved = { ...process.env }
+    Object.assign(process.env, emu.env())
+    try {
+      const teams = await loadTeamsFileOrThrow(f)
+      const { buildManyPlan } = await import('../../src/lib/engine/many.js')
+      const { AwsClients } = await import('../../src/lib/aws/clients.js')
+      const many = await buildManyPlan(new AwsClients({ region: 'us-east-1' }), teams, {
+        prune: false,
+        force: false,
+        refresh: 'existence',
+      })
+      const config = await acsConfigFor(many.ctx)
+      assert.equal(config.teams.team2.presignRoleArn, `arn:aws:iam::${PROD}:role/sagemaker-teams-acs-presign`)
+      assert.equal(config.teams.team2.domainId, 'd-prodaaaaaaaa')
+      const before = emu.counters()['sts:AssumeRole'] ?? 0
+      const deps = acsDeps(config, {
+        store: new MemoryStore(),
+        credentials: emu.credentialsFor(`arn:aws:iam::123456789012:role/${ACS_ROLE}`),
+        profileWait: { timeoutMs: 5_000, intervalMs: 20 },
+        log: () => {},
+      })
+      const login = () =>
+        handleAcs(
+          {
+            method: 'POST',
+            path: '/saml/acs/team2',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: Buffer.from(
+              formBody(
+                signedResponse({
+                  acsUrl: `${BASE}/saml/acs/team2`,
+                  audience: 'urn:sagemaker-teams:acs:team2',
+                  userId: USER2,
+                  teamId: 'team2',
+                }).base64,
+              ),
+            ),
+          },
+          deps,
+        )
+      const first = await login()
+      assert.equal(first.status, 302, first.body)
+      const d = emu.accountState(PROD).domains.find((x) => x.DomainId === 'd-prodaaaaaaaa')!
+      assert.ok(first.headers.Location?.startsWith(`${d.Url}/auth?token=`), first.headers.Location)
+      // A second (warm) login reuses the assumed credentials: one AssumeRole in prod for both.
+      assert.equal((await login()).status, 302)
+      assert.equal((emu.counters()['sts:AssumeRole'] ?? 0) - before, 1)
+    } finally {
+      process.env = saved
+    }
   })
 })

@@ -23,6 +23,10 @@ export interface AcsTeamConfig {
   roleArn: string
   tags: Record<string, string>
   userSettings?: Record<string, unknown>
+  /** Files with accounts:/domains: — the team's domain, when it is not the configuration's domainId. */
+  domainId?: string
+  /** Files with accounts:/domains: — the role the ACS assumes to reach the team's domain in another account. */
+  presignRoleArn?: string
   /** From the team's IdP metadata; null until the admin saves the metadata file. */
   idp: { entityId: string; certificates: string[] } | null
   /** saml.idpMetadata as the file names it (not used by the handler; `import` writes it back). */
@@ -75,6 +79,8 @@ export interface AcsConfigInput {
   tableName?: string | null
   /** The function URL, once created (see AcsConfig.functionUrl). */
   functionUrl?: string
+  /** Files with accounts:/domains: — each team's account, domain and presign role (see Discovery.acsPlacement). */
+  placement?: Record<string, { accountId: string; domainId: string; presignRoleArn?: string }>
 }
 
 export async function buildAcsConfig(input: AcsConfigInput): Promise<AcsConfig> {
@@ -90,10 +96,20 @@ export async function buildAcsConfig(input: AcsConfigInput): Promise<AcsConfig> 
       // Sorted: which certificate comes first in the metadata does not change what is accepted.
       idp = { entityId: m.entityId, certificates: [...m.certificates].sort() }
     }
+    const place = input.placement?.[team]
     teams[team] = {
       audience: teamAudience(acs.audience ?? 'urn:sagemaker-teams:acs', team),
       ...(baseUrl ? { acsUrl: acsUrl(baseUrl, team) } : {}),
-      roleArn: teamRoleArn(t.executionRole, team, input.accountId, input.partition ?? 'aws'),
+      roleArn: teamRoleArn(
+        t.executionRole,
+        team,
+        place?.accountId ?? input.accountId,
+        input.partition ?? 'aws',
+      ),
+      ...(place && place.domainId !== (input.domainId ?? primaryDomainId(config))
+        ? { domainId: place.domainId }
+        : {}),
+      ...(place?.presignRoleArn ? { presignRoleArn: place.presignRoleArn } : {}),
       tags: t.tags ?? {},
       ...(t.userSettings && Object.keys(t.userSettings).length ? { userSettings: t.userSettings } : {}),
       idp,

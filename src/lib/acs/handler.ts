@@ -68,6 +68,11 @@ export interface AcsLogEntry {
 export interface AcsDeps {
   config: AcsConfig
   sagemaker: SageMakerClient
+  /**
+   * A team whose domain is in another account (config.teams[team].presignRoleArn): the client that
+   * acts as that account's presign role. Without it, `sagemaker` serves every team.
+   */
+  sagemakerFor?: (team: string) => SageMakerClient
   identityStore?: IdentitystoreClient
   store: AcsStore
   log: (entry: AcsLogEntry) => void
@@ -177,7 +182,7 @@ export async function handleAcs(req: AcsRequest, deps: AcsDeps): Promise<AcsResp
     try {
       const [claimed, presigned] = await Promise.allSettled([
         deps.store.claim(login.assertionId, login.expiresAt),
-        presign(name, deps),
+        presign(name, team, deps),
       ])
       if (claimed.status === 'rejected') throw claimed.reason
       if (!claimed.value) return finish(403, 'replay')
@@ -200,7 +205,7 @@ export async function handleAcs(req: AcsRequest, deps: AcsDeps): Promise<AcsResp
         }
         entry.createdProfile = ready === 'created'
         try {
-          url = await presign(name, deps)
+          url = await presign(name, team, deps)
         } catch {
           throw new UpstreamError('presign_failed')
         }
@@ -333,9 +338,10 @@ async function ensureProfile(
   deps: AcsDeps,
   missing: boolean,
 ): Promise<'created' | 'ready' | 'not_provisioned'> {
-  const { config, sagemaker } = deps
+  const { config } = deps
+  const { sagemaker, domainId } = target(team, deps)
   // The presign has just said ResourceNotFound: no need to ask again before creating.
-  let status = missing ? undefined : await describeStatus(name, deps)
+  let status = missing ? undefined : await describeStatus(name, team, deps)
   let created = false
   if (status === undefined) {
     if (config.provisioning === 'pre') return 'not_provisioned'
@@ -343,7 +349,7 @@ async function ensureProfile(
     try {
       await sagemaker.send(
         new CreateUserProfileCommand({
-          DomainId: config.domainId,
+          DomainId: domainId,
           UserProfileName: name,
           UserSettings: { ...(t.userSettings ?? {}), ExecutionRole: t.roleArn },
           Tags: Object.entries(profileTags(team, t.tags, userId, userName)).map(([Key, Value]) => ({
@@ -357,7 +363,7 @@ async function ensureProfile(
       // Another login or an apply created it meanwhile: use it.
       if ((err as Error).name !== 'ResourceInUse') throw new UpstreamError('create_profile_failed')
     }
-    status = await describeStatus(name, deps)
+    status = await describeStatus(name, team, deps)
     // The name is taken by a profile the ACS may not see: one without the tool's team tag.
     if (status === undefined) throw new AcsRefusal('profile_not_managed')
   }
@@ -367,15 +373,25 @@ async function ensureProfile(
     if (status === 'Failed' || status === 'Delete_Failed' || status === 'Deleting' || Date.now() >= deadline)
       throw new UpstreamError('profile_not_ready')
     await new Promise((r) => setTimeout(r, wait.intervalMs))
-    status = await describeStatus(name, deps)
+    status = await describeStatus(name, team, deps)
   }
   return created ? 'created' : 'ready'
 }
 
-async function describeStatus(name: string, deps: AcsDeps): Promise<string | undefined> {
+/** The client and domain of a team's profiles (its own account's presign role, or the ACS's own). */
+function target(team: string, deps: AcsDeps): { sagemaker: SageMakerClient; domainId: string } {
+  const t = deps.config.teams[team]
+  return {
+    sagemaker: (t?.presignRoleArn && deps.sagemakerFor?.(team)) || deps.sagemaker,
+    domainId: t?.domainId ?? deps.config.domainId,
+  }
+}
+
+async function describeStatus(name: string, team: string, deps: AcsDeps): Promise<string | undefined> {
+  const { sagemaker, domainId } = target(team, deps)
   try {
-    const out = await deps.sagemaker.send(
-      new DescribeUserProfileCommand({ DomainId: deps.config.domainId, UserProfileName: name }),
+    const out = await sagemaker.send(
+      new DescribeUserProfileCommand({ DomainId: domainId, UserProfileName: name }),
     )
     return out.Status ?? 'InService'
   } catch (err) {
@@ -389,10 +405,11 @@ async function describeStatus(name: string, deps: AcsDeps): Promise<string | und
 }
 
 /** The presigned URL; the SDK's error as thrown (the caller tells a missing profile from a failure). */
-async function presign(name: string, deps: AcsDeps): Promise<string> {
-  const out = await deps.sagemaker.send(
+async function presign(name: string, team: string, deps: AcsDeps): Promise<string> {
+  const { sagemaker, domainId } = target(team, deps)
+  const out = await sagemaker.send(
     new CreatePresignedDomainUrlCommand({
-      DomainId: deps.config.domainId,
+      DomainId: domainId,
       UserProfileName: name,
       SessionExpirationDurationInSeconds: deps.config.sessionExpirationSeconds,
       ExpiresInSeconds: deps.config.urlExpiresSeconds,

@@ -22,6 +22,8 @@ import type { LoadedTeams } from '../config/load.js'
 import type { TeamsFile } from '../config/types.js'
 import { awsErrorCode, describeAwsError, UserError } from '../errors.js'
 import { type Action, type Change, KINDS, type Kind, type Plan, type PlanAccount } from '../plan/types.js'
+import { acsRoleName } from '../resources/acs-names.js'
+import { presignRoleArn } from '../resources/presign-role.js'
 import type { EngineContext, PlanOptions } from '../resources/types.js'
 import { closest } from '../text.js'
 import { type ApplyOutcome, type ApplyProgress, applyRunner } from './apply.js'
@@ -33,7 +35,7 @@ import type { ReadListener } from './read-events.js'
 /** Kinds that live in the IAM Identity Center account (the ACS: in the account of the CLI's own credentials). */
 export const IDENTITY_CENTER_KINDS: Kind[] = ['application', 'assignment', 'acs', 'console']
 /** Kinds that live once per account, for the teams of its domains. */
-export const ACCOUNT_KINDS: Kind[] = ['boundary', 'role', 'workgroup', 'lf-tag', 'lf-grant']
+export const ACCOUNT_KINDS: Kind[] = ['boundary', 'role', 'presign-role', 'workgroup', 'lf-tag', 'lf-grant']
 /** Kinds that live once per domain. */
 export const DOMAIN_KINDS: Kind[] = ['profile']
 
@@ -152,6 +154,33 @@ async function buildManyPlanReporting(
   onRead?.({ type: 'step-done', step: 'identities' })
 
   const domains = fileDomains(config)
+  // The caller's own account (domains without account:) is the Identity Center account unless
+  // identityCenter.roleArn leads elsewhere.
+  const callerAccountId = domains.some((d) => d.account === undefined)
+    ? icRole
+      ? await aws.accountId()
+      : icAccountId
+    : undefined
+  const accountIdOf = (d: FileDomain) =>
+    d.account === undefined ? callerAccountId! : config.accounts![d.account].id
+  // The ACS (in the Identity Center account) presigns through each other account's presign role.
+  const acsRoleArn = config.acs
+    ? `arn:${partition}:iam::${icAccountId}:role/${acsRoleName(config.acs.functionName)}`
+    : undefined
+  const acsPlacement = Object.fromEntries(
+    Object.keys(config.teams).map((t) => {
+      const d = domains.find((x) => x.name === teamDomainName(config, t))!
+      const accountId = accountIdOf(d)
+      return [
+        t,
+        {
+          accountId,
+          domainId: d.id,
+          ...(accountId !== icAccountId ? { presignRoleArn: presignRoleArn(accountId, partition) } : {}),
+        },
+      ]
+    }),
+  )
   const teamsOf = (domain: string) =>
     Object.keys(config.teams).filter((t) => teamDomainName(config, t) === domain)
   const base = { partition, instanceArn: instance.instanceArn, identityStoreId: instance.identityStoreId }
@@ -164,8 +193,20 @@ async function buildManyPlanReporting(
       teams: { ...teams, config: { ...partFile(teams, Object.keys(config.teams), first).config } },
       options,
       identities,
-      kinds: IDENTITY_CENTER_KINDS,
-      discovery: { ...base, accountId: icAccountId, region: ic.region, domainId: first.id, domainArn: '' },
+      // The ACS role carries the boundary: the Identity Center account needs one when no domain's
+      // account part makes it there.
+      kinds:
+        config.acs && callerAccountId !== icAccountId
+          ? ['boundary', ...IDENTITY_CENTER_KINDS]
+          : IDENTITY_CENTER_KINDS,
+      discovery: {
+        ...base,
+        accountId: icAccountId,
+        region: ic.region,
+        domainId: first.id,
+        domainArn: '',
+        acsPlacement,
+      },
     },
     onRead,
   )
@@ -232,7 +273,12 @@ async function buildManyPlanReporting(
               options,
               identities,
               kinds: ACCOUNT_KINDS,
-              discovery: { ...discovery(ds[0], 0), teamDomainIds },
+              discovery: {
+                ...discovery(ds[0], 0),
+                teamDomainIds,
+                ...(acsRoleArn && entry.id !== icAccountId ? { acsRoleArn } : {}),
+                ...(entry.id === icAccountId ? { acsPlacement } : {}),
+              },
             },
             onRead,
             shared,

@@ -132,6 +132,7 @@ export function details(c: Change): string[] {
     c.after &&
     (c.kind === 'boundary' ||
       c.kind === 'role' ||
+      c.kind === 'presign-role' ||
       c.kind === 'workgroup' ||
       c.kind === 'lf-tag' ||
       c.kind === 'lf-grant')

@@ -11,6 +11,7 @@ export type Action = 'create' | 'update' | 'delete' | 'manual' | 'blocked'
 export const KINDS = [
   'boundary',
   'role',
+  'presign-role',
   'workgroup',
   'lf-tag',
   'lf-grant',
@@ -282,24 +283,34 @@ export interface ConsolePayload {
   verified: boolean
 }
 
+/** The ACS presign role of a domain account (files with accounts:/domains:). */
+export interface PresignRolePayload {
+  roleName: string
+  roleArn: string
+  trustPolicy: PolicyDocument
+  policy: PolicyDocument
+}
+
 export type PayloadOf<K extends Kind> = K extends 'boundary'
   ? BoundaryPayload
   : K extends 'role'
     ? RolePayload
-    : K extends 'workgroup'
-      ? WorkgroupPayload
-      : K extends 'lf-tag'
-        ? LfTagPayload
-        : K extends 'lf-grant'
-          ? LfGrantPayload
-          : K extends 'application'
-            ? ApplicationPayload
-            : K extends 'assignment'
-              ? AssignmentPayload
-              : K extends 'profile'
-                ? ProfilePayload
-                : K extends 'acs'
-                  ? AcsPayload
-                  : K extends 'console'
-                    ? ConsolePayload
-                    : never
+    : K extends 'presign-role'
+      ? PresignRolePayload
+      : K extends 'workgroup'
+        ? WorkgroupPayload
+        : K extends 'lf-tag'
+          ? LfTagPayload
+          : K extends 'lf-grant'
+            ? LfGrantPayload
+            : K extends 'application'
+              ? ApplicationPayload
+              : K extends 'assignment'
+                ? AssignmentPayload
+                : K extends 'profile'
+                  ? ProfilePayload
+                  : K extends 'acs'
+                    ? AcsPayload
+                    : K extends 'console'
+                      ? ConsolePayload
+                      : never

@@ -19,6 +19,11 @@ export interface BoundaryInput {
   partition: string
   region: string
   accountId: string
+  /**
+   * Files with accounts:/domains: — the presign roles of the domain accounts, which the ACS role (in
+   * this account) assumes; the only sts:AssumeRole the boundary ever allows.
+   */
+  presignRoleArns?: string[]
 }
 
 export function boundaryPolicy(i: BoundaryInput): PolicyDocument {
@@ -117,6 +122,13 @@ export function boundaryPolicy(i: BoundaryInput): PolicyDocument {
         Resource: `arn:${p}:dynamodb:${r}:${a}:table/${acsTableName(i.config.acs.functionName)}`,
       },
     )
+    if (i.presignRoleArns?.length)
+      statements.push({
+        Sid: 'AcsPresignInDomainAccounts',
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: [...new Set(i.presignRoleArns)].sort(),
+      })
   }
   return { Version: '2012-10-17', Statement: statements }
 }

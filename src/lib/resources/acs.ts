@@ -160,13 +160,21 @@ export function urlPermissionRepair(observed: PolicyStatement[]) {
  */
 export function acsRolePolicy(
   config: TeamsFile,
-  d: Pick<Discovery, 'partition' | 'region' | 'accountId' | 'domainId' | 'identityStoreId'>,
+  d: Pick<Discovery, 'partition' | 'region' | 'accountId' | 'domainId' | 'identityStoreId' | 'acsPlacement'>,
 ): PolicyDocument {
   const acs = config.acs!
-  const profiles = `arn:${d.partition}:sagemaker:${d.region}:${d.accountId}:user-profile/${d.domainId}/*`
-  const teams = Object.keys(config.teams).sort()
-  const roles = Object.entries(config.teams).map(([team, t]) =>
-    teamRoleArn(t.executionRole, team, d.accountId, d.partition),
+  // Files with accounts:/domains: — the teams of other accounts are reached through their presign roles.
+  const placed = d.acsPlacement ?? {}
+  const remote = [...new Set(Object.values(placed).flatMap((p) => p.presignRoleArn ?? []))].sort()
+  const local = Object.keys(config.teams).filter((t) => !placed[t]?.presignRoleArn)
+  const domains = [...new Set(local.map((t) => placed[t]?.domainId ?? d.domainId))].sort()
+  const profileArns = domains.map(
+    (id) => `arn:${d.partition}:sagemaker:${d.region}:${d.accountId}:user-profile/${id}/*`,
+  )
+  const profiles = profileArns.length === 1 ? profileArns[0] : profileArns
+  const teams = local.sort()
+  const roles = local.map((team) =>
+    teamRoleArn(config.teams[team].executionRole, team, d.accountId, d.partition),
   )
   const logGroup = `arn:${d.partition}:logs:${d.region}:${d.accountId}:log-group:/aws/lambda/${acs.functionName}`
   const statements: PolicyDocument['Statement'] = [
@@ -233,7 +241,16 @@ export function acsRolePolicy(
   // acs.allowedSourceCidrs is enforced by the ACS on each request's source address, not by an IAM
   // deny on aws:SourceIp here: this role's own CreatePresignedDomainUrl call comes from Lambda's
   // address, so such a deny would refuse every login.
-  return { Version: '2012-10-17', Statement: statements }
+  const localOnly = ['ManagedProfiles', 'CreateManagedProfiles', 'TagOnCreateOnly', 'PassTeamRoles']
+  const kept = teams.length > 0 ? statements : statements.filter((s) => !localOnly.includes(s.Sid ?? ''))
+  if (remote.length > 0)
+    kept.splice(localOnly.filter((sid) => kept.some((s) => s.Sid === sid)).length, 0, {
+      Sid: 'PresignInDomainAccounts',
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Resource: remote,
+    })
+  return { Version: '2012-10-17', Statement: kept }
 }
 
 const LAMBDA_TRUST: PolicyDocument = {
@@ -646,6 +663,7 @@ export function acsConfigFor(ctx: EngineContext, functionUrl?: string) {
     domainId: d.domainId,
     identityStoreId: d.identityStoreId,
     identities: ctx.identities,
+    ...(d.acsPlacement ? { placement: d.acsPlacement } : {}),
   })
 }
 

@@ -57,6 +57,13 @@ export const boundary: ResourceModule<'boundary', ObservedBoundary | undefined, 
         partition: d.partition,
         region: d.region,
         accountId: d.accountId,
+        ...(d.acsPlacement
+          ? {
+              presignRoleArns: Object.values(d.acsPlacement).flatMap((x) =>
+                x.presignRoleArn ? [x.presignRoleArn] : [],
+              ),
+            }
+          : {}),
       }),
     }
   },

@@ -7,6 +7,7 @@ import { boundary } from './boundary.js'
 import { consoleSteps } from './console.js'
 import { lfGrants } from './lf-grant.js'
 import { lfTags } from './lf-tag.js'
+import { presignRoles } from './presign-role.js'
 import { profiles } from './profile.js'
 import { roles } from './role.js'
 import type { ResourceModule } from './types.js'
@@ -16,6 +17,7 @@ import { workgroups } from './workgroup.js'
 export const MODULES: ResourceModule<any, any, any>[] = [
   boundary,
   roles,
+  presignRoles,
   workgroups,
   lfTags,
   lfGrants,

@@ -40,6 +40,13 @@ export interface Discovery {
   defaultExecutionRole?: string
   /** Files with accounts:/domains: — the domain id of each team of this account (its role's patterns name it). */
   teamDomainIds?: Record<string, string>
+  /** Files with accounts:/domains: and an ACS — the ACS function's role, which a domain account's presign role trusts. */
+  acsRoleArn?: string
+  /**
+   * Files with accounts:/domains: — where each team's profiles live, for the ACS configuration: the
+   * account, the domain, and the presign role the ACS assumes there (absent: the ACS's own account).
+   */
+  acsPlacement?: Record<string, { accountId: string; domainId: string; presignRoleArn?: string }>
 }
 
 export interface PlanOptions {

@@ -1,0 +1,163 @@
+/**
+ * The ACS presign role of a domain account (files with accounts:/domains:), evaluated: it trusts only
+ * the ACS function's role, and may describe, create and presign only the tool's profiles of the
+ * teams of its own account's domains, and pass only its own account's team roles to SageMaker.
+ */
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { parse } from 'yaml'
+import type { TeamsFile } from '../../src/lib/config/types.js'
+import { boundaryPolicy } from '../../src/lib/policies/boundary.js'
+import { acsRolePolicy } from '../../src/lib/resources/acs.js'
+import {
+  presignRoleArn,
+  presignRolePolicy,
+  presignTrustPolicy,
+} from '../../src/lib/resources/presign-role.js'
+import { ROOT } from '../helpers/cli.js'
+import { ALLOW_ALL, checkPolicy, evaluate, formatFindings } from '../helpers/iam-policy-check.js'
+
+const IC = '123456789012'
+const PROD = '333333333333'
+const DEV = '222222222222'
+const REGION = 'us-east-1'
+const ACS_ROLE = `arn:aws:iam::${IC}:role/sagemaker-teams-acs-role`
+const config = parse(readFileSync(path.join(ROOT, 'teams.example.yaml'), 'utf8')) as TeamsFile
+// prod's part of the file: team2 in domain prod-a, team3 in prod-b (team1 lives in dev).
+const prodTeams: TeamsFile = {
+  ...config,
+  teams: {
+    team2: config.teams.team2,
+    team3: { ...config.teams.team2, displayName: 'Team 3', tags: { Team: 'Team3' } },
+  },
+}
+const prod = {
+  partition: 'aws',
+  region: REGION,
+  accountId: PROD,
+  domainId: 'd-prodaaaaaaaa',
+  teamDomainIds: { team2: 'd-prodaaaaaaaa', team3: 'd-prodbbbbbbbb' },
+}
+const presign = presignRolePolicy(prodTeams, prod)
+const trust = presignTrustPolicy(ACS_ROLE)
+const PRESIGN = presignRoleArn(PROD)
+const profile = (domain: string, name: string) =>
+  `arn:aws:sagemaker:${REGION}:${PROD}:user-profile/${domain}/${name}`
+const asPresign = (action: string, resource: string, extra: Record<string, unknown> = {}) =>
+  evaluate({ roleArn: PRESIGN, policies: { presign } }, { action, resource, ...extra })
+
+// The ACS role in the Identity Center account: its own policy and the boundary, with prod's presign role.
+const placement = {
+  team1: { accountId: DEV, domainId: 'd-devdomain001', presignRoleArn: presignRoleArn(DEV) },
+  team2: { accountId: PROD, domainId: 'd-prodaaaaaaaa', presignRoleArn: PRESIGN },
+}
+const acsConfig: TeamsFile = { ...config, acs: { functionName: 'sagemaker-teams-acs', audience: 'urn:x' } }
+const acsRole = acsRolePolicy(acsConfig, {
+  partition: 'aws',
+  region: REGION,
+  accountId: IC,
+  domainId: 'd-devdomain001',
+  identityStoreId: 'd-9067c1a2b3',
+  acsPlacement: placement,
+})
+const icBoundary = boundaryPolicy({
+  config: acsConfig,
+  partition: 'aws',
+  region: REGION,
+  accountId: IC,
+  presignRoleArns: [presignRoleArn(DEV), PRESIGN],
+})
+
+describe('ACS presign role (many accounts)', () => {
+  it('its documents pass the reference-data check', async () => {
+    const findings = [
+      ...(await checkPolicy(presign, { name: 'presign' })),
+      ...(await checkPolicy(trust, { name: 'trust', type: 'trust' })),
+      ...(await checkPolicy(acsRole, { name: 'acs-role' })),
+    ]
+    assert.equal(findings.length, 0, formatFindings(findings))
+  })
+
+  it('only the ACS function role may assume it (its own policy and boundary allow exactly that)', async () => {
+    const assume = (roleArn: string, policies: Record<string, typeof presign>, boundary?: typeof presign) =>
+      evaluate(
+        { roleArn, policies, ...(boundary ? { permissionsBoundary: boundary } : {}) },
+        { action: 'sts:AssumeRole', resource: PRESIGN, resourcePolicy: trust },
+      )
+    assert.equal((await assume(ACS_ROLE, { acsRole }, icBoundary)).decision, 'Allowed')
+    // Another role of the same account, even an administrator, is refused by the trust policy.
+    assert.notEqual((await assume(`arn:aws:iam::${IC}:role/admin`, { ALLOW_ALL })).decision, 'Allowed')
+    // A team role cannot, whatever is attached to it: the boundary has no other sts:AssumeRole.
+    assert.notEqual(
+      (await assume(`arn:aws:iam::${IC}:role/sagemaker-teams-team1`, { ALLOW_ALL }, icBoundary)).decision,
+      'Allowed',
+    )
+    // The ACS role reaches no other role of the domain account.
+    const other = await evaluate(
+      { roleArn: ACS_ROLE, policies: { acsRole }, permissionsBoundary: icBoundary },
+      {
+        action: 'sts:AssumeRole',
+        resource: `arn:aws:iam::${PROD}:role/sagemaker-teams-admin`,
+        resourcePolicy: ALLOW_ALL_TRUST,
+      },
+    )
+    assert.notEqual(other.decision, 'Allowed')
+  })
+
+  it('presigns, describes and creates only the tool profiles of its own domains and teams', async () => {
+    const tagged = (team: string) => ({ resourceTags: { 'sagemaker-teams:team': team } })
+    const cases: [string, string, Record<string, unknown>, boolean][] = [
+      ['sagemaker:CreatePresignedDomainUrl', profile('d-prodaaaaaaaa', 'team2-u'), tagged('team2'), true],
+      ['sagemaker:DescribeUserProfile', profile('d-prodbbbbbbbb', 'team3-u'), tagged('team3'), true],
+      ['sagemaker:CreatePresignedDomainUrl', profile('d-prodaaaaaaaa', 'x'), {}, false],
+      ['sagemaker:CreatePresignedDomainUrl', profile('d-prodaaaaaaaa', 'team1-u'), tagged('team1'), false],
+      ['sagemaker:CreatePresignedDomainUrl', profile('d-otherdomain1', 'team2-u'), tagged('team2'), false],
+      [
+        'sagemaker:CreateUserProfile',
+        profile('d-prodbbbbbbbb', 'team3-u'),
+        { requestTags: { 'sagemaker-teams:team': 'team3' } },
+        true,
+      ],
+      [
+        'sagemaker:CreateUserProfile',
+        profile('d-prodbbbbbbbb', 'team1-u'),
+        { requestTags: { 'sagemaker-teams:team': 'team1' } },
+        false,
+      ],
+      [
+        'sagemaker:AddTags',
+        profile('d-prodaaaaaaaa', 'team2-u'),
+        { requestTags: { 'sagemaker-teams:team': 'team2' } },
+        false,
+      ],
+      ['sagemaker:DeleteUserProfile', profile('d-prodaaaaaaaa', 'team2-u'), tagged('team2'), false],
+    ]
+    for (const [action, resource, extra, allowed] of cases)
+      assert.equal(
+        (await asPresign(action, resource, extra)).allowed,
+        allowed,
+        `${action} ${resource} ${JSON.stringify(extra)}`,
+      )
+  })
+
+  it("passes only its own account's team roles, and only to SageMaker", async () => {
+    const pass = (role: string, service = 'sagemaker.amazonaws.com') =>
+      asPresign('iam:PassRole', role, { context: { 'iam:PassedToService': service } })
+    assert.equal((await pass(`arn:aws:iam::${PROD}:role/sagemaker-teams-team2`)).allowed, true)
+    assert.equal((await pass(`arn:aws:iam::${PROD}:role/sagemaker-teams-team3`)).allowed, true)
+    assert.equal((await pass(`arn:aws:iam::${DEV}:role/sagemaker-teams-team1`)).allowed, false)
+    assert.equal((await pass(`arn:aws:iam::${PROD}:role/sagemaker-teams-admin`)).allowed, false)
+    assert.equal(
+      (await pass(`arn:aws:iam::${PROD}:role/sagemaker-teams-team2`, 'lambda.amazonaws.com')).allowed,
+      false,
+    )
+  })
+})
+
+const ALLOW_ALL_TRUST = {
+  Version: '2012-10-17' as const,
+  Statement: [
+    { Effect: 'Allow' as const, Principal: { AWS: `arn:aws:iam::${IC}:root` }, Action: 'sts:AssumeRole' },
+  ],
+}
