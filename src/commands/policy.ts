@@ -1,5 +1,7 @@
 import { Flags } from '@oclif/core'
+import type { AccountPolicy } from '../lib/account-policies.js'
 import { BaseCommand } from '../lib/command.js'
+import { isMultiDomain } from '../lib/config/domains.js'
 import type { PolicyDocument } from '../lib/plan/types.js'
 
 export default class Policy extends BaseCommand<typeof Policy> {
@@ -21,11 +23,22 @@ export default class Policy extends BaseCommand<typeof Policy> {
     }),
   }
 
-  async run(): Promise<PolicyDocument> {
+  async run(): Promise<PolicyDocument | AccountPolicy[]> {
     const teams = await this.loadTeams()
     const { operatorPolicy } = await import('../lib/operator-policy.js')
     const region = this.flags.region ?? teams.config.region
     const accountId = this.flags['account-id'] ?? (await (await this.awsClients(region)).accountId())
+    if (isMultiDomain(teams.config)) {
+      // One document per principal: the CLI's own, each account role's permissions and trust.
+      const { accountPolicies, renderAccountPolicies } = await import('../lib/account-policies.js')
+      const docs = accountPolicies(teams.config, {
+        callerAccountId: accountId,
+        region,
+        purpose: this.flags.for,
+      })
+      if (!this.jsonEnabled()) process.stdout.write(renderAccountPolicies(docs))
+      return docs
+    }
     const doc = operatorPolicy({ config: teams.config, accountId, region }, this.flags.for)
     if (!this.jsonEnabled()) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
     return doc

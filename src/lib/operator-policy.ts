@@ -16,7 +16,7 @@ import type { TeamsFile } from './config/types.js'
 import { LOCK_TABLE } from './engine/lock.js'
 import { boundaryPolicyArn, REFRESH_TABLE, teamRoleName } from './names.js'
 import type { PolicyDocument, PolicyStatement } from './plan/types.js'
-import { acsRoleName } from './resources/acs-names.js'
+import { acsRoleName, PRESIGN_ROLE_NAME } from './resources/acs-names.js'
 import { teamWorkspace } from './resources/workgroup.js'
 
 export interface OperatorPolicyInput {
@@ -26,9 +26,14 @@ export interface OperatorPolicyInput {
   region: string
   instanceArn?: string
   identityStoreId?: string
+  /** Files with accounts:/domains: — the domains of this account (default: the file's domain). */
+  domainIds?: string[]
+  /** Files with accounts:/domains: — this account holds the ACS presign role. */
+  presignRole?: boolean
 }
 
-type Inputs = Required<OperatorPolicyInput>
+type Inputs = Required<Omit<OperatorPolicyInput, 'domainIds' | 'presignRole'>> &
+  Pick<OperatorPolicyInput, 'domainIds' | 'presignRole'>
 
 interface Grant {
   sid: string
@@ -74,8 +79,9 @@ const UNSCOPED: Grant = {
 
 const toolRoles = (i: Inputs) => {
   const roles = [`arn:${i.partition}:iam::${i.accountId}:role/${teamRoleName('*')}`]
-  if (i.config.acs)
+  if (i.config.acs && !i.presignRole)
     roles.push(`arn:${i.partition}:iam::${i.accountId}:role/${acsRoleName(i.config.acs.functionName)}`)
+  if (i.presignRole) roles.push(`arn:${i.partition}:iam::${i.accountId}:role/${PRESIGN_ROLE_NAME}`)
   return [...new Set(roles)]
 }
 const givenRoles = (i: Inputs) =>
@@ -146,8 +152,14 @@ const SCOPED: Grant[] = [
     ],
     resources: (i) => {
       const sm = `arn:${i.partition}:sagemaker:${i.region}:${i.accountId}`
-      const d = primaryDomainId(i.config)
-      return [`${sm}:domain/${d}`, `${sm}:user-profile/${d}/*`, `${sm}:app/${d}/*`, `${sm}:space/${d}/*`]
+      // Every domain of the file (one, unless accounts:/domains: name several in this account).
+      const ids = i.domainIds?.length ? i.domainIds : [primaryDomainId(i.config)]
+      return ids.flatMap((d) => [
+        `${sm}:domain/${d}`,
+        `${sm}:user-profile/${d}/*`,
+        `${sm}:app/${d}/*`,
+        `${sm}:space/${d}/*`,
+      ])
     },
   },
   {

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
+import { accountPolicies } from '../../src/lib/account-policies.js'
 import type { TeamsFile } from '../../src/lib/config/types.js'
 import { boundaryPolicy } from '../../src/lib/policies/boundary.js'
 import { acsRolePolicy } from '../../src/lib/resources/acs.js'
@@ -161,3 +162,69 @@ const ALLOW_ALL_TRUST = {
     { Effect: 'Allow' as const, Principal: { AWS: `arn:aws:iam::${IC}:root` }, Action: 'sts:AssumeRole' },
   ],
 }
+
+describe('policy for many accounts: one document per principal', () => {
+  const many: TeamsFile = {
+    ...config,
+    acs: { functionName: 'sagemaker-teams-acs', audience: 'urn:x' },
+    accounts: { dev: { id: DEV }, prod: { id: PROD } },
+    domains: {
+      dev: { account: 'dev', id: 'd-devdomain001' },
+      'prod-a': { account: 'prod', id: 'd-prodaaaaaaaa' },
+      'prod-b': { account: 'prod', id: 'd-prodbbbbbbbb' },
+    },
+    teams: {
+      team1: { ...config.teams.team1, domain: 'dev' },
+      team2: { ...config.teams.team2, domain: 'prod-a' },
+      team3: { ...config.teams.team2, domain: 'prod-b', displayName: 'Team 3', tags: { Team: 'Team3' } },
+    },
+  }
+  delete (many as { domain?: unknown }).domain
+  const docs = accountPolicies(many, { callerAccountId: IC, region: REGION, purpose: 'apply' })
+
+  it('the CLI policy, then per account its role permissions and trust; all pass the reference check', async () => {
+    assert.deepEqual(
+      docs.map((d) => `${d.account} ${d.purpose}`),
+      ['identity-center cli', 'dev permissions', 'dev trust', 'prod permissions', 'prod trust'],
+    )
+    for (const d of docs) {
+      const findings = await checkPolicy(d.document, {
+        name: `${d.account} ${d.purpose}`,
+        type: d.purpose === 'trust' ? 'trust' : 'identity',
+      })
+      assert.equal(findings.length, 0, formatFindings(findings))
+    }
+  })
+
+  it("the CLI may assume each account role; prod's role may work in both prod domains and write the presign role", async () => {
+    const cli = docs[0].document
+    const assume = (role: string) =>
+      evaluate(
+        { roleArn: `arn:aws:iam::${IC}:role/ci`, policies: { cli } },
+        { action: 'sts:AssumeRole', resource: role },
+      )
+    assert.equal((await assume(`arn:aws:iam::${PROD}:role/sagemaker-teams-admin`)).allowed, true)
+    assert.equal((await assume(`arn:aws:iam::${PROD}:role/other`)).allowed, false)
+    const prodRole = docs.find((d) => d.account === 'prod' && d.purpose === 'permissions')!.document
+    const asProd = (action: string, resource: string, extra: Record<string, unknown> = {}) =>
+      evaluate(
+        { roleArn: `arn:aws:iam::${PROD}:role/sagemaker-teams-admin`, policies: { prodRole } },
+        { action, resource, ...extra },
+      )
+    for (const domain of ['d-prodaaaaaaaa', 'd-prodbbbbbbbb'])
+      assert.equal(
+        (await asProd('sagemaker:CreateUserProfile', profile(domain, 'team2-u'))).allowed,
+        true,
+        domain,
+      )
+    assert.equal((await asProd('sagemaker:CreateUserProfile', profile('d-otherdomain1', 'x'))).allowed, false)
+    assert.equal(
+      (
+        await asProd('iam:PutRolePolicy', PRESIGN, {
+          context: { 'iam:PermissionsBoundary': `arn:aws:iam::${PROD}:policy/sagemaker-teams-boundary` },
+        })
+      ).allowed,
+      true,
+    )
+  })
+})

@@ -20,12 +20,10 @@ import { awsErrorCode } from '../errors.js'
 import { boundaryPolicyArn, TAG_MANAGED, TAG_TEAM, teamRoleArn } from '../names.js'
 import type { Change, PolicyDocument, PresignRolePayload } from '../plan/types.js'
 import { parsePolicy, policiesEqual } from '../policies/normalize.js'
+import { PRESIGN_ROLE_NAME, presignRoleArn } from './acs-names.js'
 import type { Discovery, ResourceModule } from './types.js'
 
-export const PRESIGN_ROLE_NAME = 'sagemaker-teams-acs-presign'
-
-export const presignRoleArn = (accountId: string, partition = 'aws') =>
-  `arn:${partition}:iam::${accountId}:role/${PRESIGN_ROLE_NAME}`
+export { PRESIGN_ROLE_NAME, presignRoleArn }
 
 /**
  * Trusts only the ACS function's role (in the Identity Center account): its account as the principal

@@ -1,0 +1,114 @@
+/**
+ * `policy` for a teams file with accounts:/domains: — what each principal needs: the CLI's own
+ * policy (in the Identity Center account, with sts:AssumeRole on each account role), each account
+ * role's permissions (operator-policy.ts for that account's teams and domains, and its presign role),
+ * and the trust policy each account role needs (the CLI's account as principal; the CLI's own policy
+ * then decides which of its principals may assume it).
+ */
+import { fileAccounts, fileDomains, teamDomainName } from './config/domains.js'
+import type { TeamsFile } from './config/types.js'
+import { operatorPolicy } from './operator-policy.js'
+import type { PolicyDocument } from './plan/types.js'
+
+export interface AccountPolicy {
+  /** "identity-center", or the account's name in the file. */
+  account: string
+  accountId: string
+  /** What the document is for. */
+  purpose: 'cli' | 'permissions' | 'trust'
+  /** The role it belongs to (absent: the principal that runs the CLI). */
+  roleName?: string
+  document: PolicyDocument
+}
+
+export function accountPolicies(
+  config: TeamsFile,
+  opts: { callerAccountId: string; region: string; partition?: string; purpose: 'apply' | 'plan' },
+): AccountPolicy[] {
+  const partition = opts.partition ?? 'aws'
+  const domains = fileDomains(config)
+  const teamsIn = (names: string[]) =>
+    Object.fromEntries(
+      Object.entries(config.teams).filter(([t]) => names.includes(teamDomainName(config, t) ?? '')),
+    )
+  const { accounts: _a, domains: _d, ...rest } = config
+  const roleArns = fileAccounts(config).map((a) => `arn:${partition}:iam::${a.id}:role/${a.role}`)
+  // The CLI's own account: Identity Center, the ACS, and the domains without account:.
+  const own = domains.filter((d) => d.account === undefined)
+  const cli = operatorPolicy(
+    {
+      config: { ...rest, domain: { id: own[0]?.id ?? domains[0].id }, teams: config.teams },
+      accountId: opts.callerAccountId,
+      region: opts.region,
+      partition,
+      ...(own.length ? { domainIds: own.map((d) => d.id) } : {}),
+    },
+    opts.purpose,
+  )
+  cli.Statement.push({
+    Sid: 'AssumeAccountRoles',
+    Effect: 'Allow',
+    Action: 'sts:AssumeRole',
+    Resource: [
+      ...roleArns,
+      ...(config.identityCenter?.roleArn ? [config.identityCenter.roleArn] : []),
+    ].sort(),
+  })
+  const out: AccountPolicy[] = [
+    { account: 'identity-center', accountId: opts.callerAccountId, purpose: 'cli', document: cli },
+  ]
+  for (const account of fileAccounts(config)) {
+    const ds = domains.filter((d) => d.account === account.name)
+    if (ds.length === 0) continue
+    const teams = teamsIn(ds.map((d) => d.name))
+    out.push({
+      account: account.name,
+      accountId: account.id,
+      purpose: 'permissions',
+      roleName: account.role,
+      document: operatorPolicy(
+        {
+          config: { ...rest, domain: { id: ds[0].id }, teams },
+          accountId: account.id,
+          region: account.region ?? opts.region,
+          partition,
+          domainIds: ds.map((d) => d.id),
+          presignRole: Boolean(config.acs),
+        },
+        opts.purpose,
+      ),
+    })
+    out.push({
+      account: account.name,
+      accountId: account.id,
+      purpose: 'trust',
+      roleName: account.role,
+      document: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:${partition}:iam::${opts.callerAccountId}:root` },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      },
+    })
+  }
+  return out
+}
+
+/** The documents as `policy` prints them: a heading line before each. */
+export function renderAccountPolicies(policies: AccountPolicy[]): string {
+  return policies
+    .map((p) => {
+      const heading =
+        p.purpose === 'cli'
+          ? `# The CLI's own policy (account ${p.accountId}: IAM Identity Center, the ACS, and the account roles it assumes)`
+          : p.purpose === 'permissions'
+            ? `# Account ${p.account} (${p.accountId}): permissions of role ${p.roleName}`
+            : `# Account ${p.account} (${p.accountId}): trust policy of role ${p.roleName}`
+      return `${heading}\n${JSON.stringify(p.document, null, 2)}\n`
+    })
+    .join('\n')
+}
