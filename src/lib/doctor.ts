@@ -8,7 +8,7 @@ import path from 'node:path'
 import type { AwsClients } from './aws/clients.js'
 import type { LoadedTeams } from './config/load.js'
 import { certificateFindings, certificateToPem, readIdpMetadata } from './config/metadata.js'
-import { DEFAULT_PROFILE_QUOTA } from './config/types.js'
+import { DEFAULT_PROFILE_QUOTA, type TeamsFile } from './config/types.js'
 import { describeAwsError } from './errors.js'
 import { boundaryPolicyArn, teamRoleArn } from './names.js'
 import { allOperatorActions } from './operator-policy.js'
@@ -142,6 +142,8 @@ export async function runDoctor(
     }
     if (config.domain)
       await checkDomain(aws, config.domain.id, config.profileQuota, add, teamRoles(config, callerArn))
+    // accounts:/domains: — each account role can be assumed, and each of its domains is usable there.
+    if ('teams' in config && config.teams) await checkAccounts(aws, config as TeamsFile, add)
     await checkPermissions(
       aws,
       callerArn,
@@ -409,4 +411,41 @@ export function renderChecks(checks: Check[]): string {
   const fails = checks.filter((c) => c.status === 'fail').length
   const warns = checks.filter((c) => c.status === 'warn').length
   return `${lines.join('\n')}\n\n${fails ? `${fails} failed` : 'No failures'}, ${warns} warning${warns === 1 ? '' : 's'}.\n`
+}
+
+/** Files with accounts:/domains: — one check per account: its role can be assumed and its domains are there. */
+async function checkAccounts(
+  aws: AwsClients,
+  config: TeamsFile,
+  add: (name: string, status: 'pass' | 'warn' | 'fail', detail: string, hint?: string) => void,
+) {
+  const { fileAccounts, fileDomains } = await import('./config/domains.js')
+  const { accountError, accountRoleArn } = await import('./engine/many.js')
+  const { partitionOf } = await import('./engine/discovery.js')
+  for (const account of fileAccounts(config)) {
+    const roleArn = accountRoleArn(account, partitionOf(aws.region))
+    const name = `account ${account.name}`
+    try {
+      const clients = await aws.assumeRole(roleArn, {
+        ...(account.region ? { region: account.region } : {}),
+        accountName: account.name,
+      })
+      await clients.checkCredentials()
+      const { DescribeDomainCommand } = await import('@aws-sdk/client-sagemaker')
+      const sm = await clients.sageMaker()
+      const domains = fileDomains(config).filter((d) => d.account === account.name)
+      const modes = await Promise.all(
+        domains.map((d) =>
+          sm.send(new DescribeDomainCommand({ DomainId: d.id })).then((o) => `${d.name} ${o.AuthMode}`),
+        ),
+      )
+      const notIam = modes.filter((m) => !m.endsWith(' IAM'))
+      if (notIam.length)
+        add(name, 'fail', `${roleArn} assumed; domains not in IAM auth mode: ${notIam.join(', ')}`)
+      else add(name, 'pass', `${roleArn} assumed; ${modes.join(', ') || 'no domains'}`)
+    } catch (err) {
+      const e = accountError({ name: account.name, id: account.id, roleArn }, err)
+      add(name, 'fail', e.message, e.hint)
+    }
+  }
 }

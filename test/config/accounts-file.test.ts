@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileAccounts, fileDomains, isMultiDomain, teamDomainName } from '../../src/lib/config/domains.js'
 import { loadTeamsFile } from '../../src/lib/config/load.js'
+import { ROOT, runCli } from '../helpers/cli.js'
 
 const team = (id: string, domain?: string) =>
   `  ${id}:\n${domain ? `    domain: ${domain}\n` : ''}    displayName: ${id}\n    executionRole: { create: true }\n    tags: { Team: ${id} }\n`
@@ -87,5 +88,17 @@ describe('teams file: accounts and domains', () => {
     )
     assert.equal(r.ok, false)
     if (!r.ok) assert.ok(r.problems.some((p) => p.path === 'identityCenter.roleArn'))
+  })
+
+  it('examples/policy-organization.txt is what `policy` prints for examples/teams-organization.yaml', async () => {
+    const r = await runCli([
+      'policy',
+      '-f',
+      'examples/teams-organization.yaml',
+      '--account-id',
+      '123456789012',
+    ])
+    assert.equal(r.code, 0, r.stderr)
+    assert.equal(r.stdout, readFileSync(path.join(ROOT, 'examples', 'policy-organization.txt'), 'utf8'))
   })
 })

@@ -265,6 +265,16 @@ describe('many accounts: Identity Center, dev (one domain), prod (two domains)',
     assert.deepEqual(roleNames(DEV), ['sagemaker-teams-team1'])
     assert.deepEqual(roleNames(PROD), ['sagemaker-teams-team2', 'sagemaker-teams-team3'])
     assert.deepEqual(roleNames(QA), [])
+    // doctor checks each account role can be assumed.
+    const d = await cli(['doctor', '-f', f])
+    assert.equal(d.code, 1, d.stdout)
+    assert.match(
+      d.stdout,
+      /✓ pass\s+account dev\s+arn:aws:iam::222222222222:role\/sagemaker-teams-admin assumed; dev IAM/,
+    )
+    assert.match(d.stdout, /✓ pass\s+account prod\s+.* assumed; prod-a IAM, prod-b IAM/)
+    assert.match(d.stdout, /✗ fail\s+account qa\s+account qa \(444444444444\): cannot assume .*AccessDenied/)
+    assert.match(d.stdout, /→ The role must exist in account 444444444444 and its trust policy must allow/)
   })
 
   it('a team moved from dev to prod: the plan shows the move; apply --prune converges', async () => {
