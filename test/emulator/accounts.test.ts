@@ -425,6 +425,30 @@ describe('emulator accounts: partitions, sts:AssumeRole and the trust check', fu
       'other-account': [allow({ AWS: `arn:aws:iam::${PROD}:root` })],
       'other-action': [allow({ AWS: caller }, 'sts:AssumeRoleWithSAML')],
       service: [allow({ Service: 'lambda.amazonaws.com' })],
+      'root-if-principal-arn': [
+        {
+          ...allow({ AWS: `arn:aws:iam::${DEV}:root` }),
+          Condition: { ArnEquals: { 'aws:PrincipalArn': caller } },
+        },
+      ],
+      'root-if-other-arn': [
+        {
+          ...allow({ AWS: `arn:aws:iam::${DEV}:root` }),
+          Condition: { ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${DEV}:role/someone-else` } },
+        },
+      ],
+      'role-if-like': [
+        {
+          ...allow({ AWS: caller }),
+          Condition: { StringLike: { 'aws:PrincipalArn': `arn:aws:iam::${DEV}:role/call*` } },
+        },
+      ],
+      'role-if-external-id': [
+        { ...allow({ AWS: caller }), Condition: { StringEquals: { 'sts:ExternalId': 'x' } } },
+      ],
+      'role-unless-prod': [
+        { ...allow({ AWS: caller }), Condition: { StringNotEquals: { 'aws:PrincipalAccount': PROD } } },
+      ],
       'allow-then-deny': [
         allow({ AWS: caller }),
         { Effect: 'Deny', Principal: { AWS: caller }, Action: 'sts:AssumeRole' },

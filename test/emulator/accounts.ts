@@ -10,7 +10,8 @@
  * (Deny wins), and for a caller acting as a role in another account, or trusted only through its
  * account (`:root`), the caller's own identity policies must allow sts:AssumeRole on the role too;
  * an explicit Deny in the caller's policies refuses it in every case.
- * Conditions are stored with the policy and not evaluated.
+ * Conditions on single-valued keys are evaluated (String*, Arn*, Bool operators on aws:PrincipalArn,
+ * aws:PrincipalAccount, aws:PrincipalType, aws:userid, sts:ExternalId, sts:RoleSessionName).
  */
 import { AwsError, alnum } from './core.js'
 import type { EmulatorState, Role } from './state.js'
@@ -101,7 +102,71 @@ interface Statement {
   NotResource?: string | string[]
   Principal?: string | Record<string, string | string[]>
   NotPrincipal?: unknown
-  Condition?: unknown
+  Condition?: Record<string, Record<string, string | string[] | boolean>>
+}
+
+/** The request's context keys a Condition can test (lower-case keys), as AWS sends them for AssumeRole. */
+export type RequestContext = Record<string, string | undefined>
+
+/** The context keys of a call by `caller` (plus the call's own, e.g. sts:ExternalId). */
+export function contextOf(caller: Principal, own: RequestContext = {}): RequestContext {
+  return {
+    'aws:principalarn': caller.roleArn ?? caller.arn,
+    'aws:principalaccount': caller.account,
+    'aws:principaltype': caller.roleArn ? 'AssumedRole' : 'User',
+    'aws:userid': caller.userId,
+    ...Object.fromEntries(Object.entries(own).map(([k, v]) => [k.toLowerCase(), v])),
+  }
+}
+
+/**
+ * IAM's condition operators for single-valued keys (String*, Arn*, Bool, with …IfExists): every
+ * operator of the block must hold. A key the request lacks fails a positive operator and passes a
+ * negated one (or any …IfExists). An operator not modelled here fails the statement (an Allow it
+ * guards allows nothing; a Deny it guards denies nothing).
+ */
+function conditionHolds(s: Statement, context: RequestContext): boolean {
+  for (const [rawOperator, keys] of Object.entries(s.Condition ?? {})) {
+    const ifExists = rawOperator.endsWith('IfExists')
+    const operator = ifExists ? rawOperator.slice(0, -'IfExists'.length) : rawOperator
+    for (const [key, expected] of Object.entries(keys)) {
+      const value = context[key.toLowerCase()]
+      const wanted = (Array.isArray(expected) ? expected : [expected]).map(String)
+      const negated = /^(String|Arn)Not/.test(operator)
+      if (value === undefined) {
+        if (ifExists || negated) continue
+        return false
+      }
+      let any: boolean
+      switch (operator) {
+        case 'StringEquals':
+        case 'StringNotEquals':
+        case 'ArnEquals':
+        case 'ArnNotEquals':
+          any = operator.startsWith('Arn')
+            ? wanted.some((w) => wildcard(w, value, false))
+            : wanted.includes(value)
+          break
+        case 'StringEqualsIgnoreCase':
+        case 'StringNotEqualsIgnoreCase':
+          any = wanted.some((w) => w.toLowerCase() === value.toLowerCase())
+          break
+        case 'StringLike':
+        case 'StringNotLike':
+        case 'ArnLike':
+        case 'ArnNotLike':
+          any = wanted.some((w) => wildcard(w, value, false))
+          break
+        case 'Bool':
+          any = wanted.includes(value)
+          break
+        default:
+          return false
+      }
+      if (negated ? any : !any) return false
+    }
+  }
+  return true
 }
 
 const list = (v: string | string[] | undefined): string[] =>
@@ -163,12 +228,16 @@ function principalMatch(s: Statement, caller: Principal): { matched: boolean; vi
 }
 
 /** The trust policy's verdict for the caller: denied, allowed directly, or allowed through its account. */
-export function trustVerdict(role: Role, caller: Principal): 'deny' | 'allow' | 'allow-account' | 'none' {
+export function trustVerdict(
+  role: Role,
+  caller: Principal,
+  context: RequestContext = contextOf(caller),
+): 'deny' | 'allow' | 'allow-account' | 'none' {
   let verdict: 'allow' | 'allow-account' | 'none' = 'none'
   for (const s of statements(role.AssumeRolePolicyDocument)) {
     if (!actionMatches(s, 'sts:AssumeRole')) continue
     const m = principalMatch(s, caller)
-    if (!m.matched) continue
+    if (!m.matched || !conditionHolds(s, context)) continue
     if (s.Effect === 'Deny') return 'deny'
     if (s.Effect === 'Allow' && verdict !== 'allow') verdict = m.viaAccount ? 'allow-account' : 'allow'
   }
@@ -186,6 +255,7 @@ export function identityVerdict(
   callerState: EmulatorState | undefined,
   action: string,
   resource: string,
+  context: RequestContext = contextOf(caller),
 ): 'deny' | 'allow' | 'none' {
   if (!caller.roleArn) return 'allow'
   const role = callerState?.roles.find((r) => r.Arn.toLowerCase() === caller.roleArn!.toLowerCase())
@@ -202,7 +272,8 @@ export function identityVerdict(
     let allowed = false
     for (const d of docs)
       for (const s of statements(d)) {
-        if (!actionMatches(s, action) || !resourceMatches(s, resource)) continue
+        if (!actionMatches(s, action) || !resourceMatches(s, resource) || !conditionHolds(s, context))
+          continue
         if (s.Effect === 'Deny') return 'deny'
         if (s.Effect === 'Allow') allowed = true
       }

@@ -4,6 +4,7 @@
  */
 import {
   accessDenied,
+  contextOf,
   identityVerdict,
   type Principal,
   ROLE_ARN,
@@ -43,9 +44,19 @@ export function sts(deps: StsDeps): Record<string, Operation> {
       const target = deps.stateOf(m[1])
       const role = target?.roles.find((r) => r.Arn.toLowerCase() === roleArn.toLowerCase())
       if (!role) throw denied()
-      const trust = trustVerdict(role, caller)
+      const context = contextOf(caller, {
+        'sts:ExternalId': input.ExternalId === undefined ? undefined : String(input.ExternalId),
+        'sts:RoleSessionName': String(input.RoleSessionName),
+      })
+      const trust = trustVerdict(role, caller, context)
       if (trust === 'deny' || trust === 'none') throw denied()
-      const identity = identityVerdict(caller, deps.stateOf(caller.account), 'sts:AssumeRole', role.Arn)
+      const identity = identityVerdict(
+        caller,
+        deps.stateOf(caller.account),
+        'sts:AssumeRole',
+        role.Arn,
+        context,
+      )
       // An explicit Deny in the caller's policies refuses the call whatever the trust policy says;
       // and the caller's policies must allow it when the trust policy trusts only its account, and
       // always across accounts (the caller's account decides what its principals may do).
