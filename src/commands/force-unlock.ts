@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../lib/command.js'
-import { primaryDomainId } from '../lib/config/domains.js'
+import { isMultiDomain, primaryDomainId } from '../lib/config/domains.js'
 import { UserError } from '../lib/errors.js'
 
 export default class ForceUnlock extends BaseCommand<typeof ForceUnlock> {
@@ -20,6 +20,13 @@ export default class ForceUnlock extends BaseCommand<typeof ForceUnlock> {
   async run(): Promise<{ removed: unknown }> {
     const { args } = await this.parse(ForceUnlock)
     const teams = await this.loadTeams()
+    // Not account-aware yet: refuse rather than act on the first domain in the wrong account.
+    if (isMultiDomain(teams.config))
+      throw new UserError(
+        'force-unlock does not support a teams file with accounts:/domains: yet',
+        1,
+        '`plan` and `apply` cover every account and domain of the file (apply deploys the ACS).',
+      )
     const aws = await this.awsClients(teams.config.region)
     const { readLock, forceUnlock, describeLock } = await import('../lib/engine/lock.js')
     const domainId = primaryDomainId(teams.config)

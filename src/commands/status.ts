@@ -1,5 +1,7 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../lib/command.js'
+import { isMultiDomain } from '../lib/config/domains.js'
+import { UserError } from '../lib/errors.js'
 import type { StatusReport } from '../lib/status.js'
 
 export default class Status extends BaseCommand<typeof Status> {
@@ -12,6 +14,13 @@ export default class Status extends BaseCommand<typeof Status> {
 
   async run(): Promise<StatusReport> {
     const teams = await this.loadTeams()
+    // Not account-aware yet: refuse rather than act on the first domain in the wrong account.
+    if (isMultiDomain(teams.config))
+      throw new UserError(
+        'status does not support a teams file with accounts:/domains: yet',
+        1,
+        '`plan` and `apply` cover every account and domain of the file (apply deploys the ACS).',
+      )
     const aws = await this.awsClients(teams.config.region)
     const { readStatus, renderStatus } = await import('../lib/status.js')
     const report = await readStatus(aws, teams, this.flags.team)

@@ -1,6 +1,7 @@
 import type { AcsDeployResult } from '../../lib/acs/deploy.js'
 import { BaseCommand } from '../../lib/command.js'
-import { primaryDomainId } from '../../lib/config/domains.js'
+import { isMultiDomain, primaryDomainId } from '../../lib/config/domains.js'
+import { UserError } from '../../lib/errors.js'
 
 export default class AcsDeploy extends BaseCommand<typeof AcsDeploy> {
   static override summary = 'Deploy the ACS: role, table, function and function URL (apply does this too).'
@@ -10,6 +11,13 @@ export default class AcsDeploy extends BaseCommand<typeof AcsDeploy> {
 
   async run(): Promise<AcsDeployResult> {
     const teams = await this.loadTeams()
+    // Not account-aware yet: refuse rather than act on the first domain in the wrong account.
+    if (isMultiDomain(teams.config))
+      throw new UserError(
+        'acs deploy does not support a teams file with accounts:/domains: yet',
+        1,
+        '`plan` and `apply` cover every account and domain of the file (apply deploys the ACS).',
+      )
     const aws = await this.awsClients(teams.config.region)
     const [{ deployAcs }, { acquireLock }] = await Promise.all([
       import('../../lib/acs/deploy.js'),
