@@ -52,8 +52,12 @@ const { values: args } = parseArgs({
 })
 const LATENCY = Number(args.latency)
 const rows: { section: string; cells: string[] }[] = []
-const notes: string[] = []
+/** Notes under the table, each with the section that wrote it (a partial run keeps the others'). */
+const notes: { section: string; text: string }[] = []
 let section = ''
+const note = (text: string): void => {
+  notes.push({ section, text })
+}
 const row = (...cells: (string | number)[]) => {
   rows.push({ section, cells: cells.map(String) })
   console.log(cells.join(' | '))
@@ -199,7 +203,7 @@ async function planCost(users: number, teams: number) {
       const r = await cli(emu, ['plan', '-f', s.file, '--refresh', refresh, '--json'])
       const plan = JSON.parse(r.stdout) as Plan
       if (plan.changes.some((c) => c.action !== 'manual'))
-        notes.push(`${users}×${teams} plan --refresh ${refresh} was not empty`)
+        note(`${users}×${teams} plan --refresh ${refresh} was not empty`)
       const counters = emu.counters()
       results[refresh] = { calls: sum(counters, () => true), ms: r.ms, counters }
     }
@@ -350,7 +354,7 @@ async function eventsCost(users: number, teams: number) {
           tf.ok ? `${tf.changed} to change` : `exit ${tf.code}`,
           '',
         )
-      else if (changes === 0) notes.push(`Terraform rows skipped: ${terraformMissing()}`)
+      else if (changes === 0) note(`Terraform rows skipped: ${terraformMissing()}`)
     }
   } finally {
     await emu.close()
@@ -1072,8 +1076,7 @@ async function accountsCost(users: number) {
       emu.resetCounters()
       const r = await cli(emu, ['plan', '-f', file, '--json'])
       const plan = JSON.parse(r.stdout) as Plan
-      if (plan.changes.some((c) => c.action !== 'manual'))
-        notes.push(`${path.basename(file)} plan was not empty`)
+      if (plan.changes.some((c) => c.action !== 'manual')) note(`${path.basename(file)} plan was not empty`)
       const perAccount = extra.map(({ id }) => {
         const counters = emu.counters(id)
         const profiles = emu.accountState(id).profiles
@@ -1108,7 +1111,7 @@ async function accountsCost(users: number) {
     accounts.map((id, a) => ({ id, seed: member(id, a) })),
   )
   const total = many.perAccount.reduce((n, a) => n + a.profiles, 0)
-  notes.push(
+  note(
     "accounts row: the issue's 3 accounts × 2 domains × 1,000 users × 5 teams is run with 6 teams, one per domain (5 teams cannot fill 6 domains); the single-account figure plans the same 6 teams and users in one domain. Per account: its reads (the account's IAM, Lake Formation, SageMaker and Athena calls) against the ListUserProfiles pages its two domains need at 100 profiles per page.",
   )
   row(
@@ -1175,6 +1178,8 @@ let runLines = [
   `Run ${new Date().toISOString()} with \`npm run bench\` on ${machine}; total ${fmt(performance.now() - started)}.`,
 ]
 let table = rows.map((r) => ({ section: r.section, line: tableRow(r.cells) }))
+// A note's section rides along as an HTML comment (not shown when rendered).
+let noteLines = notes.map((n) => `- ${n.text} <!-- ${n.section} -->`)
 if (only) {
   // A partial run replaces its sections' rows in the last results and keeps every other row.
   const previous = readFileSync(RESULTS, 'utf8').split('\n')
@@ -1190,6 +1195,14 @@ if (only) {
     ...previous.filter((l) => /^(Run|Rows of) /.test(l) && !only.some((n) => l.includes(`--only ${n}`))),
     `Rows of ${only.join(', ')} re-run ${new Date().toISOString()} with \`npm run bench -- --only ${only.join(',')}${args.quick ? ' --quick' : ''}\` on ${machine}; load average ${os.loadavg()[0].toFixed(1)}.`,
   ]
+  // Earlier notes stay unless their section was re-run (or, without a section, this run wrote them again).
+  const earlierNotes = previous
+    .filter((l) => l.startsWith('- '))
+    .filter((l) => {
+      const marked = / <!-- ([\w-]+) -->$/.exec(l)?.[1]
+      return marked ? !only.includes(marked) : !notes.some((n) => l === `- ${n.text}`)
+    })
+  noteLines = [...earlierNotes, ...noteLines]
 }
 const md = [
   '# Benchmark results',
@@ -1201,7 +1214,7 @@ const md = [
   '',
   'Baseline: a generic per-resource refresh (one describe plus one tag read per expected resource, 10 at a time, and one user lookup per named user) over the same converged account. ACS login rows: the sequential order the ACS had before #19 (verify, claim, DescribeUserProfile, create and wait on a first login, presign, record), replayed in the bench with the same clients.',
   'Events rows (#18): the emulator delivers CloudTrail events 1 s after the call and the CLI assumes `--events-delay 5`; the refresh point was recorded by `apply --refresh events` after the converging apply; hand changes are half execution roles (UpdateUserProfile), half `Team` tags (AddTags), made through the API; "found" counts the changed profiles the plan names. Terraform: 1.11 with hashicorp/aws 5.100.0 from the filesystem mirror, every profile as `aws_sagemaker_user_profile` with an `import` block, endpoints at the emulator. Wall times come from a shared 2-core machine under load (see the load average above) and are noisy; the read counts are exact.',
-  ...(notes.length ? ['', 'Notes:', ...notes.map((n) => `- ${n}`)] : []),
+  ...(noteLines.length ? ['', 'Notes:', ...noteLines] : []),
   '',
 ].join('\n')
 writeFileSync(RESULTS, md)
