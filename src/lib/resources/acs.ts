@@ -35,9 +35,10 @@ import { diffAcsConfig } from '../acs/config-diff.js'
 import { acsTableName } from '../acs/status.js'
 import type { TeamsFile } from '../config/types.js'
 import { awsErrorCode } from '../errors.js'
-import { boundaryPolicyArn, TAG_MANAGED, TAG_TEAM, teamRoleArn } from '../names.js'
+import { boundaryPolicyArn, TAG_MANAGED, teamRoleArn } from '../names.js'
 import type { AcsPayload, Change, PolicyDocument, PolicyStatement } from '../plan/types.js'
 import { parsePolicy, policiesEqual } from '../policies/normalize.js'
+import { managedProfileStatements } from '../policies/profile-access.js'
 import { printPolicy } from '../policies/team-role.js'
 import { acsRoleName } from './acs-names.js'
 import { applyAcsRemoval, diffRetiredAcs, observeRetiredAcs, type RetiredAcs } from './acs-removal.js'
@@ -178,41 +179,7 @@ export function acsRolePolicy(
   )
   const logGroup = `arn:${d.partition}:logs:${d.region}:${d.accountId}:log-group:/aws/lambda/${acs.functionName}`
   const statements: PolicyDocument['Statement'] = [
-    {
-      Sid: 'ManagedProfiles',
-      Effect: 'Allow',
-      Action: ['sagemaker:DescribeUserProfile', 'sagemaker:CreatePresignedDomainUrl'],
-      Resource: profiles,
-      Condition: { StringEquals: { [`sagemaker:ResourceTag/${TAG_TEAM}`]: teams } },
-    },
-    {
-      Sid: 'CreateManagedProfiles',
-      Effect: 'Allow',
-      Action: 'sagemaker:CreateUserProfile',
-      Resource: profiles,
-      Condition: { StringEquals: { [`aws:RequestTag/${TAG_TEAM}`]: teams } },
-    },
-    {
-      // SageMaker authorises the tags of CreateUserProfile as sagemaker:AddTags with TaggingAction
-      // CreateUserProfile; AddTags on an existing profile carries no TaggingAction and is refused.
-      Sid: 'TagOnCreateOnly',
-      Effect: 'Allow',
-      Action: 'sagemaker:AddTags',
-      Resource: profiles,
-      Condition: {
-        StringEquals: {
-          'sagemaker:TaggingAction': 'CreateUserProfile',
-          [`aws:RequestTag/${TAG_TEAM}`]: teams,
-        },
-      },
-    },
-    {
-      Sid: 'PassTeamRoles',
-      Effect: 'Allow',
-      Action: 'iam:PassRole',
-      Resource: [...new Set(roles)].sort(),
-      Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
-    },
+    ...managedProfileStatements(profiles, teams, roles),
     {
       Sid: 'ConfirmUsers',
       Effect: 'Allow',

@@ -17,9 +17,10 @@ import {
 } from '@aws-sdk/client-iam'
 import type { TeamsFile } from '../config/types.js'
 import { awsErrorCode } from '../errors.js'
-import { boundaryPolicyArn, TAG_MANAGED, TAG_TEAM, teamRoleArn } from '../names.js'
+import { boundaryPolicyArn, TAG_MANAGED, teamRoleArn } from '../names.js'
 import type { Change, PolicyDocument, PresignRolePayload } from '../plan/types.js'
 import { parsePolicy, policiesEqual } from '../policies/normalize.js'
+import { managedProfileStatements } from '../policies/profile-access.js'
 import { PRESIGN_ROLE_NAME, presignRoleArn } from './acs-names.js'
 import type { Discovery, ResourceModule } from './types.js'
 
@@ -59,47 +60,8 @@ export function presignRolePolicy(
   const profiles = domains.map(
     (id) => `arn:${d.partition}:sagemaker:${d.region}:${d.accountId}:user-profile/${id}/*`,
   )
-  const roles = [
-    ...new Set(teams.map((t) => teamRoleArn(config.teams[t].executionRole, t, d.accountId, d.partition))),
-  ].sort()
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'ManagedProfiles',
-        Effect: 'Allow',
-        Action: ['sagemaker:DescribeUserProfile', 'sagemaker:CreatePresignedDomainUrl'],
-        Resource: profiles,
-        Condition: { StringEquals: { [`sagemaker:ResourceTag/${TAG_TEAM}`]: teams } },
-      },
-      {
-        Sid: 'CreateManagedProfiles',
-        Effect: 'Allow',
-        Action: 'sagemaker:CreateUserProfile',
-        Resource: profiles,
-        Condition: { StringEquals: { [`aws:RequestTag/${TAG_TEAM}`]: teams } },
-      },
-      {
-        Sid: 'TagOnCreateOnly',
-        Effect: 'Allow',
-        Action: 'sagemaker:AddTags',
-        Resource: profiles,
-        Condition: {
-          StringEquals: {
-            'sagemaker:TaggingAction': 'CreateUserProfile',
-            [`aws:RequestTag/${TAG_TEAM}`]: teams,
-          },
-        },
-      },
-      {
-        Sid: 'PassTeamRoles',
-        Effect: 'Allow',
-        Action: 'iam:PassRole',
-        Resource: roles,
-        Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
-      },
-    ],
-  }
+  const roles = teams.map((t) => teamRoleArn(config.teams[t].executionRole, t, d.accountId, d.partition))
+  return { Version: '2012-10-17', Statement: managedProfileStatements(profiles, teams, roles) }
 }
 
 interface ObservedPresignRole extends PresignRolePayload {
