@@ -44,21 +44,7 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
         import('../lib/engine/lock.js'),
       ])
     const progress = await this.readProgress()
-    const planning = withProgress(
-      buildPlan(
-        aws,
-        teams,
-        {
-          prune: this.flags.prune,
-          force: this.flags.force,
-          refresh: this.flags.refresh,
-          ...(this.flags.refresh === 'events' ? { eventsDelaySeconds: this.flags['events-delay'] } : {}),
-          teams: this.flags.team,
-        },
-        progress?.onRead,
-      ),
-      progress,
-    )
+    const planning = withProgress(buildPlan(aws, teams, this.planOptions(), progress?.onRead), progress)
     const [{ plan, ctx }, held] = await Promise.all([
       planning,
       // plan takes no lock, but says when an apply holds it (its result may change meanwhile); a
@@ -86,6 +72,17 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
     return plan
   }
 
+  /** The flags both plan paths take. */
+  private planOptions() {
+    return {
+      prune: this.flags.prune,
+      force: this.flags.force,
+      refresh: this.flags.refresh,
+      ...(this.flags.refresh === 'events' ? { eventsDelaySeconds: this.flags['events-delay'] } : {}),
+      teams: this.flags.team,
+    }
+  }
+
   /** A file with accounts:/domains: — every account's part; an account that cannot be read fails alone (exit 1). */
   private async planMany(teams: LoadedTeams, aws: AwsClients): Promise<Plan> {
     const [{ buildManyPlan }, { hasChanges }, { renderPlan }] = await Promise.all([
@@ -95,18 +92,7 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
     ])
     const progress = await this.readProgress()
     const { plan } = await withProgress(
-      buildManyPlan(
-        aws,
-        teams,
-        {
-          prune: this.flags.prune,
-          force: this.flags.force,
-          refresh: this.flags.refresh,
-          ...(this.flags.refresh === 'events' ? { eventsDelaySeconds: this.flags['events-delay'] } : {}),
-          teams: this.flags.team,
-        },
-        progress?.onRead,
-      ),
+      buildManyPlan(aws, teams, this.planOptions(), progress?.onRead),
       progress,
     )
     if (this.flags.out) await writeFile(this.flags.out, renderPlan(plan, 'json', { color: false }))
