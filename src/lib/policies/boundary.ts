@@ -12,7 +12,7 @@ import type { TeamsFile } from '../config/types.js'
 import { teamRoleName } from '../names.js'
 import type { PolicyDocument } from '../plan/types.js'
 import { teamWorkspace } from '../resources/workgroup.js'
-import { CONTAINER_IMAGE_ACTIONS, NETWORK_READ_ACTIONS } from './team-role.js'
+import { CONTAINER_IMAGE_ACTIONS, NETWORK_READ_ACTIONS, STUDIO_LOG_ACTIONS } from './team-role.js'
 
 export interface BoundaryInput {
   config: TeamsFile
@@ -68,13 +68,7 @@ export function boundaryPolicy(i: BoundaryInput): PolicyDocument {
     {
       Sid: 'OwnLogs',
       Effect: 'Allow',
-      Action: [
-        'logs:CreateLogGroup',
-        'logs:CreateLogStream',
-        'logs:PutLogEvents',
-        'logs:DescribeLogStreams',
-        'logs:GetLogEvents',
-      ],
+      Action: [...STUDIO_LOG_ACTIONS],
       Resource: [
         `arn:${p}:logs:${r}:${a}:log-group:/aws/sagemaker/*`,
         ...(i.config.acs

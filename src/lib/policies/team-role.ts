@@ -42,6 +42,15 @@ export const NETWORK_READ_ACTIONS = [
   'ec2:DescribeDhcpOptions',
 ] as const
 
+/** Studio's and jobs' own log groups; shared with the permissions boundary. */
+export const STUDIO_LOG_ACTIONS = [
+  'logs:CreateLogGroup',
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'logs:DescribeLogStreams',
+  'logs:GetLogEvents',
+] as const
+
 export interface TeamRoleInput {
   teamId: string
   roleArn: string
@@ -138,13 +147,7 @@ export function baselinePolicy(t: TeamRoleInput): PolicyDocument {
       {
         Sid: 'Logs',
         Effect: 'Allow',
-        Action: [
-          'logs:CreateLogGroup',
-          'logs:CreateLogStream',
-          'logs:PutLogEvents',
-          'logs:DescribeLogStreams',
-          'logs:GetLogEvents',
-        ],
+        Action: [...STUDIO_LOG_ACTIONS],
         Resource: `arn:${t.partition}:logs:${t.region}:${t.accountId}:log-group:/aws/sagemaker/*`,
       },
       { Sid: 'Metrics', Effect: 'Allow', Action: ['cloudwatch:PutMetricData'], Resource: '*' },
