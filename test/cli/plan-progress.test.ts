@@ -19,7 +19,7 @@ import type { SeedData } from '../emulator/state.js'
 import { runCli } from '../helpers/cli.js'
 import { DEMO_ACCOUNT, useDemoAccount } from '../helpers/emulator.js'
 import { hasScript, inTerminal } from '../helpers/terminal.js'
-import { workspace } from '../helpers/workspace.js'
+import { twoDomainWorkspace, workspace } from '../helpers/workspace.js'
 
 /** Runs `fn` with the emulator's environment in this process (the engine's own clients read it). */
 async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
@@ -152,14 +152,7 @@ describe('plan progress with many domains', function () {
   after(() => emu?.close())
 
   it('every part reports its kinds (profiles once per domain) and every call is heard', async () => {
-    const file = workspace((c) => {
-      delete (c as { domain?: unknown }).domain
-      delete (c as { acs?: unknown }).acs
-      c.domains = { a: { id: 'd-abcdefghijkl' }, b: { id: SECOND } }
-      c.teams.team1.domain = 'a'
-      c.teams.team2.domain = 'b'
-      for (const t of Object.values(c.teams)) delete t.saml
-    })
+    const file = twoDomainWorkspace(SECOND)
     emu.resetCounters()
     const events: ReadEvent[] = []
     await withEnv(emu.env(), async () =>

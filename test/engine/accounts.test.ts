@@ -13,7 +13,7 @@ import { type Emulator, startEmulator } from '../emulator/index.js'
 import type { SeedData } from '../emulator/state.js'
 import { runCli } from '../helpers/cli.js'
 import { DEMO_ACCOUNT } from '../helpers/emulator.js'
-import { workspace } from '../helpers/workspace.js'
+import { twoDomainWorkspace, workspace } from '../helpers/workspace.js'
 import { formBody, idpMetadata, signedResponse } from '../idp/idp.js'
 
 const SECOND = 'd-secondsecond'
@@ -36,15 +36,7 @@ describe('many domains in one account (accounts:/domains: without member account
   const account = () => emu
   const cli = (args: string[]) => runCli(args, { env: account().env() })
   // team1 in domain a, team2 in domain b; both domains in the caller's account.
-  const file = () =>
-    workspace((c) => {
-      delete (c as { domain?: unknown }).domain
-      delete (c as { acs?: unknown }).acs
-      c.domains = { a: { id: 'd-abcdefghijkl' }, b: { id: SECOND } }
-      c.teams.team1.domain = 'a'
-      c.teams.team2.domain = 'b'
-      for (const t of Object.values(c.teams)) delete t.saml
-    })
+  const file = () => twoDomainWorkspace(SECOND)
 
   it("plans each domain's profiles in that domain, applies, and the next plan is empty", async () => {
     const f = file()

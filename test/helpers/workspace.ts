@@ -18,6 +18,21 @@ export function workspace(change?: (config: ExampleTeamsFile) => void): string {
   return file
 }
 
+/**
+ * The example file with two domains of the caller's account (`domains:` a = the demo domain, b =
+ * `secondDomainId`): team1 in a, team2 in b; no ACS and no SAML (one-domain keys removed).
+ */
+export function twoDomainWorkspace(secondDomainId: string): string {
+  return workspace((c) => {
+    delete (c as { domain?: unknown }).domain
+    delete (c as { acs?: unknown }).acs
+    c.domains = { a: { id: 'd-abcdefghijkl' }, b: { id: secondDomainId } }
+    c.teams.team1.domain = 'a'
+    c.teams.team2.domain = 'b'
+    for (const t of Object.values(c.teams)) delete t.saml
+  })
+}
+
 /** Rewrites a workspace's teams file. */
 export function rewrite(file: string, change: (config: TeamsFile) => void): void {
   const config = parse(readFileSync(file, 'utf8')) as TeamsFile
