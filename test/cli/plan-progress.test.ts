@@ -98,11 +98,14 @@ describe('plan progress', function () {
       const file = workspace()
       emu.resetCounters()
       const out = path.join(mkdtempSync(path.join(tmpdir(), 'smt-progress-')), 'plan.txt')
+      // 20 ms per call, as a real account has at least: on an idle machine the whole read otherwise
+      // fits between two redraws, and no kind is ever on screen.
+      emu.setLatency(20)
       const screen = await inTerminal(
         ['plan', '-f', file],
         { ...emu.env(), NO_COLOR: '1' },
         { stdoutTo: out },
-      )
+      ).finally(() => emu.setLatency(0))
       assert.match(
         screen,
         /Reading: \d+ pages?, \d+ items? · \d+\.\d s · [^\r\n]*(profile|role|application|assignment)/,
