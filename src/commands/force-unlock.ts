@@ -1,13 +1,15 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../lib/command.js'
-import { isMultiDomain, primaryDomainId } from '../lib/config/domains.js'
 import { UserError } from '../lib/errors.js'
 
 export default class ForceUnlock extends BaseCommand<typeof ForceUnlock> {
   static override summary = 'Remove the apply lock left by an apply that died.'
   static override description =
-    'Deletes the lock of the domain in the teams file if its ID is ID (the error of a blocked apply and `plan` print it). Only for a lock whose holder is gone: removing the lock of a running apply lets a second one race it. Asks for confirmation in a terminal; without one, pass --yes.'
-  static override examples = ['<%= config.bin %> force-unlock 3f2b1c9e-0d4a-4c1e-9a7b-2f6e8d1c0b5a']
+    "Deletes the apply lock if its ID is ID (the error of a blocked apply and `plan` print it). A one-domain file has one lock, its domain's; a file with accounts:/domains: has one per account (the Identity Center account, `identity-center`, and each account with a domain): name it with --account, and force-unlock acts through that account's role, as apply does. Only for a lock whose holder is gone: removing the lock of a running apply lets a second one race it. Asks for confirmation in a terminal; without one, pass --yes."
+  static override examples = [
+    '<%= config.bin %> force-unlock 3f2b1c9e-0d4a-4c1e-9a7b-2f6e8d1c0b5a',
+    '<%= config.bin %> force-unlock 3f2b1c9e-0d4a-4c1e-9a7b-2f6e8d1c0b5a --account prod',
+  ]
 
   static override args = {
     id: Args.string({ required: true, description: 'The lock ID to remove.' }),
@@ -15,24 +17,24 @@ export default class ForceUnlock extends BaseCommand<typeof ForceUnlock> {
 
   static override flags = {
     yes: Flags.boolean({ char: 'y', summary: 'Do not ask for confirmation.' }),
+    account: Flags.string({
+      summary:
+        'Files with accounts:/domains: — the account whose lock to remove (as the file names it; identity-center for the Identity Center account). Required when the file has more than one.',
+    }),
   }
 
   async run(): Promise<{ removed: unknown }> {
     const { args } = await this.parse(ForceUnlock)
     const teams = await this.loadTeams()
-    // Not account-aware yet: refuse rather than act on the first domain in the wrong account.
-    if (isMultiDomain(teams.config))
-      throw new UserError(
-        'force-unlock does not support a teams file with accounts:/domains: yet',
-        1,
-        '`plan` and `apply` cover every account and domain of the file (apply deploys the ACS).',
-      )
     const aws = await this.awsClients(teams.config.region)
-    const { readLock, forceUnlock, describeLock } = await import('../lib/engine/lock.js')
-    const domainId = primaryDomainId(teams.config)
+    const [{ readLock, forceUnlock, describeLock }, { lockPlace }] = await Promise.all([
+      import('../lib/engine/lock.js'),
+      import('../lib/engine/unlock.js'),
+    ])
+    const place = await lockPlace(aws, teams.config, this.flags.account)
     if (!this.flags.yes) {
-      const held = await readLock(aws, domainId)
-      if (!held) throw new UserError(`no apply holds the lock of domain ${domainId}; nothing to unlock`)
+      const held = await readLock(place.aws, place.domainId)
+      if (!held) throw new UserError(`no apply holds the lock of ${place.label}; nothing to unlock`)
       if (!(process.stdin.isTTY && process.stdout.isTTY))
         throw new UserError(
           `force-unlock removes the lock held by ${describeLock(held)}; there is no terminal to confirm`,
@@ -49,7 +51,7 @@ export default class ForceUnlock extends BaseCommand<typeof ForceUnlock> {
         return { removed: null }
       }
     }
-    const removed = await forceUnlock(aws, domainId, args.id)
+    const removed = await forceUnlock(place.aws, place.domainId, args.id, place.label)
     if (!this.jsonEnabled()) process.stdout.write(`Removed the lock held by ${describeLock(removed)}.\n`)
     return { removed }
   }

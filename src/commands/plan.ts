@@ -85,16 +85,16 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
 
   /** A file with accounts:/domains: — every account's part; an account that cannot be read fails alone (exit 1). */
   private async planMany(teams: LoadedTeams, aws: AwsClients): Promise<Plan> {
-    const [{ buildManyPlan }, { hasChanges }, { renderPlan }] = await Promise.all([
+    const [{ buildManyPlan, recordManyRefreshPoints }, { hasChanges }, { renderPlan }] = await Promise.all([
       import('../lib/engine/many.js'),
       import('../lib/engine/plan.js'),
       import('../lib/plan/render.js'),
     ])
     const progress = await this.readProgress()
-    const { plan } = await withProgress(
-      buildManyPlan(aws, teams, this.planOptions(), progress?.onRead),
-      progress,
-    )
+    const many = await withProgress(buildManyPlan(aws, teams, this.planOptions(), progress?.onRead), progress)
+    const { plan } = many
+    // --refresh events: each domain's point, in its account (plan writes only where apply made the table).
+    await recordManyRefreshPoints(many, { apply: false })
     if (this.flags.out) await writeFile(this.flags.out, renderPlan(plan, 'json', { color: false }))
     if (!this.jsonEnabled()) {
       const format = this.flags.format

@@ -244,7 +244,7 @@ export function lineProgress(write: (line: string) => void): ApplyProgress {
       write(`applying ${total} ${step.kind} ${step.deletes ? 'delete' : 'change'}${total === 1 ? '' : 's'}`),
     changeDone: (o) =>
       write(
-        `  ${o.status === 'done' ? 'ok     ' : o.status.padEnd(7)} ${o.action} ${o.kind}${o.team ? ` [${o.team}]` : ''} ${o.summary}${o.message && o.status !== 'done' ? ` — ${o.message}` : ''}`,
+        `  ${o.status === 'done' ? 'ok     ' : o.status.padEnd(7)} ${o.action} ${o.kind}${o.team ? ` [${o.team}]` : ''}${o.account ? ` @ ${o.account}` : ''} ${o.summary}${o.message && o.status !== 'done' ? ` — ${o.message}` : ''}`,
       ),
     endStep: () => {},
   }

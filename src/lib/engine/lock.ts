@@ -51,7 +51,16 @@ export interface Lease {
 
 export async function acquireLock(
   aws: AwsClients,
-  opts: { domainId: string; command: string; timeoutSeconds: number; onWait?: (holder: LockInfo) => void },
+  opts: {
+    domainId: string
+    command: string
+    timeoutSeconds: number
+    onWait?: (holder: LockInfo) => void
+    /** What the lock guards, in messages (default "domain <domainId>"); "account dev (2222…)" for many accounts. */
+    label?: string
+    /** Arguments force-unlock needs besides the ID ("--account dev" for many accounts). */
+    unlockArgs?: string
+  },
 ): Promise<Lease> {
   const db = await aws.dynamoDb()
   const { PutItemCommand, UpdateItemCommand, DeleteItemCommand } = await import('@aws-sdk/client-dynamodb')
@@ -90,9 +99,9 @@ export async function acquireLock(
       if (!holder) continue // released meanwhile: try again at once
       if (Date.now() >= deadline)
         throw new UserError(
-          `another apply holds the lock of domain ${opts.domainId}: ${describeLock(holder)}${waited ? ` (waited ${opts.timeoutSeconds} s)` : ''}; nothing was applied`,
+          `another apply holds the lock of ${opts.label ?? `domain ${opts.domainId}`}: ${describeLock(holder)}${waited ? ` (waited ${opts.timeoutSeconds} s)` : ''}; nothing was applied`,
           1,
-          `Wait for it to finish (--lock-timeout SECONDS waits), or, if that process is gone, remove the lock with: sagemaker-teams force-unlock ${holder.id}`,
+          `Wait for it to finish (--lock-timeout SECONDS waits), or, if that process is gone, remove the lock with: sagemaker-teams force-unlock ${holder.id}${opts.unlockArgs ? ` ${opts.unlockArgs}` : ''}`,
         )
       if (!waited) opts.onWait?.(holder)
       waited = true
@@ -185,13 +194,18 @@ export async function readLock(aws: AwsClients, domainId: string): Promise<LockI
   }
 }
 
-/** Deletes the domain's lock if its ID is `id`; returns what was removed. */
-export async function forceUnlock(aws: AwsClients, domainId: string, id: string): Promise<LockInfo> {
+/** Deletes the domain's lock if its ID is `id`; returns what was removed. `label` names it in errors. */
+export async function forceUnlock(
+  aws: AwsClients,
+  domainId: string,
+  id: string,
+  label = `domain ${domainId}`,
+): Promise<LockInfo> {
   const held = await readLock(aws, domainId)
-  if (!held) throw new UserError(`no apply holds the lock of domain ${domainId}; nothing to unlock`)
+  if (!held) throw new UserError(`no apply holds the lock of ${label}; nothing to unlock`)
   if (held.id !== id)
     throw new UserError(
-      `the lock of domain ${domainId} has ID ${held.id}, not ${id}: ${describeLock(held)}; nothing was removed`,
+      `the lock of ${label} has ID ${held.id}, not ${id}: ${describeLock(held)}; nothing was removed`,
     )
   const db = await aws.dynamoDb()
   const { DeleteItemCommand } = await import('@aws-sdk/client-dynamodb')
@@ -206,7 +220,7 @@ export async function forceUnlock(aws: AwsClients, domainId: string, id: string)
     )
   } catch (err) {
     if (awsErrorCode(err) === 'ConditionalCheckFailedException')
-      throw new UserError(`the lock of domain ${domainId} changed meanwhile; nothing was removed`)
+      throw new UserError(`the lock of ${label} changed meanwhile; nothing was removed`)
     throw err
   }
   return held

@@ -99,16 +99,36 @@ function partFile(teams: LoadedTeams, names: string[], domain: FileDomain, quota
   return { ...teams, config }
 }
 
-/** `onRead` hears what is being read (steps, kinds, every account's AWS calls) while it is read. */
+/**
+ * Takes an account's apply lock before anything of it is read (apply: what is planned is what runs).
+ * It throws when the lock is held: the Identity Center account's refusal stops the whole run, another
+ * account's fails that account alone.
+ */
+export type AccountLock = (account: {
+  name: string
+  accountId: string
+  aws: AwsClients
+  /** The lock's key: the account's first domain (as a one-domain file of that domain takes it). */
+  domainId: string
+}) => Promise<void>
+
+/** The lock key of an account without a domain (the Identity Center account's). */
+export const accountLockKey = (accountId: string) => `${IDENTITY_CENTER}-${accountId}`
+
+/**
+ * `onRead` hears what is being read (steps, kinds, every account's AWS calls) while it is read;
+ * `lock` (apply) takes each account's lock first.
+ */
 export async function buildManyPlan(
   aws: AwsClients,
   teams: LoadedTeams,
   given: PlanOptions,
   onRead?: ReadListener,
+  lock?: AccountLock,
 ): Promise<ManyPlan> {
   const unsubscribe = onRead && aws.onCall((call) => onRead({ type: 'call', ...call }))
   try {
-    return await buildManyPlanReporting(aws, teams, given, onRead)
+    return await buildManyPlanReporting(aws, teams, given, onRead, lock)
   } finally {
     unsubscribe?.()
   }
@@ -119,6 +139,7 @@ async function buildManyPlanReporting(
   teams: LoadedTeams,
   given: PlanOptions,
   onRead: ReadListener | undefined,
+  lock: AccountLock | undefined,
 ): Promise<ManyPlan> {
   const options = normalizeOptions(given)
   const config = teams.config
@@ -221,6 +242,15 @@ async function buildManyPlanReporting(
     if (ds.length > 0) accountsUsed.push({ account, domains: ds })
   }
 
+  // The clients of the caller's own account (its domains without account:).
+  const ownClients = ic === aws ? aws : new AwsClients({ ...aws.options, identityCenter: ic })
+  // The Identity Center part's writes run under the lock of the caller's account when it has
+  // domains (one lock per account), else under the Identity Center account's own.
+  await lock?.(
+    own.length > 0
+      ? { name: IDENTITY_CENTER, accountId: callerAccountId!, aws: ownClients, domainId: own[0].id }
+      : { name: IDENTITY_CENTER, accountId: icAccountId, aws: ic, domainId: accountLockKey(icAccountId) },
+  )
   const planAccounts: PlanAccount[] = []
   const parts: PlanPart[] = []
   const limit = pLimit(ACCOUNT_CONCURRENCY)
@@ -247,11 +277,10 @@ async function buildManyPlanReporting(
                 accountName: account.name,
                 identityCenter: ic,
               })
-            : ic === aws
-              ? aws
-              : new AwsClients({ ...aws.options, identityCenter: ic })
+            : ownClients
           await clients.checkCredentials()
           entry.id = account?.id ?? (await clients.accountId())
+          if (account) await lock?.({ name, accountId: entry.id, aws: clients, domainId: ds[0].id })
           const found = await Promise.all(ds.map((d) => findDomain(clients, d.id)))
           const discovery = (d: FileDomain, i: number) => ({
             ...base,
@@ -357,8 +386,11 @@ function mergePlans(
   for (const c of changes) summary[c.action]++
   for (const a of accounts)
     if (a.error) warnings.push(`${a.error.message}${a.error.hint ? ` — ${a.error.hint}` : ''}`)
+  // --refresh events: the domains' undelivered window (the Identity Center part reads no profiles).
+  const notYetVisible = parts.map((p) => p.plan.notYetVisible).find(Boolean)
   return {
     ...icPart.plan,
+    ...(notYetVisible ? { notYetVisible } : {}),
     fingerprint: fingerprint(changes),
     context: { ...icPart.plan.context, accounts },
     options: { ...options },
@@ -414,16 +446,19 @@ export interface AccountResult {
 
 /**
  * Applies each account's parts concurrently (bounded), each account's kinds in dependency order
- * (creates and updates, then deletes in reverse), holding that account's lock. An account whose
- * plan failed, or whose lock or preflight fails, fails alone.
+ * (creates and updates, then deletes in reverse). The caller holds the accounts' locks (taken
+ * before the plan, see buildManyPlan). An account whose plan or preflight failed, or whose lock
+ * was lost, fails alone.
  */
 export async function applyManyPlan(
   many: ManyPlan,
   opts: {
     concurrency: number
     progress?: ApplyProgress
+    /** Stop starting new changes everywhere (Ctrl-C). */
     shouldStop?: () => boolean
-    lock?: { command: string; timeoutSeconds: number; onWait?: (holder: string) => void }
+    /** True once the account's lock was lost (force-unlock): that account stops. */
+    lockLost?: (account: string) => boolean
   },
 ): Promise<{ outcomes: ApplyOutcome[]; accounts: AccountResult[] }> {
   const outcomes: ApplyOutcome[] = []
@@ -433,7 +468,6 @@ export async function applyManyPlan(
   const byAccount = new Map<string, PlanPart[]>()
   for (const part of many.parts) byAccount.set(part.account, [...(byAccount.get(part.account) ?? []), part])
   const limit = pLimit(ACCOUNT_CONCURRENCY)
-  const { acquireLock, describeLock } = await import('./lock.js')
   await Promise.all(
     [...byAccount].map(([account, parts]) =>
       limit(async () => {
@@ -443,21 +477,10 @@ export async function applyManyPlan(
         const result: AccountResult = { account, accountId: parts[0].accountId, status: 'done' }
         accounts.push(result)
         if (work.length === 0) return
-        let lease: Awaited<ReturnType<typeof acquireLock>> | undefined
         try {
-          // One lock per account, in the account (its first domain's key, as a one-domain file takes it).
-          const domainPart = parts.find((p) => p.domain !== undefined) ?? parts[0]
-          if (opts.lock)
-            lease = await acquireLock(domainPart.ctx.aws, {
-              domainId: domainPart.domain
-                ? domainPart.ctx.discovery.domainId
-                : `${IDENTITY_CENTER}-${parts[0].accountId}`,
-              command: opts.lock.command,
-              timeoutSeconds: opts.lock.timeoutSeconds,
-              onWait: (holder) => opts.lock?.onWait?.(describeLock(holder)),
-            })
           const unsettled = new Set<string>()
-          const stop = () => Boolean(opts.shouldStop?.()) || Boolean(lease?.lost())
+          const lost = () => Boolean(opts.lockLost?.(account))
+          const stop = () => Boolean(opts.shouldStop?.()) || lost()
           const runners = work.map((p) =>
             applyRunner(p.plan, p.ctx, opts.concurrency, { shouldStop: stop, unsettled }),
           )
@@ -472,11 +495,13 @@ export async function applyManyPlan(
               }
           for (const runner of runners) outcomes.push(...runner.outcomes)
           if (runners.some((r) => r.outcomes.some((o) => o.status === 'failed'))) result.status = 'failed'
+          if (lost()) {
+            result.status = 'failed'
+            result.error = 'its lock was removed (force-unlock) while this apply ran; it stopped'
+          }
         } catch (err) {
           result.status = 'failed'
           result.error = err instanceof UserError ? err.message : describeAwsError(err)
-        } finally {
-          await lease?.release()
         }
       }),
     ),
@@ -487,4 +512,15 @@ export async function applyManyPlan(
     (a, b) => order.indexOf(a.account ?? '') - order.indexOf(b.account ?? '') || compareChanges(a, b),
   )
   return { outcomes, accounts }
+}
+
+/**
+ * After a plan or apply of every account: each domain part records its `--refresh events` point
+ * (in its own account, for its domain and teams; the other parts read no profiles).
+ */
+export async function recordManyRefreshPoints(many: ManyPlan, opts: { apply: boolean }): Promise<void> {
+  const { recordRefreshPoint } = await import('../refresh/events.js')
+  await Promise.all(
+    many.parts.filter((p) => p.domain !== undefined).map((p) => recordRefreshPoint(p.ctx, p.plan, opts)),
+  )
 }

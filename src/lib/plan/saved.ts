@@ -38,7 +38,9 @@ export function withDerivedFields(plan: Plan): Plan {
   return { ...plan, warnings: plan.warnings ?? [], summary, accessReview: reviewAccess(plan) }
 }
 
-const id = (c: Pick<Change, 'kind' | 'key'>) => `${c.kind} ${c.key}`
+/** A change's identity: kind and key, and in a many-accounts plan its account and domain (keys repeat across accounts). */
+const id = (c: Pick<Change, 'kind' | 'key' | 'account' | 'domain'>) =>
+  `${c.account !== undefined ? `${c.account}${c.domain !== undefined ? `/${c.domain}` : ''}: ` : ''}${c.kind} ${c.key}`
 const canonical = (c: Change) => stableStringify(c)
 
 /**
@@ -77,6 +79,7 @@ export function assertSamePlan(file: string, saved: Plan, fresh: Plan): void {
     ...(['accountId', 'region', 'domainId', 'instanceArn'] as const)
       .filter((k) => saved.context[k] !== fresh.context[k])
       .map((k) => `the saved plan is for ${k} ${saved.context[k]}, this is ${fresh.context[k]}`),
+    ...diffAccounts(saved, fresh),
     ...diffChanges(saved.changes, fresh.changes),
   ]
   if (saved.fingerprint === fresh.fingerprint && diff.length === 0) return
@@ -89,4 +92,33 @@ export function assertSamePlan(file: string, saved: Plan, fresh: Plan): void {
     1,
     'Run plan again and review the new plan.',
   )
+}
+
+/** A file with accounts:/domains: — each account as the plan names it: its id, role and domains. */
+const accountsOf = (plan: Plan) =>
+  new Map(
+    (plan.context.accounts ?? []).map((a) => [
+      a.name,
+      `${a.id} ${a.roleArn ?? 'own credentials'}; domains ${a.domains.map((d) => `${d.name}=${d.id}`).join(', ')}`,
+    ]),
+  )
+
+/** The accounts (and their domains) the saved plan was made for, against those of this run. */
+function diffAccounts(saved: Plan, fresh: Plan): string[] {
+  if (Boolean(saved.context.accounts) !== Boolean(fresh.context.accounts))
+    return [
+      saved.context.accounts
+        ? 'the saved plan is for a teams file with accounts:/domains:, this file has one domain'
+        : 'the saved plan is for a one-domain teams file, this file has accounts:/domains:',
+    ]
+  const before = accountsOf(saved)
+  const now = accountsOf(fresh)
+  const lines: string[] = []
+  for (const [name, what] of before)
+    if (!now.has(name)) lines.push(`the saved plan has account ${name} (${what}), this file does not`)
+    else if (now.get(name) !== what)
+      lines.push(`account ${name}: the saved plan is for ${what}, this is ${now.get(name)}`)
+  for (const [name, what] of now)
+    if (!before.has(name)) lines.push(`this file has account ${name} (${what}), the saved plan does not`)
+  return lines
 }

@@ -1,0 +1,362 @@
+/**
+ * One apply, whatever the teams file: the saved plan check, the approval prompt, Ctrl-C, the
+ * summary and the failure listing, once for both engines. What differs between a one-domain file
+ * and a file with accounts:/domains: is an ApplyTarget: how it locks and plans, how it applies,
+ * where it records the refresh points, and which locks it holds.
+ */
+
+import type { AwsClients } from '../aws/clients.js'
+import type { LoadedTeams } from '../config/load.js'
+import { UserError } from '../errors.js'
+import type { ApprovalMode } from '../plan/approval.js'
+import type { Plan, PlanAccount } from '../plan/types.js'
+import type { PlanOptions } from '../resources/types.js'
+import type { ApplyOutcome, ApplyProgress } from './apply.js'
+import type { AccountResult } from './many.js'
+
+export interface ApplySummary {
+  done: number
+  failed: number
+  manual: number
+  skipped: number
+}
+
+export interface ApplyResult {
+  applied: boolean
+  /** Absent when the run was interrupted before its plan was computed. */
+  plan?: Plan
+  outcomes: ApplyOutcome[]
+  summary: ApplySummary
+  /** Files with accounts:/domains: — each account's result. */
+  accounts?: AccountResult[]
+}
+
+/** What an apply acts on: one domain, or every account of a file with accounts:/domains:. */
+export interface ApplyTarget {
+  /** Takes the lock(s) first (what is planned is what runs), then plans with these options. */
+  plan(options: PlanOptions): Promise<Plan>
+  /**
+   * Applies the plan with `progress` lines (undefined: quiet), or live progress per kind where the
+   * target has one and `live` (a person at a terminal).
+   */
+  apply(opts: {
+    concurrency: number
+    shouldStop: () => boolean
+    progress: ApplyProgress | undefined
+    live: boolean
+  }): Promise<{ outcomes: ApplyOutcome[]; accounts?: AccountResult[] }>
+  /** Records the `--refresh events` point(s) of the plan's observation. */
+  recordRefreshPoints(): Promise<void>
+  /** The locks lost while the run held them (force-unlock), as messages name them. */
+  lostLocks(): string[]
+  /** True when every lock is lost: nothing may run any more. */
+  allLocksLost(): boolean
+  /** Releases every lock taken (also those still being taken); never throws. */
+  release(): Promise<void>
+}
+
+export interface ApplyRunOptions {
+  /** `--plan`: the saved plan file that must be exactly what runs. */
+  planFile?: string
+  /** The plan options of a fresh plan (a saved plan brings its own). */
+  planOptions: PlanOptions
+  yes: boolean
+  requireApproval: ApprovalMode
+  concurrency: number
+  /** --json: nothing on stdout, no prompt, no live progress. */
+  quiet: boolean
+  colour: boolean
+  /** stdin and stdout are a terminal (the prompt may ask). */
+  canPrompt: boolean
+  /** stderr is a terminal (live progress). */
+  liveProgress: boolean
+  /** Standard output and error (tests capture them). */
+  out: (text: string) => void
+  err: (text: string) => void
+}
+
+export interface ApplyRunResult extends ApplyResult {
+  exitCode: number
+  /** In-flight calls did not finish within the grace period after Ctrl-C: exit now. */
+  exitNow?: boolean
+}
+
+const EMPTY: ApplySummary = { done: 0, failed: 0, manual: 0, skipped: 0 }
+
+export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Promise<ApplyRunResult> {
+  const started = performance.now()
+  const [engine, { renderPlan }, { approvalNeeded }, saved, { watchInterrupts, INTERRUPT_GRACE_MS }] =
+    await Promise.all([
+      import('./plan.js'),
+      import('../plan/render.js'),
+      import('../plan/approval.js'),
+      import('../plan/saved.js'),
+      import('./interrupt.js'),
+    ])
+  const say = (text: string) => {
+    if (!opts.quiet) opts.out(text)
+  }
+  const reviewed = opts.planFile ? await saved.readPlanFile(opts.planFile) : undefined
+  /** The end of a run stopped by Ctrl-C (or every lock lost): the message and exit code 130. */
+  const interrupted = (finished: number, total: number, summary: ApplySummary, timedOut = false) => {
+    opts.err(
+      total === 0
+        ? 'Interrupted before any change; nothing applied.\n'
+        : `Interrupted after ${finished} of ${total} changes${timedOut ? ' (in-flight calls did not finish in time)' : ''}; run apply again to converge.\n`,
+    )
+    return { applied: false, outcomes: [], summary, exitCode: 130 }
+  }
+  const interrupts = watchInterrupts()
+  const stopRequested = () => Boolean(interrupts.signal) || target.allLocksLost()
+  try {
+    const planning = target.plan(reviewed ? reviewed.options : opts.planOptions)
+    // Interrupted while planning: the planning may still fail later; nobody waits for it then.
+    planning.catch(() => {})
+    const planned = await Promise.race([planning, interrupts.requested.then(() => undefined)])
+    if (!planned) return interrupted(0, 0, EMPTY)
+    const plan = planned
+    // A saved plan runs only if it is exactly what apply would do now; what runs (and what the
+    // summary, the access review and the approval are computed from) is the recomputed plan.
+    if (reviewed) saved.assertSamePlan(opts.planFile!, reviewed, plan)
+    say(renderPlan(plan, 'text', { color: opts.colour }))
+    const planFailed = (plan.context.accounts ?? []).filter((a) => a.error)
+    if (!engine.hasChanges(plan)) {
+      await target.recordRefreshPoints()
+      if (planFailed.length === 0) return { applied: false, plan, outcomes: [], summary: EMPTY, exitCode: 0 }
+      reportAccounts(planFailed, [], say, opts.err)
+      return { applied: false, plan, outcomes: [], summary: EMPTY, exitCode: 1 }
+    }
+
+    const approval = approvalNeeded(plan, opts.requireApproval)
+    if (approval.needed && !opts.yes) {
+      const reasons = [
+        ...approval.widened.map((i) => `  + widens: ${i.description}${i.account ? ` [${i.account}]` : ''}`),
+        ...approval.deletes.map(
+          (c) =>
+            `  - deletes: ${c.kind} ${c.summary}${c.team ? ` [${c.team}${c.account ? ` @ ${c.account}` : ''}]` : ''}`,
+        ),
+      ]
+      if (!opts.canPrompt || opts.quiet) {
+        throw new UserError(
+          `approval required (--require-approval ${opts.requireApproval}) and there is no terminal to ask: ${reasons.length ? `this plan\n${reasons.join('\n')}` : 'this plan has changes'}`,
+          1,
+          'Review the plan and re-run with --yes.',
+        )
+      }
+      const { confirm } = await import('@inquirer/prompts')
+      const what = [
+        approval.widened.length ? `widens access (${approval.widened.length})` : '',
+        approval.deletes.length ? `deletes or revokes ${approval.deletes.length}` : '',
+      ].filter(Boolean)
+      let ok: boolean
+      try {
+        ok = await confirm({
+          message: what.length ? `This plan ${what.join(' and ')}. Apply it?` : 'Apply these changes?',
+          default: false,
+        })
+      } catch (err) {
+        // Ctrl-C at the prompt (raw mode: no SIGINT, the prompt rejects).
+        if ((err as Error).name === 'ExitPromptError') return interrupted(0, 0, EMPTY)
+        throw err
+      }
+      if (!ok) {
+        say('Nothing applied.\n')
+        return { applied: false, plan, outcomes: [], summary: EMPTY, exitCode: 0 }
+      }
+    }
+    if (stopRequested()) return interrupted(0, 0, EMPTY)
+
+    const { applySummaryLines, lineProgress } = await import('./apply.js')
+    const total = plan.changes.filter((c) => c.action !== 'manual' && c.action !== 'blocked').length
+    const applying = target.apply({
+      concurrency: opts.concurrency,
+      shouldStop: stopRequested,
+      progress: opts.quiet ? undefined : lineProgress((l) => opts.err(`${l}\n`)),
+      live: opts.liveProgress && !opts.quiet,
+    })
+    // After the first signal, in-flight calls get a bounded time to finish.
+    const graceOver = interrupts.requested.then(
+      () => new Promise<undefined>((r) => setTimeout(() => r(undefined), INTERRUPT_GRACE_MS).unref()),
+    )
+    const applied = await Promise.race([applying, graceOver])
+    if (!applied) {
+      await target.release()
+      return { ...interrupted(0, total, EMPTY, true), exitNow: true }
+    }
+    const { outcomes, accounts } = applied
+    const summary = {
+      done: outcomes.filter((o) => o.status === 'done').length,
+      failed: outcomes.filter((o) => o.status === 'failed').length,
+      manual: outcomes.filter((o) => o.status === 'manual').length,
+      skipped: outcomes.filter((o) => o.status === 'skipped').length,
+    }
+    if (stopRequested()) {
+      const finished = summary.done + summary.failed + summary.manual
+      for (const where of target.lostLocks())
+        opts.err(
+          `The lock${where ? ` of ${where}` : ''} was removed (force-unlock) while this apply ran; it stopped.\n`,
+        )
+      return { ...interrupted(finished, total, summary), plan, outcomes, ...(accounts ? { accounts } : {}) }
+    }
+    const where = (o: ApplyOutcome) => (o.account ? `[${o.account}] ` : '')
+    for (const o of outcomes.filter((x) => x.status === 'failed'))
+      say(`FAILED  ${where(o)}${o.kind} ${o.summary}: ${o.message}\n`)
+    for (const o of outcomes.filter((x) => x.status === 'manual'))
+      say(`MANUAL  ${where(o)}${o.kind} ${o.summary}: ${o.message}\n`)
+    for (const o of outcomes.filter((x) => x.status === 'skipped'))
+      say(`SKIPPED ${where(o)}${o.kind} ${o.summary}: ${o.message}\n`)
+    const failedAccounts = (accounts ?? []).filter(
+      (a) => a.status === 'failed' && !planFailed.some((p) => p.name === a.account),
+    )
+    const failures = summary.failed > 0 || planFailed.length > 0 || failedAccounts.length > 0
+    say(
+      `\nApply ${failures ? 'finished with failures' : 'complete'}: ${summary.done} done, ${summary.failed} failed, ${summary.manual} manual, ${summary.skipped} skipped.\n`,
+    )
+    if (accounts) reportAccounts(planFailed, accounts, say, opts.err)
+    for (const line of applySummaryLines(outcomes, plan, performance.now() - started)) say(`${line}\n`)
+    // The default refresh samples one profile per team; tag changes do not move a profile's
+    // LastModifiedTime, so after failed profile updates only a full refresh is sure to see them all.
+    if (outcomes.some((o) => o.kind === 'profile' && o.action === 'update' && o.status !== 'done'))
+      say(
+        `Some profile updates did not complete: run apply again with --refresh full to re-read every profile.\n`,
+      )
+    // The point is the plan's observation; what apply wrote (or failed to) is read again next time.
+    await target.recordRefreshPoints()
+    return {
+      applied: true,
+      plan,
+      outcomes,
+      summary,
+      ...(accounts ? { accounts } : {}),
+      exitCode: failures ? 1 : 0,
+    }
+  } finally {
+    await target.release()
+    interrupts.stop()
+  }
+}
+
+/** Each account's result (stdout), and the errors of accounts that could not be planned (stderr). */
+function reportAccounts(
+  planFailed: PlanAccount[],
+  accounts: AccountResult[],
+  say: (text: string) => void,
+  err: (text: string) => void,
+) {
+  for (const a of accounts.filter((x) => x.status === 'done')) say(`Account ${a.account}: ok\n`)
+  for (const a of planFailed) say(`Account ${a.name} (${a.id}): ${a.error!.message}\n`)
+  for (const a of accounts.filter(
+    (x) => x.status === 'failed' && !planFailed.some((p) => p.name === x.account),
+  ))
+    say(`Account ${a.account} (${a.accountId}): ${a.error ?? 'changes failed (listed above)'}\n`)
+  for (const a of planFailed)
+    err(`Error: ${a.error!.message}\n${a.error!.hint ? `Hint: ${a.error!.hint}\n` : ''}`)
+}
+
+export interface LockOptions {
+  /** What the lock records as the holder's command ("apply --prune"). */
+  command: string
+  timeoutSeconds: number
+  onWait?: (holder: string) => void
+}
+
+/** A file without accounts:/domains: — one domain in the caller's account, under one lock. */
+export function oneDomainTarget(aws: AwsClients, teams: LoadedTeams, lock: LockOptions): ApplyTarget {
+  type Lease = import('./lock.js').Lease
+  let lease: Lease | undefined
+  let released = false
+  let planned: { ctx: import('../resources/types.js').EngineContext; plan: Plan } | undefined
+  return {
+    async plan(options) {
+      const [{ acquireLock, describeLock }, engine, { primaryDomainId }] = await Promise.all([
+        import('./lock.js'),
+        import('./plan.js'),
+        import('../config/domains.js'),
+      ])
+      lease = await acquireLock(aws, {
+        domainId: primaryDomainId(teams.config),
+        command: lock.command,
+        timeoutSeconds: lock.timeoutSeconds,
+        onWait: (holder) => lock.onWait?.(describeLock(holder)),
+      })
+      // Interrupted while waiting for it: give it back at once.
+      if (released) await lease.release()
+      const ctx = await engine.buildContext(aws, teams, options)
+      planned = { ctx, plan: await engine.planWith(ctx) }
+      return planned.plan
+    },
+    async apply({ concurrency, shouldStop, progress, live }) {
+      const { applyPlan, applyPlanInteractive } = await import('./apply.js')
+      const { ctx, plan } = planned!
+      const outcomes = live
+        ? await applyPlanInteractive(plan, ctx, concurrency, { shouldStop })
+        : await applyPlan(plan, ctx, { concurrency, shouldStop, progress })
+      return { outcomes }
+    },
+    async recordRefreshPoints() {
+      const { recordRefreshPoint } = await import('./plan.js')
+      if (planned) await recordRefreshPoint(planned.ctx, planned.plan, { apply: true })
+    },
+    lostLocks: () => (lease?.lost() ? [''] : []),
+    allLocksLost: () => Boolean(lease?.lost()),
+    async release() {
+      released = true
+      await lease?.release()
+    },
+  }
+}
+
+/**
+ * A file with accounts:/domains: — every account planned and applied concurrently, each under its
+ * own lock (taken before the account is read); one account's failure, or its lost lock, stops
+ * that account alone.
+ */
+export function manyAccountsTarget(aws: AwsClients, teams: LoadedTeams, lock: LockOptions): ApplyTarget {
+  type Lease = import('./lock.js').Lease
+  const leases = new Map<string, Lease>()
+  let released = false
+  let many: import('./many.js').ManyPlan | undefined
+  return {
+    async plan(options) {
+      const [{ buildManyPlan }, { acquireLock, describeLock }] = await Promise.all([
+        import('./many.js'),
+        import('./lock.js'),
+      ])
+      many = await buildManyPlan(aws, teams, options, undefined, async (account) => {
+        if (leases.has(account.name)) return
+        const lease = await acquireLock(account.aws, {
+          domainId: account.domainId,
+          command: lock.command,
+          timeoutSeconds: lock.timeoutSeconds,
+          onWait: (holder) => lock.onWait?.(`account ${account.name}: ${describeLock(holder)}`),
+          label: `account ${account.name} (${account.accountId})`,
+          unlockArgs: `--account ${account.name}`,
+        })
+        leases.set(account.name, lease)
+        // Interrupted while waiting for it: give it back at once.
+        if (released) await lease.release()
+      })
+      return many.plan
+    },
+    async apply({ concurrency, shouldStop, progress }) {
+      const { applyManyPlan } = await import('./many.js')
+      // Accounts apply concurrently: plain progress lines (each names its account), even at a terminal.
+      return applyManyPlan(many!, {
+        concurrency,
+        shouldStop,
+        lockLost: (account) => Boolean(leases.get(account)?.lost()),
+        ...(progress ? { progress } : {}),
+      })
+    },
+    async recordRefreshPoints() {
+      const { recordManyRefreshPoints } = await import('./many.js')
+      if (many) await recordManyRefreshPoints(many, { apply: true })
+    },
+    lostLocks: () => [...leases].filter(([, l]) => l.lost()).map(([name]) => `account ${name}`),
+    allLocksLost: () => leases.size > 0 && [...leases.values()].every((l) => l.lost()),
+    async release() {
+      released = true
+      await Promise.all([...leases.values()].map((l) => l.release()))
+    },
+  }
+}
