@@ -1,30 +1,33 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../lib/command.js'
 import { isMultiDomain } from '../lib/config/domains.js'
-import { UserError } from '../lib/errors.js'
-import type { StatusReport } from '../lib/status.js'
+import type { ManyStatusReport, StatusReport } from '../lib/status.js'
 
 export default class Status extends BaseCommand<typeof Status> {
   static override summary =
     'Show what is in place per team: application, assignments, profiles, grants, console steps, ACS.'
+  static override description =
+    `A teams file with accounts:/domains: is shown account → domain → team, each account read through its role (as plan reads it). An account whose role cannot be assumed is reported with the error and a hint, the other accounts are still shown, and the exit code is 1.`
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --team team1 --json']
   static override flags = {
     team: Flags.string({ multiple: true, summary: 'Only this team (repeatable).' }),
   }
 
-  async run(): Promise<StatusReport> {
+  async run(): Promise<StatusReport | ManyStatusReport> {
     const teams = await this.loadTeams()
-    // Not account-aware yet: refuse rather than act on the first domain in the wrong account.
-    if (isMultiDomain(teams.config))
-      throw new UserError(
-        'status does not support a teams file with accounts:/domains: yet',
-        1,
-        '`plan` and `apply` cover every account and domain of the file (apply deploys the ACS).',
-      )
     const aws = await this.awsClients(teams.config.region)
-    const { readStatus, renderStatus } = await import('../lib/status.js')
-    const report = await readStatus(aws, teams, this.flags.team)
-    if (!this.jsonEnabled()) process.stdout.write(renderStatus(report))
+    const { readStatus, renderStatus, readManyStatus, renderManyStatus } = await import('../lib/status.js')
+    if (!isMultiDomain(teams.config)) {
+      const report = await readStatus(aws, teams, this.flags.team)
+      if (!this.jsonEnabled()) process.stdout.write(renderStatus(report))
+      return report
+    }
+    const report = await readManyStatus(aws, teams, this.flags.team)
+    if (!this.jsonEnabled()) process.stdout.write(renderManyStatus(report))
+    const failed = report.accounts.filter((a) => a.error)
+    for (const a of failed)
+      process.stderr.write(`Error: ${a.error!.message}\n${a.error!.hint ? `Hint: ${a.error!.hint}\n` : ''}`)
+    if (failed.length > 0) process.exitCode = 1
     return report
   }
 }

@@ -1,14 +1,18 @@
 /** `status`: what is in place per team, read through the engine's own observers (no second reader). */
-import { readAcsStatus } from './acs/status.js'
+import { type AcsStatus, readAcsStatus } from './acs/status.js'
 import type { AwsClients } from './aws/clients.js'
+import { teamDomainName } from './config/domains.js'
 import type { LoadedTeams } from './config/load.js'
+import type { TeamsFile } from './config/types.js'
 import { buildContext } from './engine/plan.js'
 import { UserError } from './errors.js'
+import type { PlanAccount } from './plan/types.js'
 import type { ObservedAcs } from './resources/acs.js'
 import { duplicateApplications, type ObservedApplication, teamApplication } from './resources/application.js'
 import type { ObservedAssignments } from './resources/assignment.js'
-import { lfGrants, type ObservedGrants } from './resources/lf-grant.js'
-import { desiredProfiles, type ObservedProfiles } from './resources/profile.js'
+import { type DesiredGrants, lfGrants, type ObservedGrants } from './resources/lf-grant.js'
+import { type DesiredProfiles, desiredProfiles, type ObservedProfiles } from './resources/profile.js'
+import type { EngineContext } from './resources/types.js'
 import { type ObservedWorkgroups, resultsLocation, teamWorkspace } from './resources/workgroup.js'
 import { count } from './text.js'
 
@@ -17,6 +21,7 @@ export interface TeamStatus {
   /** duplicates: other applications tagged as this team's (two applies raced; plan --prune deletes them). */
   application: { exists: boolean; name?: string; assignmentRequired?: boolean; duplicates: number }
   assigned: { users: number; groups: number }
+  /** extra: profiles named like the team's that the file does not call for (in any domain of the file). */
   profiles: { expected: number; present: number; missing: number; extra: number }
   grants: { expected: number; inPlace: number }
   console: { verified: boolean; firstLogin?: string; lastLogin?: string; logins: number }
@@ -24,10 +29,85 @@ export interface TeamStatus {
   workspace?: { workGroup: string; location: string; inPlace: boolean; problem?: string }
 }
 
+type AcsReport = { deployed: boolean; url?: string; version?: string; lastModified?: string }
+
+/** A one-domain file (no accounts:/domains:). */
 export interface StatusReport {
   domainId: string
   teams: TeamStatus[]
-  acs?: { deployed: boolean; url?: string; version?: string; lastModified?: string }
+  acs?: AcsReport
+}
+
+/** A file with accounts:/domains: — account → domain → team, as the plan groups them. */
+export interface ManyStatusReport {
+  accounts: AccountStatus[]
+  acs?: AcsReport
+}
+
+export interface AccountStatus {
+  /** As the file names it; `identity-center` for the account of the CLI's own credentials. */
+  name: string
+  id: string
+  /** The role assumed there (absent: the CLI's own credentials). */
+  roleArn?: string
+  /** Empty `teams` when the account could not be read (see error). */
+  domains: { name: string; id: string; teams: TeamStatus[] }[]
+  /** Why the account could not be read: the plan's own error and hint (e.g. its role cannot be assumed). */
+  error?: PlanAccount['error']
+}
+
+/** What the Identity Center account holds for every team. */
+interface IdentityCenterReadings {
+  apps: ObservedApplication[]
+  assignments: ObservedAssignments
+  logins: AcsStatus
+}
+
+/** What a team's account holds: its LF grants and workgroups. */
+interface AccountReadings {
+  ctx: EngineContext
+  grants: ObservedGrants
+  wantGrants: DesiredGrants
+  workgroups: { observed?: ObservedWorkgroups; problem?: string }
+}
+
+/** What one domain holds: its profiles, and those the file wants there. */
+interface DomainReadings {
+  profiles: ObservedProfiles
+  want: DesiredProfiles
+}
+
+function checkTeams(teams: LoadedTeams, only: string[] | undefined): void {
+  for (const team of only ?? [])
+    if (!teams.config.teams[team]) throw new UserError(`--team ${team}: no such team in ${teams.file}`)
+}
+
+const selected = (only: string[] | undefined) => (team: string) => !only?.length || only.includes(team)
+
+async function accountReadings(
+  ctx: EngineContext,
+  workgroups: AccountReadings['workgroups'],
+): Promise<AccountReadings> {
+  return {
+    ctx,
+    grants: await ctx.observed<ObservedGrants>('lf-grant'),
+    wantGrants: (await lfGrants.desire(ctx)) as DesiredGrants,
+    workgroups,
+  }
+}
+
+async function domainReadings(ctx: EngineContext): Promise<DomainReadings> {
+  return { profiles: await ctx.observed<ObservedProfiles>('profile'), want: desiredProfiles(ctx) }
+}
+
+function acsReport(config: TeamsFile, acs: ObservedAcs | null, logins: AcsStatus): AcsReport | undefined {
+  if (!config.acs) return undefined
+  return {
+    deployed: Boolean(acs?.function),
+    url: logins.functionUrl,
+    version: acs?.function?.version,
+    lastModified: acs?.function?.lastModified,
+  }
 }
 
 export async function readStatus(
@@ -35,88 +115,142 @@ export async function readStatus(
   teams: LoadedTeams,
   only?: string[],
 ): Promise<StatusReport> {
-  for (const team of only ?? [])
-    if (!teams.config.teams[team]) throw new UserError(`--team ${team}: no such team in ${teams.file}`)
+  checkTeams(teams, only)
   const ctx = await buildContext(aws, teams, { prune: false, force: false, refresh: 'existence' })
-  const [apps, assignments, profiles, grants, acs, logins] = await Promise.all([
+  const [apps, assignments, acs, logins] = await Promise.all([
     ctx.observed<ObservedApplication[]>('application'),
     ctx.observed<ObservedAssignments>('assignment'),
-    ctx.observed<ObservedProfiles>('profile'),
-    ctx.observed<ObservedGrants>('lf-grant'),
     ctx.observed<ObservedAcs | null>('acs'),
     readAcsStatus(ctx),
   ])
   // A missing workspace bucket stops a plan; here it is reported per team instead.
-  const workspaceState = await ctx.observed<ObservedWorkgroups>('workgroup').then(
+  const workgroups = await ctx.observed<ObservedWorkgroups>('workgroup').then(
     (observed) => ({ observed, problem: undefined }),
     (err: Error) => ({ observed: undefined, problem: err.message }),
   )
-  const wantProfiles = desiredProfiles(ctx)
-  const wantGrants = lfGrants.desire(ctx) as Awaited<ReturnType<typeof lfGrants.desire>>
-  const result: TeamStatus[] = Object.keys(teams.config.teams)
-    .filter((team) => !only?.length || only.includes(team))
-    .map((team) => {
-      const app = teamApplication(apps, team)
-      const duplicates = duplicateApplications(apps, team).length
-      const expected = [...wantProfiles.values()].filter((p) => p.team === team)
-      const present = expected.filter((p) => profiles.byName.has(p.profileName.toLowerCase())).length
-      const extra = [...profiles.byName.keys()].filter(
-        (k) => k.startsWith(`${team}-`) && !wantProfiles.has(k),
-      ).length
-      const teamGrants = [...wantGrants.entries()].filter(([, g]) => g.team === team)
-      const assigned = assignments.get(team) ?? []
-      const l = logins.logins.get(team)
-      const ws = teamWorkspace(teams.config, team, ctx.discovery)
-      const wg = ws ? workspaceState.observed?.get(ws.workGroup) : undefined
-      return {
-        team,
-        application: app
-          ? { exists: true, name: app.name, assignmentRequired: app.assignmentRequired, duplicates }
-          : { exists: false, duplicates },
-        assigned: {
-          users: assigned.filter((a) => a.principalType === 'USER').length,
-          groups: assigned.filter((a) => a.principalType === 'GROUP').length,
-        },
-        profiles: { expected: expected.length, present, missing: expected.length - present, extra },
-        grants: {
-          expected: teamGrants.length,
-          inPlace: teamGrants.filter(([key, g]) => {
-            const o = grants.get(key)
-            return o && g.permissions.every((p) => o.permissions.includes(p))
-          }).length,
-        },
-        console: l
-          ? { verified: true, firstLogin: l.first, lastLogin: l.last, logins: l.count }
-          : { verified: false, logins: 0 },
-        ...(ws
-          ? {
-              workspace: {
-                workGroup: ws.workGroup,
-                location: `s3://${ws.bucket}/${ws.prefix}`,
-                inPlace: wg?.team === team && wg.outputLocation === resultsLocation(ws) && wg.enforced,
-                ...(workspaceState.problem ? { problem: workspaceState.problem } : {}),
-              },
-            }
-          : {}),
-      }
-    })
+  const account = await accountReadings(ctx, workgroups)
+  const domain = await domainReadings(ctx)
   return {
     domainId: ctx.discovery.domainId,
-    teams: result,
-    ...(teams.config.acs
+    teams: Object.keys(teams.config.teams)
+      .filter(selected(only))
+      .map((team) => teamStatus(team, { apps, assignments, logins }, account, domain, [domain])),
+    ...(teams.config.acs ? { acs: acsReport(teams.config, acs, logins) } : {}),
+  }
+}
+
+/**
+ * A file with accounts:/domains: — read through the plan's own parts (the Identity Center account,
+ * each account through its assumed role, each domain), so status sees exactly what plan sees. An
+ * account that cannot be read is reported with the plan's error and hint; the others are shown.
+ */
+export async function readManyStatus(
+  aws: AwsClients,
+  teams: LoadedTeams,
+  only?: string[],
+): Promise<ManyStatusReport> {
+  checkTeams(teams, only)
+  const config = teams.config
+  const { buildManyPlan } = await import('./engine/many.js')
+  const many = await buildManyPlan(aws, teams, { prune: false, force: false, refresh: 'existence' })
+  // The part that plans the ACS (the Identity Center account's): its function and login records.
+  const acsCtx = many.parts.find((p) => p.ctx.kinds?.includes('acs'))?.ctx ?? many.ctx
+  const [apps, assignments, acs, logins] = await Promise.all([
+    many.ctx.observed<ObservedApplication[]>('application'),
+    many.ctx.observed<ObservedAssignments>('assignment'),
+    acsCtx.observed<ObservedAcs | null>('acs'),
+    readAcsStatus({ aws: acsCtx.aws, teams }),
+  ])
+  const ic = { apps, assignments, logins }
+  const domainParts = many.parts.filter((p) => p.domain !== undefined)
+  const everyDomain = await Promise.all(domainParts.map((p) => domainReadings(p.ctx)))
+  const pick = selected(only)
+  const accounts: AccountStatus[] = []
+  for (const a of many.plan.context.accounts ?? []) {
+    const teamsOf = (domain: string) =>
+      Object.keys(config.teams).filter((t) => teamDomainName(config, t) === domain && pick(t))
+    const base = { name: a.name, id: a.id, ...(a.roleArn ? { roleArn: a.roleArn } : {}) }
+    if (a.error) {
+      if (a.domains.some((d) => teamsOf(d.name).length > 0) || !only?.length)
+        accounts.push({ ...base, domains: a.domains.map((d) => ({ ...d, teams: [] })), error: a.error })
+      continue
+    }
+    const accountPart = many.parts.find((p) => p.account === a.name && p.domain === undefined)!
+    // The plan has read the workgroups already (a missing bucket fails the account's plan, above).
+    const account = await accountReadings(accountPart.ctx, {
+      observed: await accountPart.ctx.observed<ObservedWorkgroups>('workgroup'),
+    })
+    const domains: AccountStatus['domains'] = []
+    for (const d of a.domains) {
+      const names = teamsOf(d.name)
+      if (names.length === 0 && only?.length) continue
+      const home = everyDomain[domainParts.findIndex((p) => p.account === a.name && p.domain === d.name)]
+      domains.push({
+        ...d,
+        teams: names.map((team) => teamStatus(team, ic, account, home, everyDomain)),
+      })
+    }
+    if (domains.length > 0 || !only?.length) accounts.push({ ...base, domains })
+  }
+  return { accounts, ...(config.acs ? { acs: acsReport(config, acs, logins) } : {}) }
+}
+
+/** One team: `home` is its domain; `domains` every domain read (profiles named like the team's elsewhere are extra). */
+function teamStatus(
+  team: string,
+  ic: IdentityCenterReadings,
+  account: AccountReadings,
+  home: DomainReadings,
+  domains: DomainReadings[],
+): TeamStatus {
+  const config = account.ctx.teams.config
+  const app = teamApplication(ic.apps, team)
+  const duplicates = duplicateApplications(ic.apps, team).length
+  const expected = [...home.want.values()].filter((p) => p.team === team)
+  const present = expected.filter((p) => home.profiles.byName.has(p.profileName.toLowerCase())).length
+  let extra = 0
+  for (const d of domains)
+    extra += [...d.profiles.byName.keys()].filter((k) => k.startsWith(`${team}-`) && !d.want.has(k)).length
+  const teamGrants = [...account.wantGrants.entries()].filter(([, g]) => g.team === team)
+  const assigned = ic.assignments.get(team) ?? []
+  const l = ic.logins.logins.get(team)
+  const ws = teamWorkspace(config, team, account.ctx.discovery)
+  const wg = ws ? account.workgroups.observed?.get(ws.workGroup) : undefined
+  return {
+    team,
+    application: app
+      ? { exists: true, name: app.name, assignmentRequired: app.assignmentRequired, duplicates }
+      : { exists: false, duplicates },
+    assigned: {
+      users: assigned.filter((a) => a.principalType === 'USER').length,
+      groups: assigned.filter((a) => a.principalType === 'GROUP').length,
+    },
+    profiles: { expected: expected.length, present, missing: expected.length - present, extra },
+    grants: {
+      expected: teamGrants.length,
+      inPlace: teamGrants.filter(([key, g]) => {
+        const o = account.grants.get(key)
+        return o && g.permissions.every((p) => o.permissions.includes(p))
+      }).length,
+    },
+    console: l
+      ? { verified: true, firstLogin: l.first, lastLogin: l.last, logins: l.count }
+      : { verified: false, logins: 0 },
+    ...(ws
       ? {
-          acs: {
-            deployed: Boolean(acs?.function),
-            url: logins.functionUrl,
-            version: acs?.function?.version,
-            lastModified: acs?.function?.lastModified,
+          workspace: {
+            workGroup: ws.workGroup,
+            location: `s3://${ws.bucket}/${ws.prefix}`,
+            inPlace: wg?.team === team && wg.outputLocation === resultsLocation(ws) && wg.enforced,
+            ...(account.workgroups.problem ? { problem: account.workgroups.problem } : {}),
           },
         }
       : {}),
   }
 }
 
-export function renderStatus(r: StatusReport): string {
+/** The table of teams, one row each. */
+function teamTable(teams: TeamStatus[]): string[] {
   const rows = [
     [
       'team',
@@ -127,9 +261,9 @@ export function renderStatus(r: StatusReport): string {
       'console steps',
     ],
   ]
-  const workspaces = r.teams.some((t) => t.workspace)
+  const workspaces = teams.some((t) => t.workspace)
   if (workspaces) rows[0].push('workspace')
-  for (const t of r.teams) {
+  for (const t of teams) {
     rows.push([
       t.team,
       t.application.exists
@@ -158,11 +292,42 @@ export function renderStatus(r: StatusReport): string {
       .trimEnd(),
   )
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '))
-  const acs = r.acs
-    ? r.acs.deployed
-      ? `ACS: ${r.acs.url ?? '(no URL)'} version ${r.acs.version}, updated ${r.acs.lastModified}`
+  return lines
+}
+
+function acsLine(acs: AcsReport | undefined): string {
+  return acs
+    ? acs.deployed
+      ? `ACS: ${acs.url ?? '(no URL)'} version ${acs.version}, updated ${acs.lastModified}`
       : 'ACS: not deployed (run apply)'
     : 'ACS: not configured'
+}
+
+export function renderStatus(r: StatusReport): string {
   const problem = r.teams.find((t) => t.workspace?.problem)?.workspace?.problem
-  return `Domain ${r.domainId}\n\n${lines.join('\n')}\n\n${problem ? `Workspaces: ${problem}\n\n` : ''}${acs}\n`
+  return `Domain ${r.domainId}\n\n${teamTable(r.teams).join('\n')}\n\n${problem ? `Workspaces: ${problem}\n\n` : ''}${acsLine(r.acs)}\n`
+}
+
+/** Account → domain → team; an account that could not be read says why (its error and hint). */
+export function renderManyStatus(r: ManyStatusReport): string {
+  const out: string[] = []
+  for (const a of r.accounts) {
+    const account =
+      a.name === 'identity-center'
+        ? `Identity Center account (${a.id})`
+        : `Account ${a.name} (${a.id})${a.roleArn ? ` as ${a.roleArn}` : ''}`
+    if (a.error) {
+      out.push(
+        `${account}: NOT READ`,
+        `  ${a.error.message}`,
+        ...(a.error.hint ? [`  Hint: ${a.error.hint}`] : []),
+        `  Domains not shown: ${a.domains.map((d) => `${d.name} (${d.id})`).join(', ')}`,
+        '',
+      )
+      continue
+    }
+    for (const d of a.domains)
+      out.push(`${account} · domain ${d.name} (${d.id})`, '', ...teamTable(d.teams), '')
+  }
+  return `${out.join('\n')}${acsLine(r.acs)}\n`
 }
