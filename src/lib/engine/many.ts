@@ -294,6 +294,20 @@ async function buildManyPlanReporting(
           const teamDomainIds = Object.fromEntries(
             ds.flatMap((d) => teamsOf(d.name).map((t) => [t, d.id] as const)),
           )
+          const domainCtxs = ds.map((d, i) =>
+            contextOf(
+              {
+                aws: clients,
+                teams: partFile(teams, teamsOf(d.name), d, d.profileQuota ?? config.profileQuota),
+                options,
+                identities,
+                kinds: DOMAIN_KINDS,
+                discovery: discovery(d, i),
+              },
+              onRead,
+              shared,
+            ),
+          )
           const accountCtx = contextOf(
             {
               aws: clients,
@@ -307,6 +321,8 @@ async function buildManyPlanReporting(
                 ...(acsRoleArn && entry.id !== icAccountId ? { acsRoleArn } : {}),
                 ...(entry.id === icAccountId ? { acsPlacement } : {}),
               },
+              // Every domain's profiles, read once by its own part.
+              domainParts: domainCtxs,
             },
             onRead,
             shared,
@@ -314,27 +330,14 @@ async function buildManyPlanReporting(
           const accountParts: PlanPart[] = [
             { account: name, accountId: entry.id, ctx: accountCtx, plan: await planWith(accountCtx) },
           ]
-          for (const [i, d] of ds.entries()) {
-            const ctx = contextOf(
-              {
-                aws: clients,
-                teams: partFile(teams, teamsOf(d.name), d, d.profileQuota ?? config.profileQuota),
-                options,
-                identities,
-                kinds: DOMAIN_KINDS,
-                discovery: discovery(d, i),
-              },
-              onRead,
-              shared,
-            )
+          for (const [i, d] of ds.entries())
             accountParts.push({
               account: name,
               accountId: entry.id,
               domain: d.name,
-              ctx,
-              plan: await planWith(ctx),
+              ctx: domainCtxs[i],
+              plan: await planWith(domainCtxs[i]),
             })
-          }
           parts.push(...accountParts)
         } catch (err) {
           entry.error = accountError(entry, err)

@@ -60,7 +60,10 @@ export function normalizeOptions(given: PlanOptions): PlanOptions {
 
 /** An engine context over what discovery and identity resolution found (the many-accounts engine builds several). */
 export function contextOf(
-  base: Pick<EngineContext, 'aws' | 'teams' | 'options' | 'discovery' | 'identities' | 'kinds'>,
+  base: Pick<
+    EngineContext,
+    'aws' | 'teams' | 'options' | 'discovery' | 'identities' | 'kinds' | 'domainParts'
+  >,
   onRead?: ReadListener,
   /** Observations another context makes (the many-accounts engine reads applications once). */
   shared?: (kind: Kind) => Promise<unknown> | undefined,
@@ -74,6 +77,7 @@ export function contextOf(
     identities,
     options,
     ...(base.kinds ? { kinds: base.kinds } : {}),
+    ...(base.domainParts ? { domainParts: base.domainParts } : {}),
     // The teams file's own warnings (a signing certificate that ends soon) travel with the plan.
     warnings: (teams.warnings ?? []).map((w) => `${w.path}: ${w.message}`),
     kept: [],

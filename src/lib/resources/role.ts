@@ -313,35 +313,40 @@ export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
  */
 async function observeRetired(ctx: EngineContext, client: IAMClient, observed: ObservedRoles) {
   const teams = ctx.teams.config.teams
-  const [apps, profiles, grants] = await Promise.all([
+  // An account with several domains (accounts:/domains:) looks at the profiles of every one of them.
+  const domains = ctx.domainParts ?? [ctx]
+  const [apps, grants, ...profiles] = await Promise.all([
     ctx.observed<ObservedApplication[]>('application'),
-    ctx.observed<ObservedProfiles>('profile'),
     ctx.observed<ObservedGrants>('lf-grant'),
+    ...domains.map((part) => part.observed<ObservedProfiles>('profile')),
   ])
   const retired = new Set(Object.keys(teams).filter((t) => !teams[t].executionRole.create))
   const gone = (t: string | undefined) => {
     if (t && !Object.hasOwn(teams, t) && TEAM_ID_PATTERN.test(t)) retired.add(t)
   }
   for (const a of apps) gone(a.tags[TAG_TEAM])
-  for (const p of profiles.byName.values()) gone(p.tags?.[TAG_TEAM])
+  for (const observed of profiles) for (const p of observed.byName.values()) gone(p.tags?.[TAG_TEAM])
   const prefix = teamRoleName('')
   for (const g of grants.values()) if (g.roleName.startsWith(prefix)) gone(g.roleName.slice(prefix.length))
   // The profiles of each retired team that still run apps, own spaces or name the role.
   const d = ctx.discovery
-  const desired = desiredProfiles(ctx)
-  for (const [key, p] of profiles.byName) {
-    const team = desired.get(key)?.team ?? p.tags?.[TAG_TEAM]
-    if (!team || !retired.has(team)) continue
-    const name = teamRoleName(team)
-    const configured =
-      desired.has(key) && p.userSettings?.ExecutionRole === teamRoleArn({}, team, d.accountId, d.partition)
-    const apps = profiles.apps.get(key) ?? []
-    const spaces = profiles.spaces.get(key) ?? []
-    if (apps.length + spaces.length === 0) continue // nothing that could hold the role back
-    observed.inUse.set(name, [
-      ...(observed.inUse.get(name) ?? []),
-      { profile: p.name, configured, apps, spaces },
-    ])
+  for (const [i, part] of domains.entries()) {
+    const desired = desiredProfiles(part)
+    const { byName, apps: appsOf, spaces: spacesOf } = profiles[i]
+    for (const [key, p] of byName) {
+      const team = desired.get(key)?.team ?? p.tags?.[TAG_TEAM]
+      if (!team || !retired.has(team)) continue
+      const name = teamRoleName(team)
+      const configured =
+        desired.has(key) && p.userSettings?.ExecutionRole === teamRoleArn({}, team, d.accountId, d.partition)
+      const apps = appsOf.get(key) ?? []
+      const spaces = spacesOf.get(key) ?? []
+      if (apps.length + spaces.length === 0) continue // nothing that could hold the role back
+      observed.inUse.set(name, [
+        ...(observed.inUse.get(name) ?? []),
+        { profile: p.name, configured, apps, spaces },
+      ])
+    }
   }
   // A role some team of the file names by ARN (perhaps the very role it used to create) stays.
   const used = new Set(

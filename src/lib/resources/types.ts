@@ -72,6 +72,11 @@ export interface EngineContext {
    * Center account, each account and each domain); all kinds when absent.
    */
   kinds?: Kind[]
+  /**
+   * An account's part of a file with accounts:/domains: — the parts of its domains, whose profiles
+   * the account's kinds look at (the role module: which profiles still use a retired role).
+   */
+  domainParts?: EngineContext[]
   /** Warnings to surface in the plan (quota, etc.). */
   warnings: string[]
   /** Data-holding resources kept although the file no longer calls for them (see Plan.kept). */
