@@ -130,7 +130,7 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
     const approval = approvalNeeded(plan, opts.requireApproval)
     if (approval.needed && !opts.yes) {
       const reasons = [
-        ...approval.widened.map((i) => `  + widens: ${i.description}${i.account ? ` [${i.account}]` : ''}`),
+        ...approval.widened.map((i) => `  + widens: ${i.description}`),
         ...approval.deletes.map(
           (c) =>
             `  - deletes: ${c.kind} ${c.summary}${c.team ? ` [${c.team}${c.account ? ` @ ${c.account}` : ''}]` : ''}`,
