@@ -101,12 +101,4 @@ describe('teams file: accounts and domains', () => {
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stdout, readFileSync(path.join(ROOT, 'examples', 'policy-organization.txt'), 'utf8'))
   })
-
-  it('acs deploy refuses a file with accounts:/domains: (not account-aware yet)', async () => {
-    for (const cmd of [['acs', 'deploy']]) {
-      const r = await runCli([...cmd, '-f', 'examples/teams-organization.yaml'])
-      assert.equal(r.code, 1, r.stdout)
-      assert.match(r.stderr, /does not support a teams file with accounts:\/domains: yet/)
-    }
-  })
 })

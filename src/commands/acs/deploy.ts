@@ -1,7 +1,6 @@
 import type { AcsDeployResult } from '../../lib/acs/deploy.js'
 import { BaseCommand } from '../../lib/command.js'
 import { isMultiDomain, primaryDomainId } from '../../lib/config/domains.js'
-import { UserError } from '../../lib/errors.js'
 
 export default class AcsDeploy extends BaseCommand<typeof AcsDeploy> {
   static override summary = 'Deploy the ACS: role, table, function and function URL (apply does this too).'
@@ -11,18 +10,11 @@ export default class AcsDeploy extends BaseCommand<typeof AcsDeploy> {
 
   async run(): Promise<AcsDeployResult> {
     const teams = await this.loadTeams()
-    // Not account-aware yet: refuse rather than act on the first domain in the wrong account.
-    if (isMultiDomain(teams.config))
-      throw new UserError(
-        'acs deploy does not support a teams file with accounts:/domains: yet',
-        1,
-        '`plan` and `apply` cover every account and domain of the file (apply deploys the ACS).',
-      )
     const aws = await this.awsClients(teams.config.region)
-    const [{ deployAcs }, { acquireLock }] = await Promise.all([
-      import('../../lib/acs/deploy.js'),
-      import('../../lib/engine/lock.js'),
-    ])
+    const { deployAcs } = await import('../../lib/acs/deploy.js')
+    // accounts:/domains: — each account's part under that account's own lock (see deployAcs).
+    if (isMultiDomain(teams.config)) return this.report(await deployAcs(aws, teams))
+    const { acquireLock } = await import('../../lib/engine/lock.js')
     // The same lock as apply: both write the ACS.
     const lease = await acquireLock(aws, {
       domainId: primaryDomainId(teams.config),
@@ -35,6 +27,10 @@ export default class AcsDeploy extends BaseCommand<typeof AcsDeploy> {
     } finally {
       await lease.release()
     }
+    return this.report(r)
+  }
+
+  private report(r: AcsDeployResult): AcsDeployResult {
     this.log(r.changed ? `ACS deployed: ${r.functionUrl}` : `ACS up to date: ${r.functionUrl}`)
     for (const t of r.teams) this.log(`  ${t.team}: ACS URL ${t.acsUrl}  audience ${t.audience}`)
     return r

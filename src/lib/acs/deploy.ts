@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { AwsClients } from '../aws/clients.js'
+import { isMultiDomain } from '../config/domains.js'
 import type { LoadedTeams } from '../config/load.js'
 import { type ApplyOutcome, applyPlan } from '../engine/apply.js'
 import { buildContext, compareChanges } from '../engine/plan.js'
@@ -49,6 +50,7 @@ export interface AcsDeployResult {
 
 export async function deployAcs(aws: AwsClients, teams: LoadedTeams): Promise<AcsDeployResult> {
   if (!teams.config.acs) throw new UserError(`${teams.file} has no acs section`)
+  if (isMultiDomain(teams.config)) return deployAcsMany(aws, teams)
   const ctx = await buildContext(aws, teams, { prune: false, force: false, refresh: 'existence' })
   const changes = acsDeployment
     .diff(await acsDeployment.desire(ctx), await ctx.observed('acs'), ctx)
@@ -63,6 +65,97 @@ export async function deployAcs(aws: AwsClients, teams: LoadedTeams): Promise<Ac
   const { consoleSettings } = await import('../resources/console.js')
   return {
     changed: changes.length > 0,
+    outcomes,
+    functionUrl: status.functionUrl,
+    teams: Object.keys(teams.config.teams).map((team) => {
+      const s = consoleSettings({ teams }, team, status.functionUrl)
+      return { team, acsUrl: s.acsUrl, audience: s.audience }
+    }),
+  }
+}
+
+/**
+ * What `acs deploy` writes in a file with accounts:/domains: — the function (role, table, URL) in its
+ * account, the presign role in each domain account, and the permissions boundary these roles carry
+ * where it is missing or must change (the ACS role's boundary allows AssumeRole on the presign
+ * roles): the ACS kinds of the same plan `apply` makes, applied per account under its lock.
+ */
+const DEPLOY_KINDS = new Set(['acs', 'presign-role', 'boundary'])
+
+async function deployAcsMany(aws: AwsClients, teams: LoadedTeams): Promise<AcsDeployResult> {
+  const [{ buildManyPlan, applyManyPlan }, { acquireLock }] = await Promise.all([
+    import('../engine/many.js'),
+    import('../engine/lock.js'),
+  ])
+  // Each account's lock, taken before it is read (as apply does): what is planned is what runs.
+  const leases = new Map<string, import('../engine/lock.js').Lease>()
+  try {
+    const many = await buildManyPlan(
+      aws,
+      teams,
+      { prune: false, force: false, refresh: 'existence' },
+      undefined,
+      async (account) => {
+        if (leases.has(account.name)) return
+        leases.set(
+          account.name,
+          await acquireLock(account.aws, {
+            domainId: account.domainId,
+            command: 'acs deploy',
+            timeoutSeconds: 0,
+            label: `account ${account.name} (${account.accountId})`,
+            unlockArgs: `--account ${account.name}`,
+          }),
+        )
+      },
+    )
+    const broken = (many.plan.context.accounts ?? []).filter((a) => a.error)
+    if (broken.length > 0)
+      throw new UserError(broken.map((a) => a.error!.message).join('\n'), 1, broken[0].error!.hint)
+    const parts = many.parts.map((part) => ({
+      ...part,
+      plan: {
+        ...part.plan,
+        changes: part.plan.changes.filter(
+          (c) =>
+            DEPLOY_KINDS.has(c.kind) &&
+            (c.action === 'create' || c.action === 'update' || c.action === 'blocked'),
+        ),
+      },
+    }))
+    const changes = parts.flatMap((p) => p.plan.changes)
+    const blocked = changes.find((c) => c.action === 'blocked')
+    if (blocked) throw new UserError(`${blocked.summary}: ${blocked.reason}`)
+    const { outcomes, accounts } = await applyManyPlan(
+      { ...many, parts },
+      { concurrency: 1, lockLost: (account) => Boolean(leases.get(account)?.lost()) },
+    )
+    const failed = [
+      ...accounts
+        .filter((a) => a.status === 'failed' && a.error)
+        .map((a) => `account ${a.account}: ${a.error}`),
+      ...outcomes.filter((o) => o.status === 'failed').map((o) => `${o.kind} ${o.key}: ${o.message}`),
+    ]
+    if (failed.length > 0) throw new UserError(`ACS deployment failed: ${failed.join('; ')}`)
+    return await deployResult(aws, teams, parts, changes.length > 0, outcomes)
+  } finally {
+    await Promise.all([...leases.values()].map((l) => l.release()))
+  }
+}
+
+async function deployResult(
+  aws: AwsClients,
+  teams: LoadedTeams,
+  parts: import('../engine/many.js').PlanPart[],
+  changed: boolean,
+  outcomes: ApplyOutcome[],
+): Promise<AcsDeployResult> {
+  // The function's URL, read in the account the ACS lives in.
+  const acsPart = parts.find((p) => p.ctx.kinds?.includes('acs'))
+  const status = await readAcsStatus({ aws: acsPart?.ctx.aws ?? aws, teams })
+  const { consoleSettings } = await import('../resources/console.js')
+  return {
+    changed,
     outcomes,
     functionUrl: status.functionUrl,
     teams: Object.keys(teams.config.teams).map((team) => {

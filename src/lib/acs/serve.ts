@@ -1,10 +1,12 @@
 /** Wires `acs serve`: discovery, configuration, store and server. */
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker'
 import type { AwsClients } from '../aws/clients.js'
+import { fileAccounts, fileDomains, isMultiDomain } from '../config/domains.js'
 import type { LoadedTeams } from '../config/load.js'
-import { discover } from '../engine/discovery.js'
+import { discover, findInstance, partitionOf } from '../engine/discovery.js'
 import { resolveIdentities } from '../engine/identities.js'
 import { acsUrl } from '../names.js'
-import { buildAcsConfig } from './config.js'
+import { type AcsConfig, buildAcsConfig } from './config.js'
 import { acsDeps } from './runtime.js'
 import { type AcsServer, startAcsServer } from './server.js'
 import { DynamoStore } from './stores.js'
@@ -15,24 +17,14 @@ export async function serveAcs(
   opts: { host: string; port: number; replayTable?: string },
   say: (line: string) => void,
 ): Promise<AcsServer> {
-  const discovery = await discover(aws, teams.config)
-  // The members as `apply` resolves and bakes them, so a local login takes the Lambda's path: no
-  // identity store call for a member of the file.
-  const identities = await resolveIdentities(aws, teams.config, discovery.identityStoreId)
-  const config = await buildAcsConfig({
-    teams,
-    accountId: discovery.accountId,
-    partition: discovery.partition,
-    region: aws.region,
-    domainId: discovery.domainId,
-    identityStoreId: discovery.identityStoreId,
-    identities,
-    tableName: opts.replayTable ?? null,
-  })
-  const store = opts.replayTable ? new DynamoStore(await aws.dynamoDb(), opts.replayTable) : undefined
+  const { config, clients, sagemakerFor } = isMultiDomain(teams.config)
+    ? await manyAccountsConfig(aws, teams, opts.replayTable)
+    : await oneAccountConfig(aws, teams, opts.replayTable)
+  const store = opts.replayTable ? new DynamoStore(await clients.dynamoDb(), opts.replayTable) : undefined
   const deps = acsDeps(config, { store, log: (e) => process.stderr.write(`${JSON.stringify(e)}\n`) })
-  deps.sagemaker = await aws.sageMaker()
-  deps.identityStore = await aws.identityStore()
+  deps.sagemaker = await clients.sageMaker()
+  deps.identityStore = await clients.identityStore()
+  if (sagemakerFor) deps.sagemakerFor = sagemakerFor
   const server = await startAcsServer(deps, opts)
   // Without acs.url the base URL is this server's address, known once it listens.
   if (!config.baseUrl) {
@@ -46,4 +38,86 @@ export async function serveAcs(
     )
   }
   return server
+}
+
+interface ServedConfig {
+  config: AcsConfig
+  /** The clients of the ACS's own account (its table, its domains' profiles, the identity store). */
+  clients: AwsClients
+  /** Files with accounts:/domains: — the SageMaker client of each team of another account. */
+  sagemakerFor?: (team: string) => SageMakerClient
+}
+
+async function oneAccountConfig(
+  aws: AwsClients,
+  teams: LoadedTeams,
+  replayTable: string | undefined,
+): Promise<ServedConfig> {
+  const discovery = await discover(aws, teams.config)
+  // The members as `apply` resolves and bakes them, so a local login takes the Lambda's path: no
+  // identity store call for a member of the file.
+  const identities = await resolveIdentities(aws, teams.config, discovery.identityStoreId)
+  const config = await buildAcsConfig({
+    teams,
+    accountId: discovery.accountId,
+    partition: discovery.partition,
+    region: aws.region,
+    domainId: discovery.domainId,
+    identityStoreId: discovery.identityStoreId,
+    identities,
+    tableName: replayTable ?? null,
+  })
+  return { config, clients: aws }
+}
+
+/**
+ * A file with accounts:/domains: — the configuration `apply` bakes (each team's account, domain and
+ * presign role). The Lambda reaches another account's profiles through that account's presign role,
+ * which trusts only the function's role; a local server runs as whoever starts it, so it reaches
+ * them as the CLI does: through the account roles (`accounts:`), which may presign there too.
+ */
+async function manyAccountsConfig(
+  aws: AwsClients,
+  teams: LoadedTeams,
+  replayTable: string | undefined,
+): Promise<ServedConfig> {
+  const { acsPlacementOf, accountRoleArn, IDENTITY_CENTER } = await import('../engine/many.js')
+  const file = teams.config
+  const partition = partitionOf(aws.region)
+  const icRole = file.identityCenter?.roleArn
+  const ic = icRole ? await aws.assumeRole(icRole, { accountName: IDENTITY_CENTER }) : aws
+  const [icAccountId, instance] = await Promise.all([ic.accountId(), findInstance(ic, file)])
+  const identities = await resolveIdentities(ic, file, instance.identityStoreId)
+  const domains = fileDomains(file)
+  const callerAccountId = domains.some((d) => d.account === undefined) ? await aws.accountId() : undefined
+  const placement = acsPlacementOf(file, { callerAccountId, acsAccountId: icAccountId, partition })
+  const config = await buildAcsConfig({
+    teams,
+    accountId: icAccountId,
+    partition,
+    region: ic.region,
+    domainId: domains[0].id,
+    identityStoreId: instance.identityStoreId,
+    identities,
+    tableName: replayTable ?? null,
+    placement,
+  })
+  // One SageMaker client per account of a team outside the ACS's own account.
+  const byAccount = new Map<string, SageMakerClient>()
+  for (const { accountId, presignRoleArn } of Object.values(placement)) {
+    if (!presignRoleArn || byAccount.has(accountId)) continue
+    const account = fileAccounts(file).find((a) => a.id === accountId)
+    const clients = account
+      ? await aws.assumeRole(accountRoleArn(account, partition), {
+          ...(account.region ? { region: account.region } : {}),
+          accountName: account.name,
+        })
+      : aws
+    byAccount.set(accountId, await clients.sageMaker())
+  }
+  return {
+    config,
+    clients: ic,
+    sagemakerFor: (team) => byAccount.get(placement[team].accountId)!,
+  }
 }

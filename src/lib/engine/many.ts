@@ -60,6 +60,34 @@ export interface ManyPlan {
   ctx: EngineContext
 }
 
+/**
+ * Where each team's profiles live, for the ACS configuration: the team's account and domain, and
+ * the presign role the ACS assumes there (absent: the team lives in the ACS's own account).
+ * `callerAccountId`: the account of domains without `account:` (undefined when there are none).
+ */
+export function acsPlacementOf(
+  config: TeamsFile,
+  ids: { callerAccountId?: string; acsAccountId: string; partition: string },
+): NonNullable<EngineContext['discovery']['acsPlacement']> {
+  const domains = fileDomains(config)
+  return Object.fromEntries(
+    Object.keys(config.teams).map((t) => {
+      const d = domains.find((x) => x.name === teamDomainName(config, t))!
+      const accountId = d.account === undefined ? ids.callerAccountId! : config.accounts![d.account].id
+      return [
+        t,
+        {
+          accountId,
+          domainId: d.id,
+          ...(accountId !== ids.acsAccountId
+            ? { presignRoleArn: presignRoleArn(accountId, ids.partition) }
+            : {}),
+        },
+      ]
+    }),
+  )
+}
+
 export function accountRoleArn(account: Pick<FileAccount, 'id' | 'role'>, partition: string): string {
   return `arn:${partition}:iam::${account.id}:role/${account.role}`
 }
@@ -181,26 +209,11 @@ async function buildManyPlanReporting(
       ? await aws.accountId()
       : icAccountId
     : undefined
-  const accountIdOf = (d: FileDomain) =>
-    d.account === undefined ? callerAccountId! : config.accounts![d.account].id
   // The ACS (in the Identity Center account) presigns through each other account's presign role.
   const acsRoleArn = config.acs
     ? `arn:${partition}:iam::${icAccountId}:role/${acsRoleName(config.acs.functionName)}`
     : undefined
-  const acsPlacement = Object.fromEntries(
-    Object.keys(config.teams).map((t) => {
-      const d = domains.find((x) => x.name === teamDomainName(config, t))!
-      const accountId = accountIdOf(d)
-      return [
-        t,
-        {
-          accountId,
-          domainId: d.id,
-          ...(accountId !== icAccountId ? { presignRoleArn: presignRoleArn(accountId, partition) } : {}),
-        },
-      ]
-    }),
-  )
+  const acsPlacement = acsPlacementOf(config, { callerAccountId, acsAccountId: icAccountId, partition })
   const teamsOf = (domain: string) =>
     Object.keys(config.teams).filter((t) => teamDomainName(config, t) === domain)
   const base = { partition, instanceArn: instance.instanceArn, identityStoreId: instance.identityStoreId }
