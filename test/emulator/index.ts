@@ -137,6 +137,12 @@ export interface Emulator {
   setLatency(ms: number): void
   injectFaults(spec: FaultSpec): void
   clearFaults(): void
+  /**
+   * Holds every call of `operation` ("service:Operation", `*` patterns as in FaultSpec) before the
+   * service sees it, until the returned function is called (or reset()): a test makes one process
+   * wait at a step for another one's outcome instead of assuming how fast either runs.
+   */
+  holdCalls(operation: string): () => void
   /** Adds a per-operation token-bucket rate limit; the first limit that matches a call applies. */
   setRateLimit(spec: RateLimitSpec): void
   clearRateLimits(): void
@@ -308,6 +314,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let limits: { spec: RateLimitSpec; buckets: Map<string, Bucket> }[] = []
   let documentedLimits = DOCUMENTED_LIMITS.map((spec) => ({ spec, buckets: new Map<string, Bucket>() }))
   let latency = 0
+  let holds: { operation: string; released: Promise<void>; release: () => void }[] = []
   let ttlSettleMs = options.ttlSettleMs ?? 0
 
   const dynamoOn = options.dynamo !== false
@@ -415,6 +422,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         throttleCounts.set(key, (throttleCounts.get(key) ?? 0) + 1)
         return sendError(res, service, throttlingError(service))
       }
+      for (const hold of holds) if (matchesOperation(hold.operation, key)) await hold.released
       const fault = injected(key, partition.id)
       if (fault) {
         faultCounts.set(key, (faultCounts.get(key) ?? 0) + 1)
@@ -746,6 +754,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       limits = []
       documentedLimits = DOCUMENTED_LIMITS.map((spec) => ({ spec, buckets: new Map<string, Bucket>() }))
       latency = 0
+      for (const hold of holds) hold.release()
+      holds = []
       ttlSettleMs = options.ttlSettleMs ?? 0
       faultCounts.clear()
       throttleCounts.clear()
@@ -838,6 +848,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     clearFaults() {
       faults = []
+    },
+    holdCalls(operation) {
+      let release!: () => void
+      const released = new Promise<void>((r) => {
+        release = r
+      })
+      const hold = { operation, released, release }
+      holds.push(hold)
+      return () => {
+        hold.release()
+        holds = holds.filter((h) => h !== hold)
+      }
     },
     setRateLimit(spec) {
       if (!(Number(spec.rate) > 0) || (spec.burst !== undefined && !(Number(spec.burst) >= 1)))

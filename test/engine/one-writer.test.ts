@@ -1,12 +1,13 @@
 /**
  * One writer at a time (issue #12): the apply lock, force-unlock, clean interrupts, duplicate
- * applications of a team, and removing the ACS. The real CLI as a subprocess against the emulator
- * (DynamoDB is dynalite).
+ * applications of a team, and removing the ACS, against the emulator (DynamoDB is dynalite). Real
+ * CLI processes where processes are the point (two at once, a kill, a signal); the commands in
+ * process otherwise.
  */
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb'
-import { BIN, type CliResult } from '../helpers/cli.js'
+import { BIN, type CliResult, runCli } from '../helpers/cli.js'
 import { useReconcile } from '../helpers/reconcile.js'
 import { rewrite, workspace } from '../helpers/workspace.js'
 
@@ -57,16 +58,21 @@ describe('one writer at a time', function () {
     emu().state.applications.filter((a) => a.Tags['sagemaker-teams:team'] === team)
 
   it('two applies started 100 ms apart on a fresh account: one applies, the other exits 1 naming the holder', async () => {
-    emu().setLatency(20)
+    // Two real processes race for the lock (and to create its table). Whichever wins waits at its
+    // first role until the other has exited: the outcome cannot depend on how fast either starts.
+    const release = emu().holdCalls('iam:CreateRole')
     const file = workspace()
-    const first = cli(['apply', '-f', file, '--yes'])
+    const run = () => runCli(['apply', '-f', file, '--yes'], { env: emu().env() })
+    const first = run()
     await new Promise((r) => setTimeout(r, 100))
-    const second = cli(['apply', '-f', file, '--yes'])
+    const second = run()
+    const done = await Promise.race([first, second])
+    release()
     const results = await Promise.all([first, second])
-    emu().setLatency(0)
     const codes = results.map((r) => r.code).sort()
     assert.deepEqual(codes, [0, 1], results.map((r) => r.stdout + r.stderr).join('\n----\n'))
     const loser = results.find((r) => r.code === 1)!
+    assert.equal(done, loser, 'the loser exited while the winner held the lock')
     assert.match(
       loser.stderr,
       /another apply holds the lock of domain d-abcdefghijkl: \S+@\S+ \(apply, pid \d+/,

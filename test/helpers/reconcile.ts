@@ -1,15 +1,18 @@
-/** The CLI's plan and apply against the demo-account emulator, as the engine tests drive them. */
+/**
+ * The CLI's plan and apply against the demo-account emulator, as the engine tests drive them: the
+ * built commands run in the test process (see runInProcess); runCli where a real process is the point.
+ */
 import assert from 'node:assert/strict'
 import type { Plan } from '../../src/lib/plan/types.js'
 import type { Emulator } from '../emulator/index.js'
-import { runCli } from './cli.js'
 import { useDemoAccount } from './emulator.js'
+import { runInProcess } from './in-process.js'
 
 /** Registers the emulator hooks (see useDemoAccount); call the helpers inside tests. */
 export function useReconcile() {
   const account = useDemoAccount()
   const emu = (): Emulator => account()
-  const cli = (args: string[]) => runCli(args, { env: emu().env() })
+  const cli = (args: string[]) => runInProcess(args, { env: emu().env() })
   /** `plan --json`, which must succeed. */
   const plan = async (file: string, ...flags: string[]): Promise<Plan> => {
     const r = await cli(['plan', '-f', file, '--json', ...flags])
