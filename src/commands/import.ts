@@ -8,12 +8,22 @@ import { UserError } from '../lib/errors.js'
 export default class Import extends BaseCommand<typeof Import> {
   static override summary = 'Write a teams file from what the account has (adopt an existing set-up).'
   static override description =
-    'Reads the SAML applications tagged sagemaker-teams:team, their assignments, the managed profiles, the team roles, the LF-tag grants to them and the ACS function, and writes the teams file that describes them (to -f, default ./teams.yaml; --force to overwrite). The result validates, and plan against the same account shows no changes.'
+    `Reads the SAML applications tagged sagemaker-teams:team, their assignments, the managed profiles, the team roles, the LF-tag grants to them and the ACS function, and writes the teams file that describes them (to -f, default ./teams.yaml; --force to overwrite). The result validates, and plan against the same accounts shows no changes.
+
+--domain names a domain to import (repeatable): DOMAIN_ID for a domain of the account whose credentials run the CLI (where IAM Identity Center and the ACS are read), ACCOUNT_ID:DOMAIN_ID for a domain of another account, read through its role sagemaker-teams-admin, or ACCOUNT_ID:ROLE:DOMAIN_ID through another role. One domain of the caller's account writes a one-domain file (domain:); several domains, or a domain of another account, write accounts: (named by account id; rename them freely), domains: (named after the SageMaker domain) and each team's domain:. Each team goes to the domain that holds its profiles; a team with profiles in two domains is refused (a team id is its SAML teamid, unique in the file), never merged.`
   static override examples = [
-    '<%= config.bin %> import --domain-id d-abcdefghijkl --region us-east-1 -f teams.yaml',
+    '<%= config.bin %> import --domain d-abcdefghijkl --region us-east-1 -f teams.yaml',
+    '<%= config.bin %> import --domain d-abcdefghijkl --domain 222222222222:d-devdomain001 -f teams.yaml',
+    '<%= config.bin %> import --domain 333333333333:ops-admin:d-prodaaaaaaaa --domain 333333333333:ops-admin:d-prodbbbbbbbb',
   ]
   static override flags = {
-    'domain-id': Flags.string({ required: true, summary: 'The SageMaker domain the teams use.' }),
+    domain: Flags.string({
+      required: true,
+      multiple: true,
+      aliases: ['domain-id'],
+      summary:
+        'A domain to import: DOMAIN_ID, ACCOUNT_ID:DOMAIN_ID or ACCOUNT_ID:ROLE:DOMAIN_ID (repeatable).',
+    }),
     'acs-function-name': Flags.string({
       default: 'sagemaker-teams-acs',
       summary: 'Name of the ACS function to look for.',
@@ -27,16 +37,20 @@ export default class Import extends BaseCommand<typeof Import> {
       throw new UserError(`${file} exists; pass --force to overwrite it`)
     const region = this.flags.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION
     if (!region) throw new UserError('no region: pass --region')
+    const [
+      { importTeams, parseImportDomain, renderTeamsFile },
+      { schemaReference },
+      { loadTeamsFileOrThrow },
+    ] = await Promise.all([
+      import('../lib/import.js'),
+      import('../lib/config/init.js'),
+      import('../lib/config/load.js'),
+    ])
+    const domains = this.flags.domain.map(parseImportDomain)
     const aws = await this.awsClients(region)
-    const [{ importTeams, renderTeamsFile }, { schemaReference }, { loadTeamsFileOrThrow }] =
-      await Promise.all([
-        import('../lib/import.js'),
-        import('../lib/config/init.js'),
-        import('../lib/config/load.js'),
-      ])
-    const config = await importTeams(aws, {
+    const { config, warnings } = await importTeams(aws, {
       region,
-      domainId: this.flags['domain-id'],
+      domains,
       functionName: this.flags['acs-function-name'],
       file,
     })
@@ -47,6 +61,7 @@ export default class Import extends BaseCommand<typeof Import> {
       renderTeamsFile(config, schemaReference(file, this.config.root, this.config.version)),
     )
     await loadTeamsFileOrThrow(file)
+    for (const w of warnings) this.warn(w)
     this.log(
       `Wrote ${file}: ${Object.keys(config.teams).length} teams. Next: sagemaker-teams plan -f ${file}`,
     )

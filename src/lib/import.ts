@@ -12,9 +12,16 @@ import { Document } from 'yaml'
 import type { AcsConfig } from './acs/config.js'
 import type { AwsClients } from './aws/clients.js'
 import type { LoadedTeams } from './config/load.js'
-import type { LfGrantConfig, TeamConfig, TeamsFile } from './config/types.js'
-import { discover } from './engine/discovery.js'
-import { awsErrorCode } from './errors.js'
+import {
+  DEFAULT_ACCOUNT_ROLE,
+  DEFAULT_DOMAIN_NAME,
+  type LfGrantConfig,
+  type TeamConfig,
+  type TeamsFile,
+} from './config/types.js'
+import { findDomain, findInstance, partitionOf } from './engine/discovery.js'
+import { accountClients, accountError, accountRoleArn } from './engine/many.js'
+import { awsErrorCode, UserError } from './errors.js'
 import {
   ABAC_TAG,
   TAG_MANAGED,
@@ -31,21 +38,77 @@ import { assignments } from './resources/assignment.js'
 import { lfGrants } from './resources/lf-grant.js'
 import { profiles } from './resources/profile.js'
 import { readRole } from './resources/role.js'
-import type { EngineContext } from './resources/types.js'
+import type { Discovery, EngineContext } from './resources/types.js'
+
+/** A domain to import: in the caller's account, or in another account through a role. */
+export interface ImportDomain {
+  domainId: string
+  /** Another account: its id, and the role the CLI assumes there (default sagemaker-teams-admin). */
+  account?: { id: string; role?: string }
+}
 
 export interface ImportOptions {
   region: string
-  domainId: string
+  domains: ImportDomain[]
   functionName?: string
   file: string
 }
 
-export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise<TeamsFile> {
-  const base: TeamsFile = { version: 1, region: opts.region, domain: { id: opts.domainId }, teams: {} }
-  const discovery = await discover(aws, base)
+export interface ImportResult {
+  config: TeamsFile
+  /** What plan on the written file will still change (the file cannot say it otherwise). */
+  warnings: string[]
+}
+
+const DOMAIN_FLAG = /^(?:(\d{12}):(?:([\w+=,.@-]{1,64}):)?)?(d-(?:-*[a-z0-9]){1,61})$/
+
+/** `--domain`: DOMAIN_ID (the caller's account), ACCOUNT_ID:DOMAIN_ID or ACCOUNT_ID:ROLE:DOMAIN_ID. */
+export function parseImportDomain(value: string): ImportDomain {
+  const m = DOMAIN_FLAG.exec(value)
+  if (!m)
+    throw new UserError(
+      `--domain ${value}: expected DOMAIN_ID, ACCOUNT_ID:DOMAIN_ID or ACCOUNT_ID:ROLE:DOMAIN_ID`,
+      1,
+      'e.g. --domain d-abcdefghijkl (a domain of the account whose credentials run the CLI), --domain 222222222222:d-abcdefghijkl (account 222222222222 through its role sagemaker-teams-admin), --domain 222222222222:ops-admin:d-abcdefghijkl (through the role ops-admin).',
+    )
+  const [, accountId, role, domainId] = m
+  return { domainId, ...(accountId ? { account: { id: accountId, ...(role ? { role } : {}) } } : {}) }
+}
+
+/** Where one domain to import is: its account, and that account's clients. */
+interface Located {
+  domainId: string
+  /** Its key under `accounts:`; undefined: the caller's own account. */
+  accountName?: string
+  account?: { id: string; role: string }
+  accountId: string
+  clients: AwsClients
+}
+
+/** One domain being imported: its key under `domains:` (a file with several) and its engine context. */
+interface Place extends Located {
+  name: string
+  ctx: EngineContext
+}
+
+const describePlace = (p: Place) =>
+  `domain ${p.domainId} (${p.accountName ? `account ${p.accountId}` : `the caller's account ${p.accountId}`})`
+
+export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise<ImportResult> {
+  if (opts.domains.length === 0) throw new UserError('name at least one domain with --domain')
+  const partition = partitionOf(opts.region)
+  // A single domain of the caller's account: a one-domain file, exactly as before accounts:/domains:.
+  const single = opts.domains.length === 1 && !opts.domains[0].account
+  const base: TeamsFile = {
+    version: 1,
+    region: opts.region,
+    domain: { id: opts.domains[0].domainId },
+    teams: {},
+  }
   const stub: LoadedTeams = { file: opts.file, dir: '.', config: base }
-  const ctx: EngineContext = {
-    aws,
+  const [callerId, instance] = await Promise.all([aws.accountId(), findInstance(aws, base)])
+  const contextIn = (clients: AwsClients, discovery: Discovery): EngineContext => ({
+    aws: clients,
     teams: stub,
     discovery,
     identities: {
@@ -61,26 +124,49 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
     observed: async () => {
       throw new Error('not used')
     },
+  })
+  const places: Place[] = []
+  for (const at of await locate(aws, opts, partition, callerId)) {
+    const found = await findDomain(at.clients, at.domainId)
+    places.push({
+      ...at,
+      name: found.name ?? found.id,
+      ctx: contextIn(at.clients, {
+        accountId: at.accountId,
+        region: at.clients.region,
+        partition,
+        instanceArn: instance.instanceArn,
+        identityStoreId: instance.identityStoreId,
+        domainId: found.id,
+        domainArn: found.arn,
+        defaultExecutionRole: found.defaultExecutionRole,
+      }),
+    })
   }
+  nameDomains(places)
+  // IAM Identity Center (the applications, their assignments) and the ACS: the caller's account.
+  const ctx = contextIn(aws, { ...places[0].ctx.discovery, accountId: callerId, region: aws.region })
   const apps = (await applications.observe(ctx)).filter((a) => a.tags[TAG_TEAM])
   const teams: Record<string, TeamConfig> = {}
   for (const app of apps.sort((a, b) => a.tags[TAG_TEAM].localeCompare(b.tags[TAG_TEAM]))) {
     teams[app.tags[TAG_TEAM]] = { displayName: app.name, executionRole: { create: true }, members: {} }
   }
   stub.config = { ...base, teams }
-  ctx.observed = (async (kind: string) =>
+  const observed = (async (kind: string) =>
     kind === 'application' ? apps : undefined) as EngineContext['observed']
+  ctx.observed = observed
+  for (const p of places) p.ctx.observed = observed
 
   const store = await aws.identityStore()
   const assigned = await assignments.observe(ctx)
-  const observedProfiles = await profiles.observe(ctx)
-  const sm = await aws.sageMaker()
-  const iam = await aws.iam()
+  const observedProfiles = await Promise.all(places.map((p) => profiles.observe(p.ctx)))
+  const acs = await importAcs(aws, opts.functionName ?? 'sagemaker-teams-acs')
+  const home = await teamPlaces(Object.keys(teams), places, observedProfiles, acs?.deployed)
   // One describe per assigned principal (a team may have hundreds), a few at a time.
   const limit = pLimit(8)
   const principalName = (a: { principalType: string; principalId: string }) =>
     limit(async () => {
-      const IdentityStoreId = discovery.identityStoreId
+      const IdentityStoreId = instance.identityStoreId
       if (a.principalType === 'USER') {
         const u = await store.send(new DescribeUserCommand({ IdentityStoreId, UserId: a.principalId }))
         return u.UserName ?? a.principalId
@@ -97,8 +183,11 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
       ...(users.length ? { users: users.sort() } : {}),
       ...(groups.length ? { groups: groups.sort() } : {}),
     }
-    const teamProfiles = [...observedProfiles.byName.values()].filter((p) => p.tags?.[TAG_TEAM] === team)
-    const role = await readRole(iam, teamRoleName(team))
+    const place = places[home.get(team)!]
+    const teamProfiles = [...observedProfiles[home.get(team)!].byName.values()].filter(
+      (p) => p.tags?.[TAG_TEAM] === team,
+    )
+    const role = await readRole(await place.clients.iam(), teamRoleName(team))
     if (role?.tags[TAG_TEAM] === team) {
       t.executionRole = {
         create: true,
@@ -106,13 +195,15 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
       }
       t.tags = { [ABAC_TAG]: role.tags[ABAC_TAG] ?? team }
     } else if (teamProfiles.length > 0) {
-      const p = await sm.send(
+      const p = await (await place.clients.sageMaker()).send(
         new DescribeUserProfileCommand({
-          DomainId: discovery.domainId,
+          DomainId: place.ctx.discovery.domainId,
           UserProfileName: teamProfiles[0].name,
         }),
       )
-      t.executionRole = { arn: p.UserSettings?.ExecutionRole ?? discovery.defaultExecutionRole ?? '' }
+      t.executionRole = {
+        arn: p.UserSettings?.ExecutionRole ?? place.ctx.discovery.defaultExecutionRole ?? '',
+      }
     }
     const profileTags = teamProfiles[0]?.tags
     if (profileTags) {
@@ -126,44 +217,233 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
     t.saml = { idpMetadata: `metadata/${team}.xml` }
   }
 
-  const grants = await lfGrants.observe(ctx)
-  const usedKeys = new Set<string>()
-  const principals = new Map(
-    Object.entries(teams).map(([id, t]) => [
-      teamRoleArn(t.executionRole, id, discovery.accountId, discovery.partition),
-      id,
-    ]),
-  )
-  for (const g of grants.values()) {
-    const team = principals.get(g.principalArn)
-    if (!team) continue
-    const grant: LfGrantConfig = {
-      resourceType: g.resourceType,
-      expression: Object.fromEntries(g.expression.map((e) => [e.TagKey, e.TagValues])),
-      permissions: g.permissions,
+  // LF-tag grants and LF-tags: in each account, for the teams that live there.
+  const warnings: string[] = []
+  const tags: Record<string, string[]> = {}
+  const accounts = [...new Set(places.map((p) => p.accountId))]
+  const tagsByAccount = new Map<string, Map<string, string[]>>()
+  let anyUsed = false
+  for (const accountId of accounts) {
+    const inAccount = places.filter((p) => p.accountId === accountId)
+    const grants = await lfGrants.observe(inAccount[0].ctx)
+    const usedKeys = new Set<string>()
+    const principals = new Map(
+      Object.entries(teams)
+        .filter(([id]) => places[home.get(id)!].accountId === accountId)
+        .map(([id, t]) => [teamRoleArn(t.executionRole, id, accountId, partition), id]),
+    )
+    for (const g of grants.values()) {
+      const team = principals.get(g.principalArn)
+      if (!team) continue
+      const grant: LfGrantConfig = {
+        resourceType: g.resourceType,
+        expression: Object.fromEntries(g.expression.map((e) => [e.TagKey, e.TagValues])),
+        permissions: g.permissions,
+      }
+      for (const e of g.expression) usedKeys.add(e.TagKey)
+      teams[team].lakeFormation = [...(teams[team].lakeFormation ?? []), grant]
     }
-    for (const e of g.expression) usedKeys.add(e.TagKey)
-    teams[team].lakeFormation = [...(teams[team].lakeFormation ?? []), grant]
-  }
-  const result: TeamsFile = { version: 1, region: opts.region, domain: { id: opts.domainId }, teams }
-  if (usedKeys.size > 0) {
+    anyUsed ||= usedKeys.size > 0
+    if (usedKeys.size === 0 && single) continue
     const { paginateListLFTags } = await import('@aws-sdk/client-lakeformation')
-    const tags: Record<string, string[]> = {}
+    const present = new Map<string, string[]>()
     for await (const page of paginateListLFTags(
-      { client: await aws.lakeFormation() },
+      { client: await inAccount[0].clients.lakeFormation() },
       { MaxResults: 1000 },
     )) {
-      for (const t of page.LFTags ?? [])
-        if (t.TagKey && usedKeys.has(t.TagKey)) tags[t.TagKey] = [...(t.TagValues ?? [])].sort()
+      for (const t of page.LFTags ?? []) if (t.TagKey) present.set(t.TagKey, [...(t.TagValues ?? [])].sort())
     }
-    result.lakeFormation = { tags }
+    tagsByAccount.set(accountId, present)
+    for (const key of usedKeys)
+      if (present.has(key)) tags[key] = [...new Set([...(tags[key] ?? []), ...present.get(key)!])].sort()
   }
-  const acs = await importAcs(aws, opts.functionName ?? 'sagemaker-teams-acs')
+  // The file's lakeFormation.tags are the same in every account: say where plan will add to them.
+  if (!single)
+    for (const [accountId, present] of tagsByAccount)
+      for (const [key, values] of Object.entries(tags)) {
+        const missing = values.filter((v) => !present.get(key)?.includes(v))
+        if (missing.length > 0)
+          warnings.push(
+            present.has(key)
+              ? `LF-tag ${key} in account ${accountId} lacks ${missing.join(', ')} (another account has them): plan will add them`
+              : `LF-tag ${key} does not exist in account ${accountId} (another account's grants use it): plan will create it`,
+          )
+      }
+
+  let result: TeamsFile = {
+    version: 1,
+    region: opts.region,
+    domain: { id: places[0].ctx.discovery.domainId },
+    teams,
+  }
+  if (anyUsed) result.lakeFormation = { tags }
   if (acs) {
     result.acs = acs.settings
     applyDeployedConfig(result, acs.deployed, acs.order)
   }
-  return result
+  if (!single) result = manyDomainsFile(result, places, home)
+  return { config: result, warnings }
+}
+
+/**
+ * The clients of each account named (the caller's own, or its role assumed: a refusal is the
+ * plan's error and hint), one place per domain. A domain named twice, or an account named with
+ * two roles, is refused.
+ */
+async function locate(
+  aws: AwsClients,
+  opts: ImportOptions,
+  partition: string,
+  callerId: string,
+): Promise<Located[]> {
+  const roles = new Map<string, string>()
+  const seen = new Set<string>()
+  const clientsOf = new Map<string, Promise<AwsClients>>()
+  const located: Located[] = []
+  for (const d of opts.domains) {
+    const accountId = d.account?.id ?? callerId
+    const key = `${d.account ? accountId : 'caller'} ${d.domainId}`
+    if (seen.has(key))
+      throw new UserError(
+        `--domain ${d.domainId}${d.account ? ` of account ${accountId}` : ''} is named twice`,
+      )
+    seen.add(key)
+    const account = d.account ? { id: d.account.id, role: d.account.role ?? DEFAULT_ACCOUNT_ROLE } : undefined
+    if (account) {
+      const role = roles.get(account.id)
+      if (role && role !== account.role)
+        throw new UserError(
+          `account ${account.id} is named with two roles (${role} and ${account.role}); name one`,
+        )
+      roles.set(account.id, account.role)
+      if (!clientsOf.has(account.id))
+        clientsOf.set(
+          account.id,
+          (async () => {
+            const file = { name: account.id, ...account }
+            const clients = await accountClients(aws, aws, file, partition)
+            try {
+              await clients.checkCredentials()
+            } catch (err) {
+              const e = accountError({ ...file, roleArn: accountRoleArn(file, partition) }, err)
+              throw new UserError(e.message, 1, e.hint)
+            }
+            return clients
+          })(),
+        )
+    }
+    const clients = account ? await clientsOf.get(account.id)! : aws
+    located.push({
+      domainId: d.domainId,
+      ...(account ? { accountName: account.id, account } : {}),
+      accountId,
+      clients,
+    })
+  }
+  return located
+}
+
+/** Each domain's key under `domains:`: its SageMaker name (made a plain key), unique in the file. */
+function nameDomains(places: Place[]): void {
+  const used = new Set<string>([DEFAULT_DOMAIN_NAME])
+  for (const p of places) {
+    const plain =
+      p.name
+        .toLowerCase()
+        .replace(/[^a-z0-9-]+/g, '-')
+        .replace(/^-+|-+$/g, '') || p.domainId
+    let name = plain
+    for (let i = 2; used.has(name); i++) name = `${plain}-${i}`
+    used.add(name)
+    p.name = name
+  }
+}
+
+/**
+ * The domain each team lives in (an index into `places`): where its profiles are; without
+ * profiles, where the deployed ACS sends it, else the only domain of the account holding its
+ * role, else the only domain imported. A team id is its SAML teamid, unique in a teams file, so a
+ * team with profiles in two domains is refused, never merged into one.
+ */
+async function teamPlaces(
+  teams: string[],
+  places: Place[],
+  observed: { byName: Map<string, { tags?: Record<string, string> }> }[],
+  deployed: AcsConfig | undefined,
+): Promise<Map<string, number>> {
+  const home = new Map<string, number>()
+  const problems: string[] = []
+  for (const team of teams) {
+    const holding = places
+      .map((_, i) => i)
+      .filter((i) => [...observed[i].byName.values()].some((p) => p.tags?.[TAG_TEAM] === team))
+    if (holding.length === 1) {
+      home.set(team, holding[0])
+      continue
+    }
+    if (holding.length > 1) {
+      problems.push(
+        `team ${team} has profiles in ${holding.map((i) => describePlace(places[i])).join(' and in ')}`,
+      )
+      continue
+    }
+    if (places.length === 1) {
+      home.set(team, 0)
+      continue
+    }
+    const d = deployed?.teams[team]
+    const acsDomain = d ? (d.domainId ?? deployed?.domainId) : undefined
+    const acsAccount = d?.presignRoleArn?.split(':')[4] ?? deployed?.accountId
+    const byAcs = places.findIndex((p) => p.domainId === acsDomain && p.accountId === acsAccount)
+    if (byAcs >= 0) {
+      home.set(team, byAcs)
+      continue
+    }
+    const withRole: string[] = []
+    for (const accountId of new Set(places.map((p) => p.accountId))) {
+      const p = places.find((x) => x.accountId === accountId)!
+      const role = await readRole(await p.clients.iam(), teamRoleName(team))
+      if (role?.tags[TAG_TEAM] === team) withRole.push(accountId)
+    }
+    const candidates = places.map((_, i) => i).filter((i) => withRole.includes(places[i].accountId))
+    if (candidates.length === 1) home.set(team, candidates[0])
+    else
+      problems.push(
+        `team ${team} has no profiles and its domain cannot be told apart between ${(candidates.length ? candidates : places.map((_, i) => i)).map((i) => describePlace(places[i])).join(' and ')}`,
+      )
+  }
+  if (problems.length > 0)
+    throw new UserError(
+      `cannot import: ${problems.join('; ')}. A team id is its SAML teamid and must be unique in the teams file, so a team lives in one domain`,
+      1,
+      'If the team moved, finish the move first (apply --prune with the file that moved it, which deletes the old profiles); if two teams share the id, import their domains into two files (one --domain set each). A team without profiles: import its domain on its own, or give it a member first.',
+    )
+  return home
+}
+
+/** The imported file for several domains or another account: accounts:, domains:, and each team's domain:. */
+function manyDomainsFile(result: TeamsFile, places: Place[], home: Map<string, number>): TeamsFile {
+  const { domain: _domain, teams, ...rest } = result
+  const accounts: NonNullable<TeamsFile['accounts']> = {}
+  for (const p of places)
+    if (p.account && p.accountName)
+      accounts[p.accountName] = {
+        id: p.account.id,
+        ...(p.account.role !== DEFAULT_ACCOUNT_ROLE ? { role: p.account.role } : {}),
+      }
+  const { version, region, ...others } = rest
+  return {
+    version,
+    region,
+    ...(Object.keys(accounts).length > 0 ? { accounts } : {}),
+    domains: Object.fromEntries(
+      places.map((p) => [p.name, { ...(p.accountName ? { account: p.accountName } : {}), id: p.domainId }]),
+    ),
+    teams: Object.fromEntries(
+      Object.entries(teams).map(([id, t]) => [id, { domain: places[home.get(id)!].name, ...t }]),
+    ),
+    ...others,
+  }
 }
 
 /**

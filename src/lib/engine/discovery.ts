@@ -106,6 +106,7 @@ export async function findDomain(aws: AwsClients, domainId: string) {
   }
   return {
     id: domainId,
+    name: out.DomainName,
     arn: out.DomainArn!,
     defaultExecutionRole: out.DefaultUserSettings?.ExecutionRole,
   }

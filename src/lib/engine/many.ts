@@ -92,6 +92,23 @@ export function accountRoleArn(account: Pick<FileAccount, 'id' | 'role'>, partit
   return `arn:${partition}:iam::${account.id}:role/${account.role}`
 }
 
+/**
+ * The clients of an account of the file: its role, assumed with the CLI's own credentials (`aws`),
+ * in its region; sso-admin and identitystore calls go to `ic` (the Identity Center's clients).
+ */
+export function accountClients(
+  aws: AwsClients,
+  ic: AwsClients,
+  account: FileAccount,
+  partition: string,
+): Promise<AwsClients> {
+  return aws.assumeRole(accountRoleArn(account, partition), {
+    ...(account.region ? { region: account.region } : {}),
+    accountName: account.name,
+    identityCenter: ic,
+  })
+}
+
 /** A refusal of an account's AssumeRole, or any failure reading it, as the plan reports it. */
 export function accountError(
   account: { name: string; id: string; roleArn?: string },
@@ -284,13 +301,7 @@ async function buildManyPlanReporting(
         }
         planAccounts.push(entry)
         try {
-          const clients = account
-            ? await aws.assumeRole(roleArn!, {
-                ...(account.region ? { region: account.region } : {}),
-                accountName: account.name,
-                identityCenter: ic,
-              })
-            : ownClients
+          const clients = account ? await accountClients(aws, ic, account, partition) : ownClients
           await clients.checkCredentials()
           entry.id = account?.id ?? (await clients.accountId())
           if (account) await lock?.({ name, accountId: entry.id, aws: clients, domainId: ds[0].id })

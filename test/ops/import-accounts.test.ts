@@ -1,0 +1,159 @@
+/**
+ * import across domains and accounts (issue #17): --domain repeatable, a domain of another account
+ * named ACCOUNT_ID[:ROLE]:DOMAIN_ID; the round trip (apply → import → plan shows no changes) over
+ * the three-account emulator; a team in two domains is refused, never merged.
+ */
+import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { parse } from 'yaml'
+import type { TeamsFile } from '../../src/lib/config/types.js'
+import { type ImportOptions, importTeams, parseImportDomain } from '../../src/lib/import.js'
+import { runCli } from '../helpers/cli.js'
+import {
+  applyMany,
+  CALLER,
+  callerClients,
+  DEV,
+  DOMAINS,
+  organizationWorkspace,
+  PROD,
+  planMany,
+  QA,
+  useOrganization,
+  withEnv,
+} from '../helpers/organization.js'
+import { rewrite } from '../helpers/workspace.js'
+
+const MAIN = 'd-abcdefghijkl'
+const out = () => path.join(mkdtempSync(path.join(tmpdir(), 'import-')), 'teams.yaml')
+
+describe('import --domain', () => {
+  it('reads DOMAIN_ID, ACCOUNT_ID:DOMAIN_ID and ACCOUNT_ID:ROLE:DOMAIN_ID', () => {
+    assert.deepEqual(parseImportDomain(MAIN), { domainId: MAIN })
+    assert.deepEqual(parseImportDomain(`${DEV}:${DOMAINS.dev}`), {
+      domainId: DOMAINS.dev,
+      account: { id: DEV },
+    })
+    assert.deepEqual(parseImportDomain(`${DEV}:ops-admin@x:${DOMAINS.dev}`), {
+      domainId: DOMAINS.dev,
+      account: { id: DEV, role: 'ops-admin@x' },
+    })
+    for (const bad of ['abc', `2222:${MAIN}`, `${DEV}:role/path:${MAIN}`, `${DEV}:${MAIN}:x`])
+      assert.throws(
+        () => parseImportDomain(bad),
+        /expected DOMAIN_ID, ACCOUNT_ID:DOMAIN_ID or ACCOUNT_ID:ROLE:DOMAIN_ID/,
+      )
+  })
+})
+
+describe('import across domains and accounts', function () {
+  this.timeout(180_000)
+  const emu = useOrganization()
+  // The four teams of the three-account set-up, plus team5 in the caller's own domain.
+  const file = () =>
+    organizationWorkspace((c) => {
+      c.domains!.main = { id: MAIN }
+      c.teams.team5 = { ...c.teams.team3, domain: 'main', displayName: 'Team 5', tags: { Team: 'Team5' } }
+    })
+  const everyDomain = [MAIN, `${DEV}:${DOMAINS.dev}`, `${PROD}:${DOMAINS.prodA}`, `${PROD}:${DOMAINS.prodB}`]
+  const importIn = (domains: string[]) =>
+    withEnv(emu().env(), () =>
+      importTeams(callerClients(), {
+        region: 'us-east-1',
+        domains: domains.map(parseImportDomain),
+        file: out(),
+      } satisfies ImportOptions),
+    )
+
+  it('apply → import (--domain repeated, three accounts) → plan shows no changes', async () => {
+    await withEnv(emu().env(), () => applyMany(file()))
+    const imported = out()
+    const r = await runCli(
+      ['import', ...everyDomain.flatMap((d) => ['--domain', d]), '--region', 'us-east-1', '-f', imported],
+      { env: emu().env() },
+    )
+    assert.equal(r.code, 0, r.stderr)
+    const config = parse(readFileSync(imported, 'utf8')) as TeamsFile
+    assert.equal(config.domain, undefined)
+    assert.deepEqual(config.accounts, { [DEV]: { id: DEV }, [PROD]: { id: PROD } })
+    assert.deepEqual(config.domains, {
+      'demo-domain': { id: MAIN },
+      [DOMAINS.dev]: { account: DEV, id: DOMAINS.dev },
+      [DOMAINS.prodA]: { account: PROD, id: DOMAINS.prodA },
+      [DOMAINS.prodB]: { account: PROD, id: DOMAINS.prodB },
+    })
+    assert.deepEqual(
+      Object.entries(config.teams).map(([id, t]) => `${id} ${t.domain}`),
+      [
+        `team1 ${DOMAINS.dev}`,
+        `team2 ${DOMAINS.prodA}`,
+        `team3 ${DOMAINS.prodA}`,
+        `team4 ${DOMAINS.prodB}`,
+        'team5 demo-domain',
+      ],
+    )
+    // Each team role was found in its own account (created by the tool, not named by ARN).
+    assert.deepEqual(
+      Object.values(config.teams).map((t) => t.executionRole),
+      Object.values(config.teams).map(() => ({ create: true })),
+    )
+    const plan = await withEnv(emu().env(), () => planMany(imported))
+    assert.deepEqual(
+      plan.plan.context.accounts?.filter((a) => a.error),
+      [],
+    )
+    assert.deepEqual(
+      plan.plan.changes
+        .filter((c) => c.action !== 'manual')
+        .map((c) => `${c.account} ${c.action} ${c.kind} ${c.key}`),
+      [],
+    )
+    // The caller's account alone: a one-domain file, as import always wrote.
+    const one = await importIn([MAIN])
+    assert.deepEqual(one.config.domain, { id: MAIN })
+    assert.equal(one.config.domains, undefined)
+    assert.deepEqual(Object.keys(one.config.teams), ['team1', 'team2', 'team3', 'team4', 'team5'])
+  })
+
+  it('a team with profiles in two domains is refused, naming both; an account whose role cannot be assumed fails', async () => {
+    const f = file()
+    await withEnv(emu().env(), () => applyMany(f))
+    // team4 moves to prod-a; without --prune its old profiles stay in prod-b.
+    rewrite(f, (c) => {
+      c.teams.team4.domain = 'prod-a'
+    })
+    await withEnv(emu().env(), () => applyMany(f))
+    await assert.rejects(importIn(everyDomain), (err: Error & { hint?: string }) => {
+      assert.match(
+        err.message,
+        new RegExp(
+          `team team4 has profiles in domain ${DOMAINS.prodA} \\(account ${PROD}\\) and in domain ${DOMAINS.prodB} \\(account ${PROD}\\)`,
+        ),
+      )
+      assert.match(err.message, /unique in the teams file/)
+      assert.match(err.hint ?? '', /apply --prune/)
+      return true
+    })
+    // Only prod-b of prod: team4 is there alone, nothing to tell apart.
+    const partial = await importIn([`${PROD}:${DOMAINS.prodB}`])
+    assert.equal(partial.config.teams.team4.domain, DOMAINS.prodB)
+
+    const r = await runCli(
+      ['import', '--domain', `${QA}:${DOMAINS.qa}`, '--region', 'us-east-1', '-f', out()],
+      {
+        env: emu().env(),
+      },
+    )
+    assert.equal(r.code, 1, r.stdout)
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `account ${QA} \\(${QA}\\): cannot assume arn:aws:iam::${QA}:role/sagemaker-teams-admin: AccessDenied`,
+      ),
+    )
+    assert.match(r.stderr, /trust policy/)
+    assert.ok(CALLER)
+  })
+})
