@@ -5,9 +5,8 @@
  * process otherwise.
  */
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb'
-import { BIN, type CliResult, runCli } from '../helpers/cli.js'
+import { killWhen as killCli, runCli } from '../helpers/cli.js'
 import { useReconcile } from '../helpers/reconcile.js'
 import { rewrite, workspace } from '../helpers/workspace.js'
 
@@ -36,24 +35,7 @@ describe('one writer at a time', function () {
   }
   /** Starts `apply`, and kills it with `signal` once its stderr matches `when` (it holds the lock then). */
   const killWhen = (args: string[], when: RegExp, signal: NodeJS.Signals, env: Record<string, string> = {}) =>
-    new Promise<CliResult>((resolve) => {
-      const child = spawn(process.execPath, [BIN, ...args], {
-        env: { ...process.env, ...emu().env(), NO_COLOR: '1', ...env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      let stdout = ''
-      let stderr = ''
-      let sent = false
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-      child.stderr.setEncoding('utf8').on('data', (d: string) => {
-        stderr += d
-        if (!sent && when.test(stderr)) {
-          sent = true
-          child.kill(signal)
-        }
-      })
-      child.on('close', (code, sig) => resolve({ code, signal: sig, stdout, stderr }))
-    })
+    killCli(args, when, signal, { env: { ...emu().env(), ...env } })
   const appsOf = (team: string) =>
     emu().state.applications.filter((a) => a.Tags['sagemaker-teams:team'] === team)
 
@@ -143,27 +125,15 @@ describe('one writer at a time', function () {
       c.teams.team2.members = { users: users.map((u) => u.userName) }
     })
     emu().setLatency(40)
-    const child = spawn(process.execPath, [BIN, 'apply', '-f', file, '--yes'], {
-      env: { ...process.env, ...emu().env(), NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    let signalled = false
-    const result = await new Promise<CliResult>((resolve) => {
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-      child.stderr.setEncoding('utf8').on('data', (d: string) => {
-        stderr += d
-        // Interrupt once some assignments are done: mid-run, with changes in flight.
-        if (!signalled && (stderr.match(/ok +create assignment/g) ?? []).length >= 20) {
-          signalled = true
-          child.kill('SIGINT')
-        }
-      })
-      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))
-    })
+    // Interrupted once some assignments are done: mid-run, with changes in flight.
+    const result = await killCli(
+      ['apply', '-f', file, '--yes'],
+      (stderr) => (stderr.match(/ok +create assignment/g) ?? []).length >= 20,
+      'SIGINT',
+      { env: emu().env() },
+    )
     emu().setLatency(0)
-    assert.ok(signalled, stderr)
+    assert.ok(result.killed, result.stderr)
     assert.equal(result.code, 130, result.stdout + result.stderr)
     const m = /Interrupted after (\d+) of (\d+) changes; run apply again to converge\./.exec(result.stderr)
     assert.ok(m, result.stderr)

@@ -1,12 +1,16 @@
-/** The reconcile engine through the real CLI (a subprocess) against the emulator. */
+/**
+ * The reconcile engine through the CLI's commands against the emulator: in the test process
+ * (runInProcess), a real process where one is killed.
+ */
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { Ajv } from 'ajv'
 import type { Plan } from '../../src/lib/plan/types.js'
 import type { Emulator } from '../emulator/index.js'
-import { ROOT, runCli } from '../helpers/cli.js'
+import { killWhen, ROOT } from '../helpers/cli.js'
 import { useDemoAccount } from '../helpers/emulator.js'
+import { runInProcess } from '../helpers/in-process.js'
 import { rewrite, workspace } from '../helpers/workspace.js'
 
 const SEED = path.join(ROOT, 'examples', 'demo-account.yaml')
@@ -21,8 +25,7 @@ describe('plan and apply (CLI against the emulator)', function () {
   beforeEach(() => {
     emu = account()
   })
-  const cli = (args: string[], extra: { killAfterMs?: number; env?: Record<string, string> } = {}) =>
-    runCli(args, { ...extra, env: { ...emu.env(), ...extra.env } })
+  const cli = (args: string[]) => runInProcess(args, { env: emu.env() })
   const planJson = async (file: string, ...flags: string[]): Promise<Plan> => {
     const r = await cli(['plan', '-f', file, '--json', ...flags])
     assert.equal(r.code, 0, r.stderr)
@@ -220,11 +223,16 @@ describe('plan and apply (CLI against the emulator)', function () {
   it('an apply killed half-way converges on the next run, with no duplicates', async () => {
     emu.setLatency(150)
     const file = workspace()
-    // A short lease: the killed apply cannot release its lock, the lease runs out instead.
-    const killed = await cli(['apply', '-f', file, '--yes', '--concurrency', '1'], {
-      killAfterMs: 3000,
-      env: { SAGEMAKER_TEAMS_LOCK_LEASE_SECONDS: '2' },
-    })
+    // Killed once its first role exists: half-way. A short lease: the killed apply cannot release
+    // its lock, the lease runs out instead.
+    const killed = await killWhen(
+      ['apply', '-f', file, '--yes', '--concurrency', '1'],
+      /ok +create role/,
+      'SIGKILL',
+      {
+        env: { ...emu.env(), SAGEMAKER_TEAMS_LOCK_LEASE_SECONDS: '2' },
+      },
+    )
     assert.equal(killed.signal, 'SIGKILL')
     emu.setLatency(0)
     const partial = emu.state.roles.length + emu.state.applications.length + emu.state.profiles.length

@@ -44,3 +44,36 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     child.stdin.end(options.input ?? '')
   })
 }
+
+/**
+ * Runs the CLI and kills it with `signal` once its stderr matches `when` (a pattern, or a test of
+ * the whole stderr so far): a point in its own progress (it holds the lock, some changes are
+ * done), never a time.
+ */
+export function killWhen(
+  args: string[],
+  when: RegExp | ((stderr: string) => boolean),
+  signal: NodeJS.Signals,
+  options: { env?: Record<string, string | undefined> } = {},
+): Promise<CliResult & { killed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    let killed = false
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d
+      if (!killed && (when instanceof RegExp ? when.test(stderr) : when(stderr))) {
+        killed = true
+        child.kill(signal)
+      }
+    })
+    child.on('error', reject)
+    child.on('close', (code, sig) => resolve({ code, signal: sig, stdout, stderr, killed }))
+  })
+}
