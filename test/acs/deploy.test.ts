@@ -8,7 +8,8 @@ import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from 
 import { unzipSync } from 'fflate'
 import type { Plan } from '../../src/lib/plan/types.js'
 import { type Emulator, startEmulator } from '../emulator/index.js'
-import { ROOT, runCli } from '../helpers/cli.js'
+import { ROOT } from '../helpers/cli.js'
+import { runInProcess } from '../helpers/in-process.js'
 import { rewrite, workspace } from '../helpers/workspace.js'
 import { formBody, idpMetadata, signedResponse } from '../idp/idp.js'
 
@@ -19,7 +20,7 @@ describe('ACS deployment (apply, acs build, acs deploy)', function () {
   this.timeout(120_000)
   let emu: Emulator
   let file: string
-  const cli = (args: string[]) => runCli(args, { env: emu.env() })
+  const cli = (args: string[]) => runInProcess(args, { env: emu.env() })
 
   before(async () => {
     emu = await startEmulator({ seed: SEED, profileReadyMs: 20 })

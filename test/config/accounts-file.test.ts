@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileAccounts, fileDomains, isMultiDomain, teamDomainName } from '../../src/lib/config/domains.js'
 import { loadTeamsFile } from '../../src/lib/config/load.js'
-import { ROOT, runCli } from '../helpers/cli.js'
+import { ROOT } from '../helpers/cli.js'
+import { runInProcess } from '../helpers/in-process.js'
 
 const team = (id: string, domain?: string) =>
   `  ${id}:\n${domain ? `    domain: ${domain}\n` : ''}    displayName: ${id}\n    executionRole: { create: true }\n    tags: { Team: ${id} }\n`
@@ -91,7 +92,7 @@ describe('teams file: accounts and domains', () => {
   })
 
   it('examples/policy-organization.txt is what `policy` prints for examples/teams-organization.yaml', async () => {
-    const r = await runCli([
+    const r = await runInProcess([
       'policy',
       '-f',
       'examples/teams-organization.yaml',

@@ -5,7 +5,8 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { loadTeamsFile } from '../../src/lib/config/load.js'
 import { parseIdpMetadata } from '../../src/lib/config/metadata.js'
-import { ROOT, runCli } from '../helpers/cli.js'
+import { ROOT } from '../helpers/cli.js'
+import { runInProcess } from '../helpers/in-process.js'
 
 describe('teams file', () => {
   it('the committed JSON Schemas are generated from the current types', async () => {
@@ -22,13 +23,13 @@ describe('teams file', () => {
   }).timeout(30_000)
 
   it('teams.example.yaml validates through the CLI with a one-line summary', async () => {
-    const r = await runCli(['validate', '-f', 'teams.example.yaml'])
+    const r = await runInProcess(['validate', '-f', 'teams.example.yaml'])
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stdout.trim(), 'teams.example.yaml is valid: 2 teams, 2 users, 0 groups, 2 LF grants.')
   })
 
   it('validate --json reports every problem as data', async () => {
-    const r = await runCli(['validate', '-f', 'test/fixtures/invalid/12-bad-team-id.yaml', '--json'])
+    const r = await runInProcess(['validate', '-f', 'test/fixtures/invalid/12-bad-team-id.yaml', '--json'])
     assert.equal(r.code, 1)
     const out = JSON.parse(r.stdout)
     assert.equal(out.valid, false)
@@ -37,7 +38,7 @@ describe('teams file', () => {
   })
 
   it('a missing file is a clear error, not a stack trace', async () => {
-    const r = await runCli(['validate', '-f', 'no-such-file.yaml'])
+    const r = await runInProcess(['validate', '-f', 'no-such-file.yaml'])
     assert.equal(r.code, 1)
     assert.match(r.stderr, /no-such-file\.yaml: no such file/)
     assert.doesNotMatch(r.stderr, /^\s+at /m)
@@ -93,21 +94,21 @@ describe('init', () => {
       '--team',
       'id=team2,groups=ds-team2',
     ]
-    const r = await runCli(args)
+    const r = await runInProcess(args)
     assert.equal(r.code, 0, r.stderr)
     const text = readFileSync(file, 'utf8')
     assert.match(text, /^# yaml-language-server: \$schema=.*teams\.schema\.json/)
-    const v = await runCli(['validate', '-f', file, '--json'])
+    const v = await runInProcess(['validate', '-f', file, '--json'])
     assert.equal(JSON.parse(v.stdout).summary.teams, 2)
-    const again = await runCli(args)
+    const again = await runInProcess(args)
     assert.equal(again.code, 1)
     assert.match(again.stderr, /exists; pass --force/)
-    assert.equal((await runCli([...args, '--force'])).code, 0)
+    assert.equal((await runInProcess([...args, '--force'])).code, 0)
   })
 
   it('never prompts without a terminal and names the missing flags', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'smt-init-'))
-    const r = await runCli(['init', '-f', path.join(dir, 't.yaml'), '--region', 'us-east-1'])
+    const r = await runInProcess(['init', '-f', path.join(dir, 't.yaml'), '--region', 'us-east-1'])
     assert.equal(r.code, 1)
     assert.match(r.stderr, /missing --domain-id, --team/)
   })

@@ -1,7 +1,7 @@
 /**
  * The plan is the authority on access (issue #12): revocation without flags, kept data-holding
  * resources listed apart, group-aware narrowing, the approval default and saved plans that run
- * exactly as saved. The real CLI as a subprocess against the emulator.
+ * exactly as saved. The CLI's commands (in process) against the emulator.
  */
 import assert from 'node:assert/strict'
 import { readFileSync, writeFileSync } from 'node:fs'

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { type Emulator, startEmulator } from '../emulator/index.js'
-import { ROOT, runCli } from '../helpers/cli.js'
+import { ROOT } from '../helpers/cli.js'
+import { runInProcess } from '../helpers/in-process.js'
 
 describe('--verbose and --json', function () {
   this.timeout(60_000)
@@ -12,7 +13,7 @@ describe('--verbose and --json', function () {
   after(() => emu.close())
 
   it('--verbose prints one line per AWS call (service, operation, duration, outcome) and no secrets', async () => {
-    const r = await runCli(['plan', '-f', 'teams.example.yaml', '--verbose'], { env: emu.env() })
+    const r = await runInProcess(['plan', '-f', 'teams.example.yaml', '--verbose'], { env: emu.env() })
     assert.equal(r.code, 0, r.stderr)
     const lines = r.stderr.split('\n').filter((l) => l.startsWith('aws '))
     const calls = Object.values(emu.counters()).reduce((a, b) => a + b, 0)
@@ -30,7 +31,9 @@ describe('--verbose and --json', function () {
   })
 
   it('--json prints exactly one JSON document on stdout', async () => {
-    const r = await runCli(['plan', '-f', 'teams.example.yaml', '--json', '--verbose'], { env: emu.env() })
+    const r = await runInProcess(['plan', '-f', 'teams.example.yaml', '--json', '--verbose'], {
+      env: emu.env(),
+    })
     assert.equal(r.code, 0)
     const doc = JSON.parse(r.stdout)
     assert.equal(doc.planVersion, 1)

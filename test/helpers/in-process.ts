@@ -6,8 +6,9 @@
  * process itself) stays with `runCli`. Needs `npm run build`.
  *
  * One command at a time per process: while it runs, process.stdout/stderr writes are captured,
- * process.env is the test's environment plus `env`, the streams are not terminals (as with the
- * pipes of `runCli`), and process.exitCode starts unset; all of it is restored afterwards.
+ * process.env is the test's environment plus `env`, the working directory is `cwd` (default the
+ * repository, as runCli), the streams are not terminals (as with the pipes of `runCli`), and
+ * process.exitCode starts unset; all of it is restored afterwards.
  */
 import type { Config } from '@oclif/core'
 import { BIN, type CliResult, ROOT } from './cli.js'
@@ -19,7 +20,7 @@ type Write = typeof process.stdout.write
 
 export async function runInProcess(
   args: string[],
-  options: { env?: Record<string, string | undefined> } = {},
+  options: { env?: Record<string, string | undefined>; cwd?: string } = {},
 ): Promise<CliResult> {
   if (running) throw new Error('runInProcess: one command at a time (use runCli for concurrent runs)')
   running = true
@@ -33,6 +34,7 @@ export async function runInProcess(
   const loaded = await config
 
   const saved = {
+    cwd: process.cwd(),
     env: { ...process.env },
     argv: process.argv,
     exitCode: process.exitCode,
@@ -47,6 +49,7 @@ export async function runInProcess(
     else process.env[key] = value
   }
   process.argv = [process.execPath, BIN, ...args]
+  process.chdir(options.cwd ?? ROOT)
   process.exitCode = undefined
   setTty(false, false, false)
   let stdout = ''
@@ -74,6 +77,7 @@ export async function runInProcess(
     for (const key of Object.keys(process.env)) if (!(key in saved.env)) delete process.env[key]
     Object.assign(process.env, saved.env)
     process.argv = saved.argv
+    process.chdir(saved.cwd)
     process.exitCode = saved.exitCode
     running = false
   }

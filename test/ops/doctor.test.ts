@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Emulator } from '../emulator/index.js'
-import { runCli } from '../helpers/cli.js'
 import { useDemoAccount } from '../helpers/emulator.js'
+import { runInProcess } from '../helpers/in-process.js'
 import { workspace } from '../helpers/workspace.js'
 import { idpMetadata, type KeyPair, keyPair } from '../idp/idp.js'
 
@@ -55,7 +55,7 @@ describe('doctor', function () {
     emu = account()
   })
   const doctor = async (file: string) => {
-    const r = await runCli(['doctor', '-f', file, '--json'], { env: emu.env() })
+    const r = await runInProcess(['doctor', '-f', file, '--json'], { env: emu.env() })
     const out = JSON.parse(r.stdout) as {
       ok: boolean
       checks: { name: string; status: string; detail: string }[]
@@ -129,7 +129,7 @@ describe('doctor', function () {
   })
 
   it('prints one line per check with a hint', async () => {
-    const r = await runCli(['doctor', '-f', withMetadata(null)], { env: emu.env() })
+    const r = await runInProcess(['doctor', '-f', withMetadata(null)], { env: emu.env() })
     assert.match(r.stdout, /^✓ pass {2}credentials/m)
     assert.match(r.stdout, /^! warn {2}metadata team1 .*\n\s+→ Download the SAML metadata/m)
   })

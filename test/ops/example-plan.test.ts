@@ -2,8 +2,9 @@ import assert from 'node:assert/strict'
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { ROOT, runCli } from '../helpers/cli.js'
+import { ROOT } from '../helpers/cli.js'
 import { useDemoAccount } from '../helpers/emulator.js'
+import { runInProcess } from '../helpers/in-process.js'
 import { rewrite } from '../helpers/workspace.js'
 
 const DEMO = path.join(ROOT, 'examples', 'plan-demo.md')
@@ -22,12 +23,18 @@ describe('examples/plan-demo.md', function () {
     const dir = mkdtempSync(path.join(tmpdir(), 'smt-demo-'))
     copyFileSync(path.join(ROOT, 'teams.example.yaml'), path.join(dir, 'teams.example.yaml'))
     const md = async () => {
-      const r = await runCli(['plan', '-f', 'teams.example.yaml', '--format', 'markdown'], { env, cwd: dir })
+      const r = await runInProcess(['plan', '-f', 'teams.example.yaml', '--format', 'markdown'], {
+        env,
+        cwd: dir,
+      })
       assert.equal(r.code, 0, r.stderr)
       return r.stdout
     }
     const first = await md()
-    assert.equal((await runCli(['apply', '-f', 'teams.example.yaml', '--yes'], { env, cwd: dir })).code, 0)
+    assert.equal(
+      (await runInProcess(['apply', '-f', 'teams.example.yaml', '--yes'], { env, cwd: dir })).code,
+      0,
+    )
     rewrite(path.join(dir, 'teams.example.yaml'), (c) => {
       c.teams.team2.members = { users: ['user1@example.com'] }
     })

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import type { PolicyDocument } from '../../src/lib/plan/types.js'
-import { ROOT, runCli } from '../helpers/cli.js'
+import { ROOT } from '../helpers/cli.js'
+import { runInProcess } from '../helpers/in-process.js'
 import { workspace } from '../helpers/workspace.js'
 
 const PREFIX: Record<string, string> = {
@@ -58,7 +59,7 @@ describe('policy', () => {
       c.workspace = {}
       c.teams.team1.executionRole.managedPolicyArns = ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess']
     })
-    const r = await runCli(['policy', '-f', file, '--account-id', '123456789012'])
+    const r = await runInProcess(['policy', '-f', file, '--account-id', '123456789012'])
     assert.equal(r.code, 0, r.stderr)
     const doc = JSON.parse(r.stdout) as PolicyDocument
     const granted = new Set(
@@ -72,7 +73,7 @@ describe('policy', () => {
 
   it('scopes resources to the domain, roles and the ACS; --for plan is read-only', async () => {
     const doc = JSON.parse(
-      (await runCli(['policy', '-f', 'teams.example.yaml', '--account-id', '123456789012'])).stdout,
+      (await runInProcess(['policy', '-f', 'teams.example.yaml', '--account-id', '123456789012'])).stdout,
     ) as PolicyDocument
     const sm = doc.Statement.find((s) => s.Sid === 'SageMakerDomainProfiles')!
     assert.ok(
@@ -96,8 +97,17 @@ describe('policy', () => {
       undefined,
     )
     const plan = JSON.parse(
-      (await runCli(['policy', '-f', 'teams.example.yaml', '--account-id', '123456789012', '--for', 'plan']))
-        .stdout,
+      (
+        await runInProcess([
+          'policy',
+          '-f',
+          'teams.example.yaml',
+          '--account-id',
+          '123456789012',
+          '--for',
+          'plan',
+        ])
+      ).stdout,
     ) as PolicyDocument
     const actions = plan.Statement.flatMap((s) => s.Action as string[])
     assert.ok(actions.length > 20)

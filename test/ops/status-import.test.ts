@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { StatusReport } from '../../src/lib/status.js'
 import type { Emulator } from '../emulator/index.js'
-import { runCli } from '../helpers/cli.js'
 import { useDemoAccount } from '../helpers/emulator.js'
+import { runInProcess } from '../helpers/in-process.js'
 import { workspace } from '../helpers/workspace.js'
 
 describe('status and import', function () {
@@ -15,7 +15,7 @@ describe('status and import', function () {
   beforeEach(() => {
     emu = account()
   })
-  const cli = (args: string[]) => runCli(args, { env: emu.env() })
+  const cli = (args: string[]) => runInProcess(args, { env: emu.env() })
 
   it('status before and after apply', async () => {
     const file = workspace((c) => {

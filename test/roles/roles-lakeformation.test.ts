@@ -1,4 +1,4 @@
-/** Execution roles, LF-tags and LF-tag grants through the real CLI against the emulator. */
+/** Execution roles, LF-tags and LF-tag grants through the CLI's commands (in process) against the emulator. */
 import assert from 'node:assert/strict'
 import { AwsClients } from '../../src/lib/aws/clients.js'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
@@ -6,8 +6,8 @@ import { applyPlan } from '../../src/lib/engine/apply.js'
 import { buildContext } from '../../src/lib/engine/plan.js'
 import type { Change, Plan } from '../../src/lib/plan/types.js'
 import type { Emulator } from '../emulator/index.js'
-import { runCli } from '../helpers/cli.js'
 import { useDemoAccount } from '../helpers/emulator.js'
+import { runInProcess } from '../helpers/in-process.js'
 import { rewrite, workspace } from '../helpers/workspace.js'
 
 describe('roles, LF-tags and LF grants (CLI against the emulator)', function () {
@@ -17,7 +17,7 @@ describe('roles, LF-tags and LF grants (CLI against the emulator)', function () 
   beforeEach(() => {
     emu = account()
   })
-  const cli = (args: string[]) => runCli(args, { env: emu.env() })
+  const cli = (args: string[]) => runInProcess(args, { env: emu.env() })
   const changes = async (file: string, ...flags: string[]) => {
     const r = await cli(['plan', '-f', file, '--json', ...flags])
     assert.equal(r.code, 0, r.stderr)
