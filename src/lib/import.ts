@@ -281,7 +281,7 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
     result.acs = acs.settings
     applyDeployedConfig(result, acs.deployed, acs.order)
   }
-  if (!single) result = manyDomainsFile(result, places, home)
+  if (!single) result = manyDomainsFile(result, places, home, acs?.deployed?.domainId)
   return { config: result, warnings }
 }
 
@@ -421,8 +421,17 @@ async function teamPlaces(
   return home
 }
 
-/** The imported file for several domains or another account: accounts:, domains:, and each team's domain:. */
-function manyDomainsFile(result: TeamsFile, places: Place[], home: Map<string, number>): TeamsFile {
+/**
+ * The imported file for several domains or another account: accounts:, domains:, and each team's
+ * domain:. The domain the deployed ACS names as its own comes first, as in the file it was
+ * deployed from (the configuration names the file's first domain).
+ */
+function manyDomainsFile(
+  result: TeamsFile,
+  places: Place[],
+  home: Map<string, number>,
+  acsDomainId: string | undefined,
+): TeamsFile {
   const { domain: _domain, teams, ...rest } = result
   const accounts: NonNullable<TeamsFile['accounts']> = {}
   for (const p of places)
@@ -437,7 +446,10 @@ function manyDomainsFile(result: TeamsFile, places: Place[], home: Map<string, n
     region,
     ...(Object.keys(accounts).length > 0 ? { accounts } : {}),
     domains: Object.fromEntries(
-      places.map((p) => [p.name, { ...(p.accountName ? { account: p.accountName } : {}), id: p.domainId }]),
+      [
+        ...places.filter((p) => p.domainId === acsDomainId),
+        ...places.filter((p) => p.domainId !== acsDomainId),
+      ].map((p) => [p.name, { ...(p.accountName ? { account: p.accountName } : {}), id: p.domainId }]),
     ),
     teams: Object.fromEntries(
       Object.entries(teams).map(([id, t]) => [id, { domain: places[home.get(id)!].name, ...t }]),
@@ -455,7 +467,10 @@ function applyDeployedConfig(result: TeamsFile, deployed: AcsConfig | undefined,
     const d = deployed?.teams[id]
     if (!d) continue
     if (d.userSettings && Object.keys(d.userSettings).length) t.userSettings = d.userSettings
+    // A team the ACS knows without a metadata path had no saml: in the file (its default path
+    // would plan a configuration change).
     if (d.metadataPath) t.saml = { idpMetadata: d.metadataPath }
+    else delete t.saml
     if (Object.keys(d.tags).length) t.tags = d.tags
   }
   const ids = Object.keys(result.teams)

@@ -329,5 +329,5 @@ export function renderManyStatus(r: ManyStatusReport): string {
     for (const d of a.domains)
       out.push(`${account} · domain ${d.name} (${d.id})`, '', ...teamTable(d.teams), '')
   }
-  return `${out.join('\n')}${acsLine(r.acs)}\n`
+  return `${out.join('\n')}\n${acsLine(r.acs)}\n`
 }

@@ -4,7 +4,7 @@
  * the three-account emulator; a team in two domains is refused, never merged.
  */
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
@@ -25,6 +25,7 @@ import {
   withEnv,
 } from '../helpers/organization.js'
 import { rewrite } from '../helpers/workspace.js'
+import { idpMetadata } from '../idp/idp.js'
 
 const MAIN = 'd-abcdefghijkl'
 const out = () => path.join(mkdtempSync(path.join(tmpdir(), 'import-')), 'teams.yaml')
@@ -51,12 +52,19 @@ describe('import --domain', () => {
 describe('import across domains and accounts', function () {
   this.timeout(180_000)
   const emu = useOrganization()
-  // The four teams of the three-account set-up, plus team5 in the caller's own domain.
-  const file = () =>
-    organizationWorkspace((c) => {
+  // The four teams of the three-account set-up, plus team5 in the caller's own domain; the ACS,
+  // and team2's IdP metadata (the other teams have no saml: key).
+  const file = () => {
+    const f = organizationWorkspace((c) => {
       c.domains!.main = { id: MAIN }
       c.teams.team5 = { ...c.teams.team3, domain: 'main', displayName: 'Team 5', tags: { Team: 'Team5' } }
+      c.acs = { functionName: 'sagemaker-teams-acs', audience: 'urn:sagemaker-teams:acs' }
+      c.teams.team2.saml = { idpMetadata: 'metadata/team2.xml' }
     })
+    mkdirSync(path.join(path.dirname(f), 'metadata'))
+    writeFileSync(path.join(path.dirname(f), 'metadata', 'team2.xml'), idpMetadata())
+    return f
+  }
   const everyDomain = [MAIN, `${DEV}:${DOMAINS.dev}`, `${PROD}:${DOMAINS.prodA}`, `${PROD}:${DOMAINS.prodB}`]
   const importIn = (domains: string[]) =>
     withEnv(emu().env(), () =>
@@ -67,9 +75,11 @@ describe('import across domains and accounts', function () {
       } satisfies ImportOptions),
     )
 
-  it('apply → import (--domain repeated, three accounts) → plan shows no changes', async () => {
-    await withEnv(emu().env(), () => applyMany(file()))
-    const imported = out()
+  it('apply → import (--domain repeated, three accounts, the ACS) → plan shows no changes', async () => {
+    const f = file()
+    await withEnv(emu().env(), () => applyMany(f))
+    // Next to the original: its metadata path resolves to the same file.
+    const imported = path.join(path.dirname(f), 'imported.yaml')
     const r = await runCli(
       ['import', ...everyDomain.flatMap((d) => ['--domain', d]), '--region', 'us-east-1', '-f', imported],
       { env: emu().env() },
