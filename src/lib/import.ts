@@ -161,7 +161,14 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
   const assigned = await assignments.observe(ctx)
   const observedProfiles = await Promise.all(places.map((p) => profiles.observe(p.ctx)))
   const acs = await importAcs(aws, opts.functionName ?? 'sagemaker-teams-acs')
-  const home = await teamPlaces(Object.keys(teams), places, observedProfiles, acs?.deployed)
+  const { home, leftOut } = await teamPlaces(
+    Object.keys(teams),
+    places,
+    observedProfiles,
+    acs?.deployed,
+    single,
+  )
+  for (const team of Object.keys(teams)) if (!home.has(team)) delete teams[team]
   // One describe per assigned principal (a team may have hundreds), a few at a time.
   const limit = pLimit(8)
   const principalName = (a: { principalType: string; principalId: string }) =>
@@ -218,7 +225,7 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
   }
 
   // LF-tag grants and LF-tags: in each account, for the teams that live there.
-  const warnings: string[] = []
+  const warnings: string[] = [...leftOut]
   const tags: Record<string, string[]> = {}
   const accounts = [...new Set(places.map((p) => p.accountId))]
   const tagsByAccount = new Map<string, Map<string, string[]>>()
@@ -361,8 +368,10 @@ function nameDomains(places: Place[]): void {
 
 /**
  * The domain each team lives in (an index into `places`): where its profiles are; without
- * profiles, where the deployed ACS sends it, else the only domain of the account holding its
- * role, else the only domain imported. A team id is its SAML teamid, unique in a teams file, so a
+ * profiles, where the deployed ACS sends it, else the only imported domain of the account holding
+ * its role. A team found in none of the imported domains is left out (it lives in a domain not
+ * named; a warning says so) — except in a one-domain import of the caller's account, which takes
+ * every team, as import always did. A team id is its SAML teamid, unique in a teams file, so a
  * team with profiles in two domains is refused, never merged into one.
  */
 async function teamPlaces(
@@ -370,15 +379,18 @@ async function teamPlaces(
   places: Place[],
   observed: { byName: Map<string, { tags?: Record<string, string> }> }[],
   deployed: AcsConfig | undefined,
-): Promise<Map<string, number>> {
+  single: boolean,
+): Promise<{ home: Map<string, number>; leftOut: string[] }> {
   const home = new Map<string, number>()
   const problems: string[] = []
+  const leftOut: string[] = []
+  const every = places.map((_, i) => i)
   for (const team of teams) {
-    const holding = places
-      .map((_, i) => i)
-      .filter((i) => [...observed[i].byName.values()].some((p) => p.tags?.[TAG_TEAM] === team))
-    if (holding.length === 1) {
-      home.set(team, holding[0])
+    const holding = every.filter((i) =>
+      [...observed[i].byName.values()].some((p) => p.tags?.[TAG_TEAM] === team),
+    )
+    if (holding.length === 1 || (single && holding.length === 0)) {
+      home.set(team, holding[0] ?? 0)
       continue
     }
     if (holding.length > 1) {
@@ -387,16 +399,16 @@ async function teamPlaces(
       )
       continue
     }
-    if (places.length === 1) {
-      home.set(team, 0)
-      continue
-    }
     const d = deployed?.teams[team]
-    const acsDomain = d ? (d.domainId ?? deployed?.domainId) : undefined
-    const acsAccount = d?.presignRoleArn?.split(':')[4] ?? deployed?.accountId
-    const byAcs = places.findIndex((p) => p.domainId === acsDomain && p.accountId === acsAccount)
-    if (byAcs >= 0) {
-      home.set(team, byAcs)
+    if (d) {
+      const domainId = d.domainId ?? deployed?.domainId
+      const accountId = d.presignRoleArn?.split(':')[4] ?? deployed?.accountId
+      const byAcs = places.findIndex((p) => p.domainId === domainId && p.accountId === accountId)
+      if (byAcs >= 0) home.set(team, byAcs)
+      else
+        leftOut.push(
+          `team ${team} left out: the ACS places it in domain ${domainId} of account ${accountId}, which is not imported (add --domain for it)`,
+        )
       continue
     }
     const withRole: string[] = []
@@ -405,11 +417,15 @@ async function teamPlaces(
       const role = await readRole(await p.clients.iam(), teamRoleName(team))
       if (role?.tags[TAG_TEAM] === team) withRole.push(accountId)
     }
-    const candidates = places.map((_, i) => i).filter((i) => withRole.includes(places[i].accountId))
+    const candidates = every.filter((i) => withRole.includes(places[i].accountId))
     if (candidates.length === 1) home.set(team, candidates[0])
+    else if (candidates.length === 0)
+      leftOut.push(
+        `team ${team} left out: no profile or team role of it in the imported domains and accounts (add --domain for its domain)`,
+      )
     else
       problems.push(
-        `team ${team} has no profiles and its domain cannot be told apart between ${(candidates.length ? candidates : places.map((_, i) => i)).map((i) => describePlace(places[i])).join(' and ')}`,
+        `team ${team} has no profiles and its role's account holds ${candidates.map((i) => describePlace(places[i])).join(' and ')}: its domain cannot be told`,
       )
   }
   if (problems.length > 0)
@@ -418,7 +434,7 @@ async function teamPlaces(
       1,
       'If the team moved, finish the move first (apply --prune with the file that moved it, which deletes the old profiles); if two teams share the id, import their domains into two files (one --domain set each). A team without profiles: import its domain on its own, or give it a member first.',
     )
-  return home
+  return { home, leftOut }
 }
 
 /**

@@ -120,6 +120,20 @@ describe('import across domains and accounts', function () {
         .map((c) => `${c.account} ${c.action} ${c.kind} ${c.key}`),
       [],
     )
+    // One lakeFormation.tags for every account: a value only prod has is a warning for dev.
+    emu()
+      .accountState(PROD)
+      .lfTags.find((t) => t.TagKey === 'sensitivity')!
+      .TagValues.push('secret')
+    const uneven = await importIn(everyDomain)
+    assert.deepEqual(uneven.config.lakeFormation?.tags.sensitivity, ['confidential', 'public', 'secret'])
+    assert.deepEqual(
+      uneven.warnings.filter((w) => w.includes('secret')).map((w) => w.split(' (')[0]),
+      [
+        `LF-tag sensitivity in account 123456789012 lacks secret`,
+        `LF-tag sensitivity in account ${DEV} lacks secret`,
+      ],
+    )
     // The caller's account alone: a one-domain file, as import always wrote.
     const one = await importIn([MAIN])
     assert.deepEqual(one.config.domain, { id: MAIN })
@@ -146,9 +160,21 @@ describe('import across domains and accounts', function () {
       assert.match(err.hint ?? '', /apply --prune/)
       return true
     })
-    // Only prod-b of prod: team4 is there alone, nothing to tell apart.
+    // Only prod-b of prod: team4 is there alone; the teams of the other domains are left out, with a warning each.
     const partial = await importIn([`${PROD}:${DOMAINS.prodB}`])
-    assert.equal(partial.config.teams.team4.domain, DOMAINS.prodB)
+    assert.deepEqual(
+      Object.entries(partial.config.teams).map(([id, t]) => `${id} ${t.domain}`),
+      [`team4 ${DOMAINS.prodB}`],
+    )
+    assert.deepEqual(
+      partial.warnings.map((w) => w.replace(/ left out: .* domain (\S+) of account (\d+), .*/, ' $1 $2')),
+      [
+        `team1 ${DOMAINS.dev} ${DEV}`,
+        `team2 ${DOMAINS.prodA} ${PROD}`,
+        `team3 ${DOMAINS.prodA} ${PROD}`,
+        `team5 ${MAIN} 123456789012`,
+      ].map((w) => `team ${w}`),
+    )
 
     const r = await runCli(
       ['import', '--domain', `${QA}:${DOMAINS.qa}`, '--region', 'us-east-1', '-f', out()],
