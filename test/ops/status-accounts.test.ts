@@ -38,7 +38,11 @@ describe('status across accounts and domains', function () {
     withEnv(emu().env(), async () => readManyStatus(callerClients(), await loadTeamsFileOrThrow(file), only))
 
   it('groups account → domain → team, read in each account; a moved team counts its old profiles as extra', async () => {
-    const file = organizationWorkspace()
+    // team5 in the caller's own domain (the Identity Center account, no role assumed).
+    const file = organizationWorkspace((c) => {
+      c.domains!.main = { id: 'd-abcdefghijkl' }
+      c.teams.team5 = { ...c.teams.team3, domain: 'main', displayName: 'Team 5', tags: { Team: 'Team5' } }
+    })
     await withEnv(emu().env(), () => applyMany(file))
     const after = await status(file)
     assert.deepEqual(
@@ -46,17 +50,20 @@ describe('status across accounts and domains', function () {
         (a) => `${a.name} ${a.id} ${a.roleArn} ${a.domains.map((d) => `${d.name}=${d.id}`)}`,
       ),
       [
+        'identity-center 123456789012 undefined main=d-abcdefghijkl',
         `dev ${DEV} arn:aws:iam::${DEV}:role/sagemaker-teams-admin dev=${DOMAINS.dev}`,
         `prod ${PROD} arn:aws:iam::${PROD}:role/sagemaker-teams-admin prod-a=${DOMAINS.prodA},prod-b=${DOMAINS.prodB}`,
       ],
     )
     assert.deepEqual(rows(after), [
+      'identity-center/main/team5 app 1/1 +0 grants 1/1',
       'dev/dev/team1 app 1/1 +0 grants 1/1',
       'prod/prod-a/team2 app 2/2 +0 grants 1/1',
       'prod/prod-a/team3 app 1/1 +0 grants 1/1',
       'prod/prod-b/team4 app 2/2 +0 grants 1/1',
     ])
     const text = renderManyStatus(after)
+    assert.match(text, /^Identity Center account \(123456789012\) · domain main \(d-abcdefghijkl\)\n\nteam /)
     assert.match(
       text,
       new RegExp(`Account prod \\(${PROD}\\) as \\S+ · domain prod-b \\(${DOMAINS.prodB}\\)\\n\\nteam `),
