@@ -1,9 +1,13 @@
-/** CLI conventions: exit codes and error documents for usage errors, NO_COLOR / FORCE_COLOR. */
+/**
+ * CLI conventions: exit codes and error documents for usage errors, NO_COLOR / FORCE_COLOR (real
+ * processes and terminals); commands that must not hide problems (in process).
+ */
 import assert from 'node:assert/strict'
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { runCli } from '../helpers/cli.js'
 import { useDemoAccount } from '../helpers/emulator.js'
+import { runInProcess } from '../helpers/in-process.js'
 import { hasScript, inTerminal } from '../helpers/terminal.js'
 import { workspace } from '../helpers/workspace.js'
 
@@ -102,7 +106,7 @@ describe('commands that must not hide problems', function () {
   it('validate reports a wrong version once', async () => {
     const file = workspace()
     writeFileSync(file, readFileSync(file, 'utf8').replace(/^version: 1$/m, 'version: "1"'))
-    const r = await runCli(['validate', '-f', file, '--json'])
+    const r = await runInProcess(['validate', '-f', file, '--json'])
     assert.equal(r.code, 1)
     const problems = (JSON.parse(r.stdout) as { problems: { path: string; message: string }[] }).problems
     assert.deepEqual(
@@ -113,11 +117,11 @@ describe('commands that must not hide problems', function () {
 
   it('sso checklist fails with the AWS error when AWS is unreachable, and links the --region console', async () => {
     const file = workspace()
-    const down = await runCli(['sso', 'checklist', '-f', file], { env: unreachable })
+    const down = await runInProcess(['sso', 'checklist', '-f', file], { env: unreachable })
     assert.equal(down.code, 1)
     assert.match(down.stderr, /ECONNREFUSED/)
     assert.equal(down.stdout, '')
-    const r = await runCli(['sso', 'checklist', '-f', file, '--region', 'eu-west-1'], {
+    const r = await runInProcess(['sso', 'checklist', '-f', file, '--region', 'eu-west-1'], {
       env: account().env(),
     })
     assert.equal(r.code, 0, r.stderr)
@@ -127,7 +131,7 @@ describe('commands that must not hide problems', function () {
 
   it('doctor without a teams file still checks credentials, region and Identity Center', async () => {
     const dir = path.dirname(workspace())
-    const r = await runCli(['doctor', '-f', path.join(dir, 'missing.yaml'), '--json'], {
+    const r = await runInProcess(['doctor', '-f', path.join(dir, 'missing.yaml'), '--json'], {
       env: { ...account().env(), AWS_REGION: 'us-east-1' },
     })
     assert.equal(r.code, 1)
