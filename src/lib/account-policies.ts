@@ -33,8 +33,10 @@ export function accountPolicies(
     )
   const { accounts: _a, domains: _d, ...rest } = config
   const roleArns = fileAccounts(config).map((a) => `arn:${partition}:iam::${a.id}:role/${a.role}`)
-  // The CLI's own account: Identity Center, the ACS, and the domains without account:.
+  // The CLI's own account: Identity Center, the ACS (unless acs.account puts it elsewhere), and the
+  // domains without account:.
   const own = domains.filter((d) => d.account === undefined)
+  const acsAccount = config.acs?.account
   const cli = operatorPolicy(
     {
       config: { ...rest, domain: { id: own[0]?.id ?? domains[0].id }, teams: config.teams },
@@ -42,6 +44,7 @@ export function accountPolicies(
       region: opts.region,
       partition,
       ...(own.length ? { domainIds: own.map((d) => d.id) } : {}),
+      ...(acsAccount ? { acs: 'elsewhere' as const, presignRole: own.length > 0 } : {}),
     },
     opts.purpose,
   )
@@ -59,8 +62,10 @@ export function accountPolicies(
   ]
   for (const account of fileAccounts(config)) {
     const ds = domains.filter((d) => d.account === account.name)
-    if (ds.length === 0) continue
-    const teams = teamsIn(ds.map((d) => d.name))
+    const holdsAcs = Boolean(config.acs) && account.name === acsAccount
+    if (ds.length === 0 && !holdsAcs) continue
+    // The ACS's account (acs.account) holds the function with every team; the others a presign role.
+    const teams = holdsAcs && ds.length === 0 ? config.teams : teamsIn(ds.map((d) => d.name))
     out.push({
       account: account.name,
       accountId: account.id,
@@ -68,12 +73,13 @@ export function accountPolicies(
       roleName: account.role,
       document: operatorPolicy(
         {
-          config: { ...rest, domain: { id: ds[0].id }, teams },
+          config: { ...rest, domain: { id: (ds[0] ?? domains[0]).id }, teams },
           accountId: account.id,
           region: account.region ?? opts.region,
           partition,
           domainIds: ds.map((d) => d.id),
-          presignRole: Boolean(config.acs),
+          presignRole: Boolean(config.acs) && !holdsAcs,
+          acs: holdsAcs ? (ds.length > 0 ? 'here' : 'only') : 'elsewhere',
         },
         opts.purpose,
       ),

@@ -30,10 +30,34 @@ export interface OperatorPolicyInput {
   domainIds?: string[]
   /** Files with accounts:/domains: — this account holds the ACS presign role. */
   presignRole?: boolean
+  /**
+   * Files with accounts:/domains: — where the ACS is: `here` (default; and a one-domain file's),
+   * `elsewhere` (no ACS statements: acs.account, or an account role of another account), or `only`
+   * (the ACS account has no domain: only what the ACS, its boundary and the lock need).
+   */
+  acs?: 'here' | 'elsewhere' | 'only'
 }
 
-type Inputs = Required<Omit<OperatorPolicyInput, 'domainIds' | 'presignRole'>> &
-  Pick<OperatorPolicyInput, 'domainIds' | 'presignRole'>
+type Inputs = Required<Omit<OperatorPolicyInput, 'domainIds' | 'presignRole' | 'acs'>> &
+  Pick<OperatorPolicyInput, 'domainIds' | 'presignRole' | 'acs'>
+
+/** The grants of the ACS (skipped where it is `elsewhere`). */
+const ACS_GRANTS = new Set(['PassAcsRoleToLambda', 'AcsFunction', 'AcsTable'])
+/** What an account that holds only the ACS (`only`) keeps. */
+const ACS_ONLY_GRANTS = new Set([
+  ...ACS_GRANTS,
+  'NoResourceTypes',
+  'RoleReads',
+  'SimulateOwnPolicies',
+  'BoundedRoleWrites',
+  'TagToolRoles',
+  'BoundaryPolicy',
+  'ApplyLock',
+])
+/** Unscoped actions only the ACS needs (the removal of a deployed ACS lists functions and tables). */
+const ACS_UNSCOPED = ['lambda:ListFunctions', 'dynamodb:ListTables']
+/** What `only` keeps of the unscoped actions. */
+const ACS_ONLY_UNSCOPED = ['sts:GetCallerIdentity']
 
 interface Grant {
   sid: string
@@ -78,14 +102,16 @@ const UNSCOPED: Grant = {
 }
 
 const toolRoles = (i: Inputs) => {
-  const roles = [`arn:${i.partition}:iam::${i.accountId}:role/${teamRoleName('*')}`]
-  if (i.config.acs && !i.presignRole)
+  const roles = i.acs === 'only' ? [] : [`arn:${i.partition}:iam::${i.accountId}:role/${teamRoleName('*')}`]
+  if (i.config.acs && !i.presignRole && i.acs !== 'elsewhere')
     roles.push(`arn:${i.partition}:iam::${i.accountId}:role/${acsRoleName(i.config.acs.functionName)}`)
   if (i.presignRole) roles.push(`arn:${i.partition}:iam::${i.accountId}:role/${PRESIGN_ROLE_NAME}`)
   return [...new Set(roles)]
 }
 const givenRoles = (i: Inputs) =>
-  Object.values(i.config.teams).flatMap((t) => (t.executionRole.arn ? [t.executionRole.arn] : []))
+  i.acs === 'only'
+    ? []
+    : Object.values(i.config.teams).flatMap((t) => (t.executionRole.arn ? [t.executionRole.arn] : []))
 const boundary = (i: Inputs) => boundaryPolicyArn(i.accountId, i.partition)
 const bounded = (i: Inputs) => ({ StringEquals: { 'iam:PermissionsBoundary': boundary(i) } })
 const managedPolicies = (i: Inputs) =>
@@ -348,7 +374,15 @@ export function operatorPolicy(
   const statements: PolicyStatement[] = []
   for (const g of [UNSCOPED, ...SCOPED]) {
     if (g.skip?.(i)) continue
-    const actions = purpose === 'plan' ? g.read : [...g.read, ...g.write]
+    if (i.acs === 'elsewhere' && ACS_GRANTS.has(g.sid)) continue
+    if (i.acs === 'only' && !ACS_ONLY_GRANTS.has(g.sid)) continue
+    const actions = (purpose === 'plan' ? g.read : [...g.read, ...g.write]).filter(
+      (a) =>
+        g !== UNSCOPED ||
+        (i.acs === 'only'
+          ? ACS_ONLY_UNSCOPED.includes(a)
+          : i.acs !== 'elsewhere' || !ACS_UNSCOPED.includes(a)),
+    )
     if (actions.length === 0) continue
     const resources = g.resources(i, purpose)
     const condition = g.condition?.(i)

@@ -21,18 +21,42 @@ import {
 } from '../helpers/organization.js'
 import { formBody, idpMetadata, signedResponse } from '../idp/idp.js'
 
+const USER1 = '906712345a-1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d'
 const USER2 = '906712345a-2b3c4d5e-6f70-4b8c-9d0e-1f2a3b4c5d6e'
 const PRESIGN = 'sagemaker-teams-acs-presign'
 
 /** The organization file with an ACS (no acs.url: the function URL) and team2's IdP metadata. */
-function acsWorkspace(): string {
+function acsWorkspace(acsAccount?: string): string {
   const file = organizationWorkspace((c) => {
-    c.acs = { functionName: 'sagemaker-teams-acs', audience: 'urn:sagemaker-teams:acs' }
-    c.teams.team2.saml = { idpMetadata: 'metadata/team2.xml' }
+    c.acs = {
+      functionName: 'sagemaker-teams-acs',
+      audience: 'urn:sagemaker-teams:acs',
+      ...(acsAccount ? { account: acsAccount } : {}),
+    }
+    for (const t of ['team1', 'team2']) c.teams[t].saml = { idpMetadata: `metadata/${t}.xml` }
   })
   mkdirSync(path.join(path.dirname(file), 'metadata'))
-  writeFileSync(path.join(path.dirname(file), 'metadata', 'team2.xml'), idpMetadata())
+  for (const t of ['team1', 'team2'])
+    writeFileSync(path.join(path.dirname(file), 'metadata', `${t}.xml`), idpMetadata())
   return file
+}
+
+/** Posts a signed login (of user2 unless given) for `team` to a local ACS; the answer's status and Location. */
+async function login(base: string, team: string, userId = USER2) {
+  const url = `${base}/saml/acs/${team}`
+  const saml = signedResponse({
+    acsUrl: url,
+    audience: `urn:sagemaker-teams:acs:${team}`,
+    userId,
+    teamId: team,
+  })
+  const res = await fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: formBody(saml.base64),
+  })
+  return { status: res.status, location: res.headers.get('location') ?? '', body: await res.text() }
 }
 
 describe('acs deploy and acs serve with accounts:/domains:', function () {
@@ -83,24 +107,39 @@ describe('acs deploy and acs serve with accounts:/domains:', function () {
         () => {},
       )
       try {
-        const url = `${server.url}/saml/acs/team2`
-        const saml = signedResponse({
-          acsUrl: url,
-          audience: 'urn:sagemaker-teams:acs:team2',
-          userId: USER2,
-          teamId: 'team2',
-        })
-        const res = await fetch(url, {
-          method: 'POST',
-          redirect: 'manual',
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          body: formBody(saml.base64),
-        })
-        assert.equal(res.status, 302, await res.text())
+        const r = await login(server.url, 'team2')
+        assert.equal(r.status, 302, r.body)
         const domain = emu.accountState(PROD).domains.find((d) => d.DomainId === DOMAINS.prodA)!
-        assert.ok(res.headers.get('location')?.startsWith(`${domain.Url}/auth?token=`), 'redirects to prod-a')
+        assert.ok(r.location.startsWith(`${domain.Url}/auth?token=`), 'redirects to prod-a')
         // No profile was created anywhere: team2's existing one in prod-a was presigned.
         assert.deepEqual({ caller: profiles(CALLER), prod: profiles(PROD) }, before)
+      } finally {
+        await server.close()
+      }
+    })
+  })
+
+  it('acs serve with acs.account: prod — a dev team through dev, a prod team through prod', async () => {
+    const emu = emulator()
+    await withEnv(emu.env(), async () => {
+      const file = acsWorkspace('prod')
+      await applyMany(file)
+      const server = await serveAcs(
+        callerClients(),
+        await loadTeamsFileOrThrow(file),
+        { host: '127.0.0.1', port: 0 },
+        () => {},
+      )
+      try {
+        for (const [team, id, domain, user] of [
+          ['team1', DEV, DOMAINS.dev, USER1],
+          ['team2', PROD, DOMAINS.prodA, USER2],
+        ] as const) {
+          const r = await login(server.url, team, user)
+          assert.equal(r.status, 302, `${team}: ${r.body}`)
+          const url = emu.accountState(id).domains.find((d) => d.DomainId === domain)!.Url
+          assert.ok(r.location.startsWith(`${url}/auth?token=`), team)
+        }
       } finally {
         await server.close()
       }

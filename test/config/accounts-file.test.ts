@@ -83,6 +83,19 @@ describe('teams file: accounts and domains', () => {
     )
   })
 
+  it('acs.account names an account of accounts: (did you mean), with its line', async () => {
+    const acs = (account: string) =>
+      `${MANY}acs:\n  functionName: sagemaker-teams-acs\n  audience: urn:x\n  account: ${account}\n`
+    assert.ok((await loadTeamsFile(write(acs('prod')))).ok)
+    const r = await loadTeamsFile(write(acs('prdo')))
+    assert.equal(r.ok, false)
+    if (r.ok) return
+    const p = r.problems.find((x) => x.path === 'acs.account')
+    assert.ok(p, JSON.stringify(r.problems))
+    assert.equal(p.line, 34)
+    assert.match(p.message, /account "prdo" is not declared under accounts \(did you mean "prod"\?\)/)
+  })
+
   it('identityCenter.roleArn must be a role ARN', async () => {
     const r = await loadTeamsFile(
       write(MANY.replace('accounts:', 'identityCenter:\n  roleArn: arn:aws:iam::1:role/x\naccounts:')),

@@ -1,7 +1,7 @@
 /** Wires `acs serve`: discovery, configuration, store and server. */
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker'
 import type { AwsClients } from '../aws/clients.js'
-import { fileAccounts, fileDomains, isMultiDomain } from '../config/domains.js'
+import { type FileAccount, fileAccounts, fileDomains, isMultiDomain } from '../config/domains.js'
 import type { LoadedTeams } from '../config/load.js'
 import { discover, findInstance, partitionOf } from '../engine/discovery.js'
 import { resolveIdentities } from '../engine/identities.js'
@@ -90,14 +90,27 @@ async function manyAccountsConfig(
   const identities = await resolveIdentities(ic, file, instance.identityStoreId)
   const domains = fileDomains(file)
   const callerAccountId = domains.some((d) => d.account === undefined) ? await aws.accountId() : undefined
-  const placement = acsPlacementOf(file, { callerAccountId, acsAccountId: icAccountId, partition })
+  // The ACS's own account: acs.account, or the Identity Center account.
+  const acsAccount = file.acs?.account
+    ? fileAccounts(file).find((a) => a.name === file.acs!.account)
+    : undefined
+  const acsAccountId = acsAccount?.id ?? icAccountId
+  const placement = acsPlacementOf(file, { callerAccountId, acsAccountId, partition })
+  const accountClients = (account: FileAccount) =>
+    aws.assumeRole(accountRoleArn(account, partition), {
+      ...(account.region ? { region: account.region } : {}),
+      accountName: account.name,
+      identityCenter: ic,
+    })
+  const clients = acsAccount ? await accountClients(acsAccount) : ic
   const config = await buildAcsConfig({
     teams,
-    accountId: icAccountId,
+    accountId: acsAccountId,
     partition,
-    region: ic.region,
+    region: clients.region,
     domainId: domains[0].id,
-    identityStoreId: instance.identityStoreId,
+    // Outside the Identity Center account the ACS confirms users from the baked members only.
+    ...(acsAccount ? {} : { identityStoreId: instance.identityStoreId }),
     identities,
     tableName: replayTable ?? null,
     placement,
@@ -107,17 +120,11 @@ async function manyAccountsConfig(
   for (const { accountId, presignRoleArn } of Object.values(placement)) {
     if (!presignRoleArn || byAccount.has(accountId)) continue
     const account = fileAccounts(file).find((a) => a.id === accountId)
-    const clients = account
-      ? await aws.assumeRole(accountRoleArn(account, partition), {
-          ...(account.region ? { region: account.region } : {}),
-          accountName: account.name,
-        })
-      : aws
-    byAccount.set(accountId, await clients.sageMaker())
+    byAccount.set(accountId, await (account ? await accountClients(account) : aws).sageMaker())
   }
   return {
     config,
-    clients: ic,
+    clients,
     sagemakerFor: (team) => byAccount.get(placement[team].accountId)!,
   }
 }

@@ -379,6 +379,18 @@ function domainReferences(config: TeamsFile, at: Locator): Problem[] {
     else domainKeys.set(key, name)
   }
 
+  // acs.account: the account the ACS lives in, one of accounts:.
+  const acsAccount = isMap(config.acs) ? (config.acs as { account?: unknown }).account : undefined
+  if (typeof acsAccount === 'string' && !(acsAccount in accounts)) {
+    const guess = closest(acsAccount, Object.keys(accounts))
+    problems.push(
+      at.problem(
+        ['acs', 'account'],
+        `account "${acsAccount}" is not declared under accounts${guess ? ` (did you mean "${guess}"?)` : ''}`,
+      ),
+    )
+  }
+
   const names = [...(config.domain !== undefined ? [DEFAULT_DOMAIN_NAME] : []), ...Object.keys(domains)]
   const teams = isMap(config.teams) ? config.teams : {}
   for (const [id, team] of Object.entries(teams)) {

@@ -123,6 +123,12 @@ export interface AcsConfig {
   /** Optional base URL (custom domain); default: the function URL. Team X posts to `<base>/saml/acs/<X>`. */
   url?: string | null
   /**
+   * The account the ACS (function, URL, role, table) lives in: a name from `accounts:`. Default: the
+   * IAM Identity Center account. The presign roles of the other accounts trust that account's ACS role.
+   * @minLength 1
+   */
+  account?: string
+  /**
    * CreatePresignedDomainUrl SessionExpirationDurationInSeconds (1800..43200).
    * @asType integer
    * @minimum 1800

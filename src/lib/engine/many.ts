@@ -226,11 +226,25 @@ async function buildManyPlanReporting(
       ? await aws.accountId()
       : icAccountId
     : undefined
-  // The ACS (in the Identity Center account) presigns through each other account's presign role.
-  const acsRoleArn = config.acs
-    ? `arn:${partition}:iam::${icAccountId}:role/${acsRoleName(config.acs.functionName)}`
+  // The ACS lives in acs.account (default: the Identity Center account) and presigns through each
+  // other account's presign role.
+  const acsAccount = config.acs?.account
+    ? fileAccounts(config).find((a) => a.name === config.acs!.account)
     : undefined
-  const acsPlacement = acsPlacementOf(config, { callerAccountId, acsAccountId: icAccountId, partition })
+  const acsAccountId = acsAccount?.id ?? icAccountId
+  const acsRoleArn = config.acs
+    ? `arn:${partition}:iam::${acsAccountId}:role/${acsRoleName(config.acs.functionName)}`
+    : undefined
+  const acsPlacement = acsPlacementOf(config, { callerAccountId, acsAccountId, partition })
+  // The ACS account's clients, once its part has them (the console steps read the ACS's URL and
+  // login records there).
+  let acsClientsReady: (clients: AwsClients) => void = () => {}
+  let acsClientsFailed: (err: unknown) => void = () => {}
+  const acsClients = new Promise<AwsClients>((resolve, reject) => {
+    acsClientsReady = resolve
+    acsClientsFailed = reject
+  })
+  acsClients.catch(() => {}) // the console steps handle it; never an unhandled rejection
   const teamsOf = (domain: string) =>
     Object.keys(config.teams).filter((t) => teamDomainName(config, t) === domain)
   const base = { partition, instanceArn: instance.instanceArn, identityStoreId: instance.identityStoreId }
@@ -243,12 +257,14 @@ async function buildManyPlanReporting(
       teams: { ...teams, config: { ...partFile(teams, Object.keys(config.teams), first).config } },
       options,
       identities,
-      // The ACS role carries the boundary: the Identity Center account needs one when no domain's
-      // account part makes it there.
-      kinds:
-        config.acs && callerAccountId !== icAccountId
+      // The ACS role carries the boundary: the Identity Center account needs one when the ACS is
+      // there and no domain's account part makes it there. With acs.account the ACS is that account's.
+      kinds: acsAccount
+        ? IDENTITY_CENTER_KINDS.filter((k) => k !== 'acs')
+        : config.acs && callerAccountId !== icAccountId
           ? ['boundary', ...IDENTITY_CENTER_KINDS]
           : IDENTITY_CENTER_KINDS,
+      ...(acsAccount ? { acsAws: () => acsClients } : {}),
       discovery: {
         ...base,
         accountId: icAccountId,
@@ -261,7 +277,9 @@ async function buildManyPlanReporting(
     onRead,
   )
   // Every part reads the applications once, through the Identity Center part.
-  const shared = (kind: Kind) => (IDENTITY_CENTER_KINDS.includes(kind) ? icCtx.observed(kind) : undefined)
+  // (Only the kinds it plans: with acs.account the ACS is read by its own account's part.)
+  const shared = (kind: Kind) =>
+    IDENTITY_CENTER_KINDS.includes(kind) && icCtx.kinds?.includes(kind) ? icCtx.observed(kind) : undefined
 
   // The accounts: the caller's own (domains without account:) and each named one with a domain.
   const accountsUsed: { account: FileAccount | undefined; domains: FileDomain[] }[] = []
@@ -269,7 +287,8 @@ async function buildManyPlanReporting(
   if (own.length > 0) accountsUsed.push({ account: undefined, domains: own })
   for (const account of fileAccounts(config)) {
     const ds = domains.filter((d) => d.account === account.name)
-    if (ds.length > 0) accountsUsed.push({ account, domains: ds })
+    // The ACS account is planned even without a domain (its part is the ACS and its boundary).
+    if (ds.length > 0 || account.name === acsAccount?.name) accountsUsed.push({ account, domains: ds })
   }
 
   // The clients of the caller's own account (its domains without account:).
@@ -281,6 +300,33 @@ async function buildManyPlanReporting(
       ? { name: IDENTITY_CENTER, accountId: callerAccountId!, aws: ownClients, domainId: own[0].id }
       : { name: IDENTITY_CENTER, accountId: icAccountId, aws: ic, domainId: accountLockKey(icAccountId) },
   )
+  /** The ACS in acs.account: every team (its configuration maps each to its account and domain). */
+  const acsPart = async (
+    clients: AwsClients,
+    where: { name: string; accountId: string; kinds: Kind[] },
+  ): Promise<PlanPart> => {
+    const ctx = contextOf(
+      {
+        aws: clients,
+        teams: icCtx.teams,
+        options,
+        identities,
+        kinds: where.kinds,
+        discovery: {
+          ...base,
+          accountId: where.accountId,
+          region: clients.region,
+          domainId: first.id,
+          domainArn: '',
+          acsPlacement,
+          identityCenterAccountId: icAccountId,
+        },
+      },
+      onRead,
+      shared,
+    )
+    return { account: where.name, accountId: where.accountId, ctx, plan: await planWith(ctx) }
+  }
   const planAccounts: PlanAccount[] = []
   const parts: PlanPart[] = []
   const limit = pLimit(ACCOUNT_CONCURRENCY)
@@ -304,7 +350,29 @@ async function buildManyPlanReporting(
           const clients = account ? await accountClients(aws, ic, account, partition) : ownClients
           await clients.checkCredentials()
           entry.id = account?.id ?? (await clients.accountId())
-          if (account) await lock?.({ name, accountId: entry.id, aws: clients, domainId: ds[0].id })
+          if (account)
+            await lock?.({
+              name,
+              accountId: entry.id,
+              aws: clients,
+              domainId: ds[0]?.id ?? accountLockKey(entry.id),
+            })
+          const accountParts: PlanPart[] = []
+          if (account && account.name === acsAccount?.name) {
+            acsClientsReady(clients)
+            accountParts.push(
+              await acsPart(clients, {
+                name,
+                accountId: entry.id,
+                // Without a domain here, no account part makes the boundary the ACS role carries.
+                kinds: ds.length === 0 ? ['boundary', 'acs'] : ['acs'],
+              }),
+            )
+          }
+          if (ds.length === 0) {
+            parts.push(...accountParts)
+            return
+          }
           const found = await Promise.all(ds.map((d) => findDomain(clients, d.id)))
           const discovery = (d: FileDomain, i: number) => ({
             ...base,
@@ -342,8 +410,8 @@ async function buildManyPlanReporting(
               discovery: {
                 ...discovery(ds[0], 0),
                 teamDomainIds,
-                ...(acsRoleArn && entry.id !== icAccountId ? { acsRoleArn } : {}),
-                ...(entry.id === icAccountId ? { acsPlacement } : {}),
+                ...(acsRoleArn && entry.id !== acsAccountId ? { acsRoleArn } : {}),
+                ...(entry.id === acsAccountId ? { acsPlacement } : {}),
               },
               // Every domain's profiles, read once by its own part.
               domainParts: domainCtxs,
@@ -351,9 +419,12 @@ async function buildManyPlanReporting(
             onRead,
             shared,
           )
-          const accountParts: PlanPart[] = [
-            { account: name, accountId: entry.id, ctx: accountCtx, plan: await planWith(accountCtx) },
-          ]
+          accountParts.push({
+            account: name,
+            accountId: entry.id,
+            ctx: accountCtx,
+            plan: await planWith(accountCtx),
+          })
           for (const [i, d] of ds.entries())
             accountParts.push({
               account: name,
@@ -364,6 +435,7 @@ async function buildManyPlanReporting(
             })
           parts.push(...accountParts)
         } catch (err) {
+          if (account && account.name === acsAccount?.name) acsClientsFailed(err)
           entry.error = accountError(entry, err)
         }
       }),

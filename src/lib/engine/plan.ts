@@ -62,7 +62,7 @@ export function normalizeOptions(given: PlanOptions): PlanOptions {
 export function contextOf(
   base: Pick<
     EngineContext,
-    'aws' | 'teams' | 'options' | 'discovery' | 'identities' | 'kinds' | 'domainParts'
+    'aws' | 'teams' | 'options' | 'discovery' | 'identities' | 'kinds' | 'domainParts' | 'acsAws'
   >,
   onRead?: ReadListener,
   /** Observations another context makes (the many-accounts engine reads applications once). */
@@ -78,6 +78,7 @@ export function contextOf(
     options,
     ...(base.kinds ? { kinds: base.kinds } : {}),
     ...(base.domainParts ? { domainParts: base.domainParts } : {}),
+    ...(base.acsAws ? { acsAws: base.acsAws } : {}),
     // The teams file's own warnings (a signing certificate that ends soon) travel with the plan.
     warnings: (teams.warnings ?? []).map((w) => `${w.path}: ${w.message}`),
     kept: [],

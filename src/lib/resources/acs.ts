@@ -161,7 +161,16 @@ export function urlPermissionRepair(observed: PolicyStatement[]) {
  */
 export function acsRolePolicy(
   config: TeamsFile,
-  d: Pick<Discovery, 'partition' | 'region' | 'accountId' | 'domainId' | 'identityStoreId' | 'acsPlacement'>,
+  d: Pick<
+    Discovery,
+    | 'partition'
+    | 'region'
+    | 'accountId'
+    | 'domainId'
+    | 'identityStoreId'
+    | 'acsPlacement'
+    | 'identityCenterAccountId'
+  >,
 ): PolicyDocument {
   const acs = config.acs!
   // Files with accounts:/domains: — the teams of other accounts are reached through their presign roles.
@@ -209,7 +218,11 @@ export function acsRolePolicy(
   // deny on aws:SourceIp here: this role's own CreatePresignedDomainUrl call comes from Lambda's
   // address, so such a deny would refuse every login.
   const localOnly = ['ManagedProfiles', 'CreateManagedProfiles', 'TagOnCreateOnly', 'PassTeamRoles']
-  const kept = teams.length > 0 ? statements : statements.filter((s) => !localOnly.includes(s.Sid ?? ''))
+  const kept = statements.filter(
+    (s) =>
+      (teams.length > 0 || !localOnly.includes(s.Sid ?? '')) &&
+      (s.Sid !== 'ConfirmUsers' || !remoteIdentityStore(d)),
+  )
   if (remote.length > 0)
     kept.splice(localOnly.filter((sid) => kept.some((s) => s.Sid === sid)).length, 0, {
       Sid: 'PresignInDomainAccounts',
@@ -618,6 +631,9 @@ export function readAcsSettingsTag(value: string | undefined): Record<string, un
   }
 }
 
+const remoteIdentityStore = (d: Pick<Discovery, 'accountId' | 'identityCenterAccountId'>) =>
+  d.identityCenterAccountId !== undefined && d.identityCenterAccountId !== d.accountId
+
 /** The ACS configuration for this account and teams file, with the resolved members baked in. */
 export function acsConfigFor(ctx: EngineContext, functionUrl?: string) {
   const d = ctx.discovery
@@ -628,7 +644,9 @@ export function acsConfigFor(ctx: EngineContext, functionUrl?: string) {
     partition: d.partition,
     region: d.region,
     domainId: d.domainId,
-    identityStoreId: d.identityStoreId,
+    // An ACS outside the Identity Center account (acs.account) confirms users from the members
+    // apply bakes in only: the identity store answers in its own account.
+    ...(remoteIdentityStore(d) ? {} : { identityStoreId: d.identityStoreId }),
     identities: ctx.identities,
     ...(d.acsPlacement ? { placement: d.acsPlacement } : {}),
   })

@@ -57,7 +57,11 @@ export const consoleSteps: ResourceModule<'console', ConsoleObserved, Map<string
     if (acs) {
       try {
         const { readAcsStatus } = await import('../acs/status.js')
-        const status = await readAcsStatus(ctx)
+        // The ACS's own account (acs.account) when it is not this part's.
+        const status = await readAcsStatus({
+          aws: ctx.acsAws ? await ctx.acsAws() : ctx.aws,
+          teams: ctx.teams,
+        })
         baseUrl = status.functionUrl
         for (const team of status.verifiedTeams) verified.add(team)
       } catch {

@@ -47,6 +47,11 @@ export interface Discovery {
    * account, the domain, and the presign role the ACS assumes there (absent: the ACS's own account).
    */
   acsPlacement?: Record<string, { accountId: string; domainId: string; presignRoleArn?: string }>
+  /**
+   * Files with accounts:/domains: — the IAM Identity Center account, in the part of an ACS that lives
+   * in another account (acs.account): the identity store is not this account's.
+   */
+  identityCenterAccountId?: string
 }
 
 export interface PlanOptions {
@@ -77,6 +82,11 @@ export interface EngineContext {
    * the account's kinds look at (the role module: which profiles still use a retired role).
    */
   domainParts?: EngineContext[]
+  /**
+   * The Identity Center part of a file whose ACS lives in another account (acs.account): that
+   * account's clients (the console steps read the ACS's URL and login records there).
+   */
+  acsAws?: () => Promise<AwsClients>
   /** Warnings to surface in the plan (quota, etc.). */
   warnings: string[]
   /** Data-holding resources kept although the file no longer calls for them (see Plan.kept). */
