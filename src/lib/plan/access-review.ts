@@ -2,10 +2,18 @@
  * The access review of a plan: which changes widen access and which narrow it, in the words a
  * reviewer uses. Policies are compared semantically (atoms; wildcards cover specific actions).
  */
-import { ABAC_TAG } from '../names.js'
+import { ABAC_TAG, TAG_TEAM } from '../names.js'
 import { type PolicyAtom, policyDelta } from '../policies/normalize.js'
 import { staleTagKeys } from '../profile-tags.js'
-import type { AccessItem, AccessReview, Change, LfGrantPayload, Plan, RolePayload } from './types.js'
+import type {
+  AccessItem,
+  AccessReview,
+  Change,
+  LfGrantPayload,
+  Plan,
+  PresignRolePayload,
+  RolePayload,
+} from './types.js'
 
 export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
   const widened: AccessItem[] = []
@@ -89,6 +97,9 @@ export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
           )
         break
       }
+      case 'presign-role':
+        reviewPresignRole(c as Change<'presign-role'>, widened, narrowed, item)
+        break
       case 'lf-grant': {
         const g = (c.after ?? c.before) as LfGrantPayload
         const before = c.before as LfGrantPayload | undefined
@@ -186,6 +197,92 @@ export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
 }
 
 type ItemFn = (c: Change, principal: string, description: string) => AccessItem
+
+/**
+ * The ACS presign role of an account (files with accounts:/domains:): whom it trusts is who may
+ * presign — open Studio as — the tool's profiles of the teams its policy names. Created, widened,
+ * narrowed or deleted, that is access, per team.
+ */
+function reviewPresignRole(
+  c: Change<'presign-role'>,
+  widened: AccessItem[],
+  narrowed: AccessItem[],
+  item: ItemFn,
+) {
+  const { before, after } = c
+  const perTeam = (p: PresignRolePayload, teams: string[], verb: string) =>
+    teams.map((team) => ({
+      ...item(
+        c,
+        trusted(p).join(', ') || p.roleName,
+        `${trusted(p).join(', ') || 'its trusted principals'} ${verb} ${team}'s profiles in ${presignDomains(p).join(', ')} (through ${p.roleName})`,
+      ),
+      team,
+    }))
+  if (c.action === 'create' && after) widened.push(...perTeam(after, presignTeams(after), 'can presign'))
+  if (c.action === 'delete' && before)
+    narrowed.push(...perTeam(before, presignTeams(before), 'can no longer presign'))
+  if (c.action !== 'update' || !before || !after) return
+  const gainedBy = trusted(after).filter((p) => !trusted(before).includes(p))
+  const lostBy = trusted(before).filter((p) => !trusted(after).includes(p))
+  if (gainedBy.length)
+    widened.push(item(c, gainedBy.join(', '), `${after.roleName} now trusts ${gainedBy.join(', ')}`))
+  if (lostBy.length)
+    narrowed.push(item(c, lostBy.join(', '), `${after.roleName} no longer trusts ${lostBy.join(', ')}`))
+  const teamsGained = presignTeams(after).filter((t) => !presignTeams(before).includes(t))
+  const teamsLost = presignTeams(before).filter((t) => !presignTeams(after).includes(t))
+  widened.push(...perTeam(after, teamsGained, 'can presign'))
+  narrowed.push(...perTeam(before, teamsLost, 'can no longer presign'))
+  // Anything else the policy gains or loses (a domain, an action), whatever the teams did.
+  if (teamsGained.length || teamsLost.length) return
+  const delta = policyDelta(before.policy, after.policy)
+  if (delta.allowsGained.length)
+    widened.push(item(c, after.roleName, `${after.roleName} allows ${summarizeAtoms(delta.allowsGained)}`))
+  if (delta.allowsLost.length)
+    narrowed.push(
+      item(c, after.roleName, `${after.roleName} no longer allows ${summarizeAtoms(delta.allowsLost)}`),
+    )
+}
+
+/** Who may assume a presign role: the aws:PrincipalArn its trust policy names (else its principals). */
+function trusted(p: PresignRolePayload): string[] {
+  const out = new Set<string>()
+  for (const s of p.trustPolicy.Statement ?? []) {
+    if (s.Effect !== 'Allow') continue
+    const named = Object.values(s.Condition ?? {}).flatMap((c) =>
+      Object.entries(c as Record<string, unknown>)
+        .filter(([k]) => k.toLowerCase() === 'aws:principalarn')
+        .flatMap(([, v]) => (Array.isArray(v) ? v : [v]).map(String)),
+    )
+    const principals = (s.Principal as { AWS?: string | string[] } | undefined)?.AWS
+    for (const x of named.length ? named : principals ? [principals].flat() : []) out.add(x)
+  }
+  return [...out].sort()
+}
+
+/** The teams whose profiles a presign role may presign (its tag condition). */
+function presignTeams(p: PresignRolePayload): string[] {
+  const teams = new Set<string>()
+  for (const s of p.policy.Statement ?? []) {
+    const actions = [s.Action ?? []].flat()
+    if (s.Effect !== 'Allow' || !actions.includes('sagemaker:CreatePresignedDomainUrl')) continue
+    for (const c of Object.values(s.Condition ?? {}))
+      for (const [k, v] of Object.entries(c as Record<string, unknown>))
+        if (k === `sagemaker:ResourceTag/${TAG_TEAM}`) for (const t of [v].flat()) teams.add(String(t))
+  }
+  return [...teams].sort()
+}
+
+/** The domains of the profiles a presign role names. */
+function presignDomains(p: PresignRolePayload): string[] {
+  const domains = new Set<string>()
+  for (const s of p.policy.Statement ?? [])
+    for (const r of [s.Resource ?? []].flat()) {
+      const m = /:user-profile\/([^/]+)\//.exec(String(r))
+      if (m) domains.add(m[1])
+    }
+  return [...domains].sort()
+}
 
 /**
  * What an update does to a profile's ABAC tag (`Team`), which the team roles' tag conditions compare;
