@@ -1,4 +1,4 @@
-/** Many domains and accounts (issue #17) through the real CLI against the emulator. */
+/** Many domains and accounts (issue #17) through the CLI's commands (in process) against the emulator. */
 import assert from 'node:assert/strict'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
@@ -11,8 +11,8 @@ import type { Plan } from '../../src/lib/plan/types.js'
 import { acsConfigFor } from '../../src/lib/resources/acs.js'
 import { type Emulator, startEmulator } from '../emulator/index.js'
 import type { SeedData } from '../emulator/state.js'
-import { runCli } from '../helpers/cli.js'
 import { DEMO_ACCOUNT } from '../helpers/emulator.js'
+import { runInProcess } from '../helpers/in-process.js'
 import { twoDomainWorkspace, workspace } from '../helpers/workspace.js'
 import { formBody, idpMetadata, signedResponse } from '../idp/idp.js'
 
@@ -34,7 +34,7 @@ describe('many domains in one account (accounts:/domains: without member account
     emu.seed(seed)
   })
   const account = () => emu
-  const cli = (args: string[]) => runCli(args, { env: account().env() })
+  const cli = (args: string[]) => runInProcess(args, { env: account().env() })
   // team1 in domain a, team2 in domain b; both domains in the caller's account.
   const file = () => twoDomainWorkspace(SECOND)
 
@@ -108,7 +108,7 @@ describe('many accounts: Identity Center, dev (one domain), prod (two domains)',
     await emu.dropTables()
     emu.seed(seed)
   })
-  const cli = (args: string[]) => runCli(args, { env: emu.env() })
+  const cli = (args: string[]) => runInProcess(args, { env: emu.env() })
   const planOf = async (f: string, ...flags: string[]) => {
     const r = await cli(['plan', '-f', f, '--json', ...flags])
     assert.equal(r.code, 0, r.stderr)
