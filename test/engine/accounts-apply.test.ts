@@ -417,6 +417,18 @@ describe('apply with accounts:/domains: at parity with one domain', function () 
     assert.equal(emu.counters(IC)['cloudtrail:LookupEvents'] ?? 0, 0)
     assert.equal(emu.counters(PROD)['sagemaker:DescribeUserProfile'] ?? 0, 1)
     assert.equal(emu.counters(DEV)['sagemaker:DescribeUserProfile'] ?? 0, 0)
+    // The domains' undelivered window reaches the plan of every account (its "not yet visible"
+    // line). Through the CLI: under tsx, the engine's static and dynamic imports of the refresh
+    // module are two instances, so in process the plan cannot see what the profile read recorded.
+    const windowed = await runCli(
+      ['plan', '-f', file, '--json', '--refresh', 'events', '--events-delay', '60'],
+      { env: emu.env() },
+    )
+    assert.equal(windowed.code, 0, windowed.stderr)
+    assert.match(
+      (JSON.parse(windowed.stdout) as Plan).notYetVisible ?? '',
+      /^not yet visible: changes made in the last 60 seconds/,
+    )
   })
 
   it('locks are per account: a held prod lock fails prod alone (naming force-unlock --account prod), and force-unlock --account removes it', async () => {
