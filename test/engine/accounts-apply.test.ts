@@ -3,7 +3,7 @@
  * plan is the authority, the approval prompt, Ctrl-C across accounts, a lost lock stops its
  * account, `--refresh events` per account, and force-unlock --account. In process (the runner and
  * the engine in src/lib) against the emulator with an Identity Center account and two member
- * accounts; the CLI only where the process is the point (flags, a pseudo-terminal, a signal).
+ * accounts; the built commands in process for flags, a real process only for a pseudo-terminal and a signal.
  */
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -25,8 +25,9 @@ import type { Plan } from '../../src/lib/plan/types.js'
 import type { PlanOptions } from '../../src/lib/resources/types.js'
 import { type Emulator, startEmulator } from '../emulator/index.js'
 import type { SeedData } from '../emulator/state.js'
-import { BIN, type CliResult, runCli } from '../helpers/cli.js'
+import { BIN, type CliResult } from '../helpers/cli.js'
 import { DEMO_ACCOUNT } from '../helpers/emulator.js'
+import { runInProcess } from '../helpers/in-process.js'
 import { hasScript } from '../helpers/terminal.js'
 import { workspace } from '../helpers/workspace.js'
 
@@ -180,7 +181,7 @@ describe('apply with accounts:/domains: at parity with one domain', function () 
   it('apply --plan: the saved plan runs only as it is; an edited one, or one for other accounts, is refused', async () => {
     const file = accountsFile()
     const saved = `${file}.plan.json`
-    const planned = await runCli(['plan', '-f', file, '--out', saved], { env: emu.env() })
+    const planned = await runInProcess(['plan', '-f', file, '--out', saved], { env: emu.env() })
     assert.equal(planned.code, 0, planned.stderr)
     const json = JSON.parse(readFileSync(saved, 'utf8')) as Plan
     assert.deepEqual(
@@ -231,7 +232,7 @@ describe('apply with accounts:/domains: at parity with one domain', function () 
     )
 
     // As saved: it applies (through the CLI's flag), in every account.
-    const applied = await runCli(['apply', '-f', file, '--plan', saved, '--yes'], { env: emu.env() })
+    const applied = await runInProcess(['apply', '-f', file, '--plan', saved, '--yes'], { env: emu.env() })
     assert.equal(applied.code, 0, applied.stdout + applied.stderr)
     assert.match(applied.stdout, /Account dev: ok\nAccount prod: ok/)
     assert.deepEqual(roleNames(DEV), ['sagemaker-teams-team1'])
@@ -418,9 +419,9 @@ describe('apply with accounts:/domains: at parity with one domain', function () 
     assert.equal(emu.counters(PROD)['sagemaker:DescribeUserProfile'] ?? 0, 1)
     assert.equal(emu.counters(DEV)['sagemaker:DescribeUserProfile'] ?? 0, 0)
     // The domains' undelivered window reaches the plan of every account (its "not yet visible"
-    // line). Through the CLI: under tsx, the engine's static and dynamic imports of the refresh
-    // module are two instances, so in process the plan cannot see what the profile read recorded.
-    const windowed = await runCli(
+    // line). Through the built command: under tsx, the engine's static and dynamic imports of the
+    // refresh module are two instances, so src/ in process cannot see what the profile read recorded.
+    const windowed = await runInProcess(
       ['plan', '-f', file, '--json', '--refresh', 'events', '--events-delay', '60'],
       { env: emu.env() },
     )
@@ -451,7 +452,7 @@ describe('apply with accounts:/domains: at parity with one domain', function () 
     assert.deepEqual(roleNames(DEV), ['sagemaker-teams-team1'])
 
     const cli = (...args: string[]) =>
-      runCli(['force-unlock', id, '-f', file, '--yes', ...args], { env: emu.env() })
+      runInProcess(['force-unlock', id, '-f', file, '--yes', ...args], { env: emu.env() })
     const unnamed = await cli()
     assert.equal(unnamed.code, 1)
     assert.match(
