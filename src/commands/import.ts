@@ -10,7 +10,7 @@ export default class Import extends BaseCommand<typeof Import> {
   static override description =
     `Reads the SAML applications tagged sagemaker-teams:team, their assignments, the managed profiles, the team roles, the LF-tag grants to them and the ACS function, and writes the teams file that describes them (to -f, default ./teams.yaml; --force to overwrite). The result validates, and plan against the same accounts shows no changes.
 
---domain names a domain to import (repeatable): DOMAIN_ID for a domain of the account whose credentials run the CLI (where IAM Identity Center and the ACS are read), ACCOUNT_ID:DOMAIN_ID for a domain of another account, read through its role sagemaker-teams-admin, or ACCOUNT_ID:ROLE:DOMAIN_ID through another role. One domain of the caller's account writes a one-domain file (domain:); several domains, or a domain of another account, write accounts: (named by account id; rename them freely), domains: (named after the SageMaker domain) and each team's domain:. Each team goes to the domain that holds its profiles (a team of a domain not named is left out, with a warning); a team with profiles in two domains is refused (a team id is its SAML teamid, unique in the file), never merged.`
+--domain names a domain to import (repeatable): DOMAIN_ID for a domain of the account whose credentials run the CLI (where IAM Identity Center and the ACS are read), ACCOUNT_ID:DOMAIN_ID for a domain of another account, read through its role sagemaker-teams-admin, or ACCOUNT_ID:ROLE:DOMAIN_ID through another role; ACCOUNT_ID@REGION (e.g. 222222222222@eu-west-1:d-devdomain001) when that account's domains are not in --region. One domain of the caller's account writes a one-domain file (domain:); several domains, or a domain of another account, write accounts: (named by account id; rename them freely), domains: (named after the SageMaker domain) and each team's domain:. Each team goes to the domain that holds its profiles (a team of a domain not named is left out, with a warning); a team with profiles in two domains is refused (a team id is its SAML teamid, unique in the file), never merged.`
   static override examples = [
     '<%= config.bin %> import --domain d-abcdefghijkl --region us-east-1 -f teams.yaml',
     '<%= config.bin %> import --domain d-abcdefghijkl --domain 222222222222:d-devdomain001 -f teams.yaml',
@@ -22,7 +22,7 @@ export default class Import extends BaseCommand<typeof Import> {
       multiple: true,
       aliases: ['domain-id'],
       summary:
-        'A domain to import: DOMAIN_ID, ACCOUNT_ID:DOMAIN_ID or ACCOUNT_ID:ROLE:DOMAIN_ID (repeatable).',
+        'A domain to import: DOMAIN_ID, ACCOUNT_ID[@REGION]:DOMAIN_ID or ACCOUNT_ID[@REGION]:ROLE:DOMAIN_ID (repeatable).',
     }),
     'acs-function-name': Flags.string({
       default: 'sagemaker-teams-acs',

@@ -43,8 +43,11 @@ import type { Discovery, EngineContext } from './resources/types.js'
 /** A domain to import: in the caller's account, or in another account through a role. */
 export interface ImportDomain {
   domainId: string
-  /** Another account: its id, and the role the CLI assumes there (default sagemaker-teams-admin). */
-  account?: { id: string; role?: string }
+  /**
+   * Another account: its id, the role the CLI assumes there (default sagemaker-teams-admin) and,
+   * when not --region, the region of its domains.
+   */
+  account?: { id: string; role?: string; region?: string }
 }
 
 export interface ImportOptions {
@@ -60,19 +63,29 @@ export interface ImportResult {
   warnings: string[]
 }
 
-const DOMAIN_FLAG = /^(?:(\d{12}):(?:([\w+=,.@-]{1,64}):)?)?(d-(?:-*[a-z0-9]){1,61})$/
+// ACCOUNT_ID[@REGION][:ROLE]:DOMAIN_ID; the region sticks to the account id, so a role name may hold '@'.
+const DOMAIN_FLAG =
+  /^(?:(\d{12})(?:@([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d))?:(?:([\w+=,.@-]{1,64}):)?)?(d-(?:-*[a-z0-9]){1,61})$/
 
-/** `--domain`: DOMAIN_ID (the caller's account), ACCOUNT_ID:DOMAIN_ID or ACCOUNT_ID:ROLE:DOMAIN_ID. */
+/**
+ * `--domain`: DOMAIN_ID (the caller's account), ACCOUNT_ID:DOMAIN_ID or ACCOUNT_ID:ROLE:DOMAIN_ID,
+ * the account id optionally with @REGION (its domains' region, when not --region).
+ */
 export function parseImportDomain(value: string): ImportDomain {
   const m = DOMAIN_FLAG.exec(value)
   if (!m)
     throw new UserError(
-      `--domain ${value}: expected DOMAIN_ID, ACCOUNT_ID:DOMAIN_ID or ACCOUNT_ID:ROLE:DOMAIN_ID`,
+      `--domain ${value}: expected DOMAIN_ID, ACCOUNT_ID:DOMAIN_ID or ACCOUNT_ID:ROLE:DOMAIN_ID (ACCOUNT_ID@REGION: another region)`,
       1,
-      'e.g. --domain d-abcdefghijkl (a domain of the account whose credentials run the CLI), --domain 222222222222:d-abcdefghijkl (account 222222222222 through its role sagemaker-teams-admin), --domain 222222222222:ops-admin:d-abcdefghijkl (through the role ops-admin).',
+      'e.g. --domain d-abcdefghijkl (a domain of the account whose credentials run the CLI), --domain 222222222222:d-abcdefghijkl (account 222222222222 through its role sagemaker-teams-admin), --domain 222222222222:ops-admin:d-abcdefghijkl (through the role ops-admin), --domain 222222222222@eu-west-1:d-abcdefghijkl (its domains in eu-west-1).',
     )
-  const [, accountId, role, domainId] = m
-  return { domainId, ...(accountId ? { account: { id: accountId, ...(role ? { role } : {}) } } : {}) }
+  const [, accountId, region, role, domainId] = m
+  return {
+    domainId,
+    ...(accountId
+      ? { account: { id: accountId, ...(role ? { role } : {}), ...(region ? { region } : {}) } }
+      : {}),
+  }
 }
 
 /** Where one domain to import is: its account, and that account's clients. */
@@ -80,7 +93,7 @@ interface Located {
   domainId: string
   /** Its key under `accounts:`; undefined: the caller's own account. */
   accountName?: string
-  account?: { id: string; role: string }
+  account?: { id: string; role: string; region?: string }
   accountId: string
   clients: AwsClients
 }
@@ -315,14 +328,19 @@ async function locate(
         `--domain ${d.domainId}${d.account ? ` of account ${accountId}` : ''} is named twice`,
       )
     seen.add(key)
-    const account = d.account ? { id: d.account.id, role: d.account.role ?? DEFAULT_ACCOUNT_ROLE } : undefined
+    const region = d.account?.region !== opts.region ? d.account?.region : undefined
+    const account = d.account
+      ? { id: d.account.id, role: d.account.role ?? DEFAULT_ACCOUNT_ROLE, ...(region ? { region } : {}) }
+      : undefined
     if (account) {
-      const role = roles.get(account.id)
-      if (role && role !== account.role)
+      // One accounts: entry per account: one role, one region.
+      const named = `role ${account.role} in ${account.region ?? opts.region}`
+      const before = roles.get(account.id)
+      if (before && before !== named)
         throw new UserError(
-          `account ${account.id} is named with two roles (${role} and ${account.role}); name one`,
+          `account ${account.id} is named twice differently (${before}; ${named}); name one`,
         )
-      roles.set(account.id, account.role)
+      roles.set(account.id, named)
       if (!clientsOf.has(account.id))
         clientsOf.set(
           account.id,
@@ -455,6 +473,7 @@ function manyDomainsFile(
       accounts[p.accountName] = {
         id: p.account.id,
         ...(p.account.role !== DEFAULT_ACCOUNT_ROLE ? { role: p.account.role } : {}),
+        ...(p.account.region ? { region: p.account.region } : {}),
       }
   const { version, region, ...others } = rest
   return {

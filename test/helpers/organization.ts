@@ -31,9 +31,9 @@ const trusting = (principal: string) => ({
 })
 
 /** A member account: its domains and the admin role, trusting the caller's account unless `trust` is false. */
-function member(id: string, domains: string[], trust = true): SeedData {
+export function member(id: string, domains: string[], trust = true, region = 'us-east-1'): SeedData {
   return {
-    region: 'us-east-1',
+    region,
     domains: domains.map((d) => ({ id: d, name: d, authMode: 'IAM', tagPropagation: 'ENABLED' })),
     roles: [
       {

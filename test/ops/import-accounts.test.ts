@@ -17,6 +17,7 @@ import {
   callerClients,
   DEV,
   DOMAINS,
+  member,
   organizationWorkspace,
   PROD,
   planMany,
@@ -41,7 +42,21 @@ describe('import --domain', () => {
       domainId: DOMAINS.dev,
       account: { id: DEV, role: 'ops-admin@x' },
     })
-    for (const bad of ['abc', `2222:${MAIN}`, `${DEV}:role/path:${MAIN}`, `${DEV}:${MAIN}:x`])
+    assert.deepEqual(parseImportDomain(`${DEV}@eu-west-1:${DOMAINS.dev}`), {
+      domainId: DOMAINS.dev,
+      account: { id: DEV, region: 'eu-west-1' },
+    })
+    assert.deepEqual(parseImportDomain(`${DEV}@eu-west-1:ops:${DOMAINS.dev}`), {
+      domainId: DOMAINS.dev,
+      account: { id: DEV, role: 'ops', region: 'eu-west-1' },
+    })
+    for (const bad of [
+      'abc',
+      `2222:${MAIN}`,
+      `${DEV}:role/path:${MAIN}`,
+      `${DEV}:${MAIN}:x`,
+      `${DEV}@mars:${MAIN}`,
+    ])
       assert.throws(
         () => parseImportDomain(bad),
         /expected DOMAIN_ID, ACCOUNT_ID:DOMAIN_ID or ACCOUNT_ID:ROLE:DOMAIN_ID/,
@@ -174,6 +189,23 @@ describe('import across domains and accounts', function () {
         `team3 ${DOMAINS.prodA} ${PROD}`,
         `team5 ${MAIN} 123456789012`,
       ].map((w) => `team ${w}`),
+    )
+
+    // An account in another region: read there (dev's profiles are in us-east-1: not found in
+    // eu-west-1), and its accounts: entry says so (an account whose domain is in eu-west-1).
+    await assert.rejects(
+      importIn([`${DEV}@eu-west-1:${DOMAINS.dev}`]),
+      /arn:aws:sagemaker:eu-west-1:222222222222:user-profile/,
+    )
+    const WEST = '555555555555'
+    emu().addAccount(WEST, member(WEST, ['d-westdomain001'], true, 'eu-west-1'))
+    const west = await importIn([`${WEST}@eu-west-1:d-westdomain001`])
+    assert.deepEqual(west.config.accounts, { [WEST]: { id: WEST, region: 'eu-west-1' } })
+    await assert.rejects(
+      importIn([`${WEST}@eu-west-1:d-westdomain001`, `${WEST}:d-westdomain002`]),
+      new RegExp(
+        `account ${WEST} is named twice differently \\(role sagemaker-teams-admin in eu-west-1; role sagemaker-teams-admin in us-east-1\\)`,
+      ),
     )
 
     const r = await runCli(
