@@ -175,7 +175,10 @@ export async function readManyStatus(
         accounts.push({ ...base, domains: a.domains.map((d) => ({ ...d, teams: [] })), error: a.error })
       continue
     }
-    const accountPart = many.parts.find((p) => p.account === a.name && p.domain === undefined)!
+    // The account's own part (its LF grants and workgroups), not the Identity Center's or the ACS's.
+    const accountPart = many.parts.find(
+      (p) => p.account === a.name && p.domain === undefined && p.ctx.kinds?.includes('lf-grant'),
+    )!
     // The plan has read the workgroups already (a missing bucket fails the account's plan, above).
     const account = await accountReadings(accountPart.ctx, {
       observed: await accountPart.ctx.observed<ObservedWorkgroups>('workgroup'),
