@@ -1,4 +1,7 @@
-/** init checks every answer before it writes: each bad input leaves no file; Ctrl-C exits 130. */
+/**
+ * init checks every answer before it writes: each bad input leaves no file; Ctrl-C exits 130. The
+ * command in process, real processes and terminals for the wizard, Ctrl-C and a silent endpoint.
+ */
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
@@ -8,6 +11,7 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import { BIN, runCli } from '../helpers/cli.js'
 import { useDemoAccount } from '../helpers/emulator.js'
+import { runInProcess } from '../helpers/in-process.js'
 
 const good = ['--region', 'us-east-1', '--domain-id', 'd-abcdefghijkl']
 const target = () => path.join(mkdtempSync(path.join(tmpdir(), 'smt-init-')), 'teams.yaml')
@@ -45,7 +49,7 @@ describe('init input checks', () => {
   for (const [name, args, message] of bad) {
     it(`${name}: exit 1, nothing written`, async () => {
       const file = target()
-      const r = await runCli(['init', '-f', file, ...args])
+      const r = await runInProcess(['init', '-f', file, ...args])
       assert.equal(r.code, 1, r.stdout)
       assert.match(r.stderr, message)
       assert.equal(existsSync(file), false)
@@ -54,7 +58,7 @@ describe('init input checks', () => {
 
   it('accepts commas in display names (escaped or quoted)', async () => {
     const file = target()
-    const r = await runCli([
+    const r = await runInProcess([
       'init',
       '-f',
       file,
@@ -73,7 +77,7 @@ describe('init input checks', () => {
 
   it('points $schema at the published URL, never into the install folder', async () => {
     const file = target()
-    assert.equal((await runCli(['init', '-f', file, ...good, '--team', 'id=t1'])).code, 0)
+    assert.equal((await runInProcess(['init', '-f', file, ...good, '--team', 'id=t1'])).code, 0)
     const first = readFileSync(file, 'utf8').split('\n')[0]
     assert.match(
       first,
@@ -85,7 +89,7 @@ describe('init input checks', () => {
     const { ROOT } = await import('../helpers/cli.js')
     const file = path.join(ROOT, `init-test-${process.pid}.yaml`)
     try {
-      assert.equal((await runCli(['init', '-f', file, ...good, '--team', 'id=t1'])).code, 0)
+      assert.equal((await runInProcess(['init', '-f', file, ...good, '--team', 'id=t1'])).code, 0)
       assert.match(
         readFileSync(file, 'utf8'),
         /^# yaml-language-server: \$schema=schema\/teams\.schema\.json\n/,
@@ -132,9 +136,9 @@ describe('init wizard', function () {
 describe('init with the account (emulator)', function () {
   this.timeout(60_000)
   const account = useDemoAccount()
-  const run = async (args: string[], env?: Record<string, string | undefined>) => {
+  const run = async (args: string[], env?: Record<string, string | undefined>, runner = runInProcess) => {
     const file = target()
-    const r = await runCli(['init', '-f', file, ...args], { env: env ?? account().env() })
+    const r = await runner(['init', '-f', file, ...args], { env: env ?? account().env() })
     return { ...r, written: existsSync(file), file }
   }
 
@@ -218,11 +222,12 @@ describe('init with the account (emulator)', function () {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
     const { port } = silent.address() as { port: number }
     try {
-      const r = await run([...good, '--team', 'id=t1'], {
-        AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
-        AWS_ACCESS_KEY_ID: 'x',
-        AWS_SECRET_ACCESS_KEY: 'y',
-      })
+      // A real process: "does not hang" includes the process ending (no handle left open).
+      const r = await run(
+        [...good, '--team', 'id=t1'],
+        { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' },
+        runCli,
+      )
       assert.equal(r.code, 0, r.stderr)
       assert.match(
         r.stderr,

@@ -1,8 +1,8 @@
-/** Edge cases of plan and apply that a platform admin runs into, through the CLI against the emulator. */
+/** Edge cases of plan and apply that a platform admin runs into, through the CLI's commands (in process) against the emulator. */
 import assert from 'node:assert/strict'
 import { GrantPermissionsCommand, LakeFormationClient } from '@aws-sdk/client-lakeformation'
 import type { Emulator } from '../emulator/index.js'
-import { runCli } from '../helpers/cli.js'
+import { runInProcess } from '../helpers/in-process.js'
 import { useReconcile } from '../helpers/reconcile.js'
 import { rewrite, workspace } from '../helpers/workspace.js'
 
@@ -120,7 +120,9 @@ describe('plan and apply edge cases (CLI against the emulator)', function () {
       c.teams.team2.tags = { Team: 'Team2b' }
     })
     emu.injectFaults({ operation: 'sagemaker:AddTags', kind: '5xx', next: 100 })
-    const r = await runCli(['apply', '-f', file, '--yes'], { env: { ...emu.env(), AWS_MAX_ATTEMPTS: '2' } })
+    const r = await runInProcess(['apply', '-f', file, '--yes'], {
+      env: { ...emu.env(), AWS_MAX_ATTEMPTS: '2' },
+    })
     assert.equal(r.code, 1, r.stdout + r.stderr)
     // Two profiles, two attempts each (the CLI's own default is 8).
     assert.equal(emu.faultCounters()['sagemaker:AddTags'], 4)
