@@ -93,7 +93,7 @@ export async function buildAcsBundle(config: AcsConfig): Promise<AcsBundle> {
 // would zip the same package again: the same code and configuration give the same bytes, so the
 // last few packages are kept, keyed by their content.
 const recentBundles = new Map<string, AcsBundle>()
-const RECENT_BUNDLES = 4
+const RECENT_BUNDLES = 16
 
 /** The package of this handler code and configuration (the same bytes as packageZip gives). */
 export async function acsBundleOf(code: Uint8Array, config: AcsConfig): Promise<AcsBundle> {
