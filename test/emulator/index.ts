@@ -85,6 +85,17 @@ export interface EmulatorOptions {
   accounts?: Array<{ id: string; seed?: SeedData | string }>
 }
 
+export interface EmulatorCall {
+  account: string
+  service: string
+  operation: string
+  input: Record<string, unknown>
+  principalArn: string
+  region: string
+  /** IAM calls naming a RoleName: that role's permissions boundary before the call. */
+  roleBoundary?: string
+}
+
 export interface Emulator {
   url: string
   dynamoUrl?: string
@@ -116,6 +127,13 @@ export interface Emulator {
   seedFile(file: string, accountId?: string): Promise<void>
   /** Calls by "service:Operation", summed over every account, or of one account. */
   counters(accountId?: string): Record<string, number>
+  /**
+   * Every call that reached a service of one account (or of all), in order: the operation, its input,
+   * who signed it (the role behind a session, else the user), and for an IAM call on a role that
+   * role's permissions boundary at the time (what iam:PermissionsBoundary evaluates). S3 and
+   * control requests are not recorded. Cleared by resetCounters().
+   */
+  calls(accountId?: string): EmulatorCall[]
   /** Calls answered with an injected fault, by "service:Operation". */
   faultCounters(): Record<string, number>
   /** Calls refused by a rate limit (throttled: their bucket was empty), by "service:Operation". */
@@ -233,6 +251,8 @@ interface Partition {
   /** DynamoDB TTL settings by table (the emulator answers the TTL operations itself). */
   ttl: Map<string, { AttributeName: string; Enabled: boolean; settlesAt: number }>
   counts: Map<string, number>
+  /** Every call answered by a service of this account, with its caller (see Emulator.calls). */
+  calls: EmulatorCall[]
   /** A member account's seed, applied again on every reset(). */
   seed?: SeedData
   /** The account's own dynalite (its tables), started on its first DynamoDB call. */
@@ -258,6 +278,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       handlers: buildHandlers(state, trail, directory),
       ttl: new Map(),
       counts: new Map(),
+      calls: [],
       seed,
     }
   }
@@ -440,7 +461,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                 : new AwsError('ServiceUnavailable', 'Service is unavailable. Please try again.', 503)
         return sendError(res, service, err)
       }
-      if (service === 'dynamodb') return await dynamo(req, body, res, operation, partition)
+      if (service === 'dynamodb') {
+        logCall(partition, caller, {
+          service,
+          operation,
+          input: body ? JSON.parse(body) : {},
+          region: regionOf(req) ?? partition.state.region,
+        })
+        return await dynamo(req, body, res, operation, partition)
+      }
       return await dispatch(service, operation, req, body, res, partition, caller)
     } catch (err) {
       const service = serviceOf(req) ?? 'sagemaker'
@@ -448,6 +477,22 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return sendError(res, service, new AwsError('InternalFailure', (err as Error).message, 500))
     }
   })
+
+  function logCall(
+    partition: Partition,
+    caller: Principal,
+    call: { service: string; operation: string; input: Record<string, unknown>; region: string },
+  ) {
+    const roleName = call.service === 'iam' ? call.input.RoleName : undefined
+    const role =
+      typeof roleName === 'string' ? partition.state.roles.find((r) => r.RoleName === roleName) : undefined
+    partition.calls.push({
+      account: partition.id,
+      ...call,
+      principalArn: caller.roleArn ?? caller.arn,
+      ...(role?.PermissionsBoundary ? { roleBoundary: role.PermissionsBoundary } : {}),
+    })
+  }
 
   async function dispatch(
     service: string,
@@ -470,6 +515,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const op = service === 'sts' ? stsOps[operation] : handlers[service][operation]
       if (!op) throw new AwsError('InvalidAction', `Could not find operation ${operation}`)
       enforceModel(service, operation, input)
+      logCall(partition, caller, { service, operation, input, region })
       const out = await op(input, { region, service, operation, caller })
       const requestId = randomUUID()
       recordCall(trail, { service, operation, input, region, requestId, caller: who })
@@ -484,6 +530,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         if (!m) continue
         const json = restJsonInput(service, route.operation, req, body ? JSON.parse(body) : {})
         enforceModel(service, route.operation, json)
+        logCall(partition, caller, {
+          service,
+          operation: route.operation,
+          input: { ...json, ...(m[1] ? { FunctionName: decodeURIComponent(m[1]) } : {}) },
+          region,
+        })
         const out = handlers.lambda[route.operation](
           json,
           decodeURIComponent(m[1] ?? ''),
@@ -509,6 +561,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       operation,
       service === 'lakeformation' ? restJsonInput(service, operation, req, input) : input,
     )
+    logCall(partition, caller, { service, operation, input, region })
     const out = await op(input, { region, service, operation, caller })
     const requestId = randomUUID()
     recordCall(trail, { service, operation, input, region, requestId, caller: who })
@@ -747,6 +800,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         p.handlers = buildHandlers(p.state, p.trail, directory)
         p.ttl.clear()
         p.counts.clear()
+        p.calls.length = 0
       }
       box.state = main.state
       api.state = box.state
@@ -831,11 +885,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
           ? [...partitions.values()].map((p) => p.counts)
           : [partitionOf(accountId).counts],
       ),
+    calls: (accountId) =>
+      (accountId === undefined ? [...partitions.values()] : [partitionOf(accountId)]).flatMap((p) => [
+        ...p.calls,
+      ]),
     faultCounters: () => sum([faultCounts]),
     throttleCounters: () => sum([throttleCounts]),
     processingTimes: () => Object.fromEntries([...processing].map(([k, v]) => [k, [...v]])),
     resetCounters() {
-      for (const p of partitions.values()) p.counts.clear()
+      for (const p of partitions.values()) {
+        p.counts.clear()
+        p.calls.length = 0
+      }
       faultCounts.clear()
       throttleCounts.clear()
       processing.clear()
