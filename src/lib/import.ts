@@ -53,6 +53,8 @@ export interface ImportDomain {
 export interface ImportOptions {
   region: string
   domains: ImportDomain[]
+  /** The account of the ACS when not the caller's (the file's acs.account). */
+  acsAccount?: NonNullable<ImportDomain['account']>
   functionName?: string
   file: string
 }
@@ -98,6 +100,19 @@ interface Located {
   clients: AwsClients
 }
 
+const ACCOUNT_FLAG = /^(\d{12})(?:@([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d))?(?::([\w+=,.@-]{1,64}))?$/
+
+/** `--acs-account`: ACCOUNT_ID[@REGION][:ROLE], the account of the ACS (the file's acs.account). */
+export function parseImportAccount(value: string): NonNullable<ImportDomain['account']> {
+  const m = ACCOUNT_FLAG.exec(value)
+  if (!m)
+    throw new UserError(
+      `--acs-account ${value}: expected ACCOUNT_ID, ACCOUNT_ID:ROLE, ACCOUNT_ID@REGION or ACCOUNT_ID@REGION:ROLE`,
+    )
+  const [, id, region, role] = m
+  return { id, ...(role ? { role } : {}), ...(region ? { region } : {}) }
+}
+
 /** One domain being imported: its key under `domains:` (a file with several) and its engine context. */
 interface Place extends Located {
   name: string
@@ -111,7 +126,7 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
   if (opts.domains.length === 0) throw new UserError('name at least one domain with --domain')
   const partition = partitionOf(opts.region)
   // A single domain of the caller's account: a one-domain file, exactly as before accounts:/domains:.
-  const single = opts.domains.length === 1 && !opts.domains[0].account
+  const single = opts.domains.length === 1 && !opts.domains[0].account && !opts.acsAccount
   const base: TeamsFile = {
     version: 1,
     region: opts.region,
@@ -139,7 +154,8 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
     },
   })
   const places: Place[] = []
-  for (const at of await locate(aws, opts, partition, callerId)) {
+  const { located, acs: acsAt } = await locate(aws, opts, partition, callerId)
+  for (const at of located) {
     const found = await findDomain(at.clients, at.domainId)
     places.push({
       ...at,
@@ -173,7 +189,8 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
   const store = await aws.identityStore()
   const assigned = await assignments.observe(ctx)
   const observedProfiles = await Promise.all(places.map((p) => profiles.observe(p.ctx)))
-  const acs = await importAcs(aws, opts.functionName ?? 'sagemaker-teams-acs')
+  // The ACS: in the caller's account, or in the account --acs-account names (the file's acs.account).
+  const acs = await importAcs(acsAt?.clients ?? aws, opts.functionName ?? 'sagemaker-teams-acs')
   const { home, leftOut } = await teamPlaces(
     Object.keys(teams),
     places,
@@ -298,10 +315,10 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
   }
   if (anyUsed) result.lakeFormation = { tags }
   if (acs) {
-    result.acs = acs.settings
+    result.acs = { ...acs.settings, ...(acsAt ? { account: acsAt.account.id } : {}) }
     applyDeployedConfig(result, acs.deployed, acs.order)
   }
-  if (!single) result = manyDomainsFile(result, places, home, acs?.deployed?.domainId)
+  if (!single) result = manyDomainsFile(result, places, home, acs?.deployed?.domainId, acsAt?.account)
   return { config: result, warnings }
 }
 
@@ -315,10 +332,39 @@ async function locate(
   opts: ImportOptions,
   partition: string,
   callerId: string,
-): Promise<Located[]> {
+): Promise<{
+  located: Located[]
+  acs?: { account: { id: string; role: string; region?: string }; clients: AwsClients }
+}> {
   const roles = new Map<string, string>()
-  const seen = new Set<string>()
   const clientsOf = new Map<string, Promise<AwsClients>>()
+  /** An account's entry and clients: one role and one region per account, its role assumed once. */
+  const inAccount = (given: NonNullable<ImportDomain['account']>) => {
+    const region = given.region !== opts.region ? given.region : undefined
+    const account = { id: given.id, role: given.role ?? DEFAULT_ACCOUNT_ROLE, ...(region ? { region } : {}) }
+    const named = `role ${account.role} in ${account.region ?? opts.region}`
+    const before = roles.get(account.id)
+    if (before && before !== named)
+      throw new UserError(`account ${account.id} is named twice differently (${before}; ${named}); name one`)
+    roles.set(account.id, named)
+    if (!clientsOf.has(account.id))
+      clientsOf.set(
+        account.id,
+        (async () => {
+          const file = { name: account.id, ...account }
+          const clients = await accountClients(aws, aws, file, partition)
+          try {
+            await clients.checkCredentials()
+          } catch (err) {
+            const e = accountError({ ...file, roleArn: accountRoleArn(file, partition) }, err)
+            throw new UserError(e.message, 1, e.hint)
+          }
+          return clients
+        })(),
+      )
+    return { account, clients: clientsOf.get(account.id)! }
+  }
+  const seen = new Set<string>()
   const located: Located[] = []
   for (const d of opts.domains) {
     const accountId = d.account?.id ?? callerId
@@ -328,44 +374,16 @@ async function locate(
         `--domain ${d.domainId}${d.account ? ` of account ${accountId}` : ''} is named twice`,
       )
     seen.add(key)
-    const region = d.account?.region !== opts.region ? d.account?.region : undefined
-    const account = d.account
-      ? { id: d.account.id, role: d.account.role ?? DEFAULT_ACCOUNT_ROLE, ...(region ? { region } : {}) }
-      : undefined
-    if (account) {
-      // One accounts: entry per account: one role, one region.
-      const named = `role ${account.role} in ${account.region ?? opts.region}`
-      const before = roles.get(account.id)
-      if (before && before !== named)
-        throw new UserError(
-          `account ${account.id} is named twice differently (${before}; ${named}); name one`,
-        )
-      roles.set(account.id, named)
-      if (!clientsOf.has(account.id))
-        clientsOf.set(
-          account.id,
-          (async () => {
-            const file = { name: account.id, ...account }
-            const clients = await accountClients(aws, aws, file, partition)
-            try {
-              await clients.checkCredentials()
-            } catch (err) {
-              const e = accountError({ ...file, roleArn: accountRoleArn(file, partition) }, err)
-              throw new UserError(e.message, 1, e.hint)
-            }
-            return clients
-          })(),
-        )
-    }
-    const clients = account ? await clientsOf.get(account.id)! : aws
+    const other = d.account ? inAccount(d.account) : undefined
     located.push({
       domainId: d.domainId,
-      ...(account ? { accountName: account.id, account } : {}),
+      ...(other ? { accountName: accountId, account: other.account } : {}),
       accountId,
-      clients,
+      clients: other ? await other.clients : aws,
     })
   }
-  return located
+  const acs = opts.acsAccount ? inAccount(opts.acsAccount) : undefined
+  return { located, ...(acs ? { acs: { account: acs.account, clients: await acs.clients } } : {}) }
 }
 
 /** Each domain's key under `domains:`: its SageMaker name (made a plain key), unique in the file. */
@@ -465,15 +483,16 @@ function manyDomainsFile(
   places: Place[],
   home: Map<string, number>,
   acsDomainId: string | undefined,
+  acsAccount: { id: string; role: string; region?: string } | undefined,
 ): TeamsFile {
   const { domain: _domain, teams, ...rest } = result
   const accounts: NonNullable<TeamsFile['accounts']> = {}
-  for (const p of places)
-    if (p.account && p.accountName)
-      accounts[p.accountName] = {
-        id: p.account.id,
-        ...(p.account.role !== DEFAULT_ACCOUNT_ROLE ? { role: p.account.role } : {}),
-        ...(p.account.region ? { region: p.account.region } : {}),
+  for (const account of [...places.map((p) => p.account), acsAccount])
+    if (account)
+      accounts[account.id] = {
+        id: account.id,
+        ...(account.role !== DEFAULT_ACCOUNT_ROLE ? { role: account.role } : {}),
+        ...(account.region ? { region: account.region } : {}),
       }
   const { version, region, ...others } = rest
   return {

@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parse } from 'yaml'
 import type { TeamsFile } from '../../src/lib/config/types.js'
-import { type ImportOptions, importTeams, parseImportDomain } from '../../src/lib/import.js'
+import {
+  type ImportOptions,
+  importTeams,
+  parseImportAccount,
+  parseImportDomain,
+  renderTeamsFile,
+} from '../../src/lib/import.js'
 import { runCli } from '../helpers/cli.js'
 import {
   applyMany,
@@ -223,5 +229,38 @@ describe('import across domains and accounts', function () {
     )
     assert.match(r.stderr, /trust policy/)
     assert.ok(CALLER)
+  })
+  it('the ACS in a member account (acs.account, --acs-account): apply → import → plan shows no changes', async () => {
+    const f = organizationWorkspace((c) => {
+      c.acs = { functionName: 'sagemaker-teams-acs', audience: 'urn:sagemaker-teams:acs', account: 'prod' }
+      c.teams.team1.saml = { idpMetadata: 'metadata/team1.xml' }
+    })
+    mkdirSync(path.join(path.dirname(f), 'metadata'))
+    writeFileSync(path.join(path.dirname(f), 'metadata', 'team1.xml'), idpMetadata())
+    await withEnv(emu().env(), () => applyMany(f))
+    assert.deepEqual(parseImportAccount(`${PROD}@us-east-1:ops`), {
+      id: PROD,
+      role: 'ops',
+      region: 'us-east-1',
+    })
+    const { config, warnings } = await withEnv(emu().env(), () =>
+      importTeams(callerClients(), {
+        region: 'us-east-1',
+        domains: everyDomain.slice(1).map(parseImportDomain),
+        acsAccount: parseImportAccount(PROD),
+        file: 'teams.yaml',
+      }),
+    )
+    assert.deepEqual(warnings, [])
+    assert.equal(config.acs?.account, PROD)
+    const imported = path.join(path.dirname(f), 'imported.yaml')
+    writeFileSync(imported, renderTeamsFile(config, 'schema.json'))
+    const plan = await withEnv(emu().env(), () => planMany(imported))
+    assert.deepEqual(
+      plan.plan.changes
+        .filter((c) => c.action !== 'manual')
+        .map((c) => `${c.account} ${c.action} ${c.kind} ${c.key}`),
+      [],
+    )
   })
 })
