@@ -38,8 +38,12 @@ export type { EmulatorState, SeedData } from './state.js'
 export interface FaultSpec {
   /** "service:Operation", a pattern with `*` ("service:*", "*:Create*") or undefined for every call. */
   operation?: string
-  /** denied: the service's AccessDenied answer (a caller without the permission). */
-  kind: 'throttle' | '5xx' | 'denied'
+  /**
+   * denied: the service's AccessDenied answer (a caller without the permission); reset: the
+   * connection is closed without an answer (ECONNRESET at the client, as a dropped keep-alive
+   * connection gives).
+   */
+  kind: 'throttle' | '5xx' | 'denied' | 'reset'
   /** Probability per call (0..1). */
   rate?: number
   /** Fail the next N matching calls. */
@@ -447,6 +451,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       const fault = injected(key, partition.id)
       if (fault) {
         faultCounts.set(key, (faultCounts.get(key) ?? 0) + 1)
+        if (fault.kind === 'reset') {
+          answering.delete(res)
+          return void req.socket.destroy()
+        }
         const err =
           fault.kind === 'throttle'
             ? throttlingError(service)

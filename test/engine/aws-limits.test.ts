@@ -16,6 +16,16 @@ describe('AWS limits and behaviours (CLI against the emulator)', function () {
       .filter(([k]) => WRITES.test(k))
       .reduce((n, [, v]) => n + v, 0)
 
+  it('a connection the endpoint resets is retried, not reported as an unanswered call', async () => {
+    const file = workspace()
+    // As a keep-alive connection the server closes just as the client reuses it: ECONNRESET.
+    emu().injectFaults({ operation: 'sagemaker:DescribeDomain', kind: 'reset', next: 1 })
+    const r = await cli(['plan', '-f', file])
+    assert.equal(emu().faultCounters()['sagemaker:DescribeDomain'], 1, 'the connection was reset once')
+    assert.equal(r.code, 0, r.stderr)
+    assert.doesNotMatch(r.stderr, /no answer from/)
+  })
+
   it('an LF-tag with 120 values is created with 50 and extended 50 at a time; the next plan is empty', async () => {
     const values = Array.from({ length: 120 }, (_, i) => `v${String(i).padStart(3, '0')}`)
     const file = workspace((c) => {

@@ -278,8 +278,12 @@ export class AwsClients {
         try {
           return await next(args)
         } catch (err) {
-          const e = err as { name?: string; message?: string }
-          if (e?.name !== 'TimeoutError' || /establish a connection/.test(e.message ?? '')) throw err
+          const e = err as { name?: string; message?: string; code?: string }
+          // The SDK names a reset or broken connection (ECONNRESET, EPIPE: a keep-alive connection
+          // the server closed as it was reused) TimeoutError too; those are retried as the SDK does.
+          const dropped = e?.code === 'ECONNRESET' || e?.code === 'EPIPE'
+          if (e?.name !== 'TimeoutError' || dropped || /establish a connection/.test(e.message ?? ''))
+            throw err
           throw new AwsTimeoutError(
             `${service} ${operationOf(context)}: no answer from ${context.sagemakerTeamsEndpoint ?? 'its endpoint'} within ${limits().requestTimeout} ms (AWS_REQUEST_TIMEOUT_MS)`,
           )
