@@ -336,6 +336,42 @@ describe('apply with accounts:/domains: at parity with one domain', function () 
     assert.deepEqual(actionable(await planMany(file)), [])
   })
 
+  it('a second Ctrl-C exits at once, while calls are still in flight', async () => {
+    const file = accountsFile()
+    // Every profile create waits until the test lets it go: in flight when the signals come.
+    const release = emu.holdCalls('sagemaker:CreateUserProfile')
+    try {
+      const child = spawn(process.execPath, [BIN, 'apply', '-f', file, '--yes'], {
+        env: { ...process.env, ...emu.env(), NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let stage = 0
+      const result = await new Promise<CliResult>((resolve) => {
+        let stdout = ''
+        let stderr = ''
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+        child.stderr.setEncoding('utf8').on('data', (d: string) => {
+          stderr += d
+          if (stage === 0 && /applying \d+ profile change/.test(stderr)) {
+            stage = 1
+            child.kill('SIGINT')
+          } else if (stage === 1 && /Ctrl-C again exits now/.test(stderr)) {
+            stage = 2
+            child.kill('SIGINT')
+          }
+        })
+        child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))
+      })
+      assert.equal(stage, 2, result.stderr)
+      assert.equal(result.code, 130, result.stdout + result.stderr)
+      // It did not wait for the held calls (the first Ctrl-C alone ends with the count).
+      assert.doesNotMatch(result.stderr, /Interrupted after/)
+      assert.equal(emu.accountState(DEV).profiles.length + emu.accountState(PROD).profiles.length, 0)
+    } finally {
+      release()
+    }
+  })
+
   it('a lock removed (force-unlock) during the apply stops that account alone; the summary names it, exit 1', async () => {
     const devUsers = bulkUsers('dev', 60)
     emu.seed({ users: devUsers })

@@ -108,6 +108,10 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
   }
   const interrupts = watchInterrupts()
   const stopRequested = () => Boolean(interrupts.signal) || target.allLocksLost()
+  // Said at once: a run waiting for in-flight calls must not look hung.
+  void interrupts.requested.then(() =>
+    opts.err('Stopping: no new changes start; waiting for those in flight (Ctrl-C again exits now).\n'),
+  )
   try {
     const planning = target.plan(reviewed ? reviewed.options : opts.planOptions)
     // Interrupted while planning: the planning may still fail later; nobody waits for it then.
