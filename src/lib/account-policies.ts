@@ -80,6 +80,7 @@ export function accountPolicies(
           domainIds: ds.map((d) => d.id),
           presignRole: Boolean(config.acs) && !holdsAcs,
           acs: holdsAcs ? (ds.length > 0 ? 'here' : 'only') : 'elsewhere',
+          identityCenter: false,
         },
         opts.purpose,
       ),

@@ -36,10 +36,19 @@ export interface OperatorPolicyInput {
    * (the ACS account has no domain: only what the ACS, its boundary and the lock need).
    */
   acs?: 'here' | 'elsewhere' | 'only'
+  /**
+   * Files with accounts:/domains: — false for an account role: its IAM Identity Center calls go
+   * through the CLI's own credentials (or identityCenter.roleArn), never through it.
+   */
+  identityCenter?: boolean
 }
 
-type Inputs = Required<Omit<OperatorPolicyInput, 'domainIds' | 'presignRole' | 'acs'>> &
-  Pick<OperatorPolicyInput, 'domainIds' | 'presignRole' | 'acs'>
+type Inputs = Required<Omit<OperatorPolicyInput, 'domainIds' | 'presignRole' | 'acs' | 'identityCenter'>> &
+  Pick<OperatorPolicyInput, 'domainIds' | 'presignRole' | 'acs' | 'identityCenter'>
+
+/** The grants and unscoped actions of IAM Identity Center (left out where `identityCenter` is false). */
+const IDENTITY_CENTER_GRANTS = new Set(['IdentityCenterApplications', 'IdentityStoreReads'])
+const IDENTITY_CENTER_UNSCOPED = ['sso:ListInstances', 'sso:ListApplications']
 
 /** The grants of the ACS (skipped where it is `elsewhere`). */
 const ACS_GRANTS = new Set(['PassAcsRoleToLambda', 'AcsFunction', 'AcsTable'])
@@ -376,12 +385,14 @@ export function operatorPolicy(
     if (g.skip?.(i)) continue
     if (i.acs === 'elsewhere' && ACS_GRANTS.has(g.sid)) continue
     if (i.acs === 'only' && !ACS_ONLY_GRANTS.has(g.sid)) continue
+    if (i.identityCenter === false && IDENTITY_CENTER_GRANTS.has(g.sid)) continue
     const actions = (purpose === 'plan' ? g.read : [...g.read, ...g.write]).filter(
       (a) =>
         g !== UNSCOPED ||
-        (i.acs === 'only'
+        ((i.acs === 'only'
           ? ACS_ONLY_UNSCOPED.includes(a)
-          : i.acs !== 'elsewhere' || !ACS_UNSCOPED.includes(a)),
+          : i.acs !== 'elsewhere' || !ACS_UNSCOPED.includes(a)) &&
+          (i.identityCenter !== false || !IDENTITY_CENTER_UNSCOPED.includes(a))),
     )
     if (actions.length === 0) continue
     const resources = g.resources(i, purpose)
