@@ -1,7 +1,11 @@
 // Test-process settings.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { register } from 'node:module'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+
+// The built CLI, run in process by some tests, is loaded without tsx (see dist-loader.mjs).
+register('./dist-loader.mjs', import.meta.url)
 
 // The SDK's Node-version notice is noise in test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
