@@ -3,11 +3,12 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import path from 'node:path'
-import { ABAC_TAG, RESERVED_TAG_PREFIXES, TAG_TEXT, TEAM_ID_PATTERN } from '../names.js'
+import { ABAC_TAG, RESERVED_TAG_PREFIXES, TAG_TEXT, TEAM_ID_PATTERN, teamRoleName } from '../names.js'
+import { acsRoleName, PRESIGN_ROLE_NAME } from '../resources/acs-names.js'
 import { teamWorkspace } from '../resources/workgroup.js'
 import { closest, type Locator, type Problem } from './load.js'
 import { certificateFindings, MetadataError, parseIdpMetadata } from './metadata.js'
-import { DEFAULT_DOMAIN_NAME, type TeamsFile } from './types.js'
+import { DEFAULT_ACCOUNT_ROLE, DEFAULT_DOMAIN_NAME, type TeamsFile } from './types.js'
 
 /** Lake Formation permissions valid on an LF-tag policy, by resource type (AWS LF developer guide). */
 export const LF_PERMISSIONS: Record<'DATABASE' | 'TABLE', string[]> = {
@@ -65,8 +66,21 @@ export function checkSemantics(config: TeamsFile, at: Locator, dir: string, now 
     problems.push(at.problem(['teams'], 'expected at least one team'))
   const displayNames = new Map<string, string>()
   const abacValues = new Map<string, string>()
+  const otherRoles = toolRoleNames(config)
   for (const [id, team] of Object.entries(teams)) {
     const base = ['teams', id]
+    // A team's role is `sagemaker-teams-<team>`; IAM role names are unique case-insensitively, so a
+    // team named like one of the tool's other roles would make apply adopt (and rewrite) that role.
+    const taken = otherRoles.get(teamRoleName(id).toLowerCase())
+    if (taken) {
+      problems.push(
+        at.problem(
+          base,
+          `team id ${JSON.stringify(id)}: its role would be named "${teamRoleName(id)}", which is ${taken}; rename the team`,
+          true,
+        ),
+      )
+    }
     if (!TEAM_ID_PATTERN.test(id)) {
       problems.push(
         at.problem(
@@ -314,6 +328,23 @@ export function checkSemantics(config: TeamsFile, at: Locator, dir: string, now 
  * `accounts:`, `domains:` and each team's `domain:` refer to each other by name: every reference must
  * resolve, an account or a domain appears once, and every team has exactly one domain.
  */
+/** The roles the tool uses besides the teams' own, by lower-cased name: what each one is. */
+function toolRoleNames(config: TeamsFile): Map<string, string> {
+  const roles = new Map<string, string>([
+    [DEFAULT_ACCOUNT_ROLE.toLowerCase(), 'the default name of the role the CLI assumes in an account'],
+    [PRESIGN_ROLE_NAME.toLowerCase(), "the ACS's presign role"],
+  ])
+  const functionName =
+    config.acs && typeof config.acs.functionName === 'string' ? config.acs.functionName : undefined
+  if (functionName) roles.set(acsRoleName(functionName).toLowerCase(), "the ACS function's role")
+  const accounts =
+    config.accounts && typeof config.accounts === 'object' ? Object.entries(config.accounts) : []
+  for (const [name, account] of accounts)
+    if (account && typeof account.role === 'string')
+      roles.set(account.role.toLowerCase(), `the role the CLI assumes in account ${name}`)
+  return roles
+}
+
 function domainReferences(config: TeamsFile, at: Locator): Problem[] {
   const problems: Problem[] = []
   const isMap = (v: unknown): v is Record<string, unknown> =>
