@@ -98,14 +98,21 @@ describe('plan progress', function () {
       const file = workspace()
       emu.resetCounters()
       const out = path.join(mkdtempSync(path.join(tmpdir(), 'smt-progress-')), 'plan.txt')
-      // 20 ms per call, as a real account has at least: on an idle machine the whole read otherwise
-      // fits between two redraws, and no kind is ever on screen.
+      // 20 ms per call, as a real account has at least; and the roles' reads held for 0.6 s, several
+      // redraws (one per 80 ms): on an idle machine the whole read otherwise fits between two
+      // redraws, and no kind is ever on screen.
       emu.setLatency(20)
+      const release = emu.holdCalls('iam:GetRole')
+      const releasing = setTimeout(release, 600)
       const screen = await inTerminal(
         ['plan', '-f', file],
         { ...emu.env(), NO_COLOR: '1' },
         { stdoutTo: out },
-      ).finally(() => emu.setLatency(0))
+      ).finally(() => {
+        clearTimeout(releasing)
+        release()
+        emu.setLatency(0)
+      })
       assert.match(
         screen,
         /Reading: \d+ pages?, \d+ items? · \d+\.\d s · [^\r\n]*(profile|role|application|assignment)/,
