@@ -13,7 +13,8 @@ import { type Emulator, startEmulator } from '../emulator/index.js'
 import type { SeedData } from '../emulator/state.js'
 import { DEMO_ACCOUNT } from '../helpers/emulator.js'
 import { runInProcess } from '../helpers/in-process.js'
-import { twoDomainWorkspace, workspace } from '../helpers/workspace.js'
+import { DEV, organizationWorkspace, PROD, QA, useOrganization } from '../helpers/organization.js'
+import { twoDomainWorkspace } from '../helpers/workspace.js'
 import { formBody, idpMetadata, signedResponse } from '../idp/idp.js'
 
 const SECOND = 'd-secondsecond'
@@ -64,49 +65,16 @@ describe('many domains in one account (accounts:/domains: without member account
   })
 })
 
-const DEV = '222222222222'
-const PROD = '333333333333'
-const QA = '444444444444'
 const BASE = 'https://acs.example.com'
 const ACS_ROLE = 'sagemaker-teams-acs-role'
 const USER2 = '906712345a-2b3c4d5e-6f70-4b8c-9d0e-1f2a3b4c5d6e'
-const CALLER_ROOT = 'arn:aws:iam::123456789012:root'
-const trusting = (principal: string) => ({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: 'sts:AssumeRole' }],
-})
-/** A member account: its domains and (unless `trust` is false) the admin role trusting the caller's account. */
-const member = (id: string, domains: string[], trust = true): SeedData =>
-  ({
-    region: 'us-east-1',
-    domains: domains.map((d) => ({ id: d, name: d, authMode: 'IAM', tagPropagation: 'ENABLED' })),
-    roles: [
-      {
-        name: 'sagemaker-teams-admin',
-        // A role whose trust policy does not name the caller: AssumeRole is refused.
-        trust: trust ? trusting(CALLER_ROOT) : trusting(`arn:aws:iam::${id}:root`),
-      },
-    ],
-    dataLakeAdmins: [`arn:aws:iam::${id}:role/sagemaker-teams-admin`],
-  }) as SeedData
 
 describe('many accounts: Identity Center, dev (one domain), prod (two domains)', function () {
   this.timeout(300_000)
+  const organization = useOrganization()
   let emu: Emulator
-  const seed = demoSeed()
-  const accounts = [
-    { id: DEV, seed: member(DEV, ['d-devdomain001']) },
-    { id: PROD, seed: member(PROD, ['d-prodaaaaaaaa', 'd-prodbbbbbbbb']) },
-    { id: QA, seed: member(QA, ['d-qadomain0001'], false) },
-  ]
-  before(async () => {
-    emu = await startEmulator({ seed, profileReadyMs: 20, accounts })
-  })
-  after(() => emu?.close())
-  beforeEach(async () => {
-    emu.reset()
-    await emu.dropTables()
-    emu.seed(seed)
+  before(() => {
+    emu = organization()
   })
   const cli = (args: string[]) => runInProcess(args, { env: emu.env() })
   const planOf = async (f: string, ...flags: string[]) => {
@@ -116,40 +84,9 @@ describe('many accounts: Identity Center, dev (one domain), prod (two domains)',
   }
   const actionable = (plan: Plan) =>
     plan.changes.filter((c) => c.action !== 'manual').map((c) => `${c.action} ${c.kind} ${c.key}`)
-  const users = ['user1@example.com', 'user2@example.com']
 
   /** Four teams across three domains; `change` edits the file further. */
-  const file = (change?: (c: import('../helpers/workspace.js').ExampleTeamsFile) => void) =>
-    workspace((c) => {
-      delete (c as { domain?: unknown }).domain
-      delete (c as { acs?: unknown }).acs
-      c.accounts = { dev: { id: DEV }, prod: { id: PROD } }
-      c.domains = {
-        dev: { account: 'dev', id: 'd-devdomain001' },
-        'prod-a': { account: 'prod', id: 'd-prodaaaaaaaa' },
-        'prod-b': { account: 'prod', id: 'd-prodbbbbbbbb' },
-      }
-      const base = c.teams.team1
-      delete base.saml
-      delete c.teams.team2.saml
-      c.teams.team1 = { ...base, domain: 'dev', members: { users: [users[0]] } }
-      c.teams.team2 = { ...c.teams.team2, domain: 'prod-a', members: { users } }
-      c.teams.team3 = {
-        ...base,
-        domain: 'prod-a',
-        displayName: 'Team 3',
-        tags: { Team: 'Team3' },
-        members: { users: [users[1]] },
-      }
-      c.teams.team4 = {
-        ...base,
-        domain: 'prod-b',
-        displayName: 'Team 4',
-        tags: { Team: 'Team4' },
-        members: { users },
-      }
-      change?.(c)
-    })
+  const file = organizationWorkspace
   const roleNames = (id?: string) =>
     (id ? emu.accountState(id) : emu.state).roles
       .map((r) => r.RoleName)
