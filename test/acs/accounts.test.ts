@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { deployAcs } from '../../src/lib/acs/deploy.js'
+import type { AcsLogEntry } from '../../src/lib/acs/handler.js'
 import { serveAcs } from '../../src/lib/acs/serve.js'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
 import {
@@ -100,10 +101,11 @@ describe('acs deploy and acs serve with accounts:/domains:', function () {
       await applyMany(file)
       const profiles = (id: string) => emu.accountState(id).profiles.length
       const before = { caller: profiles(CALLER), prod: profiles(PROD) }
+      const logs: AcsLogEntry[] = []
       const server = await serveAcs(
         callerClients(),
         await loadTeamsFileOrThrow(file),
-        { host: '127.0.0.1', port: 0 },
+        { host: '127.0.0.1', port: 0, log: (e) => logs.push(e) },
         () => {},
       )
       try {
@@ -113,6 +115,15 @@ describe('acs deploy and acs serve with accounts:/domains:', function () {
         assert.ok(r.location.startsWith(`${domain.Url}/auth?token=`), 'redirects to prod-a')
         // No profile was created anywhere: team2's existing one in prod-a was presigned.
         assert.deepEqual({ caller: profiles(CALLER), prod: profiles(PROD) }, before)
+        assert.deepEqual(
+          logs.map((e) => `${e.outcome} ${e.team}`),
+          ['redirect team2'],
+        )
+        assert.doesNotMatch(
+          JSON.stringify(logs),
+          /token=|SAMLResponse/,
+          'no presigned URL or SAML in the log',
+        )
       } finally {
         await server.close()
       }
@@ -124,10 +135,11 @@ describe('acs deploy and acs serve with accounts:/domains:', function () {
     await withEnv(emu.env(), async () => {
       const file = acsWorkspace('prod')
       await applyMany(file)
+      const logs: AcsLogEntry[] = []
       const server = await serveAcs(
         callerClients(),
         await loadTeamsFileOrThrow(file),
-        { host: '127.0.0.1', port: 0 },
+        { host: '127.0.0.1', port: 0, log: (e) => logs.push(e) },
         () => {},
       )
       try {
@@ -140,6 +152,10 @@ describe('acs deploy and acs serve with accounts:/domains:', function () {
           const url = emu.accountState(id).domains.find((d) => d.DomainId === domain)!.Url
           assert.ok(r.location.startsWith(`${url}/auth?token=`), team)
         }
+        assert.deepEqual(
+          logs.map((e) => `${e.outcome} ${e.team}`),
+          ['redirect team1', 'redirect team2'],
+        )
       } finally {
         await server.close()
       }

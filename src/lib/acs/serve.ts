@@ -7,6 +7,7 @@ import { discover, findInstance, partitionOf } from '../engine/discovery.js'
 import { resolveIdentities } from '../engine/identities.js'
 import { acsUrl } from '../names.js'
 import { type AcsConfig, buildAcsConfig } from './config.js'
+import type { AcsLogEntry } from './handler.js'
 import { acsDeps } from './runtime.js'
 import { type AcsServer, startAcsServer } from './server.js'
 import { DynamoStore } from './stores.js'
@@ -14,14 +15,23 @@ import { DynamoStore } from './stores.js'
 export async function serveAcs(
   aws: AwsClients,
   teams: LoadedTeams,
-  opts: { host: string; port: number; replayTable?: string },
+  opts: {
+    host: string
+    port: number
+    replayTable?: string
+    /** Where each request's log line goes (default: stderr, one JSON line). */
+    log?: (entry: AcsLogEntry) => void
+  },
   say: (line: string) => void,
 ): Promise<AcsServer> {
   const { config, clients, sagemakerFor } = isMultiDomain(teams.config)
     ? await manyAccountsConfig(aws, teams, opts.replayTable)
     : await oneAccountConfig(aws, teams, opts.replayTable)
   const store = opts.replayTable ? new DynamoStore(await clients.dynamoDb(), opts.replayTable) : undefined
-  const deps = acsDeps(config, { store, log: (e) => process.stderr.write(`${JSON.stringify(e)}\n`) })
+  const deps = acsDeps(config, {
+    store,
+    log: opts.log ?? ((e) => process.stderr.write(`${JSON.stringify(e)}\n`)),
+  })
   deps.sagemaker = await clients.sageMaker()
   deps.identityStore = await clients.identityStore()
   if (sagemakerFor) deps.sagemakerFor = sagemakerFor
