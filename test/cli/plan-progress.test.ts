@@ -18,20 +18,9 @@ import { type Emulator, startEmulator } from '../emulator/index.js'
 import type { SeedData } from '../emulator/state.js'
 import { runCli } from '../helpers/cli.js'
 import { DEMO_ACCOUNT, useDemoAccount } from '../helpers/emulator.js'
+import { withEnv } from '../helpers/organization.js'
 import { hasScript, inTerminal } from '../helpers/terminal.js'
 import { twoDomainWorkspace, workspace } from '../helpers/workspace.js'
-
-/** Runs `fn` with the emulator's environment in this process (the engine's own clients read it). */
-async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const saved = { ...process.env }
-  Object.assign(process.env, env)
-  try {
-    return await fn()
-  } finally {
-    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key]
-    Object.assign(process.env, saved)
-  }
-}
 
 const ESC = '\u001b['
 const CLOSING = /Read ([\d,]+) items? in ([\d,]+) pages? \(([\d,]+) AWS calls?\) in \d+\.\d s\n/
