@@ -255,8 +255,8 @@ describe('apply with accounts:/domains: at parity with one domain', function () 
       err.message,
       /approval required \(--require-approval destructive\) and there is no terminal to ask/,
     )
-    assert.match(err.message, /\+ widens: role sagemaker-teams-team1 is created/)
-    assert.match(err.message, /\+ widens: role sagemaker-teams-team2 is created/)
+    assert.match(err.message, /\+ widens: role sagemaker-teams-team1 is created[^\n]* \[team1 @ dev\]\n/)
+    assert.match(err.message, /\+ widens: role sagemaker-teams-team2 is created[^\n]* \[team2 @ prod\]\n/)
     nothingApplied()
     assert.deepEqual(await locks(file), { 'identity-center': undefined, dev: undefined, prod: undefined })
 

@@ -134,7 +134,10 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
     const approval = approvalNeeded(plan, opts.requireApproval)
     if (approval.needed && !opts.yes) {
       const reasons = [
-        ...approval.widened.map((i) => `  + widens: ${i.description}`),
+        ...approval.widened.map(
+          (i) =>
+            `  + widens: ${i.description}${i.account ? ` [${i.team ? `${i.team} @ ` : ''}${i.account}]` : ''}`,
+        ),
         ...approval.deletes.map(
           (c) =>
             `  - deletes: ${c.kind} ${c.summary}${c.team ? ` [${c.team}${c.account ? ` @ ${c.account}` : ''}]` : ''}`,

@@ -24,6 +24,7 @@ export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
     ...(c.team ? { team: c.team } : {}),
     principal,
     description,
+    ...(c.account ? { account: c.account } : {}),
   })
   for (const c of plan.changes) {
     if (c.action === 'manual' || c.action === 'blocked') continue
