@@ -3,8 +3,6 @@
  * three-account emulator (Identity Center; dev; prod with two domains).
  */
 import assert from 'node:assert/strict'
-import { mkdirSync, writeFileSync } from 'node:fs'
-import path from 'node:path'
 import { deployAcs } from '../../src/lib/acs/deploy.js'
 import type { AcsLogEntry } from '../../src/lib/acs/handler.js'
 import { serveAcs } from '../../src/lib/acs/serve.js'
@@ -15,32 +13,16 @@ import {
   callerClients,
   DEV,
   DOMAINS,
-  organizationWorkspace,
+  organizationAcsWorkspace,
   PROD,
   useOrganization,
   withEnv,
 } from '../helpers/organization.js'
-import { formBody, idpMetadata, signedResponse } from '../idp/idp.js'
+import { formBody, signedResponse } from '../idp/idp.js'
 
 const USER1 = '906712345a-1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d'
 const USER2 = '906712345a-2b3c4d5e-6f70-4b8c-9d0e-1f2a3b4c5d6e'
 const PRESIGN = 'sagemaker-teams-acs-presign'
-
-/** The organization file with an ACS (no acs.url: the function URL) and team2's IdP metadata. */
-function acsWorkspace(acsAccount?: string): string {
-  const file = organizationWorkspace((c) => {
-    c.acs = {
-      functionName: 'sagemaker-teams-acs',
-      audience: 'urn:sagemaker-teams:acs',
-      ...(acsAccount ? { account: acsAccount } : {}),
-    }
-    for (const t of ['team1', 'team2']) c.teams[t].saml = { idpMetadata: `metadata/${t}.xml` }
-  })
-  mkdirSync(path.join(path.dirname(file), 'metadata'))
-  for (const t of ['team1', 'team2'])
-    writeFileSync(path.join(path.dirname(file), 'metadata', `${t}.xml`), idpMetadata())
-  return file
-}
 
 /** Posts a signed login (of user2 unless given) for `team` to a local ACS; the answer's status and Location. */
 async function login(base: string, team: string, userId = USER2) {
@@ -67,7 +49,7 @@ describe('acs deploy and acs serve with accounts:/domains:', function () {
   it('acs deploy: the function in the Identity Center account, a presign role in each domain account, nothing else', async () => {
     const emu = emulator()
     await withEnv(emu.env(), async () => {
-      const teams = await loadTeamsFileOrThrow(acsWorkspace())
+      const teams = await loadTeamsFileOrThrow(organizationAcsWorkspace())
       const r = await deployAcs(callerClients(), teams)
       assert.equal(r.changed, true)
       assert.match(r.functionUrl ?? '', /lambda-url/)
@@ -97,7 +79,7 @@ describe('acs deploy and acs serve with accounts:/domains:', function () {
   it("acs serve: a login for a prod team redirects to its prod domain, through prod's account role", async () => {
     const emu = emulator()
     await withEnv(emu.env(), async () => {
-      const file = acsWorkspace()
+      const file = organizationAcsWorkspace()
       await applyMany(file)
       const profiles = (id: string) => emu.accountState(id).profiles.length
       const before = { caller: profiles(CALLER), prod: profiles(PROD) }
@@ -133,7 +115,7 @@ describe('acs deploy and acs serve with accounts:/domains:', function () {
   it('acs serve with acs.account: prod — a dev team through dev, a prod team through prod', async () => {
     const emu = emulator()
     await withEnv(emu.env(), async () => {
-      const file = acsWorkspace('prod')
+      const file = organizationAcsWorkspace('prod')
       await applyMany(file)
       const logs: AcsLogEntry[] = []
       const server = await serveAcs(

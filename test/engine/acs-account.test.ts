@@ -4,8 +4,6 @@
  * three-account emulator; the login runs the handler in process as prod's ACS role.
  */
 import assert from 'node:assert/strict'
-import { mkdirSync, writeFileSync } from 'node:fs'
-import path from 'node:path'
 import { handleAcs } from '../../src/lib/acs/handler.js'
 import { acsDeps } from '../../src/lib/acs/runtime.js'
 import { MemoryStore } from '../../src/lib/acs/stores.js'
@@ -15,29 +13,18 @@ import {
   CALLER,
   DEV,
   DOMAINS,
-  organizationWorkspace,
+  organizationAcsWorkspace,
   PROD,
   planMany,
   useOrganization,
   withEnv,
 } from '../helpers/organization.js'
-import { formBody, idpMetadata, signedResponse } from '../idp/idp.js'
+import { formBody, signedResponse } from '../idp/idp.js'
 
 const BASE = 'https://acs.example.com'
 const USER1 = '906712345a-1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d'
 const PROD_ACS_ROLE = `arn:aws:iam::${PROD}:role/sagemaker-teams-acs-role`
 const PRESIGN = 'sagemaker-teams-acs-presign'
-
-function acsInProd(): string {
-  const file = organizationWorkspace((c) => {
-    c.acs = { functionName: 'sagemaker-teams-acs', audience: 'urn:sagemaker-teams:acs', account: 'prod' }
-    for (const t of ['team1', 'team2']) c.teams[t].saml = { idpMetadata: `metadata/${t}.xml` }
-  })
-  mkdirSync(path.join(path.dirname(file), 'metadata'))
-  for (const t of ['team1', 'team2'])
-    writeFileSync(path.join(path.dirname(file), 'metadata', `${t}.xml`), idpMetadata())
-  return file
-}
 
 describe('acs.account: the ACS in a member account', function () {
   this.timeout(120_000)
@@ -46,7 +33,7 @@ describe('acs.account: the ACS in a member account', function () {
   it("lives in prod; dev's presign role trusts prod's ACS role; logins for dev and prod teams redirect to their domains", async () => {
     const emu = emulator()
     await withEnv(emu.env(), async () => {
-      const file = acsInProd()
+      const file = organizationAcsWorkspace('prod')
       const plan = await planMany(file)
       const where = (kind: string) =>
         plan.plan.changes.filter((c) => c.kind === kind).map((c) => `${c.action} ${c.account}`)

@@ -4,13 +4,15 @@
  * role trusts nobody outside it, so AssumeRole is refused). The engine runs in this process with
  * the emulator's environment (see withEnv); the CLI only where the process itself is the point.
  */
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import { parse } from 'yaml'
 import { AwsClients } from '../../src/lib/aws/clients.js'
 import { type LoadedTeams, loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
 import { applyManyPlan, buildManyPlan, type ManyPlan } from '../../src/lib/engine/many.js'
 import { type Emulator, startEmulator } from '../emulator/index.js'
 import type { SeedData } from '../emulator/state.js'
+import { idpMetadata } from '../idp/idp.js'
 import { DEMO_ACCOUNT } from './emulator.js'
 import { type ExampleTeamsFile, workspace } from './workspace.js'
 
@@ -102,6 +104,22 @@ export function organizationWorkspace(change?: (c: ExampleTeamsFile) => void): s
     }
     change?.(c)
   })
+}
+
+/** The organization file with an ACS (no acs.url: the function URL), in `acsAccount` if given, and team1's and team2's IdP metadata. */
+export function organizationAcsWorkspace(acsAccount?: string): string {
+  const file = organizationWorkspace((c) => {
+    c.acs = {
+      functionName: 'sagemaker-teams-acs',
+      audience: 'urn:sagemaker-teams:acs',
+      ...(acsAccount ? { account: acsAccount } : {}),
+    }
+    for (const t of ['team1', 'team2']) c.teams[t].saml = { idpMetadata: `metadata/${t}.xml` }
+  })
+  mkdirSync(path.join(path.dirname(file), 'metadata'))
+  for (const t of ['team1', 'team2'])
+    writeFileSync(path.join(path.dirname(file), 'metadata', `${t}.xml`), idpMetadata())
+  return file
 }
 
 /** Runs `fn` with the emulator's environment in this process (the engine's own clients read it). */
