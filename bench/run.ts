@@ -37,8 +37,8 @@ import { loadTeamsFileOrThrow } from '../src/lib/config/load.js'
 import type { TeamsFile } from '../src/lib/config/types.js'
 import { profileName } from '../src/lib/names.js'
 import type { Plan } from '../src/lib/plan/types.js'
-import { type Emulator, type SeedData, startEmulator } from '../test/emulator/index.js'
-import { formBody, idpMetadata, signedResponse } from '../test/idp/idp.js'
+import { type Emulator, type SeedData, startEmulator } from '../tools/emulator/index.js'
+import { formBody, idpMetadata, signedResponse } from '../tools/idp/idp.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = path.join(ROOT, 'bin', 'run.js')

@@ -7,6 +7,7 @@ import { deployAcs } from '../../src/lib/acs/deploy.js'
 import type { AcsLogEntry } from '../../src/lib/acs/handler.js'
 import { serveAcs } from '../../src/lib/acs/serve.js'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
+import { formBody, signedResponse } from '../../tools/idp/idp.js'
 import {
   applyMany,
   CALLER,
@@ -18,7 +19,6 @@ import {
   useOrganization,
   withEnv,
 } from '../helpers/organization.js'
-import { formBody, signedResponse } from '../idp/idp.js'
 
 const USER1 = '906712345a-1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d'
 const USER2 = '906712345a-2b3c4d5e-6f70-4b8c-9d0e-1f2a3b4c5d6e'

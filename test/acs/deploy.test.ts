@@ -7,11 +7,11 @@ import { pathToFileURL } from 'node:url'
 import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { unzipSync } from 'fflate'
 import type { Plan } from '../../src/lib/plan/types.js'
-import { type Emulator, startEmulator } from '../emulator/index.js'
+import { type Emulator, startEmulator } from '../../tools/emulator/index.js'
+import { formBody, idpMetadata, signedResponse } from '../../tools/idp/idp.js'
 import { ROOT } from '../helpers/cli.js'
 import { runInProcess } from '../helpers/in-process.js'
 import { rewrite, workspace } from '../helpers/workspace.js'
-import { formBody, idpMetadata, signedResponse } from '../idp/idp.js'
 
 const SEED = path.join(ROOT, 'examples', 'demo-account.yaml')
 const USER1 = '906712345a-1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d'

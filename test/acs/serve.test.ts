@@ -5,9 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml'
-import { type Emulator, startEmulator } from '../emulator/index.js'
-import { BIN, ROOT } from '../helpers/cli.js'
-import { workspace } from '../helpers/workspace.js'
+import { type Emulator, startEmulator } from '../../tools/emulator/index.js'
 import {
   ASSERTION_XPATH,
   formBody,
@@ -19,7 +17,9 @@ import {
   signElement,
   signedResponse,
   unsignedResponse,
-} from '../idp/idp.js'
+} from '../../tools/idp/idp.js'
+import { BIN, ROOT } from '../helpers/cli.js'
+import { workspace } from '../helpers/workspace.js'
 
 const SEED = path.join(ROOT, 'examples', 'demo-account.yaml')
 const USER1 = '906712345a-1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d'

@@ -8,9 +8,9 @@ import { acsDeps } from '../../src/lib/acs/runtime.js'
 import { type AcsServer, startAcsServer } from '../../src/lib/acs/server.js'
 import { MemoryStore } from '../../src/lib/acs/stores.js'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
+import { formBody, idpMetadata, keyPair, signedResponse } from '../../tools/idp/idp.js'
 import { useDemoAccount } from '../helpers/emulator.js'
 import { workspace } from '../helpers/workspace.js'
-import { formBody, idpMetadata, keyPair, signedResponse } from '../idp/idp.js'
 
 const USER1 = '906712345a-1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d'
 

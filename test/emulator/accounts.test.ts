@@ -11,7 +11,7 @@ import * as lf from '@aws-sdk/client-lakeformation'
 import * as sm from '@aws-sdk/client-sagemaker'
 import * as sts from '@aws-sdk/client-sts'
 import { runSimulation } from '@cloud-copilot/iam-simulate'
-import { ACCOUNT, type Credentials, type Emulator, startEmulator } from './index.js'
+import { ACCOUNT, type Credentials, type Emulator, startEmulator } from '../../tools/emulator/index.js'
 
 const DEV = '222222222222'
 const PROD = '333333333333'

@@ -14,7 +14,7 @@ import * as sm from '@aws-sdk/client-sagemaker'
 import * as sso from '@aws-sdk/client-sso-admin'
 import * as sts from '@aws-sdk/client-sts'
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry'
-import { type Emulator, startEmulator } from './index.js'
+import { type Emulator, startEmulator } from '../../tools/emulator/index.js'
 
 const STORE = 'd-9067c1a2b3'
 const INSTANCE = 'arn:aws:sso:::instance/ssoins-72230a1b2c3d4e5f'

@@ -15,8 +15,8 @@ import {
   type Shape,
   serviceModel,
 } from '../../src/lib/aws/model.js'
-import { type Emulator, implementedOperations, startEmulator } from './index.js'
-import { validationCode } from './validation.js'
+import { type Emulator, implementedOperations, startEmulator } from '../../tools/emulator/index.js'
+import { validationCode } from '../../tools/emulator/validation.js'
 
 type Path = (string | number)[]
 interface Case {

@@ -8,6 +8,7 @@ import { handleAcs } from '../../src/lib/acs/handler.js'
 import { acsDeps } from '../../src/lib/acs/runtime.js'
 import { MemoryStore } from '../../src/lib/acs/stores.js'
 import { acsConfigFor } from '../../src/lib/resources/acs.js'
+import { formBody, signedResponse } from '../../tools/idp/idp.js'
 import {
   applyMany,
   CALLER,
@@ -19,7 +20,6 @@ import {
   useOrganization,
   withEnv,
 } from '../helpers/organization.js'
-import { formBody, signedResponse } from '../idp/idp.js'
 
 const BASE = 'https://acs.example.com'
 const USER1 = '906712345a-1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d'

@@ -7,9 +7,9 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { hasChanges } from '../../src/lib/plan/changes.js'
 import type { Change, Plan } from '../../src/lib/plan/types.js'
+import { idpMetadata, keyPair } from '../../tools/idp/idp.js'
 import { useReconcile } from '../helpers/reconcile.js'
 import { rewrite, workspace } from '../helpers/workspace.js'
-import { idpMetadata, keyPair } from '../idp/idp.js'
 
 function withMetadata(): string {
   const file = workspace()

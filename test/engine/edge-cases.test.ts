@@ -1,7 +1,7 @@
 /** Edge cases of plan and apply that a platform admin runs into, through the CLI's commands (in process) against the emulator. */
 import assert from 'node:assert/strict'
 import { GrantPermissionsCommand, LakeFormationClient } from '@aws-sdk/client-lakeformation'
-import type { Emulator } from '../emulator/index.js'
+import type { Emulator } from '../../tools/emulator/index.js'
 import { runInProcess } from '../helpers/in-process.js'
 import { useReconcile } from '../helpers/reconcile.js'
 import { rewrite, workspace } from '../helpers/workspace.js'

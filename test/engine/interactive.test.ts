@@ -1,7 +1,7 @@
 /** apply at a terminal: the confirmation prompt and the live progress, under a pseudo-terminal (util-linux `script`). */
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
-import type { Emulator } from '../emulator/index.js'
+import type { Emulator } from '../../tools/emulator/index.js'
 import { BIN } from '../helpers/cli.js'
 import { useDemoAccount } from '../helpers/emulator.js'
 import { rewrite, workspace } from '../helpers/workspace.js'

@@ -4,7 +4,7 @@
  * CLI against the emulator.
  */
 import assert from 'node:assert/strict'
-import type { Emulator } from '../emulator/index.js'
+import type { Emulator } from '../../tools/emulator/index.js'
 import { useReconcile } from '../helpers/reconcile.js'
 import { rewrite, workspace } from '../helpers/workspace.js'
 

@@ -20,7 +20,7 @@ import {
 import { DeleteApplicationAssignmentCommand, SSOAdminClient } from '@aws-sdk/client-sso-admin'
 import type { Plan } from '../../src/lib/plan/types.js'
 import { PROFILE_EVENTS, pointId } from '../../src/lib/refresh/events.js'
-import type { Emulator } from '../emulator/index.js'
+import type { Emulator } from '../../tools/emulator/index.js'
 import { useReconcile } from '../helpers/reconcile.js'
 import { rewrite, workspace } from '../helpers/workspace.js'
 

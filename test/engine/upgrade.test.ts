@@ -12,7 +12,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb'
-import type { EmulatorState } from '../emulator/index.js'
+import type { EmulatorState } from '../../tools/emulator/index.js'
 import { ROOT } from '../helpers/cli.js'
 import { useReconcile } from '../helpers/reconcile.js'
 

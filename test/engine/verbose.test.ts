@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import path from 'node:path'
-import { type Emulator, startEmulator } from '../emulator/index.js'
+import { type Emulator, startEmulator } from '../../tools/emulator/index.js'
 import { ROOT } from '../helpers/cli.js'
 import { runInProcess } from '../helpers/in-process.js'
 

@@ -1,6 +1,6 @@
 /** One emulator per test file, reset to the demo account before each test. */
 import path from 'node:path'
-import { type Emulator, type EmulatorOptions, startEmulator } from '../emulator/index.js'
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../tools/emulator/index.js'
 import { ROOT } from './cli.js'
 
 export const DEMO_ACCOUNT = path.join(ROOT, 'examples', 'demo-account.yaml')

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import type { Plan } from '../../src/lib/plan/types.js'
-import type { Emulator } from '../emulator/index.js'
+import type { Emulator } from '../../tools/emulator/index.js'
 import { useDemoAccount } from './emulator.js'
 import { runInProcess } from './in-process.js'
 

@@ -3,11 +3,11 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import type { Emulator } from '../emulator/index.js'
+import type { Emulator } from '../../tools/emulator/index.js'
+import { idpMetadata, type KeyPair, keyPair } from '../../tools/idp/idp.js'
 import { useDemoAccount } from '../helpers/emulator.js'
 import { runInProcess } from '../helpers/in-process.js'
 import { workspace } from '../helpers/workspace.js'
-import { idpMetadata, type KeyPair, keyPair } from '../idp/idp.js'
 
 /** A certificate that expires in `days` days (made with openssl, like the fixed test keys). */
 function certificate(days: number): KeyPair {

@@ -16,6 +16,7 @@ import {
   parseImportDomain,
   renderTeamsFile,
 } from '../../src/lib/import.js'
+import { idpMetadata } from '../../tools/idp/idp.js'
 import { runCli } from '../helpers/cli.js'
 import {
   applyMany,
@@ -32,7 +33,6 @@ import {
   withEnv,
 } from '../helpers/organization.js'
 import { rewrite } from '../helpers/workspace.js'
-import { idpMetadata } from '../idp/idp.js'
 
 const MAIN = 'd-abcdefghijkl'
 const out = () => path.join(mkdtempSync(path.join(tmpdir(), 'import-')), 'teams.yaml')

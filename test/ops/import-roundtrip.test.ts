@@ -11,8 +11,8 @@ import { parse, stringify } from 'yaml'
 import type { TeamConfig, TeamsFile } from '../../src/lib/config/types.js'
 import { hasChanges } from '../../src/lib/plan/changes.js'
 import type { Plan } from '../../src/lib/plan/types.js'
+import { idpMetadata, keyPair } from '../../tools/idp/idp.js'
 import { useReconcile } from '../helpers/reconcile.js'
-import { idpMetadata, keyPair } from '../idp/idp.js'
 
 /** mulberry32: a small seeded generator, so a failure names the seed that reproduces it. */
 function prng(seed: number) {

@@ -14,7 +14,7 @@ import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
 import { manyAccountsTarget } from '../../src/lib/engine/apply-run.js'
 import { allOperatorActions } from '../../src/lib/operator-policy.js'
 import type { PolicyDocument } from '../../src/lib/plan/types.js'
-import type { EmulatorCall } from '../emulator/index.js'
+import type { EmulatorCall } from '../../tools/emulator/index.js'
 import { evaluate } from '../helpers/iam-policy-check.js'
 import {
   CALLER,

@@ -119,7 +119,7 @@ describe('AWS model data (schema/aws-model)', () => {
 })
 
 describe('signing certificate findings', () => {
-  const pem = readFileSync(path.join(ROOT, 'test', 'idp', 'keys', 'idp.cert.pem'), 'utf8')
+  const pem = readFileSync(path.join(ROOT, 'tools', 'idp', 'keys', 'idp.cert.pem'), 'utf8')
   const b64 = pem.replace(/-----[^-]+-----|\s/g, '')
   const end = new Date(new X509Certificate(pem).validTo)
   const days = (n: number) => new Date(end.getTime() - n * 86_400_000)

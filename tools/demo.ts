@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseDocument } from 'yaml'
-import { type Emulator, startEmulator } from '../test/emulator/index.js'
-import { formBody, idpMetadata, signedResponse } from '../test/idp/idp.js'
+import { type Emulator, startEmulator } from './emulator/index.js'
+import { formBody, idpMetadata, signedResponse } from './idp/idp.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const BIN = path.join(ROOT, 'bin', 'run.js')

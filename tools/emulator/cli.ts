@@ -1,6 +1,6 @@
 /**
  * Runs the emulator until SIGINT/SIGTERM:
- *   node --import tsx test/emulator/cli.ts [--port N] [--seed FILE] [--latency MS] [--rate-limit RATE[,BURST]]
+ *   node --import tsx tools/emulator/cli.ts [--port N] [--seed FILE] [--latency MS] [--rate-limit RATE[,BURST]]
  *     [--cloudtrail-delay MS] [--account ID[=SEED]]...
  * --rate-limit throttles every operation by its own token bucket (calls per second, bucket size).
  * --cloudtrail-delay: how long a write takes to show in LookupEvents (POST /_emulator/cloudtrail
