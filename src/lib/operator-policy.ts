@@ -99,6 +99,9 @@ const UNSCOPED: Grant = {
     // ACS removal without an acs section finds the function and table by listing.
     'lambda:ListFunctions',
     'dynamodb:ListTables',
+    // plan's access review and `access report` evaluate team roles with IAM's own simulator
+    // (policies/simulate-aws.ts); it takes the documents in the request and reads nothing.
+    'iam:SimulateCustomPolicy',
   ],
   // Lake Formation has no resource-level IAM permissions: its own permission model scopes grants.
   write: [
