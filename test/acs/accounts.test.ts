@@ -32,6 +32,7 @@ async function login(base: string, team: string, userId = USER2) {
     audience: `urn:sagemaker-teams:acs:${team}`,
     userId,
     teamId: team,
+    email: userId === USER1 ? 'user1@example.com' : 'user2@example.com',
   })
   const res = await fetch(url, {
     method: 'POST',

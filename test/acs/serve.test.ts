@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml'
+import { nameIdHash } from '../../src/lib/acs/nameid.js'
 import { type Emulator, startEmulator } from '../../tools/emulator/index.js'
 import {
   ASSERTION_XPATH,
@@ -23,6 +24,9 @@ import { workspace } from '../helpers/workspace.js'
 
 const SEED = path.join(ROOT, 'examples', 'demo-account.yaml')
 const USER1 = '906712345a-1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d'
+const USER2 = '906712345a-2b3c4d5e-6f70-4b8c-9d0e-1f2a3b4c5d6e'
+/** user1's primary email, unlike the seed's default, differs from its UserName (user1@example.com). */
+const USER1_EMAIL = 'u.one@mail.example.com'
 
 interface Served {
   child: ChildProcess
@@ -76,6 +80,11 @@ describe('ACS through acs serve', function () {
 
   before(async () => {
     emu = await startEmulator({ seed: SEED, profileReadyMs: 30 })
+    const user1 = emu.state.users.find((u) => u.UserId === USER1)!
+    user1.Emails = [
+      { Value: 'old@example.com', Type: 'home' },
+      { Value: USER1_EMAIL, Type: 'work', Primary: true },
+    ]
     const file = workspace()
     mkdirSync(path.join(path.dirname(file), 'metadata'))
     writeFileSync(
@@ -403,6 +412,64 @@ describe('ACS through acs serve', function () {
       'not_a_member',
     ],
   ]
+
+  const team2 = (o: Partial<ResponseOptions>) =>
+    signedResponse({
+      acsUrl: `${served.url}/saml/acs/team2`,
+      audience: 'urn:sagemaker-teams:acs:team2',
+      userId: USER2,
+      teamId: 'team2',
+      email: 'user2@example.com',
+      ...o,
+    }).base64
+  const nameIdRefusals: [string, () => string, string][] = [
+    [
+      "an outsider's NameID with a member's ssouserid",
+      () => signedResponse(base({ email: 'mallory@evil.example.com' })).base64,
+      'team1',
+    ],
+    ["an empty NameID with a member's ssouserid", () => signedResponse(base({ email: '' })).base64, 'team1'],
+    [
+      "member user1's NameID with member user2's ssouserid",
+      () => team2({ email: 'user1@example.com' }),
+      'team2',
+    ],
+    [
+      "user1's other (not primary) email",
+      () => signedResponse(base({ email: 'old@example.com' })).base64,
+      'team1',
+    ],
+    [
+      'a NameID that only contains the UserName',
+      () => signedResponse(base({ email: 'xuser1@example.com' })).base64,
+      'team1',
+    ],
+  ]
+  for (const [name, make, team] of nameIdRefusals) {
+    it(`refuses: ${name} (403 nameid_mismatch); the log carries a hash of the NameID, never the NameID`, async () => {
+      emu.resetCounters()
+      const r = await post(formBody(make()), team)
+      assert.equal(r.status, 403)
+      assert.equal(r.headers.get('location'), null)
+      assert.equal(writes(), 0)
+      const log = lastLog()
+      assert.equal(log.reason, 'nameid_mismatch')
+      assert.match(log.nameIdHash, /^[0-9a-f]{16}$/)
+      assert.doesNotMatch(served.logs.join('\n'), /mallory|old@example|xuser1/)
+    })
+  }
+
+  it('accepts the NameID as the UserName or the primary email, compared without case', async () => {
+    for (const email of ['User1@Example.COM', USER1_EMAIL, 'U.One@MAIL.example.com']) {
+      const r = await post(formBody(signedResponse(base({ email })).base64))
+      assert.equal(r.status, 302, email)
+      const log = lastLog()
+      assert.equal(log.outcome, 'redirect')
+      assert.equal(log.nameIdHash, nameIdHash(email))
+    }
+    assert.equal((await post(formBody(team2({})), 'team2')).status, 302, "user2's own NameID")
+    assert.notEqual(nameIdHash('user1@example.com'), nameIdHash(USER1_EMAIL))
+  })
 
   for (const [name, make, status, reason] of refusals) {
     it(`refuses: ${name} (${status} ${reason}), with no profile created and no URL presigned`, async () => {

@@ -200,6 +200,7 @@ describe('ACS warm path: presign first, claim beside it, login record off the pa
       'assertionId',
       'event',
       'ms',
+      'nameIdHash',
       'outcome',
       'reason',
       'status',

@@ -77,6 +77,18 @@ export function diffAcsConfig(before: AcsConfig, after: AcsConfig, now = new Dat
   for (const id of Object.keys(bm).sort())
     if (!(id in am)) add('narrows', `member ${bm[id]} is removed from the ACS member map`, undefined, bm[id])
 
+  // The email is the other NameID the ACS accepts for a member (nameid.ts).
+  const be = before.memberEmails ?? {}
+  const ae = after.memberEmails ?? {}
+  for (const id of Object.keys(am).sort())
+    if (id in bm && be[id] !== ae[id])
+      add(
+        'neutral',
+        `member ${am[id]}: sign-in email ${be[id] ?? '(none)'} → ${ae[id] ?? '(none)'}`,
+        undefined,
+        am[id],
+      )
+
   const session = (k: keyof AcsConfig, label: string, longerWidens = true) => {
     const b = before[k]
     const a = after[k]

@@ -64,6 +64,11 @@ export interface AcsConfig {
   teams: Record<string, AcsTeamConfig>
   /** Identity store user id → user name, of every member `apply` resolved (the ACS confirms ids with it). */
   members: Record<string, string>
+  /**
+   * Identity store user id → primary email, of the members that have one: with the UserName, the
+   * signed NameID the ACS accepts for that member (nameid.ts).
+   */
+  memberEmails?: Record<string, string>
 }
 
 export interface AcsConfigInput {
@@ -120,8 +125,14 @@ export async function buildAcsConfig(input: AcsConfigInput): Promise<AcsConfig> 
     }
   }
   const members: Record<string, string> = {}
+  const memberEmails: Record<string, string> = {}
   for (const users of input.identities?.teamUsers.values() ?? [])
-    for (const u of users.values()) members[u.userId] = u.userName
+    for (const u of users.values()) {
+      members[u.userId] = u.userName
+      if (u.email) memberEmails[u.userId] = u.email
+    }
+  const sorted = (o: Record<string, string>) =>
+    Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)))
   const tableName =
     input.tableName === null
       ? undefined
@@ -142,6 +153,7 @@ export async function buildAcsConfig(input: AcsConfigInput): Promise<AcsConfig> 
     ...(acs.allowedSourceCidrs?.length ? { allowedSourceCidrs: [...acs.allowedSourceCidrs].sort() } : {}),
     ...(tableName ? { tableName } : {}),
     teams,
-    members: Object.fromEntries(Object.entries(members).sort(([a], [b]) => a.localeCompare(b))),
+    members: sorted(members),
+    ...(Object.keys(memberEmails).length ? { memberEmails: sorted(memberEmails) } : {}),
   }
 }

@@ -20,6 +20,7 @@ import {
 import { acsUrl as makeAcsUrl, profileName, TEAM_ID_PATTERN, USER_ID_PATTERN } from '../names.js'
 import { profileTags } from '../profile-tags.js'
 import type { AcsConfig } from './config.js'
+import { nameIdHash, nameIdMatches, primaryEmail } from './nameid.js'
 import type { AcsStore } from './stores.js'
 import { AcsRefusal, verifySamlResponse } from './verify.js'
 
@@ -57,6 +58,8 @@ export interface AcsLogEntry {
   status: number
   team?: string
   userId?: string
+  /** nameIdHash of the signed NameID: never the NameID itself. */
+  nameIdHash?: string
   profile?: string
   assertionId?: string
   createdProfile?: boolean
@@ -151,6 +154,7 @@ export async function handleAcs(req: AcsRequest, deps: AcsDeps): Promise<AcsResp
       now,
     })
     entry.assertionId = login.assertionId
+    entry.nameIdHash = nameIdHash(login.nameId)
 
     const teamIds = login.attributes.teamid ?? []
     if (teamIds.length !== 1 || teamIds[0] !== team) return finish(403, 'teamid_mismatch')
@@ -158,8 +162,8 @@ export async function handleAcs(req: AcsRequest, deps: AcsDeps): Promise<AcsResp
     if (userIds.length !== 1 || !USER_ID_PATTERN.test(userIds[0])) return finish(403, 'ssouserid_malformed')
     const userId = userIds[0]
     entry.userId = userId
-    const userName = await confirmUser(userId, deps)
-    if (!userName) {
+    const user = await confirmUser(userId, deps)
+    if (!user) {
       return finish(
         403,
         'unknown_user',
@@ -174,6 +178,16 @@ export async function handleAcs(req: AcsRequest, deps: AcsDeps): Promise<AcsResp
         'not_a_member',
         'Sign-in refused: you are not a member of this team. Ask an admin to add you to the teams file.',
       )
+    // One person per assertion: the signed NameID must be this member's UserName or primary email,
+    // so a response that pairs one person's NameID with another's ssouserid (a mapping mistake in
+    // the console, or an IdP that lets a user set the attribute) signs nobody in.
+    if (!nameIdMatches(login.nameId, user))
+      return finish(
+        403,
+        'nameid_mismatch',
+        "Sign-in refused: the application's Subject does not name the user of its ssouserid attribute. An admin should check the attribute mappings (sagemaker-teams sso checklist).",
+      )
+    const userName = user.userName
     const name = profileName(team, userId)
     // The warm path is one round trip: the replay claim and the presign start together (and the
     // login record beside them). The URL is used only once the claim has succeeded; on a replay
@@ -257,16 +271,23 @@ function sourceAllowed(ip: string | undefined, cidrs: string[]): boolean {
   return isIPv6(address) && list.check(address, 'ipv6')
 }
 
-/** The user's name when the id is an identity store user: from the baked member map, else DescribeUser. */
-async function confirmUser(userId: string, deps: AcsDeps): Promise<string | undefined> {
+/**
+ * The user's name and primary email when the id is an identity store user: from the baked member
+ * map, else DescribeUser.
+ */
+async function confirmUser(
+  userId: string,
+  deps: AcsDeps,
+): Promise<{ userName: string; email?: string } | undefined> {
   const known = deps.config.members[userId]
-  if (known) return known
+  const email = deps.config.memberEmails?.[userId]
+  if (known) return { userName: known, ...(email ? { email } : {}) }
   if (!deps.identityStore || !deps.config.identityStoreId) return undefined
   try {
     const out = await deps.identityStore.send(
       new DescribeUserCommand({ IdentityStoreId: deps.config.identityStoreId, UserId: userId }),
     )
-    return out.UserName ?? userId
+    return { userName: out.UserName ?? userId, ...primaryEmail(out) }
   } catch (err) {
     const code = (err as Error).name
     if (code === 'ResourceNotFoundException' || code === 'ValidationException') return undefined

@@ -13,6 +13,7 @@ import {
   paginateListUsers,
 } from '@aws-sdk/client-identitystore'
 import pLimit from 'p-limit'
+import { primaryEmail } from '../acs/nameid.js'
 import type { AwsClients } from '../aws/clients.js'
 import type { TeamsFile } from '../config/types.js'
 import { awsErrorCode, describeAwsError, UserError } from '../errors.js'
@@ -87,7 +88,7 @@ export async function resolveIdentities(
       { IdentityStoreId: identityStoreId, MaxResults: 100 },
     )) {
       for (const u of page.Users ?? [])
-        if (u.UserId && u.UserName) remember({ userId: u.UserId, userName: u.UserName })
+        if (u.UserId && u.UserName) remember({ userId: u.UserId, userName: u.UserName, ...primaryEmail(u) })
     }
   } else {
     await Promise.all(
@@ -96,7 +97,7 @@ export async function resolveIdentities(
           const u = await client.send(
             new DescribeUserCommand({ IdentityStoreId: identityStoreId, UserId: id }),
           )
-          remember({ userId: id, userName: u.UserName ?? id })
+          remember({ userId: id, userName: u.UserName ?? id, ...primaryEmail(u) })
         }),
       ),
     )
@@ -191,7 +192,7 @@ async function findUsers(
       [...ids].map(([userId, spelled]) =>
         limit(async () => {
           const u = await client.send(new DescribeUserCommand({ IdentityStoreId: storeId, UserId: userId }))
-          remember({ userId, userName: u.UserName ?? spelled })
+          remember({ userId, userName: u.UserName ?? spelled, ...primaryEmail(u) })
         }),
       ),
     )
@@ -202,7 +203,7 @@ async function findUsers(
   for await (const page of paginateListUsers({ client }, { IdentityStoreId: storeId, MaxResults: 100 })) {
     for (const u of page.Users ?? []) {
       if (!u.UserId || !u.UserName) continue
-      remember({ userId: u.UserId, userName: u.UserName })
+      remember({ userId: u.UserId, userName: u.UserName, ...primaryEmail(u) })
       if (wanted.has(u.UserName.toLowerCase())) found++
     }
     if (found >= wanted.size) break

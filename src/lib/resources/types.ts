@@ -10,6 +10,8 @@ import type { Change, KeptItem, Kind } from '../plan/types.js'
 export interface ResolvedUser {
   userId: string
   userName: string
+  /** The user's primary email in the identity store (the first one when none is marked primary). */
+  email?: string
 }
 
 export interface ResolvedGroup {
