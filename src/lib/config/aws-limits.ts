@@ -52,6 +52,7 @@ const SERVICE_NAMES: Record<string, string> = {
   iam: 'IAM',
   lambda: 'Lambda',
   sts: 'STS',
+  glue: 'Glue',
 }
 
 /** "Lake Formation BatchGrantPermissions …Expression.TagValues": the AWS limit a message names. */

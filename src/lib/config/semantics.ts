@@ -6,6 +6,7 @@ import path from 'node:path'
 import { ABAC_TAG, RESERVED_TAG_PREFIXES, TAG_TEXT, TEAM_ID_PATTERN, teamRoleName } from '../names.js'
 import { acsRoleName, PRESIGN_ROLE_NAME } from '../resources/acs-names.js'
 import { teamWorkspace } from '../resources/workgroup.js'
+import { checkDataMesh } from './data-mesh.js'
 import { closest, type Locator, type Problem } from './load.js'
 import { certificateFindings, MetadataError, parseIdpMetadata } from './metadata.js'
 import { DEFAULT_ACCOUNT_ROLE, DEFAULT_DOMAIN_NAME, type TeamsFile } from './types.js'
@@ -60,6 +61,7 @@ export function checkSemantics(config: TeamsFile, at: Locator, dir: string, now 
   }
 
   problems.push(...domainReferences(config, at))
+  problems.push(...checkDataMesh(config, at))
 
   const teams = config.teams && typeof config.teams === 'object' ? config.teams : {}
   if (config.teams && Object.keys(teams).length === 0)

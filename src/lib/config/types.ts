@@ -31,6 +31,13 @@ export interface TeamsFile {
   /** LF-tags the tool owns. */
   lakeFormation?: LakeFormationConfig
   /**
+   * A data mesh across accounts: the LF-tags live in the governance account's Data Catalog, which
+   * grants each consumer account what its teams use; each consumer account links the shared
+   * databases (Glue resource links) and grants its team roles the governance catalog's LF-tag
+   * expressions. Without it, each account's LF-tags and grants are its own, as before.
+   */
+  dataMesh?: DataMeshConfig
+  /**
    * Default workspace of every team (each team still gets its own prefix and Athena workgroup);
    * a team's own `workspace` overrides it. Without either, teams get no workspace.
    */
@@ -185,6 +192,49 @@ export interface TeamConfig {
    * `sagemaker-teams-<team>` whose query results stay inside that prefix.
    */
   workspace?: TeamWorkspaceConfig
+  /**
+   * Data mesh: the resource links (names under `dataMesh.consumers.<its account>.sharedDatabases`)
+   * the team queries through; its role gets DESCRIBE on each link and may read the link and its target.
+   */
+  sharedDatabases?: string[]
+}
+
+export interface DataMeshConfig {
+  /** The central governance account: its Data Catalog owns the LF-tags (`lakeFormation.tags`). */
+  governance: DataMeshGovernanceConfig
+  /** Consumer accounts by their name under `accounts:`: the shared databases each one links. */
+  consumers?: Record<string, DataMeshConsumerConfig>
+}
+
+export interface DataMeshGovernanceConfig {
+  /**
+   * The name of the governance account under `accounts:`.
+   * @minLength 1
+   */
+  account: string
+  /**
+   * The role the CLI assumes in the governance account (a Lake Formation data lake administrator
+   * there); default: that account's `role`.
+   */
+  role?: string
+}
+
+export interface DataMeshConsumerConfig {
+  /** Resource link name (a database in this account) → the shared database it links to. */
+  sharedDatabases: Record<string, SharedDatabaseConfig>
+}
+
+export interface SharedDatabaseConfig {
+  /**
+   * The target database's name in the catalog that owns it.
+   * @minLength 1
+   */
+  database: string
+  /**
+   * The Data Catalog that owns the target database: a name under `accounts:` or a 12-digit account
+   * id (default: the governance account).
+   */
+  catalog?: string
 }
 
 export interface WorkspaceDefaults {
