@@ -201,7 +201,7 @@ const SCOPED: Grant[] = [
     },
   },
   {
-    // The access review evaluates the managed policies attached to team roles (plan/access-matrix.ts).
+    // The access review evaluates the managed policies attached to team roles (policies/access-matrix.ts).
     sid: 'ManagedPolicyReads',
     read: ['iam:GetPolicy', 'iam:GetPolicyVersion'],
     write: [],

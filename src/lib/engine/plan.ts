@@ -169,7 +169,7 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
   // Rows of the scenario matrix whose outcome a role change alters (evaluated; loads the IAM
   // engine only when a role's policies change).
   if (changes.some((c) => c.kind === 'role' && c.action === 'update')) {
-    const { reviewRoleChangesByEvaluation } = await import('../plan/access-matrix.js')
+    const { reviewRoleChangesByEvaluation } = await import('../policies/access-matrix.js')
     const evaluated = await reviewRoleChangesByEvaluation(plan, ctx)
     plan.accessReview.widened.push(...evaluated.widened)
     plan.accessReview.narrowed.push(...evaluated.narrowed)

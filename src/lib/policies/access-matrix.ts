@@ -9,10 +9,10 @@
  * they are not installed, the plan says so in a warning and keeps the text-based review.
  */
 import { ABAC_TAG, TAG_TEAM, teamRoleArn } from '../names.js'
-import { policiesEqual } from '../policies/normalize.js'
+import type { AccessItem, Change, Plan, PolicyDocument, RolePayload } from '../plan/types.js'
 import type { EngineContext } from '../resources/types.js'
 import { teamWorkspace } from '../resources/workgroup.js'
-import type { AccessItem, Change, Plan, PolicyDocument, RolePayload } from './types.js'
+import { policiesEqual } from './normalize.js'
 
 export async function reviewRoleChangesByEvaluation(
   plan: Plan,
@@ -29,10 +29,10 @@ export async function reviewRoleChangesByEvaluation(
       accessMayChange(c.before as RolePayload, c.after as RolePayload),
   )
   if (changes.length === 0) return { widened, narrowed }
-  let matrix: typeof import('../policies/team-matrix.js')
+  let matrix: typeof import('./team-matrix.js')
   try {
     await import('@cloud-copilot/iam-simulate')
-    matrix = await import('../policies/team-matrix.js')
+    matrix = await import('./team-matrix.js')
   } catch {
     plan.warnings.push(
       // The engine is AGPL-3.0 and this tool Apache-2.0: it is a dev dependency, never shipped with the CLI.
@@ -126,7 +126,7 @@ async function managedPolicyDocuments(
   const unique = [...new Set(arns)]
   if (unique.length === 0) return docs
   const { GetPolicyCommand, GetPolicyVersionCommand } = await import('@aws-sdk/client-iam')
-  const { parsePolicy } = await import('../policies/normalize.js')
+  const { parsePolicy } = await import('./normalize.js')
   const iam = await ctx.aws.iam()
   await Promise.all(
     unique.map(async (arn) => {
