@@ -372,7 +372,7 @@ describeMatrix(
         { action: 'ecr:GetAuthorizationToken', resource: '*' },
         {
           action: 'logs:PutLogEvents',
-          resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/TrainingJobs:log-stream:j1`,
+          resource: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:/aws/sagemaker/TrainingJobs:log-stream:team1-j1/algo-1-1764892800`,
         },
       ],
     },

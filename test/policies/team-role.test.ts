@@ -91,7 +91,7 @@ describe('team role policies', () => {
     for (const a of [
       'sagemaker:CreateApp',
       'sagemaker:Create*',
-      'athena:StartQueryExecution',
+      'athena:*QueryExecution*',
       's3:PutObject',
       'iam:PassRole',
     ])

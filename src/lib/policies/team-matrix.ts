@@ -222,11 +222,12 @@ export function teamScenarios(m: MatrixInput): Scenario[] {
   const kinds: [string, string, string][] = [
     ['processing job', 'CreateProcessingJob', 'processing-job/job1'],
     ['training job', 'CreateTrainingJob', 'training-job/job1'],
-    ['model', 'CreateModel', 'model/model1'],
+    // Models and model packages are named for the team (a transform job names its model by ARN).
+    ['model', 'CreateModel', `model/${own}-model1`],
     ['endpoint', 'CreateEndpoint', 'endpoint/endpoint1'],
     ['pipeline', 'CreatePipeline', 'pipeline/pipeline1'],
     ['experiment', 'CreateExperiment', 'experiment/experiment1'],
-    ['model package', 'CreateModelPackage', 'model-package/package1'],
+    ['model package', 'CreateModelPackage', `model-package/${own}-package1`],
     ['feature group', 'CreateFeatureGroup', 'feature-group/features1'],
   ]
   const created = (op: string, path: string, tags?: Record<string, string>): SimRequest[] => {
@@ -285,6 +286,223 @@ export function teamScenarios(m: MatrixInput): Scenario[] {
     'Allowed',
     onResource('DescribeTrainingJob', 'training-job/other', theirTags),
   )
+
+  // ── Models, endpoints and experiments: what a new resource is built from ─────────────────────
+  const built = 'Models, endpoints and experiments'
+  const ownModel = `${sm}:model/${own}-model1`
+  const theirModel = `${sm}:model/${their}-model1`
+  /** A create request whose tags are authorised too, plus requests on what it is built from. */
+  const build = (
+    op: string,
+    path: string,
+    context: Record<string, string>,
+    from: SimRequest[] = [],
+  ): SimRequest[] => [
+    { action: `sagemaker:${op}`, resource: `${sm}:${path}`, requestTags: ownTags, context },
+    {
+      action: 'sagemaker:AddTags',
+      resource: `${sm}:${path}`,
+      requestTags: ownTags,
+      context: { 'sagemaker:TaggingAction': op },
+    },
+    ...from,
+  ]
+  const usesModel = (arn: string) => ({ 'sagemaker:ModelArn': arn })
+  row(
+    built,
+    'run a transform job with own model',
+    'Allowed',
+    build('CreateTransformJob', `transform-job/${own}-batch1`, usesModel(ownModel)),
+  )
+  row(
+    built,
+    "run a transform job with another team's model",
+    'Denied',
+    build('CreateTransformJob', `transform-job/${own}-batch1`, usesModel(theirModel)),
+    true,
+  )
+  row(
+    built,
+    'create an endpoint configuration with own model',
+    'Allowed',
+    build('CreateEndpointConfig', `endpoint-config/${own}-config1`, usesModel(ownModel)),
+  )
+  row(
+    built,
+    "create an endpoint configuration with another team's model",
+    'Denied',
+    build('CreateEndpointConfig', `endpoint-config/${own}-config1`, usesModel(theirModel)),
+    true,
+  )
+  // The request's tags are in its context whichever of its resources IAM authorises.
+  const onConfig = (tags: Record<string, string>, op = 'CreateEndpoint'): SimRequest => ({
+    action: `sagemaker:${op}`,
+    resource: `${sm}:endpoint-config/config1`,
+    resourceTags: tags,
+    ...(op === 'CreateEndpoint' ? { requestTags: ownTags } : {}),
+  })
+  row(
+    built,
+    'create an endpoint from own endpoint configuration',
+    'Allowed',
+    build('CreateEndpoint', `endpoint/${own}-endpoint1`, {}, [onConfig(ownTags)]),
+  )
+  row(
+    built,
+    "create an endpoint from another team's endpoint configuration",
+    'Denied',
+    build('CreateEndpoint', `endpoint/${own}-endpoint1`, {}, [onConfig(theirTags)]),
+    true,
+  )
+  row(
+    built,
+    "point own endpoint at another team's endpoint configuration (UpdateEndpoint)",
+    'Denied',
+    [
+      { action: 'sagemaker:UpdateEndpoint', resource: `${sm}:endpoint/endpoint1`, resourceTags: ownTags },
+      onConfig(theirTags, 'UpdateEndpoint'),
+    ],
+    true,
+  )
+  const onEndpoint = (tags: Record<string, string>): SimRequest => ({
+    action: 'sagemaker:CreateInferenceComponent',
+    resource: `${sm}:endpoint/endpoint1`,
+    resourceTags: tags,
+    requestTags: ownTags,
+  })
+  row(
+    built,
+    'create an inference component with own model on own endpoint',
+    'Allowed',
+    build('CreateInferenceComponent', `inference-component/${own}-ic1`, usesModel(ownModel), [
+      onEndpoint(ownTags),
+    ]),
+  )
+  row(
+    built,
+    "create an inference component with another team's model",
+    'Denied',
+    build('CreateInferenceComponent', `inference-component/${own}-ic1`, usesModel(theirModel), [
+      onEndpoint(ownTags),
+    ]),
+    true,
+  )
+  row(
+    built,
+    "create an inference component on another team's endpoint",
+    'Denied',
+    build('CreateInferenceComponent', `inference-component/${own}-ic1`, usesModel(ownModel), [
+      onEndpoint(theirTags),
+    ]),
+    true,
+  )
+  row(
+    built,
+    'create a model package group named for own team',
+    'Allowed',
+    build('CreateModelPackageGroup', `model-package-group/${own}-models`, {}),
+  )
+  row(
+    built,
+    'register an Approved version in own model package group',
+    'Allowed',
+    build('CreateModelPackage', `model-package/${own}-models/1`, {
+      'sagemaker:ModelApprovalStatus': 'Approved',
+    }),
+  )
+  row(
+    built,
+    "register an Approved version in another team's model package group",
+    'Denied',
+    build('CreateModelPackage', `model-package/${their}-models/1`, {
+      'sagemaker:ModelApprovalStatus': 'Approved',
+    }),
+    true,
+  )
+  row(
+    built,
+    "approve a version in another team's model package group",
+    'Denied',
+    [
+      {
+        action: 'sagemaker:UpdateModelPackage',
+        resource: `${sm}:model-package/${their}-models/1`,
+        resourceTags: ownTags,
+        context: { 'sagemaker:ModelApprovalStatus': 'Approved' },
+      },
+    ],
+    true,
+  )
+  row(
+    built,
+    "create a model named like another team's",
+    'Denied',
+    build('CreateModel', `model/${their}-model2`, {}),
+    true,
+  )
+  const onExperiment = (tags: Record<string, string>): SimRequest => ({
+    action: 'sagemaker:CreateTrial',
+    resource: `${sm}:experiment/experiment1`,
+    resourceTags: tags,
+    requestTags: ownTags,
+  })
+  row(
+    built,
+    'add a trial to own experiment',
+    'Allowed',
+    build('CreateTrial', `experiment-trial/${own}-trial1`, {}, [onExperiment(ownTags)]),
+  )
+  row(
+    built,
+    "add a trial to another team's experiment",
+    'Denied',
+    build('CreateTrial', `experiment-trial/${own}-trial1`, {}, [onExperiment(theirTags)]),
+    true,
+  )
+  row(built, "add a trial component to another team's trial", 'Denied', [
+    {
+      action: 'sagemaker:AssociateTrialComponent',
+      resource: `${sm}:experiment-trial/trial2`,
+      resourceTags: theirTags,
+    },
+  ])
+
+  // ── Logs: the team's own streams (SageMaker's names start with the job, endpoint or profile) ───
+  const logs = 'Logs'
+  const lg = `arn:${m.partition}:logs:${m.region}:${m.accountId}:log-group:/aws/sagemaker`
+  const stream = (group: string, name: string) => `${lg}/${group}:log-stream:${name}`
+  row(logs, "read own training job's logs", 'Allowed', [
+    { action: 'logs:DescribeLogStreams', resource: `${lg}/TrainingJobs` },
+    { action: 'logs:GetLogEvents', resource: stream('TrainingJobs', `${own}-job1/algo-1-1764892800`) },
+  ])
+  row(logs, "write own training job's and endpoint's logs", 'Allowed', [
+    { action: 'logs:CreateLogStream', resource: stream('TrainingJobs', `${own}-job1/algo-1-1764892800`) },
+    { action: 'logs:PutLogEvents', resource: stream('TrainingJobs', `${own}-job1/algo-1-1764892800`) },
+    { action: 'logs:CreateLogGroup', resource: `${lg}/Endpoints/${own}-endpoint1` },
+    { action: 'logs:PutLogEvents', resource: stream(`Endpoints/${own}-endpoint1`, 'AllTraffic/i-0abc') },
+  ])
+  row(logs, "read own transform job's and own Studio app's logs", 'Allowed', [
+    { action: 'logs:GetLogEvents', resource: stream('TransformJobs', `${own}-batch1/i-0abc-1764892800`) },
+    {
+      action: 'logs:GetLogEvents',
+      resource: stream('studio', `${m.domainId}/${own}-user/JupyterLab/default`),
+    },
+  ])
+  row(logs, "read another team's training job logs", 'Denied', [
+    { action: 'logs:GetLogEvents', resource: stream('TrainingJobs', `${their}-job1/algo-1-1764892800`) },
+  ])
+  row(logs, "write into another team's endpoint log stream", 'Denied', [
+    { action: 'logs:PutLogEvents', resource: stream(`Endpoints/${their}-endpoint1`, 'AllTraffic/i-0abc') },
+  ])
+  row(logs, "read another team's Studio user's app logs", 'Denied', [
+    {
+      action: 'logs:GetLogEvents',
+      resource: stream('studio', `${m.domainId}/${their}-user/JupyterLab/default`),
+    },
+  ])
+  row(logs, 'read every SageMaker log of a group at once (FilterLogEvents)', 'Denied', [
+    { action: 'logs:FilterLogEvents', resource: `${lg}/TrainingJobs` },
+  ])
 
   // ── Tags ───────────────────────────────────────────────────────────────────────────────────
   const tagging = 'Tags'

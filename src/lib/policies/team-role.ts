@@ -42,6 +42,38 @@ export const NETWORK_READ_ACTIONS = [
   'ec2:DescribeDhcpOptions',
 ] as const
 
+/**
+ * The log streams SageMaker writes for the team's own work (AWS's "Log groups and streams that Amazon
+ * SageMaker AI sends to Amazon CloudWatch Logs"): `/aws/sagemaker/TrainingJobs` stream
+ * `[training-job-name]/algo-[n]-[epoch]`, `/aws/sagemaker/ProcessingJobs` stream
+ * `[processing-job-name]/[hostname]-[epoch]`, `/aws/sagemaker/TransformJobs` stream
+ * `[transform-job-name]/[instance-id]-[epoch]`, `/aws/sagemaker/Endpoints/[EndpointName]` (every stream:
+ * `[variant]/[instance-id]`), `/aws/sagemaker/InferenceComponents/[InferenceComponentName]`, and
+ * `/aws/sagemaker/studio` stream `[domain-id]/[user-profile-or-space-name]/[app-type]/[app-name]`.
+ * Streams are not taggable, so the team is its name prefix: `<team>-` (its profiles are named so;
+ * jobs, endpoints and spaces must be too for the team to read their logs).
+ */
+export function teamLogStreams(t: TeamRoleInput): string[] {
+  const lg = `arn:${t.partition}:logs:${t.region}:${t.accountId}:log-group:/aws/sagemaker`
+  // `*Jobs` is TrainingJobs, ProcessingJobs, TransformJobs (and the other job groups); `*/<team>-*` the
+  // team's endpoint and inference component groups. A stream name holds no `:`, so no `*` here
+  // reaches past `:log-stream:` into another group.
+  return [
+    `${lg}/*Jobs:log-stream:${t.teamId}-*`,
+    `${lg}/*/${t.teamId}-*:log-stream:*`,
+    `${lg}/studio:log-stream:${t.domainId}/${t.teamId}-*`,
+  ]
+}
+
+/**
+ * The log groups the role may create and list (SageMaker creates a job's or endpoint's group as its
+ * role): every SageMaker group. Listing shows stream names (job and endpoint names, which the
+ * Describe and List actions show too), never events; a group holds nothing until a stream is written.
+ */
+export function teamLogGroups(t: TeamRoleInput): string[] {
+  return [`arn:${t.partition}:logs:${t.region}:${t.accountId}:log-group:/aws/sagemaker/*`]
+}
+
 /** Studio's and jobs' own log groups; shared with the permissions boundary. */
 export const STUDIO_LOG_ACTIONS = [
   'logs:CreateLogGroup',
@@ -135,27 +167,28 @@ export function baselinePolicy(t: TeamRoleInput): PolicyDocument {
           'sagemaker:PutRecord',
           'sagemaker:DeleteRecord',
         ],
-        Resource: `${sm}:feature-group/*`,
+        Resource: '*', // these actions act on feature groups only
         Condition: { StringEquals: { [`sagemaker:ResourceTag/${ABAC_TAG}`]: OWN_TEAM } },
       },
       {
-        Sid: 'ContainerImages',
+        Sid: 'StudioSupport',
         Effect: 'Allow',
-        Action: [...CONTAINER_IMAGE_ACTIONS],
+        Action: [...CONTAINER_IMAGE_ACTIONS, 'cloudwatch:PutMetricData', ...NETWORK_READ_ACTIONS],
         Resource: '*',
       },
       {
-        Sid: 'Logs',
+        // Events only in the team's own log streams, as SageMaker names them (see teamLogStreams).
+        Sid: 'OwnLogStreams',
         Effect: 'Allow',
-        Action: [...STUDIO_LOG_ACTIONS],
-        Resource: `arn:${t.partition}:logs:${t.region}:${t.accountId}:log-group:/aws/sagemaker/*`,
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:GetLogEvents'],
+        Resource: teamLogStreams(t),
       },
-      { Sid: 'Metrics', Effect: 'Allow', Action: ['cloudwatch:PutMetricData'], Resource: '*' },
       {
-        Sid: 'NetworkReadOnly',
+        // Not in OwnLogStreams: `/aws/sagemaker/*` matches every stream ARN too.
+        Sid: 'LogGroups',
         Effect: 'Allow',
-        Action: [...NETWORK_READ_ACTIONS],
-        Resource: '*',
+        Action: ['logs:CreateLogGroup', 'logs:DescribeLogStreams'],
+        Resource: teamLogGroups(t),
       },
       {
         // Lake Formation decides which tables and data the role sees; these only open the door.
@@ -259,26 +292,19 @@ export function workspacePolicy(t: TeamRoleInput & { workspace: TeamWorkspace })
         Effect: 'Allow',
         Action: ['s3:ListBucket'],
         Resource: bucket,
-        Condition: { StringLike: { 's3:prefix': [w.prefix, `${w.prefix}*`] } },
+        Condition: { StringLike: { 's3:prefix': `${w.prefix}*` } }, // `*` matches the empty rest too
       },
       { Sid: 'BucketLocation', Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: bucket },
       {
         Sid: 'OwnWorkGroup',
         Effect: 'Allow',
         Action: [
-          'athena:StartQueryExecution',
-          'athena:StopQueryExecution',
-          'athena:GetQueryExecution',
-          'athena:GetQueryResults',
-          'athena:GetQueryResultsStream',
-          'athena:GetQueryRuntimeStatistics',
-          'athena:BatchGetQueryExecution',
-          'athena:ListQueryExecutions',
+          // Start, Stop, Cancel, Get, BatchGet, List…QueryExecution(s); GetQueryResults(Stream), GetQueryRuntimeStatistics.
+          'athena:*QueryExecution*',
+          'athena:GetQueryR*',
           'athena:GetWorkGroup',
-          'athena:*NamedQuery',
-          'athena:ListNamedQueries',
-          'athena:*PreparedStatement',
-          'athena:ListPreparedStatements',
+          'athena:*NamedQuer*',
+          'athena:*PreparedStatement*',
         ],
         Resource: `${athena}:workgroup/${w.workGroup}`,
       },
@@ -314,6 +340,8 @@ export function guardrailPolicy(t: TeamRoleInput): PolicyDocument {
   const sm = `arn:${t.partition}:sagemaker:${t.region}:${t.accountId}`
   const toolRoles = `arn:${t.partition}:iam::${t.accountId}:role/${TOOL_PREFIX}*`
   const toolPolicies = `arn:${t.partition}:iam::${t.accountId}:policy/${TOOL_PREFIX}*`
+  // Denies may name any region and account (shorter: the role's inline policies share 10,240 characters).
+  const anySm = `arn:${t.partition}:sagemaker:*:*`
   const ownRoleIsTools = t.roleArn.split('/').pop()!.startsWith(TOOL_PREFIX)
   const deny = (Sid: string, Action: string[], extra: Partial<PolicyStatement> = {}): PolicyStatement => ({
     Sid,
@@ -352,6 +380,54 @@ export function guardrailPolicy(t: TeamRoleInput): PolicyDocument {
         NotResource: `${sm}:app/${t.domainId}/${t.teamId}-*/*`,
         Condition: { Null: { [OWNER_KEY]: 'true' } },
       }),
+      // Another team's model would run under that team's execution role (a transform job, an
+      // endpoint configuration, an inference component): only models named for the team, which
+      // only the team can create (NamedForTeam). IAM sees the model only as sagemaker:ModelArn.
+      deny(
+        'NoOtherTeamsModels',
+        [
+          'sagemaker:CreateTransformJob',
+          'sagemaker:CreateEndpointConfig',
+          'sagemaker:CreateInferenceComponent',
+        ],
+        {
+          // ForAnyValue: no ModelArn in the request (an inference-component endpoint config) is no match.
+          Condition: { 'ForAnyValue:ArnNotLike': { 'sagemaker:ModelArn': `${anySm}:model/${t.teamId}-*` } },
+        },
+      ),
+      // Models and model packages (a version's ARN is `model-package/<group>/<n>`) carry the team's
+      // name prefix: so a ModelArn names its team, and nobody registers into another team's group.
+      deny(
+        'NamedForTeam',
+        [
+          'sagemaker:CreateModel',
+          'sagemaker:CreateModelPackage',
+          'sagemaker:CreateModelPackageGroup',
+          'sagemaker:UpdateModelPackage',
+        ],
+        {
+          NotResource: ['model', 'model-package', 'model-package-group'].map(
+            (type) => `${anySm}:${type}/${t.teamId}-*`,
+          ),
+        },
+      ),
+      // UpdateInferenceComponent may swap the model and IAM is not told which: delete and create
+      // the component instead (UpdateInferenceComponentRuntimeConfig still scales it).
+      deny('NoModelSwapInInferenceComponents', ['sagemaker:UpdateInferenceComponent']),
+      // What the new resource is built from must be the team's own (by its Team tag).
+      deny('NoOtherTeamsEndpointConfigs', ['sagemaker:CreateEndpoint', 'sagemaker:UpdateEndpoint'], {
+        Resource: `${anySm}:endpoint-config/*`,
+        Condition: { StringNotEquals: { [`sagemaker:ResourceTag/${ABAC_TAG}`]: OWN_TEAM } },
+      }),
+      // (Not the component or trial being created: it has no tags yet.)
+      deny(
+        'NoOtherTeamsEndpointsOrExperiments',
+        ['sagemaker:CreateInferenceComponent', 'sagemaker:CreateTrial'],
+        {
+          Resource: [`${anySm}:endpoint/*`, `${anySm}:experiment/*`],
+          Condition: { StringNotEquals: { [`sagemaker:ResourceTag/${ABAC_TAG}`]: OWN_TEAM } },
+        },
+      ),
       deny('NoChangesToTeamTags', ['sagemaker:DeleteTags'], {
         Condition: { 'ForAnyValue:StringLike': { 'aws:TagKeys': [ABAC_TAG, `${TOOL_TAG_PREFIX}*`] } },
       }),
@@ -380,18 +456,14 @@ export function guardrailPolicy(t: TeamRoleInput): PolicyDocument {
         [
           'iam:TagRole',
           'iam:UntagRole',
-          'iam:PutRolePolicy',
-          'iam:DeleteRolePolicy',
-          'iam:AttachRolePolicy',
-          'iam:DetachRolePolicy',
-          'iam:UpdateAssumeRolePolicy',
-          'iam:PutRolePermissionsBoundary',
-          'iam:DeleteRolePermissionsBoundary',
+          // Put, Delete, Attach, Detach, Get, UpdateAssume…RolePolicy
+          'iam:*RolePolicy',
+          'iam:*RolePermissionsBoundary',
           'iam:UpdateRole',
           'iam:DeleteRole',
           'iam:CreateRole',
-          'iam:CreatePolicyVersion',
-          'iam:SetDefaultPolicyVersion',
+          // Create, Delete, Get, SetDefault…PolicyVersion
+          'iam:*PolicyVersion',
         ],
         { Resource: ownRoleIsTools ? [toolRoles, toolPolicies] : [t.roleArn, toolRoles, toolPolicies] },
       ),
@@ -399,13 +471,10 @@ export function guardrailPolicy(t: TeamRoleInput): PolicyDocument {
       deny('NoAssumingToolRoles', ['sts:AssumeRole'], { Resource: toolRoles }),
       deny('NoLakeFormationAdmin', [
         'lakeformation:PutDataLakeSettings',
-        'lakeformation:GrantPermissions',
-        'lakeformation:BatchGrantPermissions',
-        'lakeformation:RevokePermissions',
-        'lakeformation:BatchRevokePermissions',
+        'lakeformation:*GrantPermissions',
+        'lakeformation:*RevokePermissions',
         'lakeformation:*LFTag*',
-        'lakeformation:RegisterResource',
-        'lakeformation:DeregisterResource',
+        'lakeformation:*egisterResource',
       ]),
     ],
   }
