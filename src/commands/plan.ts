@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises'
 import { Flags } from '@oclif/core'
 import type { AwsClients } from '../lib/aws/clients.js'
 import { BaseCommand } from '../lib/command.js'
-import { reconcileFlags } from '../lib/command-flags.js'
+import { detailsFlag, reconcileFlags } from '../lib/command-flags.js'
 import { isMultiDomain, primaryDomainId } from '../lib/config/domains.js'
 import type { LoadedTeams } from '../lib/config/load.js'
 import type { ReadProgress } from '../lib/plan/read-progress.js'
@@ -31,6 +31,7 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
     })(),
     out: Flags.string({ summary: 'Also write the JSON plan to this file, for `apply --plan`.' }),
     'detailed-exitcode': Flags.boolean({ summary: 'Exit 0 when there are no changes, 2 when there are.' }),
+    details: detailsFlag,
   }
 
   async run(): Promise<Plan> {
@@ -64,6 +65,7 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
       process.stdout.write(
         renderPlan(plan, format, {
           color: format === 'text' && this.colour(),
+          details: this.flags.details,
           fullPlan: this.flags.out,
         }),
       )
@@ -99,7 +101,11 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
     if (!this.jsonEnabled()) {
       const format = this.flags.format
       process.stdout.write(
-        renderPlan(plan, format, { color: format === 'text' && this.colour(), fullPlan: this.flags.out }),
+        renderPlan(plan, format, {
+          color: format === 'text' && this.colour(),
+          details: this.flags.details,
+          fullPlan: this.flags.out,
+        }),
       )
     }
     const failed = (plan.context.accounts ?? []).filter((a) => a.error)

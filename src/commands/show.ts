@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../lib/command.js'
+import { detailsFlag } from '../lib/command-flags.js'
 import type { Plan } from '../lib/plan/types.js'
 
 export default class Show extends BaseCommand<typeof Show> {
@@ -21,6 +22,7 @@ export default class Show extends BaseCommand<typeof Show> {
       default: 'text' as const,
       summary: 'Output format (--json is the same as --format json).',
     })(),
+    details: detailsFlag,
   }
 
   async run(): Promise<Plan> {
@@ -35,6 +37,7 @@ export default class Show extends BaseCommand<typeof Show> {
       process.stdout.write(
         renderPlan(plan, format, {
           color: format === 'text' && this.colour(),
+          details: this.flags.details,
         }),
       )
     }

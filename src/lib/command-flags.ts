@@ -29,3 +29,9 @@ export const reconcileFlags = {
       "Only this team's changes (repeatable); LF-tags and the ACS only when that team's changes need them.",
   }),
 }
+
+/** plan and show: the full listing instead of the compact one. */
+export const detailsFlag = Flags.boolean({
+  summary:
+    "List every change with its detail lines and each team's console steps in full (default: teams whose only change is a pending console step on one line, a console step as one line naming `sso checklist`).",
+})

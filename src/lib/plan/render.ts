@@ -25,14 +25,58 @@ const ACCOUNT_WIDE = '(account)'
 /** GitHub refuses a comment body over 65,536 characters. */
 export const MARKDOWN_LIMIT = 65_536
 
-export function renderPlan(
-  plan: Plan,
-  format: PlanFormat,
-  opts: { color: boolean; markdownLimit?: number; fullPlan?: string },
-): string {
+export interface RenderOptions {
+  color: boolean
+  /**
+   * Every change's detail lines and each team's console steps in full (`--details`). By default a
+   * team whose only change is a pending console step is not listed (one line names them all), and a
+   * pending console step is one line naming `sso checklist`: the plan stays readable at 50 teams.
+   */
+  details?: boolean
+  markdownLimit?: number
+  /** Where the full plan is (plan --out), named when the Markdown must cut detail. */
+  fullPlan?: string
+}
+
+export function renderPlan(plan: Plan, format: PlanFormat, opts: RenderOptions): string {
   if (format === 'json') return `${JSON.stringify(plan, null, 2)}\n`
-  if (format === 'markdown') return renderMarkdown(plan, opts.markdownLimit ?? MARKDOWN_LIMIT, opts.fullPlan)
-  return renderText(plan, opts.color)
+  if (format === 'markdown')
+    return renderMarkdown(plan, opts.markdownLimit ?? MARKDOWN_LIMIT, opts.fullPlan, opts.details ?? false)
+  return renderText(plan, opts.color, opts.details ?? false)
+}
+
+/** The command a pending console step points to. */
+const CHECKLIST = 'sagemaker-teams sso checklist'
+
+/** A team's pending console steps (manual: no API sets them). */
+const isConsoleStep = (c: Change) => c.kind === 'console' && c.action === 'manual'
+
+/** The compact line of a pending console step: what, and the command that lists the steps. */
+function consoleStepLine(c: Change): string {
+  const app = (c as Change<'console'>).after?.applicationName
+  return `${app ? `SAML settings of "${app}"` : c.summary} pending: see \`${CHECKLIST}${c.team ? ` --team ${c.team}` : ''}\``
+}
+
+/**
+ * The groups to list in the compact layout and the teams left out: those whose only changes are
+ * pending console steps (no change to apply), named on one line instead.
+ */
+function compactGroups(plan: Plan): { shown: [string, Change[]][]; consoleOnly: string[] } {
+  const shown: [string, Change[]][] = []
+  const consoleOnly: string[] = []
+  for (const [group, changes] of groups(plan)) {
+    if (changes.every(isConsoleStep)) consoleOnly.push(...new Set(changes.map((c) => c.team ?? group)))
+    else shown.push([group, changes])
+  }
+  return { shown, consoleOnly }
+}
+
+/** One line for the teams whose only change is a pending console step; undefined when none. */
+export function consoleOnlyLine(teams: string[]): string | undefined {
+  if (teams.length === 0) return undefined
+  const names =
+    teams.length <= 8 ? teams.join(', ') : `${teams.slice(0, 6).join(', ')} and ${teams.length - 6} more`
+  return `${teams.length} ${teams.length === 1 ? 'team has' : 'teams have'} no change but console steps pending (${names}): see \`${CHECKLIST}\``
 }
 
 /**
@@ -164,7 +208,7 @@ function acsDetails(c: Change<'acs'>): string[] {
   ]
 }
 
-function renderText(plan: Plan, color: boolean): string {
+function renderText(plan: Plan, color: boolean, full: boolean): string {
   const p = pc.createColors(color)
   const paint: Record<Action, (s: string) => string> = {
     create: p.green,
@@ -184,14 +228,19 @@ function renderText(plan: Plan, color: boolean): string {
     ...(scopeNote(plan) ? [p.yellow(scopeNote(plan)!)] : []),
     '',
   )
-  for (const [group, changes] of groups(plan)) {
+  const { shown, consoleOnly } = full ? { shown: [...groups(plan)], consoleOnly: [] } : compactGroups(plan)
+  for (const [group, changes] of shown) {
     out.push(p.bold(group))
     for (const c of changes) {
-      out.push(`  ${paint[c.action](`${SYMBOLS[c.action]} ${c.kind.padEnd(11)} ${c.summary}`)}`)
-      for (const line of details(c)) out.push(p.dim(`      ${line}`))
+      const compactStep = !full && isConsoleStep(c)
+      const text = compactStep ? consoleStepLine(c) : c.summary
+      out.push(`  ${paint[c.action](`${SYMBOLS[c.action]} ${c.kind.padEnd(11)} ${text}`)}`)
+      if (!compactStep) for (const line of details(c)) out.push(p.dim(`      ${line}`))
     }
     out.push('')
   }
+  const onlySteps = consoleOnlyLine(consoleOnly)
+  if (onlySteps) out.push(paint.manual(onlySteps), '')
   const kept = keptLines(plan)
   if (kept.length > 0) {
     out.push(
@@ -252,7 +301,7 @@ function mdEscape(s: string): string {
  * A pull-request comment. Over `limit` characters, whole team sections (the largest first) become
  * one line each saying what was cut and where the full plan is, so the comment still posts.
  */
-function renderMarkdown(plan: Plan, limit: number, fullPlan?: string): string {
+function renderMarkdown(plan: Plan, limit: number, fullPlan: string | undefined, full: boolean): string {
   const head: string[] = ['## sagemaker-teams plan', '']
   const out = head
   out.push(
@@ -291,23 +340,36 @@ function renderMarkdown(plan: Plan, limit: number, fullPlan?: string): string {
     }
     out.push('')
   }
-  const sections: { title: string; counts: string; lines: string[] }[] = []
-  for (const [group, changes] of groups(plan)) {
+  /** A team's section: its changes, with (`lines`) and without (`brief`) their detail blocks. */
+  const sections: { title: string; counts: string; lines: string[]; brief: string[] }[] = []
+  const { shown: listed, consoleOnly } = full
+    ? { shown: [...groups(plan)], consoleOnly: [] }
+    : compactGroups(plan)
+  for (const [group, changes] of listed) {
     const counts = (['create', 'update', 'delete', 'manual', 'blocked'] as Action[])
       .map((a) => [a, changes.filter((c) => c.action === a).length] as const)
       .filter(([, n]) => n > 0)
       .map(([a, n]) => `${n} ${WORDS[a]}`)
       .join(', ')
     const title = group
-    const lines = [`<details><summary><b>${title}</b>: ${counts}</summary>`, '']
+    const open = [`<details><summary><b>${title}</b>: ${counts}</summary>`, '']
+    const lines = [...open]
+    const brief = [...open]
     for (const c of changes) {
-      lines.push(`- \`${SYMBOLS[c.action]}\` **${c.kind}** ${mdEscape(c.summary)}`)
-      const extra = details(c)
+      const compactStep = !full && isConsoleStep(c)
+      const line = `- \`${SYMBOLS[c.action]}\` **${c.kind}** ${mdEscape(compactStep ? consoleStepLine(c) : c.summary)}`
+      lines.push(line)
+      brief.push(line)
+      const extra = compactStep ? [] : details(c)
       if (extra.length > 0) lines.push('', '  ```diff', ...extra.map((l) => `  ${l}`), '  ```', '')
     }
     lines.push('', '</details>', '')
-    sections.push({ title, counts, lines })
+    brief.push('', '</details>', '')
+    sections.push({ title, counts, lines, brief })
   }
+  const onlySteps = consoleOnlyLine(consoleOnly)
+  if (onlySteps)
+    sections.push({ title: '', counts: '', lines: [`- ${onlySteps}`, ''], brief: [`- ${onlySteps}`, ''] })
   const tail: string[] = []
   const kept = keptLines(plan)
   if (kept.length > 0) {
@@ -332,18 +394,32 @@ function renderMarkdown(plan: Plan, limit: number, fullPlan?: string): string {
   const where = fullPlan
     ? `the full plan is in \`${fullPlan}\``
     : 'run `plan --out plan.json` for the full plan'
-  const cut = (s: (typeof sections)[number]) => [
-    `- **${s.title}**: ${s.counts} — not shown: this comment would exceed ${limit.toLocaleString('en-US')} characters; ${where}.`,
-    '',
-  ]
+  const over = `this comment would exceed ${limit.toLocaleString('en-US')} characters; ${where}`
   const shown = sections.map((s) => s.lines)
   const size = () => [...head, ...shown.flat(), ...tail].join('\n').length
-  const bySize = [...sections.keys()].sort(
-    (a, b) => sections[b].lines.join('\n').length - sections[a].lines.join('\n').length,
-  )
-  for (const i of bySize) {
+  const bySize = (lines: (i: number) => string[]) =>
+    [...sections.keys()].sort((a, b) => lines(b).join('\n').length - lines(a).join('\n').length)
+  // Over the limit: first each team's detail blocks (the largest first), then whole teams, one
+  // line each, then those lines as one. The access review is never cut.
+  const detailNote = [`> Details of some changes are not shown: ${over}.`, '']
+  let noted = false
+  for (const i of bySize((i) => sections[i].lines)) {
     if (size() <= limit) break
-    shown[i] = cut(sections[i])
+    if (sections[i].brief.length === sections[i].lines.length) continue
+    if (!noted) tail.unshift(...detailNote)
+    noted = true
+    shown[i] = sections[i].brief
+  }
+  const cutTeams: number[] = []
+  for (const i of bySize((i) => shown[i])) {
+    if (size() <= limit) break
+    if (!sections[i].title) continue
+    cutTeams.push(i)
+    shown[i] = [`- **${sections[i].title}**: ${sections[i].counts} — not shown: ${over}.`, '']
+  }
+  if (size() > limit && cutTeams.length > 1) {
+    for (const i of cutTeams) shown[i] = []
+    shown[cutTeams[0]] = [`- ${cutTeams.length} teams' changes are not shown: ${over}.`, '']
   }
   return [...head, ...shown.flat(), ...tail].join('\n')
 }
