@@ -22,9 +22,10 @@ import {
 import { ACCOUNT, AwsError, type Input, type Operation, parseQuery, toXml } from './core.js'
 import { athena } from './services/athena.js'
 import { cloudTrail, newTrail, recordCall, type Trail } from './services/cloudtrail.js'
+import { glue } from './services/glue.js'
 import { type Directory, iam } from './services/iam.js'
 import { identityStore, ssoAdmin } from './services/identity.js'
-import { lakeFormation } from './services/lakeformation.js'
+import { canRead, lakeFormation, type ReadDecision } from './services/lakeformation.js'
 import { LAMBDA_ROUTES, lambda } from './services/lambda.js'
 import { sageMaker } from './services/sagemaker.js'
 import { sts } from './services/sts.js'
@@ -168,6 +169,11 @@ export interface Emulator {
   /** Adds a per-operation token-bucket rate limit; the first limit that matches a call applies. */
   setRateLimit(spec: RateLimitSpec): void
   clearRateLimits(): void
+  /**
+   * Whether a role may read a table (of a database or through a resource link of its account), by
+   * Lake Formation's grants across the emulator's accounts (see services/lakeformation.ts canRead).
+   */
+  lakeFormationCanRead(roleArn: string, query: { database: string; table: string }): ReadDecision
   setSamlProviderRefused(refused: boolean): void
   /** Delay before the writes made from now on show in LookupEvents, ms. */
   setCloudTrailDelay(ms: number): void
@@ -194,6 +200,7 @@ const SERVICES: Record<string, string> = {
   lambda: 'lambda',
   dynamodb: 'dynamodb',
   athena: 'athena',
+  glue: 'glue',
   s3: 's3',
   cloudtrail: 'cloudtrail',
 }
@@ -830,6 +837,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     accounts: () => [...partitions.keys()],
     accountState: (id) => partitionOf(id).state,
+    lakeFormationCanRead: (roleArn, query) => canRead(directory.states(), roleArn, query),
     credentialsFor(principalArn) {
       let principal: Principal
       const session = /^arn:aws:sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/([\w+=,.@-]+)$/.exec(principalArn)
@@ -1011,6 +1019,7 @@ function buildHandlers(state: EmulatorState, trail: Trail, directory?: Directory
     lakeformation: lakeFormation(state, directory),
     lambda: lambda(state),
     athena: athena(state),
+    glue: glue(state, directory),
   } as unknown as Record<string, Record<string, Operation>> & { lambda: ReturnType<typeof lambda> }
 }
 

@@ -144,6 +144,23 @@ export interface LfGrant {
   permissions: string[]
   grantable: string[]
 }
+/** A Glue Data Catalog database, or a resource link (TargetDatabase) to one in another catalog. */
+export interface GlueDatabase {
+  Name: string
+  CatalogId: string
+  Description?: string
+  TargetDatabase?: { CatalogId: string; DatabaseName: string }
+  CreateTime: Date
+  Tags: Record<string, string>
+  /** LF-tags assigned to the database (its tables inherit them; a table's own tag of a key wins). */
+  lfTags: Record<string, string[]>
+}
+export interface GlueTable {
+  DatabaseName: string
+  Name: string
+  CreateTime: Date
+  lfTags: Record<string, string[]>
+}
 export interface LambdaFunction {
   FunctionName: string
   FunctionArn: string
@@ -216,6 +233,9 @@ export interface EmulatorState {
   workGroups: WorkGroupState[]
   /** S3 buckets (only their existence and owner: the tool never reads or writes objects). */
   buckets: Bucket[]
+  /** The Glue Data Catalog: databases (and resource links) and tables. */
+  glueDatabases: GlueDatabase[]
+  glueTables: GlueTable[]
 }
 
 /**
@@ -254,6 +274,8 @@ export function emptyState(region = 'us-east-1', profileReadyMs = 100, account =
       },
     ],
     buckets: [],
+    glueDatabases: [],
+    glueTables: [],
   }
 }
 
@@ -342,6 +364,14 @@ export interface SeedData {
   samlProviderRefused?: boolean
   /** S3 buckets by name, or with another owner account. */
   buckets?: (string | { name: string; owner?: string })[]
+  /** Glue databases with their tables, each with the LF-tags assigned to it (key → values). */
+  glue?: {
+    databases: {
+      name: string
+      lfTags?: Record<string, string[]>
+      tables?: { name: string; lfTags?: Record<string, string[]> }[]
+    }[]
+  }
 }
 
 export const CUSTOM_SAML = 'arn:aws:sso::aws:applicationProvider/custom-saml'
@@ -491,6 +521,23 @@ export function applySeed(state: EmulatorState, seed: SeedData): void {
   if (seed.dataLakeAdmins) state.dataLakeAdmins = [...seed.dataLakeAdmins]
   for (const [key, values] of Object.entries(seed.lfTags ?? {})) {
     state.lfTags.push({ CatalogId: state.account, TagKey: key, TagValues: [...values] })
+  }
+  for (const d of seed.glue?.databases ?? []) {
+    const created = new Date('2024-01-01T00:00:00Z')
+    state.glueDatabases.push({
+      Name: d.name,
+      CatalogId: state.account,
+      CreateTime: created,
+      Tags: {},
+      lfTags: d.lfTags ?? {},
+    })
+    for (const t of d.tables ?? [])
+      state.glueTables.push({
+        DatabaseName: d.name,
+        Name: t.name,
+        CreateTime: created,
+        lfTags: t.lfTags ?? {},
+      })
   }
   if (seed.samlProviderRefused !== undefined) state.samlProviderRefused = seed.samlProviderRefused
 }

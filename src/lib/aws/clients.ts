@@ -8,6 +8,7 @@ import { userInfo } from 'node:os'
 import type { AthenaClient } from '@aws-sdk/client-athena'
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
+import type { GlueClient } from '@aws-sdk/client-glue'
 import type { IAMClient } from '@aws-sdk/client-iam'
 import type { IdentitystoreClient } from '@aws-sdk/client-identitystore'
 import type { LakeFormationClient } from '@aws-sdk/client-lakeformation'
@@ -184,6 +185,13 @@ export class AwsClients {
     return this.client(
       'athena',
       async () => new (await import('@aws-sdk/client-athena')).AthenaClient(this.config()),
+    )
+  }
+
+  glue(): Promise<GlueClient> {
+    return this.client(
+      'glue',
+      async () => new (await import('@aws-sdk/client-glue')).GlueClient(this.config()),
     )
   }
 

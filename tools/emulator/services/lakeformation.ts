@@ -1,6 +1,18 @@
-/** lakeformation (restJson1): LF-tags and grants on LF-tag policies. */
+/**
+ * lakeformation (restJson1): LF-tags and grants on LF-tag policies, LF-tags, databases and resource
+ * links, with Lake Formation's cross-account rules:
+ * - a grant may name an external account (a 12-digit principal); it is kept in the granting catalog;
+ * - a consumer account re-grants a resource of another catalog only as "Permission cascading rules"
+ *   says (https://docs.aws.amazon.com/lake-formation/latest/dg/permission-cascading-rules.html):
+ *   an LF-tag policy identical to the one shared with it, with the permissions in its
+ *   PermissionsWithGrantOption (rule 1), or a different policy when it holds DESCRIBE on every
+ *   tag-value pair of it (rule 2); other resources of another catalog only with the grant option;
+ * - another catalog's LF-tags are visible (ListLFTags/GetLFTag with its CatalogId) only with the
+ *   values the caller's account or the caller holds DESCRIBE or ASSOCIATE on;
+ * - canRead: whether a role may read a table, through a resource link, by these grants.
+ */
 import { AwsError, type Input, type Operation, paginate, required } from '../core.js'
-import type { EmulatorState, LfGrant } from '../state.js'
+import type { EmulatorState, GlueTable, LfGrant } from '../state.js'
 import type { Directory } from './iam.js'
 
 const TAG_KEY = /^([\p{L}\p{Z}\p{N}_.:/=+\-@%]*)$/u
@@ -11,15 +23,33 @@ const VALID: Record<string, string[]> = {
 /** BatchGrantPermissions / BatchRevokePermissions accept at most 20 entries. */
 export const LF_BATCH_MAX = 20
 
+const LF_TAG_PERMISSIONS = ['DESCRIBE', 'ASSOCIATE', 'GRANT_WITH_LF_TAG_EXPRESSION', 'ALTER', 'DROP']
+const DATABASE_PERMISSIONS = ['ALL', 'ALTER', 'CREATE_TABLE', 'DESCRIBE', 'DROP']
+
+/** The catalog (account id) a stored grant's resource belongs to. */
+function catalogOf(g: LfGrant, account: string): string {
+  const r = g.resource as Record<string, { CatalogId?: string } | undefined>
+  return (
+    r.LFTagPolicy?.CatalogId ?? r.LFTag?.CatalogId ?? r.Database?.CatalogId ?? r.Table?.CatalogId ?? account
+  )
+}
+
 export function lakeFormation(
   state: EmulatorState,
   directory: Directory = { states: () => [state] },
 ): Record<string, Operation> {
-  const tag = (key: unknown) => {
-    const t = state.lfTags.find((x) => x.TagKey === key)
+  const catalogState = (id: unknown): EmulatorState => {
+    if (id === undefined || id === null || id === state.account) return state
+    const other = directory.states().find((s) => s.account === id)
+    if (!other) throw new AwsError('EntityNotFoundException', `Catalog ${String(id)} not found`)
+    return other
+  }
+  const tagIn = (catalog: EmulatorState, key: unknown) => {
+    const t = catalog.lfTags.find((x) => x.TagKey === key)
     if (!t) throw new AwsError('EntityNotFoundException', `Tag key does not exist: ${String(key)}`)
     return t
   }
+  const tag = (key: unknown) => tagIn(state, key)
   const values = (vs: unknown, field: string) => {
     if (!Array.isArray(vs) || vs.length === 0 || vs.length > 1000)
       throw new AwsError('InvalidInputException', `${field} must have 1..1000 values`)
@@ -38,8 +68,9 @@ export function lakeFormation(
         throw new AwsError('InvalidInputException', `Invalid ResourceType ${policy.ResourceType}`)
       if (!Array.isArray(policy.Expression) || policy.Expression.length === 0)
         throw new AwsError('InvalidInputException', 'Expression is required')
+      const catalog = catalogState(policy.CatalogId)
       for (const term of policy.Expression) {
-        const t = tag(term.TagKey)
+        const t = tagIn(catalog, term.TagKey)
         for (const v of values(term.TagValues, 'TagValues')) {
           if (v !== '*' && !t.TagValues.includes(v))
             throw new AwsError(
@@ -69,8 +100,35 @@ export function lakeFormation(
         },
       })
     }
-    if (resource.LFTag) return JSON.stringify({ LFTag: resource.LFTag })
-    if (resource.Database) return JSON.stringify({ Database: resource.Database })
+    if (resource.LFTag) {
+      const catalog = catalogState(resource.LFTag.CatalogId)
+      const t = tagIn(catalog, resource.LFTag.TagKey)
+      const vs = values(resource.LFTag.TagValues, 'TagValues')
+      for (const v of vs)
+        if (v !== '*' && !t.TagValues.includes(v))
+          throw new AwsError('InvalidInputException', `Tag value ${v} does not exist for key ${t.TagKey}`)
+      for (const p of permissions ?? [])
+        if (!LF_TAG_PERMISSIONS.includes(p))
+          throw new AwsError('InvalidInputException', `Permission ${p} is not valid on an LF-tag`)
+      return JSON.stringify({
+        LFTag: { CatalogId: catalog.account, TagKey: t.TagKey, TagValues: [...new Set(vs)].sort() },
+      })
+    }
+    if (resource.Database) {
+      const catalog = catalogState(resource.Database.CatalogId)
+      const name = String(resource.Database.Name ?? '').toLowerCase()
+      const db = catalog.glueDatabases.find((d) => d.Name === name)
+      if (!db) throw new AwsError('EntityNotFoundException', `Database ${name} not found`)
+      // A resource link takes only DESCRIBE and DROP (Lake Formation permissions reference).
+      const valid = db.TargetDatabase ? ['DESCRIBE', 'DROP'] : DATABASE_PERMISSIONS
+      for (const p of permissions ?? [])
+        if (!valid.includes(p))
+          throw new AwsError(
+            'InvalidInputException',
+            `Permission ${p} is not valid on ${db.TargetDatabase ? 'a resource link' : 'a database'}`,
+          )
+      return JSON.stringify({ Database: { CatalogId: catalog.account, Name: name } })
+    }
     if (resource.Table) return JSON.stringify({ Table: resource.Table })
     if (resource.Catalog) return JSON.stringify({ Catalog: {} })
     throw new AwsError('InvalidInputException', 'Unsupported resource')
@@ -88,6 +146,13 @@ export function lakeFormation(
       throw new AwsError('InvalidInputException', `Principal ${principal} does not exist`)
     }
     const key = resourceKey(entry.Resource, entry.Permissions)
+    const resource = JSON.parse(key)
+    const catalog = catalogOf({ resource } as LfGrant, state.account)
+    if (catalog !== state.account)
+      cascade(catalogState(catalog), resource, key, [
+        ...(entry.Permissions as string[]),
+        ...((entry.PermissionsWithGrantOption as string[]) ?? []),
+      ])
     let g = state.lfGrants.find((x) => x.principal === principal && x.resourceKey === key)
     if (!g) {
       g = { principal, resource: JSON.parse(key), resourceKey: key, permissions: [], grantable: [] }
@@ -96,6 +161,54 @@ export function lakeFormation(
     for (const p of entry.Permissions as string[]) if (!g.permissions.includes(p)) g.permissions.push(p)
     for (const p of (entry.PermissionsWithGrantOption as string[]) ?? [])
       if (!g.grantable.includes(p)) g.grantable.push(p)
+  }
+  /**
+   * A grant in this account on a resource of another catalog (`owner`): what that catalog granted
+   * this account decides (permission cascading rules, see the header).
+   */
+  const cascade = (owner: EmulatorState, resource: Record<string, Input>, key: string, wanted: string[]) => {
+    const shared = owner.lfGrants.filter((g) => g.principal === state.account)
+    const refuse = () => {
+      throw new AwsError(
+        'AccessDeniedException',
+        `Insufficient Lake Formation permission(s): account ${state.account} holds no grant option on ${key} from catalog ${owner.account}`,
+      )
+    }
+    const identical = shared.find((g) => g.resourceKey === key)
+    if (identical) {
+      if (!wanted.every((p) => identical.grantable.includes(p) || identical.grantable.includes('ALL')))
+        refuse()
+      return
+    }
+    const policy = resource.LFTagPolicy
+    if (policy) {
+      // Rule 2: DESCRIBE on every tag-value pair of a policy that differs from the shared one.
+      const described = (k: string, v: string) =>
+        shared.some((g) => {
+          const t = (g.resource as { LFTag?: { TagKey: string; TagValues: string[] } }).LFTag
+          return (
+            t?.TagKey === k &&
+            (t.TagValues.includes(v) || t.TagValues.includes('*')) &&
+            g.permissions.includes('DESCRIBE')
+          )
+        })
+      const pairs = (policy.Expression as { TagKey: string; TagValues: string[] }[]).flatMap((t) =>
+        t.TagValues.map((v) => [t.TagKey, v] as const),
+      )
+      if (pairs.every(([k, v]) => described(k, v))) return
+    }
+    const tagResource = resource.LFTag
+    if (tagResource) {
+      const covering = shared.find((g) => {
+        const t = (g.resource as { LFTag?: { TagKey: string; TagValues: string[] } }).LFTag
+        return (
+          t?.TagKey === tagResource.TagKey &&
+          tagResource.TagValues.every((v: string) => t!.TagValues.includes(v))
+        )
+      })
+      if (covering && wanted.every((p) => covering.grantable.includes(p))) return
+    }
+    refuse()
   }
   const revoke = (entry: Input) => {
     required(entry, 'Principal', 'Resource', 'Permissions')
@@ -135,6 +248,26 @@ export function lakeFormation(
     }
     return { Failures }
   }
+  /**
+   * The values of another catalog's LF-tag this account (or the caller) may see: those it holds
+   * DESCRIBE or ASSOCIATE on. Every value of the account's own tags.
+   */
+  const visibleValues = (
+    catalog: EmulatorState,
+    t: { TagKey: string; TagValues: string[] },
+    caller: string | undefined,
+  ): string[] => {
+    if (catalog === state) return t.TagValues
+    const held = catalog.lfGrants
+      .filter((g) => g.principal === state.account || g.principal === caller)
+      .flatMap((g) => {
+        const r = (g.resource as { LFTag?: { TagKey: string; TagValues: string[] } }).LFTag
+        return r?.TagKey === t.TagKey && g.permissions.some((p) => ['DESCRIBE', 'ASSOCIATE'].includes(p))
+          ? r.TagValues
+          : []
+      })
+    return held.includes('*') ? t.TagValues : t.TagValues.filter((v) => held.includes(v))
+  }
   const grantOut = (g: LfGrant) => ({
     Principal: { DataLakePrincipalIdentifier: g.principal },
     Resource: g.resource,
@@ -161,14 +294,23 @@ export function lakeFormation(
       })
       return {}
     },
-    GetLFTag: (input) => {
-      const t = tag(input.TagKey)
-      return { CatalogId: t.CatalogId, TagKey: t.TagKey, TagValues: t.TagValues }
+    GetLFTag: (input, ctx) => {
+      const catalog = catalogState(input.CatalogId)
+      const t = tagIn(catalog, input.TagKey)
+      const visible = visibleValues(catalog, t, ctx?.caller?.roleArn ?? ctx?.caller?.arn)
+      if (visible.length === 0)
+        throw new AwsError('EntityNotFoundException', `Tag key does not exist: ${String(input.TagKey)}`)
+      return { CatalogId: catalog.account, TagKey: t.TagKey, TagValues: visible }
     },
-    ListLFTags: (input) => {
-      const { page, nextToken } = paginate(state.lfTags, input, {
+    ListLFTags: (input, ctx) => {
+      const catalog = catalogState(input.CatalogId)
+      const caller = ctx?.caller?.roleArn ?? ctx?.caller?.arn
+      const tags = catalog.lfTags
+        .map((t) => ({ ...t, TagValues: visibleValues(catalog, t, caller) }))
+        .filter((t) => t.TagValues.length > 0)
+      const { page, nextToken } = paginate(tags, input, {
         max: 1000,
-        scope: 'lftags',
+        scope: `lftags:${catalog.account}`,
         errorCode: 'InvalidInputException',
       })
       return {
@@ -205,19 +347,23 @@ export function lakeFormation(
         throw new AwsError('InvalidInputException', 'Resource is mandatory if Principal is set in the input.')
       const type = input.ResourceType as string | undefined
       const key = input.Resource ? resourceKey(input.Resource) : undefined
+      const catalog = input.CatalogId ?? state.account
       const all = state.lfGrants.filter((g) => {
+        if (catalogOf(g, state.account) !== catalog) return false
         if (input.Principal && g.principal !== input.Principal.DataLakePrincipalIdentifier) return false
         if (key && g.resourceKey !== key) return false
         const policy = (g.resource as { LFTagPolicy?: { ResourceType: string } }).LFTagPolicy
         if (type === 'LF_TAG_POLICY' && !policy) return false
         if (type === 'LF_TAG_POLICY_DATABASE' && policy?.ResourceType !== 'DATABASE') return false
         if (type === 'LF_TAG_POLICY_TABLE' && policy?.ResourceType !== 'TABLE') return false
+        if (type === 'LF_TAG' && !('LFTag' in g.resource)) return false
+        if (type === 'DATABASE' && !('Database' in g.resource)) return false
         return true
       })
       const { page, nextToken } = paginate(all, input, {
         max: 1000,
         default: 100,
-        scope: `perms:${JSON.stringify([input.Principal, key, type])}`,
+        scope: `perms:${JSON.stringify([input.Principal, key, type, catalog])}`,
         errorCode: 'InvalidInputException',
       })
       return { PrincipalResourcePermissions: page.map(grantOut), NextToken: nextToken }
@@ -230,4 +376,87 @@ export function lakeFormation(
       },
     }),
   }
+}
+
+/** Whether every term of an LF-tag expression matches the resource's tags (values: any of). */
+function expressionMatches(
+  expression: { TagKey: string; TagValues: string[] }[],
+  tags: Record<string, string[]>,
+) {
+  return expression.every((term) =>
+    (tags[term.TagKey] ?? []).some((v) => term.TagValues.includes(v) || term.TagValues.includes('*')),
+  )
+}
+
+export interface ReadDecision {
+  allowed: boolean
+  /** Why not (or how): the first rule that failed, in Lake Formation's words. */
+  reason: string
+}
+
+/**
+ * Whether `principalArn` (a role) may SELECT `table` of `database` in its own account's catalog, by
+ * Lake Formation's rules (IAM is proven elsewhere, by the simulator): when `database` is a resource
+ * link, the role needs DESCRIBE on the link and SELECT on the target table by an LF-tag policy of the
+ * target's catalog ("Accessing the underlying data of a shared table",
+ * https://docs.aws.amazon.com/lake-formation/latest/dg/cross-account-read-data.html; "Resource link
+ * handling in AWS Glue APIs": both the link and the target), and that grant works only while the
+ * target's catalog grants the role's account SELECT on a policy that matches the table.
+ */
+export function canRead(
+  states: EmulatorState[],
+  principalArn: string,
+  query: { database: string; table: string },
+): ReadDecision {
+  const account = /^arn:aws[a-z-]*:iam::(\d{12}):role\//.exec(principalArn)?.[1]
+  const home = states.find((s) => s.account === account)
+  if (!home) return { allowed: false, reason: `no account for ${principalArn}` }
+  const name = query.database.toLowerCase()
+  const db = home.glueDatabases.find((d) => d.Name === name)
+  if (!db) return { allowed: false, reason: `database ${name} not found in ${home.account}` }
+  const holds = (
+    s: EmulatorState,
+    principal: string,
+    match: (r: Record<string, Input>) => boolean,
+    permission: string,
+  ) =>
+    s.lfGrants.some(
+      (g) =>
+        g.principal === principal &&
+        match(g.resource as Record<string, Input>) &&
+        (g.permissions.includes(permission) || g.permissions.includes('ALL')),
+    )
+  let owner = home
+  let target = db
+  if (db.TargetDatabase) {
+    const onLink = (r: Record<string, Input>) =>
+      r.Database?.CatalogId === home.account && r.Database?.Name === name
+    if (!holds(home, principalArn, onLink, 'DESCRIBE'))
+      return { allowed: false, reason: `${principalArn} has no DESCRIBE on the resource link ${name}` }
+    const found = states.find((s) => s.account === db.TargetDatabase!.CatalogId)
+    const t = found?.glueDatabases.find((d) => d.Name === db.TargetDatabase!.DatabaseName)
+    if (!found || !t) return { allowed: false, reason: `the target of ${name} does not exist` }
+    owner = found
+    target = t
+  }
+  const table: GlueTable | undefined = owner.glueTables.find(
+    (x) => x.DatabaseName === target.Name && x.Name === query.table.toLowerCase(),
+  )
+  if (!table) return { allowed: false, reason: `table ${query.table} not found in ${target.Name}` }
+  const tags = { ...target.lfTags, ...table.lfTags }
+  const onTable = (r: Record<string, Input>) =>
+    r.LFTagPolicy?.ResourceType === 'TABLE' &&
+    (r.LFTagPolicy.CatalogId ?? home.account) === owner.account &&
+    expressionMatches(r.LFTagPolicy.Expression, tags)
+  if (!holds(home, principalArn, onTable, 'SELECT'))
+    return {
+      allowed: false,
+      reason: `${principalArn} holds no SELECT on an LF-tag policy matching ${target.Name}.${table.Name}`,
+    }
+  if (owner !== home && !holds(owner, home.account, onTable, 'SELECT'))
+    return {
+      allowed: false,
+      reason: `catalog ${owner.account} grants account ${home.account} no SELECT on a policy matching ${target.Name}.${table.Name}`,
+    }
+  return { allowed: true, reason: 'allowed' }
 }
