@@ -8,7 +8,7 @@ export type { ApplyResult } from '../lib/engine/apply-run.js'
 export default class Apply extends BaseCommand<typeof Apply> {
   static override summary = 'Make the account match the teams file.'
   static override description =
-    `Computes a fresh plan (or takes a reviewed one with --plan), shows it, asks for confirmation when --require-approval says so, and applies the changes in dependency order (roles → LF-tags → LF grants → applications → assignments → profiles → ACS; then deletes in the reverse order), concurrently within a kind. A failed change does not stop independent ones; every failure is printed with its AWS error code and the exit code is 1. Running apply again converges.
+    `Computes a fresh plan (or takes a reviewed one with --plan), shows it, asks for confirmation when --require-approval says so, and applies the changes in dependency order (roles → LF-tags → LF grants → applications → assignments → profiles → ACS; then deletes in the reverse order), concurrently within a kind. A failed change does not stop independent ones; every failure is printed with its AWS error code and the exit code is 1, as it is when the plan has blocked changes (each printed with why, counted in the summary). Running apply again converges.
 
 Assignments the file no longer calls for are revoked by a plain apply; what holds data (a removed member's profile, a removed team's application, role and grants) is kept until --prune. By default (--require-approval destructive) apply asks when access widens or anything is deleted or revoked; without a terminal it never prompts: pass --yes (or --require-approval never) to apply changes that need approval.
 

@@ -16,7 +16,7 @@ const EXISTING = 'arn:aws:iam::123456789012:role/platform-team1'
 
 describe('plan and apply edge cases (CLI against the emulator)', function () {
   this.timeout(120_000)
-  const { emu: account, cli, plan, actions, applied } = useReconcile()
+  const { emu: account, cli, plan, actions, applied, appliedBlocked } = useReconcile()
   let emu: Emulator
   beforeEach(() => {
     emu = account()
@@ -180,7 +180,7 @@ describe('plan and apply edge cases (CLI against the emulator)', function () {
       'delete lf-grant arn:aws:iam::123456789012:role/sagemaker-teams-team2|TABLE|domain=investment-banking',
       `delete profile team2-${USER1}`,
     ])
-    await applied(file, '--prune')
+    await appliedBlocked(file, 2, '--prune')
     assert.ok(role('sagemaker-teams-team2'), 'a profile with a running app still uses the role')
     assert.ok(profile(`team2-${USER2}`))
     // The application is gone now: the profile's tag still names the team, so the role is found.
@@ -212,7 +212,7 @@ describe('plan and apply edge cases (CLI against the emulator)', function () {
     const blocked = p.changes.find((c) => c.kind === 'profile' && c.key === `team2-${USER2}`)
     assert.equal(blocked?.action, 'blocked')
     assert.match(blocked?.reason ?? '', /space notebooks; delete its spaces in Studio first/)
-    await applied(file, '--prune', '--force')
+    await appliedBlocked(file, 1, '--prune', '--force')
     assert.ok(profile(`team2-${USER2}`))
   })
 
@@ -288,7 +288,7 @@ describe('plan and apply edge cases (CLI against the emulator)', function () {
       team1.map((c) => `${c.action} ${c.kind}`),
       ['blocked application', 'blocked assignment'],
     )
-    await applied(file, '--prune')
+    await appliedBlocked(file, 2, '--prune')
     assert.ok(
       emu.state.assignments.some((a) => a.ApplicationArn === foreign && a.PrincipalId === USER2),
       'the foreign assignment is kept',

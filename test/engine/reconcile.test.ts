@@ -130,7 +130,9 @@ describe('plan and apply (CLI against the emulator)', function () {
       ],
     )
     const apply = await cli(['apply', '-f', file, '--yes', '--prune'])
-    assert.equal(apply.code, 0, apply.stdout + apply.stderr)
+    // The blocked delete is not done: the apply is incomplete (exit 1), the rest applied.
+    assert.equal(apply.code, 1, apply.stdout + apply.stderr)
+    assert.match(apply.stdout, /^Apply incomplete: \d+ done, 0 failed, 0 manual, 0 skipped, 1 blocked\.$/m)
     assert.ok(
       emu.state.profiles.some((p) => p.UserProfileName === `team1-${USER1}`),
       'blocked profile stays',

@@ -55,7 +55,10 @@ describe('--team', function () {
     const file = await twoTeamsChanged()
     const before = emu().state.functions[0].CodeSha256
     const r = await cli(['apply', '-f', file, '--team', 'team1', '--yes'])
-    assert.equal(r.code, 0, r.stdout + r.stderr)
+    // The ACS held back for team2's changes is blocked: user5 cannot sign in to team1 yet (exit 1).
+    assert.equal(r.code, 1, r.stdout + r.stderr)
+    assert.match(r.stdout, /^BLOCKED acs sagemaker-teams-acs: the ACS configuration also changes for team2/m)
+    assert.match(r.stdout, /^Apply incomplete: 2 done, 0 failed, 0 manual, 0 skipped, 1 blocked\.$/m)
     // The closing summary: counts per kind, elapsed time, the console step still pending.
     assert.match(r.stdout, /^By kind: assignment 1 done · profile 1 done$/m)
     assert.match(r.stdout, /^Elapsed: \d+\.\d s$/m)

@@ -31,5 +31,21 @@ export function useReconcile() {
     assert.equal(r.code, 0, r.stdout + r.stderr)
     return r
   }
-  return { emu, cli, plan, actions, applied }
+  /**
+   * `apply --yes` of a plan with `blocked` blocked changes: everything else applies (none failed),
+   * and the apply exits 1 (blocked is a result, not a footnote).
+   */
+  const appliedBlocked = async (file: string, blocked: number, ...flags: string[]) => {
+    const r = await cli(['apply', '-f', file, '--yes', ...flags])
+    assert.equal(r.code, 1, r.stdout + r.stderr)
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `^Apply incomplete: (\\d+ done, 0 failed, \\d+ manual, \\d+ skipped, |nothing to apply, )${blocked} blocked\\.$`,
+        'm',
+      ),
+    )
+    return r
+  }
+  return { emu, cli, plan, actions, applied, appliedBlocked }
 }

@@ -19,6 +19,8 @@ export interface ApplySummary {
   failed: number
   manual: number
   skipped: number
+  /** Changes the plan shows as blocked: not applied, so the apply is not complete (exit 1). */
+  blocked: number
 }
 
 export interface ApplyResult {
@@ -81,13 +83,12 @@ export interface ApplyRunResult extends ApplyResult {
   exitNow?: boolean
 }
 
-const EMPTY: ApplySummary = { done: 0, failed: 0, manual: 0, skipped: 0 }
+const EMPTY: ApplySummary = { done: 0, failed: 0, manual: 0, skipped: 0, blocked: 0 }
 
 export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Promise<ApplyRunResult> {
   const started = performance.now()
-  const [engine, { renderPlan }, { approvalNeeded }, saved, { watchInterrupts, INTERRUPT_GRACE_MS }] =
+  const [{ renderPlan }, { approvalNeeded }, saved, { watchInterrupts, INTERRUPT_GRACE_MS }] =
     await Promise.all([
-      import('./plan.js'),
       import('../plan/render.js'),
       import('../plan/approval.js'),
       import('../plan/saved.js'),
@@ -124,7 +125,22 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
     if (reviewed) saved.assertSamePlan(opts.planFile!, reviewed, plan)
     say(renderPlan(plan, 'text', { color: opts.colour }))
     const planFailed = (plan.context.accounts ?? []).filter((a) => a.error)
-    if (!engine.hasChanges(plan)) {
+    const blocked = plan.changes.filter((c) => c.action === 'blocked')
+    if (!plan.changes.some((c) => RUNS.includes(c.action))) {
+      // Nothing to run; blocked changes (what the file asks for and cannot be done) still fail.
+      if (blocked.length > 0) {
+        await target.recordRefreshPoints()
+        reportBlocked(blocked, say)
+        say(`\nApply incomplete: nothing to apply, ${blocked.length} blocked.\n`)
+        if (planFailed.length) reportAccounts(planFailed, [], say, opts.err)
+        return {
+          applied: false,
+          plan,
+          outcomes: [],
+          summary: { ...EMPTY, blocked: blocked.length },
+          exitCode: 1,
+        }
+      }
       await target.recordRefreshPoints()
       if (planFailed.length === 0) return { applied: false, plan, outcomes: [], summary: EMPTY, exitCode: 0 }
       reportAccounts(planFailed, [], say, opts.err)
@@ -191,11 +207,12 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
       return { ...interrupted(0, total, EMPTY, true), exitNow: true }
     }
     const { outcomes, accounts } = applied
-    const summary = {
+    const summary: ApplySummary = {
       done: outcomes.filter((o) => o.status === 'done').length,
       failed: outcomes.filter((o) => o.status === 'failed').length,
       manual: outcomes.filter((o) => o.status === 'manual').length,
       skipped: outcomes.filter((o) => o.status === 'skipped').length,
+      blocked: blocked.length,
     }
     if (stopRequested()) {
       const finished = summary.done + summary.failed + summary.manual
@@ -215,9 +232,10 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
     const failedAccounts = (accounts ?? []).filter(
       (a) => a.status === 'failed' && !planFailed.some((p) => p.name === a.account),
     )
+    reportBlocked(blocked, say)
     const failures = summary.failed > 0 || planFailed.length > 0 || failedAccounts.length > 0
     say(
-      `\nApply ${failures ? 'finished with failures' : 'complete'}: ${summary.done} done, ${summary.failed} failed, ${summary.manual} manual, ${summary.skipped} skipped.\n`,
+      `\nApply ${failures ? 'finished with failures' : summary.blocked > 0 ? 'incomplete' : 'complete'}: ${summary.done} done, ${summary.failed} failed, ${summary.manual} manual, ${summary.skipped} skipped, ${summary.blocked} blocked.\n`,
     )
     if (accounts) reportAccounts(planFailed, accounts, say, opts.err)
     for (const line of applySummaryLines(outcomes, plan, performance.now() - started)) say(`${line}\n`)
@@ -235,12 +253,23 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
       outcomes,
       summary,
       ...(accounts ? { accounts } : {}),
-      exitCode: failures ? 1 : 0,
+      exitCode: failures || summary.blocked > 0 ? 1 : 0,
     }
   } finally {
     await target.release()
     interrupts.stop()
   }
+}
+
+/** Actions that apply runs (manual steps and blocked changes are shown, never run). */
+const RUNS: string[] = ['create', 'update', 'delete']
+
+/** Blocked changes, each with why (what the file asks for that this apply could not do). */
+function reportBlocked(blocked: import('../plan/types.js').Change[], say: (text: string) => void) {
+  for (const c of blocked)
+    say(
+      `BLOCKED ${c.account ? `[${c.account}] ` : ''}${c.kind} ${c.summary}${c.team ? ` [${c.team}]` : ''}: ${c.reason ?? 'blocked'}\n`,
+    )
 }
 
 /** Each account's result (stdout), and the errors of accounts that could not be planned (stderr). */

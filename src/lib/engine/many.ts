@@ -21,6 +21,7 @@ import {
 import type { LoadedTeams } from '../config/load.js'
 import type { TeamsFile } from '../config/types.js'
 import { awsErrorCode, describeAwsError, UserError } from '../errors.js'
+import { holdBackReplaced } from '../plan/hold-back.js'
 import { type Action, type Change, KINDS, type Kind, type Plan, type PlanAccount } from '../plan/types.js'
 import { acsRoleName, presignRoleArn } from '../resources/acs-names.js'
 import type { EngineContext, PlanOptions } from '../resources/types.js'
@@ -478,6 +479,15 @@ function mergePlans(
       review.widened.push({ ...i, account: part.account })
     for (const i of part.plan.accessReview?.narrowed ?? [])
       review.narrowed.push({ ...i, account: part.account })
+  }
+  // Across parts: a blocked replacement in the Identity Center part holds back the old team's
+  // deletes in its accounts too (its review items go with them).
+  if (holdBackReplaced(changes, new Set(Object.keys(icPart.ctx.teams.config.teams)), kept)) {
+    const held = (i: { kind: string; key: string; account?: string }) =>
+      changes.some(
+        (c) => c.action === 'blocked' && c.kind === i.kind && c.key === i.key && c.account === i.account,
+      )
+    review.narrowed = review.narrowed.filter((i) => !held(i))
   }
   const moves = teamMoves(icPart, changes, kept, domainOrder)
   if (moves.length > 0) review.moves = moves

@@ -9,6 +9,7 @@ import type { LoadedTeams } from '../config/load.js'
 import { DEFAULT_PROFILE_QUOTA } from '../config/types.js'
 import { UserError } from '../errors.js'
 import { reviewAccess } from '../plan/access-review.js'
+import { holdBackReplaced } from '../plan/hold-back.js'
 import { scopeChanges } from '../plan/scope.js'
 import { closest } from '../text.js'
 
@@ -123,6 +124,7 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
     changes.push(...module.diff(desired, observed[i], ctx))
   }
   changes.sort(compareChanges)
+  holdBackReplaced(changes, new Set(Object.keys(ctx.teams.config.teams)), ctx.kept)
   if (ctx.options.teams) {
     // A part of a many-accounts plan sees only its own teams: the whole plan checks the names.
     if (!ctx.kinds) checkScope(ctx, ctx.options.teams, changes)

@@ -204,6 +204,8 @@ export interface ApplicationPayload {
   assignmentRequired: boolean
   /** True when the application exists but has no owner tag and will be adopted (tagged). */
   adopt?: boolean
+  /** On a blocked create: the team whose application already has this name. */
+  nameTakenBy?: string
 }
 
 export interface AssignmentPayload {

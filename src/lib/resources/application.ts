@@ -252,14 +252,18 @@ export const applications: ResourceModule<'application', ObservedApplication[], 
           reason: `${unowned.length} untagged applications are named "${after.name}"; delete or rename all but one in the IAM Identity Center console`,
         })
       } else if (otherOwner) {
+        const holder = otherOwner.tags[TAG_TEAM]
+        const gone = !Object.hasOwn(ctx.teams.config.teams, holder)
         changes.push({
           kind: 'application',
           key: team,
           team,
           action: 'blocked',
           summary: `"${after.name}"`,
-          after,
-          reason: `the application named "${after.name}" belongs to team ${otherOwner.tags[TAG_TEAM]}; display names must differ`,
+          after: { ...after, nameTakenBy: holder },
+          reason: gone
+            ? `the application named "${after.name}" belongs to team ${holder}, which is no longer in the file; if ${team} is ${holder} renamed, declare \`movedFrom: ${holder}\` on ${team}; otherwise give ${team} another displayName`
+            : `the application named "${after.name}" belongs to team ${holder}; display names must differ`,
         })
       } else {
         changes.push({
