@@ -168,9 +168,9 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
   const notYetVisible = eventsRefreshOf(ctx)?.notYetVisible
   if (notYetVisible) plan.notYetVisible = notYetVisible
   plan.accessReview = reviewAccess(plan)
-  // Rows of the scenario matrix whose outcome a role change alters (evaluated; loads the IAM
-  // engine only when a role's policies change).
-  if (changes.some((c) => c.kind === 'role' && c.action === 'update')) {
+  // Rows of the scenario matrix whose outcome a role or boundary change alters (evaluated by IAM's
+  // simulator, only when a role or the boundary changes).
+  if (changes.some((c) => (c.kind === 'role' || c.kind === 'boundary') && c.action === 'update')) {
     const { reviewRoleChangesByEvaluation } = await import('../policies/access-matrix.js')
     const evaluated = await reviewRoleChangesByEvaluation(plan, ctx)
     plan.accessReview.widened.push(...evaluated.widened)

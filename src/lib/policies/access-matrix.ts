@@ -1,18 +1,30 @@
 /**
- * Access review from evaluation: when a team role's policies change (inline policies, or managed
- * policies attached/detached), the scenario matrix (policies/team-matrix.ts) is evaluated for the
- * role as it is and as it will be, with the same IAM engine, and every row whose outcome changes
- * becomes an item: "team1 role can now: read objects under another team's prefix".
+ * Access review from evaluation: when a team role's policies, tags or permissions boundary change
+ * (inline policies, managed policies attached/detached, the boundary's document), the scenario
+ * matrix (team-matrix.ts) is evaluated for the role as it is and as it will be by IAM's own
+ * simulator (`iam:SimulateCustomPolicy`, simulate-aws.ts), and every row whose outcome
+ * changes becomes an item: "team1 role can now: read objects under team2's prefix".
  *
- * The engine and AWS's authorization data are loaded only here, and only when a role changes
- * (`--help` and plans without role changes never load them). They are an optional dependency: when
- * they are not installed, the plan says so in a warning and keeps the text-based review.
+ * Nothing here loads the test engine. When IAM's simulator cannot be used (no permission, no
+ * connection), the plan says so in a warning, with the reason, and keeps the text-based review.
  */
-import { ABAC_TAG, TAG_TEAM, teamRoleArn } from '../names.js'
-import type { AccessItem, Change, Plan, PolicyDocument, RolePayload } from '../plan/types.js'
+import { ABAC_TAG, boundaryPolicyArn, TAG_TEAM, teamRoleArn } from '../names.js'
+import type { AccessItem, BoundaryPayload, Change, Plan, PolicyDocument, RolePayload } from '../plan/types.js'
+import type { ObservedBoundary } from '../resources/boundary.js'
+import type { ObservedRoles } from '../resources/role.js'
 import type { EngineContext } from '../resources/types.js'
 import { teamWorkspace } from '../resources/workgroup.js'
 import { policiesEqual } from './normalize.js'
+
+/** One team role as it is and as it will be, with the boundary document each carries. */
+interface RoleTransition {
+  key: string
+  team: string
+  roleName: string
+  roleArn?: string
+  before: RolePayload
+  after: RolePayload
+}
 
 export async function reviewRoleChangesByEvaluation(
   plan: Plan,
@@ -20,42 +32,74 @@ export async function reviewRoleChangesByEvaluation(
 ): Promise<{ widened: AccessItem[]; narrowed: AccessItem[] }> {
   const widened: AccessItem[] = []
   const narrowed: AccessItem[] = []
-  const changes = plan.changes.filter(
-    (c): c is Change<'role'> =>
-      c.kind === 'role' &&
-      c.action === 'update' &&
-      !!c.before &&
-      !!c.after &&
-      accessMayChange(c.before as RolePayload, c.after as RolePayload),
+  const d = ctx.discovery
+  const toolBoundary = boundaryPolicyArn(d.accountId, d.partition)
+  const boundaryChange = plan.changes.find(
+    (c): c is Change<'boundary'> => c.kind === 'boundary' && c.action === 'update' && !!c.before && !!c.after,
   )
-  if (changes.length === 0) return { widened, narrowed }
-  let matrix: typeof import('./team-matrix.js')
-  try {
-    await import('@cloud-copilot/iam-simulate')
-    matrix = await import('./team-matrix.js')
-  } catch {
-    plan.warnings.push(
-      // The engine is AGPL-3.0 and this tool Apache-2.0: it is a dev dependency, never shipped with the CLI.
-      'access review: role changes were not evaluated (the IAM engine @cloud-copilot/iam-simulate, AGPL-3.0, is not installed with the CLI; run plan from a clone with `npm ci` to evaluate them)',
+  const boundaryChanged =
+    !!boundaryChange &&
+    !policiesEqual(
+      (boundaryChange.before as BoundaryPayload).document,
+      (boundaryChange.after as BoundaryPayload).document,
     )
-    return { widened, narrowed }
+  const transitions: RoleTransition[] = []
+  for (const c of plan.changes) {
+    if (c.kind !== 'role' || c.action !== 'update' || !c.before || !c.after) continue
+    const [before, after] = [c.before as RolePayload, c.after as RolePayload]
+    const team = c.team ?? after.tags[TAG_TEAM]
+    if (!team) continue
+    if (!accessMayChange(before, after) && !(boundaryChanged && after.permissionsBoundary === toolBoundary))
+      continue
+    transitions.push({ key: c.key, team, roleName: after.roleName, roleArn: after.roleArn, before, after })
   }
+  // A new boundary document changes what every role carrying it may do, changed or not.
+  if (boundaryChanged) {
+    const observed = await ctx.observed<ObservedRoles>('role').catch(() => undefined)
+    for (const [name, role] of observed ?? []) {
+      if (!role || role.permissionsBoundary !== toolBoundary || transitions.some((t) => t.roleName === name))
+        continue
+      const team = role.tags[TAG_TEAM]
+      if (!team || !ctx.teams.config.teams[team]) continue
+      transitions.push({ key: name, team, roleName: name, roleArn: role.roleArn, before: role, after: role })
+    }
+  }
+  if (transitions.length === 0) return { widened, narrowed }
+
+  const [{ awsEvaluator, SimulationUnavailable }, matrix] = await Promise.all([
+    import('./simulate-aws.js'),
+    import('./team-matrix.js'),
+  ])
+  const toolBoundaryDocs = await (async () => {
+    if (boundaryChange)
+      return {
+        before: (boundaryChange.before as BoundaryPayload).document,
+        after: (boundaryChange.after as BoundaryPayload).document,
+      }
+    const observed = await ctx.observed<ObservedBoundary | undefined>('boundary').catch(() => undefined)
+    return { before: observed?.document, after: observed?.document }
+  })()
+  const foreign = (arn?: string) => (arn && arn !== toolBoundary ? [arn] : [])
   const managed = await managedPolicyDocuments(
     ctx,
-    changes.flatMap((c) => [...c.before!.managedPolicyArns, ...c.after!.managedPolicyArns]),
+    transitions.flatMap((t) => [
+      ...t.before.managedPolicyArns,
+      ...t.after.managedPolicyArns,
+      ...foreign(t.before.permissionsBoundary),
+      ...foreign(t.after.permissionsBoundary),
+    ]),
   )
-  const d = ctx.discovery
+  const evaluate = awsEvaluator(() => ctx.aws.iam())
   const teams = ctx.teams.config.teams
-  for (const c of changes) {
-    const team = c.team ?? c.after!.tags[TAG_TEAM]
-    if (!team) continue
-    const other = Object.keys(teams).find((t) => t !== team) ?? 'another-team'
-    const member = (t: string) => ({
-      teamId: t,
-      tag: teams[t]?.tags?.[ABAC_TAG] ?? t,
-      roleArn: teamRoleArn(teams[t]?.executionRole ?? {}, t, d.accountId, d.partition),
+  for (const t of transitions) {
+    const team = t.team
+    const other = Object.keys(teams).find((x) => x !== team) ?? 'another-team'
+    const member = (x: string) => ({
+      teamId: x,
+      tag: teams[x]?.tags?.[ABAC_TAG] ?? x,
+      roleArn: teamRoleArn(teams[x]?.executionRole ?? {}, x, d.accountId, d.partition),
       workspace:
-        teamWorkspace(ctx.teams.config, t, d) ?? teamWorkspace({ ...ctx.teams.config, workspace: {} }, t, d),
+        teamWorkspace(ctx.teams.config, x, d) ?? teamWorkspace({ ...ctx.teams.config, workspace: {} }, x, d),
     })
     const scenarios = matrix.teamScenarios({
       partition: d.partition,
@@ -65,35 +109,58 @@ export async function reviewRoleChangesByEvaluation(
       self: member(team),
       other: member(other),
     })
-    const principal = (r: RolePayload) => ({
-      roleArn: c.after!.roleArn ?? teamRoleArn({}, team, d.accountId, d.partition),
-      principalTags: { [ABAC_TAG]: r.tags[ABAC_TAG] ?? team },
-      policies: {
-        ...r.inlinePolicies,
-        ...Object.fromEntries(r.managedPolicyArns.map((arn) => [arn, managed.get(arn) ?? EMPTY])),
-      },
-    })
-    const [before, after] = [
-      await matrix.evaluateScenarios(principal(c.before!), scenarios),
-      await matrix.evaluateScenarios(principal(c.after!), scenarios),
-    ]
-    const role = c.after!.roleName
+    const boundaryOf = (r: RolePayload, when: 'before' | 'after') =>
+      !r.permissionsBoundary
+        ? undefined
+        : r.permissionsBoundary === toolBoundary
+          ? toolBoundaryDocs[when]
+          : managed.get(r.permissionsBoundary)
+    const principal = (r: RolePayload, when: 'before' | 'after') => {
+      const boundary = boundaryOf(r, when)
+      return {
+        roleArn: t.roleArn ?? teamRoleArn({}, team, d.accountId, d.partition),
+        principalTags: { [ABAC_TAG]: r.tags[ABAC_TAG] ?? team },
+        policies: {
+          ...r.inlinePolicies,
+          ...Object.fromEntries(r.managedPolicyArns.map((arn) => [arn, managed.get(arn) ?? EMPTY])),
+        },
+        ...(boundary ? { permissionsBoundary: boundary } : {}),
+      }
+    }
+    let before: Awaited<ReturnType<typeof matrix.evaluateScenarios>>
+    let after: typeof before
+    try {
+      before = await matrix.evaluateScenarios(principal(t.before, 'before'), scenarios, evaluate)
+      after = await matrix.evaluateScenarios(principal(t.after, 'after'), scenarios, evaluate)
+    } catch (err) {
+      // The plan stands without the evaluation; the review says it is missing and why.
+      const why =
+        err instanceof SimulationUnavailable ? err.message : `cannot evaluate: ${(err as Error).message}`
+      plan.warnings.push(
+        `access review: role changes were NOT evaluated: ${why}; the review above lists them from the plan's text only`,
+      )
+      return { widened: [], narrowed: [] }
+    }
     const item = (description: string): AccessItem => ({
       kind: 'role',
-      key: c.key,
+      key: t.key,
       team,
-      principal: role,
+      principal: t.roleName,
       description,
     })
     for (const [i, a] of after.entries()) {
       const b = before[i]
       if (a.actual === b.actual) continue
-      if (a.actual === 'Allowed')
-        widened.push(item(`${team} role can now: ${a.name.replace(/another team's/g, `${other}'s`)}`))
-      else
-        narrowed.push(item(`${team} role can no longer: ${a.name.replace(/another team's/g, `${other}'s`)}`))
+      const row = a.name.replace(/another team's/g, `${other}'s`)
+      if (a.actual === 'Allowed') widened.push(item(`${team} role can now: ${row}`))
+      else narrowed.push(item(`${team} role can no longer: ${row}`))
     }
-    for (const arn of [...c.before!.managedPolicyArns, ...c.after!.managedPolicyArns])
+    for (const arn of new Set([
+      ...t.before.managedPolicyArns,
+      ...t.after.managedPolicyArns,
+      ...foreign(t.before.permissionsBoundary),
+      ...foreign(t.after.permissionsBoundary),
+    ]))
       if (!managed.has(arn))
         plan.warnings.push(
           `access review: managed policy ${arn} could not be read (iam:GetPolicy/GetPolicyVersion); evaluated as empty`,
@@ -107,6 +174,7 @@ function accessMayChange(before: RolePayload, after: RolePayload): boolean {
   const names = new Set([...Object.keys(before.inlinePolicies), ...Object.keys(after.inlinePolicies)])
   return (
     before.tags[ABAC_TAG] !== after.tags[ABAC_TAG] ||
+    before.permissionsBoundary !== after.permissionsBoundary ||
     before.managedPolicyArns.join() !== after.managedPolicyArns.join() ||
     [...names].some((n) => {
       const [b, a] = [before.inlinePolicies[n], after.inlinePolicies[n]]

