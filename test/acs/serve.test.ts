@@ -154,6 +154,23 @@ describe('ACS through acs serve', function () {
   const ENCRYPTED =
     '<saml2:EncryptedAssertion xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion"><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#" Type="http://www.w3.org/2001/04/xmlenc#Element"><xenc:CipherData><xenc:CipherValue>AAAA</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData></saml2:EncryptedAssertion>'
 
+  /** An unsigned response (no signature work may start) whose Signature holds `n` empty elements. */
+  const flood = (n: number) =>
+    Buffer.from(
+      unsignedResponse(base()).xml.replace(
+        '<saml2p:Status>',
+        `<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#">${'<a/>'.repeat(n)}</ds:Signature><saml2p:Status>`,
+      ),
+    ).toString('base64')
+  /** An unsigned response with `n` nested elements inside its Status. */
+  const deep = (n: number) =>
+    Buffer.from(
+      unsignedResponse(base()).xml.replace(
+        '</saml2p:Status>',
+        `${'<a>'.repeat(n)}${'</a>'.repeat(n)}</saml2p:Status>`,
+      ),
+    ).toString('base64')
+
   const refusals: [string, () => string | Promise<string>, number, string][] = [
     [
       'unsigned',
@@ -182,8 +199,8 @@ describe('ACS through acs serve', function () {
     [
       'XSW: an unsigned assertion beside the signed one',
       () => tamper(signedResponse(base()).xml, '<saml2:Assertion ', `${evilAssertion()}<saml2:Assertion `),
-      403,
-      'signature_invalid',
+      400,
+      'multiple_assertions',
     ],
     [
       'XSW: an unsigned assertion inside the signed one',
@@ -193,8 +210,8 @@ describe('ACS through acs serve', function () {
           '<saml2:AttributeStatement>',
           `${evilAssertion()}<saml2:AttributeStatement>`,
         ),
-      403,
-      'signature_invalid',
+      400,
+      'multiple_assertions',
     ],
     [
       'XSW: the signed response wrapped in an unsigned one',
@@ -206,8 +223,8 @@ describe('ACS through acs serve', function () {
         )
         return Buffer.from(evil).toString('base64')
       },
-      403,
-      'signature_invalid',
+      400,
+      'unexpected_structure',
     ],
     [
       'comment injected in teamid',
@@ -359,7 +376,7 @@ describe('ACS through acs serve', function () {
           ),
         ).toString('base64')
       },
-      403,
+      400,
       'multiple_assertions',
     ],
     [
@@ -377,8 +394,8 @@ describe('ACS through acs serve', function () {
     [
       'an encrypted assertion beside the signed one',
       () => signedResponse(base({ extraAssertion: ENCRYPTED })).base64,
-      403,
-      'encrypted_assertion',
+      400,
+      'multiple_assertions',
     ],
     [
       'DOCTYPE with entity expansion',
@@ -390,6 +407,47 @@ describe('ACS through acs serve', function () {
       'doctype',
     ],
     ['not base64', () => '%%%not-base64%%%', 400, 'not_base64'],
+    // Structural limits, checked before node-saml or a DOM sees the document (structure.ts).
+    ['a Signature holding 10,000 empty elements', () => flood(10_000), 400, 'xml_too_many_elements'],
+    ['a Signature holding 30,000 empty elements', () => flood(30_000), 400, 'xml_too_many_elements'],
+    ['10,000 nested elements', () => deep(10_000), 400, 'xml_too_deep'],
+    [
+      'a second Response inside the Assertion',
+      () =>
+        tamper(
+          signedResponse(base()).xml,
+          '<saml2:AttributeStatement>',
+          `<saml2p:Response/><saml2:AttributeStatement>`,
+        ),
+      400,
+      'multiple_responses',
+    ],
+    [
+      'an Assertion in another namespace inside the signed one',
+      () =>
+        tamper(
+          signedResponse(base()).xml,
+          '<saml2:AttributeStatement>',
+          '<x:Assertion xmlns:x="urn:x"/><saml2:AttributeStatement>',
+        ),
+      400,
+      'multiple_assertions',
+    ],
+    [
+      'an element the Response does not have (Extensions)',
+      () => tamper(signedResponse(base()).xml, '<saml2p:Status>', '<saml2p:Extensions/><saml2p:Status>'),
+      400,
+      'unexpected_structure',
+    ],
+    [
+      'a root that is not a SAML Response',
+      () =>
+        Buffer.from('<saml2:Assertion xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion"/>').toString(
+          'base64',
+        ),
+      400,
+      'not_a_response',
+    ],
     ['not XML', () => Buffer.from('hello, ACS').toString('base64'), 400, 'not_xml'],
     [
       'malformed ssouserid',

@@ -19,6 +19,10 @@
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml'
 import { DOMParser } from '@xmldom/xmldom'
 import { certificateToPem } from '../config/metadata.js'
+import { AcsRefusal } from './refusal.js'
+import { checkStructure } from './structure.js'
+
+export { AcsRefusal }
 
 /** The few DOM members used here (the project compiles without the DOM lib). */
 interface XmlNode {
@@ -59,18 +63,6 @@ const ALLOWED_ALGORITHMS: Record<string, ReadonlySet<string>> = {
   Transform: new Set([ENVELOPED, EXC_C14N]),
 }
 export const CLOCK_SKEW_MS = 60_000
-
-/** A refusal with a reason code for the log line; the HTTP answer stays generic. */
-export class AcsRefusal extends Error {
-  constructor(
-    readonly reason: string,
-    readonly status = 403,
-    readonly detail?: string,
-  ) {
-    super(reason)
-    this.name = 'AcsRefusal'
-  }
-}
 
 export interface VerifyInput {
   /** The base64 SAMLResponse form field. */
@@ -238,7 +230,19 @@ function certificateOrder(root: XmlElement, certificates: string[]): string[] {
 }
 
 export async function verifySamlResponse(input: VerifyInput): Promise<VerifiedLogin> {
+  try {
+    return await verifyDocument(input)
+  } catch (err) {
+    // The structural limits keep every walk shallow; should a stack still overflow (in a library),
+    // it is the sender's document, a 400, never a 5xx that reads like an AWS outage.
+    if (err instanceof RangeError) throw new AcsRefusal('xml_too_deep', 400)
+    throw err
+  }
+}
+
+async function verifyDocument(input: VerifyInput): Promise<VerifiedLogin> {
   const xml = decodeSamlResponse(input.samlResponse)
+  checkStructure(xml)
   const doc = parse(xml)
   const root = doc.documentElement as unknown as XmlElement
   if (root.localName !== 'Response' || root.namespaceURI !== PROTOCOL)
