@@ -327,6 +327,7 @@ const SCOPED: Grant[] = [
     write: [
       'lambda:CreateFunction',
       'lambda:UpdateFunctionCode',
+      'lambda:PutFunctionConcurrency',
       'lambda:TagResource',
       'lambda:CreateFunctionUrlConfig',
       'lambda:AddPermission',

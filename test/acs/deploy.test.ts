@@ -187,4 +187,25 @@ describe('ACS deployment (apply, acs build, acs deploy)', function () {
     ])
       assert.equal(c[op] ?? 0, 0, op)
   })
+  it('the function gets a reserved concurrency: 10 by default, acs.reservedConcurrency changes it, the plan shows it', async () => {
+    const fn = () => emu.state.functions.find((f) => f.FunctionName === 'sagemaker-teams-acs')!
+    assert.equal(fn().ReservedConcurrentExecutions, 10, 'the default, set by the first apply')
+    rewrite(file, (c) => {
+      c.acs!.reservedConcurrency = 25
+    })
+    const plan = await cli(['plan', '-f', file])
+    assert.match(plan.stdout, /reserved concurrency 10 → 25/)
+    assert.equal((await cli(['apply', '-f', file, '--yes'])).code, 0)
+    assert.equal(fn().ReservedConcurrentExecutions, 25)
+    const empty = await cli(['plan', '-f', file, '--detailed-exitcode'])
+    assert.equal(empty.code, 0, empty.stdout)
+    // Lambda keeps 100 of the account's 1,000 unreserved: the apply fails with AWS's error.
+    rewrite(file, (c) => {
+      c.acs!.reservedConcurrency = 950
+    })
+    const refused = await cli(['apply', '-f', file, '--yes'])
+    assert.equal(refused.code, 1)
+    assert.match(refused.stdout + refused.stderr, /InvalidParameterValueException/)
+    assert.equal(fn().ReservedConcurrentExecutions, 25)
+  })
 })

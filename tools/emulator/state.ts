@@ -179,6 +179,8 @@ export interface LambdaFunction {
   Architectures: string[]
   Environment?: { Variables: Record<string, string> }
   Tags: Record<string, string>
+  /** PutFunctionConcurrency's reservation; absent: the function draws on the unreserved pool. */
+  ReservedConcurrentExecutions?: number
   Url?: {
     FunctionUrl: string
     AuthType: string

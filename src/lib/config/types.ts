@@ -158,6 +158,14 @@ export interface AcsConfig {
   allowedSourceCidrs?: string[]
   /** pre: apply creates profiles; on-login: the ACS creates them; both. */
   provisioning?: Provisioning
+  /**
+   * The function's reserved concurrency (PutFunctionConcurrency), default 10: the most Lambda
+   * concurrency a flood of posts can take from the account, and what logins keep when other
+   * functions use the rest. A login takes 50–200 ms, so 10 serve 50–200 logins a second.
+   * @asType integer
+   * @minimum 1
+   */
+  reservedConcurrency?: number
 }
 
 export interface LakeFormationConfig {
@@ -305,6 +313,7 @@ export const ACS_DEFAULTS = {
   urlExpiresSeconds: 60,
   landingUri: 'studio::',
   provisioning: 'both' as Provisioning,
+  reservedConcurrency: 10,
 }
 
 export const DEFAULT_PROFILE_QUOTA = 500

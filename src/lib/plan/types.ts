@@ -262,6 +262,8 @@ export interface AcsPayload {
   invokeOnlyViaUrl?: boolean
   /** The ACS role's permissions boundary. */
   roleBoundary?: string
+  /** The function's reserved concurrency (acs.reservedConcurrency); absent: none reserved. */
+  reservedConcurrency?: number
 }
 
 /** One change of the ACS configuration, in reviewer words. */

@@ -25,6 +25,7 @@ import {
   GetFunctionCommand,
   GetFunctionUrlConfigCommand,
   GetPolicyCommand,
+  PutFunctionConcurrencyCommand,
   RemovePermissionCommand,
   TagResourceCommand,
   UpdateFunctionCodeCommand,
@@ -33,7 +34,7 @@ import { ACS_HANDLER, ACS_RUNTIME, buildAcsBundle, codeVersionOf, configJson } f
 import { type AcsConfig, buildAcsConfig } from '../acs/config.js'
 import { diffAcsConfig } from '../acs/config-diff.js'
 import { acsTableName } from '../acs/status.js'
-import type { TeamsFile } from '../config/types.js'
+import { ACS_DEFAULTS, type TeamsFile } from '../config/types.js'
 import { awsErrorCode } from '../errors.js'
 import { boundaryPolicyArn, TAG_MANAGED, teamRoleArn } from '../names.js'
 import type { AcsPayload, Change, PolicyDocument, PolicyStatement } from '../plan/types.js'
@@ -63,6 +64,8 @@ export interface ObservedAcs {
     arn?: string
     version?: string
     lastModified?: string
+    /** GetFunction's Concurrency.ReservedConcurrentExecutions; absent: none reserved. */
+    reservedConcurrency?: number
   }
   url?: string
   /** The configuration in the deployed package, read only when its hash differs from the new one. */
@@ -262,6 +265,9 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
         arn: fn.Configuration?.FunctionArn,
         version: fn.Configuration?.Version,
         lastModified: fn.Configuration?.LastModified,
+        ...(fn.Concurrency?.ReservedConcurrentExecutions !== undefined
+          ? { reservedConcurrency: fn.Concurrency.ReservedConcurrentExecutions }
+          : {}),
       }
 
       try {
@@ -321,6 +327,7 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
         sessionExpirationSeconds: config.sessionExpirationSeconds,
         roleName: acsRoleName(acs.functionName),
         tableName: acsTableName(acs.functionName),
+        reservedConcurrency: acs.reservedConcurrency ?? ACS_DEFAULTS.reservedConcurrency,
       },
       config,
       rolePolicy: acsRolePolicy(ctx.teams.config, ctx.discovery),
@@ -359,6 +366,7 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
           codeVersion: fn.tags[TAG_CODE_VERSION] ?? observed.deployed?.codeVersion,
           invokeOnlyViaUrl: observed.url ? urlPermissionsCurrent(observed.permissions) : undefined,
           ...(observed.roleBoundary ? { roleBoundary: observed.roleBoundary } : {}),
+          ...(fn.reservedConcurrency !== undefined ? { reservedConcurrency: fn.reservedConcurrency } : {}),
         }
       : undefined
     if (!before)
@@ -367,7 +375,7 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
           kind: 'acs',
           key: after.functionName,
           action: 'create',
-          summary: `${after.functionName} (function, URL, role, table)`,
+          summary: `${after.functionName} (function, URL, role, table; reserved concurrency ${after.reservedConcurrency})`,
           after,
         },
       ]
@@ -398,6 +406,10 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
     if (!observed.url) reasons.push('function URL missing')
     else if (!urlPermissionsCurrent(observed.permissions)) reasons.push('function URL permissions')
     if (!observed.table || !observed.ttl) reasons.push('table')
+    if (before.reservedConcurrency !== after.reservedConcurrency)
+      reasons.push(
+        `reserved concurrency ${before.reservedConcurrency ?? 'none'} → ${after.reservedConcurrency}`,
+      )
     if (observed.ttlStatus === 'ENABLING')
       ctx.warnings.push(
         `acs: TTL enabling on table ${after.tableName} (DynamoDB turns it on asynchronously, up to an hour); nothing to do`,
@@ -428,6 +440,18 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
     const d = ctx.discovery
     // The tag values are what Lambda refuses most easily (its tag character set).
     return [
+      ...(after.reservedConcurrency !== undefined
+        ? [
+            {
+              service: 'lambda',
+              operation: 'PutFunctionConcurrency',
+              input: {
+                FunctionName: after.functionName,
+                ReservedConcurrentExecutions: after.reservedConcurrency,
+              },
+            },
+          ]
+        : []),
       {
         service: 'lambda',
         operation: 'TagResource',
@@ -536,6 +560,17 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
       }
       await lambda.send(new TagResourceCommand({ Resource: functionArn, Tags: tags }))
     }
+    // A flood of posts can take at most this much of the account's Lambda concurrency.
+    if (
+      after.reservedConcurrency !== undefined &&
+      observed.function?.reservedConcurrency !== after.reservedConcurrency
+    )
+      await lambda.send(
+        new PutFunctionConcurrencyCommand({
+          FunctionName: after.functionName,
+          ReservedConcurrentExecutions: after.reservedConcurrency,
+        }),
+      )
     let url = observed.url
     let permissions = observed.permissions
     if (!url) {

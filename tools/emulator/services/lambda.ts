@@ -34,6 +34,21 @@ export const LAMBDA_ROUTES: LambdaRoute[] = [
     pattern: /^\/2015-03-31\/functions\/([^/]+)\/policy\/([^/]+)$/,
     operation: 'RemovePermission',
   },
+  {
+    method: 'PUT',
+    pattern: /^\/2017-10-31\/functions\/([^/]+)\/concurrency$/,
+    operation: 'PutFunctionConcurrency',
+  },
+  {
+    method: 'DELETE',
+    pattern: /^\/2017-10-31\/functions\/([^/]+)\/concurrency$/,
+    operation: 'DeleteFunctionConcurrency',
+  },
+  {
+    method: 'GET',
+    pattern: /^\/2019-09-30\/functions\/([^/]+)\/concurrency$/,
+    operation: 'GetFunctionConcurrency',
+  },
   { method: 'GET', pattern: /^\/2015-03-31\/functions\/([^/]+)$/, operation: 'GetFunction' },
   { method: 'DELETE', pattern: /^\/2015-03-31\/functions\/([^/]+)$/, operation: 'DeleteFunction' },
   {
@@ -51,6 +66,10 @@ export const LAMBDA_ROUTES: LambdaRoute[] = [
   { method: 'POST', pattern: /^\/2017-03-31\/tags\/(.+)$/, operation: 'TagResource' },
   { method: 'GET', pattern: /^\/2017-03-31\/tags\/(.+)$/, operation: 'ListTags' },
 ]
+
+/** The account's concurrency quota (AWS's default) and the part Lambda always keeps unreserved. */
+const ACCOUNT_CONCURRENCY = 1000
+const UNRESERVED_MINIMUM = 100
 
 export function lambda(
   state: EmulatorState,
@@ -171,8 +190,40 @@ export function lambda(
             Location: `/_emulator/lambda-code/${encodeURIComponent(f.FunctionName)}`,
           },
           Tags: f.Tags,
+          ...(f.ReservedConcurrentExecutions !== undefined
+            ? { Concurrency: { ReservedConcurrentExecutions: f.ReservedConcurrentExecutions } }
+            : {}),
         },
       }
+    },
+    // Lambda keeps at least UNRESERVED_MINIMUM of the account's concurrency unreserved: a
+    // reservation that would leave less is refused with AWS's message.
+    PutFunctionConcurrency: (input, name) => {
+      const f = fn(name)
+      const n = input.ReservedConcurrentExecutions as number
+      const others = state.functions
+        .filter((x) => x !== f)
+        .reduce((sum, x) => sum + (x.ReservedConcurrentExecutions ?? 0), 0)
+      if (ACCOUNT_CONCURRENCY - others - n < UNRESERVED_MINIMUM)
+        throw new AwsError(
+          'InvalidParameterValueException',
+          `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${UNRESERVED_MINIMUM}].`,
+        )
+      f.ReservedConcurrentExecutions = n
+      return { body: { ReservedConcurrentExecutions: n } }
+    },
+    GetFunctionConcurrency: (_input, name) => {
+      const f = fn(name)
+      return {
+        body:
+          f.ReservedConcurrentExecutions !== undefined
+            ? { ReservedConcurrentExecutions: f.ReservedConcurrentExecutions }
+            : {},
+      }
+    },
+    DeleteFunctionConcurrency: (_input, name) => {
+      delete fn(name).ReservedConcurrentExecutions
+      return { status: 204, body: {} }
     },
     GetFunctionConfiguration: (_input, name) => ({ body: config(fn(name)) }),
     UpdateFunctionCode: (input, name) => {
