@@ -25,6 +25,7 @@ import { awsErrorCode, UserError } from './errors.js'
 import {
   ABAC_TAG,
   TAG_MANAGED,
+  TAG_SETTINGS_KEYS,
   TAG_TAG_KEYS,
   TAG_TEAM,
   TAG_USER_ID,
@@ -246,7 +247,7 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
     if (profileTags) {
       const own = Object.fromEntries(
         Object.entries(profileTags).filter(
-          ([k]) => ![TAG_TEAM, TAG_USER_ID, TAG_USER_NAME, TAG_TAG_KEYS].includes(k),
+          ([k]) => ![TAG_TEAM, TAG_USER_ID, TAG_USER_NAME, TAG_TAG_KEYS, TAG_SETTINGS_KEYS].includes(k),
         ),
       )
       if (Object.keys(own).length) t.tags = own

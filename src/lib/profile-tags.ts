@@ -1,6 +1,7 @@
 import {
   NOT_TAG_CHARACTER,
   RESERVED_TAG_PREFIXES,
+  TAG_SETTINGS_KEYS,
   TAG_TAG_KEYS,
   TAG_TEAM,
   TAG_USER_ID,
@@ -17,6 +18,7 @@ export function profileTags(
   teamTags: Record<string, string>,
   userId: string,
   userName: string,
+  settingsKeys: string[] = [],
 ): Record<string, string> {
   return {
     ...teamTags,
@@ -25,6 +27,9 @@ export function profileTags(
     // A user name may hold characters a tag value may not (an apostrophe): those become "_".
     [TAG_USER_NAME]: userName.replace(NOT_TAG_CHARACTER, '_').slice(0, 256),
     [TAG_TAG_KEYS]: encodeTagKeys(Object.keys(teamTags)),
+    // The userSettings keys set here, so that a key that leaves the file is unset (and a key set by
+    // someone else is not); absent when the team sets none, so profiles without settings keep their tags.
+    ...(settingsKeys.length > 0 ? { [TAG_SETTINGS_KEYS]: encodeTagKeys(settingsKeys) } : {}),
   }
 }
 
@@ -53,8 +58,17 @@ export function encodeTagKeys(keys: string[]): string {
 
 /** The team-tag keys recorded on a profile; none when the record is absent or malformed. */
 export function recordedTagKeys(tags: Record<string, string> | undefined): string[] {
+  return decodeKeys(tags?.[TAG_TAG_KEYS])
+}
+
+/** The userSettings keys recorded on a profile ({@link TAG_SETTINGS_KEYS}); none when absent or malformed. */
+export function recordedSettingsKeys(tags: Record<string, string> | undefined): string[] {
+  return decodeKeys(tags?.[TAG_SETTINGS_KEYS])
+}
+
+function decodeKeys(value: string | undefined): string[] {
   const keys = new Set<string>()
-  for (const token of (tags?.[TAG_TAG_KEYS] ?? '').split(' ')) {
+  for (const token of (value ?? '').split(' ')) {
     if (token === '') continue
     let key = ''
     for (let i = 0; i < token.length; i++) {

@@ -373,7 +373,9 @@ async function ensureProfile(
           DomainId: domainId,
           UserProfileName: name,
           UserSettings: { ...(t.userSettings ?? {}), ExecutionRole: t.roleArn },
-          Tags: Object.entries(profileTags(team, t.tags, userId, userName)).map(([Key, Value]) => ({
+          Tags: Object.entries(
+            profileTags(team, t.tags, userId, userName, Object.keys(t.userSettings ?? {})),
+          ).map(([Key, Value]) => ({
             Key,
             Value,
           })),

@@ -2,6 +2,7 @@
  * The access review of a plan: which changes widen access and which narrow it, in the words a
  * reviewer uses. Policies are compared semantically (atoms; wildcards cover specific actions).
  */
+import { deepEqual } from '../canonical.js'
 import { ABAC_TAG, TAG_TEAM } from '../names.js'
 import { type PolicyAtom, policyDelta } from '../policies/normalize.js'
 import { staleTagKeys } from '../profile-tags.js'
@@ -52,6 +53,8 @@ export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
           }
           const abac = abacTagChange(c as Change<'profile'>)
           if (abac) widened.push(item(c, who, `${who}'s ${c.team} profile ${abac}`))
+          for (const s of settingsReach(c as Change<'profile'>))
+            (s.widens ? widened : narrowed).push(item(c, who, `${who}'s ${c.team} profile ${s.text}`))
         }
         break
       }
@@ -106,7 +109,9 @@ export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
         const before = c.before as LfGrantPayload | undefined
         const after = c.after as LfGrantPayload | undefined
         const who = `${c.team ?? g.roleName} role`
-        if (c.action === 'create')
+        // A grant re-made narrower (a value left its expression: a new key, so create + delete)
+        // widens nothing: the grant deleted in the same apply covered it, and creates run first.
+        if (c.action === 'create' && !coveredByDeletedGrant(g, plan.changes))
           widened.push(item(c, g.roleName, `${who} gains ${g.permissions.join(', ')} on ${describeGrant(g)}`))
         else if (c.action === 'delete')
           narrowed.push(
@@ -198,6 +203,100 @@ export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
 }
 
 type ItemFn = (c: Change, principal: string, description: string) => AccessItem
+
+/** Whether a grant deleted in the same plan gave the same role at least this, on at least these resources. */
+function coveredByDeletedGrant(g: LfGrantPayload, changes: Change[]): boolean {
+  return changes.some((d) => {
+    if (d.kind !== 'lf-grant' || d.action !== 'delete' || !d.before) return false
+    const old = d.before as LfGrantPayload
+    if (old.principalArn !== g.principalArn || old.resourceType !== g.resourceType) return false
+    if (!g.permissions.every((p) => old.permissions.includes(p))) return false
+    // An LF-tag expression matches a resource carrying every key with one of its values: the new one
+    // matches no more than the old when it names each old key with a subset of its values.
+    return old.expression.every((t) => {
+      const mine = g.expression.find((x) => x.TagKey === t.TagKey)
+      return !!mine?.TagValues.every((v) => t.TagValues.includes(v))
+    })
+  })
+}
+
+/**
+ * The userSettings that change what a profile's apps can reach (README, "The access review"): added or
+ * changed they widen access and need approval, unset they narrow it. The app settings count only in
+ * the parts that decide what runs with the team's role: lifecycle configurations, custom and default
+ * images, code repositories and EMR roles (not instance types or idle shutdown). Other settings (the
+ * landing page, hidden UI elements, space storage size, mounting the user's own home) reach nothing new.
+ */
+export const REACH_SETTINGS: Record<string, string> = {
+  CustomFileSystemConfigs: 'the file systems (EFS, FSx for Lustre) its apps mount',
+  CustomPosixUserConfig: 'the POSIX user and group its apps act as on those file systems',
+  SecurityGroups: 'the network its apps can reach',
+  JupyterServerAppSettings:
+    'what its Jupyter server starts with (lifecycle configurations, images, repositories)',
+  KernelGatewayAppSettings: 'what its kernels start with (lifecycle configurations, custom images)',
+  JupyterLabAppSettings:
+    'what its JupyterLab apps start with (lifecycle configurations, images, repositories, EMR roles)',
+  CodeEditorAppSettings: 'what its Code Editor apps start with (lifecycle configurations, images)',
+  RSessionAppSettings: 'what its RSessions start with (custom images)',
+  TensorBoardAppSettings: 'the image its TensorBoard runs',
+  RStudioServerProAppSettings: 'RStudio access and its user group (R_STUDIO_ADMIN)',
+  CanvasAppSettings: 'the roles, buckets and services Canvas uses for it',
+  SharingSettings: 'where its notebooks are shared (S3 output path, KMS key)',
+}
+
+const APP_SETTINGS_REACH = [
+  'LifecycleConfigArns',
+  'CustomImages',
+  'CodeRepositories',
+  'EmrSettings',
+  'BuiltInLifecycleConfigArn',
+  'DefaultResourceSpec',
+]
+
+/** The part of a setting's value that decides reach (for app settings: not the instance type). */
+function reachPart(key: string, value: unknown): unknown {
+  if (!key.endsWith('AppSettings') || key === 'RStudioServerProAppSettings' || key === 'CanvasAppSettings')
+    return emptyToUndefined(value)
+  if (!value || typeof value !== 'object') return undefined
+  const out: Record<string, unknown> = {}
+  for (const k of APP_SETTINGS_REACH) {
+    let v = (value as Record<string, unknown>)[k]
+    if (k === 'DefaultResourceSpec' && v && typeof v === 'object') {
+      const { InstanceType: _, ...spec } = v as Record<string, unknown>
+      v = spec
+    }
+    if (emptyToUndefined(v) !== undefined) out[k] = v
+  }
+  return emptyToUndefined(out)
+}
+
+function emptyToUndefined(value: unknown): unknown {
+  if (value === null || value === undefined) return undefined
+  if (Array.isArray(value) && value.length === 0) return undefined
+  if (typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0) return undefined
+  return value
+}
+
+/** What a profile update does to the reach of its settings (see REACH_SETTINGS). */
+function settingsReach(c: Change<'profile'>): { widens: boolean; text: string }[] {
+  const before = c.before?.userSettings
+  const after = c.after
+  if (!before || !after) return []
+  const out: { widens: boolean; text: string }[] = []
+  for (const [key, why] of Object.entries(REACH_SETTINGS)) {
+    const was = reachPart(key, before[key])
+    if (after.unsetSettings?.includes(key)) {
+      if (was !== undefined) out.push({ widens: false, text: `no longer has ${key}: ${why}` })
+      continue
+    }
+    if (!after.userSettings || !(key in after.userSettings)) continue
+    const now = reachPart(key, after.userSettings[key])
+    if (deepEqual(was, now)) continue
+    if (now === undefined) out.push({ widens: false, text: `no longer has ${key}: ${why}` })
+    else out.push({ widens: true, text: `${was === undefined ? 'gets' : 'changes'} ${key}: ${why}` })
+  }
+  return out
+}
 
 /**
  * The ACS presign role of an account (files with accounts:/domains:): whom it trusts is who may

@@ -228,6 +228,11 @@ export interface ProfilePayload {
   executionRole: string
   tags: Record<string, string>
   userSettings?: Record<string, unknown>
+  /**
+   * On `after` of an update: the userSettings keys the tool set that left the file, which the update
+   * unsets (sent empty, see resources/profile.ts).
+   */
+  unsetSettings?: string[]
   /** On `after` of an update: each tag that changes, with its old and new value. */
   tagChanges?: TagChange[]
   /** Apps and spaces that block a delete. */

@@ -66,13 +66,32 @@ function revocable(ctx: EngineContext, principalArn: string): boolean {
   return !byArn && principalArn.includes(':role/') && name.startsWith(teamRoleName(''))
 }
 
+/**
+ * Whether a plain apply (no --prune) revokes what the file no longer grants this principal: the role
+ * the tool created for a team of the file. What the file no longer says is access taken away, like an
+ * assignment; a removed team's grants stay with its kept role until --prune.
+ */
+function narrowedWithoutPrune(ctx: EngineContext, principalArn: string): boolean {
+  if (!revocable(ctx, principalArn)) return false
+  const d = ctx.discovery
+  return Object.entries(ctx.teams.config.teams).some(
+    ([team, c]) =>
+      c.executionRole.create && teamRoleArn(c.executionRole, team, d.accountId, d.partition) === principalArn,
+  )
+}
+
 export const lfGrants: ResourceModule<'lf-grant', ObservedGrants, DesiredGrants> = {
   kind: 'lf-grant',
   batchSize: LF_BATCH_SIZE,
 
   async observe(ctx) {
     const observed: ObservedGrants = new Map()
-    if (!Object.values(ctx.teams.config.teams).some((t) => t.lakeFormation?.length) && !ctx.options.prune)
+    // A file with LF-tags may have had grants that it no longer lists: those are read to be revoked.
+    if (
+      !Object.values(ctx.teams.config.teams).some((t) => t.lakeFormation?.length) &&
+      !ctx.teams.config.lakeFormation &&
+      !ctx.options.prune
+    )
       return observed
     const client = await ctx.aws.lakeFormation()
     for (const type of ['LF_TAG_POLICY_DATABASE', 'LF_TAG_POLICY_TABLE'] as DataLakeResourceType[]) {
@@ -136,7 +155,9 @@ export const lfGrants: ResourceModule<'lf-grant', ObservedGrants, DesiredGrants>
       }
       const missing = after.permissions.filter((p) => !before.permissions.includes(p))
       const extra = before.permissions.filter((p) => !after.permissions.includes(p))
-      const prune = ctx.options.prune && revocable(ctx, after.principalArn)
+      const prune =
+        (ctx.options.prune && revocable(ctx, after.principalArn)) ||
+        narrowedWithoutPrune(ctx, after.principalArn)
       if (ctx.options.prune && !prune && extra.length > 0)
         ctx.warnings.push(
           `${after.roleName} also holds ${extra.join(', ')} on ${after.resourceType} ${expressionText(after.expression)}, which the file does not list; the role is not the tool's (executionRole.arn), so --prune does not revoke it.`,
@@ -161,25 +182,25 @@ export const lfGrants: ResourceModule<'lf-grant', ObservedGrants, DesiredGrants>
           .join('; '),
       })
     }
-    if (ctx.options.prune) {
-      for (const [key, before] of observed) {
-        if (desired.has(key)) continue
-        if (!revocable(ctx, before.principalArn)) {
-          ctx.warnings.push(
-            `${before.roleName} holds ${before.permissions.join(', ')} on ${before.resourceType} ${expressionText(before.expression)}, which the file does not list; the role is not the tool's (executionRole.arn), so --prune does not revoke it.`,
-          )
-          continue
-        }
-        const team = managedPrincipal(ctx, before.principalArn)
-        changes.push({
-          kind: 'lf-grant',
-          key,
-          team,
-          action: 'delete',
-          summary: `${before.permissions.join(', ')} on ${before.resourceType} ${before.expression.map((t) => `${t.TagKey}=${t.TagValues.join('|')}`).join(' ')} from ${before.roleName}`,
-          before,
-        })
+    // A grant the file no longer lists: revoked from the tool's role of a team of the file by a plain
+    // apply, from other tool roles (a removed team's) with --prune; a role named by ARN keeps it.
+    for (const [key, before] of observed) {
+      if (desired.has(key)) continue
+      if (!ctx.options.prune && !narrowedWithoutPrune(ctx, before.principalArn)) continue
+      if (!revocable(ctx, before.principalArn)) {
+        ctx.warnings.push(
+          `${before.roleName} holds ${before.permissions.join(', ')} on ${before.resourceType} ${expressionText(before.expression)}, which the file does not list; the role is not the tool's (executionRole.arn), so --prune does not revoke it.`,
+        )
+        continue
       }
+      changes.push({
+        kind: 'lf-grant',
+        key,
+        team: managedPrincipal(ctx, before.principalArn),
+        action: 'delete',
+        summary: `${before.permissions.join(', ')} on ${before.resourceType} ${expressionText(before.expression)} from ${before.roleName}`,
+        before,
+      })
     }
     return changes
   },

@@ -30,11 +30,19 @@ import {
   type UpdateUserProfileCommandInput,
 } from '@aws-sdk/client-sagemaker'
 import pLimit from 'p-limit'
+import { serviceModel } from '../aws/model.js'
 import { deepEqual } from '../canonical.js'
 import { awsErrorCode } from '../errors.js'
-import { profileName, TAG_TEAM, TAG_USER_ID, TAG_USER_NAME, teamRoleArn } from '../names.js'
+import {
+  profileName,
+  TAG_SETTINGS_KEYS,
+  TAG_TEAM,
+  TAG_USER_ID,
+  TAG_USER_NAME,
+  teamRoleArn,
+} from '../names.js'
 import type { Change, ProfilePayload, TagChange } from '../plan/types.js'
-import { profileTags, staleTagKeys } from '../profile-tags.js'
+import { encodeTagKeys, profileTags, recordedSettingsKeys, staleTagKeys } from '../profile-tags.js'
 import { type ObservedApplication, removedTeams } from './application.js'
 import type { AwsRequest, EngineContext, ResourceModule } from './types.js'
 
@@ -72,7 +80,13 @@ export function desiredProfiles(ctx: EngineContext): DesiredProfiles {
         userId: user.userId,
         userName: user.userName,
         executionRole: role,
-        tags: profileTags(team, config.tags ?? {}, user.userId, user.userName),
+        tags: profileTags(
+          team,
+          config.tags ?? {},
+          user.userId,
+          user.userName,
+          Object.keys(config.userSettings ?? {}),
+        ),
         ...(config.userSettings && Object.keys(config.userSettings).length > 0
           ? { userSettings: config.userSettings }
           : {}),
@@ -187,6 +201,7 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
   diff(desired, observed, ctx) {
     const changes: Change<'profile'>[] = []
     const onLogin = ctx.teams.config.acs?.provisioning === 'on-login'
+    const stuck = new Map<string, { keys: Set<string>; profiles: number }>() // settings apply cannot unset
     for (const [key, after] of desired) {
       const { team, ...payload } = after
       const present = observed.byName.get(key)
@@ -218,8 +233,16 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
         tags: present.tags,
         ...(present.userSettings ? { userSettings: withoutRole(present.userSettings) } : {}),
       }
-      const reasons = profileDrift(present, after)
-      const tagChanges = profileTagChanges(present, after)
+      const settings = settingsToUnset(present, payload)
+      if (settings.stuck.length > 0) {
+        const seen = stuck.get(team) ?? { keys: new Set<string>(), profiles: 0 }
+        for (const k of settings.stuck) seen.keys.add(k)
+        seen.profiles++
+        stuck.set(team, seen)
+      }
+      const target = settings.after
+      const reasons = profileDrift(present, payload)
+      const tagChanges = profileTagChanges(present, target)
       if (reasons.length > 0)
         changes.push({
           kind: 'profile',
@@ -228,11 +251,18 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
           action: 'update',
           summary,
           before,
-          after: tagChanges.length > 0 ? { ...payload, tagChanges } : payload,
+          after: tagChanges.length > 0 ? { ...target, tagChanges } : target,
           reason: reasons.join('; '),
         })
     }
 
+    for (const [team, { keys, profiles }] of stuck) {
+      const names = [...keys].sort()
+      const one = names.length === 1
+      ctx.warnings.push(
+        `team ${team}: userSettings ${names.join(', ')} left the file but ${one ? 'stays' : 'stay'} on ${profiles} profile${profiles === 1 ? '' : 's'}: UpdateUserProfile has no value that unsets ${one ? 'it' : 'them'} (${names.map(unsetHint).join('; ')}); set the value you want in the file instead.`,
+      )
+    }
     for (const [key, present] of observed.byName) {
       if (desired.has(key) || !present.tags) continue
       const team = present.tags[TAG_TEAM]
@@ -333,6 +363,7 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
       if (
         !before ||
         before.executionRole !== after.executionRole ||
+        (after.unsetSettings?.length ?? 0) > 0 ||
         !deepEqual(pick(before.userSettings, after.userSettings), after.userSettings ?? {})
       ) {
         await client.send(new UpdateUserProfileCommand(updateProfileInput(DomainId, after)))
@@ -431,7 +462,9 @@ function profileDrift(present: ObservedProfile, after: ProfilePayload): string[]
       )
     : []
   if (settingsDrift.length > 0) reasons.push(`user settings ${settingsDrift.join(', ')}`)
-  const tagChanges = profileTagChanges(present, after)
+  const settings = settingsToUnset(present, after)
+  if (settings.unset.length > 0) reasons.push(`unsets user settings ${settings.unset.join(', ')}`)
+  const tagChanges = profileTagChanges(present, settings.after)
   const set = tagChanges.filter((t) => t.after !== undefined)
   const removed = tagChanges.filter((t) => t.after === undefined)
   if (set.length > 0) reasons.push(`tags ${set.map(describeTagChange).join(', ')}`)
@@ -464,6 +497,64 @@ function describeTagChange(t: TagChange): string {
     : `${t.key} ${value(t.before)} → ${value(t.after)}`
 }
 
+/**
+ * The userSettings keys an update unsets: recorded on the profile as set by the tool, set there, and
+ * no longer in the file (a key someone else set is not recorded and stays). `unset` are those
+ * UpdateUserProfile can unset, `stuck` those it cannot (see {@link unsetValue}); `after` is the
+ * desired payload with `unsetSettings` and the record of what stays the tool's.
+ */
+function settingsToUnset(
+  present: ObservedProfile,
+  after: ProfilePayload,
+): { unset: string[]; stuck: string[]; after: ProfilePayload } {
+  if (!present.userSettings || !present.tags) return { unset: [], stuck: [], after }
+  const wanted = Object.keys(after.userSettings ?? {})
+  const gone = recordedSettingsKeys(present.tags)
+    .filter((k) => k !== 'ExecutionRole' && !wanted.includes(k) && !isUnset(present.userSettings?.[k]))
+    .sort()
+  const unset = gone.filter((k) => unsetValue(k) !== undefined)
+  const stuck = gone.filter((k) => unsetValue(k) === undefined)
+  // The record names what the tool set and still answers for: the file's keys and the stuck ones.
+  const record = [...wanted, ...stuck]
+  const tags = { ...after.tags }
+  if (record.length > 0) tags[TAG_SETTINGS_KEYS] = encodeTagKeys(record)
+  else if (present.tags[TAG_SETTINGS_KEYS]) tags[TAG_SETTINGS_KEYS] = ''
+  else delete tags[TAG_SETTINGS_KEYS]
+  return { unset, stuck, after: { ...after, tags, ...(unset.length > 0 ? { unsetSettings: unset } : {}) } }
+}
+
+/** Absent, or what unsetting leaves: an empty list or structure. */
+function isUnset(value: unknown): boolean {
+  if (value === undefined || value === null) return true
+  if (Array.isArray(value)) return value.length === 0
+  return typeof value === 'object' && Object.keys(value as object).length === 0
+}
+
+/**
+ * What UpdateUserProfile is sent to unset a top-level userSettings member. It replaces the members it
+ * is sent and leaves the others as they are, so leaving a key out changes nothing: a list is unset by
+ * sending it empty (CustomFileSystemConfigs: [], SecurityGroups: []), a structure whose members are all
+ * optional by sending it empty (JupyterLabAppSettings: {}). A structure with required members
+ * (CustomPosixUserConfig: Uid and Gid), an enum or a string has no value that means "unset": undefined.
+ */
+export function unsetValue(key: string): unknown[] | Record<string, never> | undefined {
+  const model = serviceModel('sagemaker')
+  const ref = model?.shapes.UserSettings?.members?.[key]
+  const shape = ref ? model?.shapes[ref.shape] : undefined
+  if (shape?.type === 'list') return []
+  if (shape?.type === 'structure' && !shape.required?.length) return {}
+  return undefined
+}
+
+function unsetHint(key: string): string {
+  const model = serviceModel('sagemaker')
+  const ref = model?.shapes.UserSettings?.members?.[key]
+  const shape = ref ? model?.shapes[ref.shape] : undefined
+  return shape?.required?.length
+    ? `${key} requires ${shape.required.join(' and ')}`
+    : `${key} is ${shape?.type === 'string' && shape.enum ? 'an enum' : (shape?.type ?? 'not a known member')}`
+}
+
 function withoutRole(settings: Record<string, unknown>): Record<string, unknown> {
   const { ExecutionRole: _, ...rest } = settings
   return rest
@@ -488,9 +579,10 @@ function createProfileInput(DomainId: string, after: ProfilePayload): CreateUser
 }
 
 function updateProfileInput(DomainId: string, after: ProfilePayload): UpdateUserProfileCommandInput {
+  const unset = Object.fromEntries((after.unsetSettings ?? []).map((k) => [k, unsetValue(k)]))
   return {
     DomainId,
     UserProfileName: after.profileName,
-    UserSettings: { ...(after.userSettings ?? {}), ExecutionRole: after.executionRole },
+    UserSettings: { ...unset, ...(after.userSettings ?? {}), ExecutionRole: after.executionRole },
   }
 }

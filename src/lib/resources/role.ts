@@ -4,6 +4,8 @@
  * so a role is updated only on a real difference. A role given by ARN is never modified; the
  * plan only checks that it exists and trusts SageMaker.
  */
+
+import { createHash } from 'node:crypto'
 import {
   AttachRolePolicyCommand,
   CreateRoleCommand,
@@ -28,6 +30,7 @@ import { awsErrorCode, describeAwsError, UserError } from '../errors.js'
 import {
   ABAC_TAG,
   boundaryPolicyArn,
+  TAG_MANAGED_POLICIES,
   TAG_TEAM,
   TEAM_ID_PATTERN,
   teamRoleArn,
@@ -105,7 +108,13 @@ export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
           workspace: teamWorkspace(ctx.teams.config, team, d),
         }),
         managedPolicyArns: [...(config.executionRole.managedPolicyArns ?? [])].sort(),
-        tags: { [ABAC_TAG]: config.tags?.[ABAC_TAG] ?? team, [TAG_TEAM]: team },
+        tags: {
+          [ABAC_TAG]: config.tags?.[ABAC_TAG] ?? team,
+          [TAG_TEAM]: team,
+          ...(config.executionRole.managedPolicyArns?.length
+            ? { [TAG_MANAGED_POLICIES]: managedPolicyRecord(config.executionRole.managedPolicyArns) }
+            : {}),
+        },
       })
     }
     return desired
@@ -134,15 +143,30 @@ export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
         })
         continue
       }
-      const reasons = roleDrift(before, after, ctx.options.prune)
+      // A record of attached policies left by an earlier file is emptied, not left to name them.
+      const desiredAfter =
+        before.tags[TAG_MANAGED_POLICIES] && after.tags[TAG_MANAGED_POLICIES] === undefined
+          ? { ...after, tags: { ...after.tags, [TAG_MANAGED_POLICIES]: '' } }
+          : after
+      const reasons = roleDrift(before, desiredAfter, ctx.options.prune)
       if (reasons.length > 0) {
-        // Show only what matters for the comparison: extra inline policies/attachments stay unless pruning.
+        // `after` is what the role will hold: without --prune, the policies the tool did not put
+        // there (someone else's inline policy or attachment) stay, and the review does not count them.
         const shownAfter = ctx.options.prune
-          ? after
+          ? desiredAfter
           : {
-              ...after,
+              ...desiredAfter,
+              inlinePolicies: {
+                ...Object.fromEntries(
+                  Object.entries(before.inlinePolicies).filter(([n]) => !TOOL_INLINE_POLICIES.includes(n)),
+                ),
+                ...desiredAfter.inlinePolicies,
+              },
               managedPolicyArns: [
-                ...new Set([...after.managedPolicyArns, ...before.managedPolicyArns]),
+                ...new Set([
+                  ...desiredAfter.managedPolicyArns,
+                  ...before.managedPolicyArns.filter((arn) => !attachedByTool(before, arn)),
+                ]),
               ].sort(),
             }
         changes.push({
@@ -259,18 +283,14 @@ export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
         if (!current || !policiesEqual(current, doc))
           await client.send(new PutRolePolicyCommand(putPolicyInput(name, policyName, doc)))
       }
+      // `after` holds what stays (see diff): what it no longer names goes.
       for (const policyName of Object.keys(before.inlinePolicies)) {
-        if (
-          !(policyName in after.inlinePolicies) &&
-          (ctx.options.prune || TOOL_INLINE_POLICIES.includes(policyName))
-        )
+        if (!(policyName in after.inlinePolicies))
           await client.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policyName }))
       }
-      if (ctx.options.prune) {
-        for (const arn of before.managedPolicyArns) {
-          if (!after.managedPolicyArns.includes(arn))
-            await client.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: arn }))
-        }
+      for (const arn of before.managedPolicyArns) {
+        if (!after.managedPolicyArns.includes(arn))
+          await client.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: arn }))
       }
       for (const arn of after.managedPolicyArns) {
         if (!before.managedPolicyArns.includes(arn))
@@ -379,14 +399,35 @@ function roleDrift(before: RolePayload, after: RolePayload, prune: boolean): str
   for (const name of Object.keys(before.inlinePolicies))
     if (!(name in after.inlinePolicies) && (prune || TOOL_INLINE_POLICIES.includes(name)))
       reasons.push(`extra inline policy ${name}`)
-  if (prune) {
-    for (const arn of before.managedPolicyArns)
-      if (!after.managedPolicyArns.includes(arn)) reasons.push(`extra managed policy ${arn}`)
-  }
+  // A managed policy the tool attached (recorded on the role) and the file no longer lists is
+  // detached by a plain apply; one attached by someone else only with --prune.
+  for (const arn of before.managedPolicyArns)
+    if (!after.managedPolicyArns.includes(arn) && (prune || attachedByTool(before, arn)))
+      reasons.push(
+        attachedByTool(before, arn) ? `detaches managed policy ${arn}` : `extra managed policy ${arn}`,
+      )
   for (const arn of after.managedPolicyArns)
     if (!before.managedPolicyArns.includes(arn)) reasons.push(`managed policy ${arn} not attached`)
   for (const [k, v] of Object.entries(after.tags)) if (before.tags[k] !== v) reasons.push(`tag ${k}`)
   return reasons
+}
+
+/**
+ * The value of the {@link TAG_MANAGED_POLICIES} tag: the first 8 hex digits of the SHA-256 of each
+ * policy ARN the tool attached, sorted, space-separated. An ARN may have 2,048 characters and a tag
+ * value 256: hashes of the (at most 20) policies of a role fit where the ARNs would not.
+ */
+export function managedPolicyRecord(arns: string[]): string {
+  return [...new Set(arns.map(policyHash))].sort().join(' ')
+}
+
+function policyHash(arn: string): string {
+  return createHash('sha256').update(arn).digest('hex').slice(0, 8)
+}
+
+/** Whether the role's record says the tool attached this managed policy. */
+function attachedByTool(role: RolePayload, arn: string): boolean {
+  return (role.tags[TAG_MANAGED_POLICIES] ?? '').split(' ').includes(policyHash(arn))
 }
 
 /** Reads a role with its inline and attached policies and tags; undefined when it does not exist. */

@@ -187,7 +187,22 @@ export function sageMaker(state: EmulatorState): Record<string, Operation> {
           'ValidationException',
           2048,
         )
-      p.UserSettings = { ...p.UserSettings, ...(input.UserSettings ?? {}) }
+      // UpdateUserProfile replaces each top-level member of UserSettings it is sent and leaves the
+      // others (a member left out is not unset); a list sent empty, or a structure sent empty, is
+      // unset. A structure with required members (CustomPosixUserConfig) cannot be sent empty: the
+      // model check refuses it before this handler runs.
+      const settings = { ...p.UserSettings }
+      for (const [key, value] of Object.entries((input.UserSettings ?? {}) as Record<string, unknown>)) {
+        const empty =
+          (Array.isArray(value) && value.length === 0) ||
+          (value !== null &&
+            typeof value === 'object' &&
+            !Array.isArray(value) &&
+            Object.keys(value).length === 0)
+        if (empty) delete settings[key]
+        else settings[key] = value
+      }
+      p.UserSettings = settings
       p.LastModifiedTime = new Date()
       return { UserProfileArn: p.UserProfileArn }
     },
