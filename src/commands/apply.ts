@@ -53,7 +53,7 @@ A file with accounts:/domains: works the same way across its accounts: one lock 
     const aws = await this.awsClients(teams.config.region)
     const flags = this.flags
     const [{ isMultiDomain }, run] = await Promise.all([
-      import('../lib/config/domains.js'),
+      import('../lib/model/topology.js'),
       import('../lib/engine/apply-run.js'),
     ])
     const lock = {

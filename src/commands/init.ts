@@ -97,9 +97,9 @@ When AWS credentials work, init offers the account's SageMaker domains in IAM au
 
   private async ask(answers: Partial<InitAnswers>, online: AccountReader): Promise<void> {
     const { input, confirm, select } = await import('@inquirer/prompts')
-    const { TEAM_ID_PATTERN } = await import('../lib/names.js')
+    const { TEAM_ID_PATTERN } = await import('../lib/model/names.js')
     const list = (s: string) => s.split(/[,\s]+/).filter(Boolean)
-    const { REGION_PATTERN, DOMAIN_ID_PATTERN } = await import('../lib/config/init.js')
+    const { REGION_PATTERN, DOMAIN_ID_PATTERN } = await import('../lib/model/names.js')
     answers.region ??= await input({
       message: 'AWS region',
       default: process.env.AWS_REGION ?? 'us-east-1',

@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core'
 import type { AccountPolicy } from '../lib/account-policies.js'
 import { BaseCommand } from '../lib/command.js'
-import { isMultiDomain } from '../lib/config/domains.js'
+import { isMultiDomain } from '../lib/model/topology.js'
 import type { PolicyDocument } from '../lib/plan/types.js'
 
 export default class Policy extends BaseCommand<typeof Policy> {

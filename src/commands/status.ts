@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../lib/command.js'
-import { isMultiDomain } from '../lib/config/domains.js'
+import { isMultiDomain } from '../lib/model/topology.js'
 import type { ManyStatusReport, StatusReport } from '../lib/status.js'
 
 export default class Status extends BaseCommand<typeof Status> {

@@ -5,8 +5,9 @@
  * and the trust policy each account role needs (the CLI's account as principal; the CLI's own policy
  * then decides which of its principals may assume it).
  */
-import { fileAccounts, fileDomains, teamDomainName } from './config/domains.js'
+
 import type { TeamsFile } from './config/types.js'
+import { fileAccounts, fileDomains, teamDomainName } from './model/topology.js'
 import { operatorPolicy } from './operator-policy.js'
 import type { PolicyDocument } from './plan/types.js'
 

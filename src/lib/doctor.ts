@@ -10,7 +10,7 @@ import type { LoadedTeams } from './config/load.js'
 import { certificateFindings, certificateToPem, readIdpMetadata } from './config/metadata.js'
 import { DEFAULT_PROFILE_QUOTA, type TeamsFile } from './config/types.js'
 import { describeAwsError } from './errors.js'
-import { boundaryPolicyArn, teamRoleArn } from './names.js'
+import { boundaryPolicyArn, teamRoleArn } from './model/names.js'
 import { allOperatorActions } from './operator-policy.js'
 
 export type CheckStatus = 'pass' | 'warn' | 'fail'
@@ -419,7 +419,7 @@ async function checkAccounts(
   config: TeamsFile,
   add: (name: string, status: 'pass' | 'warn' | 'fail', detail: string, hint?: string) => void,
 ) {
-  const { fileAccounts, fileDomains } = await import('./config/domains.js')
+  const { fileAccounts, fileDomains } = await import('./model/topology.js')
   const { accountError, accountRoleArn } = await import('./engine/many.js')
   const { partitionOf } = await import('./engine/discovery.js')
   for (const account of fileAccounts(config)) {

@@ -32,7 +32,7 @@ import {
   TAG_USER_NAME,
   teamRoleArn,
   teamRoleName,
-} from './names.js'
+} from './model/names.js'
 import { readAcsSettingsTag, readDeployedPackage, TAG_ACS_SETTINGS, TAG_TEAM_ORDER } from './resources/acs.js'
 import { applications } from './resources/application.js'
 import { assignments } from './resources/assignment.js'

@@ -11,13 +11,13 @@
  */
 
 import { acsTableName } from './acs/status.js'
-import { primaryDomainId } from './config/domains.js'
 import type { TeamsFile } from './config/types.js'
 import { LOCK_TABLE } from './engine/lock.js'
-import { boundaryPolicyArn, REFRESH_TABLE, teamRoleName } from './names.js'
+import { boundaryPolicyArn, REFRESH_TABLE, teamRoleName } from './model/names.js'
+import { primaryDomainId } from './model/topology.js'
+import { teamWorkspace } from './model/workspace.js'
 import type { PolicyDocument, PolicyStatement } from './plan/types.js'
 import { acsRoleName, PRESIGN_ROLE_NAME } from './resources/acs-names.js'
-import { teamWorkspace } from './resources/workgroup.js'
 
 export interface OperatorPolicyInput {
   config: TeamsFile

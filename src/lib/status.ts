@@ -1,11 +1,12 @@
 /** `status`: what is in place per team, read through the engine's own observers (no second reader). */
 import { type AcsStatus, readAcsStatus } from './acs/status.js'
 import type { AwsClients } from './aws/clients.js'
-import { teamDomainName } from './config/domains.js'
 import type { LoadedTeams } from './config/load.js'
 import type { TeamsFile } from './config/types.js'
 import { buildContext } from './engine/plan.js'
 import { UserError } from './errors.js'
+import { teamDomainName } from './model/topology.js'
+import { resultsLocation, teamWorkspace } from './model/workspace.js'
 import type { PlanAccount } from './plan/types.js'
 import type { ObservedAcs } from './resources/acs.js'
 import { duplicateApplications, type ObservedApplication, teamApplication } from './resources/application.js'
@@ -13,7 +14,7 @@ import type { ObservedAssignments } from './resources/assignment.js'
 import { type DesiredGrants, lfGrants, type ObservedGrants } from './resources/lf-grant.js'
 import { type DesiredProfiles, desiredProfiles, type ObservedProfiles } from './resources/profile.js'
 import type { EngineContext } from './resources/types.js'
-import { type ObservedWorkgroups, resultsLocation, teamWorkspace } from './resources/workgroup.js'
+import type { ObservedWorkgroups } from './resources/workgroup.js'
 import { count } from './text.js'
 
 export interface TeamStatus {

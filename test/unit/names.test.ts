@@ -6,7 +6,7 @@ import {
   profileName,
   teamRoleName,
   USER_ID_PATTERN,
-} from '../../src/lib/names.js'
+} from '../../src/lib/model/names.js'
 
 const GUID = '9a6b6c1d-2e3f-4a5b-8c7d-0e1f2a3b4c5d'
 const PREFIXED = '906753a9f1-9a6b6c1d-2e3f-4a5b-8c7d-0e1f2a3b4c5d'

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
-import { TAG_USER_NAME } from '../../src/lib/names.js'
-import { profileTags } from '../../src/lib/profile-tags.js'
+import { TAG_USER_NAME } from '../../src/lib/model/names.js'
+import { profileTags } from '../../src/lib/model/profile-tags.js'
 
 /** SageMaker's tag rules (AddTags, CreateUserProfile): keys 1–128, values 0–256, this character set. */
 const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u

@@ -13,26 +13,10 @@
  * Conditions on single-valued keys are evaluated (String*, Arn*, Bool operators on aws:PrincipalArn,
  * aws:PrincipalAccount, aws:PrincipalType, aws:userid, sts:ExternalId, sts:RoleSessionName).
  */
-import { AwsError, alnum } from './core.js'
+import { AwsError, alnum, type Principal } from './core.js'
 import type { EmulatorState, Role } from './state.js'
 
-export interface Principal {
-  account: string
-  /** The caller ARN GetCallerIdentity answers: an IAM user, or an sts assumed-role session. */
-  arn: string
-  /** GetCallerIdentity's UserId: AIDA… for a user, "<RoleId>:<session>" for a role session. */
-  userId: string
-  /** The IAM role behind a session (`arn:aws:iam::<acct>:role/<path><name>`). */
-  roleArn?: string
-  sessionName?: string
-  accessKeyId: string
-  secretAccessKey: string
-  sessionToken?: string
-  /** Epoch ms after which the session's credentials are refused as expired. */
-  expiresAt?: number
-  /** Whether the session came from a role session assuming a role (role chaining: at most 1 hour). */
-  chained?: boolean
-}
+export type { Principal }
 
 export interface Credentials {
   accessKeyId: string

@@ -3,7 +3,6 @@
  * formats the AWS SDK for JavaScript v3 speaks (awsJson1_1, awsQuery with XML, restJson1).
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
-import type { Principal } from './accounts.js'
 
 export const ACCOUNT = '123456789012'
 
@@ -26,6 +25,25 @@ export type Input = Record<string, any>
 // biome-ignore lint/suspicious/noExplicitAny: output shapes are whatever the API returns
 export type Output = Record<string, any>
 export type Operation = (input: Input, ctx: OpContext) => Output | Promise<Output>
+
+/** Who signed a request: an IAM user, or a role session (see accounts.ts). */
+export interface Principal {
+  account: string
+  /** The caller ARN GetCallerIdentity answers: an IAM user, or an sts assumed-role session. */
+  arn: string
+  /** GetCallerIdentity's UserId: AIDA… for a user, "<RoleId>:<session>" for a role session. */
+  userId: string
+  /** The IAM role behind a session (`arn:aws:iam::<acct>:role/<path><name>`). */
+  roleArn?: string
+  sessionName?: string
+  accessKeyId: string
+  secretAccessKey: string
+  sessionToken?: string
+  /** Epoch ms after which the session's credentials are refused as expired. */
+  expiresAt?: number
+  /** Whether the session came from a role session assuming a role (role chaining: at most 1 hour). */
+  chained?: boolean
+}
 
 export interface OpContext {
   region: string

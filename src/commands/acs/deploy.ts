@@ -1,6 +1,6 @@
 import type { AcsDeployResult } from '../../lib/acs/deploy.js'
 import { BaseCommand } from '../../lib/command.js'
-import { isMultiDomain, primaryDomainId } from '../../lib/config/domains.js'
+import { isMultiDomain, primaryDomainId } from '../../lib/model/topology.js'
 
 export default class AcsDeploy extends BaseCommand<typeof AcsDeploy> {
   static override summary = 'Deploy the ACS: role, table, function and function URL (apply does this too).'

@@ -6,11 +6,11 @@
 
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { primaryDomainId } from '../config/domains.js'
 import type { LoadedTeams } from '../config/load.js'
 import { readIdpMetadata } from '../config/metadata.js'
 import { ACS_DEFAULTS, type Provisioning } from '../config/types.js'
-import { acsUrl, teamAudience, teamRoleArn } from '../names.js'
+import { acsUrl, teamAudience, teamRoleArn } from '../model/names.js'
+import { primaryDomainId } from '../model/topology.js'
 import type { Identities } from '../resources/types.js'
 import { acsTableName } from './status.js'
 

@@ -17,8 +17,8 @@ import {
   DescribeUserProfileCommand,
   type SageMakerClient,
 } from '@aws-sdk/client-sagemaker'
-import { acsUrl as makeAcsUrl, profileName, TEAM_ID_PATTERN, USER_ID_PATTERN } from '../names.js'
-import { profileTags } from '../profile-tags.js'
+import { acsUrl as makeAcsUrl, profileName, TEAM_ID_PATTERN, USER_ID_PATTERN } from '../model/names.js'
+import { profileTags } from '../model/profile-tags.js'
 import type { AcsConfig } from './config.js'
 import { nameIdHash, nameIdMatches, primaryEmail } from './nameid.js'
 import type { AcsStore } from './stores.js'

@@ -1,11 +1,11 @@
 /** Wires `acs serve`: discovery, configuration, store and server. */
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker'
 import type { AwsClients } from '../aws/clients.js'
-import { type FileAccount, fileAccounts, fileDomains, isMultiDomain } from '../config/domains.js'
 import type { LoadedTeams } from '../config/load.js'
 import { discover, findInstance, partitionOf } from '../engine/discovery.js'
 import { resolveIdentities } from '../engine/identities.js'
-import { acsUrl } from '../names.js'
+import { acsUrl } from '../model/names.js'
+import { type FileAccount, fileAccounts, fileDomains, isMultiDomain } from '../model/topology.js'
 import { type AcsConfig, buildAcsConfig } from './config.js'
 import type { AcsLogEntry } from './handler.js'
 import { acsDeps } from './runtime.js'

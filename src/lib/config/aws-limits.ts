@@ -11,9 +11,9 @@ import {
   type Violation,
   validateShape,
 } from '../aws/model.js'
-import { TEAM_ID_PATTERN } from '../names.js'
-import { DOMAIN_ID_PATTERN } from './init.js'
-import { closest, type Locator, type PathSegment, type Problem } from './load.js'
+import { DOMAIN_ID_PATTERN, TEAM_ID_PATTERN } from '../model/names.js'
+import { closest } from '../text.js'
+import type { Locator, PathSegment, Problem } from './problems.js'
 import type { TeamsFile } from './types.js'
 
 /** Where a teams-file value goes: service, operation, and the member path in its input. */

@@ -5,9 +5,11 @@
  * central account's catalog owns the tags; consumer admins link the shared databases and grant their
  * Studio roles the central catalog's LF-tag expressions.
  */
+
+import { fileAccounts, teamDomainName } from '../model/topology.js'
+import { closest } from '../text.js'
 import { checkValue, type RequestMember } from './aws-limits.js'
-import { fileAccounts, teamDomainName } from './domains.js'
-import { closest, type Locator, type PathSegment, type Problem } from './load.js'
+import type { Locator, PathSegment, Problem } from './problems.js'
 import type { TeamsFile } from './types.js'
 
 export const MESH_TARGETS = {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { UserError } from '../errors.js'
-import { TEAM_ID_PATTERN } from '../names.js'
+import { DOMAIN_ID_PATTERN, REGION_PATTERN, TEAM_ID_PATTERN } from '../model/names.js'
 import { closest } from '../text.js'
 
 export interface InitTeam {
@@ -97,9 +97,6 @@ export function checkAnswers(a: Partial<InitAnswers>): string[] {
   }
   return problems
 }
-
-export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/
-export const DOMAIN_ID_PATTERN = /^d-(-*[a-z0-9]){1,61}$/
 
 const yamlString = (s: string) =>
   /^[\w@.\-:/ ]+$/.test(s) && !/^[\d-]/.test(s) && !s.includes(': ') ? s : JSON.stringify(s)

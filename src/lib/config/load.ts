@@ -13,20 +13,11 @@ import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'y
 import { UserError } from '../errors.js'
 import { closest } from '../text.js'
 import { checkAwsLimits } from './aws-limits.js'
+import { formatProblem, Locator, type PathSegment, type Problem } from './problems.js'
 import { checkSemantics } from './semantics.js'
 import { ACS_DEFAULTS, type TeamsFile } from './types.js'
 
-/** One problem in a teams file, located at file:line:col with the key path. */
-export interface Problem {
-  file: string
-  line: number
-  col: number
-  /** Dotted key path, e.g. teams.team1.executionRole.arn */
-  path: string
-  message: string
-  /** A warning does not make the file invalid (e.g. a certificate that expires within 30 days). */
-  severity?: 'warning'
-}
+export { formatProblem, type Problem }
 
 export interface LoadedTeams {
   /** Path as given. */
@@ -45,50 +36,7 @@ export class ConfigError extends UserError {
   }
 }
 
-export function formatProblem(p: Problem): string {
-  return `${p.file}:${p.line}:${p.col}  ${p.path || '(root)'}  ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`
-}
-
 export type LoadResult = { ok: true; teams: LoadedTeams } | { ok: false; problems: Problem[] }
-
-export type PathSegment = string | number
-
-/** Locates key paths of one parsed document; shared with the semantic checks. */
-export class Locator {
-  constructor(
-    private readonly file: string,
-    private readonly doc: ReturnType<typeof parseDocument>,
-    private readonly lines: LineCounter,
-  ) {}
-
-  /** A problem at the value of `segments` (or its nearest existing parent); `atKey` points at the key instead. */
-  problem(segments: PathSegment[], message: string, atKey = false): Problem {
-    const offset = (atKey ? this.keyOffset(segments) : undefined) ?? this.valueOffset(segments)
-    const { line, col } = this.lines.linePos(offset)
-    return { file: this.file, line, col, path: segments.join('.'), message }
-  }
-
-  private valueOffset(segments: PathSegment[]): number {
-    for (let n = segments.length; n >= 0; n--) {
-      const node =
-        n === 0 ? this.doc.contents : (this.doc.getIn(segments.slice(0, n), true) as Node | undefined)
-      if (node && (node as Node).range) return (node as Node).range![0]
-      if (n > 0) {
-        const key = this.keyOffset(segments.slice(0, n))
-        if (key !== undefined) return key
-      }
-    }
-    return 0
-  }
-
-  private keyOffset(segments: PathSegment[]): number | undefined {
-    const parent = segments.length === 1 ? this.doc.contents : this.doc.getIn(segments.slice(0, -1), true)
-    if (!isMap(parent)) return undefined
-    const name = segments[segments.length - 1]
-    const pair = parent.items.find((p) => isScalar(p.key) && String(p.key.value) === String(name))
-    return pair && isScalar(pair.key) ? pair.key.range?.[0] : undefined
-  }
-}
 
 let validator: ReturnType<Ajv['compile']> | undefined
 let schemaRoot: { definitions: Record<string, SchemaNode> } | undefined
@@ -377,5 +325,3 @@ function firstLine(s: string): string {
 function sortProblems(problems: Problem[]): Problem[] {
   return problems.sort((a, b) => a.line - b.line || a.col - b.col || a.message.localeCompare(b.message))
 }
-
-export { closest }

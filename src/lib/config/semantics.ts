@@ -3,12 +3,13 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { isIP } from 'node:net'
 import path from 'node:path'
-import { ABAC_TAG, RESERVED_TAG_PREFIXES, TAG_TEXT, TEAM_ID_PATTERN, teamRoleName } from '../names.js'
+import { ABAC_TAG, RESERVED_TAG_PREFIXES, TAG_TEXT, TEAM_ID_PATTERN, teamRoleName } from '../model/names.js'
+import { teamWorkspace } from '../model/workspace.js'
 import { acsRoleName, PRESIGN_ROLE_NAME } from '../resources/acs-names.js'
-import { teamWorkspace } from '../resources/workgroup.js'
+import { closest } from '../text.js'
 import { checkDataMesh } from './data-mesh.js'
-import { closest, type Locator, type Problem } from './load.js'
 import { certificateFindings, MetadataError, parseIdpMetadata } from './metadata.js'
+import type { Locator, Problem } from './problems.js'
 import { DEFAULT_ACCOUNT_ROLE, DEFAULT_DOMAIN_NAME, type TeamsFile } from './types.js'
 
 /** Lake Formation permissions valid on an LF-tag policy, by resource type (AWS LF developer guide). */

@@ -307,7 +307,7 @@ export function oneDomainTarget(aws: AwsClients, teams: LoadedTeams, lock: LockO
       const [{ acquireLock, describeLock }, engine, { primaryDomainId }] = await Promise.all([
         import('./lock.js'),
         import('./plan.js'),
-        import('../config/domains.js'),
+        import('../model/topology.js'),
       ])
       lease = await acquireLock(aws, {
         domainId: primaryDomainId(teams.config),

@@ -3,9 +3,9 @@
 import { DescribeDomainCommand, type DescribeDomainCommandOutput } from '@aws-sdk/client-sagemaker'
 import { paginateListInstances } from '@aws-sdk/client-sso-admin'
 import type { AwsClients } from '../aws/clients.js'
-import { primaryDomainId } from '../config/domains.js'
 import type { TeamsFile } from '../config/types.js'
 import { awsErrorCode, commonAwsHint, describeAwsError, UserError } from '../errors.js'
+import { primaryDomainId } from '../model/topology.js'
 import type { Discovery } from '../resources/types.js'
 
 export function partitionOf(region: string): string {

@@ -11,7 +11,7 @@ import { hostname, userInfo } from 'node:os'
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb'
 import type { AwsClients } from '../aws/clients.js'
 import { awsErrorCode, UserError } from '../errors.js'
-import { TAG_MANAGED } from '../names.js'
+import { TAG_MANAGED } from '../model/names.js'
 
 export const LOCK_TABLE = 'sagemaker-teams-lock'
 /** Lease length; SAGEMAKER_TEAMS_LOCK_LEASE_SECONDS overrides it (at least 2 s). */

@@ -11,16 +11,16 @@
  */
 import pLimit from 'p-limit'
 import { AwsClients } from '../aws/clients.js'
+import type { LoadedTeams } from '../config/load.js'
+import type { TeamsFile } from '../config/types.js'
+import { awsErrorCode, describeAwsError, UserError } from '../errors.js'
 import {
   type FileAccount,
   type FileDomain,
   fileAccounts,
   fileDomains,
   teamDomainName,
-} from '../config/domains.js'
-import type { LoadedTeams } from '../config/load.js'
-import type { TeamsFile } from '../config/types.js'
-import { awsErrorCode, describeAwsError, UserError } from '../errors.js'
+} from '../model/topology.js'
 import { holdBackReplaced } from '../plan/hold-back.js'
 import { type Action, type Change, KINDS, type Kind, type Plan, type PlanAccount } from '../plan/types.js'
 import { acsRoleName, presignRoleArn } from '../resources/acs-names.js'

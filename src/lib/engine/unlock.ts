@@ -5,9 +5,9 @@
  * acts through that account's role, as apply does.
  */
 import type { AwsClients } from '../aws/clients.js'
-import { fileAccounts, fileDomains, isMultiDomain, primaryDomainId } from '../config/domains.js'
 import type { TeamsFile } from '../config/types.js'
 import { UserError } from '../errors.js'
+import { fileAccounts, fileDomains, isMultiDomain, primaryDomainId } from '../model/topology.js'
 import { closest } from '../text.js'
 import { partitionOf } from './discovery.js'
 import { accountError, accountLockKey, accountRoleArn, IDENTITY_CENTER } from './many.js'

@@ -3,9 +3,9 @@
  * reviewer uses. Policies are compared semantically (atoms; wildcards cover specific actions).
  */
 import { deepEqual } from '../canonical.js'
-import { ABAC_TAG, TAG_TEAM } from '../names.js'
+import { ABAC_TAG, TAG_TEAM } from '../model/names.js'
+import { staleTagKeys } from '../model/profile-tags.js'
 import { type PolicyAtom, policyDelta } from '../policies/normalize.js'
-import { staleTagKeys } from '../profile-tags.js'
 import type {
   AccessItem,
   AccessReview,

@@ -9,9 +9,9 @@
  */
 import { acsTableName } from '../acs/status.js'
 import type { TeamsFile } from '../config/types.js'
-import { teamRoleName } from '../names.js'
+import { teamRoleName } from '../model/names.js'
+import { teamWorkspace } from '../model/workspace.js'
 import type { PolicyDocument } from '../plan/types.js'
-import { teamWorkspace } from '../resources/workgroup.js'
 import { CONTAINER_IMAGE_ACTIONS, NETWORK_READ_ACTIONS, STUDIO_LOG_ACTIONS } from './team-role.js'
 
 export interface BoundaryInput {

@@ -2,7 +2,7 @@
  * What a principal that signs people in needs on Studio user profiles: the ACS role (for its own
  * account) and each account's ACS presign role hold exactly these statements.
  */
-import { TAG_TEAM } from '../names.js'
+import { TAG_TEAM } from '../model/names.js'
 import type { PolicyStatement } from '../plan/types.js'
 
 /**

@@ -9,7 +9,7 @@
  * operation. Studio is not assumed to send a Team request tag: the Studio rows come without one,
  * and again with the tags that custom tag propagation sends.
  */
-import { ABAC_TAG, TAG_TEAM } from '../names.js'
+import { ABAC_TAG, TAG_TEAM } from '../model/names.js'
 import type { PolicyDocument } from '../plan/types.js'
 import { evaluateRequest, type SimDecision, type SimPrincipal, type SimRequest } from './simulate.js'
 import type { RequestEvaluator } from './simulate-aws.js'

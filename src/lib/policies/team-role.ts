@@ -11,7 +11,8 @@
  * apps: `app/<domain>/<team>-…/…`) and `sagemaker:OwnerUserProfileArn` (space apps and spaces); jobs,
  * models and other resources through the `Team` tag (ABAC).
  */
-import { ABAC_TAG } from '../names.js'
+import { ABAC_TAG } from '../model/names.js'
+import type { TeamWorkspace } from '../model/workspace.js'
 import type { PolicyDocument, PolicyStatement } from '../plan/types.js'
 
 const OWN_TEAM = `\${aws:PrincipalTag/${ABAC_TAG}}`
@@ -92,13 +93,6 @@ export interface TeamRoleInput {
   domainId: string
   /** The team's S3 prefix and Athena workgroup, when the file gives the team a workspace. */
   workspace?: TeamWorkspace
-}
-
-export interface TeamWorkspace {
-  bucket: string
-  /** Key prefix, ending in `/` (e.g. `teams/team1/`). */
-  prefix: string
-  workGroup: string
 }
 
 export function trustPolicy(): PolicyDocument {

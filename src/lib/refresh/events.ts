@@ -23,9 +23,9 @@ import { createHash } from 'node:crypto'
 import { stableStringify } from '../canonical.js'
 import { awsErrorCode, describeAwsError } from '../errors.js'
 import type { Plan } from '../plan/types.js'
-import type { ObservedProfile } from '../resources/profile.js'
 import type { EngineContext } from '../resources/types.js'
 import type { RefreshPoint, SaveOutcome } from './point-store.js'
+import type { EventsRefresh } from './run.js'
 
 /** The event names that change a user profile. */
 export const PROFILE_EVENTS = [
@@ -43,25 +43,17 @@ export const DEFAULT_EVENTS_DELAY_SECONDS = 900
 const LOOKUP_INTERVAL_MS = 500
 const BUCKETS = 64
 
-/** What one events refresh found, for the plan and for recording the next point. */
-export interface EventsRefresh {
-  /** When the profile observation started (ms). */
-  startedAt: number
-  delayMs: number
-  /** Set when the refresh read every profile instead, and why. */
-  fallback?: string
-  /** The "not yet visible" notice of the undelivered window. */
-  notYetVisible?: string
-  /** Profile → why it was read in full. */
-  reads: Map<string, string>
-  lookups: number
-  events: number
+export type { EventsRefresh }
+
+/** The profile observation's refresh run of this plan (set by {@link startObservation}). */
+export function eventsRefreshOf(ctx: EngineContext): EventsRefresh | undefined {
+  return ctx.eventsRefresh
 }
 
-const runs = new WeakMap<EngineContext, EventsRefresh>()
-
-export function eventsRefreshOf(ctx: EngineContext): EventsRefresh | undefined {
-  return runs.get(ctx)
+/** A listed profile: what ListUserProfiles tells about it. */
+export interface ListedProfile {
+  name: string
+  lastModified?: number
 }
 
 /** The key of the point: the domain and the file's set of teams (files sharing a domain keep their own). */
@@ -86,13 +78,10 @@ const bucketOf = (key: string) => createHash('sha256').update(key).digest()[0] %
  */
 export async function profilesToRead(
   ctx: EngineContext,
-  byName: Map<string, ObservedProfile>,
-  desired: Map<string, unknown>,
-  startedAt: number,
+  run: EventsRefresh,
+  byName: Map<string, ListedProfile>,
 ): Promise<Map<string, string> | undefined> {
-  const delayMs = (ctx.options.eventsDelaySeconds ?? DEFAULT_EVENTS_DELAY_SECONDS) * 1000
-  const run: EventsRefresh = { startedAt, delayMs, reads: new Map(), lookups: 0, events: 0 }
-  runs.set(ctx, run)
+  const { startedAt, delayMs, desired } = run
   const log = (line: string) => ctx.aws.options.log?.(`refresh events: ${line}`)
   const fallBack = (reason: string) => {
     run.fallback = reason
@@ -245,15 +234,14 @@ export async function recordRefreshPoint(
   plan: Plan,
   opts: { apply: boolean },
 ): Promise<SaveOutcome | undefined> {
-  const run = runs.get(ctx)
+  const run = ctx.eventsRefresh
   if (ctx.options.refresh === 'existence' || !run) return undefined
   // A --team plan leaves other teams' changes out of the plan, so its recheck list would be
   // incomplete: only a whole-file run moves the point.
   if (ctx.options.teams?.length) return undefined
-  const { desiredProfiles } = await import('../resources/profile.js')
   const point: RefreshPoint = {
     at: run.startedAt - run.delayMs,
-    buckets: digestBuckets(desiredProfiles(ctx)),
+    buckets: digestBuckets(run.desired),
     recheck: [...new Set(plan.changes.filter((c) => c.kind === 'profile').map((c) => c.key))].sort(),
   }
   try {
@@ -274,14 +262,22 @@ export async function recordRefreshPoint(
   }
 }
 
-/** Marks the start of a profile observation for any refresh that records a point. */
-export function startObservation(ctx: EngineContext, startedAt: number): void {
-  if (!runs.has(ctx))
-    runs.set(ctx, {
-      startedAt,
-      delayMs: (ctx.options.eventsDelaySeconds ?? DEFAULT_EVENTS_DELAY_SECONDS) * 1000,
-      reads: new Map(),
-      lookups: 0,
-      events: 0,
-    })
+/**
+ * Starts the profile observation's refresh run (for any refresh that records a point), kept on the
+ * plan's context: the plan reads its notice and the next point its start and desired profiles.
+ */
+export function startObservation(
+  ctx: EngineContext,
+  startedAt: number,
+  desired: Map<string, unknown>,
+): EventsRefresh {
+  ctx.eventsRefresh = {
+    startedAt,
+    delayMs: (ctx.options.eventsDelaySeconds ?? DEFAULT_EVENTS_DELAY_SECONDS) * 1000,
+    desired,
+    reads: new Map(),
+    lookups: 0,
+    events: 0,
+  }
+  return ctx.eventsRefresh
 }

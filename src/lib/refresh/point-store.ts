@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-dynamodb'
 import type { AwsClients } from '../aws/clients.js'
 import { awsErrorCode } from '../errors.js'
-import { REFRESH_TABLE, TAG_MANAGED } from '../names.js'
+import { REFRESH_TABLE, TAG_MANAGED } from '../model/names.js'
 
 export { REFRESH_TABLE }
 

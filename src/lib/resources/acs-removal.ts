@@ -8,7 +8,7 @@
  */
 import { acsTableName } from '../acs/status.js'
 import { awsErrorCode } from '../errors.js'
-import { TAG_MANAGED } from '../names.js'
+import { TAG_MANAGED } from '../model/names.js'
 import type { AcsPayload, Change } from '../plan/types.js'
 import { acsRoleName } from './acs-names.js'
 import { readRole } from './role.js'

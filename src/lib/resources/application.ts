@@ -19,7 +19,7 @@ import {
 } from '@aws-sdk/client-sso-admin'
 import pLimit from 'p-limit'
 import { awsErrorCode } from '../errors.js'
-import { CUSTOM_SAML_PROVIDER_ARN, TAG_TEAM } from '../names.js'
+import { CUSTOM_SAML_PROVIDER_ARN, TAG_TEAM } from '../model/names.js'
 import type { ApplicationPayload, Change } from '../plan/types.js'
 import { type ApplyContext, type EngineContext, ManualStepError, type ResourceModule } from './types.js'
 

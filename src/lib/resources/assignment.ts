@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-sso-admin'
 import pLimit from 'p-limit'
 import { awsErrorCode } from '../errors.js'
-import { TAG_TEAM } from '../names.js'
+import { TAG_TEAM } from '../model/names.js'
 import type { AssignmentPayload, Change } from '../plan/types.js'
 import {
   applicationArnOf,

@@ -15,7 +15,7 @@ import {
   paginateListPolicyVersions,
 } from '@aws-sdk/client-iam'
 import { awsErrorCode } from '../errors.js'
-import { BOUNDARY_POLICY_NAME, boundaryPolicyArn, TAG_MANAGED } from '../names.js'
+import { BOUNDARY_POLICY_NAME, boundaryPolicyArn, TAG_MANAGED } from '../model/names.js'
 import type { BoundaryPayload, Change } from '../plan/types.js'
 import { boundaryPolicy } from '../policies/boundary.js'
 import { parsePolicy, policiesEqual } from '../policies/normalize.js'

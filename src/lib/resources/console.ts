@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { acsUrl, teamAudience } from '../names.js'
+import { acsUrl, teamAudience } from '../model/names.js'
 import type { Change, ConsolePayload } from '../plan/types.js'
 import type { EngineContext, ResourceModule } from './types.js'
 

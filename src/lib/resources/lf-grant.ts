@@ -15,7 +15,7 @@ import {
   type Permission,
   paginateListPermissions,
 } from '@aws-sdk/client-lakeformation'
-import { teamRoleArn, teamRoleName } from '../names.js'
+import { teamRoleArn, teamRoleName } from '../model/names.js'
 import type { Change, LfExpressionTerm, LfGrantPayload } from '../plan/types.js'
 import type { ApplyContext, EngineContext, ResourceModule } from './types.js'
 

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-iam'
 import type { TeamsFile } from '../config/types.js'
 import { awsErrorCode } from '../errors.js'
-import { boundaryPolicyArn, TAG_MANAGED, teamRoleArn } from '../names.js'
+import { boundaryPolicyArn, TAG_MANAGED, teamRoleArn } from '../model/names.js'
 import type { Change, PolicyDocument, PresignRolePayload } from '../plan/types.js'
 import { parsePolicy, policiesEqual } from '../policies/normalize.js'
 import { managedProfileStatements } from '../policies/profile-access.js'

@@ -40,9 +40,9 @@ import {
   TAG_USER_ID,
   TAG_USER_NAME,
   teamRoleArn,
-} from '../names.js'
+} from '../model/names.js'
+import { encodeTagKeys, profileTags, recordedSettingsKeys, staleTagKeys } from '../model/profile-tags.js'
 import type { Change, ProfilePayload, TagChange } from '../plan/types.js'
-import { encodeTagKeys, profileTags, recordedSettingsKeys, staleTagKeys } from '../profile-tags.js'
 import { type ObservedApplication, removedTeams } from './application.js'
 import type { AwsRequest, EngineContext, ResourceModule } from './types.js'
 
@@ -122,9 +122,8 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
     let hinted: Map<string, string> | undefined
     if (ctx.options.refresh !== 'existence') {
       const events = await import('../refresh/events.js')
-      events.startObservation(ctx, startedAt)
-      if (ctx.options.refresh === 'events')
-        hinted = await events.profilesToRead(ctx, byName, desired, startedAt)
+      const run = events.startObservation(ctx, startedAt, desired)
+      if (ctx.options.refresh === 'events') hinted = await events.profilesToRead(ctx, run, byName)
     }
     const full = ctx.options.refresh === 'full' || (ctx.options.refresh === 'events' && !hinted)
     // Without --prune, the profiles named like a team's (of the file, or gone from it but still

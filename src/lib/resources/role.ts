@@ -35,7 +35,8 @@ import {
   TEAM_ID_PATTERN,
   teamRoleArn,
   teamRoleName,
-} from '../names.js'
+} from '../model/names.js'
+import { teamWorkspace } from '../model/workspace.js'
 import type { Change, PolicyDocument, RolePayload } from '../plan/types.js'
 import { parsePolicy, policiesEqual, policyAtoms } from '../policies/normalize.js'
 import { printPolicy, TOOL_INLINE_POLICIES, teamInlinePolicies, trustPolicy } from '../policies/team-role.js'
@@ -43,7 +44,6 @@ import type { ObservedApplication } from './application.js'
 import type { ObservedGrants } from './lf-grant.js'
 import { desiredProfiles, type ObservedProfiles } from './profile.js'
 import type { AwsRequest, EngineContext, ResourceModule } from './types.js'
-import { teamWorkspace } from './workgroup.js'
 
 /**
  * role name → what IAM has (undefined: no such role). With --prune it also holds the owned roles of

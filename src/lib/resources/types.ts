@@ -6,6 +6,7 @@
 import type { AwsClients } from '../aws/clients.js'
 import type { LoadedTeams } from '../config/load.js'
 import type { Change, KeptItem, Kind } from '../plan/types.js'
+import type { EventsRefresh } from '../refresh/run.js'
 
 export interface ResolvedUser {
   userId: string
@@ -89,6 +90,8 @@ export interface EngineContext {
    * account's clients (the console steps read the ACS's URL and login records there).
    */
   acsAws?: () => Promise<AwsClients>
+  /** The profile observation's refresh run (refresh/events.ts), set when it reads with detection power. */
+  eventsRefresh?: EventsRefresh
   /** Warnings to surface in the plan (quota, etc.). */
   warnings: string[]
   /** Data-holding resources kept although the file no longer calls for them (see Plan.kept). */

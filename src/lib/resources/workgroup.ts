@@ -7,33 +7,11 @@
  */
 import type { AthenaClient, WorkGroup } from '@aws-sdk/client-athena'
 import pLimit from 'p-limit'
-import type { TeamsFile } from '../config/types.js'
 import { awsErrorCode, describeAwsError, UserError } from '../errors.js'
-import { TAG_TEAM, TEAM_ID_PATTERN } from '../names.js'
+import { TAG_TEAM, TEAM_ID_PATTERN } from '../model/names.js'
+import { resultsLocation, teamWorkspace, WORKGROUP_PREFIX } from '../model/workspace.js'
 import type { Change, WorkgroupPayload } from '../plan/types.js'
-import type { TeamWorkspace } from '../policies/team-role.js'
-import type { Discovery, EngineContext, ResourceModule } from './types.js'
-
-const WORKGROUP_PREFIX = 'sagemaker-teams-'
-export const workGroupName = (team: string) => `${WORKGROUP_PREFIX}${team}`
-/** Where Athena writes query results, inside the team's prefix. */
-export const resultsLocation = (w: TeamWorkspace) => `s3://${w.bucket}/${w.prefix}athena-results/`
-
-/** The team's workspace (bucket, prefix, workgroup), or undefined when the file gives it none. */
-export function teamWorkspace(
-  config: TeamsFile,
-  team: string,
-  d: Pick<Discovery, 'region' | 'accountId'>,
-): TeamWorkspace | undefined {
-  const own = config.teams[team]?.workspace
-  const defaults = config.workspace
-  if (!own && !defaults) return undefined
-  return {
-    bucket: own?.bucket ?? defaults?.bucket ?? `sagemaker-${d.region}-${d.accountId}`,
-    prefix: own?.prefix ?? `${defaults?.prefix ?? 'teams/'}${team}/`,
-    workGroup: workGroupName(team),
-  }
-}
+import type { EngineContext, ResourceModule } from './types.js'
 
 /** name → what Athena has (undefined: none); with --prune also the owned workgroups of teams without one. */
 export type ObservedWorkgroups = Map<string, WorkgroupPayload | undefined>

@@ -2,7 +2,7 @@
  * The domains and accounts of a teams file. A file without `accounts:`/`domains:` has one domain
  * (its `domain:`) in the caller's account: exactly what such a file always meant.
  */
-import { DEFAULT_ACCOUNT_ROLE, DEFAULT_DOMAIN_NAME, type TeamsFile } from './types.js'
+import { DEFAULT_ACCOUNT_ROLE, DEFAULT_DOMAIN_NAME, type TeamsFile } from '../config/types.js'
 
 export interface FileDomain {
   /** The key under `domains:`, or `default` for the file's own `domain:`. */

@@ -37,6 +37,10 @@ export const USER_ID_PATTERN =
 export const PROFILE_NAME_PATTERN = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/
 /** SageMaker UserProfileName maximum length. */
 export const PROFILE_NAME_MAX = 63
+/** AWS region names (us-east-1, us-gov-west-1, …). */
+export const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/
+/** SageMaker domain ids: `d-` and 1..61 lowercase alphanumerics (hyphens between). */
+export const DOMAIN_ID_PATTERN = /^d-(-*[a-z0-9]){1,61}$/
 /** IAM role names: 1..64 of [\w+=,.@-]. */
 export const ROLE_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/
 
