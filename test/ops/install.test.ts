@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -20,8 +20,20 @@ describe('install from a packed tarball', function () {
     const version = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string })
       .version
     const work = mkdtempSync(path.join(tmpdir(), 'smt-install-'))
-    // `npm test` has built dist/ already; prepack would build it again.
-    await run('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT })
+    // `npm test` has built dist/ already; prepack would build it again (under the other tests' feet),
+    // so the test runs prepack's other step itself, and postpack's.
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>
+    }
+    assert.match(pkg.scripts.prepack, /npm run build && node scripts\/oclif-manifest\.mjs$/)
+    assert.equal(pkg.scripts.postpack, 'node scripts/oclif-manifest.mjs --remove')
+    await run('node', ['scripts/oclif-manifest.mjs'], { cwd: ROOT })
+    try {
+      await run('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT })
+    } finally {
+      await run('npm', ['run', 'postpack'], { cwd: ROOT })
+    }
+    assert.ok(!existsSync(path.join(ROOT, 'oclif.manifest.json')), 'postpack removes the manifest')
     const tarball = path.join(work, `sagemaker-teams-${version}.tgz`)
     const prefix = path.join(work, 'prefix')
     await run(
@@ -42,9 +54,17 @@ describe('install from a packed tarball', function () {
     assert.match(v.stdout, new RegExp(`^sagemaker-teams/${version.replaceAll('.', '\\.')} `))
     const ok = await run('sagemaker-teams', ['validate'], { cwd: elsewhere, env })
     assert.match(ok.stdout, /teams\.yaml is valid: 2 teams/)
-    // The installed CLI is the packed one, not this checkout.
-    assert.ok(
-      readFileSync(path.join(prefix, 'lib', 'node_modules', 'sagemaker-teams', 'package.json'), 'utf8'),
-    )
+    // The installed CLI is the packed one, not this checkout, with its commands' manifest (an
+    // installed CLI without it looks for command files on every start) and the prebuilt ACS handler.
+    const installed = path.join(prefix, 'lib', 'node_modules', 'sagemaker-teams')
+    assert.ok(readFileSync(path.join(installed, 'package.json'), 'utf8'))
+    const manifest = JSON.parse(readFileSync(path.join(installed, 'oclif.manifest.json'), 'utf8')) as {
+      version: string
+      commands: Record<string, unknown>
+    }
+    assert.equal(manifest.version, version)
+    for (const id of ['plan', 'apply', 'validate', 'acs:deploy', 'sso:checklist'])
+      assert.ok(manifest.commands[id], id)
+    assert.ok(existsSync(path.join(installed, 'dist', 'lib', 'acs', 'lambda-bundle.mjs')))
   })
 })

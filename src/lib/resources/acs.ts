@@ -30,7 +30,14 @@ import {
   TagResourceCommand,
   UpdateFunctionCodeCommand,
 } from '@aws-sdk/client-lambda'
-import { ACS_HANDLER, ACS_RUNTIME, buildAcsBundle, codeVersionOf, configJson } from '../acs/bundle.js'
+import {
+  ACS_HANDLER,
+  ACS_RUNTIME,
+  buildAcsBundle,
+  buildAcsPackageHash,
+  codeVersionOf,
+  configJson,
+} from '../acs/bundle.js'
 import { type AcsConfig, buildAcsConfig } from '../acs/config.js'
 import { diffAcsConfig } from '../acs/config-diff.js'
 import { acsTableName } from '../acs/status.js'
@@ -89,7 +96,6 @@ export interface DesiredAcs {
   config: AcsConfig
   rolePolicy: PolicyDocument
   roleBoundary: string
-  zip: Uint8Array
 }
 
 /**
@@ -316,7 +322,8 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
     // The function URL is baked in once it exists (the Lambda refuses events of other hosts).
     const observed = await ctx.observed<ObservedAcs | null>('acs')
     const config = await acsConfigFor(ctx, observed?.url)
-    const bundle = await buildAcsBundle(config)
+    // Its hashes only (remembered per content): the bytes are zipped when apply uploads them.
+    const bundle = await buildAcsPackageHash(config)
     return {
       payload: {
         functionName: acs.functionName,
@@ -332,7 +339,6 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
       config,
       rolePolicy: acsRolePolicy(ctx.teams.config, ctx.discovery),
       roleBoundary: boundaryPolicyArn(ctx.discovery.accountId, ctx.discovery.partition),
-      zip: bundle.zip,
     }
   },
 
@@ -467,8 +473,10 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
     if (change.action === 'delete') return applyAcsRemoval(change, ctx)
     // The zip is not part of the plan (binary); rebuild it: the build is deterministic, so it is the planned code.
     const desired = (await acsDeployment.desire(ctx))!
+    // The bytes to upload, and their CodeSha256 as zipped now (never only the remembered hash).
+    const built = await buildAcsBundle(desired.config)
     const observed = (await ctx.observed<ObservedAcs | null>('acs'))!
-    const after = desired.payload
+    const after = { ...desired.payload, codeSha256: built.codeSha256 }
     const iam = await ctx.aws.iam()
     if (!observed.roleExists) {
       try {
@@ -542,7 +550,7 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
             Runtime: ACS_RUNTIME,
             Handler: ACS_HANDLER,
             Role: roleArn,
-            Code: { ZipFile: desired.zip },
+            Code: { ZipFile: built.zip },
             Description: 'sagemaker-teams SAML Assertion Consumer Service',
             Timeout: 30,
             MemorySize: 512,
@@ -555,7 +563,7 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
     } else {
       if (observed.function.codeSha256 !== after.codeSha256) {
         await lambda.send(
-          new UpdateFunctionCodeCommand({ FunctionName: after.functionName, ZipFile: desired.zip }),
+          new UpdateFunctionCodeCommand({ FunctionName: after.functionName, ZipFile: built.zip }),
         )
       }
       await lambda.send(new TagResourceCommand({ Resource: functionArn, Tags: tags }))
