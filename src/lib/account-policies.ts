@@ -82,6 +82,7 @@ export function accountPolicies(
           presignRole: Boolean(config.acs) && !holdsAcs,
           acs: holdsAcs ? (ds.length > 0 ? 'here' : 'only') : 'elsewhere',
           identityCenter: false,
+          accountRoleName: account.role,
         },
         opts.purpose,
       ),

@@ -11,9 +11,9 @@
  */
 
 import { acsTableName } from './acs/status.js'
-import type { TeamsFile } from './config/types.js'
+import { DEFAULT_ACCOUNT_ROLE, type TeamsFile } from './config/types.js'
 import { LOCK_TABLE } from './engine/lock.js'
-import { boundaryPolicyArn, REFRESH_TABLE, teamRoleName } from './model/names.js'
+import { boundaryPolicyArn, REFRESH_TABLE, TAG_MANAGED, teamRoleName } from './model/names.js'
 import { primaryDomainId } from './model/topology.js'
 import { teamWorkspace } from './model/workspace.js'
 import type { PolicyDocument, PolicyStatement } from './plan/types.js'
@@ -36,6 +36,8 @@ export interface OperatorPolicyInput {
    * (the ACS account has no domain: only what the ACS, its boundary and the lock need).
    */
   acs?: 'here' | 'elsewhere' | 'only'
+  /** Files with accounts:/domains: — the name of the account role this document is for (denied writes). */
+  accountRoleName?: string
   /**
    * Files with accounts:/domains: — false for an account role: its IAM Identity Center calls go
    * through the CLI's own credentials (or identityCenter.roleArn), never through it.
@@ -43,15 +45,21 @@ export interface OperatorPolicyInput {
   identityCenter?: boolean
 }
 
-type Inputs = Required<Omit<OperatorPolicyInput, 'domainIds' | 'presignRole' | 'acs' | 'identityCenter'>> &
-  Pick<OperatorPolicyInput, 'domainIds' | 'presignRole' | 'acs' | 'identityCenter'>
+type Optional = 'domainIds' | 'presignRole' | 'acs' | 'identityCenter' | 'accountRoleName'
+type Inputs = Required<Omit<OperatorPolicyInput, Optional>> & Pick<OperatorPolicyInput, Optional>
 
 /** The grants and unscoped actions of IAM Identity Center (left out where `identityCenter` is false). */
 const IDENTITY_CENTER_GRANTS = new Set(['IdentityCenterApplications', 'IdentityStoreReads'])
 const IDENTITY_CENTER_UNSCOPED = ['sso:ListInstances', 'sso:ListApplications']
 
 /** The grants of the ACS (skipped where it is `elsewhere`). */
-const ACS_GRANTS = new Set(['PassAcsRoleToLambda', 'AcsFunction', 'AcsTable'])
+const ACS_GRANTS = new Set([
+  'PassAcsRoleToLambda',
+  'AcsFunction',
+  'AcsTable',
+  'RetiredAcsFunction',
+  'RetiredAcsTable',
+])
 /** What an account that holds only the ACS (`only`) keeps. */
 const ACS_ONLY_GRANTS = new Set([
   ...ACS_GRANTS,
@@ -113,13 +121,30 @@ const UNSCOPED: Grant = {
   resources: () => ['*'],
 }
 
+/**
+ * The roles the tool writes, by exact name: the file's created team roles, the ACS role and the
+ * presign role. Never a pattern: `sagemaker-teams-*` would match the account role
+ * (`sagemaker-teams-admin`) the tool itself runs as.
+ */
 const toolRoles = (i: Inputs) => {
-  const roles = i.acs === 'only' ? [] : [`arn:${i.partition}:iam::${i.accountId}:role/${teamRoleName('*')}`]
+  const arn = (name: string) => `arn:${i.partition}:iam::${i.accountId}:role/${name}`
+  const roles =
+    i.acs === 'only'
+      ? []
+      : Object.entries(i.config.teams ?? {})
+          .filter(([, t]) => t.executionRole.create)
+          .map(([team]) => arn(teamRoleName(team)))
+          .sort()
   if (i.config.acs && !i.presignRole && i.acs !== 'elsewhere')
-    roles.push(`arn:${i.partition}:iam::${i.accountId}:role/${acsRoleName(i.config.acs.functionName)}`)
-  if (i.presignRole) roles.push(`arn:${i.partition}:iam::${i.accountId}:role/${PRESIGN_ROLE_NAME}`)
+    roles.push(arn(acsRoleName(i.config.acs.functionName)))
+  if (i.presignRole) roles.push(arn(PRESIGN_ROLE_NAME))
   return [...new Set(roles)]
 }
+/** Roles the tool may delete (teams gone from the file): named like its roles and carrying its boundary. */
+const isAcsOrPresign = (i: Inputs, arn: string) =>
+  arn.endsWith(`:role/${PRESIGN_ROLE_NAME}`) ||
+  (!!i.config.acs && arn.endsWith(`:role/${acsRoleName(i.config.acs.functionName)}`))
+const removableRoles = (i: Inputs) => [`arn:${i.partition}:iam::${i.accountId}:role/${teamRoleName('*')}`]
 const givenRoles = (i: Inputs) =>
   i.acs === 'only'
     ? []
@@ -252,6 +277,7 @@ const SCOPED: Grant[] = [
     resources: (i) => [`arn:${i.partition}:dynamodb:${i.region}:${i.accountId}:table/${LOCK_TABLE}`],
   },
   {
+    // Reads also reach roles of teams gone from the file (to remove them), by their name pattern.
     sid: 'RoleReads',
     read: [
       'iam:GetRole',
@@ -261,7 +287,9 @@ const SCOPED: Grant[] = [
       'iam:ListRoleTags',
     ],
     write: [],
-    resources: (i) => [...toolRoles(i), ...givenRoles(i)],
+    resources: (i) => [
+      ...new Set([...(i.acs === 'only' ? [] : removableRoles(i)), ...toolRoles(i), ...givenRoles(i)]),
+    ],
   },
   {
     // `doctor` simulates the caller's own policies. IAM cannot name "the caller" in a Resource for
@@ -275,8 +303,8 @@ const SCOPED: Grant[] = [
     ],
   },
   {
-    // Every write that changes what a role may do requires the role to carry the boundary; CreateRole
-    // and PutRolePermissionsBoundary name it in the request.
+    // Every write that changes what a role may do requires the role to carry the boundary;
+    // CreateRole and PutRolePermissionsBoundary name it in the request. Only the file's roles, by name.
     sid: 'BoundedRoleWrites',
     read: [],
     write: [
@@ -286,10 +314,39 @@ const SCOPED: Grant[] = [
       'iam:DeleteRolePolicy',
       'iam:DetachRolePolicy',
       'iam:UpdateAssumeRolePolicy',
-      'iam:DeleteRole',
     ],
     resources: toolRoles,
     condition: bounded,
+  },
+  {
+    // A team gone from the file (--prune) leaves a role the file no longer names: removal only, of a
+    // role that carries the boundary (the account role never does, and is denied below).
+    sid: 'RemoveBoundedRoles',
+    read: [],
+    write: ['iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
+    resources: removableRoles,
+    condition: bounded,
+    skip: (i) => i.acs === 'only',
+  },
+  {
+    // Without acs:, an ACS the tool deployed earlier under any function name is removed: its role
+    // `<function>-role` is read and deleted only when it carries the tool's tag (and the boundary).
+    sid: 'RetiredAcsRoleReads',
+    read: ['iam:GetRole', 'iam:ListRoleTags', 'iam:ListRolePolicies'],
+    write: [],
+    resources: (i) => [`arn:${i.partition}:iam::${i.accountId}:role/*-role`],
+    condition: () => ({ StringEquals: { [`aws:ResourceTag/${TAG_MANAGED}`]: 'true' } }),
+    skip: (i) => !!i.config.acs || i.acs === 'elsewhere',
+  },
+  {
+    sid: 'RetiredAcsRoleRemoval',
+    read: [],
+    write: ['iam:DeleteRolePolicy', 'iam:DeleteRole'],
+    resources: (i) => [`arn:${i.partition}:iam::${i.accountId}:role/*-role`],
+    condition: (i) => ({
+      StringEquals: { ...bounded(i).StringEquals, [`aws:ResourceTag/${TAG_MANAGED}`]: 'true' },
+    }),
+    skip: (i) => !!i.config.acs || i.acs === 'elsewhere',
   },
   {
     sid: 'AttachFileManagedPolicies',
@@ -304,8 +361,9 @@ const SCOPED: Grant[] = [
     sid: 'PassTeamRolesToSageMaker',
     read: [],
     write: ['iam:PassRole'],
-    resources: (i) => [`arn:${i.partition}:iam::${i.accountId}:role/${teamRoleName('*')}`, ...givenRoles(i)],
+    resources: (i) => [...new Set([...toolRoles(i).filter((r) => !isAcsOrPresign(i, r)), ...givenRoles(i)])],
     condition: () => ({ StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } }),
+    skip: (i) => toolRoles(i).filter((r) => !isAcsOrPresign(i, r)).length + givenRoles(i).length === 0,
   },
   {
     sid: 'PassAcsRoleToLambda',
@@ -335,10 +393,8 @@ const SCOPED: Grant[] = [
       'lambda:DeleteFunctionUrlConfig',
       'lambda:DeleteFunction',
     ],
-    // Without an acs section, apply still removes a deployed ACS (found by its tag): any function.
-    resources: (i) => [
-      `arn:${i.partition}:lambda:${i.region}:${i.accountId}:function:${i.config.acs ? functionName(i) : '*'}`,
-    ],
+    resources: (i) => [`arn:${i.partition}:lambda:${i.region}:${i.accountId}:function:${functionName(i)}`],
+    skip: (i) => !i.config.acs,
   },
   {
     sid: 'AcsTable',
@@ -357,8 +413,29 @@ const SCOPED: Grant[] = [
       'dynamodb:DeleteTable',
     ],
     resources: (i) => [
-      `arn:${i.partition}:dynamodb:${i.region}:${i.accountId}:table/${i.config.acs ? acsTableName(functionName(i)) : '*-state'}`,
+      `arn:${i.partition}:dynamodb:${i.region}:${i.accountId}:table/${acsTableName(functionName(i))}`,
     ],
+    skip: (i) => !i.config.acs,
+  },
+  {
+    // Without acs:, only what removing an ACS the tool deployed earlier needs (acs-removal.ts): read
+    // it, remove its URL, public permissions and function — only a function carrying the tool's tag
+    // (its name is not in the file). No create, update, permission-adding or tagging action.
+    sid: 'RetiredAcsFunction',
+    read: ['lambda:GetFunction', 'lambda:GetFunctionUrlConfig', 'lambda:GetPolicy'],
+    write: ['lambda:DeleteFunctionUrlConfig', 'lambda:RemovePermission', 'lambda:DeleteFunction'],
+    resources: (i) => [`arn:${i.partition}:lambda:${i.region}:${i.accountId}:function:*`],
+    condition: () => ({ StringEquals: { [`aws:ResourceTag/${TAG_MANAGED}`]: 'true' } }),
+    skip: (i) => !!i.config.acs,
+  },
+  {
+    // Its login table `<function>-state` (deleted only with --prune --force), carrying the tool's tag.
+    sid: 'RetiredAcsTable',
+    read: ['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource'],
+    write: ['dynamodb:DeleteTable'],
+    resources: (i) => [`arn:${i.partition}:dynamodb:${i.region}:${i.accountId}:table/*-state`],
+    condition: () => ({ StringEquals: { [`aws:ResourceTag/${TAG_MANAGED}`]: 'true' } }),
+    skip: (i) => !!i.config.acs,
   },
 ]
 
@@ -409,15 +486,38 @@ export function operatorPolicy(
       ...(condition ? { Condition: condition } : {}),
     })
   }
-  if (purpose === 'apply')
+  if (purpose === 'apply') {
+    const keep = toolRoles(i)
+    if (keep.length)
+      statements.push({
+        Sid: 'KeepBoundary',
+        Effect: 'Deny',
+        Action: 'iam:DeleteRolePermissionsBoundary',
+        Resource: keep.length === 1 ? keep[0] : keep,
+      })
+    // The role the tool runs as in an account (default sagemaker-teams-admin) is never the tool's to
+    // change, even though its name looks like the tool's roles.
     statements.push({
-      Sid: 'KeepBoundary',
+      Sid: 'NeverTheAccountRole',
       Effect: 'Deny',
-      Action: 'iam:DeleteRolePermissionsBoundary',
-      Resource: toolRoles(i),
+      Action: ACCOUNT_ROLE_WRITES,
+      Resource: `arn:${i.partition}:iam::${i.accountId}:role/${i.accountRoleName ?? DEFAULT_ACCOUNT_ROLE}`,
     })
+  }
   return { Version: '2012-10-17', Statement: statements }
 }
+
+/** Every IAM action that changes a role or what it may do (`*RolePolicy` also covers GetRolePolicy: never needed on it). */
+const ACCOUNT_ROLE_WRITES = [
+  'iam:CreateRole',
+  'iam:DeleteRole',
+  'iam:UpdateRole',
+  'iam:*RolePolicy',
+  'iam:*RolePermissionsBoundary',
+  'iam:TagRole',
+  'iam:UntagRole',
+  'iam:PassRole',
+]
 
 /** Every action the policy can grant (for tests and `doctor`). */
 export function allOperatorActions(purpose: 'apply' | 'plan' = 'apply'): string[] {

@@ -82,8 +82,10 @@ describe('policy', () => {
       ),
     )
     const iam = doc.Statement.find((s) => s.Sid === 'BoundedRoleWrites')!
+    // The file's roles by name: never a pattern that would match the account role (sagemaker-teams-admin).
     assert.deepEqual(iam.Resource, [
-      'arn:aws:iam::123456789012:role/sagemaker-teams-*',
+      'arn:aws:iam::123456789012:role/sagemaker-teams-team1',
+      'arn:aws:iam::123456789012:role/sagemaker-teams-team2',
       'arn:aws:iam::123456789012:role/sagemaker-teams-acs-role',
     ])
     assert.deepEqual(iam.Condition, {

@@ -422,12 +422,44 @@ describeMatrix(
   operator(applyPolicy),
   rows('apply policy', [
     {
-      name: 'create a team role with the boundary',
+      name: "create a file's team role with the boundary",
       expect: 'Allowed',
+      requests: [
+        { action: 'iam:CreateRole', resource: role('sagemaker-teams-team1'), context: withBoundary },
+      ],
+    },
+    {
+      name: 'create a role the file does not name, even one named like the tool’s',
+      expect: 'Denied',
       requests: [
         { action: 'iam:CreateRole', resource: role('sagemaker-teams-team3'), context: withBoundary },
       ],
     },
+    {
+      name: 'delete the bounded role of a team gone from the file (--prune)',
+      expect: 'Allowed',
+      requests: [
+        { action: 'iam:DeleteRolePolicy', resource: role('sagemaker-teams-team3'), context: withBoundary },
+        { action: 'iam:DeleteRole', resource: role('sagemaker-teams-team3'), context: withBoundary },
+      ],
+    },
+    ...(
+      [
+        ['iam:CreateRole', withBoundary],
+        ['iam:PutRolePolicy', withBoundary],
+        [
+          'iam:AttachRolePolicy',
+          { ...withBoundary, 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess' },
+        ],
+        ['iam:DeleteRole', withBoundary],
+        ['iam:UpdateAssumeRolePolicy', withBoundary],
+        ['iam:PassRole', { 'iam:PassedToService': 'sagemaker.amazonaws.com' }],
+      ] as const
+    ).map(([action, context]) => ({
+      name: `${action} on the account role sagemaker-teams-admin (even carrying the boundary)`,
+      expect: 'Denied' as const,
+      requests: [{ action, resource: role('sagemaker-teams-admin'), context }],
+    })),
     {
       name: 'create a team role without the boundary',
       expect: 'Denied',
@@ -602,5 +634,126 @@ describeMatrix(
         },
       ],
     })),
+  ]),
+)
+
+// ---- the operator for a file without acs: (an ACS deployed earlier is only ever removed) ------------
+
+const { acs: _acs, ...withoutAcs } = config
+const applyNoAcs = operatorPolicy({ config: withoutAcs as TeamsFile, accountId: ACCOUNT, region: REGION })
+const planNoAcs = operatorPolicy(
+  { config: withoutAcs as TeamsFile, accountId: ACCOUNT, region: REGION },
+  'plan',
+)
+const OLD_ACS = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:old-login`
+const OLD_TABLE = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/old-login-state`
+const TOOLS = { 'sagemaker-teams:managed': 'true' }
+const OTHER_FUNCTION = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:payments`
+describe('least privilege: the operator policy for a file without acs:', () => {
+  it('passes the reference-data check (apply and plan)', async () => {
+    for (const [name, doc] of [
+      ['apply without acs', applyNoAcs],
+      ['plan without acs', planNoAcs],
+    ] as const) {
+      const findings = await checkPolicy(doc, { name })
+      assert.deepEqual(findings, [], formatFindings(findings))
+    }
+  })
+})
+describeMatrix(
+  'least privilege: the apply policy without acs: removes its own old ACS, nothing else',
+  operator(applyNoAcs),
+  rows('apply policy without acs', [
+    {
+      name: 'delete its own old ACS (URL, public permissions, function, role, login table)',
+      expect: 'Allowed',
+      requests: [
+        { action: 'lambda:GetFunction', resource: OLD_ACS, resourceTags: TOOLS },
+        { action: 'lambda:GetPolicy', resource: OLD_ACS, resourceTags: TOOLS },
+        { action: 'lambda:DeleteFunctionUrlConfig', resource: OLD_ACS, resourceTags: TOOLS },
+        { action: 'lambda:RemovePermission', resource: OLD_ACS, resourceTags: TOOLS },
+        { action: 'lambda:DeleteFunction', resource: OLD_ACS, resourceTags: TOOLS },
+        { action: 'iam:GetRole', resource: role('old-login-role'), resourceTags: TOOLS },
+        {
+          action: 'iam:DeleteRolePolicy',
+          resource: role('old-login-role'),
+          resourceTags: TOOLS,
+          context: withBoundary,
+        },
+        {
+          action: 'iam:DeleteRole',
+          resource: role('old-login-role'),
+          resourceTags: TOOLS,
+          context: withBoundary,
+        },
+        { action: 'dynamodb:ListTagsOfResource', resource: OLD_TABLE, resourceTags: TOOLS },
+        { action: 'dynamodb:DeleteTable', resource: OLD_TABLE, resourceTags: TOOLS },
+      ],
+    },
+    ...(
+      [
+        'lambda:UpdateFunctionCode',
+        'lambda:AddPermission',
+        'lambda:CreateFunctionUrlConfig',
+        'lambda:TagResource',
+        'lambda:CreateFunction',
+      ] as const
+    ).flatMap((action) => [
+      {
+        name: `${action} on another function`,
+        expect: 'Denied' as const,
+        requests: [{ action, resource: OTHER_FUNCTION }],
+      },
+      {
+        name: `${action} on its own old ACS`,
+        expect: 'Denied' as const,
+        requests: [{ action, resource: OLD_ACS, resourceTags: TOOLS }],
+      },
+    ]),
+    {
+      name: 'delete a function without the tool’s tag',
+      expect: 'Denied',
+      requests: [{ action: 'lambda:DeleteFunction', resource: OTHER_FUNCTION }],
+    },
+    {
+      name: 'delete a role named like an ACS role without the tool’s tag',
+      expect: 'Denied',
+      requests: [{ action: 'iam:DeleteRole', resource: role('payments-role'), context: withBoundary }],
+    },
+    {
+      name: 'delete or write a table named like a login table without the tool’s tag',
+      expect: 'Denied',
+      requests: [
+        {
+          action: 'dynamodb:DeleteTable',
+          resource: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/orders-state`,
+        },
+      ],
+    },
+    {
+      name: 'write items in its own old login table',
+      expect: 'Denied',
+      requests: [{ action: 'dynamodb:PutItem', resource: OLD_TABLE, resourceTags: TOOLS }],
+    },
+  ]),
+)
+describeMatrix(
+  'least privilege: the plan policy without acs: reads only the tool’s functions',
+  operator(planNoAcs),
+  rows('plan policy without acs', [
+    {
+      name: 'read its own old ACS',
+      expect: 'Allowed',
+      requests: [
+        { action: 'lambda:ListFunctions', resource: '*' },
+        { action: 'lambda:GetFunction', resource: OLD_ACS, resourceTags: TOOLS },
+        { action: 'lambda:GetFunctionUrlConfig', resource: OLD_ACS, resourceTags: TOOLS },
+      ],
+    },
+    {
+      name: 'GetFunction on another function (its code location, environment)',
+      expect: 'Denied',
+      requests: [{ action: 'lambda:GetFunction', resource: OTHER_FUNCTION }],
+    },
   ]),
 )

@@ -42,8 +42,10 @@ export async function observeRetiredAcs(ctx: EngineContext): Promise<RetiredAcs[
   }
   const retired: RetiredAcs[] = []
   for (const { name } of candidates) {
-    const fn = await lambda.send(new GetFunctionCommand({ FunctionName: name }))
-    if (fn.Tags?.[TAG_MANAGED] !== 'true') continue // not the tool's: never touched
+    // The policy for a file without acs: reads only functions carrying the tool's tag (operator-policy.ts
+    // RetiredAcsFunction): a refusal means the function is not the tool's.
+    const fn = await lambda.send(new GetFunctionCommand({ FunctionName: name })).catch(notToolsIfDenied)
+    if (fn?.Tags?.[TAG_MANAGED] !== 'true') continue // not the tool's: never touched
     const found: RetiredAcs = {
       functionName: name,
       functionArn: fn.Configuration?.FunctionArn,
@@ -64,7 +66,7 @@ export async function observeRetiredAcs(ctx: EngineContext): Promise<RetiredAcs[
     } catch (err) {
       if (awsErrorCode(err) !== 'ResourceNotFoundException') throw err
     }
-    const role = await readRole(await ctx.aws.iam(), acsRoleName(name))
+    const role = await readRole(await ctx.aws.iam(), acsRoleName(name)).catch(notToolsIfDenied)
     if (role && role.tags[TAG_MANAGED] === 'true') found.roleName = role.roleName
     found.tableName = await tableIfOwned(ctx, acsTableName(name))
     retired.push(found)
@@ -78,6 +80,13 @@ export async function observeRetiredAcs(ctx: EngineContext): Promise<RetiredAcs[
   return retired
 }
 
+const isAccessDenied = (err: unknown) => /^AccessDenied(Exception)?$/.test(awsErrorCode(err) ?? '')
+/** A read the policy allows only on the tool's own resources: refused means not the tool's. */
+function notToolsIfDenied(err: unknown): undefined {
+  if (isAccessDenied(err)) return undefined
+  throw err
+}
+
 /** Tables named like an ACS table (`<function>-state`) that carry the tool's managed tag. */
 async function ownedStateTables(ctx: EngineContext): Promise<string[]> {
   const db = await ctx.aws.dynamoDb()
@@ -88,12 +97,14 @@ async function ownedStateTables(ctx: EngineContext): Promise<string[]> {
   const d = ctx.discovery
   const owned: string[] = []
   for (const name of names) {
-    const tags = await db.send(
-      new ListTagsOfResourceCommand({
-        ResourceArn: `arn:${d.partition}:dynamodb:${d.region}:${d.accountId}:table/${name}`,
-      }),
-    )
-    if (tags.Tags?.some((t) => t.Key === TAG_MANAGED && t.Value === 'true')) owned.push(name)
+    const tags = await db
+      .send(
+        new ListTagsOfResourceCommand({
+          ResourceArn: `arn:${d.partition}:dynamodb:${d.region}:${d.accountId}:table/${name}`,
+        }),
+      )
+      .catch(notToolsIfDenied)
+    if (tags?.Tags?.some((t) => t.Key === TAG_MANAGED && t.Value === 'true')) owned.push(name)
   }
   return owned
 }
@@ -105,7 +116,7 @@ async function tableIfOwned(ctx: EngineContext, table: string): Promise<string |
     await db.send(new DescribeTableCommand({ TableName: table }))
     return table
   } catch (err) {
-    if (awsErrorCode(err) === 'ResourceNotFoundException') return undefined
+    if (awsErrorCode(err) === 'ResourceNotFoundException' || isAccessDenied(err)) return undefined
     throw err
   }
 }
