@@ -40,7 +40,12 @@ export function accountPolicies(
   const acsAccount = config.acs?.account
   const cli = operatorPolicy(
     {
-      config: { ...rest, domain: { id: own[0]?.id ?? domains[0].id }, teams: config.teams },
+      // Only the teams of this account's own domains: their roles are the ones named here.
+      config: {
+        ...rest,
+        domain: { id: own[0]?.id ?? domains[0].id },
+        teams: teamsIn(own.map((d) => d.name)),
+      },
       accountId: opts.callerAccountId,
       region: opts.region,
       partition,
