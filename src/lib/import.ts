@@ -342,7 +342,12 @@ async function locate(
   /** An account's entry and clients: one role and one region per account, its role assumed once. */
   const inAccount = (given: NonNullable<ImportDomain['account']>) => {
     const region = given.region !== opts.region ? given.region : undefined
-    const account = { id: given.id, role: given.role ?? DEFAULT_ACCOUNT_ROLE, ...(region ? { region } : {}) }
+    const account = {
+      id: given.id,
+      role: given.role ?? DEFAULT_ACCOUNT_ROLE,
+      roleNamed: given.role !== undefined,
+      ...(region ? { region } : {}),
+    }
     const named = `role ${account.role} in ${account.region ?? opts.region}`
     const before = roles.get(account.id)
     if (before && before !== named)

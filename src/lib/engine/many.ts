@@ -94,20 +94,36 @@ export function accountRoleArn(account: Pick<FileAccount, 'id' | 'role'>, partit
 }
 
 /**
- * The clients of an account of the file: its role, assumed with the CLI's own credentials (`aws`),
- * in its region; sso-admin and identitystore calls go to `ic` (the Identity Center's clients).
+ * The role the CLI assumes to act in `account`, or undefined in the caller's own account when the
+ * file names no role there: a one-domain file's account is the caller's, never assumed into.
  */
-export function accountClients(
+export async function assumedRoleArn(
+  aws: AwsClients,
+  account: Pick<FileAccount, 'id' | 'role' | 'roleNamed'>,
+  partition: string,
+): Promise<string | undefined> {
+  if (!account.roleNamed && account.id === (await aws.accountId())) return undefined
+  return accountRoleArn(account, partition)
+}
+
+/**
+ * The clients of an account of the file: its role, assumed with the CLI's own credentials (`aws`),
+ * in its region (in the caller's own account without a named role: those credentials); sso-admin
+ * and identitystore calls go to `ic` (the Identity Center's clients).
+ */
+export async function accountClients(
   aws: AwsClients,
   ic: AwsClients,
   account: FileAccount,
   partition: string,
 ): Promise<AwsClients> {
-  return aws.assumeRole(accountRoleArn(account, partition), {
+  const roleArn = await assumedRoleArn(aws, account, partition)
+  const where = {
     ...(account.region ? { region: account.region } : {}),
     accountName: account.name,
     identityCenter: ic,
-  })
+  }
+  return roleArn ? aws.assumeRole(roleArn, where) : new AwsClients({ ...aws.options, ...where })
 }
 
 /** A refusal of an account's AssumeRole, or any failure reading it, as the plan reports it. */
@@ -237,6 +253,11 @@ async function buildManyPlanReporting(
     ? `arn:${partition}:iam::${acsAccountId}:role/${acsRoleName(config.acs.functionName)}`
     : undefined
   const acsPlacement = acsPlacementOf(config, { callerAccountId, acsAccountId, partition })
+  // The accounts with a domain (their account part makes the boundary there), the caller's own
+  // account however the file writes it.
+  const domainAccountIds = new Set(
+    domains.map((d) => (d.account === undefined ? callerAccountId! : config.accounts![d.account].id)),
+  )
   // The ACS account's clients, once its part has them (the console steps read the ACS's URL and
   // login records there).
   let acsClientsReady: (clients: AwsClients) => void = () => {}
@@ -262,7 +283,7 @@ async function buildManyPlanReporting(
       // there and no domain's account part makes it there. With acs.account the ACS is that account's.
       kinds: acsAccount
         ? IDENTITY_CENTER_KINDS.filter((k) => k !== 'acs')
-        : config.acs && callerAccountId !== icAccountId
+        : config.acs && !domainAccountIds.has(icAccountId)
           ? ['boundary', ...IDENTITY_CENTER_KINDS]
           : IDENTITY_CENTER_KINDS,
       ...(acsAccount ? { acsAws: () => acsClients } : {}),
@@ -339,7 +360,7 @@ async function buildManyPlanReporting(
     ...accountsUsed.map(({ account, domains: ds }) =>
       limit(async () => {
         const name = account?.name ?? IDENTITY_CENTER
-        const roleArn = account ? accountRoleArn(account, partition) : undefined
+        const roleArn = account ? await assumedRoleArn(aws, account, partition) : undefined
         const entry: PlanAccount = {
           name,
           id: account?.id ?? '',

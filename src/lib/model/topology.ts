@@ -18,6 +18,11 @@ export interface FileAccount {
   id: string
   /** The role the CLI assumes there. */
   role: string
+  /**
+   * Whether the file names the role: in the caller's own account the CLI assumes it only then (else
+   * it acts there with its own credentials, as for a one-domain file).
+   */
+  roleNamed: boolean
   region?: string
 }
 
@@ -45,6 +50,7 @@ export function fileAccounts(config: TeamsFile): FileAccount[] {
     name,
     id: a.id,
     role: a.role ?? DEFAULT_ACCOUNT_ROLE,
+    roleNamed: a.role !== undefined,
     ...(a.region ? { region: a.region } : {}),
   }))
 }

@@ -1,0 +1,77 @@
+/**
+ * A one-domain file is the one-account case (#25): the same teams written with `domain:` and as
+ * `accounts:`/`domains:` in the caller's own account plan, apply, report and prune alike.
+ */
+import assert from 'node:assert/strict'
+import type { Plan } from '../../src/lib/plan/types.js'
+import { useReconcile } from '../helpers/reconcile.js'
+import { type ExampleTeamsFile, workspace } from '../helpers/workspace.js'
+
+const CALLER = '123456789012'
+const DOMAIN = 'd-abcdefghijkl'
+
+/** The example's teams without the ACS and SAML (the one-domain form). */
+const oneDomain = (change?: (c: ExampleTeamsFile) => void) =>
+  workspace((c) => {
+    delete (c as { acs?: unknown }).acs
+    for (const t of Object.values(c.teams)) delete t.saml
+    change?.(c)
+  })
+
+/** The same teams as `accounts:`/`domains:`: the caller's own account named (`named`), or a domain without `account:`. */
+const accountsForm = (named: boolean, change?: (c: ExampleTeamsFile) => void) =>
+  oneDomain((c) => {
+    delete (c as { domain?: unknown }).domain
+    if (named) c.accounts = { me: { id: CALLER } }
+    c.domains = { main: { ...(named ? { account: 'me' } : {}), id: DOMAIN } }
+    for (const t of Object.values(c.teams)) t.domain = 'main'
+    change?.(c)
+  })
+
+describe('one engine: a one-domain file and the same teams as accounts:/domains:', function () {
+  this.timeout(120_000)
+  const { cli, plan, applied } = useReconcile()
+  /** What a plan would do, without the console steps and where each change is. */
+  const changes = (p: Plan) =>
+    p.changes
+      .filter((c) => c.action !== 'manual')
+      .map((c) => `${c.action} ${c.kind} ${c.key}`)
+      .sort()
+
+  it("never assumes a role in the caller's own account unless the file names one", async () => {
+    const p = await plan(accountsForm(true))
+    assert.deepEqual(
+      (p.context.accounts ?? []).filter((a) => a.error),
+      [],
+      'no account failed',
+    )
+    assert.deepEqual(changes(p), changes(await plan(oneDomain())))
+    // A role named for the caller's own account is assumed (and here refused: the demo account has none).
+    const withRole = await cli([
+      'plan',
+      '-f',
+      accountsForm(true, (c) => {
+        c.accounts!.me.role = 'sagemaker-teams-admin'
+      }),
+      '--json',
+    ])
+    const named = JSON.parse(withRole.stdout) as Plan
+    assert.match(named.context.accounts?.find((a) => a.name === 'me')?.error?.message ?? '', /cannot assume/)
+  })
+
+  for (const [first, then] of [
+    ['one-domain', 'accounts'],
+    ['accounts', 'one-domain'],
+    ['domains', 'one-domain'],
+    ['one-domain', 'domains'],
+  ] as const)
+    it(`after apply of the ${first} form, the ${then} form plans nothing`, async () => {
+      const form = {
+        'one-domain': oneDomain,
+        accounts: () => accountsForm(true),
+        domains: () => accountsForm(false),
+      }
+      await applied(form[first]())
+      assert.deepEqual(changes(await plan(form[then]())), [])
+    })
+})
