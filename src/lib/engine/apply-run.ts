@@ -21,6 +21,8 @@ export interface ApplySummary {
   skipped: number
   /** Changes the plan shows as blocked: not applied, so the apply is not complete (exit 1). */
   blocked: number
+  /** Files with accounts:/domains: — accounts that could not be read or whose changes failed. */
+  failedAccounts?: number
 }
 
 export interface ApplyResult {
@@ -131,20 +133,33 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
       if (blocked.length > 0) {
         await target.recordRefreshPoints()
         reportBlocked(blocked, say)
-        say(`\nApply incomplete: nothing to apply, ${blocked.length} blocked.\n`)
+        say(
+          `\nApply ${planFailed.length ? 'finished with failures' : 'incomplete'}: nothing to apply, ${blocked.length} blocked${accountsText(planFailed.length, plan)}.\n`,
+        )
         if (planFailed.length) reportAccounts(planFailed, [], say, opts.err)
         return {
           applied: false,
           plan,
           outcomes: [],
-          summary: { ...EMPTY, blocked: blocked.length },
+          summary: {
+            ...EMPTY,
+            blocked: blocked.length,
+            ...(plan.context.accounts ? { failedAccounts: planFailed.length } : {}),
+          },
           exitCode: 1,
         }
       }
       await target.recordRefreshPoints()
       if (planFailed.length === 0) return { applied: false, plan, outcomes: [], summary: EMPTY, exitCode: 0 }
+      say(`\nApply finished with failures: nothing to apply${accountsText(planFailed.length, plan)}.\n`)
       reportAccounts(planFailed, [], say, opts.err)
-      return { applied: false, plan, outcomes: [], summary: EMPTY, exitCode: 1 }
+      return {
+        applied: false,
+        plan,
+        outcomes: [],
+        summary: { ...EMPTY, failedAccounts: planFailed.length },
+        exitCode: 1,
+      }
     }
 
     const approval = approvalNeeded(plan, opts.requireApproval)
@@ -234,8 +249,9 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
     )
     reportBlocked(blocked, say)
     const failures = summary.failed > 0 || planFailed.length > 0 || failedAccounts.length > 0
+    if (plan.context.accounts) summary.failedAccounts = planFailed.length + failedAccounts.length
     say(
-      `\nApply ${failures ? 'finished with failures' : summary.blocked > 0 ? 'incomplete' : 'complete'}: ${summary.done} done, ${summary.failed} failed, ${summary.manual} manual, ${summary.skipped} skipped, ${summary.blocked} blocked.\n`,
+      `\nApply ${failures ? 'finished with failures' : summary.blocked > 0 ? 'incomplete' : 'complete'}: ${summary.done} done, ${summary.failed} failed, ${summary.manual} manual, ${summary.skipped} skipped, ${summary.blocked} blocked${accountsText(summary.failedAccounts ?? 0, plan)}.\n`,
     )
     if (accounts) reportAccounts(planFailed, accounts, say, opts.err)
     for (const line of applySummaryLines(outcomes, plan, performance.now() - started)) say(`${line}\n`)
@@ -263,6 +279,12 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
 
 /** Actions that apply runs (manual steps and blocked changes are shown, never run). */
 const RUNS: string[] = ['create', 'update', 'delete']
+
+/** Files with accounts:/domains: — "; 1 of 3 accounts failed" when any did. */
+function accountsText(failed: number, plan: Plan): string {
+  const n = plan.context.accounts?.length ?? 0
+  return failed > 0 ? `; ${failed} of ${n} account${n === 1 ? '' : 's'} failed` : ''
+}
 
 /** Blocked changes, each with why (what the file asks for that this apply could not do). */
 function reportBlocked(blocked: import('../plan/types.js').Change[], say: (text: string) => void) {

@@ -21,7 +21,7 @@ import {
   fileDomains,
   teamDomainName,
 } from '../model/topology.js'
-import { holdBackReplaced } from '../plan/hold-back.js'
+import { holdBackReplaced, holdBackUnreadAccounts } from '../plan/hold-back.js'
 import { type Action, type Change, KINDS, type Kind, type Plan, type PlanAccount } from '../plan/types.js'
 import { acsRoleName, presignRoleArn } from '../resources/acs-names.js'
 import type { EngineContext, PlanOptions } from '../resources/types.js'
@@ -477,7 +477,18 @@ async function buildManyPlanReporting(
           : domainOrder.indexOf(a.domain) - domainOrder.indexOf(b.domain)),
   )
   const icPart = parts.find((p) => p.ctx === icCtx)!
-  return { plan: mergePlans(icPart, parts, planAccounts, domainOrder, options), parts, ctx: icCtx }
+  // The account each team's role and profiles live in (for holding back the Identity Center side).
+  const teamAccount = Object.fromEntries(
+    Object.keys(config.teams).map((t) => [
+      t,
+      domains.find((d) => d.name === teamDomainName(config, t))?.account ?? IDENTITY_CENTER,
+    ]),
+  )
+  return {
+    plan: mergePlans(icPart, parts, planAccounts, domainOrder, options, teamAccount),
+    parts,
+    ctx: icCtx,
+  }
 }
 
 function mergePlans(
@@ -486,6 +497,7 @@ function mergePlans(
   accounts: PlanAccount[],
   domainOrder: string[],
   options: PlanOptions,
+  teamAccount: Record<string, string>,
 ): Plan {
   const changes: Change[] = []
   const kept: NonNullable<Plan['kept']> = []
@@ -501,14 +513,21 @@ function mergePlans(
     for (const i of part.plan.accessReview?.narrowed ?? [])
       review.narrowed.push({ ...i, account: part.account })
   }
-  // Across parts: a blocked replacement in the Identity Center part holds back the old team's
-  // deletes in its accounts too (its review items go with them).
-  if (holdBackReplaced(changes, new Set(Object.keys(icPart.ctx.teams.config.teams)), kept)) {
-    const held = (i: { kind: string; key: string; account?: string }) =>
-      changes.some(
-        (c) => c.action === 'blocked' && c.kind === i.kind && c.key === i.key && c.account === i.account,
-      )
-    review.narrowed = review.narrowed.filter((i) => !held(i))
+  // Held back across parts: the Identity Center side of a team whose account could not be read,
+  // and a blocked replacement's old team in every account (their review items go with them).
+  const blockedBefore = new Set(changes.filter((c) => c.action === 'blocked'))
+  holdBackUnreadAccounts(
+    changes,
+    accounts.filter((a) => a.error),
+    teamAccount,
+  )
+  holdBackReplaced(changes, new Set(Object.keys(icPart.ctx.teams.config.teams)), kept)
+  const held = changes.filter((c) => c.action === 'blocked' && !blockedBefore.has(c))
+  if (held.length > 0) {
+    const isHeld = (i: { kind: string; key: string; account?: string }) =>
+      held.some((c) => c.kind === i.kind && c.key === i.key && c.account === i.account)
+    review.widened = review.widened.filter((i) => !isHeld(i))
+    review.narrowed = review.narrowed.filter((i) => !isHeld(i))
   }
   const moves = teamMoves(icPart, changes, kept, domainOrder)
   if (moves.length > 0) review.moves = moves

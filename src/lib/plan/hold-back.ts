@@ -36,3 +36,23 @@ export function holdBackReplaced(changes: Change[], fileTeams: Set<string>, kept
   for (const k of kept) if (k.team !== undefined && replacedBy.has(k.team)) k.reason = heldBack(k.team)
   return true
 }
+
+/**
+ * Files with accounts:/domains: — the Identity Center side of a team whose account could not be
+ * read (its role cannot be assumed…) is held back: an application and assignments would give its
+ * members a tile to a role and profiles that cannot be made. Revocations still run.
+ */
+export function holdBackUnreadAccounts(
+  changes: Change[],
+  unread: { name: string; id: string }[],
+  teamAccount: Record<string, string>,
+): void {
+  for (const c of changes) {
+    if (c.team === undefined || (c.kind !== 'application' && c.kind !== 'assignment')) continue
+    if (c.action !== 'create' && c.action !== 'update') continue
+    const account = unread.find((a) => a.name === teamAccount[c.team as string])
+    if (!account) continue
+    c.action = 'blocked'
+    c.reason = `held back: account ${account.name}${account.id ? ` (${account.id})` : ''} of team ${c.team} could not be read, so its role and profiles cannot be made`
+  }
+}

@@ -138,6 +138,10 @@ export function summaryLine(plan: Plan): string {
     // Never "No changes" while part of the account's history is not visible yet.
     return `Nothing to change in what CloudTrail has delivered so far; ${plan.notYetVisible}.${keptText}`
   }
+  // "Matches" only about what was read: an account that could not be read is named instead.
+  const unread = (plan.context.accounts ?? []).filter((a) => a.error)
+  if (!hasChanges(plan) && unread.length > 0)
+    return `No changes in what could be read; not read: ${unread.map((a) => `account ${a.name}${a.id ? ` (${a.id})` : ''}`).join(', ')} (see the error below).${keptText}`
   if (!hasChanges(plan)) {
     const manual = s.manual
       ? ` ${s.manual} manual step${s.manual === 1 ? '' : 's'} pending (see \`sagemaker-teams sso checklist\`).`
