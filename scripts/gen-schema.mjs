@@ -16,6 +16,12 @@ export const SCHEMAS = [
     id: 'teams.schema.json',
   },
   { source: 'src/lib/plan/types.ts', type: 'Plan', out: 'schema/plan.schema.json', id: 'plan.schema.json' },
+  {
+    source: 'src/lib/report/types.ts',
+    type: 'AccessReport',
+    out: 'schema/access-report.schema.json',
+    id: 'access-report.schema.json',
+  },
 ]
 
 export function generate(spec) {

@@ -20,6 +20,23 @@ describe('examples/github-actions', () => {
     assert.match(wf.jobs.apply.if, /push/)
   })
 
+  it('has a scheduled job that writes the access report as an artifact and fails on drift', () => {
+    const wf = parse(text) as {
+      on: { schedule?: { cron: string }[] }
+      jobs: Record<string, { if: string; steps: { run?: string; uses?: string; with?: { path?: string } }[] }>
+    }
+    assert.ok(wf.on.schedule?.[0]?.cron)
+    const drift = wf.jobs.drift
+    assert.match(drift.if, /schedule/)
+    const runs = drift.steps.map((s) => s.run ?? '')
+    const report = runs.findIndex((r) => /sagemaker-teams access report .*--out access-report/.test(r))
+    const upload = drift.steps.findIndex(
+      (s) => s.uses?.startsWith('actions/upload-artifact') && s.with?.path === 'access-report/',
+    )
+    assert.ok(report >= 0 && upload > report)
+    assert.ok(runs.some((r) => /sagemaker-teams plan .*--detailed-exitcode/.test(r) && /exit \$code/.test(r)))
+  })
+
   it('installs the CLI from a checksum-pinned tarball in every job, as test/ops/install.test.ts does', () => {
     const wf = parse(text) as { jobs: Record<string, { steps: { run?: string }[] }> }
     for (const [name, job] of Object.entries(wf.jobs)) {

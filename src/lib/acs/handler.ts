@@ -192,7 +192,7 @@ export async function handleAcs(req: AcsRequest, deps: AcsDeps): Promise<AcsResp
     // The warm path is one round trip: the replay claim and the presign start together (and the
     // login record beside them). The URL is used only once the claim has succeeded; on a replay
     // it is dropped here, never returned nor logged. The profile is created only after a claim.
-    const settleLoginRecord = startLoginRecord(team, login.assertionId, now, deps)
+    const settleLoginRecord = startLoginRecord(team, userId, login.assertionId, now, deps)
     try {
       const [claimed, presigned] = await Promise.allSettled([
         deps.store.claim(login.assertionId, login.expiresAt),
@@ -302,10 +302,16 @@ async function confirmUser(
  * a call in flight after answering. A failure is one log line with a reason code; it never changes
  * the answer. Call the returned function once, before answering.
  */
-function startLoginRecord(team: string, assertionId: string, at: Date, deps: AcsDeps): () => Promise<void> {
+function startLoginRecord(
+  team: string,
+  userId: string,
+  assertionId: string,
+  at: Date,
+  deps: AcsDeps,
+): () => Promise<void> {
   const started = Date.now()
   const abort = new AbortController()
-  const written = deps.store.recordLogin(team, assertionId, at, abort.signal).then(
+  const written = deps.store.recordLogin(team, assertionId, at, abort.signal, userId).then(
     () => 'ok' as const,
     (err: unknown) => err,
   )

@@ -25,9 +25,9 @@ export function acsTableName(functionName: string): string {
   return `${functionName}-state`
 }
 
-/** Key of a team's login record in the ACS table. */
-export function loginKey(team: string): string {
-  return `login#${team}`
+/** Key of a team's login record in the ACS table; with a user id, that member's own record (last sign-in, `access report`). */
+export function loginKey(team: string, userId?: string): string {
+  return userId ? `login#${team}#${userId}` : `login#${team}`
 }
 
 export async function readAcsStatus(ctx: { aws: AwsClients; teams: LoadedTeams }): Promise<AcsStatus> {

@@ -16,9 +16,16 @@ export interface AcsStore {
   /**
    * Records a verified login for a team (first, last, count); `signal` abandons the write. It runs
    * beside the replay claim, so it cannot wait for it: an assertion equal to the team's last one
-   * recorded (a double submit, a replay racing its original) is not counted again.
+   * recorded (a double submit, a replay racing its original) is not counted again. With `userId`,
+   * the member's own record (`login#<team>#<userId>`) is written beside it: `access report` reads it.
    */
-  recordLogin(team: string, assertionId: string, at: Date, signal?: AbortSignal): Promise<void>
+  recordLogin(
+    team: string,
+    assertionId: string,
+    at: Date,
+    signal?: AbortSignal,
+    userId?: string,
+  ): Promise<void>
 }
 
 export class MemoryStore implements AcsStore {
@@ -33,16 +40,24 @@ export class MemoryStore implements AcsStore {
     return true
   }
 
-  async recordLogin(team: string, assertionId: string, at: Date, _signal?: AbortSignal): Promise<void> {
+  async recordLogin(
+    team: string,
+    assertionId: string,
+    at: Date,
+    _signal?: AbortSignal,
+    userId?: string,
+  ): Promise<void> {
     const t = at.toISOString()
-    const l = this.logins.get(team)
-    if (l?.lastAssertion === assertionId) return
-    this.logins.set(team, {
-      first: l?.first ?? t,
-      last: t,
-      count: (l?.count ?? 0) + 1,
-      lastAssertion: assertionId,
-    })
+    for (const key of userId ? [team, `${team}#${userId}`] : [team]) {
+      const l = this.logins.get(key)
+      if (l?.lastAssertion === assertionId) continue
+      this.logins.set(key, {
+        first: l?.first ?? t,
+        last: t,
+        count: (l?.count ?? 0) + 1,
+        lastAssertion: assertionId,
+      })
+    }
   }
 }
 
@@ -71,26 +86,35 @@ export class DynamoStore implements AcsStore {
     }
   }
 
-  async recordLogin(team: string, assertionId: string, at: Date, signal?: AbortSignal): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: { pk: { S: loginKey(team) } },
-          UpdateExpression:
-            'SET firstLogin = if_not_exists(firstLogin, :now), lastLogin = :now, lastAssertion = :id ADD loginCount :one',
-          ConditionExpression: 'attribute_not_exists(lastAssertion) OR lastAssertion <> :id',
-          ExpressionAttributeValues: {
-            ':now': { S: at.toISOString() },
-            ':one': { N: '1' },
-            ':id': { S: assertionId },
-          },
-        }),
-        { abortSignal: signal },
-      )
-    } catch (err) {
-      if (!isConditionalCheckFailed(err)) throw err // else: this assertion is counted already
+  async recordLogin(
+    team: string,
+    assertionId: string,
+    at: Date,
+    signal?: AbortSignal,
+    userId?: string,
+  ): Promise<void> {
+    const record = async (pk: string) => {
+      try {
+        await this.client.send(
+          new UpdateItemCommand({
+            TableName: this.table,
+            Key: { pk: { S: pk } },
+            UpdateExpression:
+              'SET firstLogin = if_not_exists(firstLogin, :now), lastLogin = :now, lastAssertion = :id ADD loginCount :one',
+            ConditionExpression: 'attribute_not_exists(lastAssertion) OR lastAssertion <> :id',
+            ExpressionAttributeValues: {
+              ':now': { S: at.toISOString() },
+              ':one': { N: '1' },
+              ':id': { S: assertionId },
+            },
+          }),
+          { abortSignal: signal },
+        )
+      } catch (err) {
+        if (!isConditionalCheckFailed(err)) throw err // else: this assertion is counted already
+      }
     }
+    await Promise.all([record(loginKey(team)), ...(userId ? [record(loginKey(team, userId))] : [])])
   }
 }
 

@@ -186,7 +186,7 @@ function accessMayChange(before: RolePayload, after: RolePayload): boolean {
 const EMPTY: PolicyDocument = { Version: '2012-10-17', Statement: [] }
 
 /** The default version document of each managed policy (read once per ARN). */
-async function managedPolicyDocuments(
+export async function managedPolicyDocuments(
   ctx: EngineContext,
   arns: string[],
 ): Promise<Map<string, PolicyDocument>> {

@@ -1,0 +1,346 @@
+/**
+ * The access certification report: per team its members (direct and through which group), their
+ * profiles and last sign-in (the ACS's login records), what its role can reach (the scenario matrix,
+ * evaluated by IAM's simulator as plan's review is), its data (workspace, LF-tag grants), and the
+ * findings a reviewer acts on. Read through the engine's own observers (refresh `full`: every
+ * managed profile is read, so a kept profile names its user), never written to.
+ */
+import { readAcsStatus } from '../acs/status.js'
+import type { AwsClients } from '../aws/clients.js'
+import type { LoadedTeams } from '../config/load.js'
+import { buildContext } from '../engine/plan.js'
+import { UserError } from '../errors.js'
+import {
+  ABAC_TAG,
+  boundaryPolicyArn,
+  profileName,
+  TAG_TEAM,
+  TAG_USER_ID,
+  TAG_USER_NAME,
+  teamRoleArn,
+  teamRoleName,
+} from '../model/names.js'
+import { isMultiDomain } from '../model/topology.js'
+import { teamWorkspace } from '../model/workspace.js'
+import type { PolicyDocument, RolePayload } from '../plan/types.js'
+import type { ObservedBoundary } from '../resources/boundary.js'
+import type { ObservedGrants } from '../resources/lf-grant.js'
+import type { ObservedProfiles } from '../resources/profile.js'
+import type { ObservedRoles } from '../resources/role.js'
+import type { EngineContext } from '../resources/types.js'
+import { readMemberSignIns } from './logins.js'
+import type {
+  AccessReport,
+  ReportCrossTeam,
+  ReportFinding,
+  ReportMember,
+  ReportProfile,
+  ReportReach,
+  ReportTeam,
+} from './types.js'
+
+export interface ReportOptions {
+  /** A member without a sign-in within this many days is a finding. */
+  staleDays: number
+  teams?: string[]
+  now?: Date
+}
+
+const DAY_MS = 86_400_000
+/** A row about another team's resources (the cross-team part of the matrix). */
+const CROSS = /another team/
+
+export async function buildAccessReport(
+  aws: AwsClients,
+  teams: LoadedTeams,
+  options: ReportOptions,
+): Promise<AccessReport> {
+  const config = teams.config
+  if (isMultiDomain(config))
+    throw new UserError(
+      'access report reads one-domain teams files for now; a file with accounts:/domains: is not supported yet',
+    )
+  for (const t of options.teams ?? [])
+    if (!config.teams[t]) throw new UserError(`--team ${t}: no such team in ${teams.file}`)
+  const now = options.now ?? new Date()
+  const ctx = await buildContext(aws, teams, { prune: false, force: false, refresh: 'full' })
+  const d = ctx.discovery
+  const [profiles, roles, boundary, grants, acs] = await Promise.all([
+    ctx.observed<ObservedProfiles>('profile'),
+    ctx.observed<ObservedRoles>('role'),
+    ctx.observed<ObservedBoundary | undefined>('boundary'),
+    ctx.observed<ObservedGrants>('lf-grant'),
+    readAcsStatus(ctx),
+  ])
+  const selected = Object.keys(config.teams).filter(
+    (t) => !options.teams?.length || options.teams.includes(t),
+  )
+
+  const profilesOf = (team: string) =>
+    [...profiles.byName.values()].filter((p) => p.tags?.[TAG_TEAM] === team)
+  const pairs = selected.flatMap((team) => [
+    ...[...(ctx.identities.teamUsers.get(team)?.keys() ?? [])].map((userId) => ({ team, userId })),
+    ...profilesOf(team).flatMap((p) =>
+      p.tags?.[TAG_USER_ID] ? [{ team, userId: p.tags[TAG_USER_ID] }] : [],
+    ),
+  ])
+  const signIns = await readMemberSignIns(ctx, pairs)
+  const isStale = (last?: string) => !last || now.getTime() - Date.parse(last) > options.staleDays * DAY_MS
+
+  const findings: ReportFinding[] = []
+  const crossTeam: ReportCrossTeam[] = []
+  const reports: ReportTeam[] = []
+  const evaluations = await evaluateTeams(ctx, selected, roles, boundary?.document)
+  for (const team of selected) {
+    const tc = config.teams[team]
+    const users = ctx.identities.teamUsers.get(team) ?? new Map()
+    const via = new Map<string, string[]>()
+    const add = (userId: string, how: string) => via.set(userId, [...(via.get(userId) ?? []), how])
+    for (const name of tc.members?.users ?? []) {
+      const u = ctx.identities.usersByName.get(name)
+      if (u) add(u.userId, 'direct')
+    }
+    for (const g of tc.members?.groups ?? [])
+      for (const id of ctx.identities.groupsByName.get(g)?.memberIds ?? []) add(id, `group:${g}`)
+    const members: ReportMember[] = [...users.values()]
+      .map((u) => {
+        const name = profileName(team, u.userId)
+        const present = profiles.byName.get(name.toLowerCase())
+        const s = signIns.get(`${team}#${u.userId}`)
+        return {
+          userId: u.userId,
+          userName: u.userName,
+          ...(u.email ? { email: u.email } : {}),
+          via: via.get(u.userId) ?? [],
+          ...(present ? { profile: present.name } : {}),
+          ...(s ? { lastSignIn: s.last } : {}),
+          signIns: s?.count ?? 0,
+          stale: isStale(s?.last),
+        }
+      })
+      .sort((a, b) => a.userName.localeCompare(b.userName))
+    for (const m of members)
+      if (m.stale)
+        findings.push({
+          kind: 'stale-member',
+          team,
+          subject: m.userName,
+          message: m.lastSignIn
+            ? `last signed in ${m.lastSignIn.slice(0, 10)}, more than ${options.staleDays} days ago`
+            : `has not signed in through the ACS (within ${options.staleDays} days or at all)`,
+        })
+
+    const teamProfiles: ReportProfile[] = profilesOf(team)
+      .map((p) => {
+        const userId = p.tags?.[TAG_USER_ID]
+        const s = userId ? signIns.get(`${team}#${userId}`) : undefined
+        return {
+          name: p.name,
+          ...(userId ? { userId } : {}),
+          ...(p.tags?.[TAG_USER_NAME] ? { userName: p.tags[TAG_USER_NAME] } : {}),
+          ...(p.status ? { status: p.status } : {}),
+          member: !!userId && users.has(userId),
+          ...(s ? { lastSignIn: s.last } : {}),
+        }
+      })
+      .sort((a, b) => a.name.localeCompare(b.name))
+    for (const p of teamProfiles)
+      if (!p.member)
+        findings.push({
+          kind: 'kept-profile',
+          team,
+          subject: p.name,
+          message: `profile of ${p.userName ?? p.userId ?? 'an unknown user'}, kept after the member left (access revoked; its home directory stays until apply --prune deletes it)`,
+        })
+
+    const l = acs.logins.get(team)
+    const consoleSteps = l ? { verified: true, firstLogin: l.first, lastLogin: l.last } : { verified: false }
+    if (!l && config.acs)
+      findings.push({
+        kind: 'console-not-verified',
+        team,
+        subject: team,
+        message:
+          'the console steps (ACS URL, audience, attribute mappings) were never verified by a signed login',
+      })
+
+    const roleName = teamRoleName(team)
+    const ws = teamWorkspace(config, team, d)
+    const lakeFormation = [...grants.values()]
+      .filter(
+        (g) =>
+          g.roleName === roleName ||
+          g.principalArn === teamRoleArn(tc.executionRole, team, d.accountId, d.partition),
+      )
+      .map((g) => ({
+        resourceType: g.resourceType,
+        expression: g.expression.map((t) => `${t.TagKey}=${t.TagValues.join('|')}`).join('; '),
+        permissions: g.permissions,
+      }))
+
+    const e = evaluations.get(team)!
+    const reach: ReportReach[] = e.reach
+    for (const r of reach)
+      if (r.outcome !== r.expected)
+        findings.push({
+          kind: 'unexpected-reach',
+          team,
+          subject: r.scenario,
+          message: `the role's outcome is ${r.outcome}, the tool's policies intend ${r.expected} (a managed policy or a hand change?)`,
+        })
+    for (const c of e.cross) {
+      crossTeam.push(c)
+      if (c.outcome === 'Allowed')
+        findings.push({
+          kind: 'cross-team-access',
+          team,
+          subject: c.otherTeam,
+          message: `${team}'s role can ${c.scenario}`,
+        })
+    }
+    if (!e.evaluated)
+      findings.push({
+        kind: 'not-evaluated',
+        team,
+        subject: team,
+        message: `role not evaluated: ${e.reason}`,
+      })
+
+    reports.push({
+      team,
+      ...(tc.displayName ? { displayName: tc.displayName } : {}),
+      roleArn: teamRoleArn(tc.executionRole, team, d.accountId, d.partition),
+      members,
+      profiles: teamProfiles,
+      data: { ...(ws ? { workspace: ws } : {}), lakeFormation },
+      reach,
+      evaluation: e.evaluated ? { evaluated: true } : { evaluated: false, reason: e.reason },
+      consoleSteps,
+    })
+  }
+  return {
+    reportVersion: 1,
+    generatedAt: now.toISOString(),
+    staleDays: options.staleDays,
+    accountId: d.accountId,
+    region: d.region,
+    domainId: d.domainId,
+    teams: reports,
+    crossTeam,
+    findings,
+  }
+}
+
+interface TeamEvaluation {
+  evaluated: boolean
+  reason?: string
+  reach: ReportReach[]
+  cross: ReportCrossTeam[]
+}
+
+/**
+ * Each team's role as IAM has it (inline policies, managed policies' default versions, boundary,
+ * Team tag), evaluated by IAM's simulator over its own rows of the matrix and the cross-team rows
+ * against every other team of the file.
+ */
+async function evaluateTeams(
+  ctx: EngineContext,
+  selected: string[],
+  roles: ObservedRoles,
+  boundaryDocument: PolicyDocument | undefined,
+): Promise<Map<string, TeamEvaluation>> {
+  const out = new Map<string, TeamEvaluation>()
+  const d = ctx.discovery
+  const config = ctx.teams.config
+  const all = Object.keys(config.teams)
+  const [{ awsEvaluator, SimulationUnavailable }, matrix, { managedPolicyDocuments }] = await Promise.all([
+    import('../policies/simulate-aws.js'),
+    import('../policies/team-matrix.js'),
+    import('../policies/access-matrix.js'),
+  ])
+  const toolBoundary = boundaryPolicyArn(d.accountId, d.partition)
+  const observedRoles = new Map<string, RolePayload>()
+  for (const team of selected) {
+    const r = roles.get(teamRoleName(team))
+    if (config.teams[team].executionRole.create && r) observedRoles.set(team, r)
+  }
+  const managed = await managedPolicyDocuments(
+    ctx,
+    [...observedRoles.values()].flatMap((r) => [
+      ...r.managedPolicyArns,
+      ...(r.permissionsBoundary && r.permissionsBoundary !== toolBoundary ? [r.permissionsBoundary] : []),
+    ]),
+  )
+  const evaluate = awsEvaluator(() => ctx.aws.iam())
+  const member = (x: string) => ({
+    teamId: x,
+    tag: config.teams[x]?.tags?.[ABAC_TAG] ?? x,
+    roleArn: teamRoleArn(config.teams[x]?.executionRole ?? {}, x, d.accountId, d.partition),
+    workspace: teamWorkspace(config, x, d) ?? teamWorkspace({ ...config, workspace: {} }, x, d),
+  })
+  const base = { partition: d.partition, region: d.region, accountId: d.accountId, domainId: d.domainId }
+  for (const team of selected) {
+    const role = observedRoles.get(team)
+    if (!role) {
+      out.set(team, {
+        evaluated: false,
+        reason: config.teams[team].executionRole.arn
+          ? 'the role is given by ARN (executionRole.arn); its policies are not read'
+          : 'the role does not exist yet (run apply)',
+        reach: [],
+        cross: [],
+      })
+      continue
+    }
+    const others = all.filter((x) => x !== team)
+    const own = matrix
+      .teamScenarios({ ...base, self: member(team), other: member(others[0] ?? 'another-team') })
+      .filter((s) => !CROSS.test(s.name))
+    const cross = others.flatMap((other) =>
+      matrix
+        .teamScenarios({ ...base, self: member(team), other: member(other) })
+        .filter((s) => CROSS.test(s.name))
+        .map((s) => ({ ...s, other })),
+    )
+    const boundary =
+      role.permissionsBoundary === toolBoundary
+        ? boundaryDocument
+        : role.permissionsBoundary
+          ? managed.get(role.permissionsBoundary)
+          : undefined
+    const principal = {
+      roleArn: role.roleArn ?? teamRoleArn({}, team, d.accountId, d.partition),
+      principalTags: { [ABAC_TAG]: role.tags[ABAC_TAG] ?? team },
+      policies: {
+        ...role.inlinePolicies,
+        ...Object.fromEntries(role.managedPolicyArns.map((arn) => [arn, managed.get(arn) ?? EMPTY_POLICY])),
+      },
+      ...(boundary ? { permissionsBoundary: boundary } : {}),
+    }
+    try {
+      const outcomes = await matrix.evaluateScenarios(principal, [...own, ...cross], evaluate)
+      out.set(team, {
+        evaluated: true,
+        reach: outcomes.slice(0, own.length).map((o) => ({
+          area: o.area,
+          scenario: o.name,
+          outcome: o.actual,
+          expected: o.expected,
+        })),
+        cross: outcomes.slice(own.length).map((o, i) => ({
+          team,
+          otherTeam: cross[i].other,
+          scenario: o.name.replace(/another team's/g, `${cross[i].other}'s`),
+          outcome: o.actual,
+        })),
+      })
+    } catch (err) {
+      const reason =
+        err instanceof SimulationUnavailable ? err.message : `cannot evaluate: ${(err as Error).message}`
+      out.set(team, { evaluated: false, reason, reach: [], cross: [] })
+    }
+  }
+  return out
+}
+
+const EMPTY_POLICY: PolicyDocument = { Version: '2012-10-17', Statement: [] }
