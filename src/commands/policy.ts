@@ -31,10 +31,14 @@ export default class Policy extends BaseCommand<typeof Policy> {
     if (isMultiDomain(teams.config)) {
       // One document per principal: the CLI's own, each account role's permissions and trust.
       const { accountPolicies, renderAccountPolicies } = await import('../lib/account-policies.js')
+      // The principal running this is who the account roles trust unless the file names others.
+      const needsCaller = Object.values(teams.config.accounts ?? {}).some((a) => !a.trustedPrincipals?.length)
+      const callerArn = needsCaller ? await this.callerArn(region) : undefined
       const docs = accountPolicies(teams.config, {
         callerAccountId: accountId,
         region,
         purpose: this.flags.for,
+        ...(callerArn ? { callerArn } : {}),
       })
       if (!this.jsonEnabled()) process.stdout.write(renderAccountPolicies(docs))
       return docs
@@ -42,5 +46,16 @@ export default class Policy extends BaseCommand<typeof Policy> {
     const doc = operatorPolicy({ config: teams.config, accountId, region }, this.flags.for)
     if (!this.jsonEnabled()) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
     return doc
+  }
+
+  /** The caller's ARN (STS GetCallerIdentity), or undefined without credentials (--account-id offline). */
+  private async callerArn(region: string): Promise<string | undefined> {
+    try {
+      const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts')
+      const aws = await this.awsClients(region)
+      return (await (await aws.sts()).send(new GetCallerIdentityCommand({}))).Arn
+    } catch {
+      return undefined
+    }
   }
 }

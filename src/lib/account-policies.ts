@@ -2,14 +2,35 @@
  * `policy` for a teams file with accounts:/domains: — what each principal needs: the CLI's own
  * policy (in the Identity Center account, with sts:AssumeRole on each account role), each account
  * role's permissions (operator-policy.ts for that account's teams and domains, and its presign role),
- * and the trust policy each account role needs (the CLI's account as principal; the CLI's own policy
- * then decides which of its principals may assume it).
+ * and the trust policy each account role needs: the accounts of the principals that may run the tool
+ * as Principal, and `aws:PrincipalArn` naming those principals (accounts.<a>.trustedPrincipals, else
+ * the principal that runs `policy`) — never a whole account: a trust in an account's root with no
+ * condition lets every principal there allowed sts:AssumeRole take the role.
  */
 
 import type { TeamsFile } from './config/types.js'
+import { UserError } from './errors.js'
 import { fileAccounts, fileDomains, teamDomainName } from './model/topology.js'
 import { operatorPolicy } from './operator-policy.js'
 import type { PolicyDocument } from './plan/types.js'
+
+/**
+ * The principals a caller ARN (STS GetCallerIdentity) stands for in `aws:PrincipalArn`: an IAM user
+ * as it is; an assumed-role session as its role, with and without a path (the session ARN drops the
+ * path, e.g. IAM Identity Center's `aws-reserved/sso.amazonaws.com/`). None for an account root or a
+ * federated user: name the principals in the file then.
+ */
+export function principalsOfCaller(arn: string): string[] {
+  const role = /^arn:([\w-]+):sts::(\d{12}):assumed-role\/([\w+=,.@-]+)\/[^/]+$/.exec(arn)
+  if (role) {
+    const [, partition, account, name] = role
+    return [
+      `arn:${partition}:iam::${account}:role/${name}`,
+      `arn:${partition}:iam::${account}:role/*/${name}`,
+    ]
+  }
+  return /^arn:[\w-]+:iam::\d{12}:user\/[\w+=,.@/-]+$/.test(arn) ? [arn] : []
+}
 
 export interface AccountPolicy {
   /** "identity-center", or the account's name in the file. */
@@ -24,7 +45,14 @@ export interface AccountPolicy {
 
 export function accountPolicies(
   config: TeamsFile,
-  opts: { callerAccountId: string; region: string; partition?: string; purpose: 'apply' | 'plan' },
+  opts: {
+    callerAccountId: string
+    region: string
+    partition?: string
+    purpose: 'apply' | 'plan'
+    /** The ARN of the principal running `policy` (GetCallerIdentity): the default trusted principal. */
+    callerArn?: string
+  },
 ): AccountPolicy[] {
   const partition = opts.partition ?? 'aws'
   const domains = fileDomains(config)
@@ -97,19 +125,47 @@ export function accountPolicies(
       accountId: account.id,
       purpose: 'trust',
       roleName: account.role,
-      document: {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { AWS: `arn:${partition}:iam::${opts.callerAccountId}:root` },
-            Action: 'sts:AssumeRole',
-          },
-        ],
-      },
+      document: trustPolicy(account.name, config.accounts?.[account.name]?.trustedPrincipals, opts.callerArn),
     })
   }
   return out
+}
+
+/**
+ * An account role's trust policy: Principal the accounts of the trusted principals (IAM refuses a
+ * trust naming a principal that does not exist yet, and IAM Identity Center's roles are re-created
+ * with new ids; an account root does not), the condition `aws:PrincipalArn` the principals.
+ */
+function trustPolicy(
+  account: string,
+  named: string[] | undefined,
+  callerArn: string | undefined,
+): PolicyDocument {
+  const principals = named?.length
+    ? [...new Set(named)].sort()
+    : callerArn
+      ? principalsOfCaller(callerArn)
+      : []
+  if (principals.length === 0)
+    throw new UserError(
+      `accounts.${account}.trustedPrincipals: name the IAM roles or users that may run the tool in account ${account}${callerArn ? ` (the caller ${callerArn} is not a role or user)` : ' (the caller could not be read: policy --account-id runs without credentials)'}`,
+      1,
+      'The account role trusts only these principals (aws:PrincipalArn); see README "AWS Organizations".',
+    )
+  const accounts = [...new Set(principals.map((p) => p.split(':')[4]))].sort()
+  const partition = principals[0].split(':')[1]
+  const roots = accounts.map((a) => `arn:${partition}:iam::${a}:root`)
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: roots.length === 1 ? roots[0] : roots },
+        Action: 'sts:AssumeRole',
+        Condition: { ArnLike: { 'aws:PrincipalArn': principals.length === 1 ? principals[0] : principals } },
+      },
+    ],
+  }
 }
 
 /** The documents as `policy` prints them: a heading line before each. */

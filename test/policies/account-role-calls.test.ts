@@ -224,6 +224,7 @@ describe("account roles' permission documents, evaluated on every call the roles
           callerAccountId: CALLER,
           region: REGION,
           purpose: 'apply',
+          callerArn: `arn:aws:iam::${CALLER}:user/emulator-admin`,
         })
       const callsBefore = new Map<string, number>()
       let docsBefore: AccountPolicy[] = []

@@ -50,7 +50,12 @@ const acsRole = (account: string) => `arn:aws:iam::${account}:role/sagemaker-tea
 const boundaryArn = (account: string) => `arn:aws:iam::${account}:policy/sagemaker-teams-boundary`
 
 function documents(config: TeamsFile) {
-  const docs = accountPolicies(config, { callerAccountId: IC, region: REGION, purpose: 'apply' })
+  const docs = accountPolicies(config, {
+    callerAccountId: IC,
+    region: REGION,
+    purpose: 'apply',
+    callerArn: `arn:aws:iam::${IC}:user/emulator-admin`,
+  })
   const doc = (account: string) => docs.find((d) => d.account === account && d.purpose !== 'trust')!.document
   return { docs, doc }
 }

@@ -180,7 +180,12 @@ describe('policy for many accounts: one document per principal', () => {
     },
   }
   delete (many as { domain?: unknown }).domain
-  const docs = accountPolicies(many, { callerAccountId: IC, region: REGION, purpose: 'apply' })
+  const docs = accountPolicies(many, {
+    callerAccountId: IC,
+    region: REGION,
+    purpose: 'apply',
+    callerArn: `arn:aws:iam::${IC}:user/emulator-admin`,
+  })
 
   it('the CLI policy, then per account its role permissions and trust; all pass the reference check', async () => {
     assert.deepEqual(

@@ -87,7 +87,21 @@ export interface AccountConfig {
    * @pattern ^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$
    */
   region?: string
+  /**
+   * The IAM roles or users that may run the tool here: the account role's trust policy allows
+   * sts:AssumeRole only when `aws:PrincipalArn` matches one of them (ArnLike: `*` allowed, e.g. an
+   * IAM Identity Center permission set's `role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_Admin_*`).
+   * Default: the principal that runs `sagemaker-teams policy` (its role, with or without a path).
+   * @minItems 1
+   */
+  trustedPrincipals?: TrustedPrincipal[]
 }
+
+/**
+ * An IAM role or user ARN (never an account root: that would trust every principal of the account).
+ * @pattern ^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)/[\w+=,.@/*?-]{1,512}$
+ */
+export type TrustedPrincipal = string
 
 export interface NamedDomainConfig {
   /** The name of an entry of `accounts:`; without it, the domain is in the caller's own account. */
