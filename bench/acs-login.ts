@@ -108,7 +108,14 @@ async function acsLogin() {
     const acsUrl = `${base}/saml/acs/team1`
     const team1 = config.teams.team1
     const body = (user: string) =>
-      signedResponse({ acsUrl, audience: team1.audience, userId: user, teamId: 'team1' }).base64
+      // The NameID names the member (the ACS refuses any other: nameid_mismatch).
+      signedResponse({
+        acsUrl,
+        audience: team1.audience,
+        userId: user,
+        teamId: 'team1',
+        email: config.members[user],
+      }).base64
     const login = async (samlResponse: string) =>
       (
         await handleAcs(
