@@ -13,7 +13,7 @@
 import { acsTableName } from './acs/status.js'
 import { DEFAULT_ACCOUNT_ROLE, type TeamsFile } from './config/types.js'
 import { LOCK_TABLE } from './engine/lock.js'
-import { boundaryPolicyArn, REFRESH_TABLE, TAG_MANAGED, teamRoleName } from './model/names.js'
+import { boundaryPolicyArn, REFRESH_TABLE, TAG_MANAGED, TAG_TEAM, teamRoleName } from './model/names.js'
 import { primaryDomainId } from './model/topology.js'
 import { teamWorkspace } from './model/workspace.js'
 import type { PolicyDocument, PolicyStatement } from './plan/types.js'
@@ -49,7 +49,13 @@ type Optional = 'domainIds' | 'presignRole' | 'acs' | 'identityCenter' | 'accoun
 type Inputs = Required<Omit<OperatorPolicyInput, Optional>> & Pick<OperatorPolicyInput, Optional>
 
 /** The grants and unscoped actions of IAM Identity Center (left out where `identityCenter` is false). */
-const IDENTITY_CENTER_GRANTS = new Set(['IdentityCenterApplications', 'IdentityStoreReads'])
+const IDENTITY_CENTER_GRANTS = new Set([
+  'IdentityCenterApplications',
+  'CreateTeamApplications',
+  'TagTeamApplications',
+  'TeamApplicationWrites',
+  'IdentityStoreReads',
+])
 const IDENTITY_CENTER_UNSCOPED = ['sso:ListInstances', 'sso:ListApplications']
 
 /** The grants of the ACS (skipped where it is `elsewhere`). */
@@ -141,6 +147,8 @@ const toolRoles = (i: Inputs) => {
   return [...new Set(roles)]
 }
 /** Roles the tool may delete (teams gone from the file): named like its roles and carrying its boundary. */
+const applications = (i: Inputs) =>
+  `arn:${i.partition}:sso::${i.accountId}:application/${i.instanceArn.split('/').pop() ?? '*'}/*`
 const isAcsOrPresign = (i: Inputs, arn: string) =>
   arn.endsWith(`:role/${PRESIGN_ROLE_NAME}`) ||
   (!!i.config.acs && arn.endsWith(`:role/${acsRoleName(i.config.acs.functionName)}`))
@@ -163,24 +171,42 @@ const SCOPED: Grant[] = [
       'sso:GetApplicationAssignmentConfiguration',
       'sso:ListApplicationAssignments',
     ],
+    write: [],
+    resources: (i) => [i.instanceArn, applications(i)],
+  },
+  {
+    // A new application carries the tool's team tag from its creation.
+    sid: 'CreateTeamApplications',
+    read: [],
+    write: ['sso:CreateApplication'],
+    resources: (i) => [
+      i.instanceArn,
+      applications(i),
+      `arn:${i.partition}:sso::aws:applicationProvider/custom-saml`,
+    ],
+    condition: () => ({ Null: { [`aws:RequestTag/${TAG_TEAM}`]: 'false' } }),
+  },
+  {
+    // Adopting a console-created application (application.ts): its first write is this tag, only this tag.
+    sid: 'TagTeamApplications',
+    read: [],
+    write: ['sso:TagResource'],
+    resources: (i) => [applications(i)],
+    condition: () => ({ 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG_TEAM] } }),
+  },
+  {
+    // Every other write only on an application that carries the tool's team tag: never another application.
+    sid: 'TeamApplicationWrites',
+    read: [],
     write: [
-      'sso:CreateApplication',
       'sso:UpdateApplication',
       'sso:DeleteApplication',
       'sso:PutApplicationAssignmentConfiguration',
       'sso:CreateApplicationAssignment',
       'sso:DeleteApplicationAssignment',
-      'sso:TagResource',
     ],
-    resources: (i, purpose) => {
-      const ins = i.instanceArn.split('/').pop() ?? '*'
-      return [
-        i.instanceArn,
-        `arn:${i.partition}:sso::${i.accountId}:application/${ins}/*`,
-        // Only CreateApplication names the provider.
-        ...(purpose === 'apply' ? [`arn:${i.partition}:sso::aws:applicationProvider/custom-saml`] : []),
-      ]
-    },
+    resources: (i) => [applications(i)],
+    condition: () => ({ Null: { [`aws:ResourceTag/${TAG_TEAM}`]: 'false' } }),
   },
   {
     sid: 'IdentityStoreReads',
@@ -204,14 +230,13 @@ const SCOPED: Grant[] = [
   {
     sid: 'SageMakerDomainProfiles',
     read: ['sagemaker:DescribeDomain', 'sagemaker:DescribeUserProfile', 'sagemaker:ListTags'],
+    // No CreatePresignedDomainUrl: only the ACS signs in (its own role; `acs serve` your credentials).
     write: [
-      'sagemaker:CreateUserProfile',
       'sagemaker:UpdateUserProfile',
       'sagemaker:DeleteUserProfile',
       'sagemaker:AddTags',
       'sagemaker:DeleteTags',
       'sagemaker:DeleteApp',
-      'sagemaker:CreatePresignedDomainUrl',
     ],
     resources: (i) => {
       const sm = `arn:${i.partition}:sagemaker:${i.region}:${i.accountId}`
@@ -224,6 +249,18 @@ const SCOPED: Grant[] = [
         `${sm}:space/${d}/*`,
       ])
     },
+  },
+  {
+    // A profile is created only carrying the tool's team tag.
+    sid: 'CreateTeamProfiles',
+    read: [],
+    write: ['sagemaker:CreateUserProfile'],
+    resources: (i) =>
+      (i.domainIds?.length ? i.domainIds : [primaryDomainId(i.config)]).map(
+        (d) => `arn:${i.partition}:sagemaker:${i.region}:${i.accountId}:user-profile/${d}/*`,
+      ),
+    condition: () => ({ Null: { [`aws:RequestTag/${TAG_TEAM}`]: 'false' } }),
+    skip: (i) => i.acs === 'only',
   },
   {
     // The access review evaluates the managed policies attached to team roles (policies/access-matrix.ts).

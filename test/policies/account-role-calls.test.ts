@@ -72,7 +72,12 @@ function authorizationsOf(call: EmulatorCall): Authorization[] | undefined {
         )
       if (i.UserProfileName) {
         const profile = `${sm}:user-profile/${i.DomainId}/${i.UserProfileName}`
-        const out: Authorization[] = [{ action, resource: profile }]
+        const tags: Record<string, string> | undefined =
+          call.operation === 'CreateUserProfile' && i.Tags?.length
+            ? Object.fromEntries(i.Tags.map((t: { Key: string; Value: string }) => [t.Key, t.Value]))
+            : undefined
+        // The tags sent with CreateUserProfile are in its request context (aws:RequestTag/…).
+        const out: Authorization[] = [{ action, resource: profile, ...(tags ? { requestTags: tags } : {}) }]
         const role = i.UserSettings?.ExecutionRole
         if (role)
           out.push({

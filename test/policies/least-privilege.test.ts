@@ -564,6 +564,93 @@ describeMatrix(
         },
       ],
     },
+    ...(() => {
+      const app = (id: string) => `arn:aws:sso::${ACCOUNT}:application/ssoins-72230a1b2c3d4e5f/${id}`
+      const instance = 'arn:aws:sso:::instance/ssoins-72230a1b2c3d4e5f'
+      const teamApp = { 'sagemaker-teams:team': 'team1' }
+      const writes = [
+        'sso:CreateApplicationAssignment',
+        'sso:DeleteApplicationAssignment',
+        'sso:PutApplicationAssignmentConfiguration',
+        'sso:UpdateApplication',
+        'sso:DeleteApplication',
+      ]
+      return [
+        {
+          name: "assign users to, reconfigure and delete the tool's team applications",
+          expect: 'Allowed' as const,
+          requests: writes.map((action) => ({ action, resource: app('apl-team1'), resourceTags: teamApp })),
+        },
+        ...writes.map((action) => ({
+          name: `${action} on an application without the tool's team tag`,
+          expect: 'Denied' as const,
+          requests: [{ action, resource: app('apl-payroll'), resourceTags: { owner: 'hr' } }],
+        })),
+        {
+          name: 'adopt a console-created application: tag it with the team tag first',
+          expect: 'Allowed' as const,
+          requests: [{ action: 'sso:TagResource', resource: app('apl-console'), requestTags: teamApp }],
+        },
+        {
+          name: 'tag an application with another key',
+          expect: 'Denied' as const,
+          requests: [
+            { action: 'sso:TagResource', resource: app('apl-payroll'), requestTags: { owner: 'me' } },
+          ],
+        },
+        {
+          name: 'create an application carrying the team tag',
+          expect: 'Allowed' as const,
+          requests: [
+            { action: 'sso:CreateApplication', resource: instance, requestTags: teamApp },
+            { action: 'sso:CreateApplication', resource: app('apl-new'), requestTags: teamApp },
+            {
+              action: 'sso:CreateApplication',
+              resource: 'arn:aws:sso::aws:applicationProvider/custom-saml',
+              requestTags: teamApp,
+            },
+          ],
+        },
+        {
+          name: 'create an application without the team tag',
+          expect: 'Denied' as const,
+          requests: [{ action: 'sso:CreateApplication', resource: instance }],
+        },
+      ]
+    })(),
+    {
+      name: "create a team's profile carrying the tool's team tag",
+      expect: 'Allowed',
+      requests: [
+        {
+          action: 'sagemaker:CreateUserProfile',
+          resource: profile('team1-new'),
+          requestTags: { 'sagemaker-teams:team': 'team1', Team: 'Team1' },
+        },
+      ],
+    },
+    {
+      name: "create a profile without the tool's team tag",
+      expect: 'Denied',
+      requests: [
+        {
+          action: 'sagemaker:CreateUserProfile',
+          resource: profile('admin2'),
+          requestTags: { Team: 'Team1' },
+        },
+      ],
+    },
+    {
+      name: 'sign in as a profile (CreatePresignedDomainUrl: only the ACS does)',
+      expect: 'Denied',
+      requests: [
+        {
+          action: 'sagemaker:CreatePresignedDomainUrl',
+          resource: profile('team1-u'),
+          resourceTags: MANAGED_TAGS,
+        },
+      ],
+    },
     {
       name: 'list Identity Center applications (no resource type)',
       expect: 'Allowed',
