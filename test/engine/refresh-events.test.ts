@@ -180,11 +180,15 @@ describe('--refresh events (CLI against the emulator)', function () {
     read(b, /AddTags at /)
     read(c, /DeleteTags at /)
     read(e, /CreateUserProfile at /)
-    for (const name of PROFILE_EVENTS)
-      assert.ok(
-        reads.some((l) => l.startsWith(`refresh events: LookupEvents EventName=${name} since `)),
-        name,
-      )
+    // A quiet window: one lookup by event source, the five profile event names filtered locally.
+    assert.ok(
+      reads.some((l) =>
+        /^refresh events: LookupEvents EventSource=sagemaker\.amazonaws\.com since \S+: \d+ events \(\d+ of user profiles\), 1 page$/.test(
+          l,
+        ),
+      ),
+      reads.join('\n'),
+    )
     for (const call of [
       'sagemaker ListUserProfiles',
       'sagemaker DescribeUserProfile',
@@ -201,7 +205,41 @@ describe('--refresh events (CLI against the emulator)', function () {
     // Only the four profiles that changed and still exist were read (the unchanged three were not).
     assert.equal(counters['sagemaker:DescribeUserProfile'], 4)
     assert.equal(counters['sagemaker:ListTags'], 4)
-    assert.equal(counters['cloudtrail:LookupEvents'], PROFILE_EVENTS.length)
+    assert.equal(counters['cloudtrail:LookupEvents'], 1)
+  })
+
+  it('a busy window (more SageMaker events than one page): one lookup per event name, each paged back to the point', async () => {
+    const file = await converged()
+    // 60 SageMaker writes that are not of profiles (tags of the domain), then one hand change.
+    const other = `arn:aws:sagemaker:us-east-1:${ACCOUNT}:domain/${DOMAIN}`
+    for (let i = 0; i < 60; i++)
+      await sm().send(new AddTagsCommand({ ResourceArn: other, Tags: [{ Key: 'n', Value: String(i) }] }))
+    await sm().send(new AddTagsCommand({ ResourceArn: PROFILE_ARN, Tags: [{ Key: 'Team', Value: 'Team1' }] }))
+    emu.resetCounters()
+    const r = await cli(['plan', '-f', file, '--refresh', 'events', '--json', '--verbose', ...DELAY])
+    assert.equal(r.code, 0, r.stderr)
+    const p = JSON.parse(r.stdout) as Plan
+    assert.deepEqual(actions(p), [`update profile ${PROFILE}`])
+    const lines = r.stderr.split('\n')
+    assert.ok(
+      lines.some((l) =>
+        /LookupEvents EventSource=sagemaker\.amazonaws\.com since \S+: 50 events .*more pages: looking up by event name$/.test(
+          l,
+        ),
+      ),
+      r.stderr,
+    )
+    for (const name of PROFILE_EVENTS)
+      assert.ok(
+        lines.some((l) => l.startsWith(`refresh events: LookupEvents EventName=${name} since `)),
+        name,
+      )
+    assert.ok(
+      lines.some((l) => /LookupEvents EventName=AddTags since \S+: \d+ events, 2 pages$/.test(l)),
+      r.stderr,
+    )
+    // The source page, then AddTags' two pages and one page of each other name.
+    assert.equal(emu.counters()['cloudtrail:LookupEvents'], 1 + 2 + (PROFILE_EVENTS.length - 1))
   })
 
   it('a tag change made 1 s before plan with a 60 s delivery delay is "not yet visible", never "No changes"; found once delivered', async () => {

@@ -1,8 +1,9 @@
 /**
  * `--refresh events`: full drift detection of user profiles at the cost of list pages plus the
  * profiles that may have changed. A profile is read in full when
- * - CloudTrail's event history (LookupEvents) holds a change of it (CreateUserProfile,
- *   UpdateUserProfile, DeleteUserProfile, AddTags, DeleteTags) since the refresh point;
+ * - CloudTrail's event history (LookupEvents: by event source, or by event name in a busy window)
+ *   holds a change of it (CreateUserProfile, UpdateUserProfile, DeleteUserProfile, AddTags,
+ *   DeleteTags) since the refresh point;
  * - its LastModifiedTime (from ListUserProfiles) is at or after the point, or within the
  *   undelivered window (an UpdateUserProfile whose event is not delivered yet);
  * - its desired state changed since the point (bucket digests of the file's desired profiles), or
@@ -17,7 +18,7 @@
  *
  * Only profiles use events. Roles, LF grants and assignments are read in full in every mode at a
  * cost that grows with teams and list pages, not users; their CloudTrail events (IAM's in
- * us-east-1 only, and one LookupEvents per event name at 2 calls/s) would cost more time, not less.
+ * us-east-1 only, and more LookupEvents at 2 calls/s) would cost more time, not less.
  */
 import { createHash } from 'node:crypto'
 import { stableStringify } from '../canonical.js'
@@ -39,8 +40,10 @@ export const PROFILE_EVENTS = [
 export const HISTORY_MS = 90 * 24 * 3600 * 1000 - 3600 * 1000
 /** CloudTrail delivers events "within an average of about 5 minutes"; 15 minutes is the conservative default. */
 export const DEFAULT_EVENTS_DELAY_SECONDS = 900
-/** LookupEvents: 2 calls per second per account and region. */
-const LOOKUP_INTERVAL_MS = 500
+/** LookupEvents: "limited to two per second, per account, per Region" (the API reference). */
+const LOOKUPS_PER_SECOND = 2
+/** The event source of the profile events: one lookup by it covers all five names in a quiet window. */
+const SAGEMAKER_SOURCE = 'sagemaker.amazonaws.com'
 const BUCKETS = 64
 
 export type { EventsRefresh }
@@ -80,6 +83,8 @@ export async function profilesToRead(
   ctx: EngineContext,
   run: EventsRefresh,
   byName: Map<string, ListedProfile>,
+  /** The refresh point and its lookups, started while the list pages were read (see lookUpSincePoint). */
+  lookup?: Promise<PointLookup>,
 ): Promise<Map<string, string> | undefined> {
   const { startedAt, delayMs, desired } = run
   const log = (line: string) => ctx.aws.options.log?.(`refresh events: ${line}`)
@@ -89,36 +94,15 @@ export async function profilesToRead(
     log(`reading every profile: ${reason}`)
     return undefined
   }
-  const { loadPoint } = await import('./point-store.js')
-  const point = await loadPoint(ctx.aws, pointId(ctx)).catch((err) => {
-    if (awsErrorCode(err) === 'AccessDeniedException') return 'denied' as const
-    throw err
-  })
-  if (point === 'denied') return fallBack('no permission to read the refresh point (dynamodb:GetItem)')
-  if (!point)
-    return fallBack(
-      'no refresh point recorded yet for this domain and set of teams (apply --refresh events records one; later plans keep it current)',
-    )
-  if (point.at < startedAt - HISTORY_MS)
-    return fallBack(
-      `the refresh point (${new Date(point.at).toISOString()}) is older than CloudTrail's 90-day event history`,
-    )
-
+  const early = await (lookup ?? lookUpSincePoint(ctx, run))
+  if ('fallback' in early) return fallBack(early.fallback)
+  const { point, found } = early
   const present = [...desired.keys()].filter((k) => byName.has(k))
   const hinted = new Map<string, string>()
-  let lookup: Map<string, string>
-  try {
-    const found = await lookupProfileChanges(ctx, point.at, present.length, run, log)
-    if (found === 'too-many')
-      return fallBack(
-        `more profile events since ${new Date(point.at).toISOString()} than managed profiles (reading every profile costs less)`,
-      )
-    lookup = found
-  } catch (err) {
-    if (awsErrorCode(err) === 'AccessDeniedException')
-      return fallBack(`no permission to call cloudtrail:LookupEvents (${describeAwsError(err)})`)
-    throw err
-  }
+  if (run.events > Math.max(present.length, 100))
+    return fallBack(
+      `more profile events since ${new Date(point.at).toISOString()} than managed profiles (reading every profile costs less)`,
+    )
 
   const oldBuckets = point.buckets.length === BUCKETS ? point.buckets : undefined
   const newBuckets = digestBuckets(desired)
@@ -127,7 +111,7 @@ export async function profilesToRead(
   for (const key of present) {
     const p = byName.get(key)!
     const why =
-      lookup.get(key) ??
+      found.get(key) ??
       (recheck.has(key) ? 'had a change at the refresh point' : undefined) ??
       ((p.lastModified ?? 0) >= windowStart
         ? `LastModifiedTime ${new Date(p.lastModified ?? 0).toISOString()} is after the refresh point or within the undelivered window`
@@ -145,6 +129,46 @@ export async function profilesToRead(
   return hinted
 }
 
+/** The refresh point and the profiles CloudTrail names as changed since it, or why every profile must be read. */
+export type PointLookup = { point: RefreshPoint; found: Map<string, string> } | { fallback: string }
+
+/**
+ * Reads the refresh point and looks up the profile events since it. Needs nothing from the list
+ * pages, so `observe` starts it before them and the lookups' round trips (and CloudTrail's rate
+ * limit) overlap the pages.
+ */
+export async function lookUpSincePoint(ctx: EngineContext, run: EventsRefresh): Promise<PointLookup> {
+  const log = (line: string) => ctx.aws.options.log?.(`refresh events: ${line}`)
+  const { loadPoint } = await import('./point-store.js')
+  const point = await loadPoint(ctx.aws, pointId(ctx)).catch((err) => {
+    if (awsErrorCode(err) === 'AccessDeniedException') return 'denied' as const
+    throw err
+  })
+  if (point === 'denied') return { fallback: 'no permission to read the refresh point (dynamodb:GetItem)' }
+  if (!point)
+    return {
+      fallback:
+        'no refresh point recorded yet for this domain and set of teams (apply --refresh events records one; later plans keep it current)',
+    }
+  if (point.at < run.startedAt - HISTORY_MS)
+    return {
+      fallback: `the refresh point (${new Date(point.at).toISOString()}) is older than CloudTrail's 90-day event history`,
+    }
+  try {
+    // The bound of the early stop: the profiles the file calls for (those listed are counted later).
+    const found = await lookupProfileChanges(ctx, point.at, run.desired.size, run, log)
+    if (found === 'too-many')
+      return {
+        fallback: `more profile events since ${new Date(point.at).toISOString()} than managed profiles (reading every profile costs less)`,
+      }
+    return { point, found }
+  } catch (err) {
+    if (awsErrorCode(err) === 'AccessDeniedException')
+      return { fallback: `no permission to call cloudtrail:LookupEvents (${describeAwsError(err)})` }
+    throw err
+  }
+}
+
 /** "15 minutes", "90 seconds". */
 function duration(ms: number): string {
   const s = Math.round(ms / 1000)
@@ -153,7 +177,32 @@ function duration(ms: number): string {
   return `${m} minutes`
 }
 
-/** Profiles of this domain named by profile-changing events since `since`: name → reason. */
+/**
+ * The times of the latest LookupEvents calls per account and region: a call waits until the one two
+ * calls back is a second old, so no second holds more than CloudTrail's two (shared by the domains
+ * of one account that a plan reads side by side).
+ */
+const lookupTimes = new Map<string, number[]>()
+
+async function lookupSlot(key: string): Promise<void> {
+  const times = lookupTimes.get(key) ?? []
+  lookupTimes.set(key, times)
+  for (;;) {
+    const wait =
+      times.length < LOOKUPS_PER_SECOND ? 0 : times[times.length - LOOKUPS_PER_SECOND] + 1000 - Date.now()
+    if (wait <= 0) break
+    await new Promise((r) => setTimeout(r, wait))
+  }
+  times.push(Date.now())
+  if (times.length > LOOKUPS_PER_SECOND) times.shift()
+}
+
+/**
+ * Profiles of this domain named by profile-changing events since `since`: name → reason. First one
+ * lookup by event source (SageMaker), the names filtered here: when the window's SageMaker events
+ * fit in one page (a quiet domain, a scheduled check) that is the only call. When there are more,
+ * one lookup per event name instead (each paged back to `since`), side by side within the rate limit.
+ */
 async function lookupProfileChanges(
   ctx: EngineContext,
   since: number,
@@ -164,43 +213,73 @@ async function lookupProfileChanges(
   const client = await ctx.aws.cloudTrail()
   const { LookupEventsCommand } = await import('@aws-sdk/client-cloudtrail')
   const domainId = ctx.discovery.domainId
-  const found = new Map<string, string>()
-  let last = 0
-  for (const EventName of PROFILE_EVENTS) {
-    let NextToken: string | undefined
-    let pages = 0
-    let events = 0
-    do {
-      // Paced to the documented 2 calls/s rather than relying on throttling and retries.
-      const wait = last + LOOKUP_INTERVAL_MS - Date.now()
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait))
-      last = Date.now()
-      const out = await client.send(
-        new LookupEventsCommand({
-          LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: EventName }],
-          StartTime: new Date(since),
-          MaxResults: 50,
-          NextToken,
-        }),
-      )
-      run.lookups++
-      pages++
-      for (const e of out.Events ?? []) {
-        if (e.EventSource && e.EventSource !== 'sagemaker.amazonaws.com') continue
-        events++
-        run.events++
-        const name = profileOfEvent(e, domainId)
-        if (name && !found.has(name))
-          found.set(name, `${EventName} at ${e.EventTime?.toISOString() ?? 'unknown time'}`)
-      }
-      if (run.events > Math.max(profileCount, 100)) return 'too-many'
-      NextToken = out.NextToken
-    } while (NextToken)
-    log(
-      `LookupEvents EventName=${EventName} since ${new Date(since).toISOString()}: ${events} events, ${pages} page${pages === 1 ? '' : 's'}`,
+  const slot = `${ctx.discovery.accountId}:${ctx.aws.region}`
+  const names = new Set<string>(PROFILE_EVENTS)
+  /** One page; its profile events (SageMaker's, of the five names) into `into`. */
+  const page = async (
+    attribute: { AttributeKey: 'EventSource' | 'EventName'; AttributeValue: string },
+    NextToken: string | undefined,
+    into: Map<string, string>,
+  ) => {
+    await lookupSlot(slot)
+    const out = await client.send(
+      new LookupEventsCommand({
+        LookupAttributes: [attribute],
+        StartTime: new Date(since),
+        MaxResults: 50,
+        NextToken,
+      }),
     )
+    run.lookups++
+    let events = 0
+    for (const e of out.Events ?? []) {
+      if (e.EventSource && e.EventSource !== SAGEMAKER_SOURCE) continue
+      if (!e.EventName || !names.has(e.EventName)) continue
+      events++
+      const name = profileOfEvent(e, domainId)
+      if (name && !into.has(name))
+        into.set(name, `${e.EventName} at ${e.EventTime?.toISOString() ?? 'unknown time'}`)
+    }
+    return { events, total: out.Events?.length ?? 0, next: out.NextToken }
   }
-  return found
+  const sinceText = new Date(since).toISOString()
+
+  const bySource = new Map<string, string>()
+  const first = await page(
+    { AttributeKey: 'EventSource', AttributeValue: SAGEMAKER_SOURCE },
+    undefined,
+    bySource,
+  )
+  log(
+    `LookupEvents EventSource=${SAGEMAKER_SOURCE} since ${sinceText}: ${first.total} events (${first.events} of user profiles), ${first.next ? 'more pages: looking up by event name' : '1 page'}`,
+  )
+  if (!first.next) {
+    run.events += first.events
+    return bySource
+  }
+
+  const found = new Map<string, string>()
+  let tooMany = false
+  await Promise.all(
+    PROFILE_EVENTS.map(async (EventName) => {
+      let NextToken: string | undefined
+      let pages = 0
+      let events = 0
+      do {
+        if (tooMany) return
+        const got = await page({ AttributeKey: 'EventName', AttributeValue: EventName }, NextToken, found)
+        pages++
+        events += got.events
+        run.events += got.events
+        if (run.events > Math.max(profileCount, 100)) tooMany = true
+        NextToken = got.next
+      } while (NextToken)
+      log(
+        `LookupEvents EventName=${EventName} since ${sinceText}: ${events} events, ${pages} page${pages === 1 ? '' : 's'}`,
+      )
+    }),
+  )
+  return tooMany ? 'too-many' : found
 }
 
 /** The lowercase profile name an event acts on in this domain, from its request parameters (or resources). */

@@ -103,6 +103,14 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
     const client = await ctx.aws.sageMaker()
     const domainId = ctx.discovery.domainId
     const startedAt = Date.now()
+    const desired = desiredProfiles(ctx)
+    // --refresh events reads the profiles CloudTrail and the list pages point at (../refresh/events.ts);
+    // it reads every profile, as full, where it cannot tell (and records a refresh point either way).
+    // The refresh point and CloudTrail's lookups need no list page: they run while the pages are read.
+    const events = ctx.options.refresh !== 'existence' ? await import('../refresh/events.js') : undefined
+    const run = events?.startObservation(ctx, startedAt, desired)
+    const lookup = ctx.options.refresh === 'events' && run ? events!.lookUpSincePoint(ctx, run) : undefined
+    lookup?.catch(() => {}) // awaited below; a failed list page must not leave it unhandled
     const byName = new Map<string, ObservedProfile>()
     for await (const page of paginateListUserProfiles(
       { client },
@@ -116,15 +124,8 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
             lastModified: p.LastModifiedTime?.getTime() ?? 0,
           })
     }
-    const desired = desiredProfiles(ctx)
-    // --refresh events reads the profiles CloudTrail and the list pages point at (../refresh/events.ts);
-    // it reads every profile, as full, where it cannot tell (and records a refresh point either way).
     let hinted: Map<string, string> | undefined
-    if (ctx.options.refresh !== 'existence') {
-      const events = await import('../refresh/events.js')
-      const run = events.startObservation(ctx, startedAt, desired)
-      if (ctx.options.refresh === 'events') hinted = await events.profilesToRead(ctx, run, byName)
-    }
+    if (events && run && lookup) hinted = await events.profilesToRead(ctx, run, byName, lookup)
     const full = ctx.options.refresh === 'full' || (ctx.options.refresh === 'events' && !hinted)
     // Without --prune, the profiles named like a team's (of the file, or gone from it but still
     // owning an application) that the file no longer calls for are read too: the managed ones are

@@ -155,7 +155,9 @@ export function cloudTrail(trail: Trail) {
         .sort((a, b) => b.EventTime.getTime() - a.EventTime.getTime())
       const { page, nextToken } = paginate(matching, input, {
         max: 50,
-        scope: `lookup:${JSON.stringify(attrs)}:${start.getTime()}:${end.getTime()}`,
+        // Without EndTime the end is "now" on every page; a token stays valid across pages (newer
+        // events delivered meanwhile only repeat a few of the page boundary, as a moving end would).
+        scope: `lookup:${JSON.stringify(attrs)}:${start.getTime()}:${input.EndTime === undefined ? 'now' : end.getTime()}`,
         errorCode: 'InvalidNextTokenException',
       })
       return {
