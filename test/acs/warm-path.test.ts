@@ -128,9 +128,11 @@ describe('ACS warm path: presign first, claim beside it, login record off the pa
       r.headers.Location,
       /^https:\/\/d-abcdefghijkl\.studio\.us-east-1\.sagemaker\.aws\/auth\?token=/,
     )
+    // The login record is two writes side by side: the team's (console steps verified) and the
+    // member's own (last sign-in, `access report`).
     assert.deepEqual(calls(), {
       'dynamodb:PutItem': 1,
-      'dynamodb:UpdateItem': 1,
+      'dynamodb:UpdateItem': 2,
       'sagemaker:CreatePresignedDomainUrl': 1,
     })
     const line = requestLines()[0]
