@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import type { Plan } from '../../src/lib/plan/types.js'
+import { DEMO_ACCOUNT } from '../helpers/emulator.js'
 import { useReconcile } from '../helpers/reconcile.js'
 import { type ExampleTeamsFile, workspace } from '../helpers/workspace.js'
 
@@ -30,7 +31,7 @@ const accountsForm = (named: boolean, change?: (c: ExampleTeamsFile) => void) =>
 
 describe('one engine: a one-domain file and the same teams as accounts:/domains:', function () {
   this.timeout(120_000)
-  const { cli, plan, applied } = useReconcile()
+  const { emu, cli, plan, applied } = useReconcile()
   /** What a plan would do, without the console steps and where each change is. */
   const changes = (p: Plan) =>
     p.changes
@@ -74,4 +75,31 @@ describe('one engine: a one-domain file and the same teams as accounts:/domains:
       await applied(form[first]())
       assert.deepEqual(changes(await plan(form[then]())), [])
     })
+
+  it('plan --team <removed team> --prune: the same changes in both forms', async () => {
+    const byForm: Record<string, string[]> = {}
+    for (const [name, make] of [
+      ['one-domain', oneDomain],
+      ['accounts', (change?: (c: ExampleTeamsFile) => void) => accountsForm(true, change)],
+    ] as const) {
+      emu().reset()
+      await emu().dropTables()
+      await emu().seedFile(DEMO_ACCOUNT)
+      await applied(make())
+      const without = make((c) => {
+        delete c.teams.team2
+      })
+      const p = await plan(without, '--team', 'team2', '--prune')
+      byForm[name] = changes(p)
+      assert.ok(
+        byForm[name].some((c) => c === 'delete role sagemaker-teams-team2'),
+        `${name}: ${byForm[name].join(', ')}`,
+      )
+      // A name that is neither in the file nor has anything to remove is still refused.
+      const typo = await cli(['plan', '-f', without, '--team', 'team9', '--prune'])
+      assert.equal(typo.code, 1, `${name}: ${typo.stdout}${typo.stderr}`)
+      assert.match(typo.stderr, /--team team9: no such team/)
+    }
+    assert.deepEqual(byForm.accounts, byForm['one-domain'])
+  })
 })

@@ -206,16 +206,6 @@ async function buildManyPlanReporting(
   const options = normalizeOptions(given)
   const config = teams.config
   const partition = partitionOf(aws.region)
-  if (options.teams) {
-    const known = Object.keys(config.teams)
-    for (const t of options.teams)
-      if (!known.includes(t)) {
-        const guess = closest(t, known)
-        throw new UserError(
-          `--team ${t}: no such team in ${teams.file}${guess ? ` (did you mean "${guess}"?)` : ''}`,
-        )
-      }
-  }
 
   // IAM Identity Center: the CLI's own credentials, or identityCenter.roleArn assumed with them.
   const icRole = config.identityCenter?.roleArn
@@ -484,11 +474,24 @@ async function buildManyPlanReporting(
       domains.find((d) => d.name === teamDomainName(config, t))?.account ?? IDENTITY_CENTER,
     ]),
   )
-  return {
-    plan: mergePlans(icPart, parts, planAccounts, domainOrder, options, teamAccount),
-    parts,
-    ctx: icCtx,
-  }
+  const plan = mergePlans(icPart, parts, planAccounts, domainOrder, options, teamAccount)
+  if (options.teams) checkTeams(teams, options.teams, plan.changes)
+  return { plan, parts, ctx: icCtx }
+}
+
+/**
+ * A --team must be in the file, or have changes of its own (a removed team's, with --prune): a typo
+ * never plans "nothing". As a one-domain plan checks it, over every part's changes.
+ */
+function checkTeams(teams: LoadedTeams, names: string[], changes: Change[]) {
+  const known = new Set([...Object.keys(teams.config.teams), ...changes.flatMap((c) => c.team ?? [])])
+  for (const t of names)
+    if (!known.has(t)) {
+      const guess = closest(t, [...known])
+      throw new UserError(
+        `--team ${t}: no such team in ${teams.file}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+      )
+    }
 }
 
 function mergePlans(
