@@ -40,11 +40,14 @@ const DEPENDS_ON: Partial<Record<Kind, Kind[]>> = {
   assignment: ['application'],
   profile: ['role'],
   'lf-grant': ['role', 'lf-tag'],
+  'link-grant': ['role', 'resource-link'],
+  'mesh-grant': ['role'],
 }
 /** Kinds whose deletes wait for the same team's changes of another kind (the reverse order). */
 const DELETE_DEPENDS_ON: Partial<Record<Kind, Kind[]>> = {
   application: ['assignment'],
-  role: ['profile', 'lf-grant'],
+  role: ['profile', 'lf-grant', 'link-grant', 'mesh-grant'],
+  'resource-link': ['link-grant'],
 }
 
 /** One kind's creates and updates, or (second pass) its deletes. */

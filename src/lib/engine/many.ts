@@ -24,6 +24,7 @@ import {
 import { holdBackReplaced, holdBackUnreadAccounts } from '../plan/hold-back.js'
 import { type Action, type Change, KINDS, type Kind, type Plan, type PlanAccount } from '../plan/types.js'
 import { acsRoleName, presignRoleArn } from '../resources/acs-names.js'
+import { meshParts } from '../resources/data-mesh.js'
 import type { EngineContext, PlanOptions } from '../resources/types.js'
 import { closest } from '../text.js'
 import { type ApplyOutcome, type ApplyProgress, applyRunner } from './apply.js'
@@ -36,6 +37,22 @@ import type { ReadListener } from './read-events.js'
 export const IDENTITY_CENTER_KINDS: Kind[] = ['application', 'assignment', 'acs', 'console']
 /** Kinds that live once per account, for the teams of its domains. */
 export const ACCOUNT_KINDS: Kind[] = ['boundary', 'role', 'presign-role', 'workgroup', 'lf-tag', 'lf-grant']
+/**
+ * Files with dataMesh: — the governance account's kinds (its LF-tags and the shares to consumer
+ * accounts) and a consumer account's (resource links, DESCRIBE on them, the team roles' grants in the
+ * governance catalog). The LF-tags live only in the governance catalog, so no other account makes them.
+ */
+export const GOVERNANCE_KINDS: Kind[] = ['lf-tag', 'lf-share']
+export const CONSUMER_KINDS: Kind[] = ['resource-link', 'link-grant', 'mesh-grant']
+
+/** An account part's kinds: ACCOUNT_KINDS, with a data mesh's governance or consumer kinds. */
+function accountKinds(mesh: ReturnType<typeof meshParts>, name: string): Kind[] {
+  if (!mesh) return ACCOUNT_KINDS
+  const local = ACCOUNT_KINDS.filter((k) => k !== 'lf-tag' && k !== 'lf-grant')
+  if (name === mesh.governance) return [...ACCOUNT_KINDS, 'lf-share']
+  return mesh.forAccount(name) ? [...local, ...CONSUMER_KINDS] : local
+}
+
 /** Kinds that live once per domain. */
 export const DOMAIN_KINDS: Kind[] = ['profile']
 
@@ -248,6 +265,7 @@ async function buildManyPlanReporting(
   const domainAccountIds = new Set(
     domains.map((d) => (d.account === undefined ? callerAccountId! : config.accounts![d.account].id)),
   )
+  const mesh = meshParts(config)
   // The ACS account's clients, once its part has them (the console steps read the ACS's URL and
   // login records there).
   let acsClientsReady: (clients: AwsClients) => void = () => {}
@@ -297,10 +315,15 @@ async function buildManyPlanReporting(
   const accountsUsed: { account: FileAccount | undefined; domains: FileDomain[] }[] = []
   const own = domains.filter((d) => d.account === undefined)
   if (own.length > 0) accountsUsed.push({ account: undefined, domains: own })
-  for (const account of fileAccounts(config)) {
-    const ds = domains.filter((d) => d.account === account.name)
-    // The ACS account is planned even without a domain (its part is the ACS and its boundary).
-    if (ds.length > 0 || account.name === acsAccount?.name) accountsUsed.push({ account, domains: ds })
+  for (const named of fileAccounts(config)) {
+    const ds = domains.filter((d) => d.account === named.name)
+    // The governance account of a data mesh: the role dataMesh.governance.role names, when it does.
+    const role = named.name === mesh?.governance ? config.dataMesh?.governance.role : undefined
+    const account = role ? { ...named, role } : named
+    // The ACS account is planned even without a domain (its part is the ACS and its boundary), and so
+    // is the governance account of a data mesh (its LF-tags and the shares).
+    if (ds.length > 0 || account.name === acsAccount?.name || account.name === mesh?.governance)
+      accountsUsed.push({ account, domains: ds })
   }
 
   // The clients of the caller's own account (its domains without account:).
@@ -382,6 +405,28 @@ async function buildManyPlanReporting(
             )
           }
           if (ds.length === 0) {
+            if (account && account.name === mesh?.governance) {
+              const ctx = contextOf(
+                {
+                  aws: clients,
+                  teams: partFile(teams, [], first),
+                  options,
+                  identities,
+                  kinds: GOVERNANCE_KINDS,
+                  discovery: {
+                    ...base,
+                    accountId: entry.id,
+                    region: clients.region,
+                    domainId: first.id,
+                    domainArn: '',
+                    dataMesh: mesh.forAccount(account.name),
+                  },
+                },
+                onRead,
+                shared,
+              )
+              accountParts.push({ account: name, accountId: entry.id, ctx, plan: await planWith(ctx) })
+            }
             parts.push(...accountParts)
             return
           }
@@ -418,10 +463,11 @@ async function buildManyPlanReporting(
               teams: partFile(teams, accountTeams, ds[0]),
               options,
               identities,
-              kinds: ACCOUNT_KINDS,
+              kinds: accountKinds(mesh, name),
               discovery: {
                 ...discovery(ds[0], 0),
                 teamDomainIds,
+                ...(mesh?.forAccount(name) ? { dataMesh: mesh.forAccount(name) } : {}),
                 ...(acsRoleArn && entry.id !== acsAccountId ? { acsRoleArn } : {}),
                 ...(entry.id === acsAccountId ? { acsPlacement } : {}),
               },
@@ -620,44 +666,51 @@ export async function applyManyPlan(
   const byAccount = new Map<string, PlanPart[]>()
   for (const part of many.parts) byAccount.set(part.account, [...(byAccount.get(part.account) ?? []), part])
   const limit = pLimit(ACCOUNT_CONCURRENCY)
-  await Promise.all(
-    [...byAccount].map(([account, parts]) =>
-      limit(async () => {
-        const work = parts.filter((p) =>
-          p.plan.changes.some((c) => c.action !== 'manual' && c.action !== 'blocked'),
-        )
-        const result: AccountResult = { account, accountId: parts[0].accountId, status: 'done' }
-        accounts.push(result)
-        if (work.length === 0) return
-        try {
-          const unsettled = new Set<string>()
-          const lost = () => Boolean(opts.lockLost?.(account))
-          const stop = () => Boolean(opts.shouldStop?.()) || lost()
-          const runners = work.map((p) =>
-            applyRunner(p.plan, p.ctx, opts.concurrency, { shouldStop: stop, unsettled }),
+  // A data mesh's governance account goes first: a consumer account re-grants only what the
+  // governance catalog has granted it (with the grant option) by then.
+  const governance = many.ctx.teams.config.dataMesh?.governance.account
+  const waves = governance
+    ? [[...byAccount].filter(([a]) => a === governance), [...byAccount].filter(([a]) => a !== governance)]
+    : [[...byAccount]]
+  for (const wave of waves)
+    await Promise.all(
+      wave.map(([account, parts]) =>
+        limit(async () => {
+          const work = parts.filter((p) =>
+            p.plan.changes.some((c) => c.action !== 'manual' && c.action !== 'blocked'),
           )
-          for (const deletes of [false, true])
-            for (const kind of deletes ? [...KINDS].reverse() : KINDS)
-              for (const runner of runners) {
-                const step = runner.steps.find((s) => s.kind === kind && s.deletes === deletes)
-                if (!step || stop()) continue
-                opts.progress?.startStep(step, runner.total(step))
-                await runner.run(step, (o, done, total) => opts.progress?.changeDone(o, done, total))
-                opts.progress?.endStep(step)
-              }
-          for (const runner of runners) outcomes.push(...runner.outcomes)
-          if (runners.some((r) => r.outcomes.some((o) => o.status === 'failed'))) result.status = 'failed'
-          if (lost()) {
+          const result: AccountResult = { account, accountId: parts[0].accountId, status: 'done' }
+          accounts.push(result)
+          if (work.length === 0) return
+          try {
+            const unsettled = new Set<string>()
+            const lost = () => Boolean(opts.lockLost?.(account))
+            const stop = () => Boolean(opts.shouldStop?.()) || lost()
+            const runners = work.map((p) =>
+              applyRunner(p.plan, p.ctx, opts.concurrency, { shouldStop: stop, unsettled }),
+            )
+            for (const deletes of [false, true])
+              for (const kind of deletes ? [...KINDS].reverse() : KINDS)
+                for (const runner of runners) {
+                  const step = runner.steps.find((s) => s.kind === kind && s.deletes === deletes)
+                  if (!step || stop()) continue
+                  opts.progress?.startStep(step, runner.total(step))
+                  await runner.run(step, (o, done, total) => opts.progress?.changeDone(o, done, total))
+                  opts.progress?.endStep(step)
+                }
+            for (const runner of runners) outcomes.push(...runner.outcomes)
+            if (runners.some((r) => r.outcomes.some((o) => o.status === 'failed'))) result.status = 'failed'
+            if (lost()) {
+              result.status = 'failed'
+              result.error = 'its lock was removed (force-unlock) while this apply ran; it stopped'
+            }
+          } catch (err) {
             result.status = 'failed'
-            result.error = 'its lock was removed (force-unlock) while this apply ran; it stopped'
+            result.error = err instanceof UserError ? err.message : describeAwsError(err)
           }
-        } catch (err) {
-          result.status = 'failed'
-          result.error = err instanceof UserError ? err.message : describeAwsError(err)
-        }
-      }),
-    ),
-  )
+        }),
+      ),
+    )
   const order = [IDENTITY_CENTER, ...(many.plan.context.accounts ?? []).map((a) => a.name)]
   accounts.sort((a, b) => order.indexOf(a.account) - order.indexOf(b.account))
   outcomes.sort(

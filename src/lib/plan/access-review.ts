@@ -6,6 +6,7 @@ import { deepEqual } from '../canonical.js'
 import { ABAC_TAG, TAG_TEAM } from '../model/names.js'
 import { staleTagKeys } from '../model/profile-tags.js'
 import { type PolicyAtom, policyDelta } from '../policies/normalize.js'
+import { reviewDataMesh } from './data-mesh-review.js'
 import type {
   AccessItem,
   AccessReview,
@@ -127,6 +128,11 @@ export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
         }
         break
       }
+      case 'lf-share':
+      case 'link-grant':
+      case 'mesh-grant':
+        reviewDataMesh(c, widened, narrowed, item)
+        break
       case 'acs': {
         const before = c.before as Change<'acs'>['before']
         const after = c.after as Change<'acs'>['after']

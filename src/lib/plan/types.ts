@@ -15,6 +15,10 @@ export const KINDS = [
   'workgroup',
   'lf-tag',
   'lf-grant',
+  'lf-share',
+  'resource-link',
+  'link-grant',
+  'mesh-grant',
   'application',
   'assignment',
   'profile',
@@ -195,6 +199,49 @@ export interface LfGrantPayload {
   permissions: string[]
 }
 
+/**
+ * Data mesh, governance account: a grant to a consumer account (its id is the principal) of DESCRIBE
+ * on an LF-tag's values, or of an LF-tag policy, with the grant option cross-account cascading needs.
+ */
+export interface LfSharePayload {
+  accountId: string
+  accountName: string
+  /** The governance catalog (account id). */
+  catalogId: string
+  resourceType: 'LF_TAG' | 'DATABASE' | 'TABLE'
+  /** LF_TAG: the key and its values (sorted). */
+  tagKey?: string
+  tagValues?: string[]
+  /** DATABASE/TABLE: the LF-tag policy's expression (normalised). */
+  expression?: LfExpressionTerm[]
+  /** Sorted. */
+  permissions: string[]
+  /** PermissionsWithGrantOption (sorted): what the consumer account may re-grant. */
+  grantable: string[]
+  /** The consumer account's teams that use it (for reviewers). */
+  teams?: string[]
+}
+
+/** Data mesh, consumer account: a Glue resource link to a shared database. */
+export interface ResourceLinkPayload {
+  name: string
+  targetCatalogId: string
+  targetDatabase: string
+}
+
+/** Data mesh, consumer account: DESCRIBE on a resource link to a team's role. */
+export interface LinkGrantPayload {
+  principalArn: string
+  roleName: string
+  link: string
+  permissions: string[]
+}
+
+/** Data mesh, consumer account: a team role's LF-tag policy grant in the governance catalog. */
+export interface MeshGrantPayload extends LfGrantPayload {
+  catalogId: string
+}
+
 export interface ApplicationPayload {
   name: string
   applicationArn?: string
@@ -312,14 +359,22 @@ export type PayloadOf<K extends Kind> = K extends 'boundary'
           ? LfTagPayload
           : K extends 'lf-grant'
             ? LfGrantPayload
-            : K extends 'application'
-              ? ApplicationPayload
-              : K extends 'assignment'
-                ? AssignmentPayload
-                : K extends 'profile'
-                  ? ProfilePayload
-                  : K extends 'acs'
-                    ? AcsPayload
-                    : K extends 'console'
-                      ? ConsolePayload
-                      : never
+            : K extends 'lf-share'
+              ? LfSharePayload
+              : K extends 'resource-link'
+                ? ResourceLinkPayload
+                : K extends 'link-grant'
+                  ? LinkGrantPayload
+                  : K extends 'mesh-grant'
+                    ? MeshGrantPayload
+                    : K extends 'application'
+                      ? ApplicationPayload
+                      : K extends 'assignment'
+                        ? AssignmentPayload
+                        : K extends 'profile'
+                          ? ProfilePayload
+                          : K extends 'acs'
+                            ? AcsPayload
+                            : K extends 'console'
+                              ? ConsolePayload
+                              : never

@@ -14,6 +14,7 @@
 import { ABAC_TAG } from '../model/names.js'
 import type { TeamWorkspace } from '../model/workspace.js'
 import type { PolicyDocument, PolicyStatement } from '../plan/types.js'
+import { type TeamLink, withMeshCatalog } from './data-mesh.js'
 
 const OWN_TEAM = `\${aws:PrincipalTag/${ABAC_TAG}}`
 const OWNER_KEY = 'sagemaker:OwnerUserProfileArn'
@@ -93,6 +94,8 @@ export interface TeamRoleInput {
   domainId: string
   /** The team's S3 prefix and Athena workgroup, when the file gives the team a workspace. */
   workspace?: TeamWorkspace
+  /** Data mesh: the resource links the team queries through (policies/data-mesh.ts scopes its catalog reads). */
+  dataMesh?: { links: TeamLink[] }
 }
 
 export function trustPolicy(): PolicyDocument {
@@ -108,7 +111,7 @@ export function trustPolicy(): PolicyDocument {
 export function baselinePolicy(t: TeamRoleInput): PolicyDocument {
   const sm = `arn:${t.partition}:sagemaker:${t.region}:${t.accountId}`
   const d = t.domainId
-  return {
+  return withMeshCatalog(t, {
     Version: '2012-10-17',
     Statement: [
       {
@@ -201,7 +204,7 @@ export function baselinePolicy(t: TeamRoleInput): PolicyDocument {
         Resource: '*',
       },
     ],
-  }
+  })
 }
 
 /** Attribute-based developer access: create only with the team's tag, change only the team's resources. */

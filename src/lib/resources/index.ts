@@ -6,9 +6,13 @@ import { assignments } from './assignment.js'
 import { boundary } from './boundary.js'
 import { consoleSteps } from './console.js'
 import { lfGrants } from './lf-grant.js'
+import { lfShares } from './lf-share.js'
 import { lfTags } from './lf-tag.js'
+import { linkGrants } from './link-grant.js'
+import { meshGrants } from './mesh-grant.js'
 import { presignRoles } from './presign-role.js'
 import { profiles } from './profile.js'
+import { resourceLinks } from './resource-link.js'
 import { roles } from './role.js'
 import type { ResourceModule } from './types.js'
 import { workgroups } from './workgroup.js'
@@ -21,6 +25,10 @@ export const MODULES: ResourceModule<any, any, any>[] = [
   workgroups,
   lfTags,
   lfGrants,
+  lfShares,
+  resourceLinks,
+  linkGrants,
+  meshGrants,
   applications,
   assignments,
   profiles,

@@ -106,6 +106,7 @@ export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
           // In an account with several domains (accounts:/domains:), each team's own.
           domainId: d.teamDomainIds?.[team] ?? d.domainId,
           workspace: teamWorkspace(ctx.teams.config, team, d),
+          ...(d.dataMesh?.teamLinks?.[team] ? { dataMesh: { links: d.dataMesh.teamLinks[team] } } : {}),
         }),
         managedPolicyArns: [...(config.executionRole.managedPolicyArns ?? [])].sort(),
         tags: {

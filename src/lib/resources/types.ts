@@ -7,6 +7,7 @@ import type { AwsClients } from '../aws/clients.js'
 import type { LoadedTeams } from '../config/load.js'
 import type { Change, KeptItem, Kind } from '../plan/types.js'
 import type { EventsRefresh } from '../refresh/run.js'
+import type { MeshPart } from './data-mesh.js'
 
 export interface ResolvedUser {
   userId: string
@@ -55,6 +56,8 @@ export interface Discovery {
    * in another account (acs.account): the identity store is not this account's.
    */
   identityCenterAccountId?: string
+  /** Files with dataMesh: — this part's share of the data mesh (the governance or a consumer account's). */
+  dataMesh?: MeshPart
 }
 
 export interface PlanOptions {

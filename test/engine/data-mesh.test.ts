@@ -1,0 +1,211 @@
+/**
+ * The data mesh across accounts (issue #26) on a three-account emulator — IAM Identity Center in the
+ * caller's account, the governance catalog `central`, the consumer `analytics` with the Studio
+ * domain — with examples/teams-data-mesh.yaml: apply shares the LF-tags and policies the consumer's
+ * teams use, links the shared databases and grants the team roles; each role reads (by the
+ * emulator's Lake Formation rules) exactly the tables its expression matches through its links;
+ * the second plan is empty; removing a grant or a team revokes what only it used, and --prune
+ * deletes the resource link nobody uses.
+ */
+import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { parse, stringify } from 'yaml'
+import type { TeamsFile } from '../../src/lib/config/types.js'
+import { hasChanges } from '../../src/lib/plan/changes.js'
+import type { Change, LfSharePayload } from '../../src/lib/plan/types.js'
+import { type Emulator, startEmulator } from '../../tools/emulator/index.js'
+import type { SeedData } from '../../tools/emulator/state.js'
+import { DEMO_ACCOUNT } from '../helpers/emulator.js'
+import { applyMany, member, planMany, withEnv } from '../helpers/organization.js'
+
+const CENTRAL = '444444444444'
+const ANALYTICS = '666666666666'
+const role = (team: string) => `arn:aws:iam::${ANALYTICS}:role/sagemaker-teams-${team}`
+
+const centralSeed: SeedData = {
+  ...member(CENTRAL, []),
+  glue: {
+    databases: [
+      {
+        name: 'credit_card',
+        lfTags: { domain: ['consumer-banking'] },
+        tables: [
+          { name: 'credit_risk', lfTags: { sensitivity: ['public'] } },
+          { name: 'credit_secret', lfTags: { sensitivity: ['confidential'] } },
+          { name: 'card_fraud', lfTags: { domain: ['investment-banking'], sensitivity: ['public'] } },
+        ],
+      },
+      { name: 'transactions', lfTags: { domain: ['investment-banking'] }, tables: [{ name: 'payments' }] },
+    ],
+  },
+}
+
+/** examples/teams-data-mesh.yaml, changed by `edit`, in a fresh folder. */
+function meshFile(edit?: (c: TeamsFile) => void): string {
+  const config = parse(readFileSync('examples/teams-data-mesh.yaml', 'utf8')) as TeamsFile
+  edit?.(config)
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'smt-mesh-')), 'teams.yaml')
+  writeFileSync(file, stringify(config))
+  return file
+}
+
+describe('data mesh: governance shares, resource links and team grants across accounts', function () {
+  this.timeout(120_000)
+  let emu: Emulator
+  before(async () => {
+    emu = await startEmulator({
+      seed: parse(readFileSync(DEMO_ACCOUNT, 'utf8')) as SeedData,
+      profileReadyMs: 20,
+      accounts: [
+        { id: CENTRAL, seed: centralSeed },
+        { id: ANALYTICS, seed: member(ANALYTICS, ['d-mlcoedomain01']) },
+      ],
+    })
+  })
+  after(() => emu?.close())
+  beforeEach(async () => {
+    emu.reset()
+    await emu.dropTables()
+    await emu.seedFile(DEMO_ACCOUNT)
+  })
+  const run = <T>(fn: () => Promise<T>) => withEnv(emu.env(), fn)
+  const reads = (team: string, database: string, table: string) =>
+    emu.lakeFormationCanRead(role(team), { database, table }).allowed
+  const kinds = (changes: Change[], account: string) =>
+    changes
+      .filter((c) => c.account === account && c.action !== 'manual')
+      .map((c) => `${c.action} ${c.kind}`)
+      .sort()
+
+  it('apply shares, links and grants; each team reads its tables through its links, not another team’s; the second plan is empty', async () => {
+    const file = meshFile()
+    const first = await run(() => planMany(file))
+    const shares = first.plan.changes.filter((c) => c.kind === 'lf-share') as Change<'lf-share'>[]
+    assert.ok(shares.every((c) => c.account === 'central'))
+    // DESCRIBE on the tag values the consumer's teams use, and each policy, all with the grant option.
+    assert.deepEqual(
+      shares
+        .map(
+          (c) =>
+            `${c.after!.resourceType} ${c.after!.tagKey ?? ''}${JSON.stringify(c.after!.tagValues ?? c.after!.expression)} ${c.after!.permissions} / ${c.after!.grantable}`,
+        )
+        .sort(),
+      [
+        'DATABASE [{"TagKey":"domain","TagValues":["consumer-banking","investment-banking"]}] DESCRIBE / DESCRIBE',
+        'DATABASE [{"TagKey":"domain","TagValues":["consumer-banking"]}] DESCRIBE / DESCRIBE',
+        'LF_TAG domain["consumer-banking","investment-banking"] DESCRIBE / DESCRIBE',
+        'LF_TAG sensitivity["public"] DESCRIBE / DESCRIBE',
+        'TABLE [{"TagKey":"domain","TagValues":["consumer-banking"]},{"TagKey":"sensitivity","TagValues":["public"]}] DESCRIBE,SELECT / DESCRIBE,SELECT',
+        'TABLE [{"TagKey":"domain","TagValues":["investment-banking"]}] DESCRIBE,SELECT / DESCRIBE,SELECT',
+      ],
+    )
+    assert.ok(shares.every((c) => (c.after as LfSharePayload).accountId === ANALYTICS))
+    assert.deepEqual(
+      kinds(first.plan.changes, 'analytics').filter((k) => !/role|profile|boundary/.test(k)),
+      [
+        'create link-grant',
+        'create link-grant',
+        'create link-grant',
+        'create mesh-grant',
+        'create mesh-grant',
+        'create mesh-grant',
+        'create mesh-grant',
+        'create resource-link',
+        'create resource-link',
+      ],
+    )
+    // The LF-tags are the governance catalog's only.
+    assert.deepEqual(
+      first.plan.changes.filter((c) => c.kind === 'lf-tag').map((c) => c.account),
+      ['central', 'central'],
+    )
+    await run(() => applyMany(file))
+
+    assert.deepEqual(
+      emu
+        .accountState(ANALYTICS)
+        .glueDatabases.map(
+          (d) => `${d.Name}→${d.TargetDatabase?.CatalogId}:${d.TargetDatabase?.DatabaseName}`,
+        ),
+      [`rl_credit_card→${CENTRAL}:credit_card`, `rl_transactions→${CENTRAL}:transactions`],
+    )
+    assert.equal(reads('risk', 'rl_credit_card', 'credit_risk'), true)
+    assert.equal(reads('risk', 'rl_credit_card', 'credit_secret'), false, 'confidential')
+    assert.equal(reads('risk', 'rl_credit_card', 'card_fraud'), false, "fraud's tag")
+    assert.equal(reads('fraud', 'rl_credit_card', 'card_fraud'), true)
+    assert.equal(reads('fraud', 'rl_transactions', 'payments'), true)
+    assert.equal(reads('fraud', 'rl_credit_card', 'credit_risk'), false, "risk's tag")
+    assert.equal(reads('risk', 'rl_transactions', 'payments'), false, 'no DESCRIBE on a link it does not use')
+
+    const second = await run(() => planMany(file))
+    assert.equal(
+      hasChanges(second.plan),
+      false,
+      JSON.stringify(
+        second.plan.changes.filter((c) => c.action !== 'manual'),
+        null,
+        1,
+      ),
+    )
+  })
+
+  it("removing one team's grant revokes it, and the consumer account's share only that grant used", async () => {
+    await run(() => applyMany(meshFile()))
+    const file = meshFile((c) => {
+      c.teams.fraud.lakeFormation = c.teams.fraud.lakeFormation!.filter((g) => g.resourceType !== 'TABLE')
+    })
+    const plan = (await run(() => planMany(file))).plan
+    assert.deepEqual(kinds(plan.changes, 'analytics'), ['delete mesh-grant'])
+    assert.deepEqual(kinds(plan.changes, 'central'), ['delete lf-share'])
+    assert.ok(
+      plan.accessReview!.narrowed.some(
+        (i) => i.account === 'central' && /account analytics/.test(i.description),
+      ),
+      JSON.stringify(plan.accessReview),
+    )
+    await run(() => applyMany(file))
+    assert.equal(reads('fraud', 'rl_credit_card', 'card_fraud'), false)
+    assert.equal(reads('risk', 'rl_credit_card', 'credit_risk'), true, 'the other team keeps its access')
+    assert.equal(hasChanges((await run(() => planMany(file))).plan), false)
+  })
+
+  it('removing the last team that uses a shared database revokes its link grants and the account’s shares; --prune deletes the link, never its target', async () => {
+    await run(() => applyMany(meshFile()))
+    const file = meshFile((c) => {
+      delete c.teams.fraud
+    })
+    const plan = (await run(() => planMany(file))).plan
+    assert.ok(kinds(plan.changes, 'analytics').includes('delete link-grant'))
+    assert.ok(kinds(plan.changes, 'analytics').includes('delete mesh-grant'))
+    assert.ok(
+      !kinds(plan.changes, 'analytics').includes('delete resource-link'),
+      'the link waits for --prune',
+    )
+    assert.ok(plan.kept!.some((k) => k.kind === 'resource-link' && k.key === 'rl_transactions'))
+    assert.deepEqual(
+      kinds(plan.changes, 'central'),
+      ['delete lf-share', 'delete lf-share', 'update lf-share'],
+      'the investment-banking policies and DESCRIBE on its value',
+    )
+    await run(() => applyMany(file))
+    assert.equal(reads('fraud', 'rl_transactions', 'payments'), false)
+    assert.equal(reads('risk', 'rl_credit_card', 'credit_risk'), true)
+    const shared = emu.accountState(CENTRAL).lfGrants.filter((g) => g.principal === ANALYTICS)
+    assert.ok(!JSON.stringify(shared).includes('investment-banking'), JSON.stringify(shared))
+
+    const pruned = (await run(() => planMany(file, true))).plan
+    assert.ok(kinds(pruned.changes, 'analytics').includes('delete resource-link'))
+    await run(() => applyMany(file, true))
+    assert.deepEqual(
+      emu.accountState(ANALYTICS).glueDatabases.map((d) => d.Name),
+      ['rl_credit_card'],
+    )
+    assert.ok(
+      emu.accountState(CENTRAL).glueDatabases.some((d) => d.Name === 'transactions'),
+      'the target stays',
+    )
+    assert.equal(hasChanges((await run(() => planMany(file, true))).plan), false)
+  })
+})
