@@ -7,6 +7,8 @@
  */
 
 import { fileAccounts, teamDomainName } from '../model/topology.js'
+import type { LfExpressionTerm } from '../plan/types.js'
+import type { TeamLink } from '../policies/data-mesh.js'
 import { closest } from '../text.js'
 import { checkValue, type RequestMember } from './aws-limits.js'
 import type { Locator, PathSegment, Problem } from './problems.js'
@@ -189,4 +191,36 @@ export function checkDataMesh(config: TeamsFile, at: Locator): Problem[] {
       )
   }
   return problems
+}
+
+/** One consumer account's share: the LF-tag values and policies its teams use. */
+export interface ConsumerShare {
+  accountName: string
+  accountId: string
+  /** Tag key → the values the account's teams' expressions name. */
+  tags: Map<string, Set<string>>
+  /** "<type>|<expression>" → the policy, the union of the teams' permissions, and the teams. */
+  policies: Map<
+    string,
+    {
+      resourceType: 'DATABASE' | 'TABLE'
+      expression: LfExpressionTerm[]
+      permissions: Set<string>
+      teams: Set<string>
+    }
+  >
+  teams: string[]
+}
+
+/** A part's share of the data mesh (Discovery.dataMesh). */
+export interface MeshPart {
+  governanceAccountId: string
+  /** Every account of the file but the governance one, id → name: the principals the shares are for. */
+  accounts: Record<string, string>
+  /** Governance part: what each consumer account's teams use. */
+  shares?: ConsumerShare[]
+  /** Consumer part: its links (every one the file declares for it). */
+  links?: MeshLink[]
+  /** Consumer part: each team's links (teams of this account only). */
+  teamLinks?: Record<string, TeamLink[]>
 }

@@ -17,43 +17,17 @@
  *   needs, https://docs.aws.amazon.com/lake-formation/latest/dg/resource-links-glue-apis.html) and
  *   re-grants each team role its LF-tag policies with the governance catalog's id.
  */
-import { type DataMesh, dataMeshOf, type MeshLink, teamAccountName, teamLinks } from '../config/data-mesh.js'
+import {
+  type ConsumerShare,
+  type DataMesh,
+  dataMeshOf,
+  type MeshPart,
+  teamAccountName,
+  teamLinks,
+} from '../config/data-mesh.js'
 import type { TeamsFile } from '../config/types.js'
 import type { LfExpressionTerm } from '../plan/types.js'
-import type { TeamLink } from '../policies/data-mesh.js'
 import { normaliseExpression } from './lf-grant.js'
-
-/** One consumer account's share: the LF-tag values and policies its teams use. */
-export interface ConsumerShare {
-  accountName: string
-  accountId: string
-  /** Tag key → the values the account's teams' expressions name. */
-  tags: Map<string, Set<string>>
-  /** "<type>|<expression>" → the policy, the union of the teams' permissions, and the teams. */
-  policies: Map<
-    string,
-    {
-      resourceType: 'DATABASE' | 'TABLE'
-      expression: LfExpressionTerm[]
-      permissions: Set<string>
-      teams: Set<string>
-    }
-  >
-  teams: string[]
-}
-
-/** A part's share of the data mesh (Discovery.dataMesh). */
-export interface MeshPart {
-  governanceAccountId: string
-  /** Every account of the file but the governance one, id → name: the principals the shares are for. */
-  accounts: Record<string, string>
-  /** Governance part: what each consumer account's teams use. */
-  shares?: ConsumerShare[]
-  /** Consumer part: its links (every one the file declares for it). */
-  links?: MeshLink[]
-  /** Consumer part: each team's links (teams of this account only). */
-  teamLinks?: Record<string, TeamLink[]>
-}
 
 export const policyKey = (resourceType: string, expression: LfExpressionTerm[]) =>
   `${resourceType}|${expression.map((t) => `${t.TagKey}=${t.TagValues.join(',')}`).join(';')}`

@@ -4,10 +4,10 @@
  * that implements this and registering it in `./index.ts`.
  */
 import type { AwsClients } from '../aws/clients.js'
+import type { MeshPart } from '../config/data-mesh.js'
 import type { LoadedTeams } from '../config/load.js'
 import type { Change, KeptItem, Kind } from '../plan/types.js'
 import type { EventsRefresh } from '../refresh/run.js'
-import type { MeshPart } from './data-mesh.js'
 
 export interface ResolvedUser {
   userId: string
