@@ -92,8 +92,8 @@ describe('installed CLI: access review evaluated by IAM', function () {
     rewrite(file, (c) => {
       c.teams.team1.executionRole.managedPolicyArns = []
     })
-    // Extra attachments are detached with --prune (an attachment the file no longer names).
-    const detach = await cli(['plan', '--prune', '--json'], dir)
+    // The tool attached it, so it detaches it when the file no longer names it (no flag).
+    const detach = await cli(['plan', '--json'], dir)
     assert.equal(detach.code, 0, detach.stderr)
     const lost = rows((JSON.parse(detach.stdout) as Plan).accessReview!.narrowed)
     assert.ok(lost.includes("team1 role can no longer: read objects under team2's prefix"), lost.join('\n'))
