@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { Config } from '@oclif/core'
 import { parse } from 'yaml'
+import { markdownMarker, renderPlan } from '../../src/lib/plan/render.js'
 import { ROOT } from '../helpers/cli.js'
+import { everyKind } from '../plan/fixtures.js'
 
 describe('examples/github-actions', () => {
   const text = readFileSync(path.join(ROOT, 'examples', 'github-actions', 'sagemaker-teams.yml'), 'utf8')
@@ -18,6 +20,26 @@ describe('examples/github-actions', () => {
     assert.equal(wf.permissions['id-token'], 'write')
     assert.match(wf.jobs.plan.if, /pull_request/)
     assert.match(wf.jobs.apply.if, /push/)
+  })
+
+  it('updates one plan comment per pull request, found by the marker the Markdown plan starts with', () => {
+    const wf = parse(text) as {
+      jobs: Record<string, { steps: { name?: string; uses?: string; with?: { script?: string } }[] }>
+    }
+    const comment = wf.jobs.plan.steps.find((s) => s.uses?.startsWith('actions/github-script'))
+    const script = comment?.with?.script ?? ''
+    // The marker is the plan's own first line (see markdownMarker), never a copy that could drift.
+    assert.match(script, /const marker = body\.split\('\\n', 1\)\[0\]/)
+    assert.match(script, /github\.paginate\(github\.rest\.issues\.listComments/)
+    assert.match(script, /c\.body\?\.startsWith\(marker\)/)
+    assert.match(
+      script,
+      /if \(ours\) await github\.rest\.issues\.updateComment\(\{ \.\.\.context\.repo, comment_id: ours\.id, body \}\)/,
+    )
+    assert.match(script, /else await github\.rest\.issues\.createComment/)
+    const md = renderPlan(everyKind(), 'markdown', { color: false })
+    assert.equal(md.split('\n', 1)[0], '<!-- sagemaker-teams plan teams.yaml -->')
+    assert.equal(md.split('\n', 1)[0], markdownMarker(everyKind()))
   })
 
   it('has a scheduled job that writes the access report as an artifact and fails on drift', () => {

@@ -305,8 +305,16 @@ function mdEscape(s: string): string {
  * A pull-request comment. Over `limit` characters, whole team sections (the largest first) become
  * one line each saying what was cut and where the full plan is, so the comment still posts.
  */
+/**
+ * The first line of a Markdown plan: hidden when rendered, it lets CI find its own earlier comment
+ * for this teams file and update it instead of adding one per push.
+ */
+export function markdownMarker(plan: Plan): string {
+  return `<!-- sagemaker-teams plan ${plan.context.configFile.replace(/-{2,}/g, '-')} -->`
+}
+
 function renderMarkdown(plan: Plan, limit: number, fullPlan: string | undefined, full: boolean): string {
-  const head: string[] = ['## sagemaker-teams plan', '']
+  const head: string[] = [markdownMarker(plan), '## sagemaker-teams plan', '']
   const out = head
   out.push(
     plan.context.accounts
