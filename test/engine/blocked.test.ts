@@ -4,6 +4,7 @@
  * emulator.
  */
 import assert from 'node:assert/strict'
+import type { Plan } from '../../src/lib/plan/types.js'
 import { useReconcile } from '../helpers/reconcile.js'
 import { rewrite, workspace } from '../helpers/workspace.js'
 
@@ -50,6 +51,46 @@ describe('blocked changes', function () {
       skipped: 0,
       blocked: 4,
     })
+    assert.deepEqual(assignedTo('SageMaker Studio Team 1'), [USER1])
+  })
+
+  it('a rename with movedFrom: the application moves in place, nobody loses the tile at any step, one apply converges', async () => {
+    const file = workspace()
+    await applied(file)
+    const app = emu().state.applications.find((a) => a.Name === 'SageMaker Studio Team 1')!
+    assert.deepEqual(assignedTo('SageMaker Studio Team 1'), [USER1])
+    rewrite(file, (c) => {
+      c.teams.analytics = { ...c.teams.team1, movedFrom: 'team1' }
+      delete c.teams.team1
+    })
+    const p = await cli(['plan', '-f', file, '--json'])
+    assert.equal(p.code, 0, p.stderr)
+    const plan = JSON.parse(p.stdout) as Plan
+    const ic = plan.changes
+      .filter((c) => ['application', 'assignment'].includes(c.kind))
+      .map((c) => `${c.action} ${c.kind} ${c.key}`)
+    // The application moves (re-tag); its assignments stay: nothing revoked, nothing blocked.
+    assert.deepEqual(ic, ['update application analytics'])
+    assert.ok(!plan.changes.some((c) => c.action === 'delete' || c.action === 'blocked'))
+    assert.match(
+      plan.accessReview?.moves?.join('\n') ?? '',
+      /analytics moves from team1 \(movedFrom\): application "SageMaker Studio Team 1" re-tagged in place .*re-created under the new id .*: role sagemaker-teams-analytics, 1 LF grant, 1 profile/,
+    )
+    // The console step keeps the former id: the application's SAML settings moved with it.
+    const step = plan.changes.find((c) => c.kind === 'console' && c.team === 'analytics')
+    assert.match(JSON.stringify(step?.after), /saml\/acs\/team1/)
+    assert.deepEqual(assignedTo('SageMaker Studio Team 1'), [USER1])
+
+    const r = await cli(['apply', '-f', file, '--yes'])
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+    // The same application, now analytics', with the same assignment.
+    const moved = emu().state.applications.find((a) => a.ApplicationArn === app.ApplicationArn)!
+    assert.equal(moved.Tags['sagemaker-teams:team'], 'analytics')
+    assert.deepEqual(assignedTo('SageMaker Studio Team 1'), [USER1])
+    assert.ok(emu().state.profiles.some((x) => x.UserProfileName === `analytics-${USER1}`))
+    // One apply converged: the next plan has no changes.
+    const again = await cli(['plan', '-f', file, '--detailed-exitcode'])
+    assert.equal(again.code, 0, again.stdout)
     assert.deepEqual(assignedTo('SageMaker Studio Team 1'), [USER1])
   })
 })

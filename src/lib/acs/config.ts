@@ -9,7 +9,7 @@ import path from 'node:path'
 import type { LoadedTeams } from '../config/load.js'
 import { readIdpMetadata } from '../config/metadata.js'
 import { ACS_DEFAULTS, type Provisioning } from '../config/types.js'
-import { acsUrl, teamAudience, teamRoleArn } from '../model/names.js'
+import { acsUrl, samlTeamId, teamAudience, teamRoleArn } from '../model/names.js'
 import { primaryDomainId } from '../model/topology.js'
 import type { Identities } from '../resources/types.js'
 import { acsTableName } from './status.js'
@@ -27,6 +27,11 @@ export interface AcsTeamConfig {
   domainId?: string
   /** Files with accounts:/domains: — the role the ACS assumes to reach the team's domain in another account. */
   presignRoleArn?: string
+  /**
+   * A renamed team (movedFrom) is served under its former id, which its application's SAML set-up
+   * carries: the team whose profiles, role and tags a login opens.
+   */
+  profileTeam?: string
   /** From the team's IdP metadata; null until the admin saves the metadata file. */
   idp: { entityId: string; certificates: string[] } | null
   /** saml.idpMetadata as the file names it (not used by the handler; `import` writes it back). */
@@ -102,9 +107,12 @@ export async function buildAcsConfig(input: AcsConfigInput): Promise<AcsConfig> 
       idp = { entityId: m.entityId, certificates: [...m.certificates].sort() }
     }
     const place = input.placement?.[team]
-    teams[team] = {
-      audience: teamAudience(acs.audience ?? 'urn:sagemaker-teams:acs', team),
-      ...(baseUrl ? { acsUrl: acsUrl(baseUrl, team) } : {}),
+    // Keyed by the id the team's SAML set-up carries (a renamed team's former id).
+    const saml = samlTeamId(config.teams, team)
+    teams[saml] = {
+      ...(saml !== team ? { profileTeam: team } : {}),
+      audience: teamAudience(acs.audience ?? 'urn:sagemaker-teams:acs', saml),
+      ...(baseUrl ? { acsUrl: acsUrl(baseUrl, saml) } : {}),
       roleArn: teamRoleArn(
         t.executionRole,
         team,

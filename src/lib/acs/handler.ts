@@ -188,7 +188,8 @@ export async function handleAcs(req: AcsRequest, deps: AcsDeps): Promise<AcsResp
         "Sign-in refused: the application's Subject does not name the user of its ssouserid attribute. An admin should check the attribute mappings (sagemaker-teams sso checklist).",
       )
     const userName = user.userName
-    const name = profileName(team, userId)
+    // A renamed team (movedFrom) signs in under its former id and opens its own profiles.
+    const name = profileName(teamConfig.profileTeam ?? team, userId)
     // The warm path is one round trip: the replay claim and the presign start together (and the
     // login record beside them). The URL is used only once the claim has succeeded; on a replay
     // it is dropped here, never returned nor logged. The profile is created only after a claim.
@@ -380,7 +381,7 @@ async function ensureProfile(
           UserProfileName: name,
           UserSettings: { ...(t.userSettings ?? {}), ExecutionRole: t.roleArn },
           Tags: Object.entries(
-            profileTags(team, t.tags, userId, userName, Object.keys(t.userSettings ?? {})),
+            profileTags(t.profileTeam ?? team, t.tags, userId, userName, Object.keys(t.userSettings ?? {})),
           ).map(([Key, Value]) => ({
             Key,
             Value,

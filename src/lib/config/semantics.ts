@@ -93,6 +93,25 @@ export function checkSemantics(config: TeamsFile, at: Locator, dir: string, now 
         ),
       )
     }
+    // movedFrom names the team's former id: one gone from the file, claimed by one team only.
+    if (typeof team?.movedFrom === 'string') {
+      const from = team.movedFrom
+      const claimed = Object.entries(teams).find(([other, t]) => other !== id && t?.movedFrom === from)
+      if (Object.hasOwn(teams, from))
+        problems.push(
+          at.problem(
+            [...base, 'movedFrom'],
+            `movedFrom ${JSON.stringify(from)} is a team of this file; it must name the team's former id, which the file no longer has`,
+          ),
+        )
+      else if (claimed && claimed[0] < id)
+        problems.push(
+          at.problem(
+            [...base, 'movedFrom'],
+            `movedFrom ${JSON.stringify(from)} is also claimed by team ${claimed[0]}; a team moves to one team only`,
+          ),
+        )
+    }
     // The team role's IAM patterns name its profiles as `<team>-*` (profile names are `<team>-<user>`),
     // which would also match every profile of a team `<team>-<more>`.
     const shadowed = Object.keys(teams).find((other) => other !== id && other.startsWith(`${id}-`))

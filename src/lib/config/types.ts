@@ -194,6 +194,14 @@ export interface TeamConfig {
    */
   domain?: string
   /**
+   * The team's former id, when the team was renamed (like Terraform's `moved`): its application,
+   * assignments and SAML set-up move to this team in place (re-tagged), logins through the old ACS
+   * URL keep working; its role, grants and profiles, named after the team, are re-created (IAM and
+   * SageMaker cannot rename them) and the old ones kept until --prune. Must not be a team of the file.
+   * @pattern ^[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?$
+   */
+  movedFrom?: string
+  /**
    * The application's name in the access portal.
    * @minLength 1
    * @maxLength 255

@@ -22,6 +22,7 @@ import {
   teamDomainName,
 } from '../model/topology.js'
 import { holdBackReplaced, holdBackUnreadAccounts } from '../plan/hold-back.js'
+import { renameMoves } from '../plan/renames.js'
 import { type Action, type Change, KINDS, type Kind, type Plan, type PlanAccount } from '../plan/types.js'
 import { acsRoleName, presignRoleArn } from '../resources/acs-names.js'
 import { meshParts } from '../resources/data-mesh.js'
@@ -578,7 +579,7 @@ function mergePlans(
     review.widened = review.widened.filter((i) => !isHeld(i))
     review.narrowed = review.narrowed.filter((i) => !isHeld(i))
   }
-  const moves = teamMoves(icPart, changes, kept, domainOrder)
+  const moves = [...teamMoves(icPart, changes, kept, domainOrder), ...renameMoves(changes, kept)]
   if (moves.length > 0) review.moves = moves
   const summary: Record<Action, number> = { create: 0, update: 0, delete: 0, manual: 0, blocked: 0 }
   for (const c of changes) summary[c.action]++

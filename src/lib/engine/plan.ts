@@ -10,6 +10,7 @@ import { DEFAULT_PROFILE_QUOTA } from '../config/types.js'
 import { UserError } from '../errors.js'
 import { reviewAccess } from '../plan/access-review.js'
 import { holdBackReplaced } from '../plan/hold-back.js'
+import { renameMoves } from '../plan/renames.js'
 import { scopeChanges } from '../plan/scope.js'
 import { closest } from '../text.js'
 
@@ -168,6 +169,9 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
   const notYetVisible = eventsRefreshOf(ctx)?.notYetVisible
   if (notYetVisible) plan.notYetVisible = notYetVisible
   plan.accessReview = reviewAccess(plan)
+  // A part of a many-accounts plan sees only its kinds: the merged plan says what a rename moves.
+  const renames = ctx.kinds ? [] : renameMoves(changes, plan.kept ?? [])
+  if (renames.length > 0) plan.accessReview.moves = [...(plan.accessReview.moves ?? []), ...renames]
   // Rows of the scenario matrix whose outcome a role or boundary change alters (evaluated by IAM's
   // simulator, only when a role or the boundary changes).
   if (changes.some((c) => (c.kind === 'role' || c.kind === 'boundary') && c.action === 'update')) {

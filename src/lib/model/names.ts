@@ -111,3 +111,13 @@ export const BOUNDARY_POLICY_NAME = 'sagemaker-teams-boundary'
 export function boundaryPolicyArn(accountId: string, partition = 'aws'): string {
   return `arn:${partition}:iam::${accountId}:policy/${BOUNDARY_POLICY_NAME}`
 }
+
+/**
+ * The id a team's SAML set-up carries (ACS URL path, audience, `teamid` attribute): a renamed team
+ * (`movedFrom`) keeps its former id there, since those settings live in its application's console
+ * page, which moved with it.
+ */
+export function samlTeamId(teams: Record<string, { movedFrom?: string }>, team: string): string {
+  const from = teams[team]?.movedFrom
+  return from && !Object.hasOwn(teams, from) ? from : team
+}

@@ -253,6 +253,8 @@ export interface ApplicationPayload {
   adopt?: boolean
   /** On a blocked create: the team whose application already has this name. */
   nameTakenBy?: string
+  /** On an update: the team's former id (movedFrom) whose application moves to it, re-tagged in place. */
+  movedFrom?: string
 }
 
 export interface AssignmentPayload {

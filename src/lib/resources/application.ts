@@ -54,14 +54,40 @@ function ownedBy(apps: ObservedApplication[], team: string): ObservedApplication
     .sort((a, b) => (a.created ?? 0) - (b.created ?? 0) || a.arn.localeCompare(b.arn))
 }
 
-/** Teams that own an application but are no longer in the file. */
+/** Teams that own an application but are no longer in the file (nor moved into one of its teams). */
 export function removedTeams(ctx: EngineContext, apps: ObservedApplication[]): string[] {
   const teams = new Set<string>()
+  const moved = movedTeams(ctx)
   for (const a of apps) {
     const team = a.tags[TAG_TEAM]
-    if (team && !Object.hasOwn(ctx.teams.config.teams, team)) teams.add(team)
+    if (team && !Object.hasOwn(ctx.teams.config.teams, team) && !moved.has(team)) teams.add(team)
   }
   return [...teams].sort()
+}
+
+/** Former id → the team of the file declaring `movedFrom: <former id>`. */
+export function movedTeams(ctx: Pick<EngineContext, 'teams'>): Map<string, string> {
+  const moved = new Map<string, string>()
+  for (const [team, config] of Object.entries(ctx.teams.config.teams))
+    if (config.movedFrom && !Object.hasOwn(ctx.teams.config.teams, config.movedFrom))
+      moved.set(config.movedFrom, team)
+  return moved
+}
+
+/**
+ * The team's application: its own, or (movedFrom) its former id's, which apply re-tags to it in
+ * place — the application, its assignments and its SAML set-up stay.
+ */
+export function teamOrMovedApplication(
+  ctx: Pick<EngineContext, 'teams'>,
+  apps: ObservedApplication[],
+  team: string,
+): ObservedApplication | undefined {
+  const from = ctx.teams.config.teams[team]?.movedFrom
+  return (
+    teamApplication(apps, team) ??
+    (from && movedTeams(ctx).get(from) === team ? teamApplication(apps, from) : undefined)
+  )
 }
 
 export type DesiredApplications = Map<string, ApplicationPayload>
@@ -199,7 +225,28 @@ export const applications: ResourceModule<'application', ObservedApplication[], 
   diff(desired, observed, ctx) {
     const changes: Change<'application'>[] = []
     for (const [team, after] of desired) {
-      const owned = teamApplication(observed, team)
+      const owned = teamOrMovedApplication(ctx, observed, team)
+      const movedFrom = owned && owned.tags[TAG_TEAM] !== team ? owned.tags[TAG_TEAM] : undefined
+      if (owned && movedFrom) {
+        const before = applicationPayload(owned)
+        const drift = (['name', 'status', 'assignmentRequired'] as const).filter(
+          (k) => before[k] !== after[k],
+        )
+        changes.push({
+          kind: 'application',
+          key: team,
+          team,
+          action: 'update',
+          summary: `"${after.name}" (moves from team ${movedFrom})`,
+          before,
+          after: { ...after, applicationArn: owned.arn, movedFrom },
+          reason: [
+            `team ${movedFrom} → ${team} (movedFrom): re-tagged in place; its assignments and SAML set-up stay`,
+            ...drift.map((k) => `${k}: ${JSON.stringify(before[k])} → ${JSON.stringify(after[k])}`),
+          ].join(', '),
+        })
+        continue
+      }
       if (owned) {
         const before: ApplicationPayload = {
           name: owned.name,
@@ -280,9 +327,12 @@ export const applications: ResourceModule<'application', ObservedApplication[], 
       if (!desired.has(team)) continue
       for (const app of duplicateApplications(observed, team)) changes.push(duplicateChange(team, app, ctx))
     }
+    const moved = movedTeams(ctx)
     for (const app of observed) {
       const team = app.tags[TAG_TEAM]
       if (!team || desired.has(team)) continue
+      // The former id's application moves (above): neither kept nor deleted.
+      if (moved.has(team) && teamApplication(observed, team) === app) continue
       if (!ctx.options.prune) {
         // Its assignments are revoked (see assignment.ts); the application, role, grants and
         // profiles stay until --prune, listed as kept so that the plan never looks done.
@@ -372,6 +422,15 @@ export const applications: ResourceModule<'application', ObservedApplication[], 
         throw err
       }
     } else if (change.action === 'update' && arn) {
+      // movedFrom: the former id's application becomes this team's (the tag is its ownership).
+      if (after.movedFrom)
+        await client.send(
+          new TagResourceCommand({
+            InstanceArn: ctx.discovery.instanceArn,
+            ResourceArn: arn,
+            Tags: [{ Key: TAG_TEAM, Value: team }],
+          }),
+        )
       const before = change.before
       if (!before || before.name !== after.name || before.status !== after.status) {
         await client.send(

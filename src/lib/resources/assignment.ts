@@ -18,7 +18,7 @@ import {
   type ObservedApplication,
   PLACEHOLDER_APPLICATION_ARN,
   removedTeams,
-  teamApplication,
+  teamOrMovedApplication,
 } from './application.js'
 import type { EngineContext, ResourceModule } from './types.js'
 
@@ -111,7 +111,8 @@ export const assignments: ResourceModule<'assignment', ObservedAssignments, Desi
           // blocked, and the assignments of an app that is not ours are never read nor pruned.
           const sameName = config.displayName ? apps.filter((a) => a.name === config.displayName) : []
           const unowned = sameName.filter((a) => !a.tags[TAG_TEAM])
-          const app = teamApplication(apps, team) ?? (unowned.length === 1 ? unowned[0] : undefined)
+          const app =
+            teamOrMovedApplication(ctx, apps, team) ?? (unowned.length === 1 ? unowned[0] : undefined)
           if (!app) {
             if (sameName.length > 0) observed.blockedTeams.add(team)
             return

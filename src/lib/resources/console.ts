@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { acsUrl, teamAudience } from '../model/names.js'
+import { acsUrl, samlTeamId, teamAudience } from '../model/names.js'
 import type { Change, ConsolePayload } from '../plan/types.js'
 import type { EngineContext, ResourceModule } from './types.js'
 
@@ -37,11 +37,12 @@ export function consoleSettings(
   const t = config.teams[team]
   const base = config.acs?.url ?? baseUrl ?? FUNCTION_URL_PLACEHOLDER
   const metadata = t.saml?.idpMetadata ?? `metadata/${team}.xml`
+  const saml = samlTeamId(config.teams, team)
   return {
     applicationName: t.displayName,
-    acsUrl: acsUrl(base, team),
-    audience: teamAudience(config.acs?.audience ?? 'urn:sagemaker-teams:acs', team),
-    attributeMappings: attributeMappings(team),
+    acsUrl: acsUrl(base, saml),
+    audience: teamAudience(config.acs?.audience ?? 'urn:sagemaker-teams:acs', saml),
+    attributeMappings: attributeMappings(saml),
     metadataPath: metadata,
     verified: false,
   }
@@ -80,7 +81,8 @@ export const consoleSteps: ResourceModule<'console', ConsoleObserved, Map<string
   diff(desired, observed, ctx) {
     const changes: Change<'console'>[] = []
     for (const [team] of desired) {
-      if (observed.verified.has(team)) continue
+      // Logins are recorded under the id the SAML set-up carries (a renamed team's former id).
+      if (observed.verified.has(samlTeamId(ctx.teams.config.teams, team))) continue
       const after = consoleSettings(ctx, team, observed.baseUrl)
       const metadataFile = path.resolve(ctx.teams.dir, after.metadataPath)
       changes.push({
