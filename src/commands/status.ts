@@ -16,14 +16,32 @@ export default class Status extends BaseCommand<typeof Status> {
   async run(): Promise<StatusReport | ManyStatusReport> {
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
-    const { readStatus, renderStatus, readManyStatus, renderManyStatus } = await import('../lib/status.js')
+    const { readStatus, renderStatus, readManyStatus, renderManyStatus, missingItems } = await import(
+      '../lib/status.js'
+    )
+    // Something the file asks for is missing: exit 1, so a script or CI job does not read it as fine.
+    const reportMissing = (missing: string[]) => {
+      if (missing.length === 0) return
+      process.stderr.write(
+        `Missing (${missing.length}): ${missing.join('; ')}. Run plan to see the changes.\n`,
+      )
+      process.exitCode = 1
+    }
     if (!isMultiDomain(teams.config)) {
       const report = await readStatus(aws, teams, this.flags.team)
       if (!this.jsonEnabled()) process.stdout.write(renderStatus(report))
+      reportMissing(missingItems(report.teams, report.acs, Boolean(teams.config.acs)))
       return report
     }
     const report = await readManyStatus(aws, teams, this.flags.team)
     if (!this.jsonEnabled()) process.stdout.write(renderManyStatus(report))
+    reportMissing(
+      missingItems(
+        report.accounts.flatMap((a) => a.domains.flatMap((d) => d.teams)),
+        report.acs,
+        Boolean(teams.config.acs),
+      ),
+    )
     const failed = report.accounts.filter((a) => a.error)
     for (const a of failed)
       process.stderr.write(`Error: ${a.error!.message}\n${a.error!.hint ? `Hint: ${a.error!.hint}\n` : ''}`)

@@ -335,3 +335,19 @@ export function renderManyStatus(r: ManyStatusReport): string {
   }
   return `${out.join('\n')}\n${acsLine(r.acs)}\n`
 }
+
+/**
+ * What the file asks for that is not in place, one line per team and thing (status exits 1 when
+ * any): the application, LF grants, the workspace; with an `acs` section, the ACS.
+ */
+export function missingItems(teams: TeamStatus[], acs: AcsReport | undefined, fileHasAcs: boolean): string[] {
+  const out: string[] = []
+  for (const t of teams) {
+    if (!t.application.exists) out.push(`${t.team}: application missing`)
+    if (t.grants.inPlace < t.grants.expected)
+      out.push(`${t.team}: ${t.grants.expected - t.grants.inPlace} of ${t.grants.expected} LF grants missing`)
+    if (t.workspace && !t.workspace.inPlace) out.push(`${t.team}: workspace not in place`)
+  }
+  if (fileHasAcs && acs && !acs.deployed) out.push('ACS not deployed')
+  return out
+}

@@ -7,6 +7,15 @@ import { useDemoAccount } from '../helpers/emulator.js'
 import { rewrite, workspace } from '../helpers/workspace.js'
 
 function inTerminal(emu: Emulator, args: string[], answer: string): Promise<string> {
+  return inTerminalWithCode(emu, args, answer).then((r) => r.out)
+}
+
+/** The command's output at a terminal, and its exit code (`script -e` passes it on). */
+function inTerminalWithCode(
+  emu: Emulator,
+  args: string[],
+  answer: string,
+): Promise<{ out: string; code: number | null }> {
   return new Promise((resolve, reject) => {
     const command = [process.execPath, BIN, ...args].map((a) => `'${a}'`).join(' ')
     const child = spawn('script', ['-qfec', `stty cols 120 rows 40; ${command}`, '/dev/null'], {
@@ -23,7 +32,7 @@ function inTerminal(emu: Emulator, args: string[], answer: string): Promise<stri
       }
     })
     child.on('error', reject)
-    child.on('close', () => resolve(out))
+    child.on('close', (code) => resolve({ out, code }))
   })
 }
 
@@ -34,9 +43,10 @@ describe('apply at a terminal', function () {
     if (spawnSync('script', ['--version']).status !== 0) this.skip() // util-linux `script` provides the pseudo-terminal
   })
 
-  it('asks before widening access; "n" applies nothing', async () => {
+  it('asks before widening access; "n" applies nothing and exits 1', async () => {
     const emu = account()
-    const out = await inTerminal(emu, ['apply', '-f', workspace()], 'n\r')
+    const { out, code } = await inTerminalWithCode(emu, ['apply', '-f', workspace()], 'n\r')
+    assert.equal(code, 1, out)
     assert.match(out, /This plan widens access \(\d+\)\. Apply it\?/)
     assert.match(out, /Nothing applied\./)
     assert.equal(emu.state.roles.length, 0)

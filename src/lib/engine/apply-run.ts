@@ -198,8 +198,9 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
         throw err
       }
       if (!ok) {
+        // A refused approval is an error exit (README "Exit codes"): a script must not read it as applied.
         say('Nothing applied.\n')
-        return { applied: false, plan, outcomes: [], summary: EMPTY, exitCode: 0 }
+        return { applied: false, plan, outcomes: [], summary: EMPTY, exitCode: 1 }
       }
     }
     if (stopRequested()) return interrupted(0, 0, EMPTY)
