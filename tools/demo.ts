@@ -5,6 +5,12 @@
  *
  * `npm run demo -- --second-account`: the same with a member account (examples/demo-member-account.yaml,
  * "dev", where the CLI assumes sagemaker-teams-admin): team2 moves to the dev account's domain.
+ *
+ * `npm run demo -- --data-mesh`: examples/teams-data-mesh.yaml on three accounts — the demo account
+ * (IAM Identity Center), the governance account `central` (examples/demo-data-mesh-central.yaml: the
+ * shared databases and their tagged tables) and the consumer `analytics`
+ * (examples/demo-data-mesh-consumer.yaml: the Studio domain) — then which table each team's role can
+ * read through its resource links, by the emulator's Lake Formation rules.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -20,6 +26,9 @@ const BIN = path.join(ROOT, 'bin', 'run.js')
 /** The optional member account (examples/demo-member-account.yaml) and its domain. */
 const MEMBER = { id: '210987654321', domain: 'd-devdomain001' }
 const secondAccount = process.argv.includes('--second-account')
+const dataMesh = process.argv.includes('--data-mesh')
+/** The data mesh's accounts (examples/teams-data-mesh.yaml). */
+const MESH = { central: '444444444444', analytics: '666666666666' }
 
 interface Step {
   explain: string
@@ -36,6 +45,7 @@ let work: string | undefined
 async function main(): Promise<number> {
   work = mkdtempSync(path.join(tmpdir(), 'sagemaker-teams-demo-'))
   const teams = path.join(work, 'teams.yaml')
+  if (dataMesh) return meshDemo(teams)
   copyFileSync(path.join(ROOT, 'teams.example.yaml'), teams)
   // The SAML metadata an admin downloads from the console; here, from the test identity provider.
   mkdirSync(path.join(work, 'metadata'))
@@ -110,6 +120,76 @@ async function main(): Promise<number> {
   }
   say(
     `\nDemo complete: the demo account${secondAccount ? 's match' : ' matches'} teams.example.yaml${secondAccount ? ' (team2 in the dev account)' : ''}, and user1 signed in to team2 through the ACS.`,
+  )
+  return 0
+}
+
+/** `--data-mesh`: the seed's flow with examples/teams-data-mesh.yaml on three accounts. */
+async function meshDemo(teams: string): Promise<number> {
+  copyFileSync(path.join(ROOT, 'examples', 'teams-data-mesh.yaml'), teams)
+  emulator = await startEmulator({
+    seed: path.join(ROOT, 'examples', 'demo-account.yaml'),
+    profileReadyMs: 200,
+    accounts: [
+      { id: MESH.central, seed: path.join(ROOT, 'examples', 'demo-data-mesh-central.yaml') },
+      { id: MESH.analytics, seed: path.join(ROOT, 'examples', 'demo-data-mesh-consumer.yaml') },
+    ],
+  })
+  say(
+    `Started the local AWS emulator at ${emulator.url}: the demo account (IAM Identity Center), the governance account ${MESH.central} ("central": databases credit_card and transactions, tables tagged with LF-tags) and the consumer account ${MESH.analytics} ("analytics": the ML CoE's Studio domain).`,
+  )
+  const env = { ...process.env, ...emulator.env() }
+  const steps: Step[] = [
+    {
+      explain: 'Validate examples/teams-data-mesh.yaml (teams risk and fraud in analytics).',
+      args: ['validate', '-f', teams],
+    },
+    {
+      explain:
+        "Plan: central's LF-tags and its grants to account analytics (with the grant option), the resource links in analytics, DESCRIBE on them and the team roles' grants in central's catalog.",
+      args: ['plan', '-f', teams],
+    },
+    {
+      explain: 'Apply: governance account first, then the consumer account.',
+      args: ['apply', '-f', teams, '--yes'],
+    },
+    {
+      explain: 'Plan again: no changes (exit code 0).',
+      args: ['plan', '-f', teams, '--detailed-exitcode'],
+      check: (out) => (out.includes('No changes.') ? undefined : 'expected "No changes."'),
+    },
+  ]
+  for (const [i, step] of steps.entries()) {
+    say(
+      `\nStep ${i + 1}/${steps.length}: ${step.explain}\n$ sagemaker-teams ${step.args.map((a) => (a === teams ? 'teams.yaml' : a)).join(' ')}`,
+    )
+    const { code, out } = await run(step.args, env)
+    const problem = !(step.ok ?? [0]).includes(code ?? -1) ? `exit code ${code}` : step.check?.(out)
+    if (problem) {
+      say(`\nDemo step ${i + 1} failed: ${problem}`)
+      return 1
+    }
+  }
+  say('\nWhat each team role can read through its resource links (Lake Formation rules of the emulator):')
+  const reads: [string, string, string][] = [
+    ['risk', 'rl_credit_card', 'credit_risk'],
+    ['risk', 'rl_credit_card', 'card_fraud'],
+    ['risk', 'rl_transactions', 'payments'],
+    ['fraud', 'rl_credit_card', 'card_fraud'],
+    ['fraud', 'rl_credit_card', 'credit_risk'],
+    ['fraud', 'rl_transactions', 'payments'],
+  ]
+  for (const [team, database, table] of reads) {
+    const d = emulator.lakeFormationCanRead(`arn:aws:iam::${MESH.analytics}:role/sagemaker-teams-${team}`, {
+      database,
+      table,
+    })
+    say(
+      `  ${team.padEnd(6)} SELECT * FROM "${database}"."${table}"  ${d.allowed ? 'allowed' : `denied: ${d.reason}`}`,
+    )
+  }
+  say(
+    '\nDemo complete: central shares exactly what the analytics teams use; each team reads its data through its links.',
   )
   return 0
 }
