@@ -23,29 +23,48 @@ export default class Policy extends BaseCommand<typeof Policy> {
     }),
   }
 
-  async run(): Promise<PolicyDocument | AccountPolicy[]> {
+  async run(): Promise<PolicyDocument | PolicyDocument[] | AccountPolicy[]> {
     const teams = await this.loadTeams()
     const { operatorPolicy } = await import('../lib/operator-policy.js')
     const region = this.flags.region ?? teams.config.region
     const accountId = this.flags['account-id'] ?? (await (await this.awsClients(region)).accountId())
     if (isMultiDomain(teams.config)) {
       // One document per principal: the CLI's own, each account role's permissions and trust.
-      const { accountPolicies, renderAccountPolicies } = await import('../lib/account-policies.js')
+      const { accountPolicies, renderAccountPolicies, splitAccountPolicies } = await import(
+        '../lib/account-policies.js'
+      )
       // The principal running this is who the account roles trust unless the file names others.
       const needsCaller = Object.values(teams.config.accounts ?? {}).some((a) => !a.trustedPrincipals?.length)
       const callerArn = needsCaller ? await this.callerArn(region) : undefined
-      const docs = accountPolicies(teams.config, {
-        callerAccountId: accountId,
-        region,
-        purpose: this.flags.for,
-        ...(callerArn ? { callerArn } : {}),
-      })
+      // Each document as IAM takes it: a permissions document over the managed-policy size in parts.
+      const docs = splitAccountPolicies(
+        accountPolicies(teams.config, {
+          callerAccountId: accountId,
+          region,
+          purpose: this.flags.for,
+          ...(callerArn ? { callerArn } : {}),
+        }),
+      )
       if (!this.jsonEnabled()) process.stdout.write(renderAccountPolicies(docs))
       return docs
     }
     const doc = operatorPolicy({ config: teams.config, accountId, region }, this.flags.for)
-    if (!this.jsonEnabled()) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
-    return doc
+    const { splitPolicy, MANAGED_POLICY_MAX, policySize } = await import('../lib/policies/size.js')
+    const parts = splitPolicy(doc)
+    if (parts.length === 1) {
+      if (!this.jsonEnabled()) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
+      return doc
+    }
+    // Over IAM's managed-policy size: parts that each fit (or the whole as one inline policy).
+    // On stderr also with --json (oclif's warn is silent there): stdout holds the parts.
+    process.stderr.write(
+      `Warning: the policy is ${policySize(doc)} characters, over IAM's ${MANAGED_POLICY_MAX} for a managed policy: printed as ${parts.length} parts, attach each as its own managed policy (or the whole as one inline policy, up to 10,240)\n`,
+    )
+    if (!this.jsonEnabled())
+      process.stdout.write(
+        parts.map((p, n) => `# Part ${n + 1} of ${parts.length}\n${JSON.stringify(p, null, 2)}\n`).join('\n'),
+      )
+    return parts
   }
 
   /** The caller's ARN (STS GetCallerIdentity), or undefined without credentials (--account-id offline). */

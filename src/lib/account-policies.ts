@@ -13,6 +13,7 @@ import { UserError } from './errors.js'
 import { fileAccounts, fileDomains, teamDomainName } from './model/topology.js'
 import { operatorPolicy } from './operator-policy.js'
 import type { PolicyDocument } from './plan/types.js'
+import { MANAGED_POLICY_MAX, splitPolicy } from './policies/size.js'
 
 /**
  * The principals a caller ARN (STS GetCallerIdentity) stands for in `aws:PrincipalArn`: an IAM user
@@ -41,6 +42,8 @@ export interface AccountPolicy {
   /** The role it belongs to (absent: the principal that runs the CLI). */
   roleName?: string
   document: PolicyDocument
+  /** When the document is over IAM's managed-policy size and printed in parts. */
+  part?: { index: number; of: number }
 }
 
 export function accountPolicies(
@@ -168,6 +171,17 @@ function trustPolicy(
   }
 }
 
+/** For printing: a permissions document over IAM's managed-policy limit becomes parts that each fit. */
+export function splitAccountPolicies(policies: AccountPolicy[]): AccountPolicy[] {
+  return policies.flatMap((p) => {
+    if (p.purpose === 'trust') return [p]
+    const parts = splitPolicy(p.document)
+    return parts.length === 1
+      ? [p]
+      : parts.map((document, n) => ({ ...p, document, part: { index: n + 1, of: parts.length } }))
+  })
+}
+
 /** The documents as `policy` prints them: a heading line before each. */
 export function renderAccountPolicies(policies: AccountPolicy[]): string {
   return policies
@@ -178,7 +192,10 @@ export function renderAccountPolicies(policies: AccountPolicy[]): string {
           : p.purpose === 'permissions'
             ? `# Account ${p.account} (${p.accountId}): permissions of role ${p.roleName}`
             : `# Account ${p.account} (${p.accountId}): trust policy of role ${p.roleName}`
-      return `${heading}\n${JSON.stringify(p.document, null, 2)}\n`
+      const part = p.part
+        ? ` — part ${p.part.index} of ${p.part.of} (IAM allows ${MANAGED_POLICY_MAX} characters per managed policy: attach each part)`
+        : ''
+      return `${heading}${part}\n${JSON.stringify(p.document, null, 2)}\n`
     })
     .join('\n')
 }

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { parse, stringify } from 'yaml'
+import type { AccountPolicy } from '../../src/lib/account-policies.js'
+import type { TeamsFile } from '../../src/lib/config/types.js'
+import { operatorPolicy } from '../../src/lib/operator-policy.js'
 import type { PolicyDocument } from '../../src/lib/plan/types.js'
+import { MANAGED_POLICY_MAX, policySize, splitPolicy } from '../../src/lib/policies/size.js'
 import { ROOT } from '../helpers/cli.js'
 import { runInProcess } from '../helpers/in-process.js'
 import { workspace } from '../helpers/workspace.js'
@@ -52,6 +57,15 @@ function calledActions(): Set<string> {
   return actions
 }
 
+/** `policy --json` for a one-domain file, its parts (when over IAM's managed-policy size) joined. */
+async function policyOf(args: string[]): Promise<PolicyDocument> {
+  const r = await runInProcess(['policy', ...args, '--account-id', '123456789012', '--json'])
+  assert.equal(r.code, 0, r.stderr)
+  const out = JSON.parse(r.stdout) as PolicyDocument | PolicyDocument[]
+  const parts = Array.isArray(out) ? out : [out]
+  return { Version: '2012-10-17', Statement: parts.flatMap((p) => p.Statement) }
+}
+
 describe('policy', () => {
   it('grants every action the code calls (derived from the code, not a list)', async () => {
     const called = calledActions()
@@ -62,9 +76,7 @@ describe('policy', () => {
       c.workspace = {}
       c.teams.team1.executionRole.managedPolicyArns = ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess']
     })
-    const r = await runInProcess(['policy', '-f', file, '--account-id', '123456789012'])
-    assert.equal(r.code, 0, r.stderr)
-    const doc = JSON.parse(r.stdout) as PolicyDocument
+    const doc = await policyOf(['-f', file])
     const granted = new Set(
       doc.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action!])).map((a) =>
         a.toLowerCase(),
@@ -75,9 +87,7 @@ describe('policy', () => {
   })
 
   it('scopes resources to the domain, roles and the ACS; --for plan is read-only', async () => {
-    const doc = JSON.parse(
-      (await runInProcess(['policy', '-f', 'teams.example.yaml', '--account-id', '123456789012'])).stdout,
-    ) as PolicyDocument
+    const doc = await policyOf(['-f', 'teams.example.yaml'])
     const sm = doc.Statement.find((s) => s.Sid === 'SageMakerDomainProfiles')!
     assert.ok(
       (sm.Resource as string[]).includes(
@@ -101,19 +111,7 @@ describe('policy', () => {
       doc.Statement.find((s) => s.Sid === 'AttachFileManagedPolicies'),
       undefined,
     )
-    const plan = JSON.parse(
-      (
-        await runInProcess([
-          'policy',
-          '-f',
-          'teams.example.yaml',
-          '--account-id',
-          '123456789012',
-          '--for',
-          'plan',
-        ])
-      ).stdout,
-    ) as PolicyDocument
+    const plan = await policyOf(['-f', 'teams.example.yaml', '--for', 'plan'])
     const actions = plan.Statement.flatMap((s) => s.Action as string[])
     assert.ok(actions.length > 20)
     assert.deepEqual(
@@ -124,3 +122,86 @@ describe('policy', () => {
     )
   })
 })
+
+describe('policy: document sizes within IAM limits', () => {
+  // IAM counts characters without whitespace: 6,144 per managed policy.
+  const files: [string, ((c: TeamsFile) => void)?][] = [
+    ['teams.example.yaml'],
+    [
+      'teams.example.yaml without acs:',
+      (c) => {
+        delete c.acs
+      },
+    ],
+    ['examples/teams-organization.yaml'],
+  ]
+  for (const [name, edit] of files)
+    for (const purpose of ['apply', 'plan'] as const)
+      it(`${name} (--for ${purpose}): every printed document fits a managed policy, and the parts together are the whole`, async () => {
+        const source = name.split(' ')[0]
+        const file = copyWith(source, edit)
+        const r = await runInProcess([
+          'policy',
+          '-f',
+          file,
+          '--account-id',
+          '123456789012',
+          '--for',
+          purpose,
+          '--json',
+        ])
+        assert.equal(r.code, 0, r.stderr)
+        const out = JSON.parse(r.stdout) as PolicyDocument | PolicyDocument[] | AccountPolicy[]
+        const docs: PolicyDocument[] = (Array.isArray(out) ? out : [out]).map((d) =>
+          'document' in d ? d.document : d,
+        )
+        for (const d of docs)
+          assert.ok(
+            policySize(d) <= MANAGED_POLICY_MAX,
+            `${policySize(d)} characters: ${JSON.stringify(d).slice(0, 80)}`,
+          )
+        // Split or not, the statements are those of the generated documents.
+        const config = parse(readFileSync(file, 'utf8')) as TeamsFile
+        if (!config.accounts) {
+          const whole = operatorPolicy({ config, accountId: '123456789012', region: config.region }, purpose)
+          assert.deepEqual(
+            docs.flatMap((d) => d.Statement),
+            whole.Statement,
+          )
+          if (policySize(whole) > MANAGED_POLICY_MAX) {
+            assert.ok(docs.length > 1)
+            assert.match(r.stderr, /over IAM's 6144 for a managed policy: printed as \d parts/)
+          }
+        }
+      })
+
+  it('splits a document statement by statement; one that fits stays whole', () => {
+    const statement = (n: number) => ({
+      Sid: `S${n}`,
+      Effect: 'Allow' as const,
+      Action: 's3:GetObject',
+      Resource: `arn:aws:s3:::${'b'.repeat(60)}/${'k'.repeat(900)}${n}`,
+    })
+    const doc: PolicyDocument = { Version: '2012-10-17', Statement: [1, 2, 3, 4, 5, 6, 7, 8].map(statement) }
+    const parts = splitPolicy(doc)
+    assert.ok(parts.length > 1)
+    for (const p of parts) assert.ok(policySize(p) <= MANAGED_POLICY_MAX)
+    assert.deepEqual(
+      parts.flatMap((p) => p.Statement),
+      doc.Statement,
+    )
+    assert.deepEqual(splitPolicy({ Version: '2012-10-17', Statement: [statement(1)] }).length, 1)
+  })
+})
+
+/** The source itself, or an edited copy beside it (its relative paths, e.g. IdP metadata, still hold). */
+function copyWith(source: string, edit?: (c: TeamsFile) => void): string {
+  const original = path.join(ROOT, source)
+  if (!edit) return original
+  const config = parse(readFileSync(original, 'utf8')) as TeamsFile
+  edit(config)
+  const file = path.join(path.dirname(original), `.policy-size-${process.pid}-${path.basename(source)}`)
+  writeFileSync(file, stringify(config))
+  after(() => rmSync(file, { force: true }))
+  return file
+}

@@ -218,11 +218,27 @@ describe('policy for many accounts: one document per principal', () => {
       )
     for (const domain of ['d-prodaaaaaaaa', 'd-prodbbbbbbbb'])
       assert.equal(
-        (await asProd('sagemaker:CreateUserProfile', profile(domain, 'team2-u'))).allowed,
+        (
+          await asProd('sagemaker:CreateUserProfile', profile(domain, 'team2-u'), {
+            requestTags: { 'sagemaker-teams:team': 'team2' },
+          })
+        ).allowed,
         true,
         domain,
       )
-    assert.equal((await asProd('sagemaker:CreateUserProfile', profile('d-otherdomain1', 'x'))).allowed, false)
+    assert.equal(
+      (
+        await asProd('sagemaker:CreateUserProfile', profile('d-otherdomain1', 'x'), {
+          requestTags: { 'sagemaker-teams:team': 'team2' },
+        })
+      ).allowed,
+      false,
+    )
+    // Only with the tool's team tag in the request (#24).
+    assert.equal(
+      (await asProd('sagemaker:CreateUserProfile', profile('d-prodaaaaaaaa', 'team2-u'))).allowed,
+      false,
+    )
     assert.equal(
       (
         await asProd('iam:PutRolePolicy', PRESIGN, {
