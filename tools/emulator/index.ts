@@ -99,6 +99,8 @@ export interface EmulatorCall {
   region: string
   /** IAM calls naming a RoleName: that role's permissions boundary before the call. */
   roleBoundary?: string
+  /** performance.now() when the service took the call: half the injected round trip after it arrived. */
+  at: number
 }
 
 export interface Emulator {
@@ -503,6 +505,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       typeof roleName === 'string' ? partition.state.roles.find((r) => r.RoleName === roleName) : undefined
     partition.calls.push({
       account: partition.id,
+      at: performance.now(),
       ...call,
       principalArn: caller.roleArn ?? caller.arn,
       ...(role?.PermissionsBoundary ? { roleBoundary: role.PermissionsBoundary } : {}),
