@@ -97,6 +97,14 @@ async function accountReadings(
   }
 }
 
+/** The workgroups; a missing workspace bucket stops a plan, here it is reported per team instead. */
+function workgroupReadings(ctx: EngineContext): Promise<AccountReadings['workgroups']> {
+  return ctx.observed<ObservedWorkgroups>('workgroup').then(
+    (observed) => ({ observed }),
+    (err: Error) => ({ problem: err.message }),
+  )
+}
+
 async function domainReadings(ctx: EngineContext): Promise<DomainReadings> {
   return { profiles: await ctx.observed<ObservedProfiles>('profile'), want: desiredProfiles(ctx) }
 }
@@ -124,12 +132,7 @@ export async function readStatus(
     ctx.observed<ObservedAcs | null>('acs'),
     readAcsStatus(ctx),
   ])
-  // A missing workspace bucket stops a plan; here it is reported per team instead.
-  const workgroups = await ctx.observed<ObservedWorkgroups>('workgroup').then(
-    (observed) => ({ observed, problem: undefined }),
-    (err: Error) => ({ observed: undefined, problem: err.message }),
-  )
-  const account = await accountReadings(ctx, workgroups)
+  const account = await accountReadings(ctx, await workgroupReadings(ctx))
   const domain = await domainReadings(ctx)
   return {
     domainId: ctx.discovery.domainId,
@@ -153,7 +156,15 @@ export async function readManyStatus(
   checkTeams(teams, only)
   const config = teams.config
   const { buildManyPlan } = await import('./engine/many.js')
-  const many = await buildManyPlan(aws, teams, { prune: false, force: false, refresh: 'existence' })
+  // The workgroups are read here, not planned: a missing bucket is reported per team, as for one domain.
+  const many = await buildManyPlan(
+    aws,
+    teams,
+    { prune: false, force: false, refresh: 'existence' },
+    undefined,
+    undefined,
+    ['workgroup'],
+  )
   // The part that plans the ACS (the Identity Center account's): its function and login records.
   const acsCtx = many.parts.find((p) => p.ctx.kinds?.includes('acs'))?.ctx ?? many.ctx
   const [apps, assignments, acs, logins] = await Promise.all([
@@ -180,10 +191,7 @@ export async function readManyStatus(
     const accountPart = many.parts.find(
       (p) => p.account === a.name && p.domain === undefined && p.ctx.kinds?.includes('lf-grant'),
     )!
-    // The plan has read the workgroups already (a missing bucket fails the account's plan, above).
-    const account = await accountReadings(accountPart.ctx, {
-      observed: await accountPart.ctx.observed<ObservedWorkgroups>('workgroup'),
-    })
+    const account = await accountReadings(accountPart.ctx, await workgroupReadings(accountPart.ctx))
     const domains: AccountStatus['domains'] = []
     for (const d of a.domains) {
       const names = teamsOf(d.name)

@@ -102,4 +102,29 @@ describe('one engine: a one-domain file and the same teams as accounts:/domains:
     }
     assert.deepEqual(byForm.accounts, byForm['one-domain'])
   })
+
+  it("status: a missing workspace bucket is its team's problem in both forms, and the teams read the same", async () => {
+    const missing = (c: ExampleTeamsFile) => {
+      c.teams.team1.workspace = { bucket: 'no-such-bucket-here' }
+    }
+    const one = oneDomain(missing)
+    await applied(oneDomain())
+    const a = await cli(['status', '-f', one, '--json'])
+    assert.equal(a.code, 0, a.stderr)
+    const b = await cli(['status', '-f', accountsForm(true, missing), '--json'])
+    assert.equal(b.code, 0, b.stderr)
+    const oneTeams = (JSON.parse(a.stdout) as { teams: { team: string; workspace?: { problem?: string } }[] })
+      .teams
+    const many = JSON.parse(b.stdout) as {
+      accounts: { error?: unknown; domains: { teams: typeof oneTeams }[] }[]
+    }
+    assert.deepEqual(
+      many.accounts.map((x) => x.error),
+      [undefined],
+    )
+    const manyTeams = many.accounts[0].domains[0].teams
+    assert.match(manyTeams.find((t) => t.team === 'team1')?.workspace?.problem ?? '', /no-such-bucket-here/)
+    assert.equal(manyTeams.find((t) => t.team === 'team2')?.workspace, undefined)
+    assert.deepEqual(manyTeams, oneTeams)
+  })
 })

@@ -197,7 +197,8 @@ export const accountLockKey = (accountId: string) => `${IDENTITY_CENTER}-${accou
 
 /**
  * `onRead` hears what is being read (steps, kinds, every account's AWS calls) while it is read;
- * `lock` (apply) takes each account's lock first.
+ * `lock` (apply) takes each account's lock first. `unplanned`: kinds the caller reads itself from
+ * the parts (status reads the workgroups: a missing bucket is its teams' problem, not the account's).
  */
 export async function buildManyPlan(
   aws: AwsClients,
@@ -205,10 +206,11 @@ export async function buildManyPlan(
   given: PlanOptions,
   onRead?: ReadListener,
   lock?: AccountLock,
+  unplanned: Kind[] = [],
 ): Promise<ManyPlan> {
   const unsubscribe = onRead && aws.onCall((call) => onRead({ type: 'call', ...call }))
   try {
-    return await buildManyPlanReporting(aws, teams, given, onRead, lock)
+    return await buildManyPlanReporting(aws, teams, given, onRead, lock, unplanned)
   } finally {
     unsubscribe?.()
   }
@@ -220,6 +222,7 @@ async function buildManyPlanReporting(
   given: PlanOptions,
   onRead: ReadListener | undefined,
   lock: AccountLock | undefined,
+  unplanned: Kind[],
 ): Promise<ManyPlan> {
   const options = normalizeOptions(given)
   const config = teams.config
@@ -464,7 +467,7 @@ async function buildManyPlanReporting(
               teams: partFile(teams, accountTeams, ds[0]),
               options,
               identities,
-              kinds: accountKinds(mesh, name),
+              kinds: accountKinds(mesh, name).filter((k) => !unplanned.includes(k)),
               discovery: {
                 ...discovery(ds[0], 0),
                 teamDomainIds,
