@@ -1,6 +1,6 @@
 /** --team on plan, apply and status: with two teams changed, only the named one is touched. */
 import assert from 'node:assert/strict'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Plan } from '../../src/lib/plan/types.js'
 import { idpMetadata, keyPair } from '../../tools/idp/idp.js'
@@ -78,6 +78,28 @@ describe('--team', function () {
       status.teams.map((t: { team: string }) => t.team),
       ['team2'],
     )
+  })
+
+  it('on a fresh account, plan --team team1 --out then apply --plan brings what team1 needs (boundary, LF-tags, the ACS): the team can sign in', async () => {
+    const file = workspace()
+    const out = path.join(path.dirname(file), 'plan.json')
+    const p = await cli(['plan', '-f', file, '--team', 'team1', '--out', out])
+    assert.equal(p.code, 0, p.stdout + p.stderr)
+    const saved = JSON.parse(readFileSync(out, 'utf8')) as Plan
+    assert.deepEqual(
+      saved.changes.filter((c) => c.team === undefined).map((c) => `${c.action} ${c.kind}`),
+      ['create boundary', 'create lf-tag', 'create lf-tag', 'create acs'],
+    )
+    const r = await cli(['apply', '-f', file, '--plan', out, '--yes'])
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+    const s = emu().state
+    assert.ok(
+      s.roles.some((x) => x.RoleName === 'sagemaker-teams-team1'),
+      'team1 role missing',
+    )
+    assert.ok(s.applications.some((x) => x.Name === 'SageMaker Studio Team 1'))
+    assert.ok(!s.applications.some((x) => x.Name === 'SageMaker Studio Team 2'), 'team2 was touched')
+    assert.equal(s.functions.length, 1, 'the ACS that signs team1 in is deployed')
   })
 
   it('an unknown --team is an error with a suggestion, not an empty plan', async () => {

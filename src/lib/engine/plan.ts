@@ -134,7 +134,11 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
         [...(ctx.identities.teamUsers.get(t)?.values() ?? [])].map((u) => u.userName),
       ),
     )
-    changes.splice(0, changes.length, ...scopeChanges(changes, ctx.options.teams, members))
+    changes.splice(
+      0,
+      changes.length,
+      ...scopeChanges(changes, ctx.options.teams, members, Object.keys(ctx.teams.config.teams)),
+    )
   }
   quotaWarning(
     ctx,

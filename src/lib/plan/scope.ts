@@ -1,14 +1,41 @@
 /**
  * `--team`: a plan of only the named teams' changes. Account-wide kinds come along only when those
- * changes need them: an LF-tag a kept grant uses, the ACS when its configuration changes only for
- * the named teams (otherwise deploying it would carry other teams' changes too; it is then shown
- * as blocked, with the teams it waits for).
+ * changes need them: the permissions boundary when they create or change a role, an LF-tag a kept
+ * grant uses, an account's presign role where they get a role, the ACS when its configuration
+ * changes only for the named teams, or when it is created while no other team can be reached yet
+ * (otherwise deploying it would carry other teams' changes too; it is then shown as blocked, with
+ * the teams it waits for).
  */
-import type { AcsConfigChange, Change, LfGrantPayload, LfTagPayload } from './types.js'
+import type { AcsConfigChange, ApplicationPayload, Change, LfGrantPayload, LfTagPayload } from './types.js'
 
-export function scopeChanges(changes: Change[], teams: string[], teamMembers: Set<string>): Change[] {
+export function scopeChanges(
+  changes: Change[],
+  teams: string[],
+  teamMembers: Set<string>,
+  /** Every team of the (part of the) file: the ACS may be created for the scope when no other team can be reached yet. */
+  fileTeams: string[] = [],
+): Change[] {
   const scope = new Set(teams)
   const kept = changes.filter((c) => c.team !== undefined && scope.has(c.team))
+  // Other teams of the file that members can reach already (their application exists): a new ACS
+  // would serve them too. Without such a team, deploying the ACS opens only the scope.
+  const othersReachable = fileTeams.some(
+    (t) =>
+      !scope.has(t) &&
+      !changes.some(
+        (c) =>
+          c.kind === 'application' &&
+          c.team === t &&
+          c.action === 'create' &&
+          !(c.after as ApplicationPayload | undefined)?.adopt,
+      ),
+  )
+  const acsCreate = changes.find((c) => c.kind === 'acs' && c.action === 'create')
+  const scopedAcsCreate = Boolean(acsCreate) && !othersReachable && kept.length > 0
+  // Roles the scope creates or changes carry the permissions boundary (so does the ACS role).
+  const needsBoundary =
+    scopedAcsCreate ||
+    kept.some((c) => (c.kind === 'role' || c.kind === 'presign-role') && c.action !== 'delete')
   const grantKeys = new Set(
     kept
       .filter((c) => c.kind === 'lf-grant' && c.action !== 'delete')
@@ -17,8 +44,12 @@ export function scopeChanges(changes: Change[], teams: string[], teamMembers: Se
   for (const c of changes) {
     if (c.team !== undefined) continue
     if (c.kind === 'lf-tag' && grantKeys.has(((c.after ?? c.before) as LfTagPayload).tagKey)) kept.push(c)
+    if (c.kind === 'boundary' && needsBoundary && c.action !== 'delete') kept.push(c)
+    // The presign role of an account where the scope's teams get roles (the ACS reaches them through it).
+    if (c.kind === 'presign-role' && c.action !== 'delete' && kept.some((k) => k.kind === 'role'))
+      kept.push(c)
     if (c.kind === 'acs') {
-      const acs = scopedAcs(c as Change<'acs'>, scope, teamMembers)
+      const acs = c === acsCreate && scopedAcsCreate ? c : scopedAcs(c as Change<'acs'>, scope, teamMembers)
       if (acs) kept.push(acs)
     }
   }
