@@ -83,15 +83,20 @@ export interface App {
   SpaceName?: string
   AppType: string
   AppName: string
-  Status: 'InService' | 'Pending' | 'Deleting' | 'Deleted'
+  Status: 'InService' | 'Pending' | 'Deleting' | 'Deleted' | 'Failed'
   CreationTime: Date
   /** DeleteApp is asynchronous: the app is Deleting until then (profileReadyMs later). */
   deletedAt?: number
+  /** CreateApp is asynchronous too: the app is Pending until then (profileReadyMs later). */
+  readyAt?: number
+  AppArn?: string
 }
 export interface Space {
   DomainId: string
   SpaceName: string
   OwnerUserProfileName?: string
+  /** A private space's apps run with its owner's role; a shared space's with the domain's space role. */
+  SharingType?: 'Private' | 'Shared'
   Status: 'InService'
   CreationTime: Date
 }

@@ -55,7 +55,7 @@ function accountKinds(mesh: ReturnType<typeof meshParts>, name: string): Kind[] 
 }
 
 /** Kinds that live once per domain. */
-export const DOMAIN_KINDS: Kind[] = ['profile']
+export const DOMAIN_KINDS: Kind[] = ['profile', 'app']
 
 /** How the plan names the account of the CLI's own credentials (IAM Identity Center's). */
 export const IDENTITY_CENTER = 'identity-center'

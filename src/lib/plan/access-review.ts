@@ -59,6 +59,20 @@ export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
         }
         break
       }
+      case 'app': {
+        const a = c.before as Change<'app'>['before']
+        if (c.action === 'delete' && a) {
+          const who = a.userName || a.profileName
+          narrowed.push(
+            item(
+              c,
+              who,
+              `${who}'s ${a.appType} app ${a.appName}${a.spaceName ? ` in space ${a.spaceName}` : ''} stops: it no longer runs with ${c.team}'s role`,
+            ),
+          )
+        }
+        break
+      }
       case 'assignment': {
         const a = (c.after ?? c.before) as Change<'assignment'>['after'] & {}
         const who = a.principalType === 'GROUP' ? `group ${a.principalName}` : a.principalName

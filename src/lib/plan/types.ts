@@ -22,6 +22,7 @@ export const KINDS = [
   'application',
   'assignment',
   'profile',
+  'app',
   'acs',
   'console',
 ] as const
@@ -289,6 +290,22 @@ export interface ProfilePayload {
   spaces?: string[]
 }
 
+/**
+ * A running Studio app of a profile the file no longer calls for (a removed member, a removed team),
+ * or of a private space that profile owns: deleted by a plain apply (an app holds no data; its space
+ * and the home directory stay), so it stops running with the team's role.
+ */
+export interface AppPayload {
+  profileName: string
+  /** UserName (or user id) of the profile's person, for humans. */
+  userName: string
+  /** Set when the app runs in a space the profile owns (not in the profile itself). */
+  spaceName?: string
+  appType: string
+  appName: string
+  status: string
+}
+
 /** One tag of a resource changing: added (no `before`), changed, or removed (no `after`). */
 export interface TagChange {
   key: string
@@ -375,8 +392,10 @@ export type PayloadOf<K extends Kind> = K extends 'boundary'
                         ? AssignmentPayload
                         : K extends 'profile'
                           ? ProfilePayload
-                          : K extends 'acs'
-                            ? AcsPayload
-                            : K extends 'console'
-                              ? ConsolePayload
-                              : never
+                          : K extends 'app'
+                            ? AppPayload
+                            : K extends 'acs'
+                              ? AcsPayload
+                              : K extends 'console'
+                                ? ConsolePayload
+                                : never

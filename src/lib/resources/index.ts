@@ -1,6 +1,7 @@
 /** The registry: every resource kind the engine plans and applies, in dependency (apply) order. */
 import { KINDS } from '../plan/types.js'
 import { acsDeployment } from './acs.js'
+import { apps } from './app.js'
 import { applications } from './application.js'
 import { assignments } from './assignment.js'
 import { boundary } from './boundary.js'
@@ -32,6 +33,7 @@ export const MODULES: ResourceModule<any, any, any>[] = [
   applications,
   assignments,
   profiles,
+  apps,
   acsDeployment,
   consoleSteps,
 ].sort((a, b) => KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind))

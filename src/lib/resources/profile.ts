@@ -59,9 +59,22 @@ export interface ObservedProfile {
 export interface ObservedProfiles {
   /** lowercase name → profile (SageMaker compares names case-insensitively). */
   byName: Map<string, ObservedProfile>
-  /** lowercase profile name → live apps / spaces (read only with --prune). */
+  /**
+   * lowercase profile name → live apps / spaces: read with --prune, and whenever an owned profile the
+   * file no longer calls for is there (its apps are stopped, see app.ts).
+   */
   apps: Map<string, string[]>
   spaces: Map<string, string[]>
+  /** lowercase profile name → its live apps and those of the private spaces it owns (read as `apps`). */
+  running: Map<string, RunningApp[]>
+}
+
+export interface RunningApp {
+  appType: string
+  appName: string
+  status: string
+  /** The private space the app runs in (absent: the profile's own app). */
+  spaceName?: string
 }
 
 export type DesiredProfiles = Map<string, ProfilePayload & { team: string }>
@@ -175,12 +188,26 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
     await read(drifted.flatMap((list) => list.slice(1)))
     const apps = new Map<string, string[]>()
     const spaces = new Map<string, string[]>()
-    if (ctx.options.prune) {
+    const running = new Map<string, RunningApp[]>()
+    // Apps are listed (one paginated call per domain, and one for spaces) when a profile may be
+    // deleted (--prune) or revoked: an owned profile the file no longer calls for still runs its apps
+    // with the team's role until they are stopped.
+    const revoked = [...byName].some(([key, p]) => !desired.has(key) && p.tags?.[TAG_TEAM])
+    if (ctx.options.prune || revoked) {
+      const spaceApps = new Map<string, RunningApp[]>()
       for await (const page of paginateListApps({ client }, { DomainIdEquals: domainId, MaxResults: 100 })) {
         for (const a of page.Apps ?? []) {
-          if (!a.UserProfileName || a.Status === 'Deleted' || a.Status === 'Failed') continue
-          const key = a.UserProfileName.toLowerCase()
-          apps.set(key, [...(apps.get(key) ?? []), `${a.AppType}/${a.AppName}`])
+          if (a.Status === 'Deleted' || a.Status === 'Failed' || !a.AppType || !a.AppName) continue
+          const app: RunningApp = { appType: a.AppType, appName: a.AppName, status: a.Status ?? '' }
+          if (a.UserProfileName) {
+            const key = a.UserProfileName.toLowerCase()
+            apps.set(key, [...(apps.get(key) ?? []), `${a.AppType}/${a.AppName}`])
+            running.set(key, [...(running.get(key) ?? []), app])
+          } else if (a.SpaceName)
+            spaceApps.set(a.SpaceName, [
+              ...(spaceApps.get(a.SpaceName) ?? []),
+              { ...app, spaceName: a.SpaceName },
+            ])
         }
       }
       for await (const page of paginateListSpaces(
@@ -189,11 +216,16 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
       )) {
         for (const s of page.Spaces ?? []) {
           const owner = s.OwnershipSettingsSummary?.OwnerUserProfileName?.toLowerCase()
-          if (owner && s.SpaceName) spaces.set(owner, [...(spaces.get(owner) ?? []), s.SpaceName])
+          if (!owner || !s.SpaceName) continue
+          spaces.set(owner, [...(spaces.get(owner) ?? []), s.SpaceName])
+          // A private space's apps run with its owner's execution role; a shared space's with the
+          // domain's space role, for everyone in it: those are not the owner's to lose.
+          if (s.SpaceSharingSettingsSummary?.SharingType !== 'Shared')
+            running.set(owner, [...(running.get(owner) ?? []), ...(spaceApps.get(s.SpaceName) ?? [])])
         }
       }
     }
-    return { byName, apps, spaces }
+    return { byName, apps, spaces, running }
   },
 
   desire: desiredProfiles,

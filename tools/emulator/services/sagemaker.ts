@@ -23,8 +23,27 @@ export function sageMaker(state: EmulatorState): Record<string, Operation> {
   }
   /** Deleting apps become Deleted once their time has come (checked on every read), as in AWS. */
   const appTick = (a: App) => {
+    if (a.Status === 'Pending' && Date.now() >= (a.readyAt ?? 0)) a.Status = 'InService'
     if (a.Status === 'Deleting' && Date.now() >= (a.deletedAt ?? 0)) a.Status = 'Deleted'
     return a
+  }
+  /** The app of a profile or a space (exactly one of them names it), whatever its state. */
+  const appsNamed = (input: Input) =>
+    state.apps.filter(
+      (a) =>
+        a.DomainId === input.DomainId &&
+        a.AppType === input.AppType &&
+        a.AppName === input.AppName &&
+        (input.UserProfileName
+          ? a.UserProfileName?.toLowerCase() === String(input.UserProfileName).toLowerCase()
+          : a.SpaceName === input.SpaceName),
+    )
+  const owner = (input: Input) => {
+    if ((input.UserProfileName === undefined) === (input.SpaceName === undefined))
+      throw new AwsError(
+        'ValidationException',
+        'Exactly one of UserProfileName or SpaceName must be specified.',
+      )
   }
   const profile = (domainId: unknown, name: unknown) => {
     domain(domainId)
@@ -257,19 +276,62 @@ export function sageMaker(state: EmulatorState): Record<string, Operation> {
         NextToken: nextToken,
       }
     },
+    // Studio apps: CreateApp starts one (Pending → InService), DeleteApp stops it (Deleting →
+    // Deleted); a Deleted app is still described and listed, as SageMaker keeps it for a while.
+    CreateApp: (input) => {
+      required(input, 'DomainId', 'AppType', 'AppName')
+      const d = domain(input.DomainId)
+      owner(input)
+      if (input.UserProfileName !== undefined) {
+        const p = profile(input.DomainId, input.UserProfileName)
+        if (p.Status !== 'InService')
+          throw new AwsError('ValidationException', `User profile ${p.UserProfileName} is not InService`)
+      } else if (!state.spaces.some((x) => x.DomainId === d.DomainId && x.SpaceName === input.SpaceName))
+        throw new AwsError('ResourceNotFound', `Space ${String(input.SpaceName)} does not exist.`)
+      if (appsNamed(input).some((a) => appTick(a).Status !== 'Deleted' && a.Status !== 'Failed'))
+        throw new AwsError(
+          'ResourceInUse',
+          `App ${String(input.AppName)} of type ${String(input.AppType)} already exists.`,
+        )
+      const ownerName = String(input.UserProfileName ?? input.SpaceName).toLowerCase()
+      const app: App = {
+        DomainId: d.DomainId,
+        ...(input.UserProfileName !== undefined ? { UserProfileName: String(input.UserProfileName) } : {}),
+        ...(input.SpaceName !== undefined ? { SpaceName: String(input.SpaceName) } : {}),
+        AppType: String(input.AppType),
+        AppName: String(input.AppName),
+        Status: 'Pending',
+        CreationTime: new Date(),
+        readyAt: Date.now() + state.profileReadyMs,
+        AppArn: `arn:aws:sagemaker:${state.region}:${state.account}:app/${d.DomainId}/${ownerName}/${String(input.AppType).toLowerCase()}/${String(input.AppName).toLowerCase()}`,
+      }
+      state.apps.push(app)
+      return { AppArn: app.AppArn }
+    },
+    DescribeApp: (input) => {
+      required(input, 'DomainId', 'AppType', 'AppName')
+      domain(input.DomainId)
+      owner(input)
+      const list = appsNamed(input).map(appTick)
+      // The live one if any, else the most recent (a Deleted app is described as Deleted).
+      const app = list.find((a) => a.Status !== 'Deleted') ?? list.at(-1)
+      if (!app) throw new AwsError('ResourceNotFound', `App ${String(input.AppName)} does not exist.`)
+      return {
+        AppArn: app.AppArn,
+        AppType: app.AppType,
+        AppName: app.AppName,
+        DomainId: app.DomainId,
+        ...(app.UserProfileName ? { UserProfileName: app.UserProfileName } : {}),
+        ...(app.SpaceName ? { SpaceName: app.SpaceName } : {}),
+        Status: app.Status,
+        CreationTime: epoch(app.CreationTime),
+      }
+    },
     DeleteApp: (input) => {
       required(input, 'DomainId', 'AppType', 'AppName')
       domain(input.DomainId)
-      const app = state.apps.find(
-        (a) =>
-          a.DomainId === input.DomainId &&
-          a.AppType === input.AppType &&
-          a.AppName === input.AppName &&
-          (input.UserProfileName
-            ? a.UserProfileName?.toLowerCase() === String(input.UserProfileName).toLowerCase()
-            : a.SpaceName === input.SpaceName) &&
-          appTick(a).Status !== 'Deleted',
-      )
+      owner(input)
+      const app = appsNamed(input).find((a) => appTick(a).Status !== 'Deleted')
       if (!app) throw new AwsError('ResourceNotFound', `App ${input.AppName} not found`)
       if (app.Status !== 'Deleting') {
         app.Status = 'Deleting'
@@ -294,6 +356,7 @@ export function sageMaker(state: EmulatorState): Record<string, Operation> {
           OwnershipSettingsSummary: s.OwnerUserProfileName
             ? { OwnerUserProfileName: s.OwnerUserProfileName }
             : undefined,
+          SpaceSharingSettingsSummary: s.SharingType ? { SharingType: s.SharingType } : undefined,
         })),
         NextToken: nextToken,
       }
