@@ -11,7 +11,7 @@
  */
 import { DeleteAppCommand } from '@aws-sdk/client-sagemaker'
 import { awsErrorCode } from '../errors.js'
-import { TAG_TEAM, TAG_USER_ID, TAG_USER_NAME } from '../names.js'
+import { TAG_TEAM, TAG_USER_ID, TAG_USER_NAME } from '../model/names.js'
 import type { AppPayload, Change } from '../plan/types.js'
 import { type DesiredProfiles, desiredProfiles, type ObservedProfiles } from './profile.js'
 import type { ResourceModule } from './types.js'
