@@ -162,6 +162,7 @@ describe('plan and apply edge cases (CLI against the emulator)', function () {
     })
     const kept = await plan(file)
     assert.deepEqual(actions(kept), [
+      `delete app team2-${USER2}/JupyterServer/default`, // a revoked member's app stops (#29 item 12)
       `delete assignment team2/USER/${USER1}`,
       `delete assignment team2/USER/${USER2}`,
     ])
@@ -174,6 +175,7 @@ describe('plan and apply edge cases (CLI against the emulator)', function () {
     assert.deepEqual(actions(pruned), [
       'blocked profile team2-906712345a-2b3c4d5e-6f70-4b8c-9d0e-1f2a3b4c5d6e',
       'blocked role sagemaker-teams-team2',
+      `delete app team2-${USER2}/JupyterServer/default`,
       'delete application team2',
       `delete assignment team2/USER/${USER1}`,
       `delete assignment team2/USER/${USER2}`,
