@@ -123,6 +123,8 @@ describe('plan and apply (CLI against the emulator)', function () {
         .sort(),
       [
         `blocked profile team1-${USER1}`,
+        // The running app stops anyway: a revoked member's apps go without a flag (#29 item 12).
+        `delete app team1-${USER1}/JupyterServer/default`,
         `delete assignment team1/USER/${USER1}`,
         `delete assignment team2/USER/${USER2}`,
         `delete profile team2-${USER2}`,
