@@ -329,6 +329,27 @@ const SCOPED: Grant[] = [
     ],
   },
   {
+    // Data mesh (resources/lf-share.ts, link-grant.ts, mesh-grant.ts): grants to consumer accounts and
+    // on resource links. Lake Formation has no resource-level IAM permissions for these.
+    sid: 'DataMeshGrants',
+    read: [],
+    write: ['lakeformation:GrantPermissions', 'lakeformation:RevokePermissions'],
+    resources: () => ['*'],
+    skip: (i) => !i.config.dataMesh,
+  },
+  {
+    // Data mesh, consumer accounts (resources/resource-link.ts): the links, by the names the file
+    // declares; the catalog's databases are listed to find them.
+    sid: 'DataMeshResourceLinks',
+    read: ['glue:GetDatabases', 'glue:GetDatabase', 'glue:GetTags'],
+    write: ['glue:CreateDatabase', 'glue:DeleteDatabase', 'glue:TagResource'],
+    resources: (i) => [
+      `arn:${i.partition}:glue:${i.region}:${i.accountId}:catalog`,
+      `arn:${i.partition}:glue:${i.region}:${i.accountId}:database/*`,
+    ],
+    skip: (i) => !i.config.dataMesh?.consumers,
+  },
+  {
     // `doctor` simulates the caller's own policies. IAM cannot name "the caller" in a Resource for
     // a role session (no policy variable holds its role ARN there), so: the principals of the account.
     sid: 'SimulateOwnPolicies',

@@ -23,6 +23,7 @@ const PREFIX: Record<string, string> = {
   'client-athena': 'athena',
   'client-s3': 's3',
   'client-cloudtrail': 'cloudtrail',
+  'client-glue': 'glue',
 }
 /** Operations IAM authorises under another action's name. */
 const AUTHORISED_AS: Record<string, string> = { 's3:HeadBucket': 's3:ListBucket' }
@@ -82,6 +83,19 @@ describe('policy', () => {
         a.toLowerCase(),
       ),
     )
+    // The data mesh's calls (grants to accounts, resource links) are in play only with dataMesh:.
+    const mesh = await runInProcess([
+      'policy',
+      '-f',
+      'examples/teams-data-mesh.yaml',
+      '--account-id',
+      '123456789012',
+      '--json',
+    ])
+    assert.equal(mesh.code, 0, mesh.stderr)
+    for (const { document } of JSON.parse(mesh.stdout) as { document: PolicyDocument }[])
+      for (const s of document.Statement)
+        for (const a of Array.isArray(s.Action) ? s.Action : [s.Action!]) granted.add(a.toLowerCase())
     const missing = [...called].filter((a) => !granted.has(a.toLowerCase()))
     assert.deepEqual(missing, [], `actions called without a policy line: ${missing.join(', ')}`)
   })
