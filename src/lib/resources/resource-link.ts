@@ -7,13 +7,7 @@
  * touches its target. A database of that name the tool does not own is never changed: blocked.
  * Pointing a link elsewhere is a delete and a create, as Glue requires.
  */
-import {
-  CreateDatabaseCommand,
-  type CreateDatabaseCommandInput,
-  DeleteDatabaseCommand,
-  GetTagsCommand,
-  paginateGetDatabases,
-} from '@aws-sdk/client-glue'
+import type { CreateDatabaseCommandInput } from '@aws-sdk/client-glue'
 import { awsErrorCode } from '../errors.js'
 import { TAG_MANAGED } from '../model/names.js'
 import type { Change, ResourceLinkPayload } from '../plan/types.js'
@@ -59,6 +53,8 @@ export const resourceLinks: ResourceModule<'resource-link', ObservedLinks, Desir
     const observed: ObservedLinks = new Map()
     if (!ctx.discovery.dataMesh?.links) return observed
     const client = await ctx.aws.glue()
+    // Loaded only for a file with a data mesh: a plan without one never loads the Glue SDK.
+    const { GetTagsCommand, paginateGetDatabases } = await import('@aws-sdk/client-glue')
     const declared = new Set(ctx.discovery.dataMesh.links.map((l) => l.name))
     for await (const page of paginateGetDatabases({ client }, { MaxResults: 100 })) {
       for (const d of page.DatabaseList ?? []) {
@@ -162,6 +158,7 @@ export const resourceLinks: ResourceModule<'resource-link', ObservedLinks, Desir
 
   async apply(change, ctx) {
     const client = await ctx.aws.glue()
+    const { CreateDatabaseCommand, DeleteDatabaseCommand } = await import('@aws-sdk/client-glue')
     for (const r of this.requests!(change, ctx)) {
       if (r.operation === 'DeleteDatabase') {
         await client.send(new DeleteDatabaseCommand(r.input as { Name: string })).catch((err) => {
