@@ -87,14 +87,42 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
 
   /** A file with accounts:/domains: — every account's part; an account that cannot be read fails alone (exit 1). */
   private async planMany(teams: LoadedTeams, aws: AwsClients): Promise<Plan> {
-    const [{ buildManyPlan, recordManyRefreshPoints }, { hasChanges }, { renderPlan }] = await Promise.all([
+    const [
+      { buildManyPlan, recordManyRefreshPoints },
+      { hasChanges },
+      { renderPlan },
+      { readLock, describeLock },
+    ] = await Promise.all([
       import('../lib/engine/many.js'),
       import('../lib/engine/plan.js'),
       import('../lib/plan/render.js'),
+      import('../lib/engine/lock.js'),
     ])
     const progress = await this.readProgress()
-    const many = await withProgress(buildManyPlan(aws, teams, this.planOptions(), progress?.onRead), progress)
+    // plan takes no lock, but reads each account's (where apply takes it) and says when one is held.
+    const locks: Promise<string | undefined>[] = []
+    const readAccountLock = async (a: {
+      name: string
+      accountId: string
+      aws: AwsClients
+      domainId: string
+    }) => {
+      locks.push(
+        readLock(a.aws, a.domainId).then(
+          (held) =>
+            held &&
+            `an apply is running in account ${a.name} (${a.accountId}): the lock is held by ${describeLock(held)}; this plan may be out of date when it finishes.`,
+          (err: Error) =>
+            `could not read the apply lock of account ${a.name} (${err.name}); an apply may be running.`,
+        ),
+      )
+    }
+    const many = await withProgress(
+      buildManyPlan(aws, teams, this.planOptions(), progress?.onRead, readAccountLock),
+      progress,
+    )
     const { plan } = many
+    for (const warning of await Promise.all(locks)) if (warning) plan.warnings.push(warning)
     // --refresh events: each domain's point, in its account (plan writes only where apply made the table).
     await recordManyRefreshPoints(many, { apply: false })
     if (this.flags.out) await writeFile(this.flags.out, renderPlan(plan, 'json', { color: false }))

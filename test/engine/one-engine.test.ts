@@ -3,8 +3,11 @@
  * `accounts:`/`domains:` in the caller's own account plan, apply, report and prune alike.
  */
 import assert from 'node:assert/strict'
+import { AwsClients } from '../../src/lib/aws/clients.js'
+import { acquireLock } from '../../src/lib/engine/lock.js'
 import type { Plan } from '../../src/lib/plan/types.js'
 import { DEMO_ACCOUNT } from '../helpers/emulator.js'
+import { withEnv } from '../helpers/organization.js'
 import { useReconcile } from '../helpers/reconcile.js'
 import { type ExampleTeamsFile, workspace } from '../helpers/workspace.js'
 
@@ -126,5 +129,28 @@ describe('one engine: a one-domain file and the same teams as accounts:/domains:
     assert.match(manyTeams.find((t) => t.team === 'team1')?.workspace?.problem ?? '', /no-such-bucket-here/)
     assert.equal(manyTeams.find((t) => t.team === 'team2')?.workspace, undefined)
     assert.deepEqual(manyTeams, oneTeams)
+  })
+
+  it('plan warns about a held apply lock in both forms', async () => {
+    const lease = await withEnv(emu().env(), () =>
+      acquireLock(new AwsClients({ region: 'us-east-1' }), {
+        domainId: DOMAIN,
+        command: 'apply',
+        timeoutSeconds: 0,
+      }),
+    )
+    try {
+      for (const file of [oneDomain(), accountsForm(true), accountsForm(false)]) {
+        const p = await plan(file)
+        assert.ok(
+          p.warnings.some((w) =>
+            /an apply is running( in account \S+ \(\d+\))?: the lock is held by .*\(apply, pid \d+/.test(w),
+          ),
+          `${file}: ${p.warnings.join('; ')}`,
+        )
+      }
+    } finally {
+      await withEnv(emu().env(), () => lease.release())
+    }
   })
 })
