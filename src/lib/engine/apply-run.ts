@@ -389,7 +389,7 @@ export function manyAccountsTarget(aws: AwsClients, teams: LoadedTeams, lock: Lo
           timeoutSeconds: lock.timeoutSeconds,
           onWait: (holder) => lock.onWait?.(`account ${account.name}: ${describeLock(holder)}`),
           label: `account ${account.name} (${account.accountId})`,
-          unlockArgs: `--account ${account.name}`,
+          unlockArgs: `--account ${(await import('./lock.js')).shellQuote(account.name)}`,
         })
         leases.set(account.name, lease)
         // Interrupted while waiting for it: give it back at once.

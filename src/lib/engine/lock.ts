@@ -14,8 +14,16 @@ import { awsErrorCode, UserError } from '../errors.js'
 import { TAG_MANAGED } from '../model/names.js'
 
 export const LOCK_TABLE = 'sagemaker-teams-lock'
-/** Lease length; SAGEMAKER_TEAMS_LOCK_LEASE_SECONDS overrides it (at least 2 s). */
+/** Lease length; SAGEMAKER_TEAMS_LOCK_LEASE_SECONDS overrides it (2 s to MAX_LEASE_SECONDS). */
 export const DEFAULT_LEASE_SECONDS = 60
+/**
+ * No lease runs longer than this from now: anyone who can write the lock table could otherwise
+ * set one for years and stop every apply. A lock item whose expiry is further away is not honoured
+ * (the next apply takes it over), and renewals never go past it.
+ */
+export const MAX_LEASE_SECONDS = 3600
+/** A lock ID as the tool writes it (randomUUID); anything else in the table is refused as corrupt. */
+const LOCK_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 export interface LockInfo {
   /** What `force-unlock` takes. */
@@ -34,11 +42,42 @@ export const lockKey = (domainId: string) => `domain/${domainId}`
 
 export function leaseSeconds(): number {
   const env = Number(process.env.SAGEMAKER_TEAMS_LOCK_LEASE_SECONDS)
-  return Number.isFinite(env) && env >= 2 ? env : DEFAULT_LEASE_SECONDS
+  return Number.isFinite(env) && env >= 2 ? Math.min(env, MAX_LEASE_SECONDS) : DEFAULT_LEASE_SECONDS
+}
+
+/**
+ * A field of the lock item as text to print: it is data anyone who can write the table chose, so
+ * control characters (terminal escapes) are shown escaped (`\x1b`) and Markdown's specials are
+ * backslash-escaped (the plan's Markdown goes into a pull-request comment). At most 200 characters.
+ */
+export function safeField(value: string): string {
+  const escaped = [...value.slice(0, 200)]
+    .map((c) => {
+      const code = c.codePointAt(0)!
+      // C0, DEL and C1 controls, line/paragraph separators and bidi overrides.
+      if (
+        code < 0x20 ||
+        (code >= 0x7f && code < 0xa0) ||
+        code === 0x2028 ||
+        code === 0x2029 ||
+        (code >= 0x202a && code <= 0x202e) ||
+        (code >= 0x2066 && code <= 0x2069)
+      )
+        return `\\x${code.toString(16).padStart(2, '0')}`
+      return /[\\`*_{}[\]()#+!|<>~]/.test(c) ? `\\${c}` : c
+    })
+    .join('')
+  return value.length > 200 ? `${escaped}…` : escaped
+}
+
+/** A word for a shell command line: as it is when it is plainly safe, else single-quoted. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`
 }
 
 export function describeLock(l: LockInfo): string {
-  return `${l.holder} (${l.command}, pid ${l.pid} on ${l.host}, since ${l.started}, lease until ${l.expires}; lock ID ${l.id})`
+  const f = safeField
+  return `${f(l.holder)} (${f(l.command)}, pid ${l.pid} on ${f(l.host)}, since ${f(l.started)}, lease until ${f(l.expires)}; lock ID ${f(l.id)})`
 }
 
 export interface Lease {
@@ -87,9 +126,13 @@ export async function acquireLock(
         new PutItemCommand({
           TableName: LOCK_TABLE,
           Item: toItem(key, info, now + lease * 1000),
-          // Free, or the holder's lease ran out (it died without releasing).
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs < :now',
-          ExpressionAttributeValues: { ':now': { N: String(now) } },
+          // Free, or the holder's lease ran out (it died without releasing), or it claims a lease
+          // longer than any apply takes (MAX_LEASE_SECONDS): not honoured.
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAtMs < :now OR expiresAtMs > :cap',
+          ExpressionAttributeValues: {
+            ':now': { N: String(now) },
+            ':cap': { N: String(now + MAX_LEASE_SECONDS * 1000) },
+          },
         }),
       )
       break
@@ -101,7 +144,7 @@ export async function acquireLock(
         throw new UserError(
           `another apply holds the lock of ${opts.label ?? `domain ${opts.domainId}`}: ${describeLock(holder)}${waited ? ` (waited ${opts.timeoutSeconds} s)` : ''}; nothing was applied`,
           1,
-          `Wait for it to finish (--lock-timeout SECONDS waits), or, if that process is gone, remove the lock with: sagemaker-teams force-unlock ${holder.id}${opts.unlockArgs ? ` ${opts.unlockArgs}` : ''}`,
+          `Wait for it to finish (--lock-timeout SECONDS waits), or, if that process is gone, remove the lock with: sagemaker-teams force-unlock ${shellQuote(holder.id)}${opts.unlockArgs ? ` ${opts.unlockArgs}` : ''}`,
         )
       if (!waited) opts.onWait?.(holder)
       waited = true
@@ -178,7 +221,16 @@ export async function readLock(aws: AwsClients, domainId: string): Promise<LockI
       }),
     )
     const item = out.Item
-    if (!item || Number(item.expiresAtMs?.N ?? 0) < Date.now()) return undefined
+    const expiresAtMs = Number(item?.expiresAtMs?.N ?? 0)
+    // Expired, or a lease longer than any apply holds (written by hand): not a lock.
+    if (!item || expiresAtMs < Date.now() || expiresAtMs > Date.now() + MAX_LEASE_SECONDS * 1000)
+      return undefined
+    if (!LOCK_ID.test(item.lockId?.S ?? ''))
+      throw new UserError(
+        `the lock item of domain ${domainId} in table ${LOCK_TABLE} is corrupt: its lockId is not a UUID (${safeField(item.lockId?.S ?? '(none)')}); nothing was applied`,
+        1,
+        `The tool writes only UUIDs there: delete the item with key pk = ${lockKey(domainId)} from table ${LOCK_TABLE}, and protect the table as you protect the state (see README).`,
+      )
     return {
       id: item.lockId?.S ?? '',
       holder: item.holder?.S ?? '',
