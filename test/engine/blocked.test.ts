@@ -93,4 +93,26 @@ describe('blocked changes', function () {
     assert.equal(again.code, 0, again.stdout)
     assert.deepEqual(assignedTo('SageMaker Studio Team 1'), [USER1])
   })
+
+  it('acs deploy shows the ACS part of the plan and asks as apply does: a widening without a terminal exits 1 unless --yes', async () => {
+    const file = workspace()
+    await applied(file)
+    const before = emu().state.functions[0].CodeSha256
+    rewrite(file, (c) => {
+      c.teams.team1.members!.users!.push('user2@example.com')
+    })
+    const refused = await cli(['acs', 'deploy', '-f', file])
+    assert.equal(refused.code, 1, refused.stdout + refused.stderr)
+    assert.match(refused.stdout, /~ acs +sagemaker-teams-acs/)
+    assert.match(
+      refused.stderr,
+      /approval required \(--require-approval destructive\) and there is no terminal/,
+    )
+    assert.match(refused.stderr, /widens: ACS: user2@example\.com may sign in to team team1/)
+    assert.equal(emu().state.functions[0].CodeSha256, before, 'deployed without approval')
+    const yes = await cli(['acs', 'deploy', '-f', file, '--yes'])
+    assert.equal(yes.code, 0, yes.stdout + yes.stderr)
+    assert.match(yes.stdout, /ACS deployed: /)
+    assert.notEqual(emu().state.functions[0].CodeSha256, before)
+  })
 })

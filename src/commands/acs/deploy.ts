@@ -1,19 +1,34 @@
-import type { AcsDeployResult } from '../../lib/acs/deploy.js'
+import { Flags } from '@oclif/core'
+import type { AcsApproval, AcsDeployResult } from '../../lib/acs/deploy.js'
 import { BaseCommand } from '../../lib/command.js'
+import { UserError } from '../../lib/errors.js'
 import { isMultiDomain, primaryDomainId } from '../../lib/model/topology.js'
 
 export default class AcsDeploy extends BaseCommand<typeof AcsDeploy> {
   static override summary = 'Deploy the ACS: role, table, function and function URL (apply does this too).'
   static override description =
     "Creates or updates only what changed: a least-privilege role for the function, the DynamoDB table for replay ids and login records (on-demand, TTL on), the function with its bundled configuration, and a function URL (auth NONE: browsers post to it). Prints each team's ACS URL and audience to enter in the IAM Identity Center console."
-  static override examples = ['<%= config.bin %> acs deploy -f teams.yaml']
+  static override examples = [
+    '<%= config.bin %> acs deploy -f teams.yaml',
+    '<%= config.bin %> acs deploy --yes',
+  ]
+  static override flags = {
+    yes: Flags.boolean({ char: 'y', summary: 'Do not ask for confirmation.' }),
+    'require-approval': Flags.option({
+      options: ['never', 'broadening', 'destructive', 'any-change'] as const,
+      default: 'destructive' as const,
+      summary:
+        'When to ask, as for apply: never; broadening (access widens); destructive (access widens, or anything is deleted or revoked); any-change.',
+    })(),
+  }
 
   async run(): Promise<AcsDeployResult> {
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
     const { deployAcs } = await import('../../lib/acs/deploy.js')
     // accounts:/domains: — each account's part under that account's own lock (see deployAcs).
-    if (isMultiDomain(teams.config)) return this.report(await deployAcs(aws, teams))
+    const approve = this.approval()
+    if (isMultiDomain(teams.config)) return this.report(await deployAcs(aws, teams, approve))
     const { acquireLock } = await import('../../lib/engine/lock.js')
     // The same lock as apply: both write the ACS.
     const lease = await acquireLock(aws, {
@@ -23,11 +38,39 @@ export default class AcsDeploy extends BaseCommand<typeof AcsDeploy> {
     })
     let r: AcsDeployResult
     try {
-      r = await deployAcs(aws, teams)
+      r = await deployAcs(aws, teams, approve)
     } finally {
       await lease.release()
     }
     return this.report(r)
+  }
+
+  /** The ACS part of the plan, shown, and the approval gate of apply (prompt, or exit 1 without a terminal unless --yes). */
+  private approval(): AcsApproval {
+    return async (plan) => {
+      const [{ renderPlan }, { approvalNeeded }] = await Promise.all([
+        import('../../lib/plan/render.js'),
+        import('../../lib/plan/approval.js'),
+      ])
+      const quiet = this.jsonEnabled()
+      if (!quiet) process.stdout.write(renderPlan(plan, 'text', { color: this.colour() }))
+      const mode = this.flags['require-approval']
+      const approval = approvalNeeded(plan, mode)
+      if (!approval.needed || this.flags.yes) return
+      const reasons = [
+        ...approval.widened.map((i) => `  + widens: ${i.description}`),
+        ...approval.deletes.map((c) => `  - deletes: ${c.kind} ${c.summary}`),
+      ]
+      if (quiet || !(process.stdin.isTTY && process.stdout.isTTY))
+        throw new UserError(
+          `approval required (--require-approval ${mode}) and there is no terminal to ask: ${reasons.length ? `this deployment\n${reasons.join('\n')}` : 'this deployment has changes'}`,
+          1,
+          'Review the plan and re-run with --yes.',
+        )
+      const { confirm } = await import('@inquirer/prompts')
+      const ok = await confirm({ message: 'Deploy these ACS changes?', default: false })
+      if (!ok) throw new UserError('Nothing deployed.', 1)
+    }
   }
 
   private report(r: AcsDeployResult): AcsDeployResult {

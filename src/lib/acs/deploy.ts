@@ -4,9 +4,10 @@ import path from 'node:path'
 import type { AwsClients } from '../aws/clients.js'
 import type { LoadedTeams } from '../config/load.js'
 import { type ApplyOutcome, applyPlan } from '../engine/apply.js'
-import { buildContext, compareChanges } from '../engine/plan.js'
+import { buildContext, compareChanges, fingerprint } from '../engine/plan.js'
 import { UserError } from '../errors.js'
 import { isMultiDomain } from '../model/topology.js'
+import { reviewAccess } from '../plan/access-review.js'
 import { PLAN_VERSION, type Plan } from '../plan/types.js'
 import { acsConfigFor, acsDeployment } from '../resources/acs.js'
 import { buildAcsBundle } from './bundle.js'
@@ -48,16 +49,59 @@ export interface AcsDeployResult {
   teams: { team: string; acsUrl: string; audience: string }[]
 }
 
-export async function deployAcs(aws: AwsClients, teams: LoadedTeams): Promise<AcsDeployResult> {
+/**
+ * Shown the ACS part of the plan before anything is written: throws to refuse it (the approval
+ * gate `apply` uses: a prompt at a terminal, exit 1 without one unless --yes).
+ */
+export type AcsApproval = (plan: Plan) => Promise<void>
+
+/** The ACS part of a plan as a plan of its own (rendered, reviewed and approved like apply's). */
+function acsPlan(base: Pick<Plan, 'context'>, changes: Plan['changes']): Plan {
+  const summary: Plan['summary'] = { create: 0, update: 0, delete: 0, manual: 0, blocked: 0 }
+  for (const c of changes) summary[c.action]++
+  const plan: Plan = {
+    planVersion: PLAN_VERSION,
+    generatedAt: new Date().toISOString(),
+    fingerprint: fingerprint(changes),
+    context: base.context,
+    options: { prune: false, force: false, refresh: 'existence' },
+    changes,
+    warnings: [],
+    summary,
+    kept: [],
+  }
+  plan.accessReview = reviewAccess(plan)
+  return plan
+}
+
+export async function deployAcs(
+  aws: AwsClients,
+  teams: LoadedTeams,
+  approve?: AcsApproval,
+): Promise<AcsDeployResult> {
   if (!teams.config.acs) throw new UserError(`${teams.file} has no acs section`)
-  if (isMultiDomain(teams.config)) return deployAcsMany(aws, teams)
+  if (isMultiDomain(teams.config)) return deployAcsMany(aws, teams, approve)
   const ctx = await buildContext(aws, teams, { prune: false, force: false, refresh: 'existence' })
   const changes = acsDeployment
     .diff(await acsDeployment.desire(ctx), await ctx.observed('acs'), ctx)
     .sort(compareChanges)
   const blocked = changes.find((c) => c.action === 'blocked')
   if (blocked) throw new UserError(`${blocked.summary}: ${blocked.reason}`)
-  const plan = { planVersion: PLAN_VERSION, changes } as Plan
+  const d = ctx.discovery
+  const plan = acsPlan(
+    {
+      context: {
+        region: d.region,
+        accountId: d.accountId,
+        domainId: d.domainId,
+        instanceArn: d.instanceArn,
+        identityStoreId: d.identityStoreId,
+        configFile: teams.file,
+      },
+    },
+    changes,
+  )
+  if (changes.length > 0) await approve?.(plan)
   const outcomes = changes.length ? await applyPlan(plan, ctx, { concurrency: 1 }) : []
   const failed = outcomes.find((o) => o.status === 'failed')
   if (failed) throw new UserError(`ACS deployment failed: ${failed.message}`)
@@ -82,7 +126,11 @@ export async function deployAcs(aws: AwsClients, teams: LoadedTeams): Promise<Ac
  */
 const DEPLOY_KINDS = new Set(['acs', 'presign-role', 'boundary'])
 
-async function deployAcsMany(aws: AwsClients, teams: LoadedTeams): Promise<AcsDeployResult> {
+async function deployAcsMany(
+  aws: AwsClients,
+  teams: LoadedTeams,
+  approve?: AcsApproval,
+): Promise<AcsDeployResult> {
   const [{ buildManyPlan, applyManyPlan }, { acquireLock }] = await Promise.all([
     import('../engine/many.js'),
     import('../engine/lock.js'),
@@ -126,6 +174,7 @@ async function deployAcsMany(aws: AwsClients, teams: LoadedTeams): Promise<AcsDe
     const changes = parts.flatMap((p) => p.plan.changes)
     const blocked = changes.find((c) => c.action === 'blocked')
     if (blocked) throw new UserError(`${blocked.summary}: ${blocked.reason}`)
+    if (changes.length > 0) await approve?.(acsPlan(many.plan, changes))
     const { outcomes, accounts } = await applyManyPlan(
       { ...many, parts },
       { concurrency: 1, lockLost: (account) => Boolean(leases.get(account)?.lost()) },
