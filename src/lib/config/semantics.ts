@@ -165,6 +165,20 @@ export function checkSemantics(config: TeamsFile, at: Locator, dir: string, now 
           ),
         )
       }
+      // A team's profiles and grants follow its role: naming the role the tool creates for another
+      // team of the file would give this team's members that team's access.
+      const owner =
+        typeof role.arn === 'string'
+          ? /:role\/(?:.*\/)?sagemaker-teams-([a-z0-9-]+)$/.exec(role.arn)?.[1]
+          : undefined
+      if (owner && owner !== id && Object.hasOwn(config.teams ?? {}, owner)) {
+        problems.push(
+          at.problem(
+            [...base, 'executionRole', 'arn'],
+            `is team ${owner}'s role (the tool creates sagemaker-teams-${owner}); a team may not use another team's role`,
+          ),
+        )
+      }
       if (role.arn !== undefined && role.managedPolicyArns?.length) {
         problems.push(
           at.problem(
