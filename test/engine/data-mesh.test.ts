@@ -12,13 +12,15 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parse, stringify } from 'yaml'
+import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
 import type { TeamsFile } from '../../src/lib/config/types.js'
+import { applyManyPlan, buildManyPlan } from '../../src/lib/engine/many.js'
 import { hasChanges } from '../../src/lib/plan/changes.js'
 import type { Change, LfSharePayload } from '../../src/lib/plan/types.js'
 import { type Emulator, startEmulator } from '../../tools/emulator/index.js'
 import type { SeedData } from '../../tools/emulator/state.js'
 import { DEMO_ACCOUNT } from '../helpers/emulator.js'
-import { applyMany, member, planMany, withEnv } from '../helpers/organization.js'
+import { applyMany, callerClients, member, planMany, withEnv } from '../helpers/organization.js'
 
 const CENTRAL = '444444444444'
 const ANALYTICS = '666666666666'
@@ -149,6 +151,33 @@ describe('data mesh: governance shares, resource links and team grants across ac
         1,
       ),
     )
+  })
+
+  it('--team risk brings the shares, LF-tags and link risk uses (not fraud’s), and risk reads after applying it', async () => {
+    const teams = await loadTeamsFileOrThrow(meshFile())
+    const many = await run(() =>
+      buildManyPlan(callerClients(), teams, {
+        prune: false,
+        force: false,
+        refresh: 'existence',
+        teams: ['risk'],
+      }),
+    )
+    const summary = many.plan.changes.filter((c) => c.action !== 'manual').map((c) => `${c.kind} ${c.key}`)
+    assert.ok(summary.includes('resource-link rl_credit_card'), summary.join('\n'))
+    assert.ok(!summary.includes('resource-link rl_transactions'), summary.join('\n'))
+    assert.ok(summary.some((s) => s.startsWith('lf-share') && s.includes('consumer-banking')))
+    assert.ok(!summary.some((s) => s.startsWith('lf-share') && s.includes('TABLE|domain=investment-banking')))
+    assert.deepEqual(summary.filter((s) => s.startsWith('lf-tag')).sort(), [
+      'lf-tag domain',
+      'lf-tag sensitivity',
+    ])
+    const { accounts } = await run(() => applyManyPlan(many, { concurrency: 4 }))
+    assert.deepEqual(
+      accounts.filter((a) => a.status !== 'done'),
+      [],
+    )
+    assert.equal(reads('risk', 'rl_credit_card', 'credit_risk'), true)
   })
 
   it("removing one team's grant revokes it, and the consumer account's share only that grant used", async () => {

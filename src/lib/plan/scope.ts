@@ -41,8 +41,19 @@ export function scopeChanges(
       .filter((c) => c.kind === 'lf-grant' && c.action !== 'delete')
       .flatMap((c) => ((c.after ?? c.before) as LfGrantPayload).expression.map((t) => t.TagKey)),
   )
+  // Data mesh: the governance account's shares and the consumer's resource links the scope's teams
+  // use (their payloads name the teams), and the LF-tags those shares name.
+  const meshOfScope = (c: Change) =>
+    (c.kind === 'lf-share' || c.kind === 'resource-link') &&
+    c.action !== 'delete' &&
+    ((c.after as { teams?: string[] } | undefined)?.teams ?? []).some((t) => scope.has(t))
+  for (const c of changes.filter(meshOfScope)) {
+    const share = c.after as { tagKey?: string; expression?: { TagKey: string }[] }
+    for (const k of [share.tagKey, ...(share.expression ?? []).map((t) => t.TagKey)]) if (k) grantKeys.add(k)
+  }
   for (const c of changes) {
     if (c.team !== undefined) continue
+    if (meshOfScope(c)) kept.push(c)
     if (c.kind === 'lf-tag' && grantKeys.has(((c.after ?? c.before) as LfTagPayload).tagKey)) kept.push(c)
     if (c.kind === 'boundary' && needsBoundary && c.action !== 'delete') kept.push(c)
     // The presign role of an account where the scope's teams get roles (the ACS reaches them through it).

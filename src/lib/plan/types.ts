@@ -228,6 +228,8 @@ export interface ResourceLinkPayload {
   name: string
   targetCatalogId: string
   targetDatabase: string
+  /** On `after`: the teams that use it. */
+  teams?: string[]
 }
 
 /** Data mesh, consumer account: DESCRIBE on a resource link to a team's role. */

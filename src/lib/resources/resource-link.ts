@@ -80,7 +80,8 @@ export const resourceLinks: ResourceModule<'resource-link', ObservedLinks, Desir
 
   diff(desired, observed, ctx) {
     const changes: Change<'resource-link'>[] = []
-    for (const [name, { teams, ...after }] of desired) {
+    for (const [name, { teams, ...link }] of desired) {
+      const after = { ...link, teams }
       const before = observed.get(name)
       const summary = `${name} → ${after.targetDatabase} of catalog ${after.targetCatalogId} (${teams.join(', ')})`
       if (!before) {
