@@ -150,7 +150,11 @@ describe('plan and apply edge cases (CLI against the emulator)', function () {
     assert.equal((await cli(['plan', '-f', file, '--refresh', 'full', '--detailed-exitcode'])).code, 0)
     emu.resetCounters()
     assert.equal((await cli(['plan', '-f', file, '--detailed-exitcode'])).code, 0)
-    assert.equal(emu.counters()['sagemaker:DescribeUserProfile'], 2, 'one sampled profile per team')
+    assert.equal(
+      emu.counters()['sagemaker:DescribeUserProfile'],
+      4,
+      'the oldest and the newest profile of each team',
+    )
   })
 
   it('a team removed from the file: assignments revoked, the rest kept without --prune; with --prune its role waits for profiles with apps unless --force', async () => {

@@ -187,7 +187,11 @@ describe('team tags on profiles (CLI against the emulator)', function () {
     assert.ok(emu.state.profiles.every((x) => x.Tags[RECORD] === 'Team'))
     emu.resetCounters()
     assert.equal((await cli(['plan', '-f', file, '--detailed-exitcode'])).code, 0)
-    assert.equal(emu.counters()['sagemaker:DescribeUserProfile'], 2, 'one sampled profile per team')
+    assert.equal(
+      emu.counters()['sagemaker:DescribeUserProfile'],
+      4,
+      'the oldest and the newest profile of each team',
+    )
     await converged(file)
   })
 

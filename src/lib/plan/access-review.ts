@@ -43,7 +43,25 @@ export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
           narrowed.push(item(c, who, `${who} loses ${c.team} (profile ${p.profileName} deleted)`))
         else if (c.action === 'update') {
           const before = (c.before as Change<'profile'>['before'])?.executionRole
-          if (before && before !== p.executionRole) {
+          const held = (c.after as Change<'profile'>['after'])?.repairsAccessOf
+          if (held) {
+            // A repair: the profile held another team's role or Team tag (a hand change); going back
+            // to its own team's takes that team's access away from the person.
+            const b = c.before as Change<'profile'>['before'] & {}
+            const what = [
+              before && before !== p.executionRole ? `role ${roleName(before)}` : '',
+              b.tags[ABAC_TAG] !== p.tags[ABAC_TAG] && b.tags[ABAC_TAG] !== undefined
+                ? `${ABAC_TAG}=${b.tags[ABAC_TAG]}`
+                : '',
+            ].filter(Boolean)
+            narrowed.push(
+              item(
+                c,
+                who,
+                `${who} loses ${held}'s access through their ${c.team} profile (${what.join(', ')}, set by hand); it goes back to ${c.team}'s`,
+              ),
+            )
+          } else if (before && before !== p.executionRole) {
             widened.push(
               item(
                 c,
@@ -52,7 +70,7 @@ export function reviewAccess(plan: Pick<Plan, 'changes'>): AccessReview {
               ),
             )
           }
-          const abac = abacTagChange(c as Change<'profile'>)
+          const abac = held ? undefined : abacTagChange(c as Change<'profile'>)
           if (abac) widened.push(item(c, who, `${who}'s ${c.team} profile ${abac}`))
           for (const s of settingsReach(c as Change<'profile'>))
             (s.widens ? widened : narrowed).push(item(c, who, `${who}'s ${c.team} profile ${s.text}`))

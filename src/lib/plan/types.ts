@@ -285,6 +285,11 @@ export interface ProfilePayload {
    * unsets (sent empty, see resources/profile.ts).
    */
   unsetSettings?: string[]
+  /**
+   * On `after` of an update: the other team of the file whose access the profile held (its role or
+   * `Team` tag was that team's, set by hand); the update takes that access away from the person.
+   */
+  repairsAccessOf?: string
   /** On `after` of an update: each tag that changes, with its old and new value. */
   tagChanges?: TagChange[]
   /** Apps and spaces that block a delete. */

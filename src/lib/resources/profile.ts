@@ -34,6 +34,7 @@ import { serviceModel } from '../aws/model.js'
 import { deepEqual } from '../canonical.js'
 import { awsErrorCode } from '../errors.js'
 import {
+  ABAC_TAG,
   profileName,
   TAG_SETTINGS_KEYS,
   TAG_TEAM,
@@ -179,13 +180,19 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
     // a team's profiles (a failure, an interruption), that is one it did not reach.
     for (const list of byTeam.values())
       list.sort((a, b) => (a.lastModified ?? 0) - (b.lastModified ?? 0) || a.name.localeCompare(b.name))
-    await Promise.all([read(toRead), read([...byTeam.values()].map((list) => list[0]))])
-    const drifted = [...byTeam.values()].filter((list) => {
-      const sample = list[0]
-      const want = desired.get(sample.name.toLowerCase())!
-      return sample.tags?.[TAG_TEAM] !== want.team || profileDrift(sample, want).length > 0
-    })
-    await read(drifted.flatMap((list) => list.slice(1)))
+    // And the most recently modified one: UpdateUserProfile moves LastModifiedTime, so a hand change
+    // of one profile's execution role (an escalation to another team's role) makes it the newest.
+    // (A tag change alone moves nothing: --refresh events or full sees it.)
+    const samples = (list: ObservedProfile[]) =>
+      list.length > 1 ? [list[0], list[list.length - 1]] : [list[0]]
+    await Promise.all([read(toRead), read([...byTeam.values()].flatMap(samples))])
+    const drifted = [...byTeam.values()].filter((list) =>
+      samples(list).some((sample) => {
+        const want = desired.get(sample.name.toLowerCase())!
+        return sample.tags?.[TAG_TEAM] !== want.team || profileDrift(sample, want).length > 0
+      }),
+    )
+    await read(drifted.flatMap((list) => list.slice(1, -1)))
     const apps = new Map<string, string[]>()
     const spaces = new Map<string, string[]>()
     const running = new Map<string, RunningApp[]>()
@@ -275,6 +282,7 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
       const target = settings.after
       const reasons = profileDrift(present, payload)
       const tagChanges = profileTagChanges(present, target)
+      const heldBy = heldAccessOf(ctx, team, before)
       if (reasons.length > 0)
         changes.push({
           kind: 'profile',
@@ -283,7 +291,11 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
           action: 'update',
           summary,
           before,
-          after: tagChanges.length > 0 ? { ...target, tagChanges } : target,
+          after: {
+            ...target,
+            ...(tagChanges.length > 0 ? { tagChanges } : {}),
+            ...(heldBy ? { repairsAccessOf: heldBy } : {}),
+          },
           reason: reasons.join('; '),
         })
     }
@@ -553,6 +565,26 @@ function settingsToUnset(
   else if (present.tags[TAG_SETTINGS_KEYS]) tags[TAG_SETTINGS_KEYS] = ''
   else delete tags[TAG_SETTINGS_KEYS]
   return { unset, stuck, after: { ...after, tags, ...(unset.length > 0 ? { unsetSettings: unset } : {}) } }
+}
+
+/**
+ * The other team of the file whose access this profile holds (its execution role, or its ABAC `Team`
+ * tag, is that team's): set by hand, an escalation; the update that repairs it takes that team's
+ * access away from the person, which the access review says (not "widens").
+ */
+function heldAccessOf(ctx: EngineContext, team: string, before: ProfilePayload): string | undefined {
+  const d = ctx.discovery
+  for (const [other, config] of Object.entries(ctx.teams.config.teams)) {
+    if (other === team) continue
+    const role = teamRoleArn(config.executionRole, other, d.accountId, d.partition)
+    const tag = config.tags?.[ABAC_TAG] ?? other
+    if (
+      before.executionRole === role ||
+      (before.tags[ABAC_TAG] !== undefined && before.tags[ABAC_TAG] === tag)
+    )
+      return other
+  }
+  return undefined
 }
 
 /** Absent, or what unsetting leaves: an empty list or structure. */
