@@ -317,6 +317,32 @@ describeMatrix(
         { action: 'lambda:CreateFunction', resource: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:x` },
       ],
     },
+    // Each attack its own row: a row is Denied when any of its requests is.
+    ...(
+      [
+        [
+          'DeleteDomain on a domain the file does not name',
+          'sagemaker:DeleteDomain',
+          `arn:aws:sagemaker:${REGION}:${ACCOUNT}:domain/d-otherdomain01`,
+        ],
+        [
+          'UpdateDomain on a domain the file does not name',
+          'sagemaker:UpdateDomain',
+          `arn:aws:sagemaker:${REGION}:${ACCOUNT}:domain/d-otherdomain01`,
+        ],
+        [
+          'presign a profile of a domain the file does not name',
+          'sagemaker:CreatePresignedDomainUrl',
+          `arn:aws:sagemaker:${REGION}:${ACCOUNT}:user-profile/d-otherdomain01/admin`,
+        ],
+        ["write the ACS's replay table", 'dynamodb:PutItem', TABLE],
+        ["update the ACS's replay table", 'dynamodb:UpdateItem', TABLE],
+      ] as const
+    ).map(([name, action, resource]) => ({
+      name,
+      expect: 'Denied' as const,
+      requests: [{ action, resource }],
+    })),
     {
       name: 'pass an admin role to SageMaker',
       expect: 'Denied',

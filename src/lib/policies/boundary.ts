@@ -10,8 +10,10 @@
 import { acsTableName } from '../acs/status.js'
 import type { TeamsFile } from '../config/types.js'
 import { teamRoleName } from '../model/names.js'
+import { fileDomains } from '../model/topology.js'
 import { teamWorkspace } from '../model/workspace.js'
 import type { PolicyDocument } from '../plan/types.js'
+import { acsRoleName } from '../resources/acs-names.js'
 import { CONTAINER_IMAGE_ACTIONS, NETWORK_READ_ACTIONS, STUDIO_LOG_ACTIONS } from './team-role.js'
 
 export interface BoundaryInput {
@@ -24,6 +26,8 @@ export interface BoundaryInput {
    * this account) assumes; the only sts:AssumeRole the boundary ever allows.
    */
   presignRoleArns?: string[]
+  /** The domains of this account (default: every domain of the file). */
+  domainIds?: string[]
 }
 
 export function boundaryPolicy(i: BoundaryInput): PolicyDocument {
@@ -44,8 +48,28 @@ export function boundaryPolicy(i: BoundaryInput): PolicyDocument {
   })
   const buckets = [...new Set(workspaces.map((w) => `arn:${p}:s3:::${w.bucket}`))].sort()
   const prefixes = [...new Set(workspaces.map((w) => `arn:${p}:s3:::${w.bucket}/${w.prefix}*`))].sort()
+  const sm = `arn:${p}:sagemaker:${r}:${a}`
+  const domainIds = [...new Set(i.domainIds ?? fileDomains(i.config).map((d) => d.id))].sort()
   const statements: PolicyDocument['Statement'] = [
-    { Sid: 'SageMaker', Effect: 'Allow', Action: 'sagemaker:*', Resource: '*' },
+    {
+      // SageMaker on every resource but domains, profiles, apps and spaces; those only of the file's
+      // domains (no DeleteDomain, UpdateDomain or presign on another domain of the account).
+      Sid: 'SageMaker',
+      Effect: 'Allow',
+      Action: 'sagemaker:*',
+      NotResource: [`${sm}:domain/*`, `${sm}:user-profile/*`, `${sm}:app/*`, `${sm}:space/*`],
+    },
+    {
+      Sid: 'SageMakerFileDomains',
+      Effect: 'Allow',
+      Action: 'sagemaker:*',
+      Resource: domainIds.flatMap((d) => [
+        `${sm}:domain/${d}`,
+        `${sm}:user-profile/${d}/*`,
+        `${sm}:app/${d}/*`,
+        `${sm}:space/${d}/*`,
+      ]),
+    },
     {
       Sid: 'PassTeamRolesToSageMaker',
       Effect: 'Allow',
@@ -69,15 +93,7 @@ export function boundaryPolicy(i: BoundaryInput): PolicyDocument {
       Sid: 'OwnLogs',
       Effect: 'Allow',
       Action: [...STUDIO_LOG_ACTIONS],
-      Resource: [
-        `arn:${p}:logs:${r}:${a}:log-group:/aws/sagemaker/*`,
-        ...(i.config.acs
-          ? [
-              `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/${i.config.acs.functionName}`,
-              `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/${i.config.acs.functionName}:*`,
-            ]
-          : []),
-      ],
+      Resource: `arn:${p}:logs:${r}:${a}:log-group:/aws/sagemaker/*`,
     },
   ]
   if (workspaces.length > 0)
@@ -102,18 +118,38 @@ export function boundaryPolicy(i: BoundaryInput): PolicyDocument {
       },
     )
   if (i.config.acs) {
+    // What only the ACS does, only for the ACS role: a team role with `*:*` never reaches its table.
+    const acsRole = {
+      Condition: {
+        ArnEquals: {
+          'aws:PrincipalArn': `arn:${p}:iam::${a}:role/${acsRoleName(i.config.acs.functionName)}`,
+        },
+      },
+    }
     statements.push(
+      {
+        Sid: 'AcsLogs',
+        Effect: 'Allow',
+        Action: [...STUDIO_LOG_ACTIONS],
+        Resource: [
+          `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/${i.config.acs.functionName}`,
+          `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/${i.config.acs.functionName}:*`,
+        ],
+        ...acsRole,
+      },
       {
         Sid: 'AcsConfirmUsers',
         Effect: 'Allow',
         Action: 'identitystore:DescribeUser',
         Resource: '*',
+        ...acsRole,
       },
       {
         Sid: 'AcsTable',
         Effect: 'Allow',
         Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Resource: `arn:${p}:dynamodb:${r}:${a}:table/${acsTableName(i.config.acs.functionName)}`,
+        ...acsRole,
       },
     )
     if (i.presignRoleArns?.length)
@@ -122,6 +158,7 @@ export function boundaryPolicy(i: BoundaryInput): PolicyDocument {
         Effect: 'Allow',
         Action: 'sts:AssumeRole',
         Resource: [...new Set(i.presignRoleArns)].sort(),
+        ...acsRole,
       })
   }
   return { Version: '2012-10-17', Statement: statements }
