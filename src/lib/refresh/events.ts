@@ -137,6 +137,9 @@ export type PointLookup = { point: RefreshPoint; found: Map<string, string> } | 
  * pages, so `observe` starts it before them and the lookups' round trips (and CloudTrail's rate
  * limit) overlap the pages.
  */
+/** Clock skew allowed between the machine that recorded a point and this one. */
+const POINT_SKEW_MS = 5 * 60_000
+
 export async function lookUpSincePoint(ctx: EngineContext, run: EventsRefresh): Promise<PointLookup> {
   const log = (line: string) => ctx.aws.options.log?.(`refresh events: ${line}`)
   const { loadPoint } = await import('./point-store.js')
@@ -149,6 +152,12 @@ export async function lookUpSincePoint(ctx: EngineContext, run: EventsRefresh): 
     return {
       fallback:
         'no refresh point recorded yet for this domain and set of teams (apply --refresh events records one; later plans keep it current)',
+    }
+  // The point is data anyone who can write the table chooses: one in the future would make every
+  // events plan look at no history (or fail), so it is not trusted.
+  if (point.at > Date.now() + POINT_SKEW_MS)
+    return {
+      fallback: `the refresh point (${new Date(point.at).toISOString()}) is in the future; not trusted`,
     }
   if (point.at < run.startedAt - HISTORY_MS)
     return {
