@@ -80,6 +80,25 @@ function narrowedWithoutPrune(ctx: EngineContext, principalArn: string): boolean
   )
 }
 
+/** A team's LF-tag grants as the file states them, to its role (the data-mesh grants use them too). */
+export function teamGrants(ctx: EngineContext, team: string): (LfGrantPayload & { team: string })[] {
+  const config = ctx.teams.config.teams[team]
+  const principalArn = teamRoleArn(
+    config.executionRole,
+    team,
+    ctx.discovery.accountId,
+    ctx.discovery.partition,
+  )
+  return (config.lakeFormation ?? []).map((grant) => ({
+    team,
+    principalArn,
+    roleName: principalArn.split('/').pop()!,
+    resourceType: grant.resourceType,
+    expression: normaliseExpression(grant.expression),
+    permissions: [...new Set(grant.permissions)].sort(),
+  }))
+}
+
 export const lfGrants: ResourceModule<'lf-grant', ObservedGrants, DesiredGrants> = {
   kind: 'lf-grant',
   batchSize: LF_BATCH_SIZE,
@@ -122,24 +141,8 @@ export const lfGrants: ResourceModule<'lf-grant', ObservedGrants, DesiredGrants>
 
   desire(ctx) {
     const desired: DesiredGrants = new Map()
-    for (const [team, config] of Object.entries(ctx.teams.config.teams)) {
-      const principalArn = teamRoleArn(
-        config.executionRole,
-        team,
-        ctx.discovery.accountId,
-        ctx.discovery.partition,
-      )
-      for (const grant of config.lakeFormation ?? []) {
-        const g = {
-          team,
-          principalArn,
-          roleName: principalArn.split('/').pop()!,
-          resourceType: grant.resourceType,
-          expression: normaliseExpression(grant.expression),
-          permissions: [...new Set(grant.permissions)].sort(),
-        }
-        desired.set(grantKey(g), g)
-      }
+    for (const team of Object.keys(ctx.teams.config.teams)) {
+      for (const g of teamGrants(ctx, team)) desired.set(grantKey(g), g)
     }
     return desired
   },

@@ -14,10 +14,9 @@ import {
   RevokePermissionsCommand,
   type RevokePermissionsCommandInput,
 } from '@aws-sdk/client-lakeformation'
-import { teamRoleArn } from '../model/names.js'
 import { describeMeshGrant } from '../plan/data-mesh-review.js'
 import type { Change, MeshGrantPayload } from '../plan/types.js'
-import { grantKey, normaliseExpression } from './lf-grant.js'
+import { grantKey, normaliseExpression, teamGrants } from './lf-grant.js'
 import { meshPrincipalTeam } from './link-grant.js'
 import type { AwsRequest, ResourceModule } from './types.js'
 
@@ -69,23 +68,9 @@ export const meshGrants: ResourceModule<'mesh-grant', MeshGrants, MeshGrants> = 
     const mesh = ctx.discovery.dataMesh
     if (!mesh?.teamLinks) return desired
     for (const team of Object.keys(mesh.teamLinks)) {
-      const config = ctx.teams.config.teams[team]
-      const principalArn = teamRoleArn(
-        config.executionRole,
-        team,
-        ctx.discovery.accountId,
-        ctx.discovery.partition,
-      )
-      for (const grant of config.lakeFormation ?? []) {
-        const g = {
-          team,
-          principalArn,
-          roleName: principalArn.split('/').pop()!,
-          catalogId: mesh.governanceAccountId,
-          resourceType: grant.resourceType,
-          expression: normaliseExpression(grant.expression),
-          permissions: [...new Set(grant.permissions)].sort(),
-        }
+      for (const grant of teamGrants(ctx, team)) {
+        const { team: _, principalArn, roleName, ...rest } = grant
+        const g = { team, principalArn, roleName, catalogId: mesh.governanceAccountId, ...rest }
         desired.set(grantKey(g), g)
       }
     }
