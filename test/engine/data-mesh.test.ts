@@ -11,12 +11,14 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import * as lf from '@aws-sdk/client-lakeformation'
 import { parse, stringify } from 'yaml'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
 import type { TeamsFile } from '../../src/lib/config/types.js'
 import { applyManyPlan, buildManyPlan } from '../../src/lib/engine/many.js'
 import { hasChanges } from '../../src/lib/plan/changes.js'
 import type { Change, LfSharePayload } from '../../src/lib/plan/types.js'
+import { lfShares } from '../../src/lib/resources/lf-share.js'
 import { type Emulator, startEmulator } from '../../tools/emulator/index.js'
 import type { SeedData } from '../../tools/emulator/state.js'
 import { DEMO_ACCOUNT } from '../helpers/emulator.js'
@@ -236,5 +238,81 @@ describe('data mesh: governance shares, resource links and team grants across ac
       'the target stays',
     )
     assert.equal(hasChanges((await run(() => planMany(file, true))).plan), false)
+  })
+
+  it('a share that gains or loses only its grant option is granted or revoked by the grant option alone', async () => {
+    const file = meshFile()
+    await run(() => applyMany(file))
+    const table = () =>
+      emu
+        .accountState(CENTRAL)
+        .lfGrants.find(
+          (g) =>
+            g.principal === ANALYTICS &&
+            g.resourceKey.includes('"TABLE"') &&
+            g.resourceKey.includes('investment-banking'),
+        )!
+    // The grant option on SELECT taken by hand: the plan grants it back, and nothing else.
+    table().grantable = ['DESCRIBE']
+    const plan = (await run(() => planMany(file))).plan
+    const updates = plan.changes.filter((c) => c.action !== 'manual') as Change<'lf-share'>[]
+    assert.deepEqual(
+      updates.map((c) => `${c.account} ${c.action} ${c.kind} ${c.reason}`),
+      ['central update lf-share grant option on SELECT'],
+    )
+    assert.deepEqual(
+      lfShares.requests!(updates[0], {} as never).map((r) => r.operation),
+      ['GrantPermissions'],
+    )
+    await run(() => applyMany(file))
+    assert.deepEqual([...table().grantable].sort(), ['DESCRIBE', 'SELECT'])
+    assert.equal(hasChanges((await run(() => planMany(file))).plan), false)
+
+    // The other way: a share that keeps SELECT but no longer needs its grant option is revoked by
+    // RevokePermissions with PermissionsWithGrantOption only (the permission stays).
+    const before = { ...updates[0].after!, grantable: ['DESCRIBE', 'SELECT'] }
+    const after = { ...before, grantable: ['DESCRIBE'] }
+    const change: Change<'lf-share'> = {
+      kind: 'lf-share',
+      key: updates[0].key,
+      action: 'update',
+      summary: '',
+      before,
+      after,
+    }
+    const requests = lfShares.requests!(change, {} as never)
+    assert.deepEqual(
+      requests.map((r) => [r.operation, r.input.Permissions, r.input.PermissionsWithGrantOption]),
+      [['RevokePermissions', [], ['SELECT']]],
+    )
+    // Sent as it is to the emulator (every request checked against Lake Formation's model): SELECT
+    // stays, its grant option goes, and the consumer can no longer re-grant SELECT on that policy.
+    const config = {
+      region: 'us-east-1',
+      endpoint: emu.url,
+      credentials: emu.credentialsFor(`arn:aws:iam::${CENTRAL}:role/sagemaker-teams-admin`),
+      maxAttempts: 1,
+    }
+    await new lf.LakeFormationClient(config).send(
+      new lf.RevokePermissionsCommand(requests[0].input as unknown as lf.RevokePermissionsCommandInput),
+    )
+    assert.deepEqual([...table().permissions].sort(), ['DESCRIBE', 'SELECT'])
+    assert.deepEqual(table().grantable, ['DESCRIBE'])
+    const consumer = new lf.LakeFormationClient({
+      ...config,
+      credentials: emu.credentialsFor(`arn:aws:iam::${ANALYTICS}:role/sagemaker-teams-admin`),
+    })
+    await assert.rejects(
+      consumer.send(
+        new lf.GrantPermissionsCommand({
+          Principal: { DataLakePrincipalIdentifier: role('fraud') },
+          Resource: {
+            LFTagPolicy: { CatalogId: CENTRAL, ResourceType: 'TABLE', Expression: after.expression },
+          },
+          Permissions: ['SELECT'],
+        }),
+      ),
+      (err: Error) => err.name === 'AccessDeniedException',
+    )
   })
 })

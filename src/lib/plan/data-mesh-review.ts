@@ -10,8 +10,28 @@ const shareText = (s: LfSharePayload) =>
     ? `LF-tag ${s.tagKey}=${(s.tagValues ?? []).join('|')}`
     : `${s.resourceType} where ${(s.expression ?? []).map((t) => `${t.TagKey}=${t.TagValues.join('|')}`).join(' and ')}`
 
+const sameList = (a: string[], b: string[]) => [...a].sort().join(',') === [...b].sort().join(',')
+
+const grantText = (s: LfSharePayload) =>
+  sameList(s.permissions, s.grantable)
+    ? `${s.permissions.join(', ')} (grantable)`
+    : `${s.permissions.join(', ')}${s.grantable.length ? ` (grantable: ${s.grantable.join(', ')})` : ' (not grantable)'}`
+
 export const describeShare = (s: LfSharePayload) =>
-  `${s.permissions.join(', ')} (grantable) on ${shareText(s)} of catalog ${s.catalogId} to account ${s.accountName} (${s.accountId})`
+  `${grantText(s)} on ${shareText(s)} of catalog ${s.catalogId} to account ${s.accountName} (${s.accountId})`
+
+/** What an update of a share adds and takes: permissions, grant options, tag values. */
+export function shareDelta(before: LfSharePayload, after: LfSharePayload) {
+  const minus = (a: string[] = [], b: string[] = []) => a.filter((x) => !b.includes(x))
+  return {
+    gained: minus(after.permissions, before.permissions),
+    lost: minus(before.permissions, after.permissions),
+    gainedGrantable: minus(after.grantable, before.grantable),
+    lostGrantable: minus(before.grantable, after.grantable),
+    gainedValues: minus(after.tagValues, before.tagValues),
+    lostValues: minus(before.tagValues, after.tagValues),
+  }
+}
 
 export const describeMeshGrant = (g: MeshGrantPayload) =>
   `${g.resourceType} where ${g.expression.map((t) => `${t.TagKey}=${t.TagValues.join('|')}`).join(' and ')} of catalog ${g.catalogId}`
@@ -26,9 +46,14 @@ export function reviewDataMesh(c: Change, widened: AccessItem[], narrowed: Acces
       const s = (after ?? before)!
       const who = `account ${s.accountName} (${s.accountId})`
       const teams = s.teams?.length ? `, for ${s.teams.join(', ')}` : ''
-      if (after && c.action !== 'delete')
+      // An update widens only by what it adds and narrows only by what it takes (a grant option
+      // lost alone is a narrowing, not a new share).
+      const d = before && after ? shareDelta(before, after) : undefined
+      const widens = !d || d.gained.length + d.gainedGrantable.length + d.gainedValues.length > 0
+      const narrows = !d || d.lost.length + d.lostGrantable.length + d.lostValues.length > 0
+      if (after && c.action !== 'delete' && widens)
         widened.push(item(c, who, `${who} may read and re-grant: ${describeShare(after)}${teams}`))
-      if (before && c.action !== 'create')
+      if (before && c.action !== 'create' && narrows)
         narrowed.push(
           item(
             c,

@@ -14,7 +14,7 @@ import {
   RevokePermissionsCommand,
   type RevokePermissionsCommandInput,
 } from '@aws-sdk/client-lakeformation'
-import { describeShare } from '../plan/data-mesh-review.js'
+import { describeShare, shareDelta } from '../plan/data-mesh-review.js'
 import type { Change, LfSharePayload } from '../plan/types.js'
 import { policyKey } from './data-mesh.js'
 import { normaliseExpression } from './lf-grant.js'
@@ -31,6 +31,24 @@ function resourceOf(s: LfSharePayload): GrantPermissionsCommandInput['Resource']
   return s.resourceType === 'LF_TAG'
     ? { LFTag: { CatalogId: s.catalogId, TagKey: s.tagKey!, TagValues: s.tagValues! } }
     : { LFTagPolicy: { CatalogId: s.catalogId, ResourceType: s.resourceType, Expression: s.expression! } }
+}
+
+/** Why a share changes, in Lake Formation's words: what is granted and revoked. */
+function updateReason(before: LfSharePayload, after: LfSharePayload): string {
+  const d = shareDelta(before, after)
+  return [
+    d.gained.length ? `grant ${d.gained.join(', ')}` : '',
+    d.gainedGrantable.length ? `grant option on ${d.gainedGrantable.join(', ')}` : '',
+    d.lost.length ? `revoke ${d.lost.join(', ')}` : '',
+    d.lostGrantable.length
+      ? `revoke the grant option on ${d.lostGrantable.join(', ')}${d.lostGrantable.every((p) => after.permissions.includes(p)) ? ' (the permission stays)' : ''}`
+      : '',
+    d.gainedValues.length || d.lostValues.length
+      ? `tag values ${[...d.gainedValues.map((v) => `+${v}`), ...d.lostValues.map((v) => `-${v}`)].join(' ')}`
+      : '',
+  ]
+    .filter(Boolean)
+    .join('; ')
 }
 
 export const lfShares: ResourceModule<'lf-share', SharesByKey, SharesByKey> = {
@@ -150,7 +168,7 @@ export const lfShares: ResourceModule<'lf-share', SharesByKey, SharesByKey> = {
         summary,
         before,
         after,
-        reason: 'the teams use other permissions or values',
+        reason: updateReason(before, after),
       })
     }
     // Revoking access needs no flag: a grant no team of that account uses any more goes.
@@ -169,6 +187,8 @@ export const lfShares: ResourceModule<'lf-share', SharesByKey, SharesByKey> = {
   requests(change) {
     const { before, after } = change
     const principal = { DataLakePrincipalIdentifier: (after ?? before)!.accountId }
+    // RevokePermissions takes the permissions to revoke and, apart, the grant options to revoke:
+    // Permissions [] with PermissionsWithGrantOption [X] keeps X and takes only its grant option.
     const revoke = (s: LfSharePayload, permissions: string[], grantable: string[]): AwsRequest => ({
       service: 'lakeformation',
       operation: 'RevokePermissions',
@@ -194,12 +214,17 @@ export const lfShares: ResourceModule<'lf-share', SharesByKey, SharesByKey> = {
     // Another set of tag values is another resource: revoke the old one whole, grant the new one.
     if ((before.tagValues ?? []).join(',') !== (after.tagValues ?? []).join(','))
       return [revoke(before, before.permissions, before.grantable), grant(after)]
-    const lost = before.permissions.filter((p) => !after.permissions.includes(p))
-    const lostGrantable = before.grantable.filter((p) => !after.grantable.includes(p))
+    const minus = (a: string[], b: string[]) => a.filter((p) => !b.includes(p))
+    const lost = minus(before.permissions, after.permissions)
+    const lostGrantable = minus(before.grantable, after.grantable)
+    // A permission or a grant option gained: the grant of `after` (granting what is held is a no-op).
+    const gained =
+      minus(after.permissions, before.permissions).length > 0 ||
+      minus(after.grantable, before.grantable).length > 0
     return [
       ...(lost.length || lostGrantable.length ? [revoke(before, lost, lostGrantable)] : []),
-      grant(after),
-    ].filter((r) => (r.input.Permissions as string[]).length > 0)
+      ...(gained ? [grant(after)] : []),
+    ]
   },
 
   async apply(change, ctx) {
