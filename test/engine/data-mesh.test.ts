@@ -17,6 +17,7 @@ import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
 import type { TeamsFile } from '../../src/lib/config/types.js'
 import { applyManyPlan, buildManyPlan } from '../../src/lib/engine/many.js'
 import { hasChanges } from '../../src/lib/plan/changes.js'
+import { details } from '../../src/lib/plan/render.js'
 import type { Change, LfSharePayload } from '../../src/lib/plan/types.js'
 import { lfShares } from '../../src/lib/resources/lf-share.js'
 import { type Emulator, startEmulator } from '../../tools/emulator/index.js'
@@ -264,6 +265,8 @@ describe('data mesh: governance shares, resource links and team grants across ac
       lfShares.requests!(updates[0], {} as never).map((r) => r.operation),
       ['GrantPermissions'],
     )
+    // The plan shows the JSON diff as for the other kinds (who uses it is not a difference).
+    assert.deepEqual(details(updates[0]), ['grant option on SELECT', '+ grantable[]: "SELECT"'])
     await run(() => applyMany(file))
     assert.deepEqual([...table().grantable].sort(), ['DESCRIBE', 'SELECT'])
     assert.equal(hasChanges((await run(() => planMany(file))).plan), false)

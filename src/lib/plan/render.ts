@@ -186,6 +186,18 @@ export function details(c: Change): string[] {
       c.kind === 'lf-grant')
   ) {
     lines.push(...jsonDiff(c.before, c.after))
+  } else if (
+    c.action === 'update' &&
+    c.before &&
+    c.after &&
+    (c.kind === 'lf-share' ||
+      c.kind === 'resource-link' ||
+      c.kind === 'mesh-grant' ||
+      c.kind === 'link-grant')
+  ) {
+    // The data mesh's payloads: `teams` (who uses it, on `after` only) is for the review, not a difference.
+    const grant = ({ teams: _t, ...rest }: { teams?: unknown }) => rest
+    lines.push(...jsonDiff(grant(c.before), grant(c.after)))
   }
   return lines
 }
