@@ -196,8 +196,8 @@ export function details(c: Change): string[] {
       c.kind === 'link-grant')
   ) {
     // The data mesh's payloads: `teams` (who uses it, on `after` only) is for the review, not a difference.
-    const grant = ({ teams: _t, ...rest }: { teams?: unknown }) => rest
-    lines.push(...jsonDiff(grant(c.before), grant(c.after)))
+    const withoutTeams = (p: object) => Object.fromEntries(Object.entries(p).filter(([k]) => k !== 'teams'))
+    lines.push(...jsonDiff(withoutTeams(c.before), withoutTeams(c.after)))
   }
   return lines
 }
