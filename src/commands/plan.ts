@@ -70,7 +70,8 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
         }),
       )
     }
-    if (this.flags['detailed-exitcode'] && hasChanges(plan)) process.exitCode = 2
+    if (planErrors(plan)) process.exitCode = 1
+    else if (this.flags['detailed-exitcode'] && hasChanges(plan)) process.exitCode = 2
     return plan
   }
 
@@ -137,11 +138,10 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
       )
     }
     const failed = (plan.context.accounts ?? []).filter((a) => a.error)
-    if (failed.length > 0) {
-      for (const a of failed)
-        process.stderr.write(`Error: ${a.error!.message}\n${a.error!.hint ? `Hint: ${a.error!.hint}\n` : ''}`)
-      process.exitCode = 1
-    } else if (this.flags['detailed-exitcode'] && hasChanges(plan)) process.exitCode = 2
+    for (const a of failed)
+      process.stderr.write(`Error: ${a.error!.message}\n${a.error!.hint ? `Hint: ${a.error!.hint}\n` : ''}`)
+    if (planErrors(plan) || failed.length > 0) process.exitCode = 1
+    else if (this.flags['detailed-exitcode'] && hasChanges(plan)) process.exitCode = 2
     return plan
   }
 
@@ -154,6 +154,16 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
     const { readProgress } = await import('../lib/plan/read-progress.js')
     return readProgress(process.stderr, { colour: this.colour(process.stderr) })
   }
+}
+
+/**
+ * The plan's errors (a member the identity store does not have: its team is held back, the rest is
+ * planned), on stderr; true when there is any (the plan exits 1).
+ */
+function planErrors(plan: Plan): boolean {
+  for (const e of plan.errors ?? [])
+    process.stderr.write(`Error: ${e.message}\n${e.hint ? `Hint: ${e.hint}\n` : ''}`)
+  return Boolean(plan.errors?.length)
 }
 
 /** Ends the progress line when the read ends: the totals, or a cleared line before the error. */

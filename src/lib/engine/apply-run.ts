@@ -137,6 +137,7 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
           `\nApply ${planFailed.length ? 'finished with failures' : 'incomplete'}: nothing to apply, ${blocked.length} blocked${accountsText(planFailed.length, plan)}.\n`,
         )
         if (planFailed.length) reportAccounts(planFailed, [], say, opts.err)
+        reportErrors(plan, opts.err)
         return {
           applied: false,
           plan,
@@ -150,9 +151,17 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
         }
       }
       await target.recordRefreshPoints()
-      if (planFailed.length === 0) return { applied: false, plan, outcomes: [], summary: EMPTY, exitCode: 0 }
+      if (planFailed.length === 0)
+        return {
+          applied: false,
+          plan,
+          outcomes: [],
+          summary: EMPTY,
+          exitCode: reportErrors(plan, opts.err) ? 1 : 0,
+        }
       say(`\nApply finished with failures: nothing to apply${accountsText(planFailed.length, plan)}.\n`)
       reportAccounts(planFailed, [], say, opts.err)
+      reportErrors(plan, opts.err)
       return {
         applied: false,
         plan,
@@ -252,9 +261,10 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
     const failures = summary.failed > 0 || planFailed.length > 0 || failedAccounts.length > 0
     if (plan.context.accounts) summary.failedAccounts = planFailed.length + failedAccounts.length
     say(
-      `\nApply ${failures ? 'finished with failures' : summary.blocked > 0 ? 'incomplete' : 'complete'}: ${summary.done} done, ${summary.failed} failed, ${summary.manual} manual, ${summary.skipped} skipped, ${summary.blocked} blocked${accountsText(summary.failedAccounts ?? 0, plan)}.\n`,
+      `\nApply ${failures ? 'finished with failures' : summary.blocked > 0 || plan.errors?.length ? 'incomplete' : 'complete'}: ${summary.done} done, ${summary.failed} failed, ${summary.manual} manual, ${summary.skipped} skipped, ${summary.blocked} blocked${accountsText(summary.failedAccounts ?? 0, plan)}.\n`,
     )
     if (accounts) reportAccounts(planFailed, accounts, say, opts.err)
+    const erred = reportErrors(plan, opts.err)
     for (const line of applySummaryLines(outcomes, plan, performance.now() - started)) say(`${line}\n`)
     // The default refresh samples one profile per team; tag changes do not move a profile's
     // LastModifiedTime, so after failed profile updates only a full refresh is sure to see them all.
@@ -270,7 +280,7 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
       outcomes,
       summary,
       ...(accounts ? { accounts } : {}),
-      exitCode: failures || summary.blocked > 0 ? 1 : 0,
+      exitCode: failures || erred || summary.blocked > 0 ? 1 : 0,
     }
   } finally {
     await target.release()
@@ -293,6 +303,12 @@ function reportBlocked(blocked: import('../plan/types.js').Change[], say: (text:
     say(
       `BLOCKED ${c.account ? `[${c.account}] ` : ''}${c.kind} ${c.summary}${c.team ? ` [${c.team}]` : ''}: ${c.reason ?? 'blocked'}\n`,
     )
+}
+
+/** The plan's errors (a member the identity store does not have), on stderr; true when there is any. */
+function reportErrors(plan: Plan, err: (text: string) => void): boolean {
+  for (const e of plan.errors ?? []) err(`Error: ${e.message}\n${e.hint ? `Hint: ${e.hint}\n` : ''}`)
+  return Boolean(plan.errors?.length)
 }
 
 /** Each account's result (stdout), and the errors of accounts that could not be planned (stderr). */

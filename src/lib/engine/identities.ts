@@ -17,7 +17,8 @@ import { primaryEmail } from '../acs/nameid.js'
 import type { AwsClients } from '../aws/clients.js'
 import type { TeamsFile } from '../config/types.js'
 import { awsErrorCode, describeAwsError, UserError } from '../errors.js'
-import type { Identities, ResolvedGroup, ResolvedUser } from '../resources/types.js'
+import type { PlanError } from '../plan/types.js'
+import type { Identities, MissingMember, ResolvedGroup, ResolvedUser } from '../resources/types.js'
 
 /** Up to this many names are looked up one by one; beyond it a paginated listing is cheaper. */
 export const LOOKUP_THRESHOLD = 20
@@ -47,18 +48,14 @@ export async function resolveIdentities(
     findGroups(client, identityStoreId, [...groupNames]),
   ])
 
-  const missing: string[] = []
-  for (const [teamId, team] of Object.entries(config.teams)) {
-    for (const u of team.members?.users ?? [])
-      if (!usersByName.has(u.toLowerCase())) missing.push(`${teamId}: user ${u}`)
-    for (const g of team.members?.groups ?? []) if (!groupIds.has(g)) missing.push(`${teamId}: group ${g}`)
-  }
-  if (missing.length > 0) {
-    throw new UserError(
-      `${missing.length} member${missing.length === 1 ? '' : 's'} of the teams file not found in identity store ${identityStoreId}:\n  ${missing.join('\n  ')}`,
-      1,
-      'Users are matched by UserName and groups by DisplayName, exactly as IAM Identity Center shows them. Nothing was changed.',
-    )
+  // A member the store does not have is an error of its team alone (see holdBackMissingMembers):
+  // the other teams plan and apply, and revocations still run.
+  const missing: MissingMember[] = []
+  for (const [team, spec] of Object.entries(config.teams)) {
+    for (const [index, name] of (spec.members?.users ?? []).entries())
+      if (!usersByName.has(name.toLowerCase())) missing.push({ team, kind: 'user', name, index })
+    for (const [index, name] of (spec.members?.groups ?? []).entries())
+      if (!groupIds.has(name)) missing.push({ team, kind: 'group', name, index })
   }
 
   // Group members, then the names of members the file does not name itself.
@@ -107,18 +104,18 @@ export async function resolveIdentities(
   for (const [teamId, team] of Object.entries(config.teams)) {
     const members = new Map<string, ResolvedUser>()
     for (const name of team.members?.users ?? []) {
-      const u = usersByName.get(name.toLowerCase())!
-      members.set(u.userId, u)
+      const u = usersByName.get(name.toLowerCase())
+      if (u) members.set(u.userId, u)
     }
     for (const name of team.members?.groups ?? []) {
-      for (const id of groupsByName.get(name)!.memberIds) {
+      for (const id of groupsByName.get(name)?.memberIds ?? []) {
         const u = usersById.get(id)
         if (u) members.set(id, u)
       }
     }
     teamUsers.set(teamId, members)
   }
-  return { usersByName, usersById, groupsByName, teamUsers }
+  return { usersByName, usersById, groupsByName, teamUsers, ...(missing.length ? { missing } : {}) }
 }
 
 /** The user names and group display names the identity store does not have (init checks its answers). */
@@ -239,4 +236,52 @@ async function findGroups(
     if (ids.size >= wanted.size) break
   }
   return ids
+}
+
+/**
+ * The plan's errors for members the identity store does not have (of the teams in scope), each at
+ * file:line:column of the member in the teams file. The file is parsed again only here: a plan
+ * with every member found never pays for it.
+ */
+export async function missingMemberErrors(
+  file: string,
+  missing: MissingMember[],
+  identityStoreId: string,
+  scope?: string[],
+): Promise<PlanError[]> {
+  const inScope = missing.filter((m) => !scope?.length || scope.includes(m.team))
+  if (inScope.length === 0) return []
+  const where = await memberLocations(file, inScope)
+  return inScope.map((m, i) => ({
+    team: m.team,
+    message: `${where[i]}${m.kind} ${m.name} of team ${m.team} is not in identity store ${identityStoreId}: team ${m.team}'s changes are held back (its revocations still run); the other teams are planned`,
+    hint: 'Users are matched by UserName and groups by DisplayName, exactly as IAM Identity Center shows them: fix the name in the file, or add the member to the identity store.',
+  }))
+}
+
+/** "teams.yaml:12:9  teams.team1.members.users.1  " of each member, or just the path when the file cannot be read. */
+async function memberLocations(file: string, missing: MissingMember[]): Promise<string[]> {
+  const segments = (m: MissingMember) => [
+    'teams',
+    m.team,
+    'members',
+    m.kind === 'user' ? 'users' : 'groups',
+    m.index,
+  ]
+  try {
+    const [{ readFile }, { LineCounter, parseDocument }, { Locator }] = await Promise.all([
+      import('node:fs/promises'),
+      import('yaml'),
+      import('../config/problems.js'),
+    ])
+    const lines = new LineCounter()
+    const doc = parseDocument(await readFile(file, 'utf8'), { lineCounter: lines })
+    const locate = new Locator(file, doc, lines)
+    return missing.map((m) => {
+      const p = locate.problem(segments(m), '')
+      return `${p.file}:${p.line}:${p.col}  ${p.path}  `
+    })
+  } catch {
+    return missing.map((m) => `${file}  ${segments(m).join('.')}  `)
+  }
 }

@@ -9,7 +9,7 @@ import type { LoadedTeams } from '../config/load.js'
 import { DEFAULT_PROFILE_QUOTA } from '../config/types.js'
 import { UserError } from '../errors.js'
 import { reviewAccess } from '../plan/access-review.js'
-import { holdBackReplaced } from '../plan/hold-back.js'
+import { holdBackMissingMembers, holdBackReplaced } from '../plan/hold-back.js'
 import { renameMoves } from '../plan/renames.js'
 import { scopeChanges } from '../plan/scope.js'
 import { closest } from '../text.js'
@@ -25,7 +25,7 @@ export { recordRefreshPoint } from '../refresh/events.js'
 import { desiredProfiles } from '../resources/profile.js'
 import type { EngineContext, PlanOptions } from '../resources/types.js'
 import { discover } from './discovery.js'
-import { resolveIdentities } from './identities.js'
+import { missingMemberErrors, resolveIdentities } from './identities.js'
 import type { ReadListener } from './read-events.js'
 
 export interface PlanResult {
@@ -184,7 +184,32 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
     plan.accessReview.widened.push(...evaluated.widened)
     plan.accessReview.narrowed.push(...evaluated.narrowed)
   }
+  await holdBackMissing(ctx, plan)
   return plan
+}
+
+/**
+ * Members the identity store does not have: their teams' creates and widenings are held back (the
+ * rest runs), and the plan carries the errors (once: in the part that plans assignments), each at
+ * the member's file:line:column. A --team plan names only its teams' errors; others are warnings.
+ */
+async function holdBackMissing(ctx: EngineContext, plan: Plan) {
+  const missing = ctx.identities.missing ?? []
+  if (missing.length === 0) return
+  const scope = ctx.options.teams
+  const inScope = missing.filter((m) => !scope?.length || scope.includes(m.team))
+  if (holdBackMissingMembers(plan.changes, plan.accessReview, inScope).length > 0) {
+    plan.summary = { create: 0, update: 0, delete: 0, manual: 0, blocked: 0 }
+    for (const c of plan.changes) plan.summary[c.action]++
+    plan.fingerprint = fingerprint(plan.changes)
+  }
+  if (ctx.kinds && !ctx.kinds.includes('assignment')) return
+  const errors = await missingMemberErrors(ctx.teams.file, inScope, ctx.discovery.identityStoreId)
+  if (errors.length > 0) plan.errors = errors
+  for (const m of missing.filter((x) => !inScope.includes(x)))
+    plan.warnings.push(
+      `${m.kind} ${m.name} of team ${m.team} is not in identity store ${ctx.discovery.identityStoreId} (team ${m.team} is not in this --team plan).`,
+    )
 }
 
 /** A --team must be in the file, or (with --prune) have changes of its own: a typo never plans "nothing". */

@@ -5,7 +5,7 @@
  * assignments a plain apply would revoke; with --prune its application, role, grants and profiles)
  * and an ACS update that would drop it are shown blocked instead, naming the blocked replacement.
  */
-import type { ApplicationPayload, Change, KeptItem } from './types.js'
+import type { AccessReview, ApplicationPayload, Change, KeptItem } from './types.js'
 
 /** Marks the held-back changes blocked (and says so on the old team's kept items), in place; returns whether any was. */
 export function holdBackReplaced(changes: Change[], fileTeams: Set<string>, kept: KeptItem[] = []): boolean {
@@ -55,4 +55,36 @@ export function holdBackUnreadAccounts(
     c.action = 'blocked'
     c.reason = `held back: account ${account.name}${account.id ? ` (${account.id})` : ''} of team ${c.team} could not be read, so its role and profiles cannot be made`
   }
+}
+
+/**
+ * A member the identity store does not have is an error of its team alone: that team's changes
+ * that create or widen (creates, and updates the access review counts as widening) are held back
+ * until the file or the store is fixed, and their review items go with them. Its revocations and
+ * narrowing updates still run, and so does every other team. Returns the changes held back.
+ */
+export function holdBackMissingMembers(
+  changes: Change[],
+  review: AccessReview | undefined,
+  missing: { team: string; kind: string; name: string }[],
+): Change[] {
+  const teams = new Map<string, string[]>()
+  for (const m of missing) teams.set(m.team, [...(teams.get(m.team) ?? []), `${m.kind} ${m.name}`])
+  const widens = (c: Change) => review?.widened.some((i) => i.kind === c.kind && i.key === c.key)
+  const held: Change[] = []
+  for (const c of changes) {
+    const names = c.team === undefined ? undefined : teams.get(c.team)
+    if (!names) continue
+    if (c.action !== 'create' && !(c.action === 'update' && widens(c))) continue
+    c.action = 'blocked'
+    c.reason = `held back: ${names.join(', ')} of team ${c.team} ${names.length === 1 ? 'is' : 'are'} not in the identity store (see the error below); the team's revocations still run`
+    held.push(c)
+  }
+  if (review && held.length > 0) {
+    const isHeld = (i: { kind: string; key: string }) =>
+      held.some((c) => c.kind === i.kind && c.key === i.key)
+    review.widened = review.widened.filter((i) => !isHeld(i))
+    review.narrowed = review.narrowed.filter((i) => !isHeld(i))
+  }
+  return held
 }

@@ -142,6 +142,10 @@ export function summaryLine(plan: Plan): string {
   const unread = (plan.context.accounts ?? []).filter((a) => a.error)
   if (!hasChanges(plan) && unread.length > 0)
     return `No changes in what could be read; not read: ${unread.map((a) => `account ${a.name}${a.id ? ` (${a.id})` : ''}`).join(', ')} (see the error below).${keptText}`
+  // Nor while a team is held back by an error (a member the identity store does not have).
+  const erred = [...new Set((plan.errors ?? []).map((e) => e.team ?? ''))]
+  if (!hasChanges(plan) && erred.length > 0)
+    return `No changes for the other teams; in error: ${erred.map((t) => (t ? `team ${t}` : 'the plan')).join(', ')} (see the error below).${keptText}`
   if (!hasChanges(plan)) {
     const manual = s.manual
       ? ` ${s.manual} manual step${s.manual === 1 ? '' : 's'} pending (see \`sagemaker-teams sso checklist\`).`

@@ -84,6 +84,18 @@ export interface Plan {
   kept?: KeptItem[]
   /** What widens and what narrows access (issue #9). */
   accessReview?: AccessReview
+  /**
+   * What makes the run fail although the rest is planned (and applied): a member the identity store
+   * does not have is an error of its team alone. Any error: plan and apply exit 1.
+   */
+  errors?: PlanError[]
+}
+
+export interface PlanError {
+  /** The team the error holds back. */
+  team?: string
+  message: string
+  hint?: string
 }
 
 export interface KeptItem {

@@ -149,13 +149,14 @@ export const assignments: ResourceModule<'assignment', ObservedAssignments, Desi
     const desired: DesiredAssignments = new Map()
     for (const [team, config] of Object.entries(ctx.teams.config.teams)) {
       const list: AssignmentPayload[] = []
+      // A member the identity store does not have is left out (an error of its team: see holdBackMissingMembers).
       for (const name of config.members?.users ?? []) {
-        const u = ctx.identities.usersByName.get(name.toLowerCase())!
-        list.push({ principalType: 'USER', principalId: u.userId, principalName: u.userName })
+        const u = ctx.identities.usersByName.get(name.toLowerCase())
+        if (u) list.push({ principalType: 'USER', principalId: u.userId, principalName: u.userName })
       }
       for (const name of config.members?.groups ?? []) {
-        const g = ctx.identities.groupsByName.get(name)!
-        list.push({ principalType: 'GROUP', principalId: g.groupId, principalName: g.displayName })
+        const g = ctx.identities.groupsByName.get(name)
+        if (g) list.push({ principalType: 'GROUP', principalId: g.groupId, principalName: g.displayName })
       }
       desired.set(team, list)
     }

@@ -30,6 +30,17 @@ export interface Identities {
   groupsByName: Map<string, ResolvedGroup>
   /** team id → the users that get a profile (direct members plus group members), by user id. */
   teamUsers: Map<string, Map<string, ResolvedUser>>
+  /** Members of the file the identity store does not have: errors of their teams alone. */
+  missing?: MissingMember[]
+}
+
+/** A user (UserName) or group (DisplayName) of a team's members that the identity store does not have. */
+export interface MissingMember {
+  team: string
+  kind: 'user' | 'group'
+  name: string
+  /** Its index in the team's members.users or members.groups (to locate it in the file). */
+  index: number
 }
 
 export interface Discovery {
