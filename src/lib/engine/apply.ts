@@ -8,6 +8,7 @@
  */
 import pLimit from 'p-limit'
 import { awsErrorCode, describeAwsError } from '../errors.js'
+import { DELETE_DEPENDS_ON, DEPENDS_ON } from '../kinds/registry.js'
 import { type Change, KINDS, type Kind, type Plan } from '../plan/types.js'
 import { MODULES } from '../resources/index.js'
 import { type ApplyContext, type EngineContext, ManualStepError } from '../resources/types.js'
@@ -33,21 +34,6 @@ export interface ApplyProgress {
   startStep(step: ApplyStep, total: number): void
   changeDone(outcome: ApplyOutcome, done: number, total: number): void
   endStep(step: ApplyStep): void
-}
-
-/** Kinds whose creates and updates wait for the same team's change of another kind. */
-const DEPENDS_ON: Partial<Record<Kind, Kind[]>> = {
-  assignment: ['application'],
-  profile: ['role'],
-  'lf-grant': ['role', 'lf-tag'],
-  'link-grant': ['role', 'resource-link'],
-  'mesh-grant': ['role'],
-}
-/** Kinds whose deletes wait for the same team's changes of another kind (the reverse order). */
-const DELETE_DEPENDS_ON: Partial<Record<Kind, Kind[]>> = {
-  application: ['assignment'],
-  role: ['profile', 'lf-grant', 'link-grant', 'mesh-grant'],
-  'resource-link': ['link-grant'],
 }
 
 /** One kind's creates and updates, or (second pass) its deletes. */

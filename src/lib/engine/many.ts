@@ -14,6 +14,7 @@ import { AwsClients } from '../aws/clients.js'
 import type { LoadedTeams } from '../config/load.js'
 import type { TeamsFile } from '../config/types.js'
 import { awsErrorCode, describeAwsError, UserError } from '../errors.js'
+import { KIND_DEFINITIONS, kindsIn } from '../kinds/registry.js'
 import {
   type FileAccount,
   type FileDomain,
@@ -35,27 +36,29 @@ import { compareChanges, contextOf, fingerprint, normalizeOptions, planWith } fr
 import type { ReadListener } from './read-events.js'
 
 /** Kinds that live in the IAM Identity Center account (the ACS: in the account of the CLI's own credentials). */
-export const IDENTITY_CENTER_KINDS: Kind[] = ['application', 'assignment', 'acs', 'console']
+export const IDENTITY_CENTER_KINDS: Kind[] = kindsIn('identity-center')
 /** Kinds that live once per account, for the teams of its domains. */
-export const ACCOUNT_KINDS: Kind[] = ['boundary', 'role', 'presign-role', 'workgroup', 'lf-tag', 'lf-grant']
+export const ACCOUNT_KINDS: Kind[] = kindsIn('account', 'lake')
 /**
  * Files with dataMesh: — the governance account's kinds (its LF-tags and the shares to consumer
  * accounts) and a consumer account's (resource links, DESCRIBE on them, the team roles' grants in the
  * governance catalog). The LF-tags live only in the governance catalog, so no other account makes them.
+ * GOVERNANCE_KINDS: what a governance account without domains plans (no team lives there).
  */
-export const GOVERNANCE_KINDS: Kind[] = ['lf-tag', 'lf-share']
-export const CONSUMER_KINDS: Kind[] = ['resource-link', 'link-grant', 'mesh-grant']
+export const GOVERNANCE_KINDS: Kind[] = kindsIn('lake', 'mesh-governance').filter(
+  (k) => KIND_DEFINITIONS[k].accountWide,
+)
+export const CONSUMER_KINDS: Kind[] = kindsIn('mesh-consumer')
 
-/** An account part's kinds: ACCOUNT_KINDS, with a data mesh's governance or consumer kinds. */
+/** An account part's kinds (the kind registry's scopes, kinds/registry.ts). */
 function accountKinds(mesh: ReturnType<typeof meshParts>, name: string): Kind[] {
-  if (!mesh) return ACCOUNT_KINDS
-  const local = ACCOUNT_KINDS.filter((k) => k !== 'lf-tag' && k !== 'lf-grant')
-  if (name === mesh.governance) return [...ACCOUNT_KINDS, 'lf-share']
-  return mesh.forAccount(name) ? [...local, ...CONSUMER_KINDS] : local
+  if (!mesh) return kindsIn('account', 'lake')
+  if (name === mesh.governance) return kindsIn('account', 'lake', 'mesh-governance')
+  return mesh.forAccount(name) ? kindsIn('account', 'mesh-consumer') : kindsIn('account')
 }
 
 /** Kinds that live once per domain. */
-export const DOMAIN_KINDS: Kind[] = ['profile', 'app']
+export const DOMAIN_KINDS: Kind[] = kindsIn('domain')
 
 /** How the plan names the account of the CLI's own credentials (IAM Identity Center's). */
 export const IDENTITY_CENTER = 'identity-center'

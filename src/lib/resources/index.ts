@@ -1,5 +1,9 @@
-/** The registry: every resource kind the engine plans and applies, in dependency (apply) order. */
-import { KINDS } from '../plan/types.js'
+/**
+ * The engine modules of the resource kinds (observe, desire, diff, requests, apply), one per kind;
+ * what each kind declares beside its module is in kinds/registry.ts. Exhaustive: a kind without a
+ * module does not compile.
+ */
+import { KINDS, type Kind } from '../plan/types.js'
 import { acsDeployment } from './acs.js'
 import { apps } from './app.js'
 import { applications } from './application.js'
@@ -19,21 +23,26 @@ import type { ResourceModule } from './types.js'
 import { workgroups } from './workgroup.js'
 
 // biome-ignore lint/suspicious/noExplicitAny: modules differ in their observed/desired types
-export const MODULES: ResourceModule<any, any, any>[] = [
+type AnyModule<K extends Kind> = ResourceModule<K, any, any>
+
+export const MODULE_OF = {
   boundary,
-  roles,
-  presignRoles,
-  workgroups,
-  lfTags,
-  lfGrants,
-  lfShares,
-  resourceLinks,
-  linkGrants,
-  meshGrants,
-  applications,
-  assignments,
-  profiles,
-  apps,
-  acsDeployment,
-  consoleSteps,
-].sort((a, b) => KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind))
+  role: roles,
+  'presign-role': presignRoles,
+  workgroup: workgroups,
+  'lf-tag': lfTags,
+  'lf-grant': lfGrants,
+  'lf-share': lfShares,
+  'resource-link': resourceLinks,
+  'link-grant': linkGrants,
+  'mesh-grant': meshGrants,
+  application: applications,
+  assignment: assignments,
+  profile: profiles,
+  app: apps,
+  acs: acsDeployment,
+  console: consoleSteps,
+} satisfies { [K in Kind]: AnyModule<K> }
+
+/** Every module, in dependency (apply) order. */
+export const MODULES: AnyModule<Kind>[] = KINDS.map((k) => MODULE_OF[k] as AnyModule<Kind>)

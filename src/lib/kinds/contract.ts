@@ -1,0 +1,41 @@
+/**
+ * What a resource kind declares, beside its engine module (resources/<kind>.ts: observe, desire,
+ * diff, requests, apply). Kept free of AWS SDK imports so that rendering and reviewing a saved plan
+ * load no client: the engine loads the modules, everything else reads these definitions.
+ * The registry (./registry.ts) holds one per kind and is exhaustive: a kind missing from it, or a
+ * definition missing a piece, does not compile.
+ */
+import type { Kind } from '../plan/types.js'
+
+/**
+ * Where a kind's resources live, which decides which part of a teams file's topology plans it:
+ * - `identity-center`: the IAM Identity Center account (its applications, their assignments, the ACS);
+ * - `account`: once per account that has domains, for the teams of its domains;
+ * - `lake`: the account whose Lake Formation catalog holds the LF-tags: each account with domains
+ *   when the file has no data mesh, the governance account when it has one;
+ * - `mesh-governance`: the governance account of a data mesh (the shares to consumer accounts);
+ * - `mesh-consumer`: a consumer account of a data mesh (its resource links and the team roles' grants);
+ * - `domain`: once per domain (profiles and their apps).
+ */
+export type KindScope =
+  | 'identity-center'
+  | 'account'
+  | 'lake'
+  | 'mesh-governance'
+  | 'mesh-consumer'
+  | 'domain'
+
+export interface KindDefinition<K extends Kind = Kind> {
+  kind: K
+  scope: KindScope
+  /**
+   * Whether its changes belong to no team (the boundary, the LF-tags, the ACS): an account without
+   * domains plans only these.
+   */
+  accountWide: boolean
+  /**
+   * Kinds whose change for the same team (or account-wide) a create or update of this kind waits
+   * for; a delete waits the other way round (the team's profiles go before its role).
+   */
+  dependsOn: readonly Kind[]
+}

@@ -1,0 +1,9 @@
+/** Data mesh: DESCRIBE on a resource link to a team's role. */
+import type { KindDefinition } from './contract.js'
+
+export const linkGrantKind = {
+  kind: 'link-grant',
+  scope: 'mesh-consumer',
+  accountWide: false,
+  dependsOn: ['role', 'resource-link'],
+} satisfies KindDefinition<'link-grant'>

@@ -1,0 +1,65 @@
+/**
+ * The kind registry: one definition per kind (what it declares beside its engine module), and what
+ * the rest of the tool derives from them. `satisfies Record<Kind, KindDefinition>` makes a kind
+ * missing here a compile error.
+ */
+import { KINDS, type Kind } from '../plan/types.js'
+import { acsKind } from './acs.js'
+import { appKind } from './app.js'
+import { applicationKind } from './application.js'
+import { assignmentKind } from './assignment.js'
+import { boundaryKind } from './boundary.js'
+import { consoleKind } from './console.js'
+import type { KindDefinition, KindScope } from './contract.js'
+import { lfGrantKind } from './lf-grant.js'
+import { lfShareKind } from './lf-share.js'
+import { lfTagKind } from './lf-tag.js'
+import { linkGrantKind } from './link-grant.js'
+import { meshGrantKind } from './mesh-grant.js'
+import { presignRoleKind } from './presign-role.js'
+import { profileKind } from './profile.js'
+import { resourceLinkKind } from './resource-link.js'
+import { roleKind } from './role.js'
+import { workgroupKind } from './workgroup.js'
+
+const definitions = {
+  boundary: boundaryKind,
+  role: roleKind,
+  'presign-role': presignRoleKind,
+  workgroup: workgroupKind,
+  'lf-tag': lfTagKind,
+  'lf-grant': lfGrantKind,
+  'lf-share': lfShareKind,
+  'resource-link': resourceLinkKind,
+  'link-grant': linkGrantKind,
+  'mesh-grant': meshGrantKind,
+  application: applicationKind,
+  assignment: assignmentKind,
+  profile: profileKind,
+  app: appKind,
+  acs: acsKind,
+  console: consoleKind,
+} satisfies { [K in Kind]: KindDefinition<K> }
+
+/** Kind → its definition. */
+export const KIND_DEFINITIONS: { readonly [K in Kind]: KindDefinition<K> } = definitions
+
+/** The kinds of the given scopes, in apply order. */
+export function kindsIn(...scopes: KindScope[]): Kind[] {
+  return KINDS.filter((k) => scopes.includes(KIND_DEFINITIONS[k].scope))
+}
+
+/** Kinds whose creates and updates wait for the same team's change of another kind. */
+export const DEPENDS_ON: Readonly<Partial<Record<Kind, readonly Kind[]>>> = Object.fromEntries(
+  KINDS.filter((k) => KIND_DEFINITIONS[k].dependsOn.length > 0).map((k) => [
+    k,
+    KIND_DEFINITIONS[k].dependsOn,
+  ]),
+)
+
+/** Kinds whose deletes wait for the same team's deletes of another kind: the dependencies reversed. */
+export const DELETE_DEPENDS_ON: Readonly<Partial<Record<Kind, readonly Kind[]>>> = Object.fromEntries(
+  KINDS.map((k) => [k, KINDS.filter((d) => KIND_DEFINITIONS[d].dependsOn.includes(k))] as const).filter(
+    ([, ds]) => ds.length > 0,
+  ),
+)
