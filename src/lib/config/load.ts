@@ -8,8 +8,11 @@ import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Ajv, type ErrorObject } from 'ajv'
+import type { ErrorObject } from 'ajv'
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
+// The schema check, precompiled from schema/teams.schema.json (scripts/gen-validator.mjs): no ajv
+// compile at run time.
+import validate from '../../../schema/teams.validate.cjs'
 import { UserError } from '../errors.js'
 import { closest } from '../text.js'
 import { checkAwsLimits } from './aws-limits.js'
@@ -38,9 +41,6 @@ export class ConfigError extends UserError {
 
 export type LoadResult = { ok: true; teams: LoadedTeams } | { ok: false; problems: Problem[] }
 
-let validator: ReturnType<Ajv['compile']> | undefined
-let schemaRoot: { definitions: Record<string, SchemaNode> } | undefined
-
 interface SchemaNode {
   properties?: Record<string, SchemaNode>
   $ref?: string
@@ -48,15 +48,17 @@ interface SchemaNode {
   type?: string | string[]
 }
 
-function schemaValidator() {
-  if (!validator) {
+let schemaRoot: { definitions: Record<string, SchemaNode> } | undefined
+
+/** The JSON Schema itself (read only when a file breaks it, to name the keys a mapping takes). */
+function schemaDefinitions(): Record<string, SchemaNode> {
+  if (!schemaRoot) {
     const here = path.dirname(fileURLToPath(import.meta.url))
     // dist/lib/config or src/lib/config → <root>/schema
     const file = path.resolve(here, '..', '..', '..', 'schema', 'teams.schema.json')
     schemaRoot = JSON.parse(readFileSync(file, 'utf8'))
-    validator = new Ajv({ allErrors: true, strict: false, verbose: true }).compile(schemaRoot as object)
   }
-  return validator
+  return schemaRoot!.definitions
 }
 
 /** Reads, parses and validates a teams file, collecting every problem. */
@@ -185,7 +187,6 @@ export async function loadTeamsFileOrThrow(file: string): Promise<LoadedTeams> {
 }
 
 function schemaProblems(data: unknown, locate: Locator): Problem[] {
-  const validate = schemaValidator()
   if (validate(data)) return []
   const seen = new Set<string>()
   const problems: Problem[] = []
@@ -278,7 +279,7 @@ function describeSchemaError(
 function resolveSchema(node: SchemaNode): SchemaNode {
   let current = node
   for (let i = 0; current?.$ref && i < 10; i++) {
-    current = schemaRoot!.definitions[current.$ref.replace('#/definitions/', '')]
+    current = schemaDefinitions()[current.$ref.replace('#/definitions/', '')]
   }
   return current ?? {}
 }
