@@ -16,9 +16,8 @@ export default class Status extends BaseCommand<typeof Status> {
   async run(): Promise<StatusReport | ManyStatusReport> {
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
-    const { readStatus, renderStatus, readManyStatus, renderManyStatus, missingItems } = await import(
-      '../lib/status.js'
-    )
+    const { readStatus, renderStatus, readManyStatus, renderManyStatus, missingItems, manyMissingItems } =
+      await import('../lib/status.js')
     // Something the file asks for is missing: exit 1, so a script or CI job does not read it as fine.
     const reportMissing = (missing: string[]) => {
       if (missing.length === 0) return
@@ -35,13 +34,7 @@ export default class Status extends BaseCommand<typeof Status> {
     }
     const report = await readManyStatus(aws, teams, this.flags.team)
     if (!this.jsonEnabled()) process.stdout.write(renderManyStatus(report))
-    reportMissing(
-      missingItems(
-        report.accounts.flatMap((a) => a.domains.flatMap((d) => d.teams)),
-        report.acs,
-        Boolean(teams.config.acs),
-      ),
-    )
+    reportMissing(manyMissingItems(report, Boolean(teams.config.acs)))
     const failed = report.accounts.filter((a) => a.error)
     for (const a of failed)
       process.stderr.write(`Error: ${a.error!.message}\n${a.error!.hint ? `Hint: ${a.error!.hint}\n` : ''}`)

@@ -15,6 +15,15 @@ import { type DesiredGrants, lfGrants, type ObservedGrants } from './resources/l
 import { type DesiredProfiles, desiredProfiles, type ObservedProfiles } from './resources/profile.js'
 import type { EngineContext } from './resources/types.js'
 import type { ObservedWorkgroups } from './resources/workgroup.js'
+import {
+  type MeshStatus,
+  meshMissingItems,
+  readMeshStatus,
+  renderMeshStatus,
+  type TeamMeshReadings,
+  teamLinkGrants,
+  teamMeshReadings,
+} from './status-data-mesh.js'
 import { count } from './text.js'
 
 export interface TeamStatus {
@@ -24,7 +33,10 @@ export interface TeamStatus {
   assigned: { users: number; groups: number }
   /** extra: profiles named like the team's that the file does not call for (in any domain of the file). */
   profiles: { expected: number; present: number; missing: number; extra: number }
+  /** LF grants: in a data mesh's consumer account, the team role's grants in the governance catalog. */
   grants: { expected: number; inPlace: number }
+  /** A data mesh's consumer team: its role's DESCRIBE on the resource links it uses. */
+  links?: { expected: number; inPlace: number }
   console: { verified: boolean; firstLogin?: string; lastLogin?: string; logins: number }
   /** The team's Athena workgroup and S3 prefix, when the file gives it a workspace. */
   workspace?: { workGroup: string; location: string; inPlace: boolean; problem?: string }
@@ -43,6 +55,8 @@ export interface StatusReport {
 export interface ManyStatusReport {
   accounts: AccountStatus[]
   acs?: AcsReport
+  /** A file with dataMesh: each consumer account's resource links and the governance account's shares to it. */
+  dataMesh?: MeshStatus
 }
 
 export interface AccountStatus {
@@ -70,6 +84,8 @@ interface AccountReadings {
   grants: ObservedGrants
   wantGrants: DesiredGrants
   workgroups: { observed?: ObservedWorkgroups; problem?: string }
+  /** A data mesh's consumer account (its teams' grants are then the governance catalog's). */
+  mesh?: TeamMeshReadings
 }
 
 /** What one domain holds: its profiles, and those the file wants there. */
@@ -89,6 +105,9 @@ async function accountReadings(
   ctx: EngineContext,
   workgroups: AccountReadings['workgroups'],
 ): Promise<AccountReadings> {
+  const mesh = await teamMeshReadings(ctx)
+  if (mesh)
+    return { ctx, grants: mesh.grants, wantGrants: mesh.wantGrants as DesiredGrants, workgroups, mesh }
   return {
     ctx,
     grants: await ctx.observed<ObservedGrants>('lf-grant'),
@@ -187,12 +206,17 @@ export async function readManyStatus(
         accounts.push({ ...base, domains: a.domains.map((d) => ({ ...d, teams: [] })), error: a.error })
       continue
     }
-    // The account's own part (its LF grants and workgroups), not the Identity Center's or the ACS's.
-    const accountPart = many.parts.find(
-      (p) => p.account === a.name && p.domain === undefined && p.ctx.kinds?.includes('lf-grant'),
-    )!
-    const account = await accountReadings(accountPart.ctx, await workgroupReadings(accountPart.ctx))
     const domains: AccountStatus['domains'] = []
+    // The account's own part (its LF grants and workgroups), not the Identity Center's, the ACS's or
+    // a data mesh's governance part (an account without domains has none: no team to show).
+    const accountPart = many.parts.find(
+      (p) => p.account === a.name && p.domain === undefined && p.ctx.kinds?.includes('role'),
+    )
+    if (!accountPart) {
+      if (!only?.length) accounts.push({ ...base, domains })
+      continue
+    }
+    const account = await accountReadings(accountPart.ctx, await workgroupReadings(accountPart.ctx))
     for (const d of a.domains) {
       const names = teamsOf(d.name)
       if (names.length === 0 && only?.length) continue
@@ -204,7 +228,12 @@ export async function readManyStatus(
     }
     if (domains.length > 0 || !only?.length) accounts.push({ ...base, domains })
   }
-  return { accounts, ...(config.acs ? { acs: acsReport(config, acs, logins) } : {}) }
+  const dataMesh = await readMeshStatus(many.parts, many.plan.context.accounts ?? [])
+  return {
+    accounts,
+    ...(config.acs ? { acs: acsReport(config, acs, logins) } : {}),
+    ...(dataMesh ? { dataMesh } : {}),
+  }
 }
 
 /** One team: `home` is its domain; `domains` every domain read (profiles named like the team's elsewhere are extra). */
@@ -245,6 +274,9 @@ function teamStatus(
         return o && g.permissions.every((p) => o.permissions.includes(p))
       }).length,
     },
+    ...(account.mesh && config.teams[team]?.sharedDatabases?.length
+      ? { links: teamLinkGrants(account.mesh, team) }
+      : {}),
     console: l
       ? { verified: true, firstLogin: l.first, lastLogin: l.last, logins: l.count }
       : { verified: false, logins: 0 },
@@ -275,6 +307,8 @@ function teamTable(teams: TeamStatus[]): string[] {
   ]
   const workspaces = teams.some((t) => t.workspace)
   if (workspaces) rows[0].push('workspace')
+  const links = teams.some((t) => t.links)
+  if (links) rows[0].push('link DESCRIBE')
   for (const t of teams) {
     rows.push([
       t.team,
@@ -294,6 +328,7 @@ function teamTable(teams: TeamStatus[]): string[] {
               : '-',
           ]
         : []),
+      ...(links ? [t.links ? `${t.links.inPlace}/${t.links.expected}` : '-'] : []),
     ])
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)))
@@ -341,12 +376,26 @@ export function renderManyStatus(r: ManyStatusReport): string {
     for (const d of a.domains)
       out.push(`${account} · domain ${d.name} (${d.id})`, '', ...teamTable(d.teams), '')
   }
+  if (r.dataMesh) out.push(...renderMeshStatus(r.dataMesh), '')
   return `${out.join('\n')}\n${acsLine(r.acs)}\n`
+}
+
+/** missingItems of a file with accounts:, with its data mesh's (links, shares). */
+export function manyMissingItems(r: ManyStatusReport, fileHasAcs: boolean): string[] {
+  return [
+    ...missingItems(
+      r.accounts.flatMap((a) => a.domains.flatMap((d) => d.teams)),
+      r.acs,
+      fileHasAcs,
+    ),
+    ...meshMissingItems(r.dataMesh),
+  ]
 }
 
 /**
  * What the file asks for that is not in place, one line per team and thing (status exits 1 when
- * any): the application, LF grants, the workspace; with an `acs` section, the ACS.
+ * any): the application, LF grants, the workspace, a data mesh team's link grants; with an `acs`
+ * section, the ACS.
  */
 export function missingItems(teams: TeamStatus[], acs: AcsReport | undefined, fileHasAcs: boolean): string[] {
   const out: string[] = []
@@ -355,6 +404,10 @@ export function missingItems(teams: TeamStatus[], acs: AcsReport | undefined, fi
     if (t.grants.inPlace < t.grants.expected)
       out.push(`${t.team}: ${t.grants.expected - t.grants.inPlace} of ${t.grants.expected} LF grants missing`)
     if (t.workspace && !t.workspace.inPlace) out.push(`${t.team}: workspace not in place`)
+    if (t.links && t.links.inPlace < t.links.expected)
+      out.push(
+        `${t.team}: DESCRIBE on ${t.links.expected - t.links.inPlace} of ${t.links.expected} resource links missing`,
+      )
   }
   if (fileHasAcs && acs && !acs.deployed) out.push('ACS not deployed')
   return out
