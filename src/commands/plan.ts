@@ -38,21 +38,19 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
     if (isMultiDomain(teams.config)) return this.planMany(teams, aws)
-    const [{ buildPlan, hasChanges, recordRefreshPoint }, { renderPlan }, { readLock, describeLock }] =
-      await Promise.all([
-        import('../lib/engine/plan.js'),
-        import('../lib/plan/render.js'),
-        import('../lib/engine/lock.js'),
-      ])
+    const [{ buildPlan, hasChanges }, { renderPlan }, { readLock, describeLock }] = await Promise.all([
+      import('../lib/engine/plan.js'),
+      import('../lib/plan/render.js'),
+      import('../lib/engine/lock.js'),
+    ])
     const progress = await this.readProgress()
     const planning = withProgress(buildPlan(aws, teams, this.planOptions(), progress?.onRead), progress)
-    const [{ plan, ctx }, held] = await Promise.all([
+    const [{ plan }, held] = await Promise.all([
       planning,
       // plan takes no lock, but says when an apply holds it (its result may change meanwhile); a
       // plan role without dynamodb:GetItem on the lock table still plans.
       readLock(aws, primaryDomainId(teams.config)).catch((err: Error) => err),
     ])
-    await recordRefreshPoint(ctx, plan, { apply: false })
     if (held instanceof Error)
       plan.warnings.push(`could not read the apply lock (${held.name}); an apply may be running.`)
     else if (held)
@@ -88,17 +86,14 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
 
   /** A file with accounts:/domains: — every account's part; an account that cannot be read fails alone (exit 1). */
   private async planMany(teams: LoadedTeams, aws: AwsClients): Promise<Plan> {
-    const [
-      { buildManyPlan, recordManyRefreshPoints },
-      { hasChanges },
-      { renderPlan },
-      { readLock, describeLock },
-    ] = await Promise.all([
-      import('../lib/engine/many.js'),
-      import('../lib/engine/plan.js'),
-      import('../lib/plan/render.js'),
-      import('../lib/engine/lock.js'),
-    ])
+    const [{ buildManyPlan }, { hasChanges }, { renderPlan }, { readLock, describeLock }] = await Promise.all(
+      [
+        import('../lib/engine/many.js'),
+        import('../lib/engine/plan.js'),
+        import('../lib/plan/render.js'),
+        import('../lib/engine/lock.js'),
+      ],
+    )
     const progress = await this.readProgress()
     // plan takes no lock, but reads each account's (where apply takes it) and says when one is held.
     const locks: Promise<string | undefined>[] = []
@@ -124,8 +119,6 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
     )
     const { plan } = many
     for (const warning of await Promise.all(locks)) if (warning) plan.warnings.push(warning)
-    // --refresh events: each domain's point, in its account (plan writes only where apply made the table).
-    await recordManyRefreshPoints(many, { apply: false })
     if (this.flags.out) await writeFile(this.flags.out, renderPlan(plan, 'json', { color: false }))
     if (!this.jsonEnabled()) {
       const format = this.flags.format

@@ -293,8 +293,7 @@ const SCOPED: Grant[] = [
     skip: (i) => workspaceBuckets(i).length === 0, // no team has a workspace
   },
   {
-    // --refresh events: the refresh point. `--for plan` stays read-only, so a plan job under it
-    // reads the point but cannot move it (it says so); add dynamodb:PutItem on this table for that.
+    // --refresh events: the refresh point. Only apply writes it; `--for plan` reads it.
     sid: 'RefreshPoint',
     read: ['dynamodb:GetItem', 'dynamodb:ListTagsOfResource', 'dynamodb:DescribeTable'],
     write: ['dynamodb:PutItem', 'dynamodb:CreateTable', 'dynamodb:TagResource'],

@@ -710,6 +710,7 @@ describeMatrix(
     },
   ]),
 )
+const REFRESH_TABLE_ARN = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/sagemaker-teams-refresh`
 describeMatrix(
   'least privilege: the plan policy has no write',
   operator(planPolicy),
@@ -722,9 +723,14 @@ describeMatrix(
         { action: 'iam:GetRole', resource: role('sagemaker-teams-team1') },
         { action: 'iam:GetPolicyVersion', resource: BOUNDARY_ARN },
         { action: 'lambda:GetPolicy', resource: FUNCTION_ARN },
+        { action: 'dynamodb:GetItem', resource: REFRESH_TABLE_ARN },
       ],
     },
     ...[
+      // Only apply moves the --refresh events point (#29 item 13): the plan role cannot.
+      ['dynamodb:PutItem', REFRESH_TABLE_ARN],
+      ['dynamodb:UpdateItem', REFRESH_TABLE_ARN],
+      ['dynamodb:DeleteItem', REFRESH_TABLE_ARN],
       ['iam:CreateRole', role('sagemaker-teams-team3')],
       ['iam:PutRolePolicy', role('sagemaker-teams-team1')],
       ['iam:PassRole', role('sagemaker-teams-team1')],

@@ -163,6 +163,11 @@ export async function lookUpSincePoint(ctx: EngineContext, run: EventsRefresh): 
     return {
       fallback: `the refresh point (${new Date(point.at).toISOString()}) is older than CloudTrail's 90-day event history`,
     }
+  // Only apply writes the point, as its observation start minus its delay, and records both: a point
+  // that does not match its own record (moved forward to hide a change, or backward) was moved by hand.
+  const moved = movedByHand(point)
+  if (moved)
+    return { fallback: `the refresh point (${new Date(point.at).toISOString()}) ${moved}; not trusted` }
   try {
     // The bound of the early stop: the profiles the file calls for (those listed are counted later).
     const found = await lookupProfileChanges(ctx, point.at, run.desired.size, run, log)
@@ -176,6 +181,19 @@ export async function lookUpSincePoint(ctx: EngineContext, run: EventsRefresh): 
       return { fallback: `no permission to call cloudtrail:LookupEvents (${describeAwsError(err)})` }
     throw err
   }
+}
+
+/** Why a point does not match the apply that recorded it, or undefined when it does. */
+function movedByHand(point: RefreshPoint): string | undefined {
+  const iso = (ms: number) => new Date(ms).toISOString()
+  if (point.startedAt === undefined || point.delayMs === undefined || point.recordedAt === undefined)
+    return 'carries no record of the apply that wrote it (an item of an older version, or written by hand; the next apply --refresh events records a new one)'
+  const expected = point.startedAt - point.delayMs
+  if (point.at !== expected)
+    return `is ${point.at > expected ? 'later' : 'earlier'} than the apply that recorded it at ${iso(point.recordedAt)} verified (${iso(expected)}: its observation start ${iso(point.startedAt)} minus its delay of ${duration(point.delayMs)})`
+  if (point.recordedAt < point.startedAt || point.recordedAt > Date.now() + POINT_SKEW_MS)
+    return `was recorded at ${iso(point.recordedAt)}, which its observation start (${iso(point.startedAt)}) and this machine's clock do not allow`
+  return undefined
 }
 
 /** "15 minutes", "90 seconds". */
@@ -313,9 +331,10 @@ export function profileOfEvent(
 }
 
 /**
- * After a plan or apply whose profile observation had full detection power (events, or full),
- * records the next point: observation start − delay, the digests of the desired profiles, and
- * the profiles that had changes. `apply` creates the table; `plan` writes only where it exists.
+ * After an apply whose profile observation had full detection power (events, or full), records the
+ * next point: observation start − delay (and both, so a point moved by hand shows), the digests of
+ * the desired profiles, and the profiles that had changes. `apply --refresh events` creates the
+ * table; `--refresh full` writes only where it exists. A plan records nothing.
  */
 export async function recordRefreshPoint(
   ctx: EngineContext,
@@ -323,7 +342,9 @@ export async function recordRefreshPoint(
   opts: { apply: boolean },
 ): Promise<SaveOutcome | undefined> {
   const run = ctx.eventsRefresh
-  if (ctx.options.refresh === 'existence' || !run) return undefined
+  // Only apply moves the point: the plan role stays read-only, and a plan cannot move the point past
+  // a change it did not apply (the next plan still looks back to the last apply).
+  if (!opts.apply || ctx.options.refresh === 'existence' || !run) return undefined
   // A --team plan leaves other teams' changes out of the plan, so its recheck list would be
   // incomplete: only a whole-file run moves the point.
   if (ctx.options.teams?.length) return undefined
@@ -331,11 +352,13 @@ export async function recordRefreshPoint(
     at: run.startedAt - run.delayMs,
     buckets: digestBuckets(run.desired),
     recheck: [...new Set(plan.changes.filter((c) => c.kind === 'profile').map((c) => c.key))].sort(),
+    startedAt: run.startedAt,
+    delayMs: run.delayMs,
   }
   try {
     const { savePoint } = await import('./point-store.js')
     const outcome = await savePoint(ctx.aws, pointId(ctx), point, {
-      create: opts.apply && ctx.options.refresh === 'events',
+      create: ctx.options.refresh === 'events',
       accountId: ctx.discovery.accountId,
       partition: ctx.discovery.partition,
     })

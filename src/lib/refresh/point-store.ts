@@ -3,14 +3,12 @@
  * DynamoDB table the tool owns. A table rather than a tag on a tool-owned resource because
  * - PutItem is a data event, so recording the point adds nothing to the CloudTrail event history
  *   the next plan reads (TagRole or TagResource would, and would change a resource's tags on every plan);
- * - a conditional put keeps the point monotonic when two plans race;
+ * - only apply writes it, under the apply lock (one writer);
  * - the item holds what a tag value (256 characters) cannot: the desired-state digests and the
  *   profiles to read again.
- * `apply` creates the table (on-demand, tagged sagemaker-teams:managed); `plan` never creates it
- * and records nothing where it is missing. A table of this name without the tag is not written.
+ * `apply` creates the table (on-demand, tagged sagemaker-teams:managed); `plan` only reads it. A table of this name without the tag is not written.
  */
 import {
-  ConditionalCheckFailedException,
   CreateTableCommand,
   DescribeTableCommand,
   GetItemCommand,
@@ -31,6 +29,14 @@ export interface RefreshPoint {
   buckets: string[]
   /** Profiles (lowercase names) that had changes at the point: read again whatever the events say. */
   recheck: string[]
+  /**
+   * The apply that recorded the point: when its observation started and the delivery delay it
+   * assumed (`at` = startedAt − delayMs), and when it wrote the item. A point that does not match
+   * its own record was moved by hand and is not trusted. Absent in items of older versions.
+   */
+  startedAt?: number
+  delayMs?: number
+  recordedAt?: number
 }
 
 export async function loadPoint(aws: AwsClients, id: string): Promise<RefreshPoint | undefined> {
@@ -41,10 +47,14 @@ export async function loadPoint(aws: AwsClients, id: string): Promise<RefreshPoi
     )
     const item = out.Item
     if (!item?.at?.N) return undefined
+    const recordedAt = item.recordedAt?.S ? Date.parse(item.recordedAt.S) : Number.NaN
     return {
       at: Number(item.at.N),
       buckets: JSON.parse(item.buckets?.S ?? '[]'),
       recheck: JSON.parse(item.recheck?.S ?? '[]'),
+      ...(item.startedAt?.N ? { startedAt: Number(item.startedAt.N) } : {}),
+      ...(item.delayMs?.N ? { delayMs: Number(item.delayMs.N) } : {}),
+      ...(Number.isNaN(recordedAt) ? {} : { recordedAt }),
     }
   } catch (err) {
     if (awsErrorCode(err) === 'ResourceNotFoundException') return undefined
@@ -52,9 +62,13 @@ export async function loadPoint(aws: AwsClients, id: string): Promise<RefreshPoi
   }
 }
 
-export type SaveOutcome = 'saved' | 'no-table' | 'not-owned' | 'newer-exists'
+export type SaveOutcome = 'saved' | 'no-table' | 'not-owned'
 
-/** Writes the point unless a newer one is there; with `create`, makes the table first if missing. */
+/**
+ * Writes the point (only apply does, under the apply lock: one writer, so the point is what the
+ * last apply verified, also when it lies before the one it replaces); with `create`, makes the
+ * table first if missing.
+ */
 export async function savePoint(
   aws: AwsClients,
   id: string,
@@ -71,31 +85,21 @@ export async function savePoint(
     if (!opts.create) return 'no-table'
     await createTable(aws, arn)
   }
-  try {
-    await client.send(
-      new PutItemCommand({
-        TableName: REFRESH_TABLE,
-        Item: {
-          id: { S: id },
-          at: { N: String(point.at) },
-          buckets: { S: JSON.stringify(point.buckets) },
-          recheck: { S: JSON.stringify(point.recheck) },
-          recordedAt: { S: new Date().toISOString() },
-        },
-        ConditionExpression: 'attribute_not_exists(id) OR #at <= :at',
-        ExpressionAttributeNames: { '#at': 'at' },
-        ExpressionAttributeValues: { ':at': { N: String(point.at) } },
-      }),
-    )
-    return 'saved'
-  } catch (err) {
-    if (
-      err instanceof ConditionalCheckFailedException ||
-      awsErrorCode(err) === 'ConditionalCheckFailedException'
-    )
-      return 'newer-exists'
-    throw err
-  }
+  await client.send(
+    new PutItemCommand({
+      TableName: REFRESH_TABLE,
+      Item: {
+        id: { S: id },
+        at: { N: String(point.at) },
+        buckets: { S: JSON.stringify(point.buckets) },
+        recheck: { S: JSON.stringify(point.recheck) },
+        ...(point.startedAt !== undefined ? { startedAt: { N: String(point.startedAt) } } : {}),
+        ...(point.delayMs !== undefined ? { delayMs: { N: String(point.delayMs) } } : {}),
+        recordedAt: { S: new Date().toISOString() },
+      },
+    }),
+  )
+  return 'saved'
 }
 
 async function createTable(aws: AwsClients, arn: string): Promise<void> {
