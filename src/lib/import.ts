@@ -13,6 +13,7 @@ import type { AcsConfig } from './acs/config.js'
 import type { AwsClients } from './aws/clients.js'
 import type { LoadedTeams } from './config/load.js'
 import {
+  ACS_DEFAULTS,
   DEFAULT_ACCOUNT_ROLE,
   DEFAULT_DOMAIN_NAME,
   type LfGrantConfig,
@@ -56,6 +57,8 @@ export interface ImportOptions {
   domains: ImportDomain[]
   /** The account of the ACS when not the caller's (the file's acs.account). */
   acsAccount?: NonNullable<ImportDomain['account']>
+  /** A data mesh's governance account (the file's dataMesh.governance): its LF-tags and the links to its catalog. */
+  governanceAccount?: NonNullable<ImportDomain['account']>
   functionName?: string
   file: string
 }
@@ -103,12 +106,18 @@ interface Located {
 
 const ACCOUNT_FLAG = /^(\d{12})(?:@([a-z]{2}(?:-gov|-iso[a-z]*)?-[a-z]+-\d))?(?::([\w+=,.@-]{1,64}))?$/
 
-/** `--acs-account`: ACCOUNT_ID[@REGION][:ROLE], the account of the ACS (the file's acs.account). */
-export function parseImportAccount(value: string): NonNullable<ImportDomain['account']> {
+/**
+ * `--acs-account` / `--governance-account`: ACCOUNT_ID[@REGION][:ROLE], the account of the ACS (the
+ * file's acs.account) or of a data mesh's governance catalog (dataMesh.governance).
+ */
+export function parseImportAccount(
+  value: string,
+  flag = '--acs-account',
+): NonNullable<ImportDomain['account']> {
   const m = ACCOUNT_FLAG.exec(value)
   if (!m)
     throw new UserError(
-      `--acs-account ${value}: expected ACCOUNT_ID, ACCOUNT_ID:ROLE, ACCOUNT_ID@REGION or ACCOUNT_ID@REGION:ROLE`,
+      `${flag} ${value}: expected ACCOUNT_ID, ACCOUNT_ID:ROLE, ACCOUNT_ID@REGION or ACCOUNT_ID@REGION:ROLE`,
     )
   const [, id, region, role] = m
   return { id, ...(role ? { role } : {}), ...(region ? { region } : {}) }
@@ -127,7 +136,8 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
   if (opts.domains.length === 0) throw new UserError('name at least one domain with --domain')
   const partition = partitionOf(opts.region)
   // A single domain of the caller's account: a one-domain file, exactly as before accounts:/domains:.
-  const single = opts.domains.length === 1 && !opts.domains[0].account && !opts.acsAccount
+  const single =
+    opts.domains.length === 1 && !opts.domains[0].account && !opts.acsAccount && !opts.governanceAccount
   const base: TeamsFile = {
     version: 1,
     region: opts.region,
@@ -155,7 +165,7 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
     },
   })
   const places: Place[] = []
-  const { located, acs: acsAt } = await locate(aws, opts, partition, callerId)
+  const { located, acs: acsAt, governance: governanceAt } = await locate(aws, opts, partition, callerId)
   for (const at of located) {
     const found = await findDomain(at.clients, at.domainId)
     places.push({
@@ -282,7 +292,8 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
       teams[team].lakeFormation = [...(teams[team].lakeFormation ?? []), grant]
     }
     anyUsed ||= usedKeys.size > 0
-    if (usedKeys.size === 0 && single) continue
+    // With a data mesh the LF-tags live in the governance catalog only (read below).
+    if ((usedKeys.size === 0 && single) || (governanceAt && accountId !== governanceAt.account.id)) continue
     const { paginateListLFTags } = await import('@aws-sdk/client-lakeformation')
     const present = new Map<string, string[]>()
     for await (const page of paginateListLFTags(
@@ -308,6 +319,16 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
           )
       }
 
+  const mesh = governanceAt
+    ? await importDataMesh(governanceAt, places, home, teams, contextIn, partition)
+    : undefined
+  if (mesh) {
+    anyUsed ||= mesh.usedKeys.size > 0
+    for (const [key, values] of mesh.governanceTags)
+      if (mesh.usedKeys.has(key) || tags[key])
+        tags[key] = [...new Set([...(tags[key] ?? []), ...values])].sort()
+    warnings.push(...mesh.warnings)
+  }
   let result: TeamsFile = {
     version: 1,
     region: opts.region,
@@ -315,11 +336,16 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
     teams,
   }
   if (anyUsed) result.lakeFormation = { tags }
+  if (mesh) result.dataMesh = mesh.config
   if (acs) {
     result.acs = { ...acs.settings, ...(acsAt ? { account: acsAt.account.id } : {}) }
     applyDeployedConfig(result, acs.deployed, acs.order)
   }
-  if (!single) result = manyDomainsFile(result, places, home, acs?.deployed?.domainId, acsAt?.account)
+  if (!single)
+    result = manyDomainsFile(result, places, home, acs?.deployed?.domainId, [
+      acsAt?.account,
+      governanceAt?.account,
+    ])
   return { config: result, warnings }
 }
 
@@ -336,6 +362,7 @@ async function locate(
 ): Promise<{
   located: Located[]
   acs?: { account: { id: string; role: string; region?: string }; clients: AwsClients }
+  governance?: { account: { id: string; role: string; region?: string }; clients: AwsClients }
 }> {
   const roles = new Map<string, string>()
   const clientsOf = new Map<string, Promise<AwsClients>>()
@@ -389,7 +416,12 @@ async function locate(
     })
   }
   const acs = opts.acsAccount ? inAccount(opts.acsAccount) : undefined
-  return { located, ...(acs ? { acs: { account: acs.account, clients: await acs.clients } } : {}) }
+  const governance = opts.governanceAccount ? inAccount(opts.governanceAccount) : undefined
+  return {
+    located,
+    ...(acs ? { acs: { account: acs.account, clients: await acs.clients } } : {}),
+    ...(governance ? { governance: { account: governance.account, clients: await governance.clients } } : {}),
+  }
 }
 
 /** Each domain's key under `domains:`: its SageMaker name (made a plain key), unique in the file. */
@@ -489,11 +521,12 @@ function manyDomainsFile(
   places: Place[],
   home: Map<string, number>,
   acsDomainId: string | undefined,
-  acsAccount: { id: string; role: string; region?: string } | undefined,
+  /** Accounts without imported domains the file names: the ACS's, a data mesh's governance account. */
+  otherAccounts: ({ id: string; role: string; region?: string } | undefined)[],
 ): TeamsFile {
   const { domain: _domain, teams, ...rest } = result
   const accounts: NonNullable<TeamsFile['accounts']> = {}
-  for (const account of [...places.map((p) => p.account), acsAccount])
+  for (const account of [...places.map((p) => p.account), ...otherAccounts])
     if (account)
       accounts[account.id] = {
         id: account.id,
@@ -515,6 +548,121 @@ function manyDomainsFile(
       Object.entries(teams).map(([id, t]) => [id, { domain: places[home.get(id)!].name, ...t }]),
     ),
     ...others,
+  }
+}
+
+/**
+ * A data mesh read back (--governance-account): in each imported account other than the governance
+ * one, the resource links the tool made (tagged) are its dataMesh.consumers entry; each team's links
+ * are those its role holds DESCRIBE on (sharedDatabases), its LF-tag grants those in the governance
+ * catalog (lakeFormation); the LF-tags are the governance catalog's, read there.
+ */
+async function importDataMesh(
+  governance: { account: { id: string; role: string }; clients: AwsClients },
+  places: Place[],
+  home: Map<string, number>,
+  teams: Record<string, TeamConfig>,
+  contextIn: (clients: AwsClients, discovery: Discovery) => EngineContext,
+  partition: string,
+): Promise<{
+  config: NonNullable<TeamsFile['dataMesh']>
+  usedKeys: Set<string>
+  governanceTags: Map<string, string[]>
+  warnings: string[]
+}> {
+  const { resourceLinks } = await import('./resources/resource-link.js')
+  const { linkGrants } = await import('./resources/link-grant.js')
+  const { meshGrants } = await import('./resources/mesh-grant.js')
+  const governanceId = governance.account.id
+  const consumers: NonNullable<NonNullable<TeamsFile['dataMesh']>['consumers']> = {}
+  const usedKeys = new Set<string>()
+  const warnings: string[] = []
+  for (const accountId of new Set(places.map((p) => p.accountId))) {
+    if (accountId === governanceId) continue
+    const place = places.find((p) => p.accountId === accountId)!
+    const dataMesh = { governanceAccountId: governanceId, accounts: {}, links: [], teamLinks: {} }
+    const links = await resourceLinks.observe(contextIn(place.clients, { ...place.ctx.discovery, dataMesh }))
+    const owned = [...links.values()].filter((l) => l.managed && !l.plain)
+    const withLinks = contextIn(place.clients, {
+      ...place.ctx.discovery,
+      dataMesh: {
+        ...dataMesh,
+        links: owned.map((l) => ({ name: l.name, database: l.targetDatabase, catalogId: l.targetCatalogId })),
+      },
+    })
+    const [described, grants] = await Promise.all([
+      linkGrants.observe(withLinks),
+      meshGrants.observe(withLinks),
+    ])
+    const here = (team: string) => places[home.get(team)!]?.accountId === accountId
+    const roleOf = (team: string) => teamRoleArn(teams[team].executionRole, team, accountId, partition)
+    for (const [team, t] of Object.entries(teams)) {
+      if (!here(team)) continue
+      const used = [...described.values()]
+        .filter((g) => g.principalArn === roleOf(team) && g.permissions.includes('DESCRIBE'))
+        .map((g) => g.link)
+        .sort()
+      if (used.length) t.sharedDatabases = used
+      for (const g of grants.values()) {
+        if (g.principalArn !== roleOf(team)) continue
+        for (const e of g.expression) usedKeys.add(e.TagKey)
+        t.lakeFormation = [
+          ...(t.lakeFormation ?? []),
+          {
+            resourceType: g.resourceType,
+            expression: Object.fromEntries(g.expression.map((e) => [e.TagKey, e.TagValues])),
+            permissions: g.permissions,
+          },
+        ]
+      }
+    }
+    if (owned.length === 0) continue
+    // A consumer is named under accounts:, which an import writes for the other accounts only.
+    if (!place.accountName) {
+      warnings.push(
+        `the caller's account ${accountId} holds resource links, but a data mesh consumer must be under accounts: (import its domains as ${accountId}:DOMAIN_ID)`,
+      )
+      continue
+    }
+    consumers[place.accountName] = {
+      sharedDatabases: Object.fromEntries(
+        owned
+          .sort((a, b) => a.name.localeCompare(b.name))
+          .map((l) => [
+            l.name,
+            {
+              database: l.targetDatabase,
+              ...(l.targetCatalogId !== governanceId ? { catalog: l.targetCatalogId } : {}),
+            },
+          ]),
+      ),
+    }
+  }
+  const { paginateListLFTags } = await import('@aws-sdk/client-lakeformation')
+  const governanceTags = new Map<string, string[]>()
+  for await (const page of paginateListLFTags(
+    { client: await governance.clients.lakeFormation() },
+    { MaxResults: 1000 },
+  ))
+    for (const t of page.LFTags ?? [])
+      if (t.TagKey) governanceTags.set(t.TagKey, [...(t.TagValues ?? [])].sort())
+  for (const key of usedKeys)
+    if (!governanceTags.has(key))
+      warnings.push(
+        `LF-tag ${key} does not exist in the governance account ${governanceId}: plan will create it`,
+      )
+  if (Object.keys(consumers).length === 0)
+    warnings.push(
+      `no resource link of the tool's (tag ${TAG_MANAGED}=resource-link) in the imported accounts: dataMesh.consumers is empty`,
+    )
+  return {
+    config: {
+      governance: { account: governanceId },
+      ...(Object.keys(consumers).length ? { consumers } : {}),
+    },
+    usedKeys,
+    governanceTags,
+    warnings,
   }
 }
 
@@ -560,6 +708,10 @@ async function importAcs(
       landingUri: settings.landingUri ?? 'studio::',
       ...(cidrs.length ? { allowedSourceCidrs: cidrs } : {}),
       provisioning: settings.provisioning ?? 'both',
+      ...(fn.Concurrency?.ReservedConcurrentExecutions !== undefined &&
+      fn.Concurrency.ReservedConcurrentExecutions !== ACS_DEFAULTS.reservedConcurrency
+        ? { reservedConcurrency: fn.Concurrency.ReservedConcurrentExecutions }
+        : {}),
     }
     return { settings: acs, deployed, order }
   } catch (err) {

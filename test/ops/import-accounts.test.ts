@@ -232,7 +232,13 @@ describe('import across domains and accounts', function () {
   })
   it('the ACS in a member account (acs.account, --acs-account): apply → import → plan shows no changes', async () => {
     const f = organizationWorkspace((c) => {
-      c.acs = { functionName: 'sagemaker-teams-acs', audience: 'urn:sagemaker-teams:acs', account: 'prod' }
+      // reservedConcurrency other than the default: import reads it back (it did not, and plan updated it).
+      c.acs = {
+        functionName: 'sagemaker-teams-acs',
+        audience: 'urn:sagemaker-teams:acs',
+        account: 'prod',
+        reservedConcurrency: 3,
+      }
       c.teams.team1.saml = { idpMetadata: 'metadata/team1.xml' }
     })
     mkdirSync(path.join(path.dirname(f), 'metadata'))
@@ -253,6 +259,7 @@ describe('import across domains and accounts', function () {
     )
     assert.deepEqual(warnings, [])
     assert.equal(config.acs?.account, PROD)
+    assert.equal(config.acs?.reservedConcurrency, 3)
     const imported = path.join(path.dirname(f), 'imported.yaml')
     writeFileSync(imported, renderTeamsFile(config, 'schema.json'))
     const plan = await withEnv(emu().env(), () => planMany(imported))

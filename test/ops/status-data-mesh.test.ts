@@ -13,6 +13,7 @@ import path from 'node:path'
 import { parse, stringify } from 'yaml'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
 import type { TeamsFile } from '../../src/lib/config/types.js'
+import { importTeams, parseImportAccount, parseImportDomain, renderTeamsFile } from '../../src/lib/import.js'
 import {
   type ManyStatusReport,
   manyMissingItems,
@@ -23,7 +24,7 @@ import { type Emulator, startEmulator } from '../../tools/emulator/index.js'
 import type { SeedData } from '../../tools/emulator/state.js'
 import { runCli } from '../helpers/cli.js'
 import { DEMO_ACCOUNT } from '../helpers/emulator.js'
-import { applyMany, callerClients, member, withEnv } from '../helpers/organization.js'
+import { applyMany, callerClients, member, planMany, withEnv } from '../helpers/organization.js'
 
 const CENTRAL = '444444444444'
 const ANALYTICS = '666666666666'
@@ -147,5 +148,47 @@ describe('status and import with a data mesh', function () {
       'analytics rl_credit_card present',
       `analytics rl_transactions unused ${CENTRAL}:credit_card`,
     ])
+  })
+
+  it('import (--governance-account) reads dataMesh and each team’s sharedDatabases back: import → plan is empty', async () => {
+    const file = meshFile()
+    await run(() => applyMany(file))
+    const { config, warnings } = await run(() =>
+      importTeams(callerClients(), {
+        region: 'us-east-1',
+        domains: [parseImportDomain(`${ANALYTICS}:d-mlcoedomain01`)],
+        governanceAccount: parseImportAccount(CENTRAL, '--governance-account'),
+        file: 'teams.yaml',
+      }),
+    )
+    assert.deepEqual(warnings, [])
+    assert.deepEqual(config.dataMesh, {
+      governance: { account: CENTRAL },
+      consumers: {
+        [ANALYTICS]: {
+          sharedDatabases: {
+            rl_credit_card: { database: 'credit_card' },
+            rl_transactions: { database: 'transactions' },
+          },
+        },
+      },
+    })
+    assert.deepEqual(config.accounts, { [ANALYTICS]: { id: ANALYTICS }, [CENTRAL]: { id: CENTRAL } })
+    assert.deepEqual(config.teams.risk.sharedDatabases, ['rl_credit_card'])
+    assert.deepEqual(config.teams.fraud.sharedDatabases, ['rl_credit_card', 'rl_transactions'])
+    assert.deepEqual(config.lakeFormation?.tags, {
+      domain: ['consumer-banking', 'investment-banking'],
+      sensitivity: ['confidential', 'public'],
+    })
+    const imported = path.join(path.dirname(file), 'imported.yaml')
+    writeFileSync(imported, renderTeamsFile(config, 'schema.json'))
+    const plan = await run(() => planMany(imported))
+    assert.deepEqual(
+      plan.plan.changes
+        .filter((c) => c.action !== 'manual')
+        .map((c) => `${c.account} ${c.action} ${c.kind} ${c.key}`),
+      [],
+    )
+    assert.deepEqual(plan.plan.kept ?? [], [])
   })
 })
