@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { validateRequest } from '../../src/lib/aws/model.js'
 import { preflight, preflightRefusals } from '../../src/lib/engine/preflight.js'
 import type { Change, Plan } from '../../src/lib/plan/types.js'
+import { MODULE_OF } from '../../src/lib/resources/index.js'
 import { createRequests, updateRequests } from '../../src/lib/resources/lf-tag.js'
 import type { EngineContext } from '../../src/lib/resources/types.js'
 import { empty, everyKind } from '../plan/fixtures.js'
@@ -91,5 +92,78 @@ describe('preflight', () => {
       /Value 'ml\.nope' at 'userSettings\.jupyterLabAppSettings\.defaultResourceSpec\.instanceType' failed to satisfy constraint: Member must satisfy enum value set/,
     )
     assert.throws(() => preflight(plan, ctx), /apply refused before any change: AWS would refuse 1 request/)
+  })
+})
+
+describe('requests of the kinds the preflight used to skip (boundary, presign-role, workgroup)', () => {
+  const policy = {
+    Version: '2012-10-17' as const,
+    Statement: [{ Effect: 'Allow' as const, Action: 's3:GetObject', Resource: '*' }],
+  }
+  const workgroup = {
+    name: 'sagemaker-teams-team1',
+    team: 'team1',
+    bucket: 'bucket1',
+    prefix: 'teams/team1/',
+    outputLocation: 's3://bucket1/teams/team1/athena-results/',
+    enforced: true,
+    state: 'ENABLED',
+  }
+  const presign = {
+    roleName: 'sagemaker-teams-acs-presign',
+    roleArn: 'arn:aws:iam::123456789012:role/sagemaker-teams-acs-presign',
+    trustPolicy: policy,
+    policy,
+  }
+  const boundary = {
+    policyName: 'sagemaker-teams-boundary',
+    policyArn: 'arn:aws:iam::123456789012:policy/sagemaker-teams-boundary',
+    document: policy,
+  }
+  const change = (kind: string, action: string, payload: object) =>
+    ({
+      kind,
+      key:
+        (payload as { name?: string; roleName?: string; policyName?: string }).name ??
+        (payload as { roleName?: string }).roleName ??
+        (payload as { policyName: string }).policyName,
+      action,
+      summary: kind,
+      ...(action === 'delete'
+        ? { before: payload }
+        : action === 'update'
+          ? { before: payload, after: payload }
+          : { after: payload }),
+    }) as unknown as Change
+  const table: [Change, string[]][] = [
+    [change('boundary', 'create', boundary), ['CreatePolicy']],
+    [change('boundary', 'update', boundary), ['CreatePolicyVersion']],
+    [change('presign-role', 'create', presign), ['CreateRole', 'PutRolePolicy']],
+    [change('presign-role', 'update', presign), ['UpdateAssumeRolePolicy', 'PutRolePolicy']],
+    [change('presign-role', 'delete', presign), ['DeleteRolePolicy', 'DeleteRole']],
+    [change('workgroup', 'create', workgroup), ['CreateWorkGroup']],
+    [change('workgroup', 'update', workgroup), ['UpdateWorkGroup']],
+    [change('workgroup', 'delete', workgroup), ['DeleteWorkGroup']],
+  ]
+  for (const [c, operations] of table)
+    it(`${c.action} ${c.kind}: ${operations.join(', ')}, each an operation of the AWS model that accepts it`, () => {
+      const requests = MODULE_OF[c.kind].requests(c as never, ctx)
+      assert.deepEqual(
+        requests.map((r) => r.operation),
+        operations,
+      )
+      for (const r of requests)
+        assert.deepEqual(validateRequest(r.service, r.operation, r.input), [], r.operation)
+    })
+
+  it('refuses a workgroup name Athena would refuse before any write', () => {
+    const long = { ...workgroup, name: `sagemaker-teams-${'x'.repeat(120)}` }
+    const plan = { ...empty(), changes: [change('workgroup', 'create', long)] }
+    const refusals = preflightRefusals(plan as Plan, ctx)
+    assert.deepEqual(
+      refusals.map((r) => r.request.operation),
+      ['CreateWorkGroup'],
+    )
+    assert.match(refusals[0].message, /failed to satisfy constraint/)
   })
 })

@@ -7,7 +7,7 @@
 import { awsValidationMessage, validateRequest } from '../aws/model.js'
 import { UserError } from '../errors.js'
 import type { Change, Plan } from '../plan/types.js'
-import { MODULES } from '../resources/index.js'
+import { MODULE_OF } from '../resources/index.js'
 import type { AwsRequest, EngineContext } from '../resources/types.js'
 
 export interface PreflightRefusal {
@@ -39,8 +39,8 @@ export function preflightRefusals(plan: Plan, ctx: EngineContext): PreflightRefu
   const refusals: PreflightRefusal[] = []
   for (const change of plan.changes) {
     if (change.action === 'manual' || change.action === 'blocked') continue
-    const module = MODULES.find((m) => m.kind === change.kind)
-    for (const request of module?.requests?.(change as never, ctx) ?? []) {
+    // A hand-edited saved plan may name a kind that does not exist: apply refuses it elsewhere.
+    for (const request of MODULE_OF[change.kind]?.requests(change as never, ctx) ?? []) {
       const violations = validateRequest(request.service, request.operation, request.input)
       if (violations && violations.length > 0) {
         refusals.push({

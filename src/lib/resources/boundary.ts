@@ -90,20 +90,28 @@ export const boundary: ResourceModule<'boundary', ObservedBoundary | undefined, 
     return [{ ...change, action: 'update', before, after: desired, reason: 'document differs' }]
   },
 
+  requests(change) {
+    const after = change.after
+    if (!after) return []
+    if (change.action === 'create')
+      return [{ service: 'iam', operation: 'CreatePolicy', input: createPolicyInput(after) }]
+    if (change.action === 'update')
+      return [
+        {
+          service: 'iam',
+          operation: 'CreatePolicyVersion',
+          input: policyVersionInput(after.policyArn, printPolicy(after.document)),
+        },
+      ]
+    return []
+  },
+
   async apply(change: Change<'boundary'>, ctx) {
     const iam = await ctx.aws.iam()
     const after = change.after!
     if (change.action === 'create') {
       try {
-        await iam.send(
-          new CreatePolicyCommand({
-            PolicyName: after.policyName,
-            PolicyDocument: printPolicy(after.document),
-            Description:
-              'Permissions boundary of the roles sagemaker-teams creates (managed by sagemaker-teams)',
-            Tags: [{ Key: TAG_MANAGED, Value: 'true' }],
-          }),
-        )
+        await iam.send(new CreatePolicyCommand(createPolicyInput(after)))
         return
       } catch (err) {
         if (!/EntityAlreadyExists/.test(awsErrorCode(err) ?? '')) throw err
@@ -117,6 +125,21 @@ export const boundary: ResourceModule<'boundary', ObservedBoundary | undefined, 
   },
 }
 
+function createPolicyInput(after: BoundaryPayload) {
+  return {
+    PolicyName: after.policyName,
+    PolicyDocument: printPolicy(after.document),
+    Description: 'Permissions boundary of the roles sagemaker-teams creates (managed by sagemaker-teams)',
+    Tags: [{ Key: TAG_MANAGED, Value: 'true' }],
+  }
+}
+
+const policyVersionInput = (policyArn: string, document: string) => ({
+  PolicyArn: policyArn,
+  PolicyDocument: document,
+  SetAsDefault: true,
+})
+
 /** Makes `document` the default version, first deleting the oldest non-default version when IAM holds five. */
 export async function newDefaultVersion(iam: IAMClient, observed: ObservedBoundary, document: string) {
   if (observed.versions.length >= MAX_POLICY_VERSIONS) {
@@ -128,13 +151,7 @@ export async function newDefaultVersion(iam: IAMClient, observed: ObservedBounda
           if (!notFound(err)) throw err
         })
   }
-  await iam.send(
-    new CreatePolicyVersionCommand({
-      PolicyArn: observed.policyArn,
-      PolicyDocument: document,
-      SetAsDefault: true,
-    }),
-  )
+  await iam.send(new CreatePolicyVersionCommand(policyVersionInput(observed.policyArn, document)))
 }
 
 /** The boundary policy with its default version's document and its versions; undefined when absent. */

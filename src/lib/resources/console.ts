@@ -100,6 +100,10 @@ export const consoleSteps: ResourceModule<'console', ConsoleObserved, Map<string
     return changes
   },
 
+  requests() {
+    return [] // a manual step: the tool sends nothing
+  },
+
   async apply() {
     // Manual: nothing the API can do. `sso checklist` prints the steps.
   },

@@ -22,7 +22,7 @@ import type { Change, PolicyDocument, PresignRolePayload } from '../plan/types.j
 import { parsePolicy, policiesEqual } from '../policies/normalize.js'
 import { managedProfileStatements } from '../policies/profile-access.js'
 import { PRESIGN_ROLE_NAME, presignRoleArn } from './acs-names.js'
-import type { Discovery, ResourceModule } from './types.js'
+import type { AwsRequest, Discovery, ResourceModule } from './types.js'
 
 export { PRESIGN_ROLE_NAME, presignRoleArn }
 
@@ -136,44 +136,68 @@ export const presignRoles: ResourceModule<
     return [{ ...change, action: 'update', before, after: desired }]
   },
 
+  requests(change, ctx) {
+    return presignRoleRequests(change, ctx.discovery)
+  },
+
   async apply(change: Change<'presign-role'>, ctx) {
     const client = await ctx.aws.iam()
-    const name = PRESIGN_ROLE_NAME
-    if (change.action === 'delete') {
-      await client.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: name })).catch(() => {})
-      await client.send(new DeleteRoleCommand({ RoleName: name }))
-      return
-    }
-    const after = change.after!
-    if (change.action === 'create') {
-      try {
-        await client.send(
-          new CreateRoleCommand({
-            RoleName: name,
-            AssumeRolePolicyDocument: JSON.stringify(after.trustPolicy),
-            PermissionsBoundary: boundaryPolicyArn(ctx.discovery.accountId, ctx.discovery.partition),
-            Description:
-              'sagemaker-teams: the ACS presigns and creates Studio profiles of this account with it',
-            Tags: [{ Key: TAG_MANAGED, Value: 'true' }],
-          }),
-        )
-      } catch (err) {
-        if (awsErrorCode(err) !== 'EntityAlreadyExists') throw err
+    // biome-ignore lint/suspicious/noExplicitAny: each input is its operation's (presignRoleRequests)
+    const command = (r: AwsRequest): any => {
+      const input = r.input as never
+      switch (r.operation) {
+        case 'CreateRole':
+          return new CreateRoleCommand(input)
+        case 'UpdateAssumeRolePolicy':
+          return new UpdateAssumeRolePolicyCommand(input)
+        case 'PutRolePolicy':
+          return new PutRolePolicyCommand(input)
+        case 'DeleteRolePolicy':
+          return new DeleteRolePolicyCommand(input)
+        default:
+          return new DeleteRoleCommand(input)
       }
-    } else {
-      await client.send(
-        new UpdateAssumeRolePolicyCommand({
-          RoleName: name,
-          PolicyDocument: JSON.stringify(after.trustPolicy),
-        }),
-      )
     }
-    await client.send(
-      new PutRolePolicyCommand({
-        RoleName: name,
-        PolicyName: name,
-        PolicyDocument: JSON.stringify(after.policy),
-      }),
-    )
+    for (const r of presignRoleRequests(change, ctx.discovery)) {
+      await client.send(command(r)).catch((err) => {
+        // Created meanwhile (an interrupted apply): its policies are written next. Its inline
+        // policy already gone: the role is deleted next.
+        if (r.operation === 'CreateRole' && awsErrorCode(err) === 'EntityAlreadyExists') return
+        if (r.operation !== 'DeleteRolePolicy') throw err
+      })
+    }
   },
+}
+
+/** The IAM requests of a presign role change, in order (what apply sends and the preflight checks). */
+export function presignRoleRequests(
+  change: Change<'presign-role'>,
+  d: Pick<Discovery, 'accountId' | 'partition'>,
+): AwsRequest[] {
+  const name = PRESIGN_ROLE_NAME
+  const iam = (operation: string, input: Record<string, unknown>): AwsRequest => ({
+    service: 'iam',
+    operation,
+    input,
+  })
+  if (change.action === 'delete')
+    return [
+      iam('DeleteRolePolicy', { RoleName: name, PolicyName: name }),
+      iam('DeleteRole', { RoleName: name }),
+    ]
+  const after = change.after
+  if (!after || (change.action !== 'create' && change.action !== 'update')) return []
+  return [
+    change.action === 'create'
+      ? iam('CreateRole', {
+          RoleName: name,
+          AssumeRolePolicyDocument: JSON.stringify(after.trustPolicy),
+          PermissionsBoundary: boundaryPolicyArn(d.accountId, d.partition),
+          Description:
+            'sagemaker-teams: the ACS presigns and creates Studio profiles of this account with it',
+          Tags: [{ Key: TAG_MANAGED, Value: 'true' }],
+        })
+      : iam('UpdateAssumeRolePolicy', { RoleName: name, PolicyDocument: JSON.stringify(after.trustPolicy) }),
+    iam('PutRolePolicy', { RoleName: name, PolicyName: name, PolicyDocument: JSON.stringify(after.policy) }),
+  ]
 }

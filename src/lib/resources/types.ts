@@ -144,8 +144,9 @@ export interface ResourceModule<K extends Kind = Kind, Observed = unknown, Desir
    * The write requests `apply` sends for a change, built by the same code apply uses, so that the
    * preflight (engine/preflight.ts) checks them against AWS's constraints before the first write.
    * Requests whose inputs depend on answers of earlier calls carry placeholders of a valid form.
+   * Required: a kind without it would be written unchecked.
    */
-  requests?(change: Change<K>, ctx: EngineContext): AwsRequest[]
+  requests(change: Change<K>, ctx: EngineContext): AwsRequest[]
   /** Applies one change; idempotent ("already exists" is read back and treated as done). */
   apply(change: Change<K>, ctx: ApplyContext): Promise<void>
   /**

@@ -11,7 +11,7 @@ import { awsErrorCode, describeAwsError, UserError } from '../errors.js'
 import { TAG_TEAM, TEAM_ID_PATTERN } from '../model/names.js'
 import { resultsLocation, teamWorkspace, WORKGROUP_PREFIX } from '../model/workspace.js'
 import type { Change, WorkgroupPayload } from '../plan/types.js'
-import type { EngineContext, ResourceModule } from './types.js'
+import type { AwsRequest, EngineContext, ResourceModule } from './types.js'
 
 /** name → what Athena has (undefined: none); with --prune also the owned workgroups of teams without one. */
 export type ObservedWorkgroups = Map<string, WorkgroupPayload | undefined>
@@ -96,26 +96,27 @@ export const workgroups: ResourceModule<'workgroup', ObservedWorkgroups, Desired
     return changes
   },
 
+  requests(change) {
+    const after = change.after
+    const athena = (operation: string, input: object): AwsRequest => ({
+      service: 'athena',
+      operation,
+      input: input as Record<string, unknown>,
+    })
+    if (change.action === 'create' && after) return [athena('CreateWorkGroup', createInput(after))]
+    if (change.action === 'update' && after) return [athena('UpdateWorkGroup', updateInput(after))]
+    if (change.action === 'delete') return [athena('DeleteWorkGroup', deleteInput(change.key))]
+    return []
+  },
+
   async apply(change, ctx) {
     const athena = await import('@aws-sdk/client-athena')
     const client = await ctx.aws.athena()
     const name = change.key
     const after = change.after
-    const configuration = (a: WorkgroupPayload) => ({
-      ResultConfiguration: { OutputLocation: a.outputLocation },
-      EnforceWorkGroupConfiguration: true,
-      PublishCloudWatchMetricsEnabled: true,
-    })
     if (change.action === 'create' && after) {
       try {
-        await client.send(
-          new athena.CreateWorkGroupCommand({
-            Name: name,
-            Description: `Athena workgroup of team ${after.team} (managed by sagemaker-teams)`,
-            Configuration: configuration(after),
-            Tags: [{ Key: TAG_TEAM, Value: after.team }],
-          }),
-        )
+        await client.send(new athena.CreateWorkGroupCommand(createInput(after)))
         return
       } catch (err) {
         // Created meanwhile (an interrupted or concurrent apply): ours if it carries our tag.
@@ -125,28 +126,47 @@ export const workgroups: ResourceModule<'workgroup', ObservedWorkgroups, Desired
       }
     }
     if ((change.action === 'update' || change.action === 'create') && after) {
-      await client.send(
-        new athena.UpdateWorkGroupCommand({
-          WorkGroup: name,
-          State: 'ENABLED',
-          ConfigurationUpdates: {
-            ResultConfigurationUpdates: { OutputLocation: after.outputLocation },
-            EnforceWorkGroupConfiguration: true,
-            PublishCloudWatchMetricsEnabled: true,
-          },
-        }),
-      )
+      await client.send(new athena.UpdateWorkGroupCommand(updateInput(after)))
       return
     }
     if (change.action === 'delete') {
       try {
-        // Named queries and prepared statements go with it; query results stay in S3.
-        await client.send(new athena.DeleteWorkGroupCommand({ WorkGroup: name, RecursiveDeleteOption: true }))
+        await client.send(new athena.DeleteWorkGroupCommand(deleteInput(name)))
       } catch (err) {
         if (!isNotFound(err)) throw err
       }
     }
   },
+}
+
+function createInput(after: WorkgroupPayload) {
+  return {
+    Name: after.name,
+    Description: `Athena workgroup of team ${after.team} (managed by sagemaker-teams)`,
+    Configuration: {
+      ResultConfiguration: { OutputLocation: after.outputLocation },
+      EnforceWorkGroupConfiguration: true,
+      PublishCloudWatchMetricsEnabled: true,
+    },
+    Tags: [{ Key: TAG_TEAM, Value: after.team }],
+  }
+}
+
+function updateInput(after: WorkgroupPayload) {
+  return {
+    WorkGroup: after.name,
+    State: 'ENABLED' as const,
+    ConfigurationUpdates: {
+      ResultConfigurationUpdates: { OutputLocation: after.outputLocation },
+      EnforceWorkGroupConfiguration: true,
+      PublishCloudWatchMetricsEnabled: true,
+    },
+  }
+}
+
+/** Named queries and prepared statements go with it; query results stay in S3. */
+function deleteInput(name: string) {
+  return { WorkGroup: name, RecursiveDeleteOption: true }
 }
 
 function desiredWorkgroups(ctx: EngineContext): DesiredWorkgroups {
