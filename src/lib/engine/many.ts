@@ -593,9 +593,15 @@ function mergePlans(
     if (a.error) warnings.push(`${a.error.message}${a.error.hint ? ` — ${a.error.hint}` : ''}`)
   // --refresh events: the domains' undelivered window (the Identity Center part reads no profiles).
   const notYetVisible = parts.map((p) => p.plan.notYetVisible).find(Boolean)
+  // The default refresh: the domains' profiles not read in full, together.
+  const unread = parts.flatMap((p) => p.plan.unreadProfiles ?? [])
+  const unreadProfiles = unread.length
+    ? { count: unread.reduce((n, u) => n + u.count, 0), of: unread.reduce((n, u) => n + u.of, 0) }
+    : undefined
   return {
     ...icPart.plan,
     ...(notYetVisible ? { notYetVisible } : {}),
+    ...(unreadProfiles ? { unreadProfiles } : {}),
     fingerprint: fingerprint(changes),
     context: { ...icPart.plan.context, accounts },
     options: { ...options },

@@ -22,7 +22,7 @@ import { MODULES } from '../resources/index.js'
 
 export { recordRefreshPoint } from '../refresh/events.js'
 
-import { desiredProfiles } from '../resources/profile.js'
+import { desiredProfiles, type ObservedProfiles } from '../resources/profile.js'
 import type { EngineContext, PlanOptions } from '../resources/types.js'
 import { discover } from './discovery.js'
 import { missingMemberErrors, resolveIdentities } from './identities.js'
@@ -172,6 +172,11 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
   }
   const notYetVisible = eventsRefreshOf(ctx)?.notYetVisible
   if (notYetVisible) plan.notYetVisible = notYetVisible
+  const unread = unreadProfiles(
+    ctx,
+    observed[modules.findIndex((m) => m.kind === 'profile')] as ObservedProfiles | undefined,
+  )
+  if (unread) plan.unreadProfiles = unread
   plan.accessReview = reviewAccess(plan)
   // A part of a many-accounts plan sees only its kinds: the merged plan says what a rename moves.
   const renames = ctx.kinds ? [] : renameMoves(changes, plan.kept ?? [])
@@ -242,6 +247,27 @@ export function compareChanges(
 export function fingerprint(changes: Change[]): string {
   const canonical = changes.map((c) => [c.kind, c.key, c.action, c.before ?? null, c.after ?? null])
   return `sha256:${createHash('sha256').update(stableStringify(canonical)).digest('hex')}`
+}
+
+/**
+ * --refresh existence: the file's profiles (of the teams in scope) that are there but were not read
+ * in full (only two per team are), or undefined when every one was.
+ */
+function unreadProfiles(
+  ctx: EngineContext,
+  profiles: ObservedProfiles | undefined,
+): Plan['unreadProfiles'] | undefined {
+  if (!profiles || ctx.options.refresh !== 'existence') return undefined
+  const scope = ctx.options.teams
+  let count = 0
+  let of = 0
+  for (const [key, want] of desiredProfiles(ctx)) {
+    const present = profiles.byName.get(key)
+    if (!present || (scope?.length && !scope.includes(want.team))) continue
+    of++
+    if (!present.tags) count++
+  }
+  return count > 0 ? { count, of } : undefined
 }
 
 function quotaWarning(

@@ -150,10 +150,15 @@ export function summaryLine(plan: Plan): string {
     const manual = s.manual
       ? ` ${s.manual} manual step${s.manual === 1 ? '' : 's'} pending (see \`sagemaker-teams sso checklist\`).`
       : ''
-    // "The account matches" only when nothing is kept either: a kept profile is not a match.
-    return kept
-      ? `No changes to apply.${keptText}${manual}`
-      : `No changes. The account matches ${plan.context.configFile}${plan.options.teams?.length ? ` for ${plan.options.teams.join(', ')}` : ''}.${manual}`
+    // "The account matches" only when nothing is kept either (a kept profile is not a match), and
+    // only about what was read: the default refresh names the profiles it did not read in full.
+    const unreadProfiles = plan.unreadProfiles
+    const notRead = unreadProfiles
+      ? ` Not read: ${unreadProfiles.count} of ${unreadProfiles.of} user profiles' tags and settings (the default refresh reads two per team; \`--refresh full\` or \`--refresh events\` reads every one).`
+      : ''
+    if (kept) return `No changes to apply.${keptText}${notRead}${manual}`
+    if (unreadProfiles) return `No changes.${notRead}${manual}`
+    return `No changes. The account matches ${plan.context.configFile}${plan.options.teams?.length ? ` for ${plan.options.teams.join(', ')}` : ''}.${manual}`
   }
   return `Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.manual} manual, ${s.blocked} blocked.${keptText}`
 }

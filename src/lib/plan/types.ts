@@ -73,6 +73,12 @@ export interface Plan {
   }
   /** --refresh events: what the event history could not show yet ("not yet visible: …"), when anything. */
   notYetVisible?: string
+  /**
+   * --refresh existence (the default): the user profiles of the file that are there but whose tags
+   * and settings were not read (`count` of the `of` present; two per team are), so the plan never
+   * says the account matches about them.
+   */
+  unreadProfiles?: { count: number; of: number }
   changes: Change[]
   warnings: string[]
   summary: Record<Action, number>
