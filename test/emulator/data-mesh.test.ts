@@ -174,6 +174,49 @@ describe('emulator: Glue resource links and Lake Formation across accounts', fun
     )
   })
 
+  it('ASSOCIATE (not DESCRIBE) lets the consumer assign the central tag; re-granting a shared policy needs none', async () => {
+    const tagGrant = (Permissions: ('DESCRIBE' | 'ASSOCIATE')[], grantable = true) =>
+      as(CENTRAL).lf.send(
+        new lf.GrantPermissionsCommand({
+          Principal: { DataLakePrincipalIdentifier: CONSUMER },
+          Resource: { LFTag: { CatalogId: CENTRAL, TagKey: 'sensitivity', TagValues: ['confidential'] } },
+          Permissions,
+          ...(grantable ? { PermissionsWithGrantOption: Permissions } : {}),
+        }),
+      )
+    const assign = () =>
+      as(CONSUMER).lf.send(
+        new lf.AddLFTagsToResourceCommand({
+          Resource: { Table: { CatalogId: CENTRAL, DatabaseName: 'credit_card', Name: 'card_fraud' } },
+          LFTags: [{ CatalogId: CENTRAL, TagKey: 'sensitivity', TagValues: ['confidential'] }],
+        }),
+      )
+    // The cascading rule 1 grant works without any grant on the LF-tag itself.
+    await share(true)
+    assert.deepEqual((await regrant(RISK)).Failures, [])
+    await tagGrant(['DESCRIBE'])
+    assert.equal((await assign()).Failures?.[0]?.Error?.ErrorCode, 'AccessDeniedException')
+    await tagGrant(['ASSOCIATE'])
+    assert.deepEqual((await assign()).Failures, [])
+    assert.deepEqual(
+      emu.accountState(CENTRAL).glueTables.find((t) => t.Name === 'card_fraud')?.lfTags.sensitivity,
+      ['confidential'],
+    )
+    // Cross-account LF-tag grants: only DESCRIBE and ASSOCIATE, and always with the grant option.
+    await assert.rejects(tagGrant(['DESCRIBE'], false), /must include the grant option/)
+    await assert.rejects(
+      as(CENTRAL).lf.send(
+        new lf.GrantPermissionsCommand({
+          Principal: { DataLakePrincipalIdentifier: CONSUMER },
+          Resource: { LFTag: { CatalogId: CENTRAL, TagKey: 'sensitivity', TagValues: ['confidential'] } },
+          Permissions: ['GRANT_WITH_LF_TAG_EXPRESSION'],
+          PermissionsWithGrantOption: ['GRANT_WITH_LF_TAG_EXPRESSION'],
+        }),
+      ),
+      /cannot be granted to another account/,
+    )
+  })
+
   it('every Glue request is checked against the service model', async () => {
     await assert.rejects(
       as(CONSUMER).glue.send(new glue.CreateDatabaseCommand({ DatabaseInput: { Name: '' } })),

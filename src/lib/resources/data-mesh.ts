@@ -11,6 +11,17 @@
  *   https://docs.aws.amazon.com/lake-formation/latest/dg/permission-cascading-rules.html;
  *   "Cascading cross-account permissions",
  *   https://docs.aws.amazon.com/lake-formation/latest/dg/cascade-cross-account-permission-procedures.html);
+ * - no ASSOCIATE: AWS documents it as what assigning an LF-tag to a Data Catalog resource takes
+ *   ("Principals to whom the data lake administrator in the external account grants the Associate
+ *   permission can then assign LF-Tags to Data Catalog resources that you shared with their
+ *   account", https://docs.aws.amazon.com/lake-formation/latest/dg/TBAC-granting-tags.html), while
+ *   the consumer's onward grants of LF-tag expressions to its principals follow the cascading rules
+ *   above (the identical policy with the grant option, or DESCRIBE on every tag-value pair), which
+ *   name no ASSOCIATE. The tool never tags in a consumer account (the producers tag in the central
+ *   catalog), so a consumer gets DESCRIBE only; ASSOCIATE would let it re-tag the shared tables and so
+ *   widen what its own grants match. (Cross-account LF-tag grants may carry only DESCRIBE and
+ *   ASSOCIATE, https://docs.aws.amazon.com/lake-formation/latest/dg/TBAC-adding-tag-creator.html; the
+ *   emulator refuses others, and AddLFTagsToResource without ASSOCIATE.)
  * - the consumer account creates a resource link to each shared database (Glue CreateDatabase with
  *   TargetDatabase, https://docs.aws.amazon.com/lake-formation/latest/dg/resource-links-about.html),
  *   grants DESCRIBE on the link to the team roles that use it (the Lake Formation permission a link

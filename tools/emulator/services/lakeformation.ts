@@ -9,6 +9,17 @@
  *   tag-value pair of it (rule 2); other resources of another catalog only with the grant option;
  * - another catalog's LF-tags are visible (ListLFTags/GetLFTag with its CatalogId) only with the
  *   values the caller's account or the caller holds DESCRIBE or ASSOCIATE on;
+ * - an LF-tag granted to another account carries only DESCRIBE and ASSOCIATE ("Cross-account
+ *   permission grants can include only Describe and Associate permissions",
+ *   https://docs.aws.amazon.com/lake-formation/latest/dg/TBAC-adding-tag-creator.html), always with
+ *   the grant option ("When granting to an external account, you must include the grant option",
+ *   https://docs.aws.amazon.com/lake-formation/latest/dg/TBAC-granting-tags.html);
+ * - ASSOCIATE is what assigning a tag takes (AddLFTagsToResource): the account (or the caller)
+ *   assigns another catalog's LF-tag value only while it holds ASSOCIATE on it (TBAC-granting-tags:
+ *   "Principals to whom the data lake administrator in the external account grants the Associate
+ *   permission can then assign LF-Tags to Data Catalog resources that you shared with their
+ *   account"); DESCRIBE alone does not. Re-granting LF-tag policies needs no ASSOCIATE (the
+ *   cascading rules above);
  * - canRead: whether a role may read a table, through a resource link, by these grants.
  */
 import { AwsError, type Input, type Operation, paginate, required } from '../core.js'
@@ -147,6 +158,22 @@ export function lakeFormation(
     }
     const key = resourceKey(entry.Resource, entry.Permissions)
     const resource = JSON.parse(key)
+    const principalAccount = /^\d{12}$/.test(principal) ? principal : role?.[1]
+    if (resource.LFTag && principalAccount && principalAccount !== state.account) {
+      const permissions = entry.Permissions as string[]
+      const withGrant = (entry.PermissionsWithGrantOption as string[] | undefined) ?? []
+      const other = permissions.filter((p) => !['DESCRIBE', 'ASSOCIATE'].includes(p))
+      if (other.length > 0)
+        throw new AwsError(
+          'InvalidInputException',
+          `Permissions ${other.join(', ')} on an LF-tag cannot be granted to another account (only DESCRIBE and ASSOCIATE)`,
+        )
+      if (!permissions.every((p) => withGrant.includes(p)))
+        throw new AwsError(
+          'InvalidInputException',
+          'A grant on an LF-tag to another account must include the grant option',
+        )
+    }
     const catalog = catalogOf({ resource } as LfGrant, state.account)
     if (catalog !== state.account)
       cascade(catalogState(catalog), resource, key, [
@@ -335,6 +362,63 @@ export function lakeFormation(
     GrantPermissions: (input) => {
       grant(input)
       return {}
+    },
+    AddLFTagsToResource: (input, ctx) => {
+      required(input, 'Resource', 'LFTags')
+      const caller = ctx?.caller?.roleArn ?? ctx?.caller?.arn
+      const r = input.Resource as Input
+      const where = r.Table ?? r.Database
+      if (!where) throw new AwsError('InvalidInputException', 'Resource must be a Database or a Table')
+      const owner = catalogState(where.CatalogId)
+      const dbName = String(r.Table ? r.Table.DatabaseName : r.Database.Name).toLowerCase()
+      const db = owner.glueDatabases.find((d) => d.Name === dbName)
+      if (!db) throw new AwsError('EntityNotFoundException', `Database ${dbName} not found`)
+      const table = r.Table
+        ? owner.glueTables.find(
+            (t) => t.DatabaseName === dbName && t.Name === String(r.Table.Name).toLowerCase(),
+          )
+        : undefined
+      if (r.Table && !table) throw new AwsError('EntityNotFoundException', `Table ${r.Table.Name} not found`)
+      const Failures: Input[] = []
+      for (const pair of input.LFTags as { CatalogId?: string; TagKey: string; TagValues: string[] }[]) {
+        const catalog = catalogState(pair.CatalogId)
+        const t = tagIn(catalog, pair.TagKey)
+        const [value] = values(pair.TagValues, 'TagValues')
+        if (pair.TagValues.length !== 1 || !t.TagValues.includes(value)) {
+          Failures.push({
+            LFTag: pair,
+            Error: {
+              ErrorCode: 'InvalidInputException',
+              ErrorMessage: `one value of ${t.TagKey} is assigned`,
+            },
+          })
+          continue
+        }
+        // Another catalog's tag: ASSOCIATE on that value, held by this account or the caller.
+        const associated =
+          catalog === state ||
+          catalog.lfGrants.some((g) => {
+            const lt = (g.resource as { LFTag?: { TagKey: string; TagValues: string[] } }).LFTag
+            return (
+              (g.principal === state.account || g.principal === caller) &&
+              lt?.TagKey === t.TagKey &&
+              (lt.TagValues.includes(value) || lt.TagValues.includes('*')) &&
+              g.permissions.includes('ASSOCIATE')
+            )
+          })
+        if (!associated) {
+          Failures.push({
+            LFTag: pair,
+            Error: {
+              ErrorCode: 'AccessDeniedException',
+              ErrorMessage: `Insufficient Lake Formation permission(s): account ${state.account} holds no ASSOCIATE on ${t.TagKey}=${value} of catalog ${catalog.account}`,
+            },
+          })
+          continue
+        }
+        ;(table ?? db).lfTags[t.TagKey] = [value]
+      }
+      return { Failures }
     },
     RevokePermissions: (input) => {
       revoke(input)
