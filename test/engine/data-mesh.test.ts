@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import * as lf from '@aws-sdk/client-lakeformation'
 import { parse, stringify } from 'yaml'
+import { operationModel, validateRequest } from '../../src/lib/aws/model.js'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
 import type { TeamsFile } from '../../src/lib/config/types.js'
 import { applyManyPlan, buildManyPlan } from '../../src/lib/engine/many.js'
@@ -317,5 +318,35 @@ describe('data mesh: governance shares, resource links and team grants across ac
       ),
       (err: Error) => err.name === 'AccessDeniedException',
     )
+  })
+
+  it('every Glue and Lake Formation request of the lifecycle (apply, revoke, prune) is an operation of the AWS models and passes them', async () => {
+    emu.resetCounters()
+    await run(() => applyMany(meshFile()))
+    const file = meshFile((c) => {
+      delete c.teams.fraud
+    })
+    await run(() => applyMany(file))
+    await run(() => applyMany(file, true))
+    const calls = emu.calls().filter((c) => c.service === 'glue' || c.service === 'lakeformation')
+    const operations = [...new Set(calls.map((c) => `${c.service}:${c.operation}`))].sort()
+    for (const op of [
+      'glue:CreateDatabase',
+      'glue:DeleteDatabase',
+      'glue:GetDatabases',
+      'glue:GetTags',
+      'lakeformation:GrantPermissions',
+      'lakeformation:ListPermissions',
+      'lakeformation:RevokePermissions',
+    ])
+      assert.ok(operations.includes(op), `${op} in ${operations.join(' ')}`)
+    // The emulator lets an operation its vendored models lack pass unchecked: none may be one.
+    for (const c of calls) {
+      assert.ok(
+        operationModel(c.service, c.operation),
+        `${c.service}:${c.operation} is not in schema/aws-model`,
+      )
+      assert.deepEqual(validateRequest(c.service, c.operation, c.input), [], `${c.service}:${c.operation}`)
+    }
   })
 })
