@@ -6,4 +6,15 @@ export const consoleKind = {
   scope: 'identity-center',
   accountWide: false,
   dependsOn: [],
+  details: (c) => {
+    if (!c.after) return []
+    const a = c.after
+    return [
+      `ACS URL: ${a.acsUrl}`,
+      `SAML audience: ${a.audience}`,
+      ...Object.entries(a.attributeMappings).map(([k, v]) => `attribute ${k} = ${v}`),
+      `save the metadata as: ${a.metadataPath}`,
+    ]
+  },
+  teamScope: 'its-team',
 } satisfies KindDefinition<'console'>

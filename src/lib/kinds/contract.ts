@@ -5,7 +5,7 @@
  * The registry (./registry.ts) holds one per kind and is exhaustive: a kind missing from it, or a
  * definition missing a piece, does not compile.
  */
-import type { Kind } from '../plan/types.js'
+import type { Change, Kind } from '../plan/types.js'
 
 /**
  * Where a kind's resources live, which decides which part of a teams file's topology plans it:
@@ -38,4 +38,29 @@ export interface KindDefinition<K extends Kind = Kind> {
    * for; a delete waits the other way round (the team's profiles go before its role).
    */
   dependsOn: readonly Kind[]
+  /**
+   * The lines shown under one of its changes after the reason (plan text and Markdown): what
+   * exactly differs. `updateDiff` for a JSON diff of an update's payloads, `noDetails` for none.
+   */
+  details(change: Change<K>): string[]
+  /**
+   * `--team`: `'its-team'` keeps a change when its team is named; a kind whose changes belong to no
+   * team decides from the changes the named teams keep whether they need it (the boundary when
+   * they create a role), and may keep it changed (the ACS shown blocked).
+   */
+  teamScope: 'its-team' | ((change: Change<K>, scope: TeamScope) => Change | undefined)
+}
+
+/** What `--team` knows when it decides on a change of no team (plan/scope.ts). */
+export interface TeamScope {
+  /** The named teams. */
+  teams: ReadonlySet<string>
+  /** The user names of their members. */
+  teamMembers: ReadonlySet<string>
+  /** Every team of the (part of the) file. */
+  fileTeams: readonly string[]
+  /** Every change of the plan. */
+  changes: readonly Change[]
+  /** The changes of the named teams (kept). */
+  teamChanges: readonly Change[]
 }

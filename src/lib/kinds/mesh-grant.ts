@@ -1,9 +1,13 @@
 /** Data mesh: a team role's grant in the governance catalog. */
+
 import type { KindDefinition } from './contract.js'
+import { updateDiffWithoutTeams } from './details.js'
 
 export const meshGrantKind = {
   kind: 'mesh-grant',
   scope: 'mesh-consumer',
   accountWide: false,
   dependsOn: ['role'],
+  details: updateDiffWithoutTeams,
+  teamScope: 'its-team',
 } satisfies KindDefinition<'mesh-grant'>

@@ -1,9 +1,14 @@
 /** Data mesh: a resource link to a shared database in a consumer account. */
-import type { KindDefinition } from './contract.js'
+
+import type { KindDefinition, TeamScope } from './contract.js'
+import { updateDiffWithoutTeams } from './details.js'
+import { meshOfScope } from './lf-share.js'
 
 export const resourceLinkKind = {
   kind: 'resource-link',
   scope: 'mesh-consumer',
   accountWide: true,
   dependsOn: [],
+  details: updateDiffWithoutTeams,
+  teamScope: (c, s: TeamScope) => (meshOfScope(c, s) ? c : undefined),
 } satisfies KindDefinition<'resource-link'>

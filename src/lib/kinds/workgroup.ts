@@ -1,9 +1,13 @@
 /** A team's Athena workgroup (its workspace). */
+
 import type { KindDefinition } from './contract.js'
+import { updateDiff } from './details.js'
 
 export const workgroupKind = {
   kind: 'workgroup',
   scope: 'account',
   accountWide: false,
   dependsOn: [],
+  details: updateDiff,
+  teamScope: 'its-team',
 } satisfies KindDefinition<'workgroup'>

@@ -1,7 +1,7 @@
 /** Renders a Plan as text (terminal), JSON (CI) or Markdown (a pull-request comment). */
 import pc from 'picocolors'
+import { KIND_DEFINITIONS } from '../kinds/registry.js'
 import { hasChanges } from './changes.js'
-import { jsonDiff } from './json-diff.js'
 import type { AccessReview, Action, Change, Kind, Plan } from './types.js'
 
 export type PlanFormat = 'text' | 'json' | 'markdown'
@@ -171,66 +171,9 @@ export function keptLines(plan: Plan): string[] {
   )
 }
 
-/** Extra lines under a change: why, and what exactly differs. */
+/** Extra lines under a change: why, and what exactly differs (its kind's details). */
 export function details(c: Change): string[] {
-  const lines: string[] = []
-  if (c.reason) lines.push(c.reason)
-  if (c.kind === 'console' && c.after) {
-    const a = c.after as Change<'console'>['after'] & {}
-    lines.push(`ACS URL: ${a.acsUrl}`, `SAML audience: ${a.audience}`)
-    for (const [k, v] of Object.entries(a.attributeMappings)) lines.push(`attribute ${k} = ${v}`)
-    lines.push(`save the metadata as: ${a.metadataPath}`)
-  }
-  if (c.action === 'update' && c.kind === 'acs' && c.before && c.after) {
-    lines.push(...acsDetails(c as Change<'acs'>))
-  } else if (
-    c.action === 'update' &&
-    c.before &&
-    c.after &&
-    (c.kind === 'boundary' ||
-      c.kind === 'role' ||
-      c.kind === 'presign-role' ||
-      c.kind === 'workgroup' ||
-      c.kind === 'lf-tag' ||
-      c.kind === 'lf-grant')
-  ) {
-    lines.push(...jsonDiff(c.before, c.after))
-  } else if (
-    c.action === 'update' &&
-    c.before &&
-    c.after &&
-    (c.kind === 'lf-share' ||
-      c.kind === 'resource-link' ||
-      c.kind === 'mesh-grant' ||
-      c.kind === 'link-grant')
-  ) {
-    // The data mesh's payloads: `teams` (who uses it, on `after` only) is for the review, not a difference.
-    const withoutTeams = (p: object) => Object.fromEntries(Object.entries(p).filter(([k]) => k !== 'teams'))
-    lines.push(...jsonDiff(withoutTeams(c.before), withoutTeams(c.after)))
-  }
-  return lines
-}
-
-const EFFECT_MARK = { widens: '+', narrows: '-', neutral: '~' } as const
-
-/**
- * An ACS update in words: each configuration change (the code version is in the reason), then the
- * other settings that differ. The package and configuration hashes say nothing to a reviewer.
- */
-function acsDetails(c: Change<'acs'>): string[] {
-  const opaque = ['codeSha256', 'configSha256', 'codeVersion', 'configChanges', 'url']
-  const strip = (p: object) => Object.fromEntries(Object.entries(p).filter(([k]) => !opaque.includes(k)))
-  // CIDRs and the session length are in the configuration changes when those could be read.
-  const shown = c.after?.configChanges
-    ? (p: object) => {
-        const { allowedSourceCidrs: _c, sessionExpirationSeconds: _s, ...rest } = strip(p)
-        return rest
-      }
-    : strip
-  return [
-    ...(c.after?.configChanges ?? []).map((x) => `${EFFECT_MARK[x.effect]} ${x.text}`),
-    ...jsonDiff(shown(c.before ?? {}), shown(c.after ?? {})),
-  ]
+  return [...(c.reason ? [c.reason] : []), ...(KIND_DEFINITIONS[c.kind]?.details(c as never) ?? [])]
 }
 
 function renderText(plan: Plan, color: boolean, full: boolean): string {
