@@ -10,9 +10,10 @@ import assert from 'node:assert/strict'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
 import type { PolicyDocument } from '../../src/lib/plan/types.js'
 import { boundaryPolicy } from '../../src/lib/policies/boundary.js'
+import { teamScenarios } from '../../src/lib/policies/team-matrix.js'
 import { teamInlinePolicies } from '../../src/lib/policies/team-role.js'
 import { meshParts } from '../../src/lib/resources/data-mesh.js'
-import { checkPolicy, evaluate, formatFindings } from '../helpers/iam-policy-check.js'
+import { checkPolicy, evaluate, evaluateScenarios, formatFindings } from '../helpers/iam-policy-check.js'
 
 const CENTRAL = '444444444444'
 const ANALYTICS = '666666666666'
@@ -97,5 +98,39 @@ describe('data mesh: a consumer team role reads through its own resource links o
       }),
       false,
     )
+  })
+
+  it('the scenario matrix (what the access review evaluates) has the rows: through own link allowed, through another team’s denied', async () => {
+    const { config } = await loadTeamsFileOrThrow('examples/teams-data-mesh.yaml')
+    const links = meshParts(config)!.forAccount('analytics')!.teamLinks!
+    const member = (team: string) => ({
+      teamId: team,
+      tag: team,
+      roleArn: roles[team].arn,
+      links: links[team],
+    })
+    const base = { partition: 'aws', region: 'us-east-1', accountId: ANALYTICS, domainId: 'd-mlcoedomain01' }
+    const rows = async (self: string, other: string) =>
+      (
+        await evaluateScenarios(
+          {
+            roleArn: roles[self].arn,
+            principalTags: { Team: self },
+            policies: roles[self].policies,
+            permissionsBoundary: roles[self].boundary,
+          },
+          teamScenarios({ ...base, self: member(self), other: member(other) }).filter((s) =>
+            s.area.startsWith('Data mesh'),
+          ),
+        )
+      ).map((o) => `${o.name}: ${o.actual} (expected ${o.expected})`)
+    assert.deepEqual(await rows('risk', 'fraud'), [
+      'query a shared table through own resource link rl_credit_card: Allowed (expected Allowed)',
+      "query a shared table through another team's resource link rl_transactions: Denied (expected Denied)",
+    ])
+    assert.deepEqual(await rows('fraud', 'risk'), [
+      'query a shared table through own resource link rl_credit_card: Allowed (expected Allowed)',
+      'query a shared table through own resource link rl_transactions: Allowed (expected Allowed)',
+    ])
   })
 })

@@ -100,6 +100,8 @@ export async function reviewRoleChangesByEvaluation(
       roleArn: teamRoleArn(teams[x]?.executionRole ?? {}, x, d.accountId, d.partition),
       workspace:
         teamWorkspace(ctx.teams.config, x, d) ?? teamWorkspace({ ...ctx.teams.config, workspace: {} }, x, d),
+      // A data mesh's consumer team: its link rows (own allowed, another team's denied).
+      ...(d.dataMesh?.teamLinks?.[x] ? { links: d.dataMesh.teamLinks[x] } : {}),
     })
     const scenarios = matrix.teamScenarios({
       partition: d.partition,

@@ -11,6 +11,7 @@
  */
 import { ABAC_TAG, TAG_TEAM } from '../model/names.js'
 import type { PolicyDocument } from '../plan/types.js'
+import type { TeamLink } from './data-mesh.js'
 import { evaluateRequest, type SimDecision, type SimPrincipal, type SimRequest } from './simulate.js'
 import type { RequestEvaluator } from './simulate-aws.js'
 
@@ -20,6 +21,8 @@ export interface MatrixTeam {
   tag: string
   roleArn: string
   workspace?: { bucket: string; prefix: string; workGroup: string }
+  /** A data mesh's consumer team: the resource links it queries through (teams.<t>.sharedDatabases). */
+  links?: TeamLink[]
 }
 
 export interface MatrixInput {
@@ -731,6 +734,31 @@ export function teamScenarios(m: MatrixInput): Scenario[] {
       { action: 's3:ListBucket', resource: bucket(ws.bucket), context: { 's3:prefix': '' } },
     ])
   }
+
+  // ── Data mesh: Athena's Glue reads through a resource link (and Lake Formation's data access) ──
+  const glue = (account: string, what: string) => `arn:${m.partition}:glue:${m.region}:${account}:${what}`
+  const queryThrough = (l: TeamLink): SimRequest[] => [
+    { action: 'glue:GetDatabase', resource: glue(m.accountId, `database/${l.name}`) },
+    { action: 'glue:GetTable', resource: glue(m.accountId, `table/${l.name}/shared_table`) },
+    { action: 'glue:GetDatabase', resource: glue(l.targetCatalogId, `database/${l.targetDatabase}`) },
+    { action: 'glue:GetTable', resource: glue(l.targetCatalogId, `table/${l.targetDatabase}/shared_table`) },
+    {
+      action: 'glue:GetPartitions',
+      resource: glue(l.targetCatalogId, `table/${l.targetDatabase}/shared_table`),
+    },
+    { action: 'lakeformation:GetDataAccess', resource: '*' },
+  ]
+  const mesh = 'Data mesh (queries through resource links)'
+  for (const l of m.self.links ?? [])
+    row(mesh, `query a shared table through own resource link ${l.name}`, 'Allowed', queryThrough(l))
+  for (const l of m.other.links ?? [])
+    if (!(m.self.links ?? []).some((x) => x.name === l.name))
+      row(
+        mesh,
+        `query a shared table through another team's resource link ${l.name}`,
+        'Denied',
+        queryThrough(l),
+      )
   return rows
 }
 
