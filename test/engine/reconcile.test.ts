@@ -306,7 +306,7 @@ describe('plan and apply (CLI against the emulator)', function () {
     assert.equal(anyChange.code, 1)
   })
 
-  it('unknown users and groups stop the plan before any write, all of them listed', async () => {
+  it('unknown users and groups are errors of their teams, all of them listed at file:line:column; those teams get nothing', async () => {
     const file = workspace((c) => {
       c.teams.team1.members = { users: ['ghost@example.com', 'user1@example.com'], groups: ['no-such-group'] }
       c.teams.team2.members = { users: ['phantom@example.com'] }
@@ -314,12 +314,17 @@ describe('plan and apply (CLI against the emulator)', function () {
     const r = await cli(['apply', '-f', file, '--yes'])
     assert.equal(r.code, 1)
     for (const line of [
-      'team1: user ghost@example.com',
-      'team1: group no-such-group',
-      'team2: user phantom@example.com',
+      /teams\.yaml:\d+:\d+ {2}teams\.team1\.members\.users\.0 {2}user ghost@example\.com of team team1/,
+      /teams\.yaml:\d+:\d+ {2}teams\.team1\.members\.groups\.0 {2}group no-such-group of team team1/,
+      /teams\.yaml:\d+:\d+ {2}teams\.team2\.members\.users\.0 {2}user phantom@example\.com of team team2/,
     ])
-      assert.ok(r.stderr.includes(line), r.stderr)
-    assert.equal(writes(), 0)
+      assert.match(r.stderr, line)
+    // Both teams are in error: none of their roles, applications, assignments or profiles is made
+    // (what no team owns — the boundary, the LF-tags, the ACS — is).
+    assert.equal(emu.state.applications.length, 0)
+    assert.equal(emu.state.assignments.length, 0)
+    assert.equal(emu.state.profiles.length, 0)
+    assert.ok(!emu.state.roles.some((x) => x.RoleName.startsWith('sagemaker-teams-team')))
   })
 
   it('refuses a domain in IAM Identity Center auth mode, explaining why', async () => {

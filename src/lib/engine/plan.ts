@@ -10,6 +10,7 @@ import { DEFAULT_PROFILE_QUOTA } from '../config/types.js'
 import { UserError } from '../errors.js'
 import { reviewAccess } from '../plan/access-review.js'
 import { holdBackMissingMembers, holdBackReplaced } from '../plan/hold-back.js'
+import { ownedTeamsSeen, refusePrefixReach } from '../plan/name-reach.js'
 import { renameMoves } from '../plan/renames.js'
 import { scopeChanges } from '../plan/scope.js'
 import { closest } from '../text.js'
@@ -22,6 +23,7 @@ import { MODULES } from '../resources/index.js'
 
 export { recordRefreshPoint } from '../refresh/events.js'
 
+import type { ObservedApplication } from '../resources/application.js'
 import { desiredProfiles, type ObservedProfiles } from '../resources/profile.js'
 import type { EngineContext, PlanOptions } from '../resources/types.js'
 import { discover } from './discovery.js'
@@ -119,6 +121,16 @@ export async function buildPlan(
 export async function planWith(ctx: EngineContext): Promise<Plan> {
   const modules = MODULES.filter((m) => !ctx.kinds || ctx.kinds.includes(m.kind))
   const observed = await Promise.all(modules.map((m) => ctx.observed(m.kind)))
+  const observedOf = <T>(kind: Kind) => observed[modules.findIndex((m) => m.kind === kind)] as T | undefined
+  // A file team whose id is the "-"-prefix of another team the tool owns here is refused (its role's
+  // <team>-* patterns would reach that team's profiles, apps and spaces).
+  refusePrefixReach(
+    Object.keys(ctx.teams.config.teams),
+    ownedTeamsSeen(
+      observedOf<ObservedApplication[]>('application'),
+      observedOf<ObservedProfiles>('profile')?.byName.values(),
+    ),
+  )
   const changes: Change[] = []
   for (const [i, module] of modules.entries()) {
     const desired = await module.desire(ctx)

@@ -79,7 +79,9 @@ export const roles: ResourceModule<'role', ObservedRoles, DesiredRoles> = {
       ...[...names.keys()].map((name) => limit(async () => observed.set(name, await readRole(client, name)))),
       ...Object.entries(ctx.teams.config.teams)
         .filter(([, c]) => c.executionRole.arn)
-        .map(([team, c]) => limit(() => checkGivenRole(client, team, c.executionRole.arn!))),
+        .map(([team, c]) =>
+          limit(() => checkGivenRole(client, team, c.executionRole.arn!, ctx.teams.config.teams)),
+        ),
       ...(ctx.options.prune ? [observeRetired(ctx, client, observed)] : []),
     ])
     return observed
@@ -482,12 +484,29 @@ export async function readRole(client: IAMClient, name: string): Promise<RolePay
 }
 
 /** A role given by ARN must exist and trust SageMaker; it is never modified. */
-async function checkGivenRole(client: IAMClient, team: string, arn: string): Promise<void> {
+async function checkGivenRole(
+  client: IAMClient,
+  team: string,
+  arn: string,
+  fileTeams: Record<string, unknown>,
+): Promise<void> {
   const name = arn.split('/').pop()!
   let doc: string | undefined
   try {
-    doc = (await client.send(new GetRoleCommand({ RoleName: name }))).Role?.AssumeRolePolicyDocument
+    const role = (await client.send(new GetRoleCommand({ RoleName: name }))).Role
+    doc = role?.AssumeRolePolicyDocument
+    // The role the tool created for another team (of the file, or a removed team's kept role): this
+    // team's profiles and grants would give its members that team's access (validate sees only the
+    // file's own teams by name; the tag sees every role the tool made).
+    const owner = role?.Tags?.find((t) => t.Key === TAG_TEAM)?.Value
+    if (owner && owner !== team && role?.Arn === arn)
+      throw new UserError(
+        `team ${team}: executionRole.arn ${arn} is the role the tool created for team ${owner}${Object.hasOwn(fileTeams, owner) ? '' : ' (kept after it left the file)'}: team ${team}'s members would get team ${owner}'s access`,
+        1,
+        'Use executionRole: { create: true }, or a role of your own.',
+      )
   } catch (err) {
+    if (err instanceof UserError) throw err
     const code = awsErrorCode(err)
     if (code === 'NoSuchEntityException' || code === 'NoSuchEntity') {
       throw new UserError(
