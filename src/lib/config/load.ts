@@ -6,13 +6,11 @@
  */
 import { readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ErrorObject } from 'ajv'
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml'
-// The schema check, precompiled from schema/teams.schema.json (scripts/gen-validator.mjs): no ajv
-// compile at run time.
-import validate from '../../../schema/teams.validate.cjs'
 import { UserError } from '../errors.js'
 import { closest } from '../text.js'
 import { checkAwsLimits } from './aws-limits.js'
@@ -21,6 +19,12 @@ import { checkSemantics } from './semantics.js'
 import { ACS_DEFAULTS, type TeamsFile } from './types.js'
 
 export { formatProblem, type Problem }
+
+// The schema check, precompiled from schema/teams.schema.json (scripts/gen-validator.mjs): no ajv
+// compile at run time. A CommonJS module, required: an ESM import would scan its 100 KB for exports.
+const validate = createRequire(import.meta.url)(
+  '../../../schema/teams.validate.cjs',
+) as typeof import('../../../schema/teams.validate.cjs')
 
 export interface LoadedTeams {
   /** Path as given. */
