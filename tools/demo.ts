@@ -79,6 +79,11 @@ async function main(): Promise<number> {
       explain: 'Validate the teams file (teams.example.yaml: team1 and team2, user1 in both).',
       args: ['validate', '-f', teams],
     },
+    {
+      explain:
+        'Set up once: write the permissions boundaries of the roles the tool creates (an administrator step; the apply policy may not change them).',
+      args: ['setup', '-f', teams, '--yes'],
+    },
     { explain: 'Plan: what apply would create in the demo account.', args: ['plan', '-f', teams] },
     {
       explain:

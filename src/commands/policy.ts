@@ -7,16 +7,17 @@ import type { PolicyDocument } from '../lib/plan/types.js'
 export default class Policy extends BaseCommand<typeof Policy> {
   static override summary = 'Print the least-privilege IAM policy this CLI needs for the teams file.'
   static override description =
-    'One statement per service, with resources scoped to the domain, the identity store and instance, the roles and the ACS function and table the file manages. --for plan prints the read-only subset for CI jobs that only plan. The account comes from --account-id, else STS.'
+    'One statement per service, with resources scoped to the domain, the identity store and instance, the roles and the ACS function and table the file manages. --for plan prints the read-only subset for CI jobs that only plan; --for setup what the one-time `setup` needs (writing the permissions boundaries, which the apply policy may not change). The account comes from --account-id, else STS.'
   static override examples = [
     '<%= config.bin %> policy > sagemaker-teams-admin.json',
     '<%= config.bin %> policy --for plan --account-id 123456789012',
+    '<%= config.bin %> policy --for setup',
   ]
   static override flags = {
     for: Flags.option({
-      options: ['apply', 'plan'] as const,
+      options: ['apply', 'plan', 'setup'] as const,
       default: 'apply' as const,
-      summary: 'apply: everything; plan: read-only.',
+      summary: 'apply: everything apply needs; plan: read-only; setup: writing the permissions boundaries.',
     })(),
     'account-id': Flags.string({
       summary: 'Account of the resources (default: the caller account from STS).',
@@ -28,6 +29,7 @@ export default class Policy extends BaseCommand<typeof Policy> {
     const { operatorPolicy } = await import('../lib/operator-policy.js')
     const region = this.flags.region ?? teams.config.region
     const accountId = this.flags['account-id'] ?? (await (await this.awsClients(region)).accountId())
+    if (this.flags.for === 'setup') return this.setupPolicies(teams.config, accountId, region)
     if (isMultiDomain(teams.config)) {
       // One document per principal: the CLI's own, each account role's permissions and trust.
       const { accountPolicies, renderAccountPolicies, splitAccountPolicies } = await import(
@@ -65,6 +67,29 @@ export default class Policy extends BaseCommand<typeof Policy> {
         parts.map((p, n) => `# Part ${n + 1} of ${parts.length}\n${JSON.stringify(p, null, 2)}\n`).join('\n'),
       )
     return parts
+  }
+
+  /** `--for setup`: the boundaries' writes, in the caller's account and (accounts:) each account's setup role. */
+  private async setupPolicies(
+    config: import('../lib/config/types.js').TeamsFile,
+    accountId: string,
+    region: string,
+  ): Promise<PolicyDocument | AccountPolicy[]> {
+    if (isMultiDomain(config)) {
+      const { renderAccountPolicies, setupAccountPolicies } = await import('../lib/account-policies.js')
+      const docs = await setupAccountPolicies(config, { callerAccountId: accountId, region })
+      if (!this.jsonEnabled()) process.stdout.write(renderAccountPolicies(docs))
+      return docs
+    }
+    const [{ setupBoundaries }, { setupPolicy }] = await Promise.all([
+      import('../lib/setup.js'),
+      import('../lib/operator-policy.js'),
+    ])
+    const doc = setupPolicy(
+      setupBoundaries(config, { accountId, region, partition: 'aws' }, accountId).map((b) => b.policyArn),
+    )
+    if (!this.jsonEnabled()) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
+    return doc
   }
 
   /** The caller's ARN (STS GetCallerIdentity), or undefined without credentials (--account-id offline). */

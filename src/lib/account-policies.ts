@@ -11,7 +11,7 @@
 import type { TeamsFile } from './config/types.js'
 import { UserError } from './errors.js'
 import { fileAccounts, fileDomains, teamDomainName } from './model/topology.js'
-import { operatorPolicy } from './operator-policy.js'
+import { operatorPolicy, setupPolicy } from './operator-policy.js'
 import type { PolicyDocument } from './plan/types.js'
 import { MANAGED_POLICY_MAX, splitPolicy } from './policies/size.js'
 
@@ -38,7 +38,7 @@ export interface AccountPolicy {
   account: string
   accountId: string
   /** What the document is for. */
-  purpose: 'cli' | 'permissions' | 'trust'
+  purpose: 'cli' | 'permissions' | 'trust' | 'setup'
   /** The role it belongs to (absent: the principal that runs the CLI). */
   roleName?: string
   document: PolicyDocument
@@ -135,6 +135,46 @@ export function accountPolicies(
 }
 
 /**
+ * `policy --for setup` for a file with accounts:/domains: — what `setup` needs: in the CLI's own
+ * account its boundaries there and sts:AssumeRole on the role it writes each other account's with
+ * (`setup --account NAME --role R`, default OrganizationAccountAccessRole), and that role's
+ * permissions in each account that holds a boundary.
+ */
+export async function setupAccountPolicies(
+  config: TeamsFile,
+  opts: { callerAccountId: string; region: string; partition?: string; role?: string },
+): Promise<AccountPolicy[]> {
+  const { DEFAULT_SETUP_ROLE, setupBoundaries } = await import('./setup.js')
+  const partition = opts.partition ?? 'aws'
+  const role = opts.role ?? DEFAULT_SETUP_ROLE
+  const arns = (accountId: string, region: string) =>
+    setupBoundaries(config, { accountId, region, partition }, opts.callerAccountId).map((b) => b.policyArn)
+  const named = fileAccounts(config)
+    .map((a) => ({ account: a, boundaries: arns(a.id, a.region ?? opts.region) }))
+    .filter((x) => x.boundaries.length > 0 && x.account.id !== opts.callerAccountId)
+  const out: AccountPolicy[] = [
+    {
+      account: 'identity-center',
+      accountId: opts.callerAccountId,
+      purpose: 'setup',
+      document: setupPolicy(
+        arns(opts.callerAccountId, opts.region),
+        named.map((x) => `arn:${partition}:iam::${x.account.id}:role/${role}`),
+      ),
+    },
+  ]
+  for (const { account, boundaries } of named)
+    out.push({
+      account: account.name,
+      accountId: account.id,
+      purpose: 'setup',
+      roleName: role,
+      document: setupPolicy(boundaries),
+    })
+  return out
+}
+
+/**
  * An account role's trust policy: Principal the accounts of the trusted principals (IAM refuses a
  * trust naming a principal that does not exist yet, and IAM Identity Center's roles are re-created
  * with new ids; an account root does not), the condition `aws:PrincipalArn` the principals.
@@ -187,11 +227,15 @@ export function renderAccountPolicies(policies: AccountPolicy[]): string {
   return policies
     .map((p) => {
       const heading =
-        p.purpose === 'cli'
-          ? `# The CLI's own policy (account ${p.accountId}: IAM Identity Center, the ACS, and the account roles it assumes)`
-          : p.purpose === 'permissions'
-            ? `# Account ${p.account} (${p.accountId}): permissions of role ${p.roleName}`
-            : `# Account ${p.account} (${p.accountId}): trust policy of role ${p.roleName}`
+        p.purpose === 'setup'
+          ? p.roleName
+            ? `# Account ${p.account} (${p.accountId}): what \`setup --account ${p.account}\` needs, on role ${p.roleName}`
+            : `# What \`setup\` needs with the CLI's own credentials (account ${p.accountId})`
+          : p.purpose === 'cli'
+            ? `# The CLI's own policy (account ${p.accountId}: IAM Identity Center, the ACS, and the account roles it assumes)`
+            : p.purpose === 'permissions'
+              ? `# Account ${p.account} (${p.accountId}): permissions of role ${p.roleName}`
+              : `# Account ${p.account} (${p.accountId}): trust policy of role ${p.roleName}`
       const part = p.part
         ? ` — part ${p.part.index} of ${p.part.of} (IAM allows ${MANAGED_POLICY_MAX} characters per managed policy: attach each part)`
         : ''

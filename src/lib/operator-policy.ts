@@ -2,10 +2,12 @@
  * The least-privilege IAM policy the CLI itself needs for one teams file. Actions that the Service
  * Authorization Reference gives no resource type sit together in one `Resource: "*"` statement;
  * every other action is scoped to the domain, the identity store, the instance, the roles, the
- * boundary policy and the ACS function and table it manages. Role writes hold only for roles that
- * carry the permissions boundary (`sagemaker-teams-boundary`), managed policies attach only when
- * the file names them, and PassRole goes only to the service each role is for: whoever holds this
- * policy cannot make a role more powerful than the boundary. `--for plan` keeps only actions of the
+ * boundary policies and the ACS function and table it manages. Role writes hold only for roles that
+ * carry their permissions boundary (team roles `sagemaker-teams-boundary`, the ACS and presign roles
+ * `sagemaker-teams-acs-boundary`), managed policies attach only when the file names them, and
+ * PassRole goes only to the service each role is for: whoever holds this policy cannot make a role
+ * more powerful than its boundary. It may create a missing boundary (a fresh account) but never
+ * change or delete one: that is `sagemaker-teams setup`'s (setupPolicy). `--for plan` keeps only actions of the
  * List and Read access levels. Tests check every statement against the reference, derive the
  * actions from the code's AWS calls, and evaluate the policy (test/ops/policy.test.ts).
  */
@@ -13,7 +15,14 @@
 import { acsTableName } from './acs/status.js'
 import { DEFAULT_ACCOUNT_ROLE, type TeamsFile } from './config/types.js'
 import { LOCK_TABLE } from './engine/lock.js'
-import { boundaryPolicyArn, REFRESH_TABLE, TAG_MANAGED, TAG_TEAM, teamRoleName } from './model/names.js'
+import {
+  acsBoundaryPolicyArn,
+  boundaryPolicyArn,
+  REFRESH_TABLE,
+  TAG_MANAGED,
+  TAG_TEAM,
+  teamRoleName,
+} from './model/names.js'
 import { primaryDomainId } from './model/topology.js'
 import { teamWorkspace } from './model/workspace.js'
 import type { PolicyDocument, PolicyStatement } from './plan/types.js'
@@ -73,6 +82,7 @@ const ACS_ONLY_GRANTS = new Set([
   'RoleReads',
   'SimulateOwnPolicies',
   'BoundedRoleWrites',
+  'BoundedAcsRoleWrites',
   'TagToolRoles',
   'BoundaryPolicy',
   'ApplyLock',
@@ -92,6 +102,16 @@ interface Grant {
   /** Statement left out (e.g. no ACS in the file, no managed policies to attach). */
   skip?: (i: Inputs) => boolean
 }
+
+/** Role writes that require the role to carry its boundary. */
+const BOUNDED_ROLE_WRITES = [
+  'iam:CreateRole',
+  'iam:PutRolePermissionsBoundary',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:UpdateAssumeRolePolicy',
+]
 
 /** Actions with no resource type in the Service Authorization Reference: only `"*"` names them. */
 const UNSCOPED: Grant = {
@@ -158,7 +178,17 @@ const givenRoles = (i: Inputs) =>
     ? []
     : Object.values(i.config.teams).flatMap((t) => (t.executionRole.arn ? [t.executionRole.arn] : []))
 const boundary = (i: Inputs) => boundaryPolicyArn(i.accountId, i.partition)
+const acsBoundary = (i: Inputs) => acsBoundaryPolicyArn(i.accountId, i.partition)
 const bounded = (i: Inputs) => ({ StringEquals: { 'iam:PermissionsBoundary': boundary(i) } })
+const acsBounded = (i: Inputs) => ({ StringEquals: { 'iam:PermissionsBoundary': acsBoundary(i) } })
+/** The team roles among the tool's roles (they carry the team boundary; the ACS and presign roles the ACS one). */
+const teamToolRoles = (i: Inputs) => toolRoles(i).filter((r) => !isAcsOrPresign(i, r))
+const acsToolRoles = (i: Inputs) => toolRoles(i).filter((r) => isAcsOrPresign(i, r))
+/** The boundaries of this account: the team roles' where team roles are, the ACS's where the ACS or a presign role is. */
+const boundaries = (i: Inputs) => [
+  ...(i.acs === 'only' ? [] : [boundary(i)]),
+  ...(i.config.acs && (i.acs !== 'elsewhere' || i.presignRole) ? [acsBoundary(i)] : []),
+]
 const managedPolicies = (i: Inputs) =>
   [...new Set(Object.values(i.config.teams).flatMap((t) => t.executionRole.managedPolicyArns ?? []))].sort()
 const functionName = (i: Inputs) => i.config.acs?.functionName ?? 'sagemaker-teams-acs'
@@ -360,20 +390,24 @@ const SCOPED: Grant[] = [
     ],
   },
   {
-    // Every write that changes what a role may do requires the role to carry the boundary;
-    // CreateRole and PutRolePermissionsBoundary name it in the request. Only the file's roles, by name.
+    // Every write that changes what a role may do requires the role to carry its boundary;
+    // CreateRole and PutRolePermissionsBoundary name it in the request. Only the file's roles, by name:
+    // the team roles with the team roles' boundary, the ACS and presign roles with the ACS's (a team
+    // role can never be given the ACS's boundary, which allows presigning).
     sid: 'BoundedRoleWrites',
     read: [],
-    write: [
-      'iam:CreateRole',
-      'iam:PutRolePermissionsBoundary',
-      'iam:PutRolePolicy',
-      'iam:DeleteRolePolicy',
-      'iam:DetachRolePolicy',
-      'iam:UpdateAssumeRolePolicy',
-    ],
-    resources: toolRoles,
+    write: BOUNDED_ROLE_WRITES,
+    resources: teamToolRoles,
     condition: bounded,
+    skip: (i) => teamToolRoles(i).length === 0,
+  },
+  {
+    sid: 'BoundedAcsRoleWrites',
+    read: [],
+    write: BOUNDED_ROLE_WRITES,
+    resources: acsToolRoles,
+    condition: acsBounded,
+    skip: (i) => acsToolRoles(i).length === 0,
   },
   {
     // A team gone from the file (--prune) leaves a role the file no longer names: removal only, of a
@@ -400,8 +434,12 @@ const SCOPED: Grant[] = [
     read: [],
     write: ['iam:DeleteRolePolicy', 'iam:DeleteRole'],
     resources: (i) => [`arn:${i.partition}:iam::${i.accountId}:role/*-role`],
+    // An ACS deployed before the boundaries were split carries the team roles' one.
     condition: (i) => ({
-      StringEquals: { ...bounded(i).StringEquals, [`aws:ResourceTag/${TAG_MANAGED}`]: 'true' },
+      StringEquals: {
+        'iam:PermissionsBoundary': [boundary(i), acsBoundary(i)],
+        [`aws:ResourceTag/${TAG_MANAGED}`]: 'true',
+      },
     }),
     skip: (i) => !!i.config.acs || i.acs === 'elsewhere',
   },
@@ -409,9 +447,9 @@ const SCOPED: Grant[] = [
     sid: 'AttachFileManagedPolicies',
     read: [],
     write: ['iam:AttachRolePolicy'],
-    resources: toolRoles,
+    resources: teamToolRoles,
     condition: (i) => ({ ...bounded(i), ArnEquals: { 'iam:PolicyARN': managedPolicies(i) } }),
-    skip: (i) => managedPolicies(i).length === 0,
+    skip: (i) => managedPolicies(i).length === 0 || teamToolRoles(i).length === 0,
   },
   { sid: 'TagToolRoles', read: [], write: ['iam:TagRole'], resources: toolRoles },
   {
@@ -431,10 +469,12 @@ const SCOPED: Grant[] = [
     skip: (i) => !i.config.acs,
   },
   {
+    // Reads, and the creation of a missing boundary (a fresh account). Changing or deleting one is
+    // denied below: only `setup` (setupPolicy) does that.
     sid: 'BoundaryPolicy',
     read: ['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:ListPolicyVersions'],
-    write: ['iam:CreatePolicy', 'iam:TagPolicy', 'iam:CreatePolicyVersion', 'iam:DeletePolicyVersion'],
-    resources: (i) => [boundary(i)],
+    write: ['iam:CreatePolicy', 'iam:TagPolicy'],
+    resources: boundaries,
   },
   {
     sid: 'AcsFunction',
@@ -552,6 +592,14 @@ export function operatorPolicy(
         Action: 'iam:DeleteRolePermissionsBoundary',
         Resource: keep.length === 1 ? keep[0] : keep,
       })
+    // The boundaries are the one-time set-up's (`sagemaker-teams setup`): whoever holds the routine
+    // apply policy cannot rewrite what bounds the roles it creates.
+    statements.push({
+      Sid: 'BoundariesOnlyBySetup',
+      Effect: 'Deny',
+      Action: BOUNDARY_CHANGES,
+      Resource: [boundary(i), acsBoundary(i)],
+    })
     // The role the tool runs as in an account (default sagemaker-teams-admin) is never the tool's to
     // change, even though its name looks like the tool's roles.
     statements.push({
@@ -563,6 +611,14 @@ export function operatorPolicy(
   }
   return { Version: '2012-10-17', Statement: statements }
 }
+
+/** What changes a managed policy's document or removes it (denied to apply; setup's). */
+export const BOUNDARY_CHANGES = [
+  'iam:CreatePolicyVersion',
+  'iam:DeletePolicyVersion',
+  'iam:SetDefaultPolicyVersion',
+  'iam:DeletePolicy',
+]
 
 /** Every IAM action that changes a role or what it may do (`*RolePolicy` also covers GetRolePolicy: never needed on it). */
 const ACCOUNT_ROLE_WRITES = [
@@ -581,4 +637,38 @@ export function allOperatorActions(purpose: 'apply' | 'plan' = 'apply'): string[
   return [
     ...new Set([UNSCOPED, ...SCOPED].flatMap((g) => (purpose === 'plan' ? g.read : [...g.read, ...g.write]))),
   ]
+}
+
+/**
+ * What `sagemaker-teams setup` needs in an account: read, create and re-version the boundary
+ * policies there (and, from the CLI's own account, assume the role it writes another account's
+ * with). Nothing else: the routine apply policy is denied exactly these writes.
+ */
+export function setupPolicy(boundaryArns: string[], assumeRoles: string[] = []): PolicyDocument {
+  const statements: PolicyStatement[] = [
+    { Sid: 'WhoAmI', Effect: 'Allow', Action: 'sts:GetCallerIdentity', Resource: '*' },
+  ]
+  if (boundaryArns.length)
+    statements.push({
+      Sid: 'WriteBoundaries',
+      Effect: 'Allow',
+      Action: [
+        'iam:GetPolicy',
+        'iam:GetPolicyVersion',
+        'iam:ListPolicyVersions',
+        'iam:CreatePolicy',
+        'iam:TagPolicy',
+        'iam:CreatePolicyVersion',
+        'iam:DeletePolicyVersion',
+      ],
+      Resource: boundaryArns.length === 1 ? boundaryArns[0] : [...boundaryArns].sort(),
+    })
+  if (assumeRoles.length)
+    statements.push({
+      Sid: 'AssumeSetupRoles',
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Resource: assumeRoles.length === 1 ? assumeRoles[0] : [...assumeRoles].sort(),
+    })
+  return { Version: '2012-10-17', Statement: statements }
 }

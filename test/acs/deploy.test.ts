@@ -46,7 +46,7 @@ describe('ACS deployment (apply, acs build, acs deploy)', function () {
     ])
     assert.equal(
       emu.state.roles.find((x) => x.RoleName === 'sagemaker-teams-acs-role')?.PermissionsBoundary,
-      'arn:aws:iam::123456789012:policy/sagemaker-teams-boundary',
+      'arn:aws:iam::123456789012:policy/sagemaker-teams-acs-boundary',
     )
     const role = emu.state.roles.find((x) => x.RoleName === 'sagemaker-teams-acs-role')!
     const policy = JSON.parse(role.InlinePolicies['sagemaker-teams-acs'])
@@ -175,6 +175,10 @@ describe('ACS deployment (apply, acs build, acs deploy)', function () {
       (acs[0].after as { configChanges?: { text: string }[] }).configChanges?.map((x) => x.text),
       ['team1: profiles the ACS creates get role byo-team1 (was sagemaker-teams-team1)'],
     )
+    // The ACS's boundary must admit passing byo-team1: shown blocked, written by the set-up step.
+    const blocked = plan.changes.find((c) => c.kind === 'boundary')
+    assert.equal(`${blocked?.action} ${blocked?.key}`, 'blocked sagemaker-teams-acs-boundary')
+    assert.equal((await cli(['setup', '-f', file, '--yes'])).code, 0)
     emu.resetCounters()
     assert.equal((await cli(['apply', '-f', file, '--yes'])).code, 0)
     const c = emu.counters()

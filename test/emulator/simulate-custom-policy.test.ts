@@ -11,7 +11,7 @@ import path from 'node:path'
 import { IAMClient } from '@aws-sdk/client-iam'
 import { parse } from 'yaml'
 import type { TeamsFile } from '../../src/lib/config/types.js'
-import { boundaryPolicy } from '../../src/lib/policies/boundary.js'
+import { teamBoundaryPolicy } from '../../src/lib/policies/boundary.js'
 import type { SimDecision, SimPrincipal } from '../../src/lib/policies/simulate.js'
 import { awsEvaluator, SimulationUnavailable } from '../../src/lib/policies/simulate-aws.js'
 import { libraryEvaluator, teamScenarios } from '../../src/lib/policies/team-matrix.js'
@@ -36,7 +36,7 @@ const principals: [string, SimPrincipal][] = [
     {
       ...team1,
       policies: { ...team1.policies, admin: ALLOW_ALL },
-      permissionsBoundary: boundaryPolicy({
+      permissionsBoundary: teamBoundaryPolicy({
         config,
         partition: 'aws',
         region: 'us-east-1',

@@ -23,6 +23,11 @@ describe('plan and apply edge cases (CLI against the emulator)', function () {
   })
   const profile = (name: string) => emu.state.profiles.find((p) => p.UserProfileName === name)
   const role = (name: string) => emu.state.roles.find((r) => r.RoleName === name)
+  /** `setup --yes`: the boundary change a plan shows blocked, written (the one-time set-up step). */
+  const setUp = async (file: string) => {
+    const r = await cli(['setup', '-f', file, '--yes'])
+    assert.equal(r.code, 0, r.stdout + r.stderr)
+  }
   const addApp = (profileName: string) =>
     emu.state.apps.push({
       DomainId: DOMAIN,
@@ -42,9 +47,9 @@ describe('plan and apply edge cases (CLI against the emulator)', function () {
     })
     const moved = await plan(file)
     assert.deepEqual(actions(moved), [
+      // The ACS's boundary must let it pass the given role to SageMaker (for new profiles): setup's.
+      'blocked boundary sagemaker-teams-acs-boundary',
       `create lf-grant ${EXISTING}|TABLE|domain=consumer-banking;sensitivity=public`,
-      // The boundary now lets the ACS pass the given role to SageMaker (for new profiles).
-      'update boundary sagemaker-teams-boundary',
       `update profile team1-${USER1}`,
     ])
     assert.match(
@@ -57,6 +62,7 @@ describe('plan and apply edge cases (CLI against the emulator)', function () {
     assert.equal(busy?.action, 'blocked')
     assert.match(busy?.reason ?? '', /team1-.* runs JupyterServer/)
     emu.state.apps.length = 0
+    await setUp(file)
     await applied(file)
     assert.equal(profile(`team1-${USER1}`)?.UserSettings.ExecutionRole, EXISTING)
     assert.ok(role('sagemaker-teams-team1'), 'kept without --prune')
@@ -80,6 +86,7 @@ describe('plan and apply edge cases (CLI against the emulator)', function () {
     rewrite(file, (c) => {
       c.teams.team1.executionRole = { arn: EXISTING }
     })
+    await setUp(file)
     const r = await applied(file, '--prune')
     const lines = r.stderr.split('\n')
     const at = (re: RegExp) => lines.findIndex((l) => re.test(l))

@@ -47,6 +47,8 @@ describe('plan and apply (CLI against the emulator)', function () {
     assert.deepEqual(
       actions(plan).map((a) => a.split(' ').slice(0, 2).join(' ')),
       [
+        // The team roles' boundary and the ACS's: a fresh account's are created by apply when missing.
+        'create boundary',
         'create boundary',
         'create role',
         'create role',
@@ -68,7 +70,7 @@ describe('plan and apply (CLI against the emulator)', function () {
     assert.equal(plan.summary.manual, 2)
     const apply = await cli(['apply', '-f', file, '--yes'])
     assert.equal(apply.code, 0, apply.stdout + apply.stderr)
-    assert.match(apply.stdout, /Apply complete: 16 done, 0 failed/)
+    assert.match(apply.stdout, /Apply complete: 17 done, 0 failed/)
     const again = await cli(['plan', '-f', file, '--detailed-exitcode'])
     assert.equal(again.code, 0, again.stdout)
     assert.match(again.stdout, /No changes\./)

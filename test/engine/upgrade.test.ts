@@ -18,6 +18,7 @@ import { useReconcile } from '../helpers/reconcile.js'
 
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'upgrade', 'deployment-f150ea4.json')
 const BOUNDARY = 'arn:aws:iam::123456789012:policy/sagemaker-teams-boundary'
+const ACS_BOUNDARY = 'arn:aws:iam::123456789012:policy/sagemaker-teams-acs-boundary'
 
 /** The saved state, with its dates as Date objects again. */
 function savedState(): Partial<EmulatorState> {
@@ -30,7 +31,7 @@ function savedState(): Partial<EmulatorState> {
 
 describe('upgrade of a deployment made before the boundary and the URL condition', function () {
   this.timeout(120_000)
-  const { emu, cli, plan, applied } = useReconcile()
+  const { emu, cli, plan, applied, appliedBlocked } = useReconcile()
 
   it('one apply adds the boundary to every role and fixes the URL permission; the next plan is empty', async () => {
     const saved = savedState()
@@ -68,6 +69,7 @@ describe('upgrade of a deployment made before the boundary and the URL condition
     assert.deepEqual(
       changes.map((c) => `${c.action} ${c.kind} ${c.key}`),
       [
+        'create boundary sagemaker-teams-acs-boundary',
         'create boundary sagemaker-teams-boundary',
         'update role sagemaker-teams-team1',
         'update role sagemaker-teams-team2',
@@ -88,19 +90,24 @@ describe('upgrade of a deployment made before the boundary and the URL condition
       'role sagemaker-teams-team1 is bounded by sagemaker-teams-boundary (permissions boundary)',
       'role sagemaker-teams-team2 is bounded by sagemaker-teams-boundary (permissions boundary)',
       'the ACS function can be invoked only through its URL (no direct Invoke by any AWS principal)',
-      'the ACS role is bounded by sagemaker-teams-boundary (permissions boundary)',
+      'the ACS role is bounded by sagemaker-teams-acs-boundary (permissions boundary)',
     ])
       assert.ok(narrowed.includes(line), `${line}\nin:\n${narrowed.join('\n')}`)
 
     emu().resetCounters()
     await applied(file)
     const calls = emu().counters()
-    assert.equal(calls['iam:CreatePolicy'], 1)
+    // A fresh account's boundaries: apply creates what is missing (it may never change one).
+    assert.equal(calls['iam:CreatePolicy'], 2)
     assert.equal(calls['iam:PutRolePermissionsBoundary'], 3)
     assert.equal(calls['lambda:RemovePermission'], 1)
     assert.equal(calls['lambda:AddPermission'], 1)
-    for (const name of ['sagemaker-teams-team1', 'sagemaker-teams-team2', 'sagemaker-teams-acs-role'])
+    for (const name of ['sagemaker-teams-team1', 'sagemaker-teams-team2'])
       assert.equal(emu().state.roles.find((r) => r.RoleName === name)?.PermissionsBoundary, BOUNDARY, name)
+    assert.equal(
+      emu().state.roles.find((r) => r.RoleName === 'sagemaker-teams-acs-role')?.PermissionsBoundary,
+      ACS_BOUNDARY,
+    )
     assert.deepEqual(
       emu()
         .state.functions[0].Policy.map((s) => `${s.Sid} ${s.Action} ${JSON.stringify(s.Condition)}`)
@@ -116,7 +123,7 @@ describe('upgrade of a deployment made before the boundary and the URL condition
     assert.match(again.stdout, /No changes\./)
   })
 
-  it('a changed boundary becomes the new default version; with five versions the oldest non-default one goes first', async () => {
+  it('a boundary the file needs changed is blocked in plan and apply, naming setup; setup makes it the new default version, the oldest non-default one going first at five', async () => {
     const file = path.join(ROOT, 'teams.example.yaml')
     await applied(file)
     const policy = emu().state.policies.find((p) => p.Arn === BOUNDARY)!
@@ -132,12 +139,22 @@ describe('upgrade of a deployment made before the boundary and the URL condition
     policy.DefaultVersionId = 'v5'
     const before = await plan(file)
     const change = before.changes.find((c) => c.kind === 'boundary')
-    assert.equal(change?.action, 'update')
+    assert.equal(change?.action, 'blocked')
+    assert.match(change?.reason ?? '', /run `sagemaker-teams setup`/)
+    // Apply does not attempt it: everything else applies, the run exits 1 with the blocked count.
+    emu().resetCounters()
+    await appliedBlocked(file, 1)
+    for (const op of ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion', 'iam:SetDefaultPolicyVersion'])
+      assert.equal(emu().counters()[op] ?? 0, 0, op)
+    assert.equal(policy.DefaultVersionId, 'v5')
+    // The one-time set-up step shows the change (its access review) and writes it.
+    const setUp = await cli(['setup', '-f', file, '--yes'])
+    assert.equal(setUp.code, 0, setUp.stdout + setUp.stderr)
+    assert.match(setUp.stdout, /~ boundary +sagemaker-teams-boundary/)
     assert.match(
-      before.accessReview?.widened.map((w) => w.description).join('\n') ?? '',
-      /the roles' permissions boundary allows/,
+      setUp.stdout,
+      /Boundaries written in account 123456789012: update sagemaker-teams-boundary\./,
     )
-    await applied(file)
     assert.deepEqual(
       policy.Versions.map((v) => v.VersionId),
       ['v2', 'v3', 'v4', 'v5', 'v6'],
@@ -164,7 +181,7 @@ describe('upgrade of a deployment made before the boundary and the URL condition
       Tags: {},
     })
     const p = await plan(path.join(ROOT, 'teams.example.yaml'))
-    const change = p.changes.find((c) => c.kind === 'boundary')
+    const change = p.changes.find((c) => c.kind === 'boundary' && c.key === 'sagemaker-teams-boundary')
     assert.equal(change?.action, 'blocked')
     assert.match(change?.reason ?? '', /without the sagemaker-teams:managed tag/)
   })

@@ -4,9 +4,11 @@ import path from 'node:path'
 import { parse, stringify } from 'yaml'
 import type { AccountPolicy } from '../../src/lib/account-policies.js'
 import type { TeamsFile } from '../../src/lib/config/types.js'
+import { fileAccounts } from '../../src/lib/model/topology.js'
 import { operatorPolicy } from '../../src/lib/operator-policy.js'
 import type { PolicyDocument } from '../../src/lib/plan/types.js'
 import { MANAGED_POLICY_MAX, policySize, splitPolicy } from '../../src/lib/policies/size.js'
+import { setupBoundaries } from '../../src/lib/setup.js'
 import { ROOT } from '../helpers/cli.js'
 import { runInProcess } from '../helpers/in-process.js'
 import { workspace } from '../helpers/workspace.js'
@@ -77,11 +79,15 @@ describe('policy', () => {
       c.workspace = {}
       c.teams.team1.executionRole.managedPolicyArns = ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess']
     })
+    // The apply policy and the one-time set-up's (the boundaries' new versions are setup's only);
+    // only what a statement allows counts (the apply policy's denies name actions too).
     const doc = await policyOf(['-f', file])
+    const setup = await policyOf(['-f', file, '--for', 'setup'])
     const granted = new Set(
-      doc.Statement.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action!])).map((a) =>
-        a.toLowerCase(),
-      ),
+      [...doc.Statement, ...setup.Statement]
+        .filter((s) => s.Effect === 'Allow')
+        .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action!]))
+        .map((a) => a.toLowerCase()),
     )
     // The data mesh's calls (grants to accounts, resource links) are in play only with dataMesh:.
     const mesh = await runInProcess([
@@ -113,11 +119,18 @@ describe('policy', () => {
     assert.deepEqual(iam.Resource, [
       'arn:aws:iam::123456789012:role/sagemaker-teams-team1',
       'arn:aws:iam::123456789012:role/sagemaker-teams-team2',
-      'arn:aws:iam::123456789012:role/sagemaker-teams-acs-role',
     ])
     assert.deepEqual(iam.Condition, {
       StringEquals: {
         'iam:PermissionsBoundary': 'arn:aws:iam::123456789012:policy/sagemaker-teams-boundary',
+      },
+    })
+    // The ACS role with the ACS's own boundary (a team role can never be given it).
+    const acsRole = doc.Statement.find((s) => s.Sid === 'BoundedAcsRoleWrites')!
+    assert.equal(acsRole.Resource, 'arn:aws:iam::123456789012:role/sagemaker-teams-acs-role')
+    assert.deepEqual(acsRole.Condition, {
+      StringEquals: {
+        'iam:PermissionsBoundary': 'arn:aws:iam::123456789012:policy/sagemaker-teams-acs-boundary',
       },
     })
     // No managed policies in the file: nothing may be attached.
@@ -150,7 +163,7 @@ describe('policy: document sizes within IAM limits', () => {
     ['examples/teams-organization.yaml'],
   ]
   for (const [name, edit] of files)
-    for (const purpose of ['apply', 'plan'] as const)
+    for (const purpose of ['apply', 'plan', 'setup'] as const)
       it(`${name} (--for ${purpose}): every printed document fits a managed policy, and the parts together are the whole`, async () => {
         const source = name.split(' ')[0]
         const file = copyWith(source, edit)
@@ -176,7 +189,7 @@ describe('policy: document sizes within IAM limits', () => {
           )
         // Split or not, the statements are those of the generated documents.
         const config = parse(readFileSync(file, 'utf8')) as TeamsFile
-        if (!config.accounts) {
+        if (!config.accounts && purpose !== 'setup') {
           const whole = operatorPolicy({ config, accountId: '123456789012', region: config.region }, purpose)
           assert.deepEqual(
             docs.flatMap((d) => d.Statement),
@@ -188,6 +201,63 @@ describe('policy: document sizes within IAM limits', () => {
           }
         }
       })
+
+  it('the permissions boundaries (managed policies setup writes) fit a managed policy in every account', () => {
+    for (const source of [
+      'teams.example.yaml',
+      'examples/teams-organization.yaml',
+      'examples/teams-data-mesh.yaml',
+    ]) {
+      const config = parse(readFileSync(path.join(ROOT, source), 'utf8')) as TeamsFile
+      for (const accountId of new Set(['123456789012', ...fileAccounts(config).map((a) => a.id)]))
+        for (const b of setupBoundaries(
+          config,
+          { accountId, region: config.region, partition: 'aws' },
+          '123456789012',
+        )) {
+          const size = policySize(b.document)
+          if (process.env.SHOW_SIZES) process.stdout.write(`${source} ${accountId} ${b.policyName} ${size}\n`)
+          assert.ok(size <= MANAGED_POLICY_MAX, `${source} ${accountId} ${b.policyName}: ${size} characters`)
+        }
+    }
+  })
+
+  it('--for setup: the boundaries of the account, read and written; nothing else', async () => {
+    const doc = await policyOf(['-f', 'teams.example.yaml', '--for', 'setup'])
+    assert.deepEqual(
+      doc.Statement.map((s) => [s.Sid, s.Resource]),
+      [
+        ['WhoAmI', '*'],
+        [
+          'WriteBoundaries',
+          [
+            'arn:aws:iam::123456789012:policy/sagemaker-teams-acs-boundary',
+            'arn:aws:iam::123456789012:policy/sagemaker-teams-boundary',
+          ],
+        ],
+      ],
+    )
+    // A file with accounts:: the CLI's own account, and the role setup assumes in each other one.
+    const r = await runInProcess([
+      'policy',
+      '-f',
+      'examples/teams-organization.yaml',
+      '--account-id',
+      '123456789012',
+      '--for',
+      'setup',
+      '--json',
+    ])
+    assert.equal(r.code, 0, r.stderr)
+    const docs = JSON.parse(r.stdout) as AccountPolicy[]
+    assert.ok(docs.length > 1)
+    assert.ok(docs.every((d) => d.purpose === 'setup'))
+    const assume = docs[0].document.Statement.find((s) => s.Sid === 'AssumeSetupRoles')
+    assert.ok(
+      [assume?.Resource ?? []].flat().every((arn) => /:role\/OrganizationAccountAccessRole$/.test(arn)),
+      JSON.stringify(assume),
+    )
+  })
 
   it('splits a document statement by statement; one that fits stays whole', () => {
     const statement = (n: number) => ({

@@ -10,7 +10,7 @@ import { parse } from 'yaml'
 import { accountPolicies } from '../../src/lib/account-policies.js'
 import type { TeamsFile } from '../../src/lib/config/types.js'
 import type { PolicyDocument } from '../../src/lib/plan/types.js'
-import { boundaryPolicy } from '../../src/lib/policies/boundary.js'
+import { acsBoundaryPolicy } from '../../src/lib/policies/boundary.js'
 import { acsRolePolicy } from '../../src/lib/resources/acs.js'
 import { presignRoleArn, presignTrustPolicy } from '../../src/lib/resources/presign-role.js'
 import { ROOT } from '../helpers/cli.js'
@@ -48,6 +48,7 @@ const fn = (account: string) => `arn:aws:lambda:${REGION}:${account}:function:sa
 const table = (account: string) => `arn:aws:dynamodb:${REGION}:${account}:table/sagemaker-teams-acs-state`
 const acsRole = (account: string) => `arn:aws:iam::${account}:role/sagemaker-teams-acs-role`
 const boundaryArn = (account: string) => `arn:aws:iam::${account}:policy/sagemaker-teams-boundary`
+const acsBoundaryArn = (account: string) => `arn:aws:iam::${account}:policy/sagemaker-teams-acs-boundary`
 
 function documents(config: TeamsFile) {
   const docs = accountPolicies(config, {
@@ -139,10 +140,10 @@ describe('acs.account: where the ACS permissions live', () => {
       await allowed(admin(PROD), prodAcs.doc('prod'), 'lambda:CreateFunction', `${fn(PROD)}-other`),
       false,
     )
-    // dev's role still writes its presign role (bounded).
+    // dev's role still writes its presign role (bounded by the ACS's boundary).
     assert.equal(
       await allowed(admin(DEV), prodAcs.doc('dev'), 'iam:PutRolePolicy', presignRoleArn(DEV), {
-        'iam:PermissionsBoundary': boundaryArn(DEV),
+        'iam:PermissionsBoundary': acsBoundaryArn(DEV),
       }),
       true,
     )
@@ -192,7 +193,7 @@ describe('acs.account: where the ACS permissions live', () => {
       identityCenterAccountId: IC,
     })
     assert.equal((await checkPolicy(policy, { name: 'acs-role' })).length, 0)
-    const boundary = boundaryPolicy({
+    const boundary = acsBoundaryPolicy({
       config,
       partition: 'aws',
       region: REGION,

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
 import type { PolicyDocument } from '../../src/lib/plan/types.js'
-import { boundaryPolicy } from '../../src/lib/policies/boundary.js'
+import { teamBoundaryPolicy } from '../../src/lib/policies/boundary.js'
 import { teamScenarios } from '../../src/lib/policies/team-matrix.js'
 import { teamInlinePolicies } from '../../src/lib/policies/team-role.js'
 import { meshParts } from '../../src/lib/resources/data-mesh.js'
@@ -53,7 +53,7 @@ describe('data mesh: a consumer team role reads through its own resource links o
           domainId: 'd-mlcoedomain01',
           dataMesh: { links: part.teamLinks![team] },
         }),
-        boundary: boundaryPolicy({ config, partition: 'aws', region: 'us-east-1', accountId: ANALYTICS }),
+        boundary: teamBoundaryPolicy({ config, partition: 'aws', region: 'us-east-1', accountId: ANALYTICS }),
       }
     }
   })

@@ -1,6 +1,6 @@
 /**
- * The ACS role, the permissions boundary, the function URL's resource policy and the operator
- * policy (apply and plan): each checked against AWS's Service Authorization Reference and
+ * The ACS role, the two permissions boundaries (team roles', the ACS's), the function URL's resource
+ * policy and the operator policy (apply and plan): each checked against AWS's Service Authorization Reference and
  * evaluated by an IAM engine over what each principal must and must not be able to do.
  */
 import assert from 'node:assert/strict'
@@ -11,7 +11,7 @@ import { parse } from 'yaml'
 import type { TeamsFile } from '../../src/lib/config/types.js'
 import { operatorPolicy } from '../../src/lib/operator-policy.js'
 import type { PolicyDocument, PolicyStatement } from '../../src/lib/plan/types.js'
-import { boundaryPolicy } from '../../src/lib/policies/boundary.js'
+import { acsBoundaryPolicy, teamBoundaryPolicy } from '../../src/lib/policies/boundary.js'
 import { teamScenarios } from '../../src/lib/policies/team-matrix.js'
 import { teamInlinePolicies } from '../../src/lib/policies/team-role.js'
 import { acsRolePolicy, URL_PERMISSIONS } from '../../src/lib/resources/acs.js'
@@ -44,7 +44,9 @@ const discovery = {
 }
 
 const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/sagemaker-teams-boundary`
-const boundary = boundaryPolicy({ config, partition: 'aws', region: REGION, accountId: ACCOUNT })
+const ACS_BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT}:policy/sagemaker-teams-acs-boundary`
+const boundary = teamBoundaryPolicy({ config, partition: 'aws', region: REGION, accountId: ACCOUNT })
+const acsBoundary = acsBoundaryPolicy({ config, partition: 'aws', region: REGION, accountId: ACCOUNT })
 const acsRole = acsRolePolicy(config, discovery)
 const FUNCTION_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:sagemaker-teams-acs`
 /** The function's resource policy as Lambda writes it from AddPermission (see the emulator). */
@@ -77,7 +79,8 @@ const MANAGED_TAGS = { 'sagemaker-teams:team': 'team1', Team: 'Team1' }
 describe('least privilege: every document passes the reference-data check', () => {
   const documents: [string, PolicyDocument, 'identity' | 'resource'][] = [
     ['ACS role', acsRole, 'identity'],
-    ['boundary', boundary, 'identity'],
+    ['team roles boundary', boundary, 'identity'],
+    ['ACS boundary', acsBoundary, 'identity'],
     ['function URL resource policy', functionPolicy, 'resource'],
     ['operator (apply)', applyPolicy, 'identity'],
     ['operator (plan)', planPolicy, 'identity'],
@@ -122,7 +125,7 @@ describe('least privilege: every document passes the reference-data check', () =
 const acs: SimPrincipal = {
   roleArn: role('sagemaker-teams-acs-role'),
   policies: { 'sagemaker-teams-acs': acsRole },
-  permissionsBoundary: boundary,
+  permissionsBoundary: acsBoundary,
 }
 const createProfile = (
   tags: Record<string, string>,
@@ -337,6 +340,30 @@ describeMatrix(
         ],
         ["write the ACS's replay table", 'dynamodb:PutItem', TABLE],
         ["update the ACS's replay table", 'dynamodb:UpdateItem', TABLE],
+        // The boundaries split (#24): what only the ACS does is not in the team roles' boundary.
+        [
+          "presign a profile of the file's own domain (only the ACS signs in)",
+          'sagemaker:CreatePresignedDomainUrl',
+          profile('team1-u'),
+        ],
+        ["assume the ACS's presign role", 'sts:AssumeRole', role('sagemaker-teams-acs-presign')],
+        [
+          'look users up in the identity store',
+          'identitystore:DescribeUser',
+          'arn:aws:identitystore:::user/u-1',
+        ],
+        ["write the ACS's logs", 'logs:PutLogEvents', `${LOG_GROUP}:log-stream:s`],
+        [
+          'run a query in a workgroup that is not the tool’s',
+          'athena:StartQueryExecution',
+          `arn:aws:athena:${REGION}:${ACCOUNT}:workgroup/primary`,
+        ],
+        [
+          'read an object outside the teams’ workspace prefixes',
+          's3:GetObject',
+          `arn:aws:s3:::sagemaker-${REGION}-${ACCOUNT}/finance/report.csv`,
+        ],
+        ['read an object of another bucket', 's3:GetObject', 'arn:aws:s3:::payroll/2026.csv'],
       ] as const
     ).map(([name, action, resource]) => ({
       name,
@@ -356,6 +383,53 @@ describeMatrix(
     },
   ]),
 )
+// The ACS role with AdministratorAccess attached stays inside the ACS's boundary: its job, nothing more.
+const acsAdmin: SimPrincipal = { ...acs, policies: { ...acs.policies, AdministratorAccess: ALLOW_ALL } }
+describeMatrix('least privilege: the ACS role with Allow *:* stays inside its boundary', acsAdmin, [
+  ...ACS_SCENARIOS.filter((s) => s.expect === 'Allowed'),
+  ...rows(
+    'ACS role with Allow *:*',
+    (
+      [
+        [
+          'start a training job',
+          'sagemaker:CreateTrainingJob',
+          `arn:aws:sagemaker:${REGION}:${ACCOUNT}:training-job/j1`,
+        ],
+        [
+          'delete the file’s domain',
+          'sagemaker:DeleteDomain',
+          `arn:aws:sagemaker:${REGION}:${ACCOUNT}:domain/${DOMAIN}`,
+        ],
+        [
+          'presign a profile of a domain the file does not name',
+          'sagemaker:CreatePresignedDomainUrl',
+          `arn:aws:sagemaker:${REGION}:${ACCOUNT}:user-profile/d-otherdomain01/admin`,
+        ],
+        [
+          'read a team’s workspace',
+          's3:GetObject',
+          `arn:aws:s3:::sagemaker-${REGION}-${ACCOUNT}/teams/team1/x`,
+        ],
+        [
+          'query in a team’s workgroup',
+          'athena:StartQueryExecution',
+          `arn:aws:athena:${REGION}:${ACCOUNT}:workgroup/sagemaker-teams-team1`,
+        ],
+        ['delete its own table', 'dynamodb:DeleteTable', TABLE],
+        ['read its own table', 'dynamodb:GetItem', TABLE],
+        ['replace its own code', 'lambda:UpdateFunctionCode', FUNCTION_ARN],
+        ['create a role', 'iam:CreateRole', role('x')],
+        ['assume another role', 'sts:AssumeRole', role('OrganizationAccountAccessRole')],
+      ] as const
+    ).map(([name, action, resource]) => ({
+      name,
+      expect: 'Denied' as const,
+      requests: [{ action, resource }],
+    })),
+  ),
+])
+
 // The team role's whole matrix (team-matrix.test.ts) again, with the boundary: nothing it may do is
 // lost, nothing it may not do is gained.
 describeMatrix(
@@ -693,11 +767,64 @@ describeMatrix(
       requests: [{ action: 'iam:SimulatePrincipalPolicy', resource: 'arn:aws:iam::210987654321:role/Admin' }],
     },
     {
-      name: 'keep the boundary current (a new default version)',
+      name: 'create a missing boundary (a fresh account)',
+      expect: 'Allowed',
+      requests: [BOUNDARY_ARN, ACS_BOUNDARY_ARN].flatMap((resource) => [
+        { action: 'iam:GetPolicy', resource },
+        { action: 'iam:CreatePolicy', resource },
+        { action: 'iam:TagPolicy', resource },
+      ]),
+    },
+    // Only `setup` changes a boundary (#24): each rewrite of either document its own row.
+    ...[BOUNDARY_ARN, ACS_BOUNDARY_ARN].flatMap((resource) =>
+      [
+        'iam:CreatePolicyVersion',
+        'iam:DeletePolicyVersion',
+        'iam:SetDefaultPolicyVersion',
+        'iam:DeletePolicy',
+      ].map((action) => ({
+        name: `${action} on ${resource.split('/').pop()} (setup's)`,
+        expect: 'Denied' as const,
+        requests: [{ action, resource }],
+      })),
+    ),
+    {
+      name: 'write the ACS role carrying the ACS boundary',
       expect: 'Allowed',
       requests: [
-        { action: 'iam:CreatePolicyVersion', resource: BOUNDARY_ARN },
-        { action: 'iam:DeletePolicyVersion', resource: BOUNDARY_ARN },
+        {
+          action: 'iam:CreateRole',
+          resource: role('sagemaker-teams-acs-role'),
+          context: { 'iam:PermissionsBoundary': ACS_BOUNDARY_ARN },
+        },
+        {
+          action: 'iam:PutRolePermissionsBoundary',
+          resource: role('sagemaker-teams-acs-role'),
+          context: { 'iam:PermissionsBoundary': ACS_BOUNDARY_ARN },
+        },
+        {
+          action: 'iam:PutRolePolicy',
+          resource: role('sagemaker-teams-acs-role'),
+          context: { 'iam:PermissionsBoundary': ACS_BOUNDARY_ARN },
+        },
+      ],
+    },
+    {
+      name: 'give a team role the ACS boundary (which allows presigning)',
+      expect: 'Denied',
+      requests: [
+        {
+          action: 'iam:CreateRole',
+          resource: role('sagemaker-teams-team1'),
+          context: { 'iam:PermissionsBoundary': ACS_BOUNDARY_ARN },
+        },
+      ],
+    },
+    {
+      name: 'put a policy on the ACS role carrying the team roles’ boundary',
+      expect: 'Denied',
+      requests: [
+        { action: 'iam:PutRolePolicy', resource: role('sagemaker-teams-acs-role'), context: withBoundary },
       ],
     },
     {

@@ -9,7 +9,7 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import { accountPolicies } from '../../src/lib/account-policies.js'
 import type { TeamsFile } from '../../src/lib/config/types.js'
-import { boundaryPolicy } from '../../src/lib/policies/boundary.js'
+import { acsBoundaryPolicy, teamBoundaryPolicy } from '../../src/lib/policies/boundary.js'
 import { acsRolePolicy } from '../../src/lib/resources/acs.js'
 import {
   presignRoleArn,
@@ -62,7 +62,7 @@ const acsRole = acsRolePolicy(acsConfig, {
   identityStoreId: 'd-9067c1a2b3',
   acsPlacement: placement,
 })
-const icBoundary = boundaryPolicy({
+const icBoundary = acsBoundaryPolicy({
   config: acsConfig,
   partition: 'aws',
   region: REGION,
@@ -89,9 +89,15 @@ describe('ACS presign role (many accounts)', () => {
     assert.equal((await assume(ACS_ROLE, { acsRole }, icBoundary)).decision, 'Allowed')
     // Another role of the same account, even an administrator, is refused by the trust policy.
     assert.notEqual((await assume(`arn:aws:iam::${IC}:role/admin`, { ALLOW_ALL })).decision, 'Allowed')
-    // A team role cannot, whatever is attached to it: the boundary has no other sts:AssumeRole.
+    // A team role cannot, whatever is attached to it: its boundary has no sts:AssumeRole.
+    const teamBoundary = teamBoundaryPolicy({
+      config: acsConfig,
+      partition: 'aws',
+      region: REGION,
+      accountId: IC,
+    })
     assert.notEqual(
-      (await assume(`arn:aws:iam::${IC}:role/sagemaker-teams-team1`, { ALLOW_ALL }, icBoundary)).decision,
+      (await assume(`arn:aws:iam::${IC}:role/sagemaker-teams-team1`, { ALLOW_ALL }, teamBoundary)).decision,
       'Allowed',
     )
     // The ACS role reaches no other role of the domain account.
@@ -242,10 +248,19 @@ describe('policy for many accounts: one document per principal', () => {
     assert.equal(
       (
         await asProd('iam:PutRolePolicy', PRESIGN, {
-          context: { 'iam:PermissionsBoundary': `arn:aws:iam::${PROD}:policy/sagemaker-teams-boundary` },
+          context: { 'iam:PermissionsBoundary': `arn:aws:iam::${PROD}:policy/sagemaker-teams-acs-boundary` },
         })
       ).allowed,
       true,
+    )
+    // Not with the team roles' boundary: the presign role carries the ACS's.
+    assert.equal(
+      (
+        await asProd('iam:PutRolePolicy', PRESIGN, {
+          context: { 'iam:PermissionsBoundary': `arn:aws:iam::${PROD}:policy/sagemaker-teams-boundary` },
+        })
+      ).allowed,
+      false,
     )
   })
 })

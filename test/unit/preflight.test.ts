@@ -139,7 +139,18 @@ describe('requests of the kinds the preflight used to skip (boundary, presign-ro
     [change('boundary', 'create', boundary), ['CreatePolicy']],
     [change('boundary', 'update', boundary), ['CreatePolicyVersion']],
     [change('presign-role', 'create', presign), ['CreateRole', 'PutRolePolicy']],
-    [change('presign-role', 'update', presign), ['UpdateAssumeRolePolicy', 'PutRolePolicy']],
+    // A presign role made before the boundaries were split gets the ACS's first; one carrying it does not.
+    [
+      change('presign-role', 'update', presign),
+      ['PutRolePermissionsBoundary', 'UpdateAssumeRolePolicy', 'PutRolePolicy'],
+    ],
+    [
+      change('presign-role', 'update', {
+        ...presign,
+        permissionsBoundary: 'arn:aws:iam::123456789012:policy/sagemaker-teams-acs-boundary',
+      }),
+      ['UpdateAssumeRolePolicy', 'PutRolePolicy'],
+    ],
     [change('presign-role', 'delete', presign), ['DeleteRolePolicy', 'DeleteRole']],
     [change('workgroup', 'create', workgroup), ['CreateWorkGroup']],
     [change('workgroup', 'update', workgroup), ['UpdateWorkGroup']],

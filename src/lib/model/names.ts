@@ -105,11 +105,18 @@ export function teamRoleArn(
 /** The DynamoDB table where `--refresh events` keeps its refresh points (src/lib/refresh/point-store.ts). */
 export const REFRESH_TABLE = 'sagemaker-teams-refresh'
 
-/** The permissions boundary every role the tool creates carries (a customer managed policy). */
+/** The permissions boundary every team role the tool creates carries (a customer managed policy). */
 export const BOUNDARY_POLICY_NAME = 'sagemaker-teams-boundary'
 
 export function boundaryPolicyArn(accountId: string, partition = 'aws'): string {
   return `arn:${partition}:iam::${accountId}:policy/${BOUNDARY_POLICY_NAME}`
+}
+
+/** The permissions boundary of the ACS role and the presign roles (policies/boundary.ts). */
+export const ACS_BOUNDARY_POLICY_NAME = 'sagemaker-teams-acs-boundary'
+
+export function acsBoundaryPolicyArn(accountId: string, partition = 'aws'): string {
+  return `arn:${partition}:iam::${accountId}:policy/${ACS_BOUNDARY_POLICY_NAME}`
 }
 
 /**

@@ -387,6 +387,8 @@ export interface ConsolePayload {
 export interface PresignRolePayload {
   roleName: string
   roleArn: string
+  /** The ACS boundary (sagemaker-teams-acs-boundary); absent on a role read without one. */
+  permissionsBoundary?: string
   trustPolicy: PolicyDocument
   policy: PolicyDocument
 }

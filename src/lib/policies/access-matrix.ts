@@ -35,7 +35,12 @@ export async function reviewRoleChangesByEvaluation(
   const d = ctx.discovery
   const toolBoundary = boundaryPolicyArn(d.accountId, d.partition)
   const boundaryChange = plan.changes.find(
-    (c): c is Change<'boundary'> => c.kind === 'boundary' && c.action === 'update' && !!c.before && !!c.after,
+    (c): c is Change<'boundary'> =>
+      c.kind === 'boundary' &&
+      c.action === 'update' &&
+      !!c.before &&
+      !!c.after &&
+      (c.after as BoundaryPayload).policyArn === toolBoundary,
   )
   const boundaryChanged =
     !!boundaryChange &&
@@ -76,7 +81,10 @@ export async function reviewRoleChangesByEvaluation(
         before: (boundaryChange.before as BoundaryPayload).document,
         after: (boundaryChange.after as BoundaryPayload).document,
       }
-    const observed = await ctx.observed<ObservedBoundary | undefined>('boundary').catch(() => undefined)
+    const observed = await ctx
+      .observed<ObservedBoundary[]>('boundary')
+      .then((all) => all.find((b) => b.policyArn === toolBoundary))
+      .catch(() => undefined)
     return { before: observed?.document, after: observed?.document }
   })()
   const foreign = (arn?: string) => (arn && arn !== toolBoundary ? [arn] : [])

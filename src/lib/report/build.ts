@@ -68,7 +68,7 @@ export async function buildAccessReport(
   const [profiles, roles, boundary, grants, acs] = await Promise.all([
     ctx.observed<ObservedProfiles>('profile'),
     ctx.observed<ObservedRoles>('role'),
-    ctx.observed<ObservedBoundary | undefined>('boundary'),
+    ctx.observed<ObservedBoundary[]>('boundary'),
     ctx.observed<ObservedGrants>('lf-grant'),
     readAcsStatus(ctx),
   ])
@@ -90,7 +90,8 @@ export async function buildAccessReport(
   const findings: ReportFinding[] = []
   const crossTeam: ReportCrossTeam[] = []
   const reports: ReportTeam[] = []
-  const evaluations = await evaluateTeams(ctx, selected, roles, boundary?.document)
+  const teamBoundary = boundary.find((b) => b.policyArn === boundaryPolicyArn(d.accountId, d.partition))
+  const evaluations = await evaluateTeams(ctx, selected, roles, teamBoundary?.document)
   for (const team of selected) {
     const tc = config.teams[team]
     const users = ctx.identities.teamUsers.get(team) ?? new Map()

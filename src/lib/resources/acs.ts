@@ -43,7 +43,7 @@ import { diffAcsConfig } from '../acs/config-diff.js'
 import { acsTableName } from '../acs/status.js'
 import { ACS_DEFAULTS, type TeamsFile } from '../config/types.js'
 import { awsErrorCode } from '../errors.js'
-import { boundaryPolicyArn, TAG_MANAGED, teamRoleArn } from '../model/names.js'
+import { acsBoundaryPolicyArn, TAG_MANAGED, teamRoleArn } from '../model/names.js'
 import type { AcsPayload, Change, PolicyDocument, PolicyStatement } from '../plan/types.js'
 import { parsePolicy, policiesEqual } from '../policies/normalize.js'
 import { managedProfileStatements } from '../policies/profile-access.js'
@@ -338,7 +338,7 @@ export const acsDeployment: ResourceModule<'acs', ObservedAcs | null, DesiredAcs
       },
       config,
       rolePolicy: acsRolePolicy(ctx.teams.config, ctx.discovery),
-      roleBoundary: boundaryPolicyArn(ctx.discovery.accountId, ctx.discovery.partition),
+      roleBoundary: acsBoundaryPolicyArn(ctx.discovery.accountId, ctx.discovery.partition),
     }
   },
 

@@ -1,8 +1,12 @@
 /**
- * The permissions boundary (kind `boundary`): the customer managed policy `sagemaker-teams-boundary`
- * that every role the tool creates carries (see policies/boundary.ts). Created by the first apply and
- * kept current: a changed document becomes a new default version. IAM keeps at most five versions
- * of a managed policy, so when five exist the oldest non-default one is deleted first.
+ * The permissions boundaries (kind `boundary`): the customer managed policies
+ * `sagemaker-teams-boundary` (team roles) and `sagemaker-teams-acs-boundary` (the ACS role and the
+ * presign roles), see policies/boundary.ts. They are written by the one-time set-up step
+ * (`sagemaker-teams setup`, src/lib/setup.ts). Apply only creates one that is missing (a fresh
+ * account); a boundary whose document differs from what the file needs is a blocked change naming
+ * `setup`: the routine apply policy may not change a boundary (operator-policy.ts denies it). IAM
+ * keeps at most five versions of a managed policy, so when five exist setup deletes the oldest
+ * non-default one first.
  */
 import {
   CreatePolicyCommand,
@@ -14,21 +18,32 @@ import {
   type IAMClient,
   paginateListPolicyVersions,
 } from '@aws-sdk/client-iam'
+import type { TeamsFile } from '../config/types.js'
 import { awsErrorCode } from '../errors.js'
-import { BOUNDARY_POLICY_NAME, boundaryPolicyArn, TAG_MANAGED } from '../model/names.js'
+import {
+  ACS_BOUNDARY_POLICY_NAME,
+  acsBoundaryPolicyArn,
+  BOUNDARY_POLICY_NAME,
+  boundaryPolicyArn,
+  TAG_MANAGED,
+} from '../model/names.js'
+import { isMultiDomain } from '../model/topology.js'
 import type { BoundaryPayload, Change } from '../plan/types.js'
-import { boundaryPolicy } from '../policies/boundary.js'
+import { acsBoundaryPolicy, teamBoundaryPolicy } from '../policies/boundary.js'
 import { parsePolicy, policiesEqual } from '../policies/normalize.js'
 import { printPolicy } from '../policies/team-role.js'
-import type { ResourceModule } from './types.js'
+import type { EngineContext, ResourceModule } from './types.js'
 
 /** IAM's limit on the versions of one managed policy. */
 export const MAX_POLICY_VERSIONS = 5
 
+/** The command that writes the boundaries (named by blocked changes). */
+export const SETUP_COMMAND = 'sagemaker-teams setup'
+
 export interface ObservedBoundary extends BoundaryPayload {
   /** Whether the policy carries the tool's owner tag (a policy of that name without it is not changed). */
   owned: boolean
-  /** Versions, oldest first. */
+  /** Versions, oldest first (read only when asked: setup needs them, plan does not). */
   versions: { versionId: string; isDefault: boolean; created?: Date }[]
 }
 
@@ -37,57 +52,127 @@ const notFound = (err: unknown) => {
   return code === 'NoSuchEntity' || code === 'NoSuchEntityException'
 }
 
-export const boundary: ResourceModule<'boundary', ObservedBoundary | undefined, BoundaryPayload> = {
+/** Which boundaries an account holds: the team roles', and the ACS's (where its function or a presign role is). */
+export interface BoundaryPlace {
+  teamRoles: boolean
+  /** `here`: the ACS function's account; `presign`: a domain account with a presign role. */
+  acs: 'here' | 'presign' | 'none'
+  /** In the ACS's account of a file with accounts:/domains: the presign roles it assumes. */
+  presignRoleArns?: string[]
+}
+
+/** The boundaries an account needs, as documents (the engine and `setup` both use this). */
+export function desiredBoundaries(
+  config: TeamsFile,
+  where: { partition: string; region: string; accountId: string },
+  place: BoundaryPlace,
+): BoundaryPayload[] {
+  const out: BoundaryPayload[] = []
+  const base = { config, ...where }
+  if (place.teamRoles)
+    out.push({
+      policyName: BOUNDARY_POLICY_NAME,
+      policyArn: boundaryPolicyArn(where.accountId, where.partition),
+      document: teamBoundaryPolicy(base),
+    })
+  if (config.acs && place.acs !== 'none')
+    out.push({
+      policyName: ACS_BOUNDARY_POLICY_NAME,
+      policyArn: acsBoundaryPolicyArn(where.accountId, where.partition),
+      document: acsBoundaryPolicy({
+        ...base,
+        acsHere: place.acs === 'here',
+        ...(place.presignRoleArns?.length ? { presignRoleArns: place.presignRoleArns } : {}),
+      }),
+    })
+  return out
+}
+
+/** Where this plan part is: which of the tool's roles its account holds. */
+export function boundaryPlace(ctx: Pick<EngineContext, 'teams' | 'discovery' | 'kinds'>): BoundaryPlace {
+  const config = ctx.teams.config
+  const d = ctx.discovery
+  const kinds = ctx.kinds
+  const multi = isMultiDomain(config)
+  const acs: BoundaryPlace['acs'] = !config.acs
+    ? 'none'
+    : !multi || !kinds || d.acsPlacement
+      ? 'here'
+      : kinds.includes('presign-role') && d.acsRoleArn
+        ? 'presign'
+        : 'none'
+  return {
+    teamRoles: !kinds || kinds.includes('role'),
+    acs,
+    ...(acs === 'here' && d.acsPlacement
+      ? {
+          presignRoleArns: Object.values(d.acsPlacement).flatMap((x) =>
+            x.presignRoleArn ? [x.presignRoleArn] : [],
+          ),
+        }
+      : {}),
+  }
+}
+
+/** Compares what an account has with what the file needs: create a missing one; a different one is setup's. */
+export function diffBoundaries(
+  desired: BoundaryPayload[],
+  observed: ObservedBoundary[],
+  by: 'apply' | 'setup',
+) {
+  const changes: Change<'boundary'>[] = []
+  for (const want of desired) {
+    const change = { kind: 'boundary' as const, key: want.policyName, summary: want.policyName }
+    const have = observed.find((o) => o.policyArn === want.policyArn)
+    if (!have) {
+      changes.push({ ...change, action: 'create', after: want })
+      continue
+    }
+    const before: BoundaryPayload = {
+      policyName: have.policyName,
+      policyArn: have.policyArn,
+      document: have.document,
+    }
+    if (!have.owned)
+      changes.push({
+        ...change,
+        action: 'blocked',
+        before,
+        after: want,
+        reason: `a policy of this name exists without the ${TAG_MANAGED} tag (not created by sagemaker-teams); not modified`,
+      })
+    else if (!policiesEqual(have.document, want.document))
+      changes.push(
+        by === 'setup'
+          ? { ...change, action: 'update', before, after: want, reason: 'document differs' }
+          : {
+              ...change,
+              action: 'blocked',
+              before,
+              after: want,
+              reason: `the file needs a different permissions boundary: run \`${SETUP_COMMAND}\` (apply may not change a boundary)`,
+            },
+      )
+  }
+  return changes
+}
+
+export const boundary: ResourceModule<'boundary', ObservedBoundary[], BoundaryPayload[]> = {
   kind: 'boundary',
 
   async observe(ctx) {
-    return readBoundary(
-      await ctx.aws.iam(),
-      boundaryPolicyArn(ctx.discovery.accountId, ctx.discovery.partition),
-    )
+    const iam = await ctx.aws.iam()
+    const wanted = desiredBoundaries(ctx.teams.config, ctx.discovery, boundaryPlace(ctx))
+    const found = await Promise.all(wanted.map((b) => readBoundary(iam, b.policyArn, { versions: false })))
+    return found.filter((b): b is ObservedBoundary => !!b)
   },
 
   desire(ctx) {
-    const d = ctx.discovery
-    return {
-      policyName: BOUNDARY_POLICY_NAME,
-      policyArn: boundaryPolicyArn(d.accountId, d.partition),
-      document: boundaryPolicy({
-        config: ctx.teams.config,
-        partition: d.partition,
-        region: d.region,
-        accountId: d.accountId,
-        ...(d.acsPlacement
-          ? {
-              presignRoleArns: Object.values(d.acsPlacement).flatMap((x) =>
-                x.presignRoleArn ? [x.presignRoleArn] : [],
-              ),
-            }
-          : {}),
-      }),
-    }
+    return desiredBoundaries(ctx.teams.config, ctx.discovery, boundaryPlace(ctx))
   },
 
   diff(desired, observed) {
-    const change = { kind: 'boundary' as const, key: desired.policyName, summary: desired.policyName }
-    if (!observed) return [{ ...change, action: 'create', after: desired }]
-    const before: BoundaryPayload = {
-      policyName: observed.policyName,
-      policyArn: observed.policyArn,
-      document: observed.document,
-    }
-    if (!observed.owned)
-      return [
-        {
-          ...change,
-          action: 'blocked',
-          before,
-          after: desired,
-          reason: `a policy of this name exists without the ${TAG_MANAGED} tag (not created by sagemaker-teams); not modified`,
-        },
-      ]
-    if (policiesEqual(observed.document, desired.document)) return []
-    return [{ ...change, action: 'update', before, after: desired, reason: 'document differs' }]
+    return diffBoundaries(desired, observed, 'apply')
   },
 
   requests(change) {
@@ -107,29 +192,41 @@ export const boundary: ResourceModule<'boundary', ObservedBoundary | undefined, 
   },
 
   async apply(change: Change<'boundary'>, ctx) {
-    const iam = await ctx.aws.iam()
-    const after = change.after!
-    if (change.action === 'create') {
-      try {
-        await iam.send(new CreatePolicyCommand(createPolicyInput(after)))
-        return
-      } catch (err) {
-        if (!/EntityAlreadyExists/.test(awsErrorCode(err) ?? '')) throw err
-        // Created meanwhile (a concurrent or interrupted apply): bring it up to date below if it is ours.
-      }
-    }
-    const observed = await readBoundary(iam, after.policyArn)
-    if (!observed?.owned) throw new Error(`${after.policyArn} exists but was not created by sagemaker-teams`)
-    if (policiesEqual(observed.document, after.document)) return
-    await newDefaultVersion(iam, observed, printPolicy(after.document))
+    await writeBoundary(await ctx.aws.iam(), change, 'apply')
   },
+}
+
+/**
+ * Writes one boundary change: `create` (apply and setup), `update` (setup only: a new default
+ * version). A policy created meanwhile is read back: apply leaves a different document to setup.
+ */
+export async function writeBoundary(iam: IAMClient, change: Change<'boundary'>, by: 'apply' | 'setup') {
+  const after = change.after!
+  if (change.action === 'create') {
+    try {
+      await iam.send(new CreatePolicyCommand(createPolicyInput(after)))
+      return
+    } catch (err) {
+      if (!/EntityAlreadyExists/.test(awsErrorCode(err) ?? '')) throw err
+      // Created meanwhile (a concurrent or interrupted run): compare below.
+    }
+  }
+  const observed = await readBoundary(iam, after.policyArn)
+  if (!observed?.owned) throw new Error(`${after.policyArn} exists but was not created by sagemaker-teams`)
+  if (policiesEqual(observed.document, after.document)) return
+  if (by === 'apply')
+    throw new Error(`${after.policyArn} differs from what the file needs: run \`${SETUP_COMMAND}\``)
+  await newDefaultVersion(iam, observed, printPolicy(after.document))
 }
 
 function createPolicyInput(after: BoundaryPayload) {
   return {
     PolicyName: after.policyName,
     PolicyDocument: printPolicy(after.document),
-    Description: 'Permissions boundary of the roles sagemaker-teams creates (managed by sagemaker-teams)',
+    Description:
+      after.policyName === ACS_BOUNDARY_POLICY_NAME
+        ? 'Permissions boundary of the sagemaker-teams ACS role and presign roles (written by sagemaker-teams setup)'
+        : 'Permissions boundary of the team roles sagemaker-teams creates (written by sagemaker-teams setup)',
     Tags: [{ Key: TAG_MANAGED, Value: 'true' }],
   }
 }
@@ -154,8 +251,12 @@ export async function newDefaultVersion(iam: IAMClient, observed: ObservedBounda
   await iam.send(new CreatePolicyVersionCommand(policyVersionInput(observed.policyArn, document)))
 }
 
-/** The boundary policy with its default version's document and its versions; undefined when absent. */
-export async function readBoundary(iam: IAMClient, policyArn: string): Promise<ObservedBoundary | undefined> {
+/** A boundary policy with its default version's document (and its versions); undefined when absent. */
+export async function readBoundary(
+  iam: IAMClient,
+  policyArn: string,
+  opts: { versions: boolean } = { versions: true },
+): Promise<ObservedBoundary | undefined> {
   let policy: GetPolicyCommandOutput
   try {
     policy = await iam.send(new GetPolicyCommand({ PolicyArn: policyArn }))
@@ -168,6 +269,7 @@ export async function readBoundary(iam: IAMClient, policyArn: string): Promise<O
     iam.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: p.DefaultVersionId })),
     (async () => {
       const out: ObservedBoundary['versions'] = []
+      if (!opts.versions) return out
       for await (const page of paginateListPolicyVersions({ client: iam }, { PolicyArn: policyArn }))
         for (const v of page.Versions ?? [])
           if (v.VersionId)

@@ -12,12 +12,13 @@ import {
   DeleteRolePolicyCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
+  PutRolePermissionsBoundaryCommand,
   PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam'
 import type { TeamsFile } from '../config/types.js'
 import { awsErrorCode } from '../errors.js'
-import { boundaryPolicyArn, TAG_MANAGED, teamRoleArn } from '../model/names.js'
+import { acsBoundaryPolicyArn, TAG_MANAGED, teamRoleArn } from '../model/names.js'
 import type { Change, PolicyDocument, PresignRolePayload } from '../plan/types.js'
 import { parsePolicy, policiesEqual } from '../policies/normalize.js'
 import { managedProfileStatements } from '../policies/profile-access.js'
@@ -87,6 +88,9 @@ export const presignRoles: ResourceModule<
       return {
         roleName: PRESIGN_ROLE_NAME,
         roleArn: role?.Arn ?? presignRoleArn(ctx.discovery.accountId, ctx.discovery.partition),
+        ...(role?.PermissionsBoundary?.PermissionsBoundaryArn
+          ? { permissionsBoundary: role.PermissionsBoundary.PermissionsBoundaryArn }
+          : {}),
         trustPolicy: parsePolicy(decodeURIComponent(role?.AssumeRolePolicyDocument ?? '{"Statement":[]}')),
         policy,
         owned: Boolean(role?.Tags?.some((t) => t.Key === TAG_MANAGED)),
@@ -104,6 +108,7 @@ export const presignRoles: ResourceModule<
     return {
       roleName: PRESIGN_ROLE_NAME,
       roleArn: presignRoleArn(d.accountId, d.partition),
+      permissionsBoundary: acsBoundaryPolicyArn(d.accountId, d.partition),
       trustPolicy: presignTrustPolicy(d.acsRoleArn),
       policy: presignRolePolicy(ctx.teams.config, d),
     }
@@ -129,6 +134,7 @@ export const presignRoles: ResourceModule<
     // Access only, no data: a presign role nobody needs any more goes without --prune.
     if (!desired) return [{ ...change, action: 'delete', before, reason: 'no ACS in the teams file' }]
     if (
+      before.permissionsBoundary === desired.permissionsBoundary &&
       policiesEqual(before.trustPolicy, desired.trustPolicy) &&
       policiesEqual(before.policy, desired.policy)
     )
@@ -148,6 +154,8 @@ export const presignRoles: ResourceModule<
       switch (r.operation) {
         case 'CreateRole':
           return new CreateRoleCommand(input)
+        case 'PutRolePermissionsBoundary':
+          return new PutRolePermissionsBoundaryCommand(input)
         case 'UpdateAssumeRolePolicy':
           return new UpdateAssumeRolePolicyCommand(input)
         case 'PutRolePolicy':
@@ -187,17 +195,31 @@ export function presignRoleRequests(
     ]
   const after = change.after
   if (!after || (change.action !== 'create' && change.action !== 'update')) return []
+  // The ACS's boundary (sagemaker-teams-acs-boundary), set first on a role that carries another (a
+  // role made before the boundaries were split): the operator policy allows the writes after it only
+  // on a role carrying it.
+  const boundary = after.permissionsBoundary ?? acsBoundaryPolicyArn(d.accountId, d.partition)
   return [
-    change.action === 'create'
-      ? iam('CreateRole', {
-          RoleName: name,
-          AssumeRolePolicyDocument: JSON.stringify(after.trustPolicy),
-          PermissionsBoundary: boundaryPolicyArn(d.accountId, d.partition),
-          Description:
-            'sagemaker-teams: the ACS presigns and creates Studio profiles of this account with it',
-          Tags: [{ Key: TAG_MANAGED, Value: 'true' }],
-        })
-      : iam('UpdateAssumeRolePolicy', { RoleName: name, PolicyDocument: JSON.stringify(after.trustPolicy) }),
+    ...(change.action === 'create'
+      ? [
+          iam('CreateRole', {
+            RoleName: name,
+            AssumeRolePolicyDocument: JSON.stringify(after.trustPolicy),
+            PermissionsBoundary: boundary,
+            Description:
+              'sagemaker-teams: the ACS presigns and creates Studio profiles of this account with it',
+            Tags: [{ Key: TAG_MANAGED, Value: 'true' }],
+          }),
+        ]
+      : [
+          ...(change.before?.permissionsBoundary !== boundary
+            ? [iam('PutRolePermissionsBoundary', { RoleName: name, PermissionsBoundary: boundary })]
+            : []),
+          iam('UpdateAssumeRolePolicy', {
+            RoleName: name,
+            PolicyDocument: JSON.stringify(after.trustPolicy),
+          }),
+        ]),
     iam('PutRolePolicy', { RoleName: name, PolicyName: name, PolicyDocument: JSON.stringify(after.policy) }),
   ]
 }
