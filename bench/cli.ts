@@ -60,14 +60,18 @@ interface Checkout {
 async function installPacked(c: Checkout): Promise<string> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'bench-install-'))
   const manifest = path.join(c.root, 'scripts', 'oclif-manifest.mjs')
-  if (existsSync(manifest)) execFileSync(process.execPath, [manifest], { cwd: c.root })
+  // A checkout whose build writes the manifest keeps it (its own runs use it); an older one wrote
+  // it only to pack, and gets it removed again, as its postpack did.
+  const built = existsSync(path.join(c.root, 'oclif.manifest.json'))
+  if (existsSync(manifest) && !built) execFileSync(process.execPath, [manifest], { cwd: c.root })
   try {
     execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', work], {
       cwd: c.root,
       stdio: 'ignore',
     })
   } finally {
-    if (existsSync(manifest)) execFileSync(process.execPath, [manifest, '--remove'], { cwd: c.root })
+    if (existsSync(manifest) && !built)
+      execFileSync(process.execPath, [manifest, '--remove'], { cwd: c.root })
   }
   const tarball = execFileSync('ls', [work], { encoding: 'utf8' }).trim().split('\n')[0]
   const prefix = path.join(work, 'prefix')

@@ -1,8 +1,10 @@
-// `npm pack` (prepack): writes oclif.manifest.json, the commands and their flags, so an installed
-// CLI starts without importing every command module (`--version`, `--help`, completion). What
-// `oclif manifest` does, with @oclif/core's own Plugin loader; postpack removes the file again
-// (a stale manifest in a checkout would hide new commands and flags).
-import { writeFileSync } from 'node:fs'
+// `npm run build` (and so `npm pack`): writes oclif.manifest.json, the commands and their flags, so
+// the CLI — installed, or this checkout — starts without looking for and importing every command
+// module on each run (`--version`, `--help`, completion, and every command). What `oclif manifest`
+// does, with @oclif/core's own Plugin loader. It describes dist/commands as the build compiled them:
+// a command added or changed needs `npm run build` (tsc alone would leave the manifest stale).
+// `--remove` deletes it.
+import { renameSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Plugin } from '@oclif/core'
@@ -21,6 +23,9 @@ if (process.argv[2] === '--remove') {
     respectNoCacheDefault: true,
   })
   await plugin.load()
-  writeFileSync(path.join(root, 'oclif.manifest.json'), `${JSON.stringify(plugin.manifest)}\n`)
+  // Whole or not at all: a CLI starting meanwhile reads the old file or the new one.
+  const file = path.join(root, 'oclif.manifest.json')
+  writeFileSync(`${file}.${process.pid}`, `${JSON.stringify(plugin.manifest)}\n`)
+  renameSync(`${file}.${process.pid}`, file)
   console.log(`oclif.manifest.json: ${Object.keys(plugin.manifest.commands).length} commands`)
 }

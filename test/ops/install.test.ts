@@ -32,20 +32,17 @@ describe('install from a packed tarball', function () {
 
   before(async () => {
     work = mkdtempSync(path.join(tmpdir(), 'smt-install-'))
-    // `npm test` has built dist/ already; prepack would build it again (under the other tests' feet),
-    // so the test runs prepack's other step itself, and postpack's.
+    // `npm test` has built dist/ already, and with it the commands' manifest (npm run build writes it;
+    // prepack is the build), so the test packs without running the build again under the other
+    // tests' feet; the manifest stays for this checkout's own runs.
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
       scripts: Record<string, string>
     }
-    assert.match(pkg.scripts.prepack, /npm run build && node scripts\/oclif-manifest\.mjs$/)
-    assert.equal(pkg.scripts.postpack, 'node scripts/oclif-manifest.mjs --remove')
-    await run('node', ['scripts/oclif-manifest.mjs'], { cwd: ROOT })
-    try {
-      await run('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT })
-    } finally {
-      await run('npm', ['run', 'postpack'], { cwd: ROOT })
-    }
-    assert.ok(!existsSync(path.join(ROOT, 'oclif.manifest.json')), 'postpack removes the manifest')
+    assert.equal(pkg.scripts.prepack, 'npm run build')
+    assert.match(pkg.scripts.build, /&& node scripts\/oclif-manifest\.mjs$/)
+    assert.equal(pkg.scripts.postpack, undefined)
+    assert.ok(existsSync(path.join(ROOT, 'oclif.manifest.json')), 'npm run build wrote the manifest')
+    await run('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT })
     const tarball = path.join(work, `sagemaker-teams-${version}.tgz`)
     prefix = path.join(work, 'prefix')
     await run(
