@@ -65,4 +65,31 @@ describe('partial reads and applies across accounts', function () {
     assert.equal(json.code, 1)
     assert.equal(JSON.parse(json.stdout).summary.failedAccounts, 1)
   })
+
+  it("an account read fine whose apply fails (its role creation): its teams' application and assignments are held back, the summary counts them; the next apply converges", async () => {
+    const f = organizationWorkspace()
+    emu().injectFaults({ operation: 'iam:CreateRole', kind: 'denied', rate: 1, account: DEV })
+    const a = await cli(['apply', '-f', f, '--yes'])
+    emu().clearFaults()
+    assert.equal(a.code, 1, a.stdout + a.stderr)
+    // team1 lives in dev: no tile that leads nowhere.
+    assert.match(
+      a.stdout,
+      /^SKIPPED \[identity-center\] application .*: held back: role sagemaker-teams-team1 failed in account dev, so team team1's role and profiles may not exist/m,
+    )
+    assert.match(
+      a.stdout,
+      /^SKIPPED \[identity-center\] assignment .*held back: role sagemaker-teams-team1 failed in account dev/m,
+    )
+    assert.match(
+      a.stdout,
+      /^Apply finished with failures: \d+ done, 1 failed, \d+ manual, [1-9]\d* skipped, 0 blocked; 1 of \d+ accounts failed\.$/m,
+    )
+    const apps = () => emu().state.applications.map((x) => x.Tags['sagemaker-teams:team'])
+    assert.ok(!apps().includes('team1'), `team1's application was created: ${apps().join(', ')}`)
+    for (const t of ['team2', 'team3', 'team4']) assert.ok(apps().includes(t), `${t}: ${apps().join(', ')}`)
+    const again = await cli(['apply', '-f', f, '--yes'])
+    assert.equal(again.code, 0, again.stdout + again.stderr)
+    assert.ok(apps().includes('team1'))
+  })
 })

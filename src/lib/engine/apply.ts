@@ -65,6 +65,8 @@ export interface RunnerOptions {
    * profiles wait for the account's team roles).
    */
   unsettled?: Set<string>
+  /** Checked when a change's step starts: a reason holds the change back (skipped, with the reason). */
+  holdBack?: (change: Change) => string | undefined
 }
 
 export function applyRunner(
@@ -133,7 +135,9 @@ export function applyRunner(
         const blocker = ((step.deletes ? DELETE_DEPENDS_ON : DEPENDS_ON)[kind] ?? []).find(
           (k) => unsettled.has(`${k}/${change.team ?? '*'}`) || unsettled.has(`${k}/*`),
         )
-        if (blocker)
+        const held = runnerOptions.holdBack?.(change)
+        if (held) settle(change, 'skipped', held)
+        else if (blocker)
           settle(change, 'skipped', `waits for the team's ${blocker} change, which did not complete`)
         else ready.push(change)
       }

@@ -22,7 +22,7 @@ import {
   fileDomains,
   teamDomainName,
 } from '../model/topology.js'
-import { holdBackReplaced, holdBackUnreadAccounts } from '../plan/hold-back.js'
+import { heldBackAfterFailure, holdBackReplaced, holdBackUnreadAccounts } from '../plan/hold-back.js'
 import { renameMoves } from '../plan/renames.js'
 import { type Action, type Change, KINDS, type Kind, type Plan, type PlanAccount } from '../plan/types.js'
 import { acsRoleName, presignRoleArn } from '../resources/acs-names.js'
@@ -78,6 +78,8 @@ export interface PlanPart {
 export interface ManyPlan {
   plan: Plan
   parts: PlanPart[]
+  /** Team → the account (as the plan names it) of its role and profiles. */
+  teamAccount: Record<string, string>
   /** The Identity Center part's context (for what commands record after a plan). */
   ctx: EngineContext
 }
@@ -529,7 +531,7 @@ async function buildManyPlanReporting(
   )
   const plan = mergePlans(icPart, parts, planAccounts, domainOrder, options, teamAccount)
   if (options.teams) checkTeams(teams, options.teams, plan.changes)
-  return { plan, parts, ctx: icCtx }
+  return { plan, parts, ctx: icCtx, teamAccount }
 }
 
 /**
@@ -679,6 +681,28 @@ export async function applyManyPlan(
   const byAccount = new Map<string, PlanPart[]>()
   for (const part of many.parts) byAccount.set(part.account, [...(byAccount.get(part.account) ?? []), part])
   const limit = pLimit(ACCOUNT_CONCURRENCY)
+  // The Identity Center side (applications, assignments) waits for the other accounts' creates and
+  // updates: the team of a role or profile that failed there, or of an account whose account-wide
+  // change failed, gets no tile that leads nowhere (heldBackAfterFailure). Revocations do not wait.
+  const failed = { teams: new Map<string, string>(), accounts: new Map<string, string>() }
+  const noteFailures = (account: string, done: ApplyOutcome[]) => {
+    for (const o of done.filter((x) => x.status === 'failed')) {
+      const why = `${o.kind} ${o.summary} failed in account ${account}`
+      if (o.team === undefined) {
+        if (!failed.accounts.has(account)) failed.accounts.set(account, why)
+      } else if (!failed.teams.has(o.team)) failed.teams.set(o.team, why)
+    }
+  }
+  const createsDone = new Map<string, { done: Promise<void>; resolve: () => void }>()
+  for (const account of byAccount.keys())
+    if (account !== IDENTITY_CENTER) {
+      let resolve = () => {}
+      const done = new Promise<void>((r) => {
+        resolve = r
+      })
+      createsDone.set(account, { done, resolve })
+    }
+  const holdBack = (c: Change) => heldBackAfterFailure(c, many.teamAccount, failed)
   // A data mesh's governance account goes first: a consumer account re-grants only what the
   // governance catalog has granted it (with the grant option) by then.
   const governance = many.ctx.teams.config.dataMesh?.governance.account
@@ -694,23 +718,36 @@ export async function applyManyPlan(
           )
           const result: AccountResult = { account, accountId: parts[0].accountId, status: 'done' }
           accounts.push(result)
-          if (work.length === 0) return
+          const createsSettled = () => createsDone.get(account)?.resolve()
+          if (work.length === 0) return createsSettled()
           try {
             const unsettled = new Set<string>()
             const lost = () => Boolean(opts.lockLost?.(account))
             const stop = () => Boolean(opts.shouldStop?.()) || lost()
             const runners = work.map((p) =>
-              applyRunner(p.plan, p.ctx, opts.concurrency, { shouldStop: stop, unsettled }),
+              applyRunner(p.plan, p.ctx, opts.concurrency, { shouldStop: stop, unsettled, holdBack }),
             )
-            for (const deletes of [false, true])
+            const soFar = () => runners.flatMap((r) => r.outcomes)
+            let waited = false
+            for (const deletes of [false, true]) {
               for (const kind of deletes ? [...KINDS].reverse() : KINDS)
                 for (const runner of runners) {
                   const step = runner.steps.find((s) => s.kind === kind && s.deletes === deletes)
                   if (!step || stop()) continue
+                  if (!deletes && !waited && (kind === 'application' || kind === 'assignment')) {
+                    waited = true
+                    await Promise.all([...createsDone.values()].map((d) => d.done))
+                    noteFailures(account, soFar())
+                  }
                   opts.progress?.startStep(step, runner.total(step))
                   await runner.run(step, (o, done, total) => opts.progress?.changeDone(o, done, total))
                   opts.progress?.endStep(step)
                 }
+              if (!deletes) {
+                noteFailures(account, soFar())
+                createsSettled()
+              }
+            }
             for (const runner of runners) outcomes.push(...runner.outcomes)
             if (runners.some((r) => r.outcomes.some((o) => o.status === 'failed'))) result.status = 'failed'
             if (lost()) {
@@ -720,6 +757,10 @@ export async function applyManyPlan(
           } catch (err) {
             result.status = 'failed'
             result.error = err instanceof UserError ? err.message : describeAwsError(err)
+            if (!failed.accounts.has(account))
+              failed.accounts.set(account, `account ${account} failed (${result.error})`)
+          } finally {
+            createsSettled()
           }
         }),
       ),

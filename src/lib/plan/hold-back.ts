@@ -88,3 +88,25 @@ export function holdBackMissingMembers(
   }
   return held
 }
+
+/**
+ * Files with accounts:/domains: — during apply, the Identity Center side of a team whose account was
+ * read but whose changes failed there (its role, its profiles, or an account-wide change such as the
+ * boundary) is held back: an application or assignment created now would be a tile that leads
+ * nowhere. Revocations still run. Returns why `change` is held back, or undefined.
+ */
+export function heldBackAfterFailure(
+  change: Pick<Change, 'kind' | 'action' | 'team'>,
+  teamAccount: Record<string, string>,
+  failed: { teams: Map<string, string>; accounts: Map<string, string> },
+): string | undefined {
+  if (change.team === undefined || (change.kind !== 'application' && change.kind !== 'assignment')) return
+  if (change.action !== 'create' && change.action !== 'update') return
+  const account = teamAccount[change.team]
+  const why =
+    failed.teams.get(change.team) ?? (account === undefined ? undefined : failed.accounts.get(account))
+  return (
+    why &&
+    `held back: ${why}, so team ${change.team}'s role and profiles may not exist; apply again once it succeeds`
+  )
+}
