@@ -1,7 +1,8 @@
 /** The assertion consumer service (its role, table, function and URL). */
+
 import { jsonDiff } from '../plan/json-diff.js'
 import type { AcsConfigChange, ApplicationPayload, Change } from '../plan/types.js'
-import type { KindDefinition, TeamScope } from './contract.js'
+import type { AccessOut, KindDefinition, TeamScope } from './contract.js'
 
 export const acsKind = {
   kind: 'acs',
@@ -14,6 +15,7 @@ export const acsKind = {
   // then shown as blocked, with the teams it waits for).
   teamScope: (c, s: TeamScope) =>
     c.action === 'create' && acsCreatedForScope(s) ? c : scopedAcs(c, s.teams, s.teamMembers),
+  review,
 } satisfies KindDefinition<'acs'>
 
 /**
@@ -92,4 +94,72 @@ function acsDetails(c: Change<'acs'>): string[] {
     ...(c.after?.configChanges ?? []).map((x) => `${EFFECT_MARK[x.effect]} ${x.text}`),
     ...jsonDiff(shown(c.before ?? {}), shown(c.after ?? {})),
   ]
+}
+
+/** Its part of the access review. */
+function review(c: Change<'acs'>, { widened, narrowed, item }: AccessOut): void {
+  const before = c.before as Change<'acs'>['before']
+  const after = c.after as Change<'acs'>['after']
+  if (c.action === 'delete') {
+    narrowed.push(item(c, 'ACS', `the ACS ${c.key} is deleted: nobody can open Studio through it`))
+    return
+  }
+  if (c.action === 'create' && after) {
+    const limit = after.allowedSourceCidrs?.length
+      ? ` from ${after.allowedSourceCidrs.join(', ')}`
+      : ' from any address'
+    widened.push(
+      item(
+        c,
+        'ACS',
+        `the ACS is deployed: assigned users can open Studio through it${limit}, sessions up to ${after.sessionExpirationSeconds} s`,
+      ),
+    )
+  }
+  if (!before || !after) return
+  if (before.invokeOnlyViaUrl === false && after.invokeOnlyViaUrl)
+    narrowed.push(
+      item(
+        c,
+        'ACS',
+        'the ACS function can be invoked only through its URL (no direct Invoke by any AWS principal)',
+      ),
+    )
+  if (after.roleBoundary && before.roleBoundary !== after.roleBoundary)
+    narrowed.push(
+      item(
+        c,
+        'ACS',
+        `the ACS role is bounded by ${after.roleBoundary.split('/').pop()} (permissions boundary)`,
+      ),
+    )
+  // Configuration changes that change who can sign in (teams, certificates, members);
+  // CIDRs and the session length follow from the payload below.
+  for (const x of after.configChanges ?? []) {
+    if (x.effect === 'neutral' || /^(source CIDR|Studio session length)/.test(x.text)) continue
+    const target = x.effect === 'widens' ? widened : narrowed
+    target.push({
+      ...item(c, x.team ? `team ${x.team}` : 'ACS', `ACS: ${x.text}`),
+      ...(x.team ? { team: x.team } : {}),
+    })
+  }
+  const b = before.allowedSourceCidrs ?? []
+  const a = after.allowedSourceCidrs ?? []
+  if (b.length > 0 && a.length === 0)
+    widened.push(item(c, 'ACS', 'the ACS no longer restricts presigned URLs by source address'))
+  else {
+    const added = a.filter((x) => !b.includes(x))
+    const removed = b.filter((x) => !a.includes(x))
+    if (added.length) widened.push(item(c, 'ACS', `the ACS allows presigned URLs from ${added.join(', ')}`))
+    if (removed.length && a.length)
+      narrowed.push(item(c, 'ACS', `the ACS no longer allows ${removed.join(', ')}`))
+    if (b.length === 0 && a.length > 0)
+      narrowed.push(item(c, 'ACS', `the ACS restricts presigned URLs to ${a.join(', ')}`))
+  }
+  const bs = before.sessionExpirationSeconds
+  const as = after.sessionExpirationSeconds
+  if (bs !== undefined && as !== undefined && as > bs)
+    widened.push(item(c, 'ACS', `Studio sessions last longer: ${bs} s → ${as} s`))
+  if (bs !== undefined && as !== undefined && as < bs)
+    narrowed.push(item(c, 'ACS', `Studio sessions are shorter: ${bs} s → ${as} s`))
 }

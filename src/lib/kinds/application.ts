@@ -1,6 +1,7 @@
 /** A team's IAM Identity Center SAML application. */
 
-import type { KindDefinition } from './contract.js'
+import type { Change } from '../plan/types.js'
+import type { AccessOut, KindDefinition } from './contract.js'
 import { noDetails } from './details.js'
 
 export const applicationKind = {
@@ -10,4 +11,11 @@ export const applicationKind = {
   dependsOn: [],
   details: noDetails,
   teamScope: 'its-team',
+  review,
 } satisfies KindDefinition<'application'>
+
+/** Its part of the access review. */
+function review(c: Change<'application'>, { narrowed, item }: AccessOut): void {
+  if (c.action === 'delete')
+    narrowed.push(item(c, `team ${c.team}`, `${c.team}'s application is deleted: nobody can sign in to it`))
+}

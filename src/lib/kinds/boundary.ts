@@ -1,9 +1,12 @@
 /** The permissions boundaries the roles the tool creates carry (team roles', the ACS's). */
 
 import { jsonDiff } from '../plan/json-diff.js'
+import type { Change } from '../plan/types.js'
+import { policyDelta } from '../policies/normalize.js'
 import { acsCreatedForScope } from './acs.js'
-import type { KindDefinition, TeamScope } from './contract.js'
+import type { AccessOut, KindDefinition, TeamScope } from './contract.js'
 import { updateDiff } from './details.js'
+import { summarizeAtoms } from './review.js'
 
 export const boundaryKind = {
   kind: 'boundary',
@@ -20,4 +23,30 @@ export const boundaryKind = {
       s.teamChanges.some((k) => (k.kind === 'role' || k.kind === 'presign-role') && k.action !== 'delete'))
       ? c
       : undefined,
+  review,
 } satisfies KindDefinition<'boundary'>
+
+/** Its part of the access review. */
+function review(c: Change<'boundary'>, { widened, narrowed, item }: AccessOut): void {
+  // The ceiling of every role the tool creates: what it gains, they may gain.
+  const before = (c as Change<'boundary'>).before
+  const after = (c as Change<'boundary'>).after
+  if (c.action !== 'update' || !before || !after) return
+  const delta = policyDelta(before.document, after.document)
+  if (delta.allowsGained.length)
+    widened.push(
+      item(
+        c,
+        after.policyName,
+        `the roles' permissions boundary allows ${summarizeAtoms(delta.allowsGained)}`,
+      ),
+    )
+  if (delta.allowsLost.length)
+    narrowed.push(
+      item(
+        c,
+        after.policyName,
+        `the roles' permissions boundary no longer allows ${summarizeAtoms(delta.allowsLost)}`,
+      ),
+    )
+}

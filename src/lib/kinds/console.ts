@@ -1,5 +1,7 @@
 /** A team application's console-only SAML settings (a manual step). */
+
 import type { KindDefinition } from './contract.js'
+import { noAccessChange } from './review.js'
 
 export const consoleKind = {
   kind: 'console',
@@ -17,4 +19,5 @@ export const consoleKind = {
     ]
   },
   teamScope: 'its-team',
+  review: noAccessChange,
 } satisfies KindDefinition<'console'>

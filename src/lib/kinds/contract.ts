@@ -5,7 +5,7 @@
  * The registry (./registry.ts) holds one per kind and is exhaustive: a kind missing from it, or a
  * definition missing a piece, does not compile.
  */
-import type { Change, Kind } from '../plan/types.js'
+import type { AccessItem, Change, Kind, Plan } from '../plan/types.js'
 
 /**
  * Where a kind's resources live, which decides which part of a teams file's topology plans it:
@@ -48,6 +48,11 @@ export interface KindDefinition<K extends Kind = Kind> {
    * team decides from the changes the named teams keep whether they need it (the boundary when
    * they create a role), and may keep it changed (the ACS shown blocked).
    */
+  /**
+   * Its part of the plan's access review (plan/access-review.ts): what a change widens and what it
+   * narrows, in a reviewer's words; `noAccessChange` for a kind that changes nobody's access.
+   */
+  review(change: Change<K>, out: AccessOut, plan: Pick<Plan, 'changes'>): void
   teamScope: 'its-team' | ((change: Change<K>, scope: TeamScope) => Change | undefined)
 }
 
@@ -63,4 +68,12 @@ export interface TeamScope {
   changes: readonly Change[]
   /** The changes of the named teams (kept). */
   teamChanges: readonly Change[]
+}
+
+/** Where a kind's review puts what it finds. */
+export interface AccessOut {
+  widened: AccessItem[]
+  narrowed: AccessItem[]
+  /** One item of the change: who, and what happens to their access. */
+  item(c: Change, principal: string, description: string): AccessItem
 }

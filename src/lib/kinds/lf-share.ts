@@ -1,5 +1,6 @@
 /** Data mesh: a grant to a consumer account in the governance catalog. */
 
+import { reviewDataMesh } from '../plan/data-mesh-review.js'
 import type { Change } from '../plan/types.js'
 import type { KindDefinition, TeamScope } from './contract.js'
 import { updateDiffWithoutTeams } from './details.js'
@@ -11,6 +12,7 @@ export const lfShareKind = {
   dependsOn: [],
   details: updateDiffWithoutTeams,
   teamScope: (c, s: TeamScope) => (meshOfScope(c, s) ? c : undefined),
+  review: (c, { widened, narrowed, item }) => reviewDataMesh(c, widened, narrowed, item),
 } satisfies KindDefinition<'lf-share'>
 
 /**

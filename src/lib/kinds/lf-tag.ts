@@ -4,6 +4,7 @@ import type { LfGrantPayload, LfTagPayload } from '../plan/types.js'
 import type { KindDefinition, TeamScope } from './contract.js'
 import { updateDiff } from './details.js'
 import { meshOfScope } from './lf-share.js'
+import { noAccessChange } from './review.js'
 
 export const lfTagKind = {
   kind: 'lf-tag',
@@ -14,6 +15,7 @@ export const lfTagKind = {
   // An LF-tag a kept grant, or a share or resource link the scope's teams use, names.
   teamScope: (c, s: TeamScope) =>
     tagKeysOf(s).has(((c.after ?? c.before) as LfTagPayload).tagKey) ? c : undefined,
+  review: noAccessChange,
 } satisfies KindDefinition<'lf-tag'>
 
 /** The LF-tag keys the scope's grants name, and those of the data mesh's shares its teams use. */

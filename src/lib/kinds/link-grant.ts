@@ -1,5 +1,6 @@
 /** Data mesh: DESCRIBE on a resource link to a team's role. */
 
+import { reviewDataMesh } from '../plan/data-mesh-review.js'
 import type { KindDefinition } from './contract.js'
 import { updateDiffWithoutTeams } from './details.js'
 
@@ -10,4 +11,5 @@ export const linkGrantKind = {
   dependsOn: ['role', 'resource-link'],
   details: updateDiffWithoutTeams,
   teamScope: 'its-team',
+  review: (c, { widened, narrowed, item }) => reviewDataMesh(c, widened, narrowed, item),
 } satisfies KindDefinition<'link-grant'>

@@ -1,5 +1,6 @@
 /** Data mesh: a team role's grant in the governance catalog. */
 
+import { reviewDataMesh } from '../plan/data-mesh-review.js'
 import type { KindDefinition } from './contract.js'
 import { updateDiffWithoutTeams } from './details.js'
 
@@ -10,4 +11,5 @@ export const meshGrantKind = {
   dependsOn: ['role'],
   details: updateDiffWithoutTeams,
   teamScope: 'its-team',
+  review: (c, { widened, narrowed, item }) => reviewDataMesh(c, widened, narrowed, item),
 } satisfies KindDefinition<'mesh-grant'>

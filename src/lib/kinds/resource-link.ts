@@ -3,6 +3,7 @@
 import type { KindDefinition, TeamScope } from './contract.js'
 import { updateDiffWithoutTeams } from './details.js'
 import { meshOfScope } from './lf-share.js'
+import { noAccessChange } from './review.js'
 
 export const resourceLinkKind = {
   kind: 'resource-link',
@@ -11,4 +12,5 @@ export const resourceLinkKind = {
   dependsOn: [],
   details: updateDiffWithoutTeams,
   teamScope: (c, s: TeamScope) => (meshOfScope(c, s) ? c : undefined),
+  review: noAccessChange,
 } satisfies KindDefinition<'resource-link'>

@@ -2,6 +2,7 @@
 
 import type { KindDefinition } from './contract.js'
 import { updateDiff } from './details.js'
+import { noAccessChange } from './review.js'
 
 export const workgroupKind = {
   kind: 'workgroup',
@@ -10,4 +11,5 @@ export const workgroupKind = {
   dependsOn: [],
   details: updateDiff,
   teamScope: 'its-team',
+  review: noAccessChange,
 } satisfies KindDefinition<'workgroup'>
