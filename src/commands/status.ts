@@ -29,12 +29,15 @@ export default class Status extends BaseCommand<typeof Status> {
     if (!isMultiDomain(teams.config)) {
       const report = await readStatus(aws, teams, this.flags.team)
       if (!this.jsonEnabled()) process.stdout.write(renderStatus(report))
-      reportMissing(missingItems(report.teams, report.acs, Boolean(teams.config.acs)))
+      reportMissing([
+        ...missingItems(report.teams, report.acs, Boolean(teams.config.acs)),
+        ...(report.membersNotFound ?? []),
+      ])
       return report
     }
     const report = await readManyStatus(aws, teams, this.flags.team)
     if (!this.jsonEnabled()) process.stdout.write(renderManyStatus(report))
-    reportMissing(manyMissingItems(report, Boolean(teams.config.acs)))
+    reportMissing([...manyMissingItems(report, Boolean(teams.config.acs)), ...(report.membersNotFound ?? [])])
     const failed = report.accounts.filter((a) => a.error)
     for (const a of failed)
       process.stderr.write(`Error: ${a.error!.message}\n${a.error!.hint ? `Hint: ${a.error!.hint}\n` : ''}`)

@@ -49,12 +49,16 @@ export interface StatusReport {
   domainId: string
   teams: TeamStatus[]
   acs?: AcsReport
+  /** Members of the file the identity store does not have ("user x of team t"): missing too. */
+  membersNotFound?: string[]
 }
 
 /** A file with accounts:/domains: — account → domain → team, as the plan groups them. */
 export interface ManyStatusReport {
   accounts: AccountStatus[]
   acs?: AcsReport
+  /** Members of the file the identity store does not have ("user x of team t"): missing too. */
+  membersNotFound?: string[]
   /** A file with dataMesh: each consumer account's resource links and the governance account's shares to it. */
   dataMesh?: MeshStatus
 }
@@ -159,7 +163,19 @@ export async function readStatus(
       .filter(selected(only))
       .map((team) => teamStatus(team, { apps, assignments, logins }, account, domain, [domain])),
     ...(teams.config.acs ? { acs: acsReport(teams.config, acs, logins) } : {}),
+    ...membersNotFound(ctx.identities, only),
   }
+}
+
+/** The members the identity store does not have, of the selected teams (status exits 1 for them). */
+function membersNotFound(
+  identities: EngineContext['identities'],
+  only?: string[],
+): { membersNotFound?: string[] } {
+  const lines = (identities.missing ?? [])
+    .filter((m) => selected(only)(m.team))
+    .map((m) => `${m.kind} ${m.name} of team ${m.team} (not in the identity store)`)
+  return lines.length ? { membersNotFound: lines } : {}
 }
 
 /**
@@ -233,6 +249,7 @@ export async function readManyStatus(
     accounts,
     ...(config.acs ? { acs: acsReport(config, acs, logins) } : {}),
     ...(dataMesh ? { dataMesh } : {}),
+    ...membersNotFound(many.ctx.identities, only),
   }
 }
 

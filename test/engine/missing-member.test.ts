@@ -96,6 +96,21 @@ describe('a member missing from the identity store', function () {
       )
     })
 
+    it('status exits 1 naming the member the identity store does not have', async () => {
+      const file = workspace()
+      await applied(file)
+      rewrite(file, (c) => {
+        c.teams.team1.members = { users: ['user1@example.com', 'ghost@example.com'] }
+      })
+      const r = await cli(['status', '-f', file])
+      assert.equal(r.code, 1, r.stdout + r.stderr)
+      assert.match(
+        r.stderr,
+        /Missing \(1\): user ghost@example\.com of team team1 \(not in the identity store\)/,
+      )
+      assert.equal((await cli(['status', '-f', file, '--team', 'team2'])).code, 0)
+    })
+
     it('the real CLI: a missing group is named at its line, the text plan never says the account matches', async () => {
       const file = workspace()
       await applied(file)
