@@ -36,8 +36,8 @@ module.exports = {
       name: 'plan-document-calls-nothing',
       severity: 'error',
       comment:
-        'src/lib/plan is the plan document and its views: no AWS clients, no IAM evaluation, no engine or kinds.',
-      from: { path: '^src/lib/plan/' },
+        "src/lib/plan is the plan document and its views, src/lib/kinds the kinds' definitions: no AWS clients, no IAM evaluation, no engine or kind modules (src/lib/resources).",
+      from: { path: '^src/lib/(plan|kinds)/' },
       to: {
         path: [
           '^src/lib/(aws|resources|refresh|acs|engine)/',
