@@ -18,7 +18,13 @@ import type { TeamsFile } from './config/types.js'
 import { acsPlacementOf } from './engine/many.js'
 import { fingerprint } from './engine/plan.js'
 import { UserError } from './errors.js'
-import { fileAccounts, fileDomains, isMultiDomain, primaryDomainId } from './model/topology.js'
+import {
+  fileAccounts,
+  fileDomains,
+  isMultiDomain,
+  primaryDomainId,
+  teamDomainName,
+} from './model/topology.js'
 import { reviewAccess } from './plan/access-review.js'
 import { type BoundaryPayload, type Change, PLAN_VERSION, type Plan } from './plan/types.js'
 import {
@@ -46,7 +52,8 @@ export function setupPlace(
   accountId: string,
   ids: { callerAccountId: string; partition: string },
 ): BoundaryPlace {
-  if (!isMultiDomain(config)) return { teamRoles: true, acs: config.acs ? 'here' : 'none' }
+  if (!isMultiDomain(config))
+    return { teamRoles: true, domainIds: [primaryDomainId(config)], acs: config.acs ? 'here' : 'none' }
   const accountOf = (name?: string) =>
     name === undefined ? ids.callerAccountId : (config.accounts?.[name]?.id ?? '')
   const domainsHere = fileDomains(config).filter((d) => accountOf(d.account) === accountId)
@@ -73,6 +80,7 @@ export function setupPlace(
       : []
   return {
     teamRoles: domainsHere.length > 0,
+    domainIds: [...new Set(domainsHere.map((d) => d.id))].sort(),
     acs,
     ...(presignRoleArns.length ? { presignRoleArns: [...new Set(presignRoleArns)].sort() } : {}),
   }
@@ -84,10 +92,18 @@ export function setupBoundaries(
   where: Omit<SetupWhere, 'account'>,
   callerAccountId: string,
 ): BoundaryPayload[] {
+  const place = setupPlace(config, where.accountId, { callerAccountId, partition: where.partition })
+  if (!isMultiDomain(config)) return desiredBoundaries(config, where, place)
+  // As apply plans the account: its own teams only (their workspaces, roles given by arn).
+  const domains = fileDomains(config).filter((d) => place.domainIds.includes(d.id))
+  const { accounts: _a, domains: _d, ...rest } = config
+  const teams = Object.fromEntries(
+    Object.entries(config.teams).filter(([t]) => domains.some((d) => d.name === teamDomainName(config, t))),
+  )
   return desiredBoundaries(
-    config,
+    { ...rest, domain: { id: place.domainIds[0] ?? primaryDomainId(config) }, teams },
     where,
-    setupPlace(config, where.accountId, { callerAccountId, partition: where.partition }),
+    place,
   )
 }
 

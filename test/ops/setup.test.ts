@@ -89,6 +89,18 @@ describe('setup (accounts:)', function () {
       (s) => s.Sid,
     )
     assert.deepEqual(sids, ['FileProfiles', 'PassTeamRolesToSageMaker'])
+    // What setup wrote is what apply would want there: plan shows no boundary blocked (prod's equal,
+    // the others missing, which apply creates).
+    const p = await cli(['plan', '-f', file, '--json'])
+    assert.equal(p.code, 0, p.stderr)
+    const boundaries = (
+      JSON.parse(p.stdout) as { changes: { kind: string; action: string }[] }
+    ).changes.filter((c) => c.kind === 'boundary')
+    assert.ok(boundaries.length > 0)
+    assert.deepEqual(
+      boundaries.filter((c) => c.action !== 'create'),
+      [],
+    )
     assert.deepEqual(
       emu().state.policies.filter((p) => p.PolicyName.startsWith('sagemaker-teams')),
       [],

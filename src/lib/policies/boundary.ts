@@ -171,28 +171,32 @@ export function acsBoundaryPolicy(i: AcsBoundaryInput): PolicyDocument {
       ? [t.executionRole.arn]
       : [],
   )
-  const statements: PolicyDocument['Statement'] = [
-    {
-      // Describe, create (with its tags) and presign profiles of the file's domains; the role's own
-      // policy narrows to the tool's profiles.
-      Sid: 'FileProfiles',
-      Effect: 'Allow',
-      Action: [
-        'sagemaker:DescribeUserProfile',
-        'sagemaker:CreatePresignedDomainUrl',
-        'sagemaker:CreateUserProfile',
-        'sagemaker:AddTags',
-      ],
-      Resource: sortedDomains(i).map((d) => `${sm}:user-profile/${d}/*`),
-    },
-    {
-      Sid: 'PassTeamRolesToSageMaker',
-      Effect: 'Allow',
-      Action: 'iam:PassRole',
-      Resource: givenRoles.length ? [createdRoles, ...[...new Set(givenRoles)].sort()] : createdRoles,
-      Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
-    },
-  ]
+  const domainIds = sortedDomains(i)
+  const statements: PolicyDocument['Statement'] = []
+  // An account without a domain (the ACS's own, elsewhere) has no profile to reach.
+  if (domainIds.length > 0)
+    statements.push(
+      {
+        // Describe, create (with its tags) and presign profiles of the file's domains; the role's own
+        // policy narrows to the tool's profiles.
+        Sid: 'FileProfiles',
+        Effect: 'Allow',
+        Action: [
+          'sagemaker:DescribeUserProfile',
+          'sagemaker:CreatePresignedDomainUrl',
+          'sagemaker:CreateUserProfile',
+          'sagemaker:AddTags',
+        ],
+        Resource: domainIds.map((d) => `${sm}:user-profile/${d}/*`),
+      },
+      {
+        Sid: 'PassTeamRolesToSageMaker',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: givenRoles.length ? [createdRoles, ...[...new Set(givenRoles)].sort()] : createdRoles,
+        Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+      },
+    )
   if (i.acsHere !== false) {
     const logGroup = `arn:${p}:logs:${r}:${a}:log-group:/aws/lambda/${acs.functionName}`
     statements.push(

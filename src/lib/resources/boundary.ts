@@ -27,7 +27,6 @@ import {
   boundaryPolicyArn,
   TAG_MANAGED,
 } from '../model/names.js'
-import { isMultiDomain } from '../model/topology.js'
 import type { BoundaryPayload, Change } from '../plan/types.js'
 import { acsBoundaryPolicy, teamBoundaryPolicy } from '../policies/boundary.js'
 import { parsePolicy, policiesEqual } from '../policies/normalize.js'
@@ -59,6 +58,8 @@ export interface BoundaryPlace {
   acs: 'here' | 'presign' | 'none'
   /** In the ACS's account of a file with accounts:/domains: the presign roles it assumes. */
   presignRoleArns?: string[]
+  /** The domains of this account (none: an account that holds only the ACS). */
+  domainIds: string[]
 }
 
 /** The boundaries an account needs, as documents (the engine and `setup` both use this). */
@@ -68,7 +69,7 @@ export function desiredBoundaries(
   place: BoundaryPlace,
 ): BoundaryPayload[] {
   const out: BoundaryPayload[] = []
-  const base = { config, ...where }
+  const base = { config, ...where, domainIds: place.domainIds }
   if (place.teamRoles)
     out.push({
       policyName: BOUNDARY_POLICY_NAME,
@@ -90,19 +91,22 @@ export function desiredBoundaries(
 
 /** Where this plan part is: which of the tool's roles its account holds. */
 export function boundaryPlace(ctx: Pick<EngineContext, 'teams' | 'discovery' | 'kinds'>): BoundaryPlace {
+  // A part of a file with accounts:/domains: plans its account's teams as a one-domain file of its
+  // first domain; its discovery names the ACS's account (acsPlacement) or a presign role's (acsRoleArn).
   const config = ctx.teams.config
   const d = ctx.discovery
   const kinds = ctx.kinds
-  const multi = isMultiDomain(config)
   const acs: BoundaryPlace['acs'] = !config.acs
     ? 'none'
-    : !multi || !kinds || d.acsPlacement
+    : d.acsPlacement || !kinds
       ? 'here'
-      : kinds.includes('presign-role') && d.acsRoleArn
+      : d.acsRoleArn
         ? 'presign'
         : 'none'
+  const teamRoles = !kinds || kinds.includes('role')
   return {
-    teamRoles: !kinds || kinds.includes('role'),
+    teamRoles,
+    domainIds: teamRoles ? [...new Set([d.domainId, ...Object.values(d.teamDomainIds ?? {})])].sort() : [],
     acs,
     ...(acs === 'here' && d.acsPlacement
       ? {
