@@ -5,6 +5,8 @@
  * skipped there).
  */
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import {
   ACCOUNT_KINDS,
   CONSUMER_KINDS,
@@ -13,8 +15,10 @@ import {
   IDENTITY_CENTER_KINDS,
 } from '../../src/lib/engine/many.js'
 import { DELETE_DEPENDS_ON, DEPENDS_ON, KIND_DEFINITIONS, kindsIn } from '../../src/lib/kinds/registry.js'
+import { allOperatorActions, setupPolicy } from '../../src/lib/operator-policy.js'
 import { KINDS } from '../../src/lib/plan/types.js'
 import { MODULE_OF, MODULES } from '../../src/lib/resources/index.js'
+import { ROOT } from '../helpers/cli.js'
 
 describe('kind registry', () => {
   it('has one definition and one engine module per kind, each naming its own kind', () => {
@@ -69,5 +73,47 @@ describe('kind registry', () => {
     for (const k of KINDS)
       for (const d of KIND_DEFINITIONS[k].dependsOn)
         assert.ok(KINDS.indexOf(d) < KINDS.indexOf(k), `${k} depends on ${d}, which comes after it`)
+  })
+
+  it("declares every IAM action its engine module calls, and the operator policy (or setup's) grants each", () => {
+    const prefix: Record<string, string> = {
+      'client-sso-admin': 'sso',
+      'client-identitystore': 'identitystore',
+      'client-sagemaker': 'sagemaker',
+      'client-iam': 'iam',
+      'client-lakeformation': 'lakeformation',
+      'client-lambda': 'lambda',
+      'client-dynamodb': 'dynamodb',
+      'client-athena': 'athena',
+      'client-glue': 'glue',
+    }
+    const setup = setupPolicy([
+      'arn:aws:iam::123456789012:policy/sagemaker-teams-boundary',
+    ]).Statement.flatMap((st) => [st.Action ?? []].flat())
+    const granted = new Set([...allOperatorActions('apply'), ...setup].map((a) => a.toLowerCase()))
+    for (const k of KINDS) {
+      const text = readFileSync(path.join(ROOT, 'src', 'lib', 'resources', `${k}.ts`), 'utf8')
+      const called = new Set<string>()
+      for (const m of text.matchAll(
+        /(?:import\s*\{([^}]+)\}\s*from\s*|const\s*\{([^}]+)\}\s*=\s*await import\()'@aws-sdk\/(client-[a-z-]+)'/g,
+      ))
+        for (const raw of (m[1] ?? m[2]).split(',')) {
+          const name = raw.replace(/\btype\b/, '').trim()
+          const op = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1]
+          if (op && new RegExp(`\\b${name}\\(`).test(text)) called.add(`${prefix[m[3]]}:${op}`)
+        }
+      for (const m of text.matchAll(/new athena\.(\w+)Command\(/g)) called.add(`athena:${m[1]}`)
+      const declared = KIND_DEFINITIONS[k].iamActions
+      assert.deepEqual(
+        [...called].filter((a) => !declared.includes(a)),
+        [],
+        `${k}: called but not in its definition's iamActions`,
+      )
+      assert.deepEqual(
+        declared.filter((a) => !granted.has(a.toLowerCase())),
+        [],
+        `${k}: declared but granted by no operator policy`,
+      )
+    }
   })
 })

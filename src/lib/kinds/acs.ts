@@ -16,6 +16,25 @@ export const acsKind = {
   teamScope: (c, s: TeamScope) =>
     c.action === 'create' && acsCreatedForScope(s) ? c : scopedAcs(c, s.teams, s.teamMembers),
   review,
+  iamActions: [
+    'dynamodb:CreateTable',
+    'dynamodb:DescribeTable',
+    'dynamodb:DescribeTimeToLive',
+    'dynamodb:UpdateTimeToLive',
+    'iam:CreateRole',
+    'iam:PutRolePermissionsBoundary',
+    'iam:PutRolePolicy',
+    'lambda:AddPermission',
+    'lambda:CreateFunction',
+    'lambda:CreateFunctionUrlConfig',
+    'lambda:GetFunction',
+    'lambda:GetFunctionUrlConfig',
+    'lambda:GetPolicy',
+    'lambda:PutFunctionConcurrency',
+    'lambda:RemovePermission',
+    'lambda:TagResource',
+    'lambda:UpdateFunctionCode',
+  ],
 } satisfies KindDefinition<'acs'>
 
 /**

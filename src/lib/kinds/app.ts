@@ -12,6 +12,7 @@ export const appKind = {
   details: noDetails,
   teamScope: 'its-team',
   review,
+  iamActions: ['sagemaker:DeleteApp'],
 } satisfies KindDefinition<'app'>
 
 /** Its part of the access review. */

@@ -12,6 +12,16 @@ export const applicationKind = {
   details: noDetails,
   teamScope: 'its-team',
   review,
+  iamActions: [
+    'sso:CreateApplication',
+    'sso:DeleteApplication',
+    'sso:GetApplicationAssignmentConfiguration',
+    'sso:ListApplications',
+    'sso:ListTagsForResource',
+    'sso:PutApplicationAssignmentConfiguration',
+    'sso:TagResource',
+    'sso:UpdateApplication',
+  ],
 } satisfies KindDefinition<'application'>
 
 /** Its part of the access review. */

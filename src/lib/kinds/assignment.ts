@@ -12,6 +12,13 @@ export const assignmentKind = {
   details: noDetails,
   teamScope: 'its-team',
   review,
+  iamActions: [
+    'identitystore:DescribeGroup',
+    'identitystore:DescribeUser',
+    'sso:CreateApplicationAssignment',
+    'sso:DeleteApplicationAssignment',
+    'sso:ListApplicationAssignments',
+  ],
 } satisfies KindDefinition<'assignment'>
 
 /** Its part of the access review. */

@@ -24,6 +24,14 @@ export const boundaryKind = {
       ? c
       : undefined,
   review,
+  iamActions: [
+    'iam:CreatePolicy',
+    'iam:CreatePolicyVersion',
+    'iam:DeletePolicyVersion',
+    'iam:GetPolicy',
+    'iam:GetPolicyVersion',
+    'iam:ListPolicyVersions',
+  ],
 } satisfies KindDefinition<'boundary'>
 
 /** Its part of the access review. */

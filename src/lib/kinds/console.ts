@@ -20,4 +20,5 @@ export const consoleKind = {
   },
   teamScope: 'its-team',
   review: noAccessChange,
+  iamActions: [],
 } satisfies KindDefinition<'console'>

@@ -53,6 +53,12 @@ export interface KindDefinition<K extends Kind = Kind> {
    * narrows, in a reviewer's words; `noAccessChange` for a kind that changes nobody's access.
    */
   review(change: Change<K>, out: AccessOut, plan: Pick<Plan, 'changes'>): void
+  /**
+   * The IAM actions its engine module calls (observe and apply), as `service:Action`. Checked
+   * against the module's SDK calls and the operator policy (test/unit/kind-registry.test.ts); the
+   * operator policy itself is still written by statement (src/lib/operator-policy.ts).
+   */
+  iamActions: readonly string[]
   teamScope: 'its-team' | ((change: Change<K>, scope: TeamScope) => Change | undefined)
 }
 

@@ -12,6 +12,11 @@ export const lfGrantKind = {
   details: updateDiff,
   teamScope: 'its-team',
   review,
+  iamActions: [
+    'lakeformation:BatchGrantPermissions',
+    'lakeformation:BatchRevokePermissions',
+    'lakeformation:ListPermissions',
+  ],
 } satisfies KindDefinition<'lf-grant'>
 
 /** Its part of the access review. */

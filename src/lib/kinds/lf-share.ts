@@ -13,6 +13,11 @@ export const lfShareKind = {
   details: updateDiffWithoutTeams,
   teamScope: (c, s: TeamScope) => (meshOfScope(c, s) ? c : undefined),
   review: (c, { widened, narrowed, item }) => reviewDataMesh(c, widened, narrowed, item),
+  iamActions: [
+    'lakeformation:GrantPermissions',
+    'lakeformation:ListPermissions',
+    'lakeformation:RevokePermissions',
+  ],
 } satisfies KindDefinition<'lf-share'>
 
 /**

@@ -16,6 +16,12 @@ export const lfTagKind = {
   teamScope: (c, s: TeamScope) =>
     tagKeysOf(s).has(((c.after ?? c.before) as LfTagPayload).tagKey) ? c : undefined,
   review: noAccessChange,
+  iamActions: [
+    'lakeformation:CreateLFTag',
+    'lakeformation:GetLFTag',
+    'lakeformation:ListLFTags',
+    'lakeformation:UpdateLFTag',
+  ],
 } satisfies KindDefinition<'lf-tag'>
 
 /** The LF-tag keys the scope's grants name, and those of the data mesh's shares its teams use. */

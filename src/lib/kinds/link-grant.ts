@@ -12,4 +12,9 @@ export const linkGrantKind = {
   details: updateDiffWithoutTeams,
   teamScope: 'its-team',
   review: (c, { widened, narrowed, item }) => reviewDataMesh(c, widened, narrowed, item),
+  iamActions: [
+    'lakeformation:GrantPermissions',
+    'lakeformation:ListPermissions',
+    'lakeformation:RevokePermissions',
+  ],
 } satisfies KindDefinition<'link-grant'>

@@ -17,6 +17,16 @@ export const presignRoleKind = {
   teamScope: (c, s: TeamScope) =>
     c.action !== 'delete' && s.teamChanges.some((k) => k.kind === 'role') ? c : undefined,
   review,
+  iamActions: [
+    'iam:CreateRole',
+    'iam:DeleteRole',
+    'iam:DeleteRolePolicy',
+    'iam:GetRole',
+    'iam:GetRolePolicy',
+    'iam:PutRolePermissionsBoundary',
+    'iam:PutRolePolicy',
+    'iam:UpdateAssumeRolePolicy',
+  ],
 } satisfies KindDefinition<'presign-role'>
 
 /**

@@ -16,6 +16,19 @@ export const profileKind = {
   details: noDetails,
   teamScope: 'its-team',
   review,
+  iamActions: [
+    'sagemaker:AddTags',
+    'sagemaker:CreateUserProfile',
+    'sagemaker:DeleteApp',
+    'sagemaker:DeleteTags',
+    'sagemaker:DeleteUserProfile',
+    'sagemaker:DescribeUserProfile',
+    'sagemaker:ListApps',
+    'sagemaker:ListSpaces',
+    'sagemaker:ListTags',
+    'sagemaker:ListUserProfiles',
+    'sagemaker:UpdateUserProfile',
+  ],
 } satisfies KindDefinition<'profile'>
 
 /** Its part of the access review. */

@@ -13,4 +13,5 @@ export const resourceLinkKind = {
   details: updateDiffWithoutTeams,
   teamScope: (c, s: TeamScope) => (meshOfScope(c, s) ? c : undefined),
   review: noAccessChange,
+  iamActions: ['glue:CreateDatabase', 'glue:DeleteDatabase', 'glue:GetDatabases', 'glue:GetTags'],
 } satisfies KindDefinition<'resource-link'>

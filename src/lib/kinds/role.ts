@@ -14,6 +14,22 @@ export const roleKind = {
   details: updateDiff,
   teamScope: 'its-team',
   review,
+  iamActions: [
+    'iam:AttachRolePolicy',
+    'iam:CreateRole',
+    'iam:DeleteRole',
+    'iam:DeleteRolePolicy',
+    'iam:DetachRolePolicy',
+    'iam:GetRole',
+    'iam:GetRolePolicy',
+    'iam:ListAttachedRolePolicies',
+    'iam:ListRolePolicies',
+    'iam:ListRoleTags',
+    'iam:PutRolePermissionsBoundary',
+    'iam:PutRolePolicy',
+    'iam:TagRole',
+    'iam:UpdateAssumeRolePolicy',
+  ],
 } satisfies KindDefinition<'role'>
 
 function review(c: Change<'role'>, { widened, narrowed, item }: AccessOut): void {

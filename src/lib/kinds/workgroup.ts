@@ -12,4 +12,12 @@ export const workgroupKind = {
   details: updateDiff,
   teamScope: 'its-team',
   review: noAccessChange,
+  iamActions: [
+    'athena:CreateWorkGroup',
+    'athena:DeleteWorkGroup',
+    'athena:GetWorkGroup',
+    'athena:ListTagsForResource',
+    'athena:ListWorkGroups',
+    'athena:UpdateWorkGroup',
+  ],
 } satisfies KindDefinition<'workgroup'>
