@@ -52,18 +52,13 @@ A file with accounts:/domains: works the same way across its accounts: one lock 
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
     const flags = this.flags
-    const [{ isMultiDomain }, run] = await Promise.all([
-      import('../lib/model/topology.js'),
-      import('../lib/engine/apply-run.js'),
-    ])
+    const run = await import('../lib/engine/apply-run.js')
     const lock = {
       command: `apply${flags.prune ? ' --prune' : ''}`,
       timeoutSeconds: flags['lock-timeout'],
       onWait: (holder: string) => process.stderr.write(`Waiting for the lock: ${holder}\n`),
     }
-    const target = isMultiDomain(teams.config)
-      ? run.manyAccountsTarget(aws, teams, lock)
-      : run.oneDomainTarget(aws, teams, lock)
+    const target = run.applyTarget(aws, teams, lock)
     const quiet = this.jsonEnabled()
     const { exitCode, exitNow, ...result } = await run.runApply(target, {
       ...(flags.plan ? { planFile: flags.plan } : {}),

@@ -4,7 +4,6 @@ import type { AwsClients } from '../lib/aws/clients.js'
 import { BaseCommand } from '../lib/command.js'
 import { detailsFlag, reconcileFlags } from '../lib/command-flags.js'
 import type { LoadedTeams } from '../lib/config/load.js'
-import { isMultiDomain, primaryDomainId } from '../lib/model/topology.js'
 import type { ReadProgress } from '../lib/plan/read-progress.js'
 import type { Plan } from '../lib/plan/types.js'
 
@@ -37,43 +36,10 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
   async run(): Promise<Plan> {
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
-    if (isMultiDomain(teams.config)) return this.planMany(teams, aws)
-    const [{ buildPlan, hasChanges }, { renderPlan }, { readLock, describeLock }] = await Promise.all([
-      import('../lib/engine/plan.js'),
-      import('../lib/plan/render.js'),
-      import('../lib/engine/lock.js'),
-    ])
-    const progress = await this.readProgress()
-    const planning = withProgress(buildPlan(aws, teams, this.planOptions(), progress?.onRead), progress)
-    const [{ plan }, held] = await Promise.all([
-      planning,
-      // plan takes no lock, but says when an apply holds it (its result may change meanwhile); a
-      // plan role without dynamodb:GetItem on the lock table still plans.
-      readLock(aws, primaryDomainId(teams.config)).catch((err: Error) => err),
-    ])
-    if (held instanceof Error)
-      plan.warnings.push(`could not read the apply lock (${held.name}); an apply may be running.`)
-    else if (held)
-      plan.warnings.push(
-        `an apply is running: the lock is held by ${describeLock(held)}; this plan may be out of date when it finishes.`,
-      )
-    if (this.flags.out) await writeFile(this.flags.out, renderPlan(plan, 'json', { color: false }))
-    if (!this.jsonEnabled()) {
-      const format = this.flags.format
-      process.stdout.write(
-        renderPlan(plan, format, {
-          color: format === 'text' && this.colour(),
-          details: this.flags.details,
-          fullPlan: this.flags.out,
-        }),
-      )
-    }
-    if (planErrors(plan)) process.exitCode = 1
-    else if (this.flags['detailed-exitcode'] && hasChanges(plan)) process.exitCode = 2
-    return plan
+    return this.planAll(teams, aws)
   }
 
-  /** The flags both plan paths take. */
+  /** The plan options of the flags. */
   private planOptions() {
     return {
       prune: this.flags.prune,
@@ -84,41 +50,52 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
     }
   }
 
-  /** A file with accounts:/domains: — every account's part; an account that cannot be read fails alone (exit 1). */
-  private async planMany(teams: LoadedTeams, aws: AwsClients): Promise<Plan> {
-    const [{ buildManyPlan }, { hasChanges }, { renderPlan }, { readLock, describeLock }] = await Promise.all(
-      [
-        import('../lib/engine/many.js'),
+  /** Every account's part; an account that cannot be read fails alone (exit 1). */
+  private async planAll(teams: LoadedTeams, aws: AwsClients): Promise<Plan> {
+    const [{ buildPlan }, { hasChanges }, { renderPlan }, { readLock, describeLock }, { onePlace }] =
+      await Promise.all([
+        import('../lib/engine/scopes.js'),
         import('../lib/engine/plan.js'),
         import('../lib/plan/render.js'),
         import('../lib/engine/lock.js'),
-      ],
-    )
+        import('../lib/plan/places.js'),
+      ])
     const progress = await this.readProgress()
-    // plan takes no lock, but reads each account's (where apply takes it) and says when one is held.
-    const locks: Promise<string | undefined>[] = []
+    // plan takes no lock, but reads each account's (where apply takes it) and says when one is held
+    // (its result may change meanwhile); a plan role without dynamodb:GetItem on the lock table still plans.
+    const locks: Promise<{ held?: string; error?: string; name: string; accountId: string }>[] = []
     const readAccountLock = async (a: {
       name: string
       accountId: string
       aws: AwsClients
       domainId: string
     }) => {
+      const where = { name: a.name, accountId: a.accountId }
       locks.push(
         readLock(a.aws, a.domainId).then(
-          (held) =>
-            held &&
-            `an apply is running in account ${a.name} (${a.accountId}): the lock is held by ${describeLock(held)}; this plan may be out of date when it finishes.`,
-          (err: Error) =>
-            `could not read the apply lock of account ${a.name} (${err.name}); an apply may be running.`,
+          (held) => ({ ...where, ...(held ? { held: describeLock(held) } : {}) }),
+          (err: Error) => ({ ...where, error: err.name }),
         ),
       )
     }
     const many = await withProgress(
-      buildManyPlan(aws, teams, this.planOptions(), progress?.onRead, readAccountLock),
+      buildPlan(aws, teams, this.planOptions(), progress?.onRead, readAccountLock),
       progress,
     )
     const { plan } = many
-    for (const warning of await Promise.all(locks)) if (warning) plan.warnings.push(warning)
+    // One place (one account, one domain): the lock needs no address.
+    const single = onePlace(plan)
+    for (const lock of await Promise.all(locks)) {
+      const where = single ? '' : ` in account ${lock.name} (${lock.accountId})`
+      if (lock.error)
+        plan.warnings.push(
+          `could not read the apply lock${single ? '' : ` of account ${lock.name}`} (${lock.error}); an apply may be running.`,
+        )
+      else if (lock.held)
+        plan.warnings.push(
+          `an apply is running${where}: the lock is held by ${lock.held}; this plan may be out of date when it finishes.`,
+        )
+    }
     if (this.flags.out) await writeFile(this.flags.out, renderPlan(plan, 'json', { color: false }))
     if (!this.jsonEnabled()) {
       const format = this.flags.format

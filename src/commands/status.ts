@@ -1,43 +1,34 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../lib/command.js'
-import { isMultiDomain } from '../lib/model/topology.js'
-import type { ManyStatusReport, StatusReport } from '../lib/status.js'
+import type { StatusReport } from '../lib/status.js'
 
 export default class Status extends BaseCommand<typeof Status> {
   static override summary =
     'Show what is in place per team: application, assignments, profiles, grants, console steps, ACS.'
   static override description =
-    `A teams file with accounts:/domains: is shown account → domain → team, each account read through its role (as plan reads it). An account whose role cannot be assumed is reported with the error and a hint, the other accounts are still shown, and the exit code is 1.`
+    `Shown account → domain → team (a one-domain file: its domain's table), each account read as plan reads it (through its role, or the caller's own credentials in the caller's own account). An account whose role cannot be assumed is reported with the error and a hint, the other accounts are still shown, and the exit code is 1.`
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --team team1 --json']
   static override flags = {
     team: Flags.string({ multiple: true, summary: 'Only this team (repeatable).' }),
   }
 
-  async run(): Promise<StatusReport | ManyStatusReport> {
+  async run(): Promise<StatusReport> {
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
-    const { readStatus, renderStatus, readManyStatus, renderManyStatus, missingItems, manyMissingItems } =
-      await import('../lib/status.js')
+    const { readStatus, renderStatus, statusMissingItems } = await import('../lib/status.js')
+    const report = await readStatus(aws, teams, this.flags.team)
+    if (!this.jsonEnabled()) process.stdout.write(renderStatus(report))
     // Something the file asks for is missing: exit 1, so a script or CI job does not read it as fine.
-    const reportMissing = (missing: string[]) => {
-      if (missing.length === 0) return
+    const missing = [
+      ...statusMissingItems(report, Boolean(teams.config.acs)),
+      ...(report.membersNotFound ?? []),
+    ]
+    if (missing.length > 0) {
       process.stderr.write(
         `Missing (${missing.length}): ${missing.join('; ')}. Run plan to see the changes.\n`,
       )
       process.exitCode = 1
     }
-    if (!isMultiDomain(teams.config)) {
-      const report = await readStatus(aws, teams, this.flags.team)
-      if (!this.jsonEnabled()) process.stdout.write(renderStatus(report))
-      reportMissing([
-        ...missingItems(report.teams, report.acs, Boolean(teams.config.acs)),
-        ...(report.membersNotFound ?? []),
-      ])
-      return report
-    }
-    const report = await readManyStatus(aws, teams, this.flags.team)
-    if (!this.jsonEnabled()) process.stdout.write(renderManyStatus(report))
-    reportMissing([...manyMissingItems(report, Boolean(teams.config.acs)), ...(report.membersNotFound ?? [])])
     const failed = report.accounts.filter((a) => a.error)
     for (const a of failed)
       process.stderr.write(`Error: ${a.error!.message}\n${a.error!.hint ? `Hint: ${a.error!.hint}\n` : ''}`)

@@ -140,9 +140,11 @@ export async function runDoctor(
         )
       }
     }
-    if (config.domain)
-      await checkDomain(aws, config.domain.id, config.profileQuota, add, teamRoles(config, callerArn))
-    // accounts:/domains: — each account role can be assumed, and each of its domains is usable there.
+    // The domains of the caller's own account (a one-domain file's `domain:`, or `domains:` without account:).
+    const { fileDomains } = await import('./model/topology.js')
+    for (const d of fileDomains(config as TeamsFile).filter((x) => x.account === undefined))
+      await checkDomain(aws, d.id, d.profileQuota ?? config.profileQuota, add, teamRoles(config, callerArn))
+    // Each account of accounts: can be acted in, and each of its domains is usable there.
     if ('teams' in config && config.teams) await checkAccounts(aws, config as TeamsFile, add)
     await checkPermissions(
       aws,
@@ -413,23 +415,25 @@ export function renderChecks(checks: Check[]): string {
   return `${lines.join('\n')}\n\n${fails ? `${fails} failed` : 'No failures'}, ${warns} warning${warns === 1 ? '' : 's'}.\n`
 }
 
-/** Files with accounts:/domains: — one check per account: its role can be assumed and its domains are there. */
+/**
+ * One check per account of `accounts:`: plan can act there (its role assumed, or the caller's own
+ * credentials in the caller's own account unless the file names a role there) and its domains are there.
+ */
 async function checkAccounts(
   aws: AwsClients,
   config: TeamsFile,
   add: (name: string, status: 'pass' | 'warn' | 'fail', detail: string, hint?: string) => void,
 ) {
   const { fileAccounts, fileDomains } = await import('./model/topology.js')
-  const { accountError, accountRoleArn } = await import('./engine/many.js')
+  const { accountClients, accountError, assumedRoleArn } = await import('./engine/scopes.js')
   const { partitionOf } = await import('./engine/discovery.js')
+  const partition = partitionOf(aws.region)
   for (const account of fileAccounts(config)) {
-    const roleArn = accountRoleArn(account, partitionOf(aws.region))
     const name = `account ${account.name}`
+    let roleArn: string | undefined
     try {
-      const clients = await aws.assumeRole(roleArn, {
-        ...(account.region ? { region: account.region } : {}),
-        accountName: account.name,
-      })
+      roleArn = await assumedRoleArn(aws, account, partition)
+      const clients = await accountClients(aws, aws, account, partition)
       await clients.checkCredentials()
       const { DescribeDomainCommand } = await import('@aws-sdk/client-sagemaker')
       const sm = await clients.sageMaker()
@@ -440,11 +444,11 @@ async function checkAccounts(
         ),
       )
       const notIam = modes.filter((m) => !m.endsWith(' IAM'))
-      if (notIam.length)
-        add(name, 'fail', `${roleArn} assumed; domains not in IAM auth mode: ${notIam.join(', ')}`)
-      else add(name, 'pass', `${roleArn} assumed; ${modes.join(', ') || 'no domains'}`)
+      const how = roleArn ? `${roleArn} assumed` : "own credentials (the caller's account)"
+      if (notIam.length) add(name, 'fail', `${how}; domains not in IAM auth mode: ${notIam.join(', ')}`)
+      else add(name, 'pass', `${how}; ${modes.join(', ') || 'no domains'}`)
     } catch (err) {
-      const e = accountError({ name: account.name, id: account.id, roleArn }, err)
+      const e = accountError({ name: account.name, id: account.id, ...(roleArn ? { roleArn } : {}) }, err)
       add(name, 'fail', e.message, e.hint)
     }
   }

@@ -21,7 +21,7 @@ import {
   type TeamsFile,
 } from './config/types.js'
 import { findDomain, findInstance, partitionOf } from './engine/discovery.js'
-import { accountClients, accountError, accountRoleArn } from './engine/many.js'
+import { accountClients, accountError, accountRoleArn } from './engine/scopes.js'
 import { awsErrorCode, UserError } from './errors.js'
 import {
   ABAC_TAG,

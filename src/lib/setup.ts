@@ -15,8 +15,8 @@
 import type { AwsClients } from './aws/clients.js'
 import type { LoadedTeams } from './config/load.js'
 import type { TeamsFile } from './config/types.js'
-import { acsPlacementOf } from './engine/many.js'
 import { fingerprint } from './engine/plan.js'
+import { acsPlacementOf } from './engine/scopes.js'
 import { UserError } from './errors.js'
 import {
   fileAccounts,
@@ -178,6 +178,8 @@ export async function planSetup(
       instanceArn: config.identityCenter?.instanceArn ?? '',
       identityStoreId: config.identityCenter?.identityStoreId ?? '',
       configFile: teams.file,
+      // One account's boundaries: nothing to tell apart (plan v2 always has the field).
+      accounts: [],
     },
     options: { prune: false, force: false, refresh: 'existence' },
     changes,

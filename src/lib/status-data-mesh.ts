@@ -4,7 +4,7 @@
  * longer used) and whether the governance account's shares to it are in place; per team, its role's
  * DESCRIBE on its links and its LF-tag grants in the governance catalog (see teamMeshReadings).
  */
-import type { PlanPart } from './engine/many.js'
+import type { PlanPart } from './engine/scopes.js'
 import { describeShare } from './plan/data-mesh-review.js'
 import type { PlanAccount } from './plan/types.js'
 import { lfShares, type SharesByKey } from './resources/lf-share.js'

@@ -3,7 +3,6 @@ import { type AcsStatus, readAcsStatus } from './acs/status.js'
 import type { AwsClients } from './aws/clients.js'
 import type { LoadedTeams } from './config/load.js'
 import type { TeamsFile } from './config/types.js'
-import { buildContext } from './engine/plan.js'
 import { UserError } from './errors.js'
 import { teamDomainName } from './model/topology.js'
 import { resultsLocation, teamWorkspace } from './model/workspace.js'
@@ -44,17 +43,11 @@ export interface TeamStatus {
 
 type AcsReport = { deployed: boolean; url?: string; version?: string; lastModified?: string }
 
-/** A one-domain file (no accounts:/domains:). */
+/**
+ * What is in place, account → domain → team, as the plan groups them; one shape for every teams
+ * file (a one-domain file: one account, the caller's, with one domain).
+ */
 export interface StatusReport {
-  domainId: string
-  teams: TeamStatus[]
-  acs?: AcsReport
-  /** Members of the file the identity store does not have ("user x of team t"): missing too. */
-  membersNotFound?: string[]
-}
-
-/** A file with accounts:/domains: — account → domain → team, as the plan groups them. */
-export interface ManyStatusReport {
   accounts: AccountStatus[]
   acs?: AcsReport
   /** Members of the file the identity store does not have ("user x of team t"): missing too. */
@@ -142,31 +135,6 @@ function acsReport(config: TeamsFile, acs: ObservedAcs | null, logins: AcsStatus
   }
 }
 
-export async function readStatus(
-  aws: AwsClients,
-  teams: LoadedTeams,
-  only?: string[],
-): Promise<StatusReport> {
-  checkTeams(teams, only)
-  const ctx = await buildContext(aws, teams, { prune: false, force: false, refresh: 'existence' })
-  const [apps, assignments, acs, logins] = await Promise.all([
-    ctx.observed<ObservedApplication[]>('application'),
-    ctx.observed<ObservedAssignments>('assignment'),
-    ctx.observed<ObservedAcs | null>('acs'),
-    readAcsStatus(ctx),
-  ])
-  const account = await accountReadings(ctx, await workgroupReadings(ctx))
-  const domain = await domainReadings(ctx)
-  return {
-    domainId: ctx.discovery.domainId,
-    teams: Object.keys(teams.config.teams)
-      .filter(selected(only))
-      .map((team) => teamStatus(team, { apps, assignments, logins }, account, domain, [domain])),
-    ...(teams.config.acs ? { acs: acsReport(teams.config, acs, logins) } : {}),
-    ...membersNotFound(ctx.identities, only),
-  }
-}
-
 /** The members the identity store does not have, of the selected teams (status exits 1 for them). */
 function membersNotFound(
   identities: EngineContext['identities'],
@@ -179,20 +147,20 @@ function membersNotFound(
 }
 
 /**
- * A file with accounts:/domains: — read through the plan's own parts (the Identity Center account,
- * each account through its assumed role, each domain), so status sees exactly what plan sees. An
- * account that cannot be read is reported with the plan's error and hint; the others are shown.
+ * Read through the plan's own parts (the Identity Center account, each account as plan acts there,
+ * each domain), so status sees exactly what plan sees. An account that cannot be read is reported
+ * with the plan's error and hint; the others are shown.
  */
-export async function readManyStatus(
+export async function readStatus(
   aws: AwsClients,
   teams: LoadedTeams,
   only?: string[],
-): Promise<ManyStatusReport> {
+): Promise<StatusReport> {
   checkTeams(teams, only)
   const config = teams.config
-  const { buildManyPlan } = await import('./engine/many.js')
-  // The workgroups are read here, not planned: a missing bucket is reported per team, as for one domain.
-  const many = await buildManyPlan(
+  const { buildPlan } = await import('./engine/scopes.js')
+  // The workgroups are read here, not planned: a missing bucket is its teams' problem, not the account's.
+  const many = await buildPlan(
     aws,
     teams,
     { prune: false, force: false, refresh: 'existence' },
@@ -367,13 +335,17 @@ function acsLine(acs: AcsReport | undefined): string {
     : 'ACS: not configured'
 }
 
+/**
+ * Account → domain → team; an account that could not be read says why (its error and hint). One
+ * account with one domain (a one-domain file) is its domain's table: nothing to tell apart.
+ */
 export function renderStatus(r: StatusReport): string {
-  const problem = r.teams.find((t) => t.workspace?.problem)?.workspace?.problem
-  return `Domain ${r.domainId}\n\n${teamTable(r.teams).join('\n')}\n\n${problem ? `Workspaces: ${problem}\n\n` : ''}${acsLine(r.acs)}\n`
-}
-
-/** Account → domain → team; an account that could not be read says why (its error and hint). */
-export function renderManyStatus(r: ManyStatusReport): string {
+  const only = r.accounts.length === 1 && !r.accounts[0].error && r.accounts[0].domains.length === 1
+  if (only) {
+    const d = r.accounts[0].domains[0]
+    const problem = d.teams.find((t) => t.workspace?.problem)?.workspace?.problem
+    return `Domain ${d.id}\n\n${teamTable(d.teams).join('\n')}\n\n${problem ? `Workspaces: ${problem}\n\n` : ''}${acsLine(r.acs)}\n`
+  }
   const out: string[] = []
   for (const a of r.accounts) {
     const account =
@@ -397,8 +369,8 @@ export function renderManyStatus(r: ManyStatusReport): string {
   return `${out.join('\n')}\n${acsLine(r.acs)}\n`
 }
 
-/** missingItems of a file with accounts:, with its data mesh's (links, shares). */
-export function manyMissingItems(r: ManyStatusReport, fileHasAcs: boolean): string[] {
+/** What the report shows missing: missingItems of every team, with a data mesh's (links, shares). */
+export function statusMissingItems(r: StatusReport, fileHasAcs: boolean): string[] {
   return [
     ...missingItems(
       r.accounts.flatMap((a) => a.domains.flatMap((d) => d.teams)),

@@ -15,11 +15,11 @@ import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
 import {
   type ApplyRunOptions,
   type ApplyRunResult,
-  manyAccountsTarget,
+  applyTarget,
   runApply,
 } from '../../src/lib/engine/apply-run.js'
 import { acquireLock, forceUnlock, readLock } from '../../src/lib/engine/lock.js'
-import { buildManyPlan, recordManyRefreshPoints } from '../../src/lib/engine/many.js'
+import { buildPlan, recordRefreshPoints } from '../../src/lib/engine/scopes.js'
 import { lockedAccounts, lockPlace } from '../../src/lib/engine/unlock.js'
 import type { Plan } from '../../src/lib/plan/types.js'
 import type { PlanOptions } from '../../src/lib/resources/types.js'
@@ -120,36 +120,33 @@ describe('apply with accounts:/domains: at parity with one domain', function () 
       const teams = await loadTeamsFileOrThrow(file)
       let out = ''
       let err = ''
-      const result = await runApply(
-        manyAccountsTarget(clients, teams, { command: 'apply', timeoutSeconds: 0 }),
-        {
-          planOptions: OPTIONS,
-          yes: true,
-          requireApproval: 'destructive',
-          concurrency: 8,
-          quiet: false,
-          colour: false,
-          canPrompt: false,
-          liveProgress: false,
-          ...opts,
-          out: (t) => {
-            out += t
-            opts.out?.(t)
-          },
-          err: (t) => {
-            err += t
-            opts.err?.(t)
-          },
+      const result = await runApply(applyTarget(clients, teams, { command: 'apply', timeoutSeconds: 0 }), {
+        planOptions: OPTIONS,
+        yes: true,
+        requireApproval: 'destructive',
+        concurrency: 8,
+        quiet: false,
+        colour: false,
+        canPrompt: false,
+        liveProgress: false,
+        ...opts,
+        out: (t) => {
+          out += t
+          opts.out?.(t)
         },
-      )
+        err: (t) => {
+          err += t
+          opts.err?.(t)
+        },
+      })
       return { ...result, out, err }
     }
     return aws ? run(aws) : inEmulator(run)
   }
   const planMany = (file: string, options: PlanOptions = OPTIONS) =>
     inEmulator(async (aws) => {
-      const many = await buildManyPlan(aws, await loadTeamsFileOrThrow(file), options)
-      await recordManyRefreshPoints(many, { apply: false })
+      const many = await buildPlan(aws, await loadTeamsFileOrThrow(file), options)
+      await recordRefreshPoints(many, { apply: false })
       return many.plan
     })
   const actionable = (plan: Plan) =>
@@ -224,12 +221,20 @@ describe('apply with accounts:/domains: at parity with one domain', function () 
       }),
       /this file has account prod .* the saved plan does not/,
     )
-    await refused(
-      edited((p) => {
-        delete p.context.accounts
+    // A plan of the version before addresses (plan v1) is refused as such, not compared.
+    const v1 = await apply(file, {
+      planFile: edited((p) => {
+        ;(p as { planVersion: number }).planVersion = 1
       }),
-      /the saved plan is for a one-domain teams file/,
+    }).then(
+      () => assert.fail('applied'),
+      (e: Error) => e,
     )
+    assert.match(
+      v1.message,
+      /made by an older sagemaker-teams \(planVersion 1, this one writes 2\); run plan again/,
+    )
+    nothingApplied()
 
     // As saved: it applies (through the CLI's flag), in every account.
     const applied = await runInProcess(['apply', '-f', file, '--plan', saved, '--yes'], { env: emu.env() })
@@ -283,6 +288,31 @@ describe('apply with accounts:/domains: at parity with one domain', function () 
     assert.match(out, /Nothing applied\./)
     nothingApplied()
     assert.deepEqual(await locks(file), { 'identity-center': undefined, dev: undefined, prod: undefined })
+  })
+
+  it('at a terminal: live progress per kind under each account, as one domain shows it', async function () {
+    if (!hasScript()) this.skip()
+    const file = accountsFile()
+    const out = await new Promise<string>((resolve, reject) => {
+      const command = [process.execPath, BIN, 'apply', '-f', file, '--yes'].map((a) => `'${a}'`).join(' ')
+      const child = spawn('script', ['-qfec', `stty cols 120 rows 40; ${command}`, '/dev/null'], {
+        env: { ...process.env, ...emu.env(), NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      let text = ''
+      child.stdout.setEncoding('utf8').on('data', (d: string) => {
+        text += d
+      })
+      child.on('error', reject)
+      child.on('close', () => resolve(text))
+    })
+    // listr2's task lines (not the plain "applying N role changes" lines of a log).
+    assert.doesNotMatch(out, /applying \d+ \S+ changes?/)
+    for (const account of ['identity-center', 'dev', 'prod'])
+      assert.match(out, new RegExp(`account ${account}`))
+    assert.match(out, /role: 1\/1/)
+    assert.match(out, /profile: 1\/1/)
+    assert.match(out, /Apply complete: \d+ done, 0 failed/)
   })
 
   it('Ctrl-C: every account stops starting changes, exit 130 with the count, every lock released; the next apply converges', async () => {

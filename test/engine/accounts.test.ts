@@ -262,9 +262,9 @@ describe('many accounts: Identity Center, dev (one domain), prod (two domains)',
     Object.assign(process.env, emu.env())
     try {
       const teams = await loadTeamsFileOrThrow(f)
-      const { buildManyPlan } = await import('../../src/lib/engine/many.js')
+      const { buildPlan } = await import('../../src/lib/engine/scopes.js')
       const { AwsClients } = await import('../../src/lib/aws/clients.js')
-      const many = await buildManyPlan(new AwsClients({ region: 'us-east-1' }), teams, {
+      const many = await buildPlan(new AwsClients({ region: 'us-east-1' }), teams, {
         prune: false,
         force: false,
         refresh: 'existence',

@@ -16,7 +16,7 @@ import { parse, stringify } from 'yaml'
 import { operationModel, validateRequest } from '../../src/lib/aws/model.js'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
 import type { TeamsFile } from '../../src/lib/config/types.js'
-import { applyManyPlan, buildManyPlan } from '../../src/lib/engine/many.js'
+import { applyParts, buildPlan } from '../../src/lib/engine/scopes.js'
 import { hasChanges } from '../../src/lib/plan/changes.js'
 import { details } from '../../src/lib/plan/render.js'
 import type { Change, LfSharePayload } from '../../src/lib/plan/types.js'
@@ -160,7 +160,7 @@ describe('data mesh: governance shares, resource links and team grants across ac
   it('--team risk brings the shares, LF-tags and link risk uses (not fraud’s), and risk reads after applying it', async () => {
     const teams = await loadTeamsFileOrThrow(meshFile())
     const many = await run(() =>
-      buildManyPlan(callerClients(), teams, {
+      buildPlan(callerClients(), teams, {
         prune: false,
         force: false,
         refresh: 'existence',
@@ -176,7 +176,7 @@ describe('data mesh: governance shares, resource links and team grants across ac
       'lf-tag domain',
       'lf-tag sensitivity',
     ])
-    const { accounts } = await run(() => applyManyPlan(many, { concurrency: 4 }))
+    const { accounts } = await run(() => applyParts(many, { concurrency: 4 }))
     assert.deepEqual(
       accounts.filter((a) => a.status !== 'done'),
       [],

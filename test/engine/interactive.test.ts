@@ -56,7 +56,7 @@ describe('apply at a terminal', function () {
     const emu = account()
     const out = await inTerminal(emu, ['apply', '-f', workspace()], 'y\r')
     assert.match(out, /profile: 3\/3/)
-    assert.match(out, /Apply complete: 16 done, 0 failed/)
+    assert.match(out, /Apply complete: \d+ done, 0 failed/)
     assert.equal(emu.state.profiles.length, 3)
   })
 

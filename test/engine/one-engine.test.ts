@@ -6,6 +6,7 @@ import assert from 'node:assert/strict'
 import { AwsClients } from '../../src/lib/aws/clients.js'
 import { acquireLock } from '../../src/lib/engine/lock.js'
 import type { Plan } from '../../src/lib/plan/types.js'
+import type { StatusReport } from '../../src/lib/status.js'
 import { DEMO_ACCOUNT } from '../helpers/emulator.js'
 import { withEnv } from '../helpers/organization.js'
 import { useReconcile } from '../helpers/reconcile.js'
@@ -110,25 +111,23 @@ describe('one engine: a one-domain file and the same teams as accounts:/domains:
     const missing = (c: ExampleTeamsFile) => {
       c.teams.team1.workspace = { bucket: 'no-such-bucket-here' }
     }
-    const one = oneDomain(missing)
     await applied(oneDomain())
     // Both exit alike (1: team1's workspace is not in place), with the report on stdout.
-    const a = await cli(['status', '-f', one, '--json'])
+    const a = await cli(['status', '-f', oneDomain(missing), '--json'])
     const b = await cli(['status', '-f', accountsForm(true, missing), '--json'])
     assert.equal(b.code, a.code, b.stderr)
-    const oneTeams = (JSON.parse(a.stdout) as { teams: { team: string; workspace?: { problem?: string } }[] })
-      .teams
-    const many = JSON.parse(b.stdout) as {
-      accounts: { error?: unknown; domains: { teams: typeof oneTeams }[] }[]
-    }
-    assert.deepEqual(
-      many.accounts.map((x) => x.error),
-      [undefined],
-    )
-    const manyTeams = many.accounts[0].domains[0].teams
+    // One status shape: account → domain → team, whatever the form.
+    const one = JSON.parse(a.stdout) as StatusReport
+    const many = JSON.parse(b.stdout) as StatusReport
+    const shape = (r: StatusReport) =>
+      r.accounts.map((x) => ({ id: x.id, error: x.error, domains: x.domains.map((d) => d.id) }))
+    assert.deepEqual(shape(one), [{ id: CALLER, error: undefined, domains: [DOMAIN] }])
+    assert.deepEqual(shape(many), shape(one))
+    const teamsOf = (r: StatusReport) => r.accounts.flatMap((x) => x.domains.flatMap((d) => d.teams))
+    const manyTeams = teamsOf(many)
     assert.match(manyTeams.find((t) => t.team === 'team1')?.workspace?.problem ?? '', /no-such-bucket-here/)
     assert.equal(manyTeams.find((t) => t.team === 'team2')?.workspace, undefined)
-    assert.deepEqual(manyTeams, oneTeams)
+    assert.deepEqual(manyTeams, teamsOf(one))
   })
 
   it('plan warns about a held apply lock in both forms', async () => {

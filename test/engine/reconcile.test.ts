@@ -266,7 +266,7 @@ describe('plan and apply (CLI against the emulator)', function () {
     const schema = JSON.parse(readFileSync(path.join(ROOT, 'schema', 'plan.schema.json'), 'utf8'))
     const validate = new Ajv({ strict: false, allErrors: true }).compile(schema)
     assert.ok(validate(plan), JSON.stringify(validate.errors))
-    assert.equal(plan.planVersion, 1)
+    assert.equal(plan.planVersion, 2)
     emu.seed({
       profiles: [{ domainId: DOMAIN, name: `team1-${USER1}`, tags: { 'sagemaker-teams:team': 'team1' } }],
     })

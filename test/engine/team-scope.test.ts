@@ -75,7 +75,9 @@ describe('--team', function () {
     )
     const status = JSON.parse((await cli(['status', '-f', file, '--team', 'team2', '--json'])).stdout)
     assert.deepEqual(
-      status.teams.map((t: { team: string }) => t.team),
+      (status as import('../../src/lib/status.js').StatusReport).accounts.flatMap((a) =>
+        a.domains.flatMap((d) => d.teams.map((t) => t.team)),
+      ),
       ['team2'],
     )
   })

@@ -36,6 +36,6 @@ describe('--verbose and --json', function () {
     })
     assert.equal(r.code, 0)
     const doc = JSON.parse(r.stdout)
-    assert.equal(doc.planVersion, 1)
+    assert.equal(doc.planVersion, 2)
   })
 })

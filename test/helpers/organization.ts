@@ -9,7 +9,7 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import { AwsClients } from '../../src/lib/aws/clients.js'
 import { type LoadedTeams, loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
-import { applyManyPlan, buildManyPlan, type ManyPlan } from '../../src/lib/engine/many.js'
+import { applyParts, buildPlan, type ScopedPlan } from '../../src/lib/engine/scopes.js'
 import { type Emulator, startEmulator } from '../../tools/emulator/index.js'
 import type { SeedData } from '../../tools/emulator/state.js'
 import { idpMetadata } from '../../tools/idp/idp.js'
@@ -138,15 +138,15 @@ export async function withEnv<T>(env: Record<string, string>, fn: () => Promise<
 export const callerClients = () => new AwsClients({ region: 'us-east-1' })
 
 /** plan of a file with accounts:/domains:, in process. */
-export async function planMany(file: string | LoadedTeams, prune = false): Promise<ManyPlan> {
+export async function planMany(file: string | LoadedTeams, prune = false): Promise<ScopedPlan> {
   const teams = typeof file === 'string' ? await loadTeamsFileOrThrow(file) : file
-  return buildManyPlan(callerClients(), teams, { prune, force: false, refresh: 'existence' })
+  return buildPlan(callerClients(), teams, { prune, force: false, refresh: 'existence' })
 }
 
 /** plan then apply, in process; throws unless every account applied. */
 export async function applyMany(file: string, prune = false): Promise<void> {
   const many = await planMany(file, prune)
-  const { accounts } = await applyManyPlan(many, { concurrency: 4 })
+  const { accounts } = await applyParts(many, { concurrency: 4 })
   const failed = accounts.filter((a) => a.status !== 'done')
   if (failed.length > 0) throw new Error(`apply failed: ${JSON.stringify(failed)}`)
 }

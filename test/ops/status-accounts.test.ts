@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
-import { type ManyStatusReport, readManyStatus, renderManyStatus } from '../../src/lib/status.js'
+import { readStatus, renderStatus, type StatusReport } from '../../src/lib/status.js'
 import { runCli } from '../helpers/cli.js'
 import {
   applyMany,
@@ -21,7 +21,7 @@ import {
 import { rewrite } from '../helpers/workspace.js'
 
 /** "account/domain/team present/expected extra" of every team shown. */
-const rows = (r: ManyStatusReport) =>
+const rows = (r: StatusReport) =>
   r.accounts.flatMap((a) =>
     a.domains.flatMap((d) =>
       d.teams.map(
@@ -35,7 +35,7 @@ describe('status across accounts and domains', function () {
   this.timeout(120_000)
   const emu = useOrganization()
   const status = (file: string, only?: string[]) =>
-    withEnv(emu().env(), async () => readManyStatus(callerClients(), await loadTeamsFileOrThrow(file), only))
+    withEnv(emu().env(), async () => readStatus(callerClients(), await loadTeamsFileOrThrow(file), only))
 
   it('groups account → domain → team, read in each account; a moved team counts its old profiles as extra', async () => {
     // team5 in the caller's own domain (the Identity Center account, no role assumed).
@@ -62,7 +62,7 @@ describe('status across accounts and domains', function () {
       'prod/prod-a/team3 app 1/1 +0 grants 1/1',
       'prod/prod-b/team4 app 2/2 +0 grants 1/1',
     ])
-    const text = renderManyStatus(after)
+    const text = renderStatus(after)
     assert.match(text, /^Identity Center account \(123456789012\) · domain main \(d-abcdefghijkl\)\n\nteam /)
     assert.match(
       text,
@@ -100,7 +100,7 @@ describe('status across accounts and domains', function () {
       'prod/prod-a/team3 no-app 0/1 +0 grants 0/1',
     ])
     assert.match(
-      renderManyStatus(report),
+      renderStatus(report),
       /Account qa \(444444444444\) as \S+: NOT READ\n {2}account qa .*cannot assume/,
     )
     // --team of another account leaves the failed account out.
@@ -111,7 +111,7 @@ describe('status across accounts and domains', function () {
 
     const r = await runCli(['status', '-f', file, '--json'], { env: emu().env() })
     assert.equal(r.code, 1, r.stdout + r.stderr)
-    assert.deepEqual(rows(JSON.parse(r.stdout) as ManyStatusReport), rows(report))
+    assert.deepEqual(rows(JSON.parse(r.stdout) as StatusReport), rows(report))
     assert.match(r.stderr, /Error: account qa \(444444444444\): cannot assume .*\nHint: .*trust policy/)
   })
 })

@@ -14,12 +14,7 @@ import { parse, stringify } from 'yaml'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
 import type { TeamsFile } from '../../src/lib/config/types.js'
 import { importTeams, parseImportAccount, parseImportDomain, renderTeamsFile } from '../../src/lib/import.js'
-import {
-  type ManyStatusReport,
-  manyMissingItems,
-  readManyStatus,
-  renderManyStatus,
-} from '../../src/lib/status.js'
+import { readStatus, renderStatus, type StatusReport, statusMissingItems } from '../../src/lib/status.js'
 import { type Emulator, startEmulator } from '../../tools/emulator/index.js'
 import type { SeedData } from '../../tools/emulator/state.js'
 import { runCli } from '../helpers/cli.js'
@@ -68,15 +63,15 @@ describe('status and import with a data mesh', function () {
   })
   const run = <T>(fn: () => Promise<T>) => withEnv(emu.env(), fn)
   const status = (file: string) =>
-    run(async () => readManyStatus(callerClients(), await loadTeamsFileOrThrow(file)))
+    run(async () => readStatus(callerClients(), await loadTeamsFileOrThrow(file)))
 
   it('status: per consumer account its links and shares, per team its link and LF-tag grants; exit 1 when missing', async () => {
     const file = meshFile()
-    const links = (r: ManyStatusReport) =>
+    const links = (r: StatusReport) =>
       r.dataMesh!.consumers.flatMap((c) =>
         (c.links ?? []).map((l) => `${c.account} ${l.name} ${l.state}${l.actual ? ` ${l.actual}` : ''}`),
       )
-    const teams = (r: ManyStatusReport) =>
+    const teams = (r: StatusReport) =>
       r.accounts.flatMap((a) =>
         a.domains.flatMap((d) =>
           d.teams.map(
@@ -85,7 +80,7 @@ describe('status and import with a data mesh', function () {
           ),
         ),
       )
-    const shares = (r: ManyStatusReport) =>
+    const shares = (r: StatusReport) =>
       r.dataMesh!.consumers.map((c) => `${c.account} ${c.shares?.inPlace}/${c.shares?.expected}`)
 
     const fresh = await status(file)
@@ -101,9 +96,9 @@ describe('status and import with a data mesh', function () {
     ])
     assert.deepEqual(shares(applied), ['analytics 6/6'])
     assert.deepEqual(teams(applied), ['risk grants 2/2 links 1/1', 'fraud grants 2/2 links 2/2'])
-    assert.deepEqual(manyMissingItems(applied, false), [])
+    assert.deepEqual(statusMissingItems(applied, false), [])
     assert.match(
-      renderManyStatus(applied),
+      renderStatus(applied),
       /link rl_credit_card: present → 444444444444:credit_card \[risk, fraud\]/,
     )
 
@@ -126,7 +121,7 @@ describe('status and import with a data mesh', function () {
     ])
     assert.deepEqual(shares(drifted), ['analytics 5/6'])
     assert.deepEqual(teams(drifted), ['risk grants 2/2 links 0/1', 'fraud grants 2/2 links 2/2'])
-    assert.deepEqual(manyMissingItems(drifted, false), [
+    assert.deepEqual(statusMissingItems(drifted, false), [
       'risk: DESCRIBE on 1 of 1 resource links missing',
       'account analytics: 1 of 6 shares from central missing',
       `account analytics: resource link rl_transactions points to ${CENTRAL}:credit_card, not ${CENTRAL}:transactions`,

@@ -22,8 +22,10 @@ describe('status and import', function () {
       c.teams.team2.members = { users: ['user1@example.com', 'user2@example.com'], groups: ['ds-team1'] }
     })
     const before = JSON.parse((await cli(['status', '-f', file, '--json'])).stdout) as StatusReport
+    // One account (the caller's) with one domain: the same shape as a file with accounts:/domains:.
+    const teamsOf = (r: StatusReport) => r.accounts.flatMap((a) => a.domains.flatMap((d) => d.teams))
     assert.deepEqual(
-      before.teams.map((t) => [
+      teamsOf(before).map((t) => [
         t.team,
         t.application.exists,
         t.profiles.present,
@@ -38,7 +40,7 @@ describe('status and import', function () {
     assert.equal(before.acs?.deployed, false)
     assert.equal((await cli(['apply', '-f', file, '--yes'])).code, 0)
     const after = JSON.parse((await cli(['status', '-f', file, '--json'])).stdout) as StatusReport
-    const t2 = after.teams.find((t) => t.team === 'team2')!
+    const t2 = teamsOf(after).find((t) => t.team === 'team2')!
     assert.deepEqual(t2.application, {
       exists: true,
       name: 'SageMaker Studio Team 2',

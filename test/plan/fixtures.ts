@@ -45,11 +45,17 @@ const devAfter = policy(
   { Sid: 'NoProfiles', Effect: 'Deny', Action: ['sagemaker:CreateUserProfile'], Resource: '*' },
 )
 
-function finish(changes: Change[], generatedAt = '2026-11-25T00:00:00.000Z'): Plan {
+function finish(given: Change[], generatedAt = '2026-11-25T00:00:00.000Z'): Plan {
+  // Plan v2: every change names its account (a one-domain file: the caller's), a domain's change its domain.
+  const changes = given.map((c) => ({
+    ...c,
+    account: 'identity-center',
+    ...(c.kind === 'profile' || c.kind === 'app' ? { domain: 'default' } : {}),
+  }))
   const summary: Record<Action, number> = { create: 0, update: 0, delete: 0, manual: 0, blocked: 0 }
   for (const c of changes) summary[c.action]++
   const plan: Plan = {
-    planVersion: 1,
+    planVersion: 2,
     generatedAt,
     fingerprint: 'sha256:0000000000000000000000000000000000000000000000000000000000000000',
     context: {
@@ -59,6 +65,9 @@ function finish(changes: Change[], generatedAt = '2026-11-25T00:00:00.000Z'): Pl
       instanceArn: 'arn:aws:sso:::instance/ssoins-72230a1b2c3d4e5f',
       identityStoreId: 'd-9067c1a2b3',
       configFile: 'teams.yaml',
+      accounts: [
+        { name: 'identity-center', id: '123456789012', domains: [{ name: 'default', id: 'd-abcdefghijkl' }] },
+      ],
     },
     options: { prune: true, force: false, refresh: 'existence' },
     changes,

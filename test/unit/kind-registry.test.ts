@@ -13,7 +13,7 @@ import {
   DOMAIN_KINDS,
   GOVERNANCE_KINDS,
   IDENTITY_CENTER_KINDS,
-} from '../../src/lib/engine/many.js'
+} from '../../src/lib/engine/scopes.js'
 import { DELETE_DEPENDS_ON, DEPENDS_ON, KIND_DEFINITIONS, kindsIn } from '../../src/lib/kinds/registry.js'
 import { allOperatorActions, setupPolicy } from '../../src/lib/operator-policy.js'
 import { KINDS } from '../../src/lib/plan/types.js'

@@ -2,7 +2,6 @@ import { Flags } from '@oclif/core'
 import type { AcsApproval, AcsDeployResult } from '../../lib/acs/deploy.js'
 import { BaseCommand } from '../../lib/command.js'
 import { UserError } from '../../lib/errors.js'
-import { isMultiDomain, primaryDomainId } from '../../lib/model/topology.js'
 
 export default class AcsDeploy extends BaseCommand<typeof AcsDeploy> {
   static override summary = 'Deploy the ACS: role, table, function and function URL (apply does this too).'
@@ -26,23 +25,8 @@ export default class AcsDeploy extends BaseCommand<typeof AcsDeploy> {
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
     const { deployAcs } = await import('../../lib/acs/deploy.js')
-    // accounts:/domains: — each account's part under that account's own lock (see deployAcs).
-    const approve = this.approval()
-    if (isMultiDomain(teams.config)) return this.report(await deployAcs(aws, teams, approve))
-    const { acquireLock } = await import('../../lib/engine/lock.js')
-    // The same lock as apply: both write the ACS.
-    const lease = await acquireLock(aws, {
-      domainId: primaryDomainId(teams.config),
-      command: 'acs deploy',
-      timeoutSeconds: 0,
-    })
-    let r: AcsDeployResult
-    try {
-      r = await deployAcs(aws, teams, approve)
-    } finally {
-      await lease.release()
-    }
-    return this.report(r)
+    // Each account's part under that account's own lock, the one apply takes (both write the ACS).
+    return this.report(await deployAcs(aws, teams, this.approval()))
   }
 
   /** The ACS part of the plan, shown, and the approval gate of apply (prompt, or exit 1 without a terminal unless --yes). */

@@ -3,13 +3,12 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { AwsClients } from '../aws/clients.js'
 import type { LoadedTeams } from '../config/load.js'
-import { type ApplyOutcome, applyPlan } from '../engine/apply.js'
-import { buildContext, compareChanges, fingerprint } from '../engine/plan.js'
+import type { ApplyOutcome } from '../engine/apply.js'
+import { buildContext, fingerprint } from '../engine/plan.js'
 import { UserError } from '../errors.js'
-import { isMultiDomain } from '../model/topology.js'
 import { reviewAccess } from '../plan/access-review.js'
 import { PLAN_VERSION, type Plan } from '../plan/types.js'
-import { acsConfigFor, acsDeployment } from '../resources/acs.js'
+import { acsConfigFor } from '../resources/acs.js'
 import { buildAcsBundle } from './bundle.js'
 import { readAcsStatus } from './status.js'
 
@@ -80,65 +79,31 @@ export async function deployAcs(
   approve?: AcsApproval,
 ): Promise<AcsDeployResult> {
   if (!teams.config.acs) throw new UserError(`${teams.file} has no acs section`)
-  if (isMultiDomain(teams.config)) return deployAcsMany(aws, teams, approve)
-  const ctx = await buildContext(aws, teams, { prune: false, force: false, refresh: 'existence' })
-  const changes = acsDeployment
-    .diff(await acsDeployment.desire(ctx), await ctx.observed('acs'), ctx)
-    .sort(compareChanges)
-  const blocked = changes.find((c) => c.action === 'blocked')
-  if (blocked) throw new UserError(`${blocked.summary}: ${blocked.reason}`)
-  const d = ctx.discovery
-  const plan = acsPlan(
-    {
-      context: {
-        region: d.region,
-        accountId: d.accountId,
-        domainId: d.domainId,
-        instanceArn: d.instanceArn,
-        identityStoreId: d.identityStoreId,
-        configFile: teams.file,
-      },
-    },
-    changes,
-  )
-  if (changes.length > 0) await approve?.(plan)
-  const outcomes = changes.length ? await applyPlan(plan, ctx, { concurrency: 1 }) : []
-  const failed = outcomes.find((o) => o.status === 'failed')
-  if (failed) throw new UserError(`ACS deployment failed: ${failed.message}`)
-  const status = await readAcsStatus({ aws, teams })
-  const { consoleSettings } = await import('../resources/console.js')
-  return {
-    changed: changes.length > 0,
-    outcomes,
-    functionUrl: status.functionUrl,
-    teams: Object.keys(teams.config.teams).map((team) => {
-      const s = consoleSettings({ teams }, team, status.functionUrl)
-      return { team, acsUrl: s.acsUrl, audience: s.audience }
-    }),
-  }
+  return deployAcsParts(aws, teams, approve)
 }
 
 /**
- * What `acs deploy` writes in a file with accounts:/domains: — the function (role, table, URL) in its
- * account, the presign role in each domain account, and the permissions boundary these roles carry
+ * What `acs deploy` writes — the function (role, table, URL) in its account, the presign role in
+ * each other domain account, and the permissions boundary these roles carry
  * where it is missing or must change (the ACS role's boundary allows AssumeRole on the presign
  * roles): the ACS kinds of the same plan `apply` makes, applied per account under its lock.
  */
 const DEPLOY_KINDS = new Set(['acs', 'presign-role', 'boundary'])
 
-async function deployAcsMany(
+async function deployAcsParts(
   aws: AwsClients,
   teams: LoadedTeams,
   approve?: AcsApproval,
 ): Promise<AcsDeployResult> {
-  const [{ buildManyPlan, applyManyPlan }, { acquireLock }] = await Promise.all([
-    import('../engine/many.js'),
+  const [{ buildPlan, applyParts }, { acquireLock }, { lockNaming }] = await Promise.all([
+    import('../engine/scopes.js'),
     import('../engine/lock.js'),
+    import('../engine/unlock.js'),
   ])
   // Each account's lock, taken before it is read (as apply does): what is planned is what runs.
   const leases = new Map<string, import('../engine/lock.js').Lease>()
   try {
-    const many = await buildManyPlan(
+    const many = await buildPlan(
       aws,
       teams,
       { prune: false, force: false, refresh: 'existence' },
@@ -151,8 +116,7 @@ async function deployAcsMany(
             domainId: account.domainId,
             command: 'acs deploy',
             timeoutSeconds: 0,
-            label: `account ${account.name} (${account.accountId})`,
-            unlockArgs: `--account ${account.name}`,
+            ...lockNaming(teams.config, account),
           }),
         )
       },
@@ -175,7 +139,7 @@ async function deployAcsMany(
     const blocked = changes.find((c) => c.action === 'blocked')
     if (blocked) throw new UserError(`${blocked.summary}: ${blocked.reason}`)
     if (changes.length > 0) await approve?.(acsPlan(many.plan, changes))
-    const { outcomes, accounts } = await applyManyPlan(
+    const { outcomes, accounts } = await applyParts(
       { ...many, parts },
       { concurrency: 1, lockLost: (account) => Boolean(leases.get(account)?.lost()) },
     )
@@ -195,7 +159,7 @@ async function deployAcsMany(
 async function deployResult(
   aws: AwsClients,
   teams: LoadedTeams,
-  parts: import('../engine/many.js').PlanPart[],
+  parts: import('../engine/scopes.js').PlanPart[],
   changed: boolean,
   outcomes: ApplyOutcome[],
 ): Promise<AcsDeployResult> {

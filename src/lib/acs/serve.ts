@@ -2,10 +2,10 @@
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker'
 import type { AwsClients } from '../aws/clients.js'
 import type { LoadedTeams } from '../config/load.js'
-import { discover, findInstance, partitionOf } from '../engine/discovery.js'
+import { findInstance, partitionOf } from '../engine/discovery.js'
 import { resolveIdentities } from '../engine/identities.js'
 import { acsUrl } from '../model/names.js'
-import { type FileAccount, fileAccounts, fileDomains, isMultiDomain } from '../model/topology.js'
+import { type FileAccount, fileAccounts, fileDomains } from '../model/topology.js'
 import { type AcsConfig, buildAcsConfig } from './config.js'
 import type { AcsLogEntry } from './handler.js'
 import { acsDeps } from './runtime.js'
@@ -24,9 +24,7 @@ export async function serveAcs(
   },
   say: (line: string) => void,
 ): Promise<AcsServer> {
-  const { config, clients, sagemakerFor } = isMultiDomain(teams.config)
-    ? await manyAccountsConfig(aws, teams, opts.replayTable)
-    : await oneAccountConfig(aws, teams, opts.replayTable)
+  const { config, clients, sagemakerFor } = await servedConfig(aws, teams, opts.replayTable)
   const store = opts.replayTable ? new DynamoStore(await clients.dynamoDb(), opts.replayTable) : undefined
   const deps = acsDeps(config, {
     store,
@@ -54,44 +52,24 @@ interface ServedConfig {
   config: AcsConfig
   /** The clients of the ACS's own account (its table, its domains' profiles, the identity store). */
   clients: AwsClients
-  /** Files with accounts:/domains: — the SageMaker client of each team of another account. */
+  /** The SageMaker client of each team of another account than the ACS's. */
   sagemakerFor?: (team: string) => SageMakerClient
 }
 
-async function oneAccountConfig(
-  aws: AwsClients,
-  teams: LoadedTeams,
-  replayTable: string | undefined,
-): Promise<ServedConfig> {
-  const discovery = await discover(aws, teams.config)
-  // The members as `apply` resolves and bakes them, so a local login takes the Lambda's path: no
-  // identity store call for a member of the file.
-  const identities = await resolveIdentities(aws, teams.config, discovery.identityStoreId)
-  const config = await buildAcsConfig({
-    teams,
-    accountId: discovery.accountId,
-    partition: discovery.partition,
-    region: aws.region,
-    domainId: discovery.domainId,
-    identityStoreId: discovery.identityStoreId,
-    identities,
-    tableName: replayTable ?? null,
-  })
-  return { config, clients: aws }
-}
-
 /**
- * A file with accounts:/domains: — the configuration `apply` bakes (each team's account, domain and
- * presign role). The Lambda reaches another account's profiles through that account's presign role,
- * which trusts only the function's role; a local server runs as whoever starts it, so it reaches
- * them as the CLI does: through the account roles (`accounts:`), which may presign there too.
+ * The configuration `apply` bakes (each team's account, domain and presign role; the members as
+ * `apply` resolves them, so a local login takes the Lambda's path: no identity store call for a
+ * member of the file). The Lambda reaches another account's profiles through that account's
+ * presign role, which trusts only the function's role; a local server runs as whoever starts it,
+ * so it reaches them as the CLI does: as plan acts in each account (its role, or the caller's own
+ * credentials in the caller's own account unless the file names a role there).
  */
-async function manyAccountsConfig(
+async function servedConfig(
   aws: AwsClients,
   teams: LoadedTeams,
   replayTable: string | undefined,
 ): Promise<ServedConfig> {
-  const { acsPlacementOf, accountRoleArn, IDENTITY_CENTER } = await import('../engine/many.js')
+  const { acsPlacementOf, accountClients: clientsOf, IDENTITY_CENTER } = await import('../engine/scopes.js')
   const file = teams.config
   const partition = partitionOf(aws.region)
   const icRole = file.identityCenter?.roleArn
@@ -106,12 +84,7 @@ async function manyAccountsConfig(
     : undefined
   const acsAccountId = acsAccount?.id ?? icAccountId
   const placement = acsPlacementOf(file, { callerAccountId, acsAccountId, partition })
-  const accountClients = (account: FileAccount) =>
-    aws.assumeRole(accountRoleArn(account, partition), {
-      ...(account.region ? { region: account.region } : {}),
-      accountName: account.name,
-      identityCenter: ic,
-    })
+  const accountClients = (account: FileAccount) => clientsOf(aws, ic, account, partition)
   const clients = acsAccount ? await accountClients(acsAccount) : ic
   const config = await buildAcsConfig({
     teams,

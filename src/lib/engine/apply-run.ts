@@ -1,10 +1,9 @@
 /**
  * One apply, whatever the teams file: the saved plan check, the approval prompt, Ctrl-C, the
- * summary and the failure listing, once for both engines. What differs between a one-domain file
- * and a file with accounts:/domains: is an ApplyTarget: how it locks and plans, how it applies,
- * where it records the refresh points, and which locks it holds.
+ * summary and the failure listing. The ApplyTarget says how it locks and plans (every account of
+ * the file's topology, each under its lock), how it applies, where it records the refresh points,
+ * and which locks it holds; tests may give their own.
  */
-
 import type { AwsClients } from '../aws/clients.js'
 import type { LoadedTeams } from '../config/load.js'
 import { UserError } from '../errors.js'
@@ -12,7 +11,7 @@ import type { ApprovalMode } from '../plan/approval.js'
 import type { Plan, PlanAccount } from '../plan/types.js'
 import type { PlanOptions } from '../resources/types.js'
 import type { ApplyOutcome, ApplyProgress } from './apply.js'
-import type { AccountResult } from './many.js'
+import type { AccountResult } from './scopes.js'
 
 export interface ApplySummary {
   done: number
@@ -21,7 +20,7 @@ export interface ApplySummary {
   skipped: number
   /** Changes the plan shows as blocked: not applied, so the apply is not complete (exit 1). */
   blocked: number
-  /** Files with accounts:/domains: — accounts that could not be read or whose changes failed. */
+  /** Accounts that could not be read or whose changes failed. */
   failedAccounts?: number
 }
 
@@ -31,17 +30,17 @@ export interface ApplyResult {
   plan?: Plan
   outcomes: ApplyOutcome[]
   summary: ApplySummary
-  /** Files with accounts:/domains: — each account's result. */
+  /** Each account's result. */
   accounts?: AccountResult[]
 }
 
-/** What an apply acts on: one domain, or every account of a file with accounts:/domains:. */
+/** What an apply acts on: every account of the teams file. */
 export interface ApplyTarget {
   /** Takes the lock(s) first (what is planned is what runs), then plans with these options. */
   plan(options: PlanOptions): Promise<Plan>
   /**
-   * Applies the plan with `progress` lines (undefined: quiet), or live progress per kind where the
-   * target has one and `live` (a person at a terminal).
+   * Applies the plan with `progress` lines (undefined: quiet), or live progress per kind (and per
+   * account when several apply) when `live` (a person at a terminal).
    */
   apply(opts: {
     concurrency: number
@@ -89,12 +88,13 @@ const EMPTY: ApplySummary = { done: 0, failed: 0, manual: 0, skipped: 0, blocked
 
 export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Promise<ApplyRunResult> {
   const started = performance.now()
-  const [{ renderPlan }, { approvalNeeded }, saved, { watchInterrupts, INTERRUPT_GRACE_MS }] =
+  const [{ renderPlan }, { approvalNeeded }, saved, { watchInterrupts, INTERRUPT_GRACE_MS }, { onePlace }] =
     await Promise.all([
       import('../plan/render.js'),
       import('../plan/approval.js'),
       import('../plan/saved.js'),
       import('./interrupt.js'),
+      import('../plan/places.js'),
     ])
   const say = (text: string) => {
     if (!opts.quiet) opts.out(text)
@@ -126,13 +126,15 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
     // summary, the access review and the approval are computed from) is the recomputed plan.
     if (reviewed) saved.assertSamePlan(opts.planFile!, reviewed, plan)
     say(renderPlan(plan, 'text', { color: opts.colour }))
+    // One account and domain: the lines need no address (as the rendered plan shows none).
+    const at = (account: string | undefined) => (onePlace(plan) ? undefined : account)
     const planFailed = (plan.context.accounts ?? []).filter((a) => a.error)
     const blocked = plan.changes.filter((c) => c.action === 'blocked')
     if (!plan.changes.some((c) => RUNS.includes(c.action))) {
       // Nothing to run; blocked changes (what the file asks for and cannot be done) still fail.
       if (blocked.length > 0) {
         await target.recordRefreshPoints()
-        reportBlocked(blocked, say)
+        reportBlocked(blocked, at, say)
         say(
           `\nApply ${planFailed.length ? 'finished with failures' : 'incomplete'}: nothing to apply, ${blocked.length} blocked${accountsText(planFailed.length, plan)}.\n`,
         )
@@ -176,11 +178,11 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
       const reasons = [
         ...approval.widened.map(
           (i) =>
-            `  + widens: ${i.description}${i.account ? ` [${i.team ? `${i.team} @ ` : ''}${i.account}]` : ''}`,
+            `  + widens: ${i.description}${at(i.account) ? ` [${i.team ? `${i.team} @ ` : ''}${i.account}]` : ''}`,
         ),
         ...approval.deletes.map(
           (c) =>
-            `  - deletes: ${c.kind} ${c.summary}${c.team ? ` [${c.team}${c.account ? ` @ ${c.account}` : ''}]` : ''}`,
+            `  - deletes: ${c.kind} ${c.summary}${c.team ? ` [${c.team}${at(c.account) ? ` @ ${c.account}` : ''}]` : ''}`,
         ),
       ]
       if (!opts.canPrompt || opts.quiet) {
@@ -219,7 +221,9 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
     const applying = target.apply({
       concurrency: opts.concurrency,
       shouldStop: stopRequested,
-      progress: opts.quiet ? undefined : lineProgress((l) => opts.err(`${l}\n`)),
+      progress: opts.quiet
+        ? undefined
+        : lineProgress((l) => opts.err(`${l}\n`), { addresses: !onePlace(plan) }),
       live: opts.liveProgress && !opts.quiet,
     })
     // After the first signal, in-flight calls get a bounded time to finish.
@@ -247,7 +251,7 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
         )
       return { ...interrupted(finished, total, summary), plan, outcomes, ...(accounts ? { accounts } : {}) }
     }
-    const where = (o: ApplyOutcome) => (o.account ? `[${o.account}] ` : '')
+    const where = (o: ApplyOutcome) => (at(o.account) ? `[${o.account}] ` : '')
     for (const o of outcomes.filter((x) => x.status === 'failed'))
       say(`FAILED  ${where(o)}${o.kind} ${o.summary}: ${o.message}\n`)
     for (const o of outcomes.filter((x) => x.status === 'manual'))
@@ -257,13 +261,20 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
     const failedAccounts = (accounts ?? []).filter(
       (a) => a.status === 'failed' && !planFailed.some((p) => p.name === a.account),
     )
-    reportBlocked(blocked, say)
+    reportBlocked(blocked, at, say)
     const failures = summary.failed > 0 || planFailed.length > 0 || failedAccounts.length > 0
     if (plan.context.accounts) summary.failedAccounts = planFailed.length + failedAccounts.length
     say(
       `\nApply ${failures ? 'finished with failures' : summary.blocked > 0 || plan.errors?.length ? 'incomplete' : 'complete'}: ${summary.done} done, ${summary.failed} failed, ${summary.manual} manual, ${summary.skipped} skipped, ${summary.blocked} blocked${accountsText(summary.failedAccounts ?? 0, plan)}.\n`,
     )
-    if (accounts) reportAccounts(planFailed, accounts, say, opts.err)
+    // "Account X: ok" only where there are several places to tell apart.
+    if (accounts)
+      reportAccounts(
+        planFailed,
+        onePlace(plan) ? accounts.filter((a) => a.status !== 'done') : accounts,
+        say,
+        opts.err,
+      )
     const erred = reportErrors(plan, opts.err)
     for (const line of applySummaryLines(outcomes, plan, performance.now() - started)) say(`${line}\n`)
     // The default refresh samples one profile per team; tag changes do not move a profile's
@@ -298,10 +309,14 @@ function accountsText(failed: number, plan: Plan): string {
 }
 
 /** Blocked changes, each with why (what the file asks for that this apply could not do). */
-function reportBlocked(blocked: import('../plan/types.js').Change[], say: (text: string) => void) {
+function reportBlocked(
+  blocked: import('../plan/types.js').Change[],
+  at: (account: string | undefined) => string | undefined,
+  say: (text: string) => void,
+) {
   for (const c of blocked)
     say(
-      `BLOCKED ${c.account ? `[${c.account}] ` : ''}${c.kind} ${c.summary}${c.team ? ` [${c.team}]` : ''}: ${c.reason ?? 'blocked'}\n`,
+      `BLOCKED ${at(c.account) ? `[${c.account}] ` : ''}${c.kind} ${c.summary}${c.team ? ` [${c.team}]` : ''}: ${c.reason ?? 'blocked'}\n`,
     )
 }
 
@@ -335,77 +350,33 @@ export interface LockOptions {
   onWait?: (holder: string) => void
 }
 
-/** A file without accounts:/domains: — one domain in the caller's account, under one lock. */
-export function oneDomainTarget(aws: AwsClients, teams: LoadedTeams, lock: LockOptions): ApplyTarget {
-  type Lease = import('./lock.js').Lease
-  let lease: Lease | undefined
-  let released = false
-  let planned: { ctx: import('../resources/types.js').EngineContext; plan: Plan } | undefined
-  return {
-    async plan(options) {
-      const [{ acquireLock, describeLock }, engine, { primaryDomainId }] = await Promise.all([
-        import('./lock.js'),
-        import('./plan.js'),
-        import('../model/topology.js'),
-      ])
-      lease = await acquireLock(aws, {
-        domainId: primaryDomainId(teams.config),
-        command: lock.command,
-        timeoutSeconds: lock.timeoutSeconds,
-        onWait: (holder) => lock.onWait?.(describeLock(holder)),
-      })
-      // Interrupted while waiting for it: give it back at once.
-      if (released) await lease.release()
-      const ctx = await engine.buildContext(aws, teams, options)
-      planned = { ctx, plan: await engine.planWith(ctx) }
-      return planned.plan
-    },
-    async apply({ concurrency, shouldStop, progress, live }) {
-      const { applyPlan, applyPlanInteractive } = await import('./apply.js')
-      const { ctx, plan } = planned!
-      const outcomes = live
-        ? await applyPlanInteractive(plan, ctx, concurrency, { shouldStop })
-        : await applyPlan(plan, ctx, { concurrency, shouldStop, progress })
-      return { outcomes }
-    },
-    async recordRefreshPoints() {
-      const { recordRefreshPoint } = await import('./plan.js')
-      if (planned) await recordRefreshPoint(planned.ctx, planned.plan, { apply: true })
-    },
-    lostLocks: () => (lease?.lost() ? [''] : []),
-    allLocksLost: () => Boolean(lease?.lost()),
-    async release() {
-      released = true
-      await lease?.release()
-    },
-  }
-}
-
 /**
- * A file with accounts:/domains: — every account planned and applied concurrently, each under its
- * own lock (taken before the account is read); one account's failure, or its lost lock, stops
- * that account alone.
+ * Every account of the file planned and applied concurrently, each under its own lock (taken
+ * before the account is read, keyed by its first domain: a one-domain file's lock is its domain's);
+ * one account's failure, or its lost lock, stops that account alone.
  */
-export function manyAccountsTarget(aws: AwsClients, teams: LoadedTeams, lock: LockOptions): ApplyTarget {
+export function applyTarget(aws: AwsClients, teams: LoadedTeams, lock: LockOptions): ApplyTarget {
   type Lease = import('./lock.js').Lease
   const leases = new Map<string, Lease>()
   let released = false
-  let many: import('./many.js').ManyPlan | undefined
+  let many: import('./scopes.js').ScopedPlan | undefined
   return {
     async plan(options) {
-      const [{ buildManyPlan }, { acquireLock, describeLock }] = await Promise.all([
-        import('./many.js'),
+      const [{ buildPlan }, { acquireLock, describeLock }, { lockNaming }] = await Promise.all([
+        import('./scopes.js'),
         import('./lock.js'),
+        import('./unlock.js'),
       ])
-      many = await buildManyPlan(aws, teams, options, undefined, async (account) => {
+      many = await buildPlan(aws, teams, options, undefined, async (account) => {
         if (leases.has(account.name)) return
+        const naming = lockNaming(teams.config, account)
         const lease = await acquireLock(account.aws, {
           domainId: account.domainId,
           command: lock.command,
           timeoutSeconds: lock.timeoutSeconds,
-          onWait: (holder) => lock.onWait?.(`account ${account.name}: ${describeLock(holder)}`),
-          label: `account ${account.name} (${account.accountId})`,
-          unlockArgs: `--account ${(await import('./lock.js')).shellQuote(account.name)}`,
+          onWait: (holder) =>
+            lock.onWait?.(`${naming.unlockArgs ? `account ${account.name}: ` : ''}${describeLock(holder)}`),
+          ...naming,
         })
         leases.set(account.name, lease)
         // Interrupted while waiting for it: give it back at once.
@@ -413,19 +384,20 @@ export function manyAccountsTarget(aws: AwsClients, teams: LoadedTeams, lock: Lo
       })
       return many.plan
     },
-    async apply({ concurrency, shouldStop, progress }) {
-      const { applyManyPlan } = await import('./many.js')
-      // Accounts apply concurrently: plain progress lines (each names its account), even at a terminal.
-      return applyManyPlan(many!, {
+    async apply({ concurrency, shouldStop, progress, live }) {
+      const { applyParts } = await import('./scopes.js')
+      // Accounts apply concurrently: live progress per account at a terminal, else lines naming it.
+      return applyParts(many!, {
         concurrency,
         shouldStop,
+        live,
         lockLost: (account) => Boolean(leases.get(account)?.lost()),
         ...(progress ? { progress } : {}),
       })
     },
     async recordRefreshPoints() {
-      const { recordManyRefreshPoints } = await import('./many.js')
-      if (many) await recordManyRefreshPoints(many, { apply: true })
+      const { recordRefreshPoints } = await import('./scopes.js')
+      if (many) await recordRefreshPoints(many, { apply: true })
     },
     lostLocks: () => [...leases].filter(([, l]) => l.lost()).map(([name]) => `account ${name}`),
     allLocksLost: () => leases.size > 0 && [...leases.values()].every((l) => l.lost()),

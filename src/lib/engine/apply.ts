@@ -181,6 +181,48 @@ export function applyRunner(
   }
 }
 
+/** One step of one runner: what an account applies, in order. */
+export interface RunnerStep {
+  runner: ApplyRunner
+  step: ApplyStep
+}
+
+/**
+ * The steps of runners that apply together (the parts of one account: they share what did not
+ * settle), in dependency order: every runner's creates and updates kind by kind, then the deletes
+ * in the reverse order.
+ */
+export function orderedSteps(runners: ApplyRunner[]): RunnerStep[] {
+  const out: RunnerStep[] = []
+  for (const deletes of [false, true])
+    for (const kind of deletes ? [...KINDS].reverse() : KINDS)
+      for (const runner of runners) {
+        const step = runner.steps.find((s) => s.kind === kind && s.deletes === deletes)
+        if (step) out.push({ runner, step })
+      }
+  return out
+}
+
+/** Runs the steps with plain progress lines (logs, CI); a stop request skips the steps not started. */
+export async function runStepLines(
+  steps: RunnerStep[],
+  opts: {
+    progress?: ApplyProgress
+    shouldStop?: () => boolean
+    /** Awaited before each step (an account's steps may wait for other accounts'). */
+    before?: (step: RunnerStep) => Promise<void>
+  },
+): Promise<void> {
+  for (const s of steps) {
+    if (opts.shouldStop?.()) continue
+    await opts.before?.(s)
+    if (opts.shouldStop?.()) continue
+    opts.progress?.startStep(s.step, s.runner.total(s.step))
+    await s.runner.run(s.step, (o, done, total) => opts.progress?.changeDone(o, done, total))
+    opts.progress?.endStep(s.step)
+  }
+}
+
 /** Applies every change with plain progress lines (logs, CI). */
 export async function applyPlan(
   plan: Plan,
@@ -188,13 +230,65 @@ export async function applyPlan(
   opts: { concurrency: number; progress?: ApplyProgress } & RunnerOptions,
 ): Promise<ApplyOutcome[]> {
   const runner = applyRunner(plan, engine, opts.concurrency, opts)
-  for (const step of runner.steps) {
-    if (opts.shouldStop?.()) break
-    opts.progress?.startStep(step, runner.total(step))
-    await runner.run(step, (o, done, total) => opts.progress?.changeDone(o, done, total))
-    opts.progress?.endStep(step)
-  }
+  await runStepLines(orderedSteps([runner]), opts)
   return runner.outcomes
+}
+
+/**
+ * Live progress per kind (a person at a terminal, listr2): each group's steps in order, the groups
+ * at the same time (at most `concurrency`). One group shows its steps alone; several (accounts)
+ * each under their title.
+ */
+export async function runStepsLive(
+  groups: {
+    title: string
+    steps: RunnerStep[]
+    shouldStop?: () => boolean
+    /** Awaited before each step (as runStepLines). */
+    before?: (step: RunnerStep) => Promise<void>
+    /** Called once the group's steps are over, whatever happened to them. */
+    after?: () => void
+  }[],
+  concurrency: number,
+): Promise<void> {
+  const { Listr } = await import('listr2')
+  type Group = (typeof groups)[number]
+  const stepTask = (s: RunnerStep, g: Group) => ({
+    title: `${stepLabel(s.step)}: ${s.runner.total(s.step)} change${s.runner.total(s.step) === 1 ? '' : 's'}`,
+    skip: () => g.shouldStop?.() ?? false,
+    task: async (_: unknown, task: { title: string; output: string }) => {
+      const { runner, step } = s
+      await g.before?.(s)
+      let problems = 0
+      await runner.run(step, (o, done, total) => {
+        if (o.status !== 'done') {
+          problems++
+          task.output = `${o.status}: ${o.summary}`
+        }
+        task.title = `${stepLabel(step)}: ${done}/${total}${problems ? ` (${problems} not done)` : ''}`
+      })
+      if (problems > 0)
+        throw new Error(`${stepLabel(step)}: ${problems} change${problems === 1 ? '' : 's'} not done`)
+    },
+  })
+  // A group's steps, then (untitled: not shown) its end, which runs whatever happened to them.
+  const groupTasks = (g: Group) => [...g.steps.map((s) => stepTask(s, g)), { task: () => g.after?.() }]
+  // No signal listeners of its own: listr2 would exit 127 on Ctrl-C; apply handles interrupts.
+  const options = { exitOnError: false, collectErrors: false, registerSignalListeners: false } as const
+  const tasks =
+    groups.length === 1
+      ? new Listr(groupTasks(groups[0]) as never, { ...options, concurrent: false })
+      : new Listr(
+          groups.map((g) => ({
+            title: g.title,
+            task: (_: unknown, task: { newListr: (tasks: never, o: object) => unknown }) =>
+              task.newListr(groupTasks(g) as never, { concurrent: false, exitOnError: false }),
+          })) as never,
+          { ...options, concurrent: concurrency },
+        )
+  await tasks.run().catch(() => {})
+  // Never left waiting: a group whose end did not run (the display failed) ends now.
+  for (const g of groups) g.after?.()
 }
 
 /** Applies every change with listr2 progress per kind (a person at a terminal). */
@@ -204,40 +298,23 @@ export async function applyPlanInteractive(
   concurrency: number,
   runnerOptions: RunnerOptions = {},
 ): Promise<ApplyOutcome[]> {
-  const { Listr } = await import('listr2')
   const runner = applyRunner(plan, engine, concurrency, runnerOptions)
-  const tasks = new Listr(
-    runner.steps.map((step) => ({
-      title: `${stepLabel(step)}: ${runner.total(step)} change${runner.total(step) === 1 ? '' : 's'}`,
-      skip: () => runnerOptions.shouldStop?.() ?? false,
-      task: async (_: unknown, task: { title: string; output: string }) => {
-        let problems = 0
-        await runner.run(step, (o, done, total) => {
-          if (o.status !== 'done') {
-            problems++
-            task.output = `${o.status}: ${o.summary}`
-          }
-          task.title = `${stepLabel(step)}: ${done}/${total}${problems ? ` (${problems} not done)` : ''}`
-        })
-        if (problems > 0)
-          throw new Error(`${stepLabel(step)}: ${problems} change${problems === 1 ? '' : 's'} not done`)
-      },
-    })),
-    // No signal listeners of its own: listr2 would exit 127 on Ctrl-C; apply handles interrupts.
-    { concurrent: false, exitOnError: false, collectErrors: false, registerSignalListeners: false },
-  )
-  await tasks.run().catch(() => {})
+  const { shouldStop } = runnerOptions
+  await runStepsLive([{ title: '', steps: orderedSteps([runner]), ...(shouldStop ? { shouldStop } : {}) }], 1)
   return runner.outcomes
 }
 
 /** Plain progress lines for logs and CI (no TTY). */
-export function lineProgress(write: (line: string) => void): ApplyProgress {
+export function lineProgress(
+  write: (line: string) => void,
+  opts: { addresses: boolean } = { addresses: true },
+): ApplyProgress {
   return {
     startStep: (step, total) =>
       write(`applying ${total} ${step.kind} ${step.deletes ? 'delete' : 'change'}${total === 1 ? '' : 's'}`),
     changeDone: (o) =>
       write(
-        `  ${o.status === 'done' ? 'ok     ' : o.status.padEnd(7)} ${o.action} ${o.kind}${o.team ? ` [${o.team}]` : ''}${o.account ? ` @ ${o.account}` : ''} ${o.summary}${o.message && o.status !== 'done' ? ` — ${o.message}` : ''}`,
+        `  ${o.status === 'done' ? 'ok     ' : o.status.padEnd(7)} ${o.action} ${o.kind}${o.team ? ` [${o.team}]` : ''}${o.account && opts.addresses ? ` @ ${o.account}` : ''} ${o.summary}${o.message && o.status !== 'done' ? ` — ${o.message}` : ''}`,
       ),
     endStep: () => {},
   }

@@ -30,11 +30,6 @@ import { discover } from './discovery.js'
 import { missingMemberErrors, resolveIdentities } from './identities.js'
 import type { ReadListener } from './read-events.js'
 
-export interface PlanResult {
-  plan: Plan
-  ctx: EngineContext
-}
-
 /** `onRead` hears what is being read (steps, kinds; AWS calls through buildPlan) while it is read. */
 export async function buildContext(
   aws: AwsClients,
@@ -102,21 +97,6 @@ export function contextOf(
   return ctx
 }
 
-export async function buildPlan(
-  aws: AwsClients,
-  teams: LoadedTeams,
-  options: PlanOptions,
-  onRead?: ReadListener,
-): Promise<PlanResult> {
-  const unsubscribe = onRead && aws.onCall((call) => onRead({ type: 'call', ...call }))
-  try {
-    const ctx = await buildContext(aws, teams, options, onRead)
-    return { plan: await planWith(ctx), ctx }
-  } finally {
-    unsubscribe?.()
-  }
-}
-
 /** Observes every kind (concurrently; modules may await each other) and diffs. */
 export async function planWith(ctx: EngineContext): Promise<Plan> {
   const modules = MODULES.filter((m) => !ctx.kinds || ctx.kinds.includes(m.kind))
@@ -170,6 +150,8 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
       instanceArn: ctx.discovery.instanceArn,
       identityStoreId: ctx.discovery.identityStoreId,
       configFile: ctx.teams.file,
+      // A part's plan: the engine that merges the parts says which accounts the plan acts in.
+      accounts: [],
     },
     options: { ...ctx.options },
     changes,

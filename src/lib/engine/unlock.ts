@@ -1,16 +1,18 @@
 /**
- * Which apply lock `force-unlock` acts on. A one-domain file has one (its domain's). A file with
- * accounts:/domains: has one per account that apply writes in (the Identity Center account, and
- * each account with a domain), held in that account: `--account NAME` picks it, and force-unlock
- * acts through that account's role, as apply does.
+ * Which apply lock `force-unlock` acts on. A teams file has one per account that apply writes in
+ * (the Identity Center account, and each account with a domain), held in that account and keyed by
+ * its first domain (a one-domain file: one lock, its domain's). With several, `--account NAME`
+ * picks it, and force-unlock acts in that account as apply does (its role, or the caller's own
+ * credentials in the caller's own account unless the file names a role there).
  */
 import type { AwsClients } from '../aws/clients.js'
 import type { TeamsFile } from '../config/types.js'
 import { UserError } from '../errors.js'
-import { fileAccounts, fileDomains, isMultiDomain, primaryDomainId } from '../model/topology.js'
+import { fileAccounts, fileDomains } from '../model/topology.js'
 import { closest } from '../text.js'
 import { partitionOf } from './discovery.js'
-import { accountError, accountLockKey, accountRoleArn, IDENTITY_CENTER } from './many.js'
+import { shellQuote } from './lock.js'
+import { accountClients, accountError, accountLockKey, assumedRoleArn, IDENTITY_CENTER } from './scopes.js'
 
 export interface LockPlace {
   aws: AwsClients
@@ -20,7 +22,7 @@ export interface LockPlace {
   label: string
 }
 
-/** The accounts of a file with accounts:/domains: whose applies take a lock, in file order. */
+/** The accounts whose applies take a lock, in file order (the Identity Center's first). */
 export function lockedAccounts(config: TeamsFile): string[] {
   const domains = fileDomains(config)
   return [
@@ -31,15 +33,22 @@ export function lockedAccounts(config: TeamsFile): string[] {
   ]
 }
 
-export async function lockPlace(aws: AwsClients, config: TeamsFile, account?: string): Promise<LockPlace> {
-  if (!isMultiDomain(config)) {
-    if (account !== undefined)
-      throw new UserError(
-        '--account is for a teams file with accounts:/domains:; this file has one domain and one lock',
-      )
-    const domainId = primaryDomainId(config)
-    return { aws, domainId, label: `domain ${domainId}` }
+/**
+ * How messages name an account's lock: by its domain when the file has one lock (nothing to tell
+ * apart, and force-unlock needs no --account), else by its account, with the --account to pass.
+ */
+export function lockNaming(
+  config: TeamsFile,
+  account: { name: string; accountId: string; domainId: string },
+): { label: string; unlockArgs?: string } {
+  if (lockedAccounts(config).length === 1) return { label: `domain ${account.domainId}` }
+  return {
+    label: `account ${account.name} (${account.accountId})`,
+    unlockArgs: `--account ${shellQuote(account.name)}`,
   }
+}
+
+export async function lockPlace(aws: AwsClients, config: TeamsFile, account?: string): Promise<LockPlace> {
   const names = lockedAccounts(config)
   if (account === undefined) {
     if (names.length > 1)
@@ -68,24 +77,16 @@ export async function lockPlace(aws: AwsClients, config: TeamsFile, account?: st
       id: icRole?.split(':')[4] ?? '',
       roleArn: icRole,
     })
-    return {
-      aws: clients,
-      domainId: own.length > 0 ? own[0].id : accountLockKey(accountId),
-      label: `account ${account} (${accountId})`,
-    }
+    const domainId = own.length > 0 ? own[0].id : accountLockKey(accountId)
+    return { aws: clients, domainId, ...lockNaming(config, { name: account, accountId, domainId }) }
   }
   const a = fileAccounts(config).find((x) => x.name === account)!
-  const roleArn = accountRoleArn(a, partitionOf(aws.region))
-  const clients = await aws.assumeRole(roleArn, {
-    ...(a.region ? { region: a.region } : {}),
-    accountName: a.name,
-  })
-  await assumed(clients, { name: a.name, id: a.id, roleArn })
-  return {
-    aws: clients,
-    domainId: domains.find((d) => d.account === a.name)!.id,
-    label: `account ${a.name} (${a.id})`,
-  }
+  const partition = partitionOf(aws.region)
+  const roleArn = await assumedRoleArn(aws, a, partition)
+  const clients = await accountClients(aws, aws, a, partition)
+  await assumed(clients, { name: a.name, id: a.id, ...(roleArn ? { roleArn } : {}) })
+  const domainId = domains.find((d) => d.account === a.name)!.id
+  return { aws: clients, domainId, ...lockNaming(config, { name: a.name, accountId: a.id, domainId }) }
 }
 
 /** The account id of these clients; an AssumeRole refusal as apply reports it (with the trust-policy hint). */

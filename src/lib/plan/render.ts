@@ -2,6 +2,7 @@
 import pc from 'picocolors'
 import { KIND_DEFINITIONS } from '../kinds/registry.js'
 import { hasChanges } from './changes.js'
+import { onePlace, shownPlan } from './places.js'
 import type { AccessReview, Action, Change, Kind, Plan } from './types.js'
 
 export type PlanFormat = 'text' | 'json' | 'markdown'
@@ -38,8 +39,10 @@ export interface RenderOptions {
   fullPlan?: string
 }
 
-export function renderPlan(plan: Plan, format: PlanFormat, opts: RenderOptions): string {
-  if (format === 'json') return `${JSON.stringify(plan, null, 2)}\n`
+export function renderPlan(given: Plan, format: PlanFormat, opts: RenderOptions): string {
+  if (format === 'json') return `${JSON.stringify(given, null, 2)}\n`
+  // Text and Markdown name accounts and domains only when the plan has several to tell apart.
+  const plan = shownPlan(given)
   if (format === 'markdown')
     return renderMarkdown(plan, opts.markdownLimit ?? MARKDOWN_LIMIT, opts.fullPlan, opts.details ?? false)
   return renderText(plan, opts.color, opts.details ?? false)
@@ -85,7 +88,7 @@ export function consoleOnlyLine(teams: string[]): string | undefined {
  */
 function groups(plan: Plan): Map<string, Change[]> {
   const accounts = plan.context.accounts
-  if (!accounts) {
+  if (onePlace(plan)) {
     const out = new Map<string, Change[]>()
     for (const c of plan.changes) {
       const g = c.team ?? ACCOUNT_WIDE
@@ -188,9 +191,9 @@ function renderText(plan: Plan, color: boolean, full: boolean): string {
   const out: string[] = []
   out.push(
     p.bold(
-      plan.context.accounts
-        ? `sagemaker-teams plan: ${plan.context.accounts.length} account${plan.context.accounts.length === 1 ? '' : 's'}, ${plan.context.region}`
-        : `sagemaker-teams plan: domain ${plan.context.domainId}, account ${plan.context.accountId}, ${plan.context.region}`,
+      onePlace(plan)
+        ? `sagemaker-teams plan: domain ${plan.context.domainId}, account ${plan.context.accountId}, ${plan.context.region}`
+        : `sagemaker-teams plan: ${plan.context.accounts.length} account${plan.context.accounts.length === 1 ? '' : 's'}, ${plan.context.region}`,
     ),
     ...accountLines(plan).map((l) => (l.startsWith('FAILED') ? p.red(`  ${l}`) : `  ${l}`)),
     ...(scopeNote(plan) ? [p.yellow(scopeNote(plan)!)] : []),
@@ -226,9 +229,10 @@ function renderText(plan: Plan, color: boolean, full: boolean): string {
   return `${out.join('\n')}\n`
 }
 
-/** A plan of several accounts: one line per account (its role and domains, or why it failed). */
+/** A plan of several places: one line per account (its role and domains, or why it failed). */
 export function accountLines(plan: Plan): string[] {
-  return (plan.context.accounts ?? []).map((a) =>
+  if (onePlace(plan)) return []
+  return plan.context.accounts.map((a) =>
     a.error
       ? `FAILED account ${a.name} (${a.id}): ${a.error.message}${a.error.hint ? ` Hint: ${a.error.hint}` : ''}`
       : `account ${a.name} (${a.id})${a.roleArn ? ` as ${a.roleArn}` : ''}: ${a.domains.map((d) => `domain ${d.name} (${d.id})`).join(', ') || 'no domains'}`,
@@ -281,12 +285,12 @@ function renderMarkdown(plan: Plan, limit: number, fullPlan: string | undefined,
   const head: string[] = [markdownMarker(plan), '## sagemaker-teams plan', '']
   const out = head
   out.push(
-    plan.context.accounts
-      ? `${plan.context.accounts.length} accounts · \`${plan.context.region}\` · file \`${plan.context.configFile}\``
-      : `Domain \`${plan.context.domainId}\` · account \`${plan.context.accountId}\` · \`${plan.context.region}\` · file \`${plan.context.configFile}\``,
+    onePlace(plan)
+      ? `Domain \`${plan.context.domainId}\` · account \`${plan.context.accountId}\` · \`${plan.context.region}\` · file \`${plan.context.configFile}\``
+      : `${plan.context.accounts.length} accounts · \`${plan.context.region}\` · file \`${plan.context.configFile}\``,
     '',
     ...accountLines(plan).flatMap((l) => [`- ${mdEscape(l)}`]),
-    ...(plan.context.accounts ? [''] : []),
+    ...(onePlace(plan) ? [] : ['']),
     ...(scopeNote(plan) ? [`> ${scopeNote(plan)}`, ''] : []),
   )
   const review = plan.accessReview ?? { widened: [], narrowed: [] }

@@ -19,6 +19,13 @@ export async function readPlanFile(file: string): Promise<Plan> {
   } catch (err) {
     throw new UserError(`${file}: not a readable JSON plan (${(err as Error).message})`)
   }
+  // Version 1 plans carry no addresses: what they list cannot be compared with a plan of today.
+  if (typeof plan?.planVersion === 'number' && plan.planVersion < PLAN_VERSION)
+    throw new UserError(
+      `${file}: made by an older sagemaker-teams (planVersion ${plan.planVersion}, this one writes ${PLAN_VERSION}); run plan again`,
+      1,
+      'Run `sagemaker-teams plan --out <file>` with this version and review the new plan.',
+    )
   if (
     plan?.planVersion !== PLAN_VERSION ||
     !Array.isArray(plan.changes) ||
@@ -38,7 +45,7 @@ export function withDerivedFields(plan: Plan): Plan {
   return { ...plan, warnings: plan.warnings ?? [], summary, accessReview: reviewAccess(plan) }
 }
 
-/** A change's identity: kind and key, and in a many-accounts plan its account and domain (keys repeat across accounts). */
+/** A change's identity: its address (account and domain: keys repeat across accounts), kind and key. */
 const id = (c: Pick<Change, 'kind' | 'key' | 'account' | 'domain'>) =>
   `${c.account !== undefined ? `${c.account}${c.domain !== undefined ? `/${c.domain}` : ''}: ` : ''}${c.kind} ${c.key}`
 const canonical = (c: Change) => stableStringify(c)
@@ -94,7 +101,7 @@ export function assertSamePlan(file: string, saved: Plan, fresh: Plan): void {
   )
 }
 
-/** A file with accounts:/domains: — each account as the plan names it: its id, role and domains. */
+/** Each account as the plan names it: its id, role and domains. */
 const accountsOf = (plan: Plan) =>
   new Map(
     (plan.context.accounts ?? []).map((a) => [
@@ -105,12 +112,6 @@ const accountsOf = (plan: Plan) =>
 
 /** The accounts (and their domains) the saved plan was made for, against those of this run. */
 function diffAccounts(saved: Plan, fresh: Plan): string[] {
-  if (Boolean(saved.context.accounts) !== Boolean(fresh.context.accounts))
-    return [
-      saved.context.accounts
-        ? 'the saved plan is for a teams file with accounts:/domains:, this file has one domain'
-        : 'the saved plan is for a one-domain teams file, this file has accounts:/domains:',
-    ]
   const before = accountsOf(saved)
   const now = accountsOf(fresh)
   const lines: string[] = []

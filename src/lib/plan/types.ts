@@ -3,7 +3,12 @@
  * `apply --plan plan.json` applies exactly what it lists.
  */
 
-export const PLAN_VERSION = 1 as const
+/**
+ * 2: every change and kept item carries its address (account, and domain where it has one) and
+ * `context.accounts` is always present (a one-domain file: the caller's account with one domain).
+ * `apply --plan` refuses a plan of another version.
+ */
+export const PLAN_VERSION = 2 as const
 
 export type Action = 'create' | 'update' | 'delete' | 'manual' | 'blocked'
 
@@ -42,9 +47,13 @@ export interface Change<K extends Kind = Kind> {
   after?: PayloadOf<K>
   /** Why (for update, manual, blocked). */
   reason?: string
-  /** Files with accounts:/domains: — the account the change is made in, as the file names it. */
+  /**
+   * Where the change is made — the account as the file names it (`identity-center` for the account
+   * of the CLI's own credentials, where a one-domain file's changes are made); set on every change of
+   * a plan (a kind's diff leaves it to the engine).
+   */
   account?: string
-  /** Files with accounts:/domains: — the domain of a profile change, as the file names it. */
+  /** The domain of a domain's change (profiles, apps), as the file names it (`default` for `domain:`). */
   domain?: string
 }
 
@@ -60,8 +69,8 @@ export interface Plan {
     instanceArn: string
     identityStoreId: string
     configFile: string
-    /** Files with accounts:/domains: — every account, its domains, and any that failed. */
-    accounts?: PlanAccount[]
+    /** Every account the plan acts in, its domains, and any that failed (a one-domain file: one). */
+    accounts: PlanAccount[]
   }
   options: {
     prune: boolean
@@ -112,7 +121,7 @@ export interface KeptItem {
   summary: string
   /** e.g. "a removed member's profile (its EFS home directory); access revoked; --prune deletes it". */
   reason: string
-  /** Files with accounts:/domains: — where it is kept. */
+  /** Where it is kept (as on a change). */
   account?: string
   domain?: string
 }
@@ -125,7 +134,7 @@ export interface AccessItem {
   principal: string
   /** Reviewer words: "user2@example.com gains team1 (role sagemaker-teams-team1)". */
   description: string
-  /** Files with accounts:/domains: — the account the access is in. */
+  /** The account the access is in. */
   account?: string
 }
 
@@ -136,7 +145,7 @@ export interface AccessReview {
   moves?: string[]
 }
 
-/** Files with accounts:/domains: — one account of the plan and what happened reading it. */
+/** One account of the plan and what happened reading it. */
 export interface PlanAccount {
   /** As the file names it; `identity-center` for the account of the CLI's own credentials. */
   name: string

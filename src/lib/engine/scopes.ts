@@ -1,13 +1,16 @@
 /**
- * Many accounts (teams files with `accounts:`/`domains:`): the same engine, in parts. IAM Identity
- * Center's kinds (applications, assignments, console steps, the ACS) are planned once, in the
- * Identity Center account, for every team; each account's kinds (boundary, team roles, workgroups,
- * LF-tags and grants) once per account, for the teams of its domains; profiles once per domain.
- * Each part is an ordinary engine context whose clients act in its account (an assumed role) and
- * send sso-admin/identitystore calls to the Identity Center account. The plan merges the parts,
- * each change naming its account (and a profile its domain); apply runs the accounts concurrently
- * and each account's kinds in dependency order. An account that cannot be read or written (its
- * role cannot be assumed) fails alone: the others are planned and applied.
+ * The one engine: every teams file is read into its topology (model/topology.ts: Identity Center,
+ * accounts, their domains, teams; a file with only `domain:` is the caller's own account with one
+ * domain) and planned as scopes × kinds. IAM Identity Center's kinds (applications, assignments,
+ * console steps, the ACS) are planned once, in the Identity Center account, for every team; each
+ * account's kinds (boundary, team roles, workgroups, LF-tags and grants) once per account, for the
+ * teams of its domains; profiles once per domain. Each part is an engine context (planWith is the
+ * per-part worker) whose clients act in its account — an assumed role, or the caller's own
+ * credentials in the caller's own account unless the file names a role there — and send
+ * sso-admin/identitystore calls to the Identity Center account. The plan merges the parts, each
+ * change naming its account (and a domain's change its domain); apply runs the accounts
+ * concurrently and each account's kinds in dependency order. An account that cannot be read or
+ * written (its role cannot be assumed) fails alone: the others are planned and applied.
  */
 import pLimit from 'p-limit'
 import { AwsClients } from '../aws/clients.js'
@@ -24,12 +27,28 @@ import {
 } from '../model/topology.js'
 import { heldBackAfterFailure, holdBackReplaced, holdBackUnreadAccounts } from '../plan/hold-back.js'
 import { renameMoves } from '../plan/renames.js'
-import { type Action, type Change, KINDS, type Kind, type Plan, type PlanAccount } from '../plan/types.js'
+import {
+  type AccessItem,
+  type Action,
+  type Change,
+  KINDS,
+  type Kind,
+  type Plan,
+  type PlanAccount,
+} from '../plan/types.js'
 import { acsRoleName, presignRoleArn } from '../resources/acs-names.js'
 import { meshParts } from '../resources/data-mesh.js'
 import type { EngineContext, PlanOptions } from '../resources/types.js'
 import { closest } from '../text.js'
-import { type ApplyOutcome, type ApplyProgress, applyRunner } from './apply.js'
+import {
+  type ApplyOutcome,
+  type ApplyProgress,
+  applyRunner,
+  orderedSteps,
+  type RunnerStep,
+  runStepLines,
+  runStepsLive,
+} from './apply.js'
 import { findDomain, findInstance, partitionOf } from './discovery.js'
 import { resolveIdentities } from './identities.js'
 import { compareChanges, contextOf, fingerprint, normalizeOptions, planWith } from './plan.js'
@@ -75,7 +94,7 @@ export interface PlanPart {
   plan: Plan
 }
 
-export interface ManyPlan {
+export interface ScopedPlan {
   plan: Plan
   parts: PlanPart[]
   /** Team → the account (as the plan names it) of its role and profiles. */
@@ -205,30 +224,30 @@ export const accountLockKey = (accountId: string) => `${IDENTITY_CENTER}-${accou
  * `lock` (apply) takes each account's lock first. `unplanned`: kinds the caller reads itself from
  * the parts (status reads the workgroups: a missing bucket is its teams' problem, not the account's).
  */
-export async function buildManyPlan(
+export async function buildPlan(
   aws: AwsClients,
   teams: LoadedTeams,
   given: PlanOptions,
   onRead?: ReadListener,
   lock?: AccountLock,
   unplanned: Kind[] = [],
-): Promise<ManyPlan> {
+): Promise<ScopedPlan> {
   const unsubscribe = onRead && aws.onCall((call) => onRead({ type: 'call', ...call }))
   try {
-    return await buildManyPlanReporting(aws, teams, given, onRead, lock, unplanned)
+    return await buildPlanReporting(aws, teams, given, onRead, lock, unplanned)
   } finally {
     unsubscribe?.()
   }
 }
 
-async function buildManyPlanReporting(
+async function buildPlanReporting(
   aws: AwsClients,
   teams: LoadedTeams,
   given: PlanOptions,
   onRead: ReadListener | undefined,
   lock: AccountLock | undefined,
   unplanned: Kind[],
-): Promise<ManyPlan> {
+): Promise<ScopedPlan> {
   const options = normalizeOptions(given)
   const config = teams.config
   const partition = partitionOf(aws.region)
@@ -515,11 +534,9 @@ async function buildManyPlanReporting(
   parts.sort(
     (a, b) =>
       order.indexOf(a.account) - order.indexOf(b.account) ||
-      (a.domain === undefined
-        ? -1
-        : b.domain === undefined
-          ? 1
-          : domainOrder.indexOf(a.domain) - domainOrder.indexOf(b.domain)),
+      Number(b.ctx === icCtx) - Number(a.ctx === icCtx) ||
+      (a.domain === undefined ? -1 : domainOrder.indexOf(a.domain)) -
+        (b.domain === undefined ? -1 : domainOrder.indexOf(b.domain)),
   )
   const icPart = parts.find((p) => p.ctx === icCtx)!
   // The account each team's role and profiles live in (for holding back the Identity Center side).
@@ -529,7 +546,18 @@ async function buildManyPlanReporting(
       domains.find((d) => d.name === teamDomainName(config, t))?.account ?? IDENTITY_CENTER,
     ]),
   )
-  const plan = mergePlans(icPart, parts, planAccounts, domainOrder, options, teamAccount)
+  // One order, whatever order the parts finished in: by account (as the file names them), then in
+  // apply order (a saved plan must list exactly what a recomputed one lists).
+  const rank = (c: { account?: string; domain?: string }) => [
+    order.indexOf(c.account ?? IDENTITY_CENTER),
+    c.domain === undefined ? -1 : domainOrder.indexOf(c.domain),
+  ]
+  const byPlace = (a: Addressed, b: Addressed) =>
+    rank(a)[0] - rank(b)[0] ||
+    KINDS.indexOf(a.kind) - KINDS.indexOf(b.kind) ||
+    rank(a)[1] - rank(b)[1] ||
+    compareChanges(a, b)
+  const plan = mergePlans(icPart, parts, planAccounts, byPlace, domainOrder, options, teamAccount)
   if (options.teams) checkTeams(teams, options.teams, plan.changes)
   return { plan, parts, ctx: icCtx, teamAccount }
 }
@@ -549,10 +577,13 @@ function checkTeams(teams: LoadedTeams, names: string[], changes: Change[]) {
     }
 }
 
+type Addressed = Pick<Change, 'kind' | 'team' | 'key' | 'account' | 'domain'>
+
 function mergePlans(
   icPart: PlanPart,
   parts: PlanPart[],
   accounts: PlanAccount[],
+  byPlace: (a: Addressed, b: Addressed) => number,
   domainOrder: string[],
   options: PlanOptions,
   teamAccount: Record<string, string>,
@@ -587,6 +618,13 @@ function mergePlans(
     review.widened = review.widened.filter((i) => !isHeld(i))
     review.narrowed = review.narrowed.filter((i) => !isHeld(i))
   }
+  changes.sort(byPlace)
+  kept.sort(byPlace)
+  // The review in the changes' order (by account, then kind), whatever order the parts came in.
+  const byAccountAndKind = (a: AccessItem, b: AccessItem) =>
+    byPlace({ ...a, key: '', team: '' }, { ...b, key: '', team: '' })
+  review.widened.sort(byAccountAndKind)
+  review.narrowed.sort(byAccountAndKind)
   const moves = [...teamMoves(icPart, changes, kept, domainOrder), ...renameMoves(changes, kept)]
   if (moves.length > 0) review.moves = moves
   const summary: Record<Action, number> = { create: 0, update: 0, delete: 0, manual: 0, blocked: 0 }
@@ -660,14 +698,16 @@ export interface AccountResult {
 /**
  * Applies each account's parts concurrently (bounded), each account's kinds in dependency order
  * (creates and updates, then deletes in reverse). The caller holds the accounts' locks (taken
- * before the plan, see buildManyPlan). An account whose plan or preflight failed, or whose lock
- * was lost, fails alone.
+ * before the plan, see buildPlan). An account whose plan or preflight failed, or whose lock
+ * was lost, fails alone. `live`: progress per kind at a terminal (each account under its title
+ * when several apply), else `progress` lines.
  */
-export async function applyManyPlan(
-  many: ManyPlan,
+export async function applyParts(
+  many: ScopedPlan,
   opts: {
     concurrency: number
     progress?: ApplyProgress
+    live?: boolean
     /** Stop starting new changes everywhere (Ctrl-C). */
     shouldStop?: () => boolean
     /** True once the account's lock was lost (force-unlock): that account stops. */
@@ -680,7 +720,6 @@ export async function applyManyPlan(
     if (a.error) accounts.push({ account: a.name, accountId: a.id, status: 'failed', error: a.error.message })
   const byAccount = new Map<string, PlanPart[]>()
   for (const part of many.parts) byAccount.set(part.account, [...(byAccount.get(part.account) ?? []), part])
-  const limit = pLimit(ACCOUNT_CONCURRENCY)
   // The Identity Center side (applications, assignments) waits for the other accounts' creates and
   // updates: the team of a role or profile that failed there, or of an account whose account-wide
   // change failed, gets no tile that leads nowhere (heldBackAfterFailure). Revocations do not wait.
@@ -703,68 +742,105 @@ export async function applyManyPlan(
       createsDone.set(account, { done, resolve })
     }
   const holdBack = (c: Change) => heldBackAfterFailure(c, many.teamAccount, failed)
+  const fail = (account: string, result: AccountResult, err: unknown) => {
+    result.status = 'failed'
+    result.error = err instanceof UserError ? err.message : describeAwsError(err)
+    if (!failed.accounts.has(account))
+      failed.accounts.set(account, `account ${account} failed (${result.error})`)
+  }
+  /**
+   * An account's runners (its parts share what did not settle) and steps (its preflight runs here),
+   * with what runs before each step and after the last: the Identity Center's first application or
+   * assignment step waits for every other account's creates; an account's creates are settled
+   * (and their failures noted) before its deletes, or at its end.
+   */
+  const prepare = ([account, parts]: [string, PlanPart[]]) => {
+    const result: AccountResult = { account, accountId: parts[0].accountId, status: 'done' }
+    accounts.push(result)
+    const createsSettled = () => createsDone.get(account)?.resolve()
+    const work = parts.filter((p) =>
+      p.plan.changes.some((c) => c.action !== 'manual' && c.action !== 'blocked'),
+    )
+    if (work.length === 0) {
+      createsSettled()
+      return []
+    }
+    const lost = () => Boolean(opts.lockLost?.(account))
+    const stop = () => Boolean(opts.shouldStop?.()) || lost()
+    try {
+      const unsettled = new Set<string>()
+      const runners = work.map((p) =>
+        applyRunner(p.plan, p.ctx, opts.concurrency, { shouldStop: stop, unsettled, holdBack }),
+      )
+      const soFar = () => runners.flatMap((r) => r.outcomes)
+      let waited = false
+      let settled = false
+      const settle = () => {
+        if (settled) return
+        settled = true
+        noteFailures(account, soFar())
+        createsSettled()
+      }
+      const before = async ({ step }: RunnerStep) => {
+        if (!step.deletes && !waited && (step.kind === 'application' || step.kind === 'assignment')) {
+          waited = true
+          await Promise.all([...createsDone.values()].map((d) => d.done))
+          noteFailures(account, soFar())
+        }
+        if (step.deletes) settle()
+      }
+      return [{ account, result, runners, steps: orderedSteps(runners), stop, lost, before, after: settle }]
+    } catch (err) {
+      fail(account, result, err)
+      createsSettled()
+      return []
+    }
+  }
   // A data mesh's governance account goes first: a consumer account re-grants only what the
   // governance catalog has granted it (with the grant option) by then.
   const governance = many.ctx.teams.config.dataMesh?.governance.account
-  const waves = governance
-    ? [[...byAccount].filter(([a]) => a === governance), [...byAccount].filter(([a]) => a !== governance)]
-    : [[...byAccount]]
-  for (const wave of waves)
-    await Promise.all(
-      wave.map(([account, parts]) =>
-        limit(async () => {
-          const work = parts.filter((p) =>
-            p.plan.changes.some((c) => c.action !== 'manual' && c.action !== 'blocked'),
-          )
-          const result: AccountResult = { account, accountId: parts[0].accountId, status: 'done' }
-          accounts.push(result)
-          const createsSettled = () => createsDone.get(account)?.resolve()
-          if (work.length === 0) return createsSettled()
-          try {
-            const unsettled = new Set<string>()
-            const lost = () => Boolean(opts.lockLost?.(account))
-            const stop = () => Boolean(opts.shouldStop?.()) || lost()
-            const runners = work.map((p) =>
-              applyRunner(p.plan, p.ctx, opts.concurrency, { shouldStop: stop, unsettled, holdBack }),
-            )
-            const soFar = () => runners.flatMap((r) => r.outcomes)
-            let waited = false
-            for (const deletes of [false, true]) {
-              for (const kind of deletes ? [...KINDS].reverse() : KINDS)
-                for (const runner of runners) {
-                  const step = runner.steps.find((s) => s.kind === kind && s.deletes === deletes)
-                  if (!step || stop()) continue
-                  if (!deletes && !waited && (kind === 'application' || kind === 'assignment')) {
-                    waited = true
-                    await Promise.all([...createsDone.values()].map((d) => d.done))
-                    noteFailures(account, soFar())
-                  }
-                  opts.progress?.startStep(step, runner.total(step))
-                  await runner.run(step, (o, done, total) => opts.progress?.changeDone(o, done, total))
-                  opts.progress?.endStep(step)
-                }
-              if (!deletes) {
-                noteFailures(account, soFar())
-                createsSettled()
-              }
-            }
-            for (const runner of runners) outcomes.push(...runner.outcomes)
-            if (runners.some((r) => r.outcomes.some((o) => o.status === 'failed'))) result.status = 'failed'
-            if (lost()) {
-              result.status = 'failed'
-              result.error = 'its lock was removed (force-unlock) while this apply ran; it stopped'
-            }
-          } catch (err) {
-            result.status = 'failed'
-            result.error = err instanceof UserError ? err.message : describeAwsError(err)
-            if (!failed.accounts.has(account))
-              failed.accounts.set(account, `account ${account} failed (${result.error})`)
-          } finally {
-            createsSettled()
-          }
-        }),
-      ),
-    )
+  const waves = (
+    governance
+      ? [[...byAccount].filter(([a]) => a === governance), [...byAccount].filter(([a]) => a !== governance)]
+      : [[...byAccount]]
+  ).map((wave) => wave.flatMap(prepare))
+  const several = waves.flat().length > 1
+  const limit = pLimit(ACCOUNT_CONCURRENCY)
+  for (const wave of waves) {
+    if (opts.live)
+      await runStepsLive(
+        wave.map((w) => ({
+          title: `account ${w.account}`,
+          steps: w.steps,
+          shouldStop: w.stop,
+          before: w.before,
+          after: w.after,
+        })),
+        several ? ACCOUNT_CONCURRENCY : 1,
+      )
+    else
+      await Promise.all(
+        wave.map((w) =>
+          limit(() =>
+            runStepLines(w.steps, {
+              shouldStop: w.stop,
+              before: w.before,
+              ...(opts.progress ? { progress: opts.progress } : {}),
+            })
+              .catch((err) => fail(w.account, w.result, err))
+              .finally(w.after),
+          ),
+        ),
+      )
+    for (const w of wave) {
+      for (const runner of w.runners) outcomes.push(...runner.outcomes)
+      if (w.runners.some((r) => r.outcomes.some((o) => o.status === 'failed'))) w.result.status = 'failed'
+      if (w.lost()) {
+        w.result.status = 'failed'
+        w.result.error = 'its lock was removed (force-unlock) while this apply ran; it stopped'
+      }
+    }
+  }
   const order = [IDENTITY_CENTER, ...(many.plan.context.accounts ?? []).map((a) => a.name)]
   accounts.sort((a, b) => order.indexOf(a.account) - order.indexOf(b.account))
   outcomes.sort(
@@ -777,7 +853,7 @@ export async function applyManyPlan(
  * After a plan or apply of every account: each domain part records its `--refresh events` point
  * (in its own account, for its domain and teams; the other parts read no profiles).
  */
-export async function recordManyRefreshPoints(many: ManyPlan, opts: { apply: boolean }): Promise<void> {
+export async function recordRefreshPoints(many: ScopedPlan, opts: { apply: boolean }): Promise<void> {
   const { recordRefreshPoint } = await import('../refresh/events.js')
   await Promise.all(
     many.parts.filter((p) => p.domain !== undefined).map((p) => recordRefreshPoint(p.ctx, p.plan, opts)),
