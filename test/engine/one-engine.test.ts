@@ -130,6 +130,41 @@ describe('one engine: a one-domain file and the same teams as accounts:/domains:
     assert.deepEqual(manyTeams, teamsOf(one))
   })
 
+  it("doctor and force-unlock act in the caller's own account named under accounts: without assuming a role", async () => {
+    // doctor: the account check passes with the caller's own credentials (no role to assume there).
+    const d = await cli(['doctor', '-f', accountsForm(true), '--json'])
+    const checks = (JSON.parse(d.stdout) as { checks: { name: string; status: string; detail: string }[] })
+      .checks
+    const me = checks.find((c) => c.name === 'account me')
+    assert.equal(me?.status, 'pass', JSON.stringify(me))
+    assert.match(me?.detail ?? '', /own credentials/)
+    // The caller's domain is checked in both forms (IAM auth mode).
+    for (const file of [oneDomain(), accountsForm(false)]) {
+      const r = JSON.parse((await cli(['doctor', '-f', file, '--json'])).stdout) as typeof d & {
+        checks: { name: string; status: string }[]
+      }
+      assert.equal(r.checks.find((c) => c.name === 'domain')?.status, 'pass', file)
+    }
+    // force-unlock: the lock of the domain (one lock per account, keyed by its first domain) is found
+    // and removed in every form; the caller's own account named without a role is not assumed into.
+    for (const [file, extra] of [
+      [oneDomain(), []],
+      [accountsForm(false), []],
+      [accountsForm(true), ['--account', 'me']],
+    ] as const) {
+      const lease = await withEnv(emu().env(), () =>
+        acquireLock(new AwsClients({ region: 'us-east-1' }), {
+          domainId: DOMAIN,
+          command: 'apply',
+          timeoutSeconds: 0,
+        }),
+      )
+      const r = await cli(['force-unlock', lease.info.id, '-f', file, '--yes', ...extra])
+      assert.equal(r.code, 0, `${file}: ${r.stdout}${r.stderr}`)
+      await withEnv(emu().env(), () => lease.release())
+    }
+  })
+
   it('plan warns about a held apply lock in both forms', async () => {
     const lease = await withEnv(emu().env(), () =>
       acquireLock(new AwsClients({ region: 'us-east-1' }), {
