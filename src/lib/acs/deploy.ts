@@ -4,7 +4,7 @@ import path from 'node:path'
 import type { AwsClients } from '../aws/clients.js'
 import type { LoadedTeams } from '../config/load.js'
 import type { ApplyOutcome } from '../engine/apply.js'
-import { buildContext, fingerprint } from '../engine/plan.js'
+import { fingerprint } from '../engine/plan.js'
 import { UserError } from '../errors.js'
 import { reviewAccess } from '../plan/access-review.js'
 import { PLAN_VERSION, type Plan } from '../plan/types.js'
@@ -23,7 +23,19 @@ export interface AcsBuildResult {
 
 export async function buildAcs(aws: AwsClients, teams: LoadedTeams, outDir: string): Promise<AcsBuildResult> {
   if (!teams.config.acs) throw new UserError(`${teams.file} has no acs section`)
-  const ctx = await buildContext(aws, teams, { prune: false, force: false, refresh: 'existence' })
+  // The ACS part of the engine's plan (in the Identity Center account, or acs.account's).
+  const { buildPlan } = await import('../engine/scopes.js')
+  const many = await buildPlan(aws, teams, { prune: false, force: false, refresh: 'existence' })
+  const part = many.parts.find((p) => p.ctx.kinds?.includes('acs'))
+  if (!part) {
+    const failed = many.plan.context.accounts.find((a) => a.error)
+    throw new UserError(
+      failed?.error?.message ?? `${teams.file}: no account plans the ACS`,
+      1,
+      failed?.error?.hint,
+    )
+  }
+  const ctx = part.ctx
   // The deployed function's URL, when it has one, is baked in as apply does (see AcsConfig.functionUrl).
   const observed = await ctx.observed<import('../resources/acs.js').ObservedAcs | null>('acs')
   const config = await acsConfigFor(ctx, observed?.url)
