@@ -80,7 +80,7 @@ describe('one engine: a one-domain file and the same teams as accounts:/domains:
       assert.deepEqual(changes(await plan(form[then]())), [])
     })
 
-  it('plan --team <removed team> --prune: the same changes in both forms', async () => {
+  it('plan and apply --team <removed team> --prune: the same changes in both forms, and it is gone', async () => {
     const byForm: Record<string, string[]> = {}
     for (const [name, make] of [
       ['one-domain', oneDomain],
@@ -103,6 +103,11 @@ describe('one engine: a one-domain file and the same teams as accounts:/domains:
       const typo = await cli(['plan', '-f', without, '--team', 'team9', '--prune'])
       assert.equal(typo.code, 1, `${name}: ${typo.stdout}${typo.stderr}`)
       assert.match(typo.stderr, /--team team9: no such team/)
+      // apply --team team2 --prune removes it, and nothing is left to plan (--team team2 is now a typo).
+      const gone = await cli(['apply', '-f', without, '--team', 'team2', '--prune', '--yes'])
+      assert.equal(gone.code, 0, `${name}: ${gone.stdout}${gone.stderr}`)
+      assert.ok(!emu().state.roles.some((r) => r.RoleName === 'sagemaker-teams-team2'), name)
+      assert.deepEqual(changes(await plan(without, '--prune')), [], name)
     }
     assert.deepEqual(byForm.accounts, byForm['one-domain'])
   })
