@@ -47,6 +47,7 @@ describe('blocked changes', function () {
     assert.deepEqual(JSON.parse(json.stdout).summary, {
       done: 0,
       failed: 0,
+      failedAccounts: 0,
       manual: 0,
       skipped: 0,
       blocked: 4,

@@ -341,6 +341,11 @@ function reportAccounts(
     say(`Account ${a.account} (${a.accountId}): ${a.error ?? 'changes failed (listed above)'}\n`)
   for (const a of planFailed)
     err(`Error: ${a.error!.message}\n${a.error!.hint ? `Hint: ${a.error!.hint}\n` : ''}`)
+  // An account that failed as a whole while applying (its preflight refused the plan, its lock…): on stderr too.
+  for (const a of accounts.filter(
+    (x) => x.status === 'failed' && x.error && !planFailed.some((p) => p.name === x.account),
+  ))
+    err(`Error: ${a.error}\n`)
 }
 
 export interface LockOptions {
