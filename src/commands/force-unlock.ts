@@ -5,7 +5,7 @@ import { UserError } from '../lib/errors.js'
 export default class ForceUnlock extends BaseCommand<typeof ForceUnlock> {
   static override summary = 'Remove the apply lock left by an apply that died.'
   static override description =
-    "Deletes the apply lock if its ID is ID (the error of a blocked apply and `plan` print it). A one-domain file has one lock, its domain's; a file with accounts:/domains: has one per account (the Identity Center account, `identity-center`, and each account with a domain): name it with --account, and force-unlock acts through that account's role, as apply does. Only for a lock whose holder is gone: removing the lock of a running apply lets a second one race it. Asks for confirmation in a terminal; without one, pass --yes."
+    "Deletes the apply lock if its ID is ID (the error of a blocked apply and `plan` print it). A teams file has one lock per account apply writes in (the Identity Center account, `identity-center`, and each account with a domain), keyed by its first domain: a one-domain file has one, its domain's. With several, name it with --account; force-unlock acts in that account as apply does (its role, or the caller's own credentials in the caller's own account unless the file names a role there). Only for a lock whose holder is gone: removing the lock of a running apply lets a second one race it. Asks for confirmation in a terminal; without one, pass --yes."
   static override examples = [
     '<%= config.bin %> force-unlock 3f2b1c9e-0d4a-4c1e-9a7b-2f6e8d1c0b5a',
     '<%= config.bin %> force-unlock 3f2b1c9e-0d4a-4c1e-9a7b-2f6e8d1c0b5a --account prod',
@@ -19,7 +19,7 @@ export default class ForceUnlock extends BaseCommand<typeof ForceUnlock> {
     yes: Flags.boolean({ char: 'y', summary: 'Do not ask for confirmation.' }),
     account: Flags.string({
       summary:
-        'Files with accounts:/domains: — the account whose lock to remove (as the file names it; identity-center for the Identity Center account). Required when the file has more than one.',
+        'The account whose lock to remove (as the file names it; identity-center for the Identity Center account). Required when the file has more than one.',
     }),
   }
 
