@@ -15,7 +15,7 @@
 import type { AwsClients } from './aws/clients.js'
 import type { LoadedTeams } from './config/load.js'
 import type { TeamsFile } from './config/types.js'
-import { fingerprint } from './engine/plan.js'
+import { planDocument } from './engine/plan.js'
 import { acsPlacementOf } from './engine/scopes.js'
 import { UserError } from './errors.js'
 import {
@@ -26,7 +26,7 @@ import {
   teamDomainName,
 } from './model/topology.js'
 import { reviewAccess } from './plan/access-review.js'
-import { type BoundaryPayload, type Change, PLAN_VERSION, type Plan } from './plan/types.js'
+import type { BoundaryPayload, Change, Plan } from './plan/types.js'
 import {
   type BoundaryPlace,
   desiredBoundaries,
@@ -165,12 +165,7 @@ export async function planSetup(
     (b) => b !== undefined,
   )
   const changes = diffBoundaries(desired, observed, 'setup')
-  const summary: Plan['summary'] = { create: 0, update: 0, delete: 0, manual: 0, blocked: 0 }
-  for (const c of changes) summary[c.action]++
-  const plan: Plan = {
-    planVersion: PLAN_VERSION,
-    generatedAt: new Date().toISOString(),
-    fingerprint: fingerprint(changes),
+  const plan = planDocument({
     context: {
       region: where.region,
       accountId: where.accountId,
@@ -183,10 +178,7 @@ export async function planSetup(
     },
     options: { prune: false, force: false, refresh: 'existence' },
     changes,
-    warnings: [],
-    summary,
-    kept: [],
-  }
+  })
   plan.accessReview = reviewAccess(plan)
   return { where, plan, clients }
 }

@@ -4,10 +4,10 @@ import path from 'node:path'
 import type { AwsClients } from '../aws/clients.js'
 import type { LoadedTeams } from '../config/load.js'
 import type { ApplyOutcome } from '../engine/apply.js'
-import { fingerprint } from '../engine/plan.js'
+import { planDocument } from '../engine/plan.js'
 import { UserError } from '../errors.js'
 import { reviewAccess } from '../plan/access-review.js'
-import { PLAN_VERSION, type Plan } from '../plan/types.js'
+import type { Plan } from '../plan/types.js'
 import { acsConfigFor } from '../resources/acs.js'
 import { buildAcsBundle } from './bundle.js'
 import { readAcsStatus } from './status.js'
@@ -68,19 +68,11 @@ export type AcsApproval = (plan: Plan) => Promise<void>
 
 /** The ACS part of a plan as a plan of its own (rendered, reviewed and approved like apply's). */
 function acsPlan(base: Pick<Plan, 'context'>, changes: Plan['changes']): Plan {
-  const summary: Plan['summary'] = { create: 0, update: 0, delete: 0, manual: 0, blocked: 0 }
-  for (const c of changes) summary[c.action]++
-  const plan: Plan = {
-    planVersion: PLAN_VERSION,
-    generatedAt: new Date().toISOString(),
-    fingerprint: fingerprint(changes),
+  const plan = planDocument({
     context: base.context,
     options: { prune: false, force: false, refresh: 'existence' },
     changes,
-    warnings: [],
-    summary,
-    kept: [],
-  }
+  })
   plan.accessReview = reviewAccess(plan)
   return plan
 }

@@ -137,12 +137,7 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
     changes,
     observed[modules.findIndex((m) => m.kind === 'profile')] as { byName: Map<string, unknown> } | undefined,
   )
-  const summary: Record<Action, number> = { create: 0, update: 0, delete: 0, manual: 0, blocked: 0 }
-  for (const c of changes) summary[c.action]++
-  const plan: Plan = {
-    planVersion: PLAN_VERSION,
-    generatedAt: new Date().toISOString(),
-    fingerprint: fingerprint(changes),
+  const plan = planDocument({
     context: {
       region: ctx.discovery.region,
       accountId: ctx.discovery.accountId,
@@ -156,14 +151,13 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
     options: { ...ctx.options },
     changes,
     warnings: [...ctx.warnings],
-    summary,
     // --team: only the named teams' kept resources.
     kept: ctx.kept
       .filter(
         (k) => !ctx.options.teams?.length || (k.team !== undefined && ctx.options.teams.includes(k.team)),
       )
       .sort(compareChanges),
-  }
+  })
   const notYetVisible = eventsRefreshOf(ctx)?.notYetVisible
   if (notYetVisible) plan.notYetVisible = notYetVisible
   const unread = unreadProfiles(
@@ -220,6 +214,28 @@ function checkScope(ctx: EngineContext, teams: string[], changes: Change[]) {
     throw new UserError(
       `--team ${team}: no such team in ${ctx.teams.file}${guess ? ` (did you mean "${guess}"?)` : ''}`,
     )
+  }
+}
+
+/**
+ * A plan document of these changes, counted and fingerprinted (its access review is the caller's, made
+ * last): every plan the tool shows — the engine's, the ACS deploy's, setup's — is made here.
+ */
+export function planDocument(
+  parts: Pick<Plan, 'context' | 'options' | 'changes'> & Partial<Pick<Plan, 'warnings' | 'kept'>>,
+): Plan {
+  const summary: Record<Action, number> = { create: 0, update: 0, delete: 0, manual: 0, blocked: 0 }
+  for (const c of parts.changes) summary[c.action]++
+  return {
+    planVersion: PLAN_VERSION,
+    generatedAt: new Date().toISOString(),
+    fingerprint: fingerprint(parts.changes),
+    context: parts.context,
+    options: parts.options,
+    changes: parts.changes,
+    warnings: parts.warnings ?? [],
+    summary,
+    kept: parts.kept ?? [],
   }
 }
 
