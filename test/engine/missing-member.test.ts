@@ -111,6 +111,22 @@ describe('a member missing from the identity store', function () {
       assert.equal((await cli(['status', '-f', file, '--team', 'team2'])).code, 0)
     })
 
+    it('acs deploy deploys the members found and exits 1 naming the one the identity store does not have', async () => {
+      const file = workspace()
+      await applied(file)
+      rewrite(file, (c) => {
+        c.teams.team1.members = { users: ['user1@example.com', 'user4@example.com', 'ghost@example.com'] }
+      })
+      const r = await cli(['acs', 'deploy', '-f', file, '--yes'])
+      assert.equal(r.code, 1, r.stdout + r.stderr)
+      assert.match(r.stderr, /user ghost@example\.com of team team1 is not in identity store/)
+      assert.match(r.stdout, /ACS deployed/)
+      // Deployed: the next deploy has nothing to change, and still names the member.
+      const again = await cli(['acs', 'deploy', '-f', file, '--yes'])
+      assert.equal(again.code, 1, again.stderr)
+      assert.match(again.stdout, /ACS up to date/)
+    })
+
     it('the real CLI: a missing group is named at its line, the text plan never says the account matches', async () => {
       const file = workspace()
       await applied(file)

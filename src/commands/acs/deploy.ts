@@ -60,6 +60,10 @@ export default class AcsDeploy extends BaseCommand<typeof AcsDeploy> {
   private report(r: AcsDeployResult): AcsDeployResult {
     this.log(r.changed ? `ACS deployed: ${r.functionUrl}` : `ACS up to date: ${r.functionUrl}`)
     for (const t of r.teams) this.log(`  ${t.team}: ACS URL ${t.acsUrl}  audience ${t.audience}`)
+    // A member the identity store lacks is an error of its team, as in apply: named, exit 1.
+    for (const e of r.errors ?? [])
+      process.stderr.write(`Error: ${e.message}\n${e.hint ? `Hint: ${e.hint}\n` : ''}`)
+    if (r.errors?.length) process.exitCode = 1
     return r
   }
 }

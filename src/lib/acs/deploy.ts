@@ -7,7 +7,7 @@ import type { ApplyOutcome } from '../engine/apply.js'
 import { planDocument } from '../engine/plan.js'
 import { UserError } from '../errors.js'
 import { reviewAccess } from '../plan/access-review.js'
-import type { Plan } from '../plan/types.js'
+import type { Plan, PlanError } from '../plan/types.js'
 import { acsConfigFor } from '../resources/acs.js'
 import { buildAcsBundle } from './bundle.js'
 import { readAcsStatus } from './status.js'
@@ -58,6 +58,8 @@ export interface AcsDeployResult {
   outcomes: ApplyOutcome[]
   functionUrl?: string
   teams: { team: string; acsUrl: string; audience: string }[]
+  /** Members the identity store does not have (their teams' ACS entries follow the members found): exit 1. */
+  errors?: PlanError[]
 }
 
 /**
@@ -154,7 +156,8 @@ async function deployAcsParts(
       ...outcomes.filter((o) => o.status === 'failed').map((o) => `${o.kind} ${o.key}: ${o.message}`),
     ]
     if (failed.length > 0) throw new UserError(`ACS deployment failed: ${failed.join('; ')}`)
-    return await deployResult(aws, teams, parts, changes.length > 0, outcomes)
+    const result = await deployResult(aws, teams, parts, changes.length > 0, outcomes)
+    return many.plan.errors?.length ? { ...result, errors: many.plan.errors } : result
   } finally {
     await Promise.all([...leases.values()].map((l) => l.release()))
   }
