@@ -1,7 +1,6 @@
 import { Flags } from '@oclif/core'
 import type { AccountPolicy } from '../lib/account-policies.js'
 import { BaseCommand } from '../lib/command.js'
-import { isMultiDomain } from '../lib/model/topology.js'
 import type { PolicyDocument } from '../lib/plan/types.js'
 
 export default class Policy extends BaseCommand<typeof Policy> {
@@ -26,31 +25,44 @@ export default class Policy extends BaseCommand<typeof Policy> {
 
   async run(): Promise<PolicyDocument | PolicyDocument[] | AccountPolicy[]> {
     const teams = await this.loadTeams()
-    const { operatorPolicy } = await import('../lib/operator-policy.js')
     const region = this.flags.region ?? teams.config.region
     const accountId = this.flags['account-id'] ?? (await (await this.awsClients(region)).accountId())
-    if (this.flags.for === 'setup') return this.setupPolicies(teams.config, accountId, region)
-    if (isMultiDomain(teams.config)) {
-      // One document per principal: the CLI's own, each account role's permissions and trust.
-      const { accountPolicies, renderAccountPolicies, splitAccountPolicies } = await import(
-        '../lib/account-policies.js'
+    const { accountPolicies, assumedAccounts, setupAccountPolicies } = await import(
+      '../lib/account-policies.js'
+    )
+    // One document per principal: the CLI's own, and each assumed account role's permissions and trust.
+    // The principal running this is who the account roles trust unless the file names others.
+    const needsCaller =
+      this.flags.for !== 'setup' &&
+      assumedAccounts(teams.config, accountId).some(
+        (a) => !teams.config.accounts?.[a.name]?.trustedPrincipals?.length,
       )
-      // The principal running this is who the account roles trust unless the file names others.
-      const needsCaller = Object.values(teams.config.accounts ?? {}).some((a) => !a.trustedPrincipals?.length)
-      const callerArn = needsCaller ? await this.callerArn(region) : undefined
-      // Each document as IAM takes it: a permissions document over the managed-policy size in parts.
-      const docs = splitAccountPolicies(
-        accountPolicies(teams.config, {
-          callerAccountId: accountId,
-          region,
-          purpose: this.flags.for,
-          ...(callerArn ? { callerArn } : {}),
-        }),
-      )
-      if (!this.jsonEnabled()) process.stdout.write(renderAccountPolicies(docs))
-      return docs
-    }
-    const doc = operatorPolicy({ config: teams.config, accountId, region }, this.flags.for)
+    const callerArn = needsCaller ? await this.callerArn(region) : undefined
+    const docs =
+      this.flags.for === 'setup'
+        ? await setupAccountPolicies(teams.config, { callerAccountId: accountId, region })
+        : accountPolicies(teams.config, {
+            callerAccountId: accountId,
+            region,
+            purpose: this.flags.for,
+            ...(callerArn ? { callerArn } : {}),
+          })
+    return docs.length === 1 ? this.printOne(docs[0].document) : this.printEach(docs)
+  }
+
+  /**
+   * Every document headed with whose it is (several principals). A permissions document over the
+   * managed-policy size is printed in parts, as IAM takes it.
+   */
+  private async printEach(policies: AccountPolicy[]): Promise<AccountPolicy[]> {
+    const { renderAccountPolicies, splitAccountPolicies } = await import('../lib/account-policies.js')
+    const docs = splitAccountPolicies(policies)
+    if (!this.jsonEnabled()) process.stdout.write(renderAccountPolicies(docs))
+    return docs
+  }
+
+  /** Only the CLI's own document (every domain in the caller's account): printed as IAM takes it. */
+  private async printOne(doc: PolicyDocument): Promise<PolicyDocument | PolicyDocument[]> {
     const { splitPolicy, MANAGED_POLICY_MAX, policySize } = await import('../lib/policies/size.js')
     const parts = splitPolicy(doc)
     if (parts.length === 1) {
@@ -67,29 +79,6 @@ export default class Policy extends BaseCommand<typeof Policy> {
         parts.map((p, n) => `# Part ${n + 1} of ${parts.length}\n${JSON.stringify(p, null, 2)}\n`).join('\n'),
       )
     return parts
-  }
-
-  /** `--for setup`: the boundaries' writes, in the caller's account and (accounts:) each account's setup role. */
-  private async setupPolicies(
-    config: import('../lib/config/types.js').TeamsFile,
-    accountId: string,
-    region: string,
-  ): Promise<PolicyDocument | AccountPolicy[]> {
-    if (isMultiDomain(config)) {
-      const { renderAccountPolicies, setupAccountPolicies } = await import('../lib/account-policies.js')
-      const docs = await setupAccountPolicies(config, { callerAccountId: accountId, region })
-      if (!this.jsonEnabled()) process.stdout.write(renderAccountPolicies(docs))
-      return docs
-    }
-    const [{ setupBoundaries }, { setupPolicy }] = await Promise.all([
-      import('../lib/setup.js'),
-      import('../lib/operator-policy.js'),
-    ])
-    const doc = setupPolicy(
-      setupBoundaries(config, { accountId, region, partition: 'aws' }, accountId).map((b) => b.policyArn),
-    )
-    if (!this.jsonEnabled()) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
-    return doc
   }
 
   /** The caller's ARN (STS GetCallerIdentity), or undefined without credentials (--account-id offline). */

@@ -1,16 +1,27 @@
 /**
- * `policy` for a teams file with accounts:/domains: — what each principal needs: the CLI's own
- * policy (in the Identity Center account, with sts:AssumeRole on each account role), each account
- * role's permissions (operator-policy.ts for that account's teams and domains, and its presign role),
- * and the trust policy each account role needs: the accounts of the principals that may run the tool
- * as Principal, and `aws:PrincipalArn` naming those principals (accounts.<a>.trustedPrincipals, else
+ * `policy` for every teams file, read as its topology — what each principal needs: the CLI's own
+ * policy (in the caller's account: IAM Identity Center, the ACS, the domains the CLI acts on with its
+ * own credentials, and sts:AssumeRole on each role it assumes), each assumed account role's
+ * permissions (operator-policy.ts for that account's teams and domains, and its presign role), and the
+ * trust policy each account role needs: the accounts of the principals that may run the tool as
+ * Principal, and `aws:PrincipalArn` naming those principals (accounts.<a>.trustedPrincipals, else
  * the principal that runs `policy`) — never a whole account: a trust in an account's root with no
  * condition lets every principal there allowed sts:AssumeRole take the role.
+ *
+ * A one-domain file is the caller's account with one domain: its one document is the CLI's own, as is
+ * that of the same teams under accounts:/domains: in the caller's account with no role named there
+ * (the CLI acts there with its own credentials, as apply does: model/topology.ts actsAsCaller).
  */
 
 import type { TeamsFile } from './config/types.js'
 import { UserError } from './errors.js'
-import { fileAccounts, fileDomains, teamDomainName } from './model/topology.js'
+import {
+  actsAsCaller,
+  type FileAccount,
+  fileAccounts,
+  fileDomains,
+  teamDomainName,
+} from './model/topology.js'
 import { operatorPolicy, setupPolicy } from './operator-policy.js'
 import type { PolicyDocument } from './plan/types.js'
 import { MANAGED_POLICY_MAX, splitPolicy } from './policies/size.js'
@@ -64,11 +75,13 @@ export function accountPolicies(
       Object.entries(config.teams).filter(([t]) => names.includes(teamDomainName(config, t) ?? '')),
     )
   const { accounts: _a, domains: _d, ...rest } = config
-  const roleArns = fileAccounts(config).map((a) => `arn:${partition}:iam::${a.id}:role/${a.role}`)
-  // The CLI's own account: Identity Center, the ACS (unless acs.account puts it elsewhere), and the
-  // domains without account:.
-  const own = domains.filter((d) => d.account === undefined)
-  const acsAccount = config.acs?.account
+  const assumed = assumedAccounts(config, opts.callerAccountId)
+  const roleArns = assumed.map((a) => `arn:${partition}:iam::${a.id}:role/${a.role}`)
+  const isOwn = (name: string | undefined) => name === undefined || !assumed.some((a) => a.name === name)
+  // The CLI's own account: Identity Center, the ACS (unless acs.account puts it in an assumed
+  // account), and the domains it acts on with its own credentials.
+  const own = domains.filter((d) => isOwn(d.account))
+  const acsAccount = isOwn(config.acs?.account) ? undefined : config.acs?.account
   const cli = operatorPolicy(
     {
       // Only the teams of this account's own domains: their roles are the ones named here.
@@ -85,19 +98,21 @@ export function accountPolicies(
     },
     opts.purpose,
   )
-  cli.Statement.push({
-    Sid: 'AssumeAccountRoles',
-    Effect: 'Allow',
-    Action: 'sts:AssumeRole',
-    Resource: [
-      ...roleArns,
-      ...(config.identityCenter?.roleArn ? [config.identityCenter.roleArn] : []),
-    ].sort(),
-  })
+  const assumes = [
+    ...roleArns,
+    ...(config.identityCenter?.roleArn ? [config.identityCenter.roleArn] : []),
+  ].sort()
+  if (assumes.length)
+    cli.Statement.push({
+      Sid: 'AssumeAccountRoles',
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Resource: assumes,
+    })
   const out: AccountPolicy[] = [
     { account: 'identity-center', accountId: opts.callerAccountId, purpose: 'cli', document: cli },
   ]
-  for (const account of fileAccounts(config)) {
+  for (const account of assumed) {
     const ds = domains.filter((d) => d.account === account.name)
     const holdsAcs = Boolean(config.acs) && account.name === acsAccount
     if (ds.length === 0 && !holdsAcs) continue
@@ -135,7 +150,15 @@ export function accountPolicies(
 }
 
 /**
- * `policy --for setup` for a file with accounts:/domains: — what `setup` needs: in the CLI's own
+ * The accounts of the file the CLI assumes a role in: all but the caller's own account without a
+ * named role (where it acts with its own credentials).
+ */
+export function assumedAccounts(config: TeamsFile, callerAccountId: string): FileAccount[] {
+  return fileAccounts(config).filter((a) => !actsAsCaller(a, callerAccountId))
+}
+
+/**
+ * `policy --for setup` — what `setup` needs: in the CLI's own
  * account its boundaries there and sts:AssumeRole on the role it writes each other account's with
  * (`setup --account NAME --role R`, default OrganizationAccountAccessRole), and that role's
  * permissions in each account that holds a boundary.

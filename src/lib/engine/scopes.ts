@@ -19,6 +19,7 @@ import type { TeamsFile } from '../config/types.js'
 import { awsErrorCode, describeAwsError, UserError } from '../errors.js'
 import { KIND_DEFINITIONS, kindsIn } from '../kinds/registry.js'
 import {
+  actsAsCaller,
   type FileAccount,
   type FileDomain,
   fileAccounts,
@@ -144,7 +145,7 @@ export async function assumedRoleArn(
   account: Pick<FileAccount, 'id' | 'role' | 'roleNamed'>,
   partition: string,
 ): Promise<string | undefined> {
-  if (!account.roleNamed && account.id === (await aws.accountId())) return undefined
+  if (actsAsCaller(account, await aws.accountId())) return undefined
   return accountRoleArn(account, partition)
 }
 

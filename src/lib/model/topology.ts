@@ -55,6 +55,17 @@ export function fileAccounts(config: TeamsFile): FileAccount[] {
   }))
 }
 
+/**
+ * Whether the CLI acts in `account` with the caller's own credentials: the caller's own account,
+ * where it assumes a role only when the file names one (as it never does for a one-domain file).
+ */
+export function actsAsCaller(
+  account: Pick<FileAccount, 'id' | 'roleNamed'>,
+  callerAccountId: string,
+): boolean {
+  return !account.roleNamed && account.id === callerAccountId
+}
+
 /** The domain name a team lives in: its `domain:`, else the file's `domain:`, else the only entry of `domains:`. */
 export function teamDomainName(config: TeamsFile, team: string): string | undefined {
   const own = config.teams?.[team]?.domain
