@@ -6,11 +6,11 @@
  * must change is written here, by a principal allowed to (`policy --for setup`), after a preview and
  * the same approval gate as apply.
  *
- * Which account: the caller's own (a one-domain file's account; with accounts:/domains:, the account
- * of the domains without `account:` and of the ACS unless acs.account moves it), or with `account`
- * the file's account of that name, through a role assumed there (default OrganizationAccountAccessRole,
- * the role AWS Organizations creates in member accounts: the account role the tool applies with may
- * not write boundaries).
+ * Which account: the caller's own (the account of the domains without `account:` — a one-domain
+ * file's — and of the ACS unless identityCenter.roleArn or acs.account places it elsewhere, as apply
+ * does), or with `account` the file's account of that name, through a role assumed there (default
+ * OrganizationAccountAccessRole, the role AWS Organizations creates in member accounts: the account
+ * role the tool applies with may not write boundaries). One path over the file's topology.
  */
 import type { AwsClients } from './aws/clients.js'
 import type { LoadedTeams } from './config/load.js'
@@ -18,13 +18,7 @@ import type { TeamsFile } from './config/types.js'
 import { planDocument } from './engine/plan.js'
 import { acsPlacementOf } from './engine/scopes.js'
 import { UserError } from './errors.js'
-import {
-  fileAccounts,
-  fileDomains,
-  isMultiDomain,
-  primaryDomainId,
-  teamDomainName,
-} from './model/topology.js'
+import { fileAccounts, fileDomains, primaryDomainId, teamDomainName } from './model/topology.js'
 import { reviewAccess } from './plan/access-review.js'
 import type { BoundaryPayload, Change, Plan } from './plan/types.js'
 import {
@@ -52,8 +46,6 @@ export function setupPlace(
   accountId: string,
   ids: { callerAccountId: string; partition: string },
 ): BoundaryPlace {
-  if (!isMultiDomain(config))
-    return { teamRoles: true, domainIds: [primaryDomainId(config)], acs: config.acs ? 'here' : 'none' }
   const accountOf = (name?: string) =>
     name === undefined ? ids.callerAccountId : (config.accounts?.[name]?.id ?? '')
   const domainsHere = fileDomains(config).filter((d) => accountOf(d.account) === accountId)
@@ -93,7 +85,6 @@ export function setupBoundaries(
   callerAccountId: string,
 ): BoundaryPayload[] {
   const place = setupPlace(config, where.accountId, { callerAccountId, partition: where.partition })
-  if (!isMultiDomain(config)) return desiredBoundaries(config, where, place)
   // As apply plans the account: its own teams only (their workspaces, roles given by arn).
   const domains = fileDomains(config).filter((d) => place.domainIds.includes(d.id))
   const { accounts: _a, domains: _d, ...rest } = config
@@ -128,9 +119,7 @@ export async function planSetup(
   let clients = aws
   let where: SetupWhere = { account: 'own', accountId: callerAccountId, region: aws.region, partition }
   if (opts.account !== undefined) {
-    const named = isMultiDomain(config)
-      ? fileAccounts(config).find((a) => a.name === opts.account)
-      : undefined
+    const named = fileAccounts(config).find((a) => a.name === opts.account)
     if (!named)
       throw new UserError(
         `--account ${opts.account}: ${teams.file} names no such account`,
@@ -138,7 +127,8 @@ export async function planSetup(
         `Accounts: ${
           fileAccounts(config)
             .map((a) => a.name)
-            .join(', ') || 'none (a one-domain file: run setup in its account without --account)'
+            .join(', ') ||
+          "none (the file's domains are in the caller's account: run setup there without --account)"
         }`,
       )
     where = { account: named.name, accountId: named.id, region: named.region ?? aws.region, partition }
