@@ -3,10 +3,19 @@
  * reach up. Static, dynamic (`await import(...)`) and type-only imports all count.
  *
  * Layers, bottom up: src/lib/model (names, tags, workspace, topology) with src/lib/config/types.ts
- * (the teams file's shape); the plan document (src/lib/plan); then config checks, resources, engine,
- * ACS and commands.
- * @type {import('dependency-cruiser').IConfiguration}
+ * (the teams file's shape); the plan document (src/lib/plan) and the kinds' definitions
+ * (src/lib/kinds/<kind>/index.ts); then config checks, the kinds' engines (src/lib/kinds/<kind>/engine.ts),
+ * the engine, ACS and commands.
  */
+/** The kinds' definitions: src/lib/kinds/<kind>/index.ts and the registry's files (src/lib/kinds/*.ts). */
+const KIND_DEFINITION_FILES = ['^src/lib/kinds/[^/]+\\.ts$', '^src/lib/kinds/[^/]+/index\\.ts$']
+/**
+ * The kinds' engine side: every file of a kind's folder but its index.ts (engine.ts and its helpers),
+ * and the engine contract and loader beside the registry (src/lib/kinds/engine*.ts).
+ */
+const KIND_ENGINE_FILES = '^src/lib/kinds/([^/]+/(?!index\\.ts$)[^/]+|engine[^/]*\\.ts)$'
+
+/** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     {
@@ -36,16 +45,44 @@ module.exports = {
       name: 'plan-document-calls-nothing',
       severity: 'error',
       comment:
-        "src/lib/plan is the plan document and its views, src/lib/kinds the kinds' definitions: no AWS clients, no IAM evaluation, no engine or kind modules (src/lib/resources).",
-      from: { path: '^src/lib/(plan|kinds)/' },
+        "src/lib/plan is the plan document and its views: no AWS clients, no IAM evaluation, no kinds' engines.",
+      from: { path: '^src/lib/plan/' },
       to: {
         path: [
           '^src/lib/(aws|resources|refresh|acs|engine)/',
+          KIND_ENGINE_FILES,
           '^src/lib/policies/(simulate|access-matrix|team-matrix)\\.ts$',
           '^src/commands/',
           '^node_modules/(@aws-sdk|@smithy|@cloud-copilot)/',
         ],
         pathNot: ['^src/lib/engine/read-events\\.ts$'],
+      },
+    },
+    {
+      name: 'kind-definitions-call-nothing',
+      severity: 'error',
+      comment:
+        "A kind's definition (src/lib/kinds/<kind>/index.ts and the registry's files beside it) is read to render and review a saved plan: no AWS clients, no IAM evaluation, no engine layer.",
+      from: { path: KIND_DEFINITION_FILES, pathNot: KIND_ENGINE_FILES },
+      to: {
+        path: [
+          '^src/lib/(aws|refresh|acs|engine)/',
+          '^src/lib/policies/(simulate|access-matrix|team-matrix)\\.ts$',
+          '^src/commands/',
+          '^node_modules/(@aws-sdk|@smithy|@cloud-copilot)/',
+        ],
+        pathNot: ['^src/lib/engine/read-events\\.ts$'],
+      },
+    },
+    {
+      name: 'kind-definitions-load-engines-lazily',
+      severity: 'error',
+      comment:
+        "A kind's definition names its engine (./engine.ts, the SDK's only user) with a dynamic import, and may use the engine contract's types: never a static import of an engine.",
+      from: { path: KIND_DEFINITION_FILES, pathNot: KIND_ENGINE_FILES },
+      to: {
+        path: [KIND_ENGINE_FILES, '^src/lib/resources/'],
+        dependencyTypesNot: ['dynamic-import', 'type-only'],
       },
     },
     {

@@ -86,7 +86,7 @@ export async function runDoctor(
         storeId ??= match[0].IdentityStoreId
         await client.send(new ListApplicationsCommand({ InstanceArn: instanceArn, MaxResults: 1 }))
         add('identity center', 'pass', `${instanceArn} (identity store ${storeId}), administrable`)
-        const { listSamlApplications, teamsWithDuplicates } = await import('./resources/application.js')
+        const { listSamlApplications, teamsWithDuplicates } = await import('./kinds/application/engine.js')
         const duplicates = teamsWithDuplicates(await listSamlApplications(client, instanceArn!))
         if (duplicates.size === 0) add('applications', 'pass', 'one application per team')
         else

@@ -23,6 +23,12 @@ import {
 import { findDomain, findInstance, partitionOf } from './engine/discovery.js'
 import { accountClients, accountError, accountRoleArn } from './engine/scopes.js'
 import { awsErrorCode, UserError } from './errors.js'
+import { applications } from './kinds/application/engine.js'
+import { assignments } from './kinds/assignment/engine.js'
+import type { Discovery, EngineContext } from './kinds/engine-contract.js'
+import { lfGrants } from './kinds/lf-grant/engine.js'
+import { profiles } from './kinds/profile/engine.js'
+import { readRole } from './kinds/role/engine.js'
 import {
   ABAC_TAG,
   TAG_MANAGED,
@@ -35,12 +41,6 @@ import {
   teamRoleName,
 } from './model/names.js'
 import { readAcsSettingsTag, readDeployedPackage, TAG_ACS_SETTINGS, TAG_TEAM_ORDER } from './resources/acs.js'
-import { applications } from './resources/application.js'
-import { assignments } from './resources/assignment.js'
-import { lfGrants } from './resources/lf-grant.js'
-import { profiles } from './resources/profile.js'
-import { readRole } from './resources/role.js'
-import type { Discovery, EngineContext } from './resources/types.js'
 
 /** A domain to import: in the caller's account, or in another account through a role. */
 export interface ImportDomain {
@@ -570,9 +570,9 @@ async function importDataMesh(
   governanceTags: Map<string, string[]>
   warnings: string[]
 }> {
-  const { resourceLinks } = await import('./resources/resource-link.js')
-  const { linkGrants } = await import('./resources/link-grant.js')
-  const { meshGrants } = await import('./resources/mesh-grant.js')
+  const { resourceLinks } = await import('./kinds/resource-link/engine.js')
+  const { linkGrants } = await import('./kinds/link-grant/engine.js')
+  const { meshGrants } = await import('./kinds/mesh-grant/engine.js')
   const governanceId = governance.account.id
   const consumers: NonNullable<NonNullable<TeamsFile['dataMesh']>['consumers']> = {}
   const usedKeys = new Set<string>()

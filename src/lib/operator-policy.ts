@@ -358,7 +358,7 @@ const SCOPED: Grant[] = [
     ],
   },
   {
-    // Data mesh (resources/lf-share.ts, link-grant.ts, mesh-grant.ts): grants to consumer accounts and
+    // Data mesh (kinds/lf-share, link-grant, mesh-grant): grants to consumer accounts and
     // on resource links. Lake Formation has no resource-level IAM permissions for these.
     sid: 'DataMeshGrants',
     read: [],
@@ -367,7 +367,7 @@ const SCOPED: Grant[] = [
     skip: (i) => !i.config.dataMesh,
   },
   {
-    // Data mesh, consumer accounts (resources/resource-link.ts): the links, by the names the file
+    // Data mesh, consumer accounts (kinds/resource-link): the links, by the names the file
     // declares; the catalog's databases are listed to find them.
     sid: 'DataMeshResourceLinks',
     read: ['glue:GetDatabases', 'glue:GetDatabase', 'glue:GetTags'],

@@ -18,16 +18,16 @@ import type { TeamsFile } from './config/types.js'
 import { planDocument } from './engine/plan.js'
 import { acsPlacementOf } from './engine/scopes.js'
 import { UserError } from './errors.js'
-import { fileAccounts, fileDomains, primaryDomainId, teamDomainName } from './model/topology.js'
-import { reviewAccess } from './plan/access-review.js'
-import type { BoundaryPayload, Change, Plan } from './plan/types.js'
 import {
   type BoundaryPlace,
   desiredBoundaries,
   diffBoundaries,
   readBoundary,
   writeBoundary,
-} from './resources/boundary.js'
+} from './kinds/boundary/engine.js'
+import { fileAccounts, fileDomains, primaryDomainId, teamDomainName } from './model/topology.js'
+import { reviewAccess } from './plan/access-review.js'
+import type { BoundaryPayload, Change, Plan } from './plan/types.js'
 
 /** The role `setup --account` assumes in a member account unless told otherwise. */
 export const DEFAULT_SETUP_ROLE = 'OrganizationAccountAccessRole'

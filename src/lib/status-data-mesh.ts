@@ -5,13 +5,13 @@
  * DESCRIBE on its links and its LF-tag grants in the governance catalog (see teamMeshReadings).
  */
 import type { PlanPart } from './engine/scopes.js'
+import type { EngineContext } from './kinds/engine-contract.js'
+import { lfShares, type SharesByKey } from './kinds/lf-share/engine.js'
+import { type LinkGrants, linkGrants } from './kinds/link-grant/engine.js'
+import { type MeshGrants, meshGrants } from './kinds/mesh-grant/engine.js'
+import { type DesiredLinks, desiredLinks, type ObservedLinks } from './kinds/resource-link/engine.js'
 import { describeShare } from './plan/data-mesh-review.js'
 import type { PlanAccount } from './plan/types.js'
-import { lfShares, type SharesByKey } from './resources/lf-share.js'
-import { type LinkGrants, linkGrants } from './resources/link-grant.js'
-import { type MeshGrants, meshGrants } from './resources/mesh-grant.js'
-import { type DesiredLinks, desiredLinks, type ObservedLinks } from './resources/resource-link.js'
-import type { EngineContext } from './resources/types.js'
 
 export type LinkState = 'present' | 'missing' | 'elsewhere' | 'not-owned' | 'unused'
 

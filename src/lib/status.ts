@@ -4,16 +4,20 @@ import type { AwsClients } from './aws/clients.js'
 import type { LoadedTeams } from './config/load.js'
 import type { TeamsFile } from './config/types.js'
 import { UserError } from './errors.js'
+import {
+  duplicateApplications,
+  type ObservedApplication,
+  teamApplication,
+} from './kinds/application/engine.js'
+import type { ObservedAssignments } from './kinds/assignment/engine.js'
+import type { EngineContext } from './kinds/engine-contract.js'
+import { type DesiredGrants, lfGrants, type ObservedGrants } from './kinds/lf-grant/engine.js'
+import { type DesiredProfiles, desiredProfiles, type ObservedProfiles } from './kinds/profile/engine.js'
+import type { ObservedWorkgroups } from './kinds/workgroup/engine.js'
 import { teamDomainName } from './model/topology.js'
 import { resultsLocation, teamWorkspace } from './model/workspace.js'
 import type { PlanAccount } from './plan/types.js'
 import type { ObservedAcs } from './resources/acs.js'
-import { duplicateApplications, type ObservedApplication, teamApplication } from './resources/application.js'
-import type { ObservedAssignments } from './resources/assignment.js'
-import { type DesiredGrants, lfGrants, type ObservedGrants } from './resources/lf-grant.js'
-import { type DesiredProfiles, desiredProfiles, type ObservedProfiles } from './resources/profile.js'
-import type { EngineContext } from './resources/types.js'
-import type { ObservedWorkgroups } from './resources/workgroup.js'
 import {
   type MeshStatus,
   meshMissingItems,

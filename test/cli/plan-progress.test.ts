@@ -12,7 +12,7 @@ import { AwsClients } from '../../src/lib/aws/clients.js'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
 import type { ReadEvent } from '../../src/lib/engine/read-events.js'
 import { buildPlan } from '../../src/lib/engine/scopes.js'
-import { MODULES } from '../../src/lib/resources/index.js'
+import { KINDS } from '../../src/lib/plan/types.js'
 import { type Emulator, startEmulator } from '../../tools/emulator/index.js'
 import type { SeedData } from '../../tools/emulator/state.js'
 import { runCli } from '../helpers/cli.js'
@@ -54,9 +54,7 @@ describe('plan progress', function () {
       assert.deepEqual(of('step-done'), ['discovery', 'identities'])
       // Every kind but the data mesh's: this file has none, so no part plans them.
       const mesh: string[] = ['lf-share', 'resource-link', 'link-grant', 'mesh-grant']
-      const kinds = MODULES.map((m) => m.kind)
-        .filter((k) => !mesh.includes(k))
-        .sort()
+      const kinds = [...KINDS].filter((k) => !mesh.includes(k)).sort()
       assert.deepEqual(of('kind-start').sort(), kinds)
       assert.deepEqual(of('kind-done').sort(), kinds)
       // A kind is done after it started, and the reads all happen between the first step and the end.

@@ -7,14 +7,14 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
 import type { TeamsFile } from '../../src/lib/config/types.js'
-import { reviewAccess } from '../../src/lib/plan/access-review.js'
-import type { Change, PresignRolePayload } from '../../src/lib/plan/types.js'
 import {
   PRESIGN_ROLE_NAME,
   presignRoleArn,
   presignRolePolicy,
   presignTrustPolicy,
-} from '../../src/lib/resources/presign-role.js'
+} from '../../src/lib/kinds/presign-role/engine.js'
+import { reviewAccess } from '../../src/lib/plan/access-review.js'
+import type { Change, PresignRolePayload } from '../../src/lib/plan/types.js'
 import { ROOT } from '../helpers/cli.js'
 
 const PROD = '333333333333'

@@ -8,11 +8,11 @@
  */
 import assert from 'node:assert/strict'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
+import { meshParts } from '../../src/lib/kinds/lf-share/mesh.js'
 import type { PolicyDocument } from '../../src/lib/plan/types.js'
 import { teamBoundaryPolicy } from '../../src/lib/policies/boundary.js'
 import { teamScenarios } from '../../src/lib/policies/team-matrix.js'
 import { teamInlinePolicies } from '../../src/lib/policies/team-role.js'
-import { meshParts } from '../../src/lib/resources/data-mesh.js'
 import { checkPolicy, evaluate, evaluateScenarios, formatFindings } from '../helpers/iam-policy-check.js'
 
 const CENTRAL = '444444444444'

@@ -9,13 +9,13 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import { accountPolicies } from '../../src/lib/account-policies.js'
 import type { TeamsFile } from '../../src/lib/config/types.js'
-import { acsBoundaryPolicy, teamBoundaryPolicy } from '../../src/lib/policies/boundary.js'
-import { acsRolePolicy } from '../../src/lib/resources/acs.js'
 import {
   presignRoleArn,
   presignRolePolicy,
   presignTrustPolicy,
-} from '../../src/lib/resources/presign-role.js'
+} from '../../src/lib/kinds/presign-role/engine.js'
+import { acsBoundaryPolicy, teamBoundaryPolicy } from '../../src/lib/policies/boundary.js'
+import { acsRolePolicy } from '../../src/lib/resources/acs.js'
 import { ROOT } from '../helpers/cli.js'
 import { ALLOW_ALL, checkPolicy, evaluate, formatFindings } from '../helpers/iam-policy-check.js'
 

@@ -9,7 +9,10 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ROOT } from '../helpers/cli.js'
 
-/** The @aws-sdk/client-* packages a fresh Node process has loaded after importing these dist modules. */
+/**
+ * The @aws-sdk/client-* packages a fresh Node process has loaded after importing these dist modules
+ * (and awaiting `loadEngines()` of those that export it: the kinds' engines).
+ */
 function clientsLoadedBy(modules: string[]): string[] {
   const urls = modules.map((m) => pathToFileURL(path.join(ROOT, 'dist', m)).href)
   const out = execFileSync(
@@ -17,7 +20,7 @@ function clientsLoadedBy(modules: string[]): string[] {
     [
       '--input-type=module',
       '-e',
-      `for (const u of ${JSON.stringify(urls)}) await import(u)
+      `for (const u of ${JSON.stringify(urls)}) await (await import(u)).loadEngines?.()
        const { createRequire } = await import('node:module')
        const loaded = Object.keys(createRequire(import.meta.url).cache)
        console.log(JSON.stringify([...new Set(loaded.map((k) => /@aws-sdk\\/(client-[a-z-]+)\\//.exec(k)?.[1]).filter(Boolean))]))`,
@@ -36,8 +39,16 @@ describe('AWS SDK clients load lazily', function () {
   })
 
   it('the plan engine and its kind registry load only the clients every plan uses: never Glue, Athena, S3 or CloudTrail', () => {
-    const loaded = clientsLoadedBy(['lib/engine/plan.js', 'lib/resources/index.js'])
+    const loaded = clientsLoadedBy(['lib/engine/plan.js', 'lib/kinds/engines.js'])
+    assert.ok(loaded.includes('client-sagemaker'), `the engines were not loaded: ${loaded.join(', ')}`)
     for (const optional of ['client-glue', 'client-athena', 'client-s3', 'client-cloudtrail'])
       assert.ok(!loaded.includes(optional), `${optional} in ${loaded.join(', ')}`)
+  })
+
+  it("rendering and reviewing a plan (the kinds' definitions) loads no SDK client: each names its engine lazily", () => {
+    assert.deepEqual(
+      clientsLoadedBy(['lib/kinds/registry.js', 'lib/plan/render.js', 'lib/plan/access-review.js']),
+      [],
+    )
   })
 })

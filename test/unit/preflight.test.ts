@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { validateRequest } from '../../src/lib/aws/model.js'
 import { preflight, preflightRefusals } from '../../src/lib/engine/preflight.js'
+import type { EngineContext } from '../../src/lib/kinds/engine-contract.js'
+import { engineOf, loadEngines } from '../../src/lib/kinds/engines.js'
+import { createRequests, updateRequests } from '../../src/lib/kinds/lf-tag/engine.js'
 import type { Change, Plan } from '../../src/lib/plan/types.js'
-import { MODULE_OF } from '../../src/lib/resources/index.js'
-import { createRequests, updateRequests } from '../../src/lib/resources/lf-tag.js'
-import type { EngineContext } from '../../src/lib/resources/types.js'
 import { empty, everyKind } from '../plan/fixtures.js'
 
 const ctx = {
@@ -70,6 +70,8 @@ describe('LF-tag requests in batches of 50', () => {
 })
 
 describe('preflight', () => {
+  before(() => loadEngines())
+
   it('passes a plan whose every request AWS accepts', () => {
     assert.deepEqual(preflightRefusals(acceptedPlan(), ctx), [])
     assert.doesNotThrow(() => preflight(empty(), ctx))
@@ -96,6 +98,8 @@ describe('preflight', () => {
 })
 
 describe('requests of the kinds the preflight used to skip (boundary, presign-role, workgroup)', () => {
+  before(() => loadEngines())
+
   const policy = {
     Version: '2012-10-17' as const,
     Statement: [{ Effect: 'Allow' as const, Action: 's3:GetObject', Resource: '*' }],
@@ -158,7 +162,7 @@ describe('requests of the kinds the preflight used to skip (boundary, presign-ro
   ]
   for (const [c, operations] of table)
     it(`${c.action} ${c.kind}: ${operations.join(', ')}, each an operation of the AWS model that accepts it`, () => {
-      const requests = MODULE_OF[c.kind].requests(c as never, ctx)
+      const requests = engineOf(c.kind).requests(c as never, ctx)
       assert.deepEqual(
         requests.map((r) => r.operation),
         operations,

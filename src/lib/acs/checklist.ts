@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { AwsClients } from '../aws/clients.js'
 import type { LoadedTeams } from '../config/load.js'
-import { consoleSettings } from '../resources/console.js'
+import { consoleSettings } from '../kinds/console/engine.js'
 import { readAcsStatus, type TeamLogins } from './status.js'
 
 /**

@@ -9,9 +9,9 @@ import path from 'node:path'
 import type { LoadedTeams } from '../config/load.js'
 import { readIdpMetadata } from '../config/metadata.js'
 import { ACS_DEFAULTS, type Provisioning } from '../config/types.js'
+import type { Identities } from '../kinds/engine-contract.js'
 import { acsUrl, samlTeamId, teamAudience, teamRoleArn } from '../model/names.js'
 import { primaryDomainId } from '../model/topology.js'
-import type { Identities } from '../resources/types.js'
 import { acsTableName } from './status.js'
 
 export const ACS_CONFIG_VERSION = 1

@@ -173,7 +173,7 @@ async function deployResult(
   // The function's URL, read in the account the ACS lives in.
   const acsPart = parts.find((p) => p.ctx.kinds?.includes('acs'))
   const status = await readAcsStatus({ aws: acsPart?.ctx.aws ?? aws, teams })
-  const { consoleSettings } = await import('../resources/console.js')
+  const { consoleSettings } = await import('../kinds/console/engine.js')
   return {
     changed,
     outcomes,

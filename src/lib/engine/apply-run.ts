@@ -7,9 +7,9 @@
 import type { AwsClients } from '../aws/clients.js'
 import type { LoadedTeams } from '../config/load.js'
 import { UserError } from '../errors.js'
+import type { PlanOptions } from '../kinds/engine-contract.js'
 import type { ApprovalMode } from '../plan/approval.js'
 import type { Plan, PlanAccount } from '../plan/types.js'
-import type { PlanOptions } from '../resources/types.js'
 import type { ApplyOutcome, ApplyProgress } from './apply.js'
 import type { AccountResult } from './scopes.js'
 

@@ -8,10 +8,10 @@
  */
 import pLimit from 'p-limit'
 import { awsErrorCode, describeAwsError } from '../errors.js'
+import { type ApplyContext, type EngineContext, ManualStepError } from '../kinds/engine-contract.js'
+import { engineOf, loadEngines } from '../kinds/engines.js'
 import { DELETE_DEPENDS_ON, DEPENDS_ON } from '../kinds/registry.js'
 import { type Change, KINDS, type Kind, type Plan } from '../plan/types.js'
-import { MODULES } from '../resources/index.js'
-import { type ApplyContext, type EngineContext, ManualStepError } from '../resources/types.js'
 import { preflight } from './preflight.js'
 
 export type OutcomeStatus = 'done' | 'failed' | 'manual' | 'skipped'
@@ -69,6 +69,7 @@ export interface RunnerOptions {
   holdBack?: (change: Change) => string | undefined
 }
 
+/** Needs the kinds' engines loaded (await loadEngines()). */
 export function applyRunner(
   plan: Plan,
   engine: EngineContext,
@@ -91,8 +92,7 @@ export function applyRunner(
           c.action !== 'blocked' &&
           (c.action === 'delete') === deletes,
       )
-      if (changes.length > 0 && MODULES.some((m) => m.kind === kind))
-        steps.push({ step: { kind, deletes }, changes })
+      if (changes.length > 0) steps.push({ step: { kind, deletes }, changes })
     }
   }
   const changesOf = (step: ApplyStep) =>
@@ -103,7 +103,7 @@ export function applyRunner(
     outcomes,
     async run(step, onDone) {
       const kind = step.kind
-      const module = MODULES.find((m) => m.kind === kind)!
+      const module = engineOf(kind)
       const changes = changesOf(step)
       const limit = pLimit(Math.max(1, concurrency))
       let done = 0
@@ -229,6 +229,7 @@ export async function applyPlan(
   engine: EngineContext,
   opts: { concurrency: number; progress?: ApplyProgress } & RunnerOptions,
 ): Promise<ApplyOutcome[]> {
+  await loadEngines()
   const runner = applyRunner(plan, engine, opts.concurrency, opts)
   await runStepLines(orderedSteps([runner]), opts)
   return runner.outcomes
@@ -298,6 +299,7 @@ export async function applyPlanInteractive(
   concurrency: number,
   runnerOptions: RunnerOptions = {},
 ): Promise<ApplyOutcome[]> {
+  await loadEngines()
   const runner = applyRunner(plan, engine, concurrency, runnerOptions)
   const { shouldStop } = runnerOptions
   await runStepsLive([{ title: '', steps: orderedSteps([runner]), ...(shouldStop ? { shouldStop } : {}) }], 1)

@@ -5,8 +5,8 @@ import { paginateListInstances } from '@aws-sdk/client-sso-admin'
 import type { AwsClients } from '../aws/clients.js'
 import type { TeamsFile } from '../config/types.js'
 import { awsErrorCode, commonAwsHint, describeAwsError, UserError } from '../errors.js'
+import type { Discovery } from '../kinds/engine-contract.js'
 import { primaryDomainId } from '../model/topology.js'
-import type { Discovery } from '../resources/types.js'
 
 export function partitionOf(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn'

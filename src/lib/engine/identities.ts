@@ -17,8 +17,8 @@ import { primaryEmail } from '../acs/nameid.js'
 import type { AwsClients } from '../aws/clients.js'
 import type { TeamsFile } from '../config/types.js'
 import { awsErrorCode, describeAwsError, UserError } from '../errors.js'
+import type { Identities, MissingMember, ResolvedGroup, ResolvedUser } from '../kinds/engine-contract.js'
 import type { PlanError } from '../plan/types.js'
-import type { Identities, MissingMember, ResolvedGroup, ResolvedUser } from '../resources/types.js'
 
 /** Up to this many names are looked up one by one; beyond it a paginated listing is cheaper. */
 export const LOOKUP_THRESHOLD = 20

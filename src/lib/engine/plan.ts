@@ -19,13 +19,13 @@ export { ACTIONABLE, hasChanges } from '../plan/changes.js'
 
 import { type Action, type Change, KINDS, type Kind, PLAN_VERSION, type Plan } from '../plan/types.js'
 import { eventsRefreshOf } from '../refresh/events.js'
-import { MODULES } from '../resources/index.js'
 
 export { recordRefreshPoint } from '../refresh/events.js'
 
-import type { ObservedApplication } from '../resources/application.js'
-import { desiredProfiles, type ObservedProfiles } from '../resources/profile.js'
-import type { EngineContext, PlanOptions } from '../resources/types.js'
+import type { ObservedApplication } from '../kinds/application/engine.js'
+import type { EngineContext, PlanOptions } from '../kinds/engine-contract.js'
+import { engineOf, loadEngines } from '../kinds/engines.js'
+import { desiredProfiles, type ObservedProfiles } from '../kinds/profile/engine.js'
 import { discover } from './discovery.js'
 import { missingMemberErrors, resolveIdentities } from './identities.js'
 import type { ReadListener } from './read-events.js'
@@ -84,12 +84,13 @@ export function contextOf(
     observed<T>(kind: Kind): Promise<T> {
       let p = observations.get(kind) ?? shared?.(kind)
       if (!p) {
-        const module = MODULES.find((m) => m.kind === kind)
-        if (!module) throw new Error(`no resource module for kind ${kind}`)
-        onRead?.({ type: 'kind-start', kind })
-        p = module.observe(ctx)
-        if (onRead) p = p.finally(() => onRead({ type: 'kind-done', kind }))
-        observations.set(kind, p)
+        let read = loadEngines().then(() => {
+          onRead?.({ type: 'kind-start', kind })
+          return engineOf(kind).observe(ctx)
+        })
+        if (onRead) read = read.finally(() => onRead({ type: 'kind-done', kind }))
+        observations.set(kind, read)
+        p = read
       }
       return p as Promise<T>
     },
@@ -99,7 +100,8 @@ export function contextOf(
 
 /** Observes every kind (concurrently; modules may await each other) and diffs. */
 export async function planWith(ctx: EngineContext): Promise<Plan> {
-  const modules = MODULES.filter((m) => !ctx.kinds || ctx.kinds.includes(m.kind))
+  const engines = await loadEngines()
+  const modules = KINDS.filter((k) => !ctx.kinds || ctx.kinds.includes(k)).map((k) => engines[k])
   const observed = await Promise.all(modules.map((m) => ctx.observed(m.kind)))
   const observedOf = <T>(kind: Kind) => observed[modules.findIndex((m) => m.kind === kind)] as T | undefined
   // A file team whose id is the "-"-prefix of another team the tool owns here is refused (its role's

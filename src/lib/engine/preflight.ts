@@ -6,9 +6,9 @@
  */
 import { awsValidationMessage, validateRequest } from '../aws/model.js'
 import { UserError } from '../errors.js'
-import type { Change, Plan } from '../plan/types.js'
-import { MODULE_OF } from '../resources/index.js'
-import type { AwsRequest, EngineContext } from '../resources/types.js'
+import type { AwsRequest, EngineContext } from '../kinds/engine-contract.js'
+import { engineOf } from '../kinds/engines.js'
+import { type Change, KINDS, type Plan } from '../plan/types.js'
 
 export interface PreflightRefusal {
   change: Pick<Change, 'kind' | 'key' | 'action' | 'summary'>
@@ -40,7 +40,9 @@ export function preflightRefusals(plan: Plan, ctx: EngineContext): PreflightRefu
   for (const change of plan.changes) {
     if (change.action === 'manual' || change.action === 'blocked') continue
     // A hand-edited saved plan may name a kind that does not exist: apply refuses it elsewhere.
-    for (const request of MODULE_OF[change.kind]?.requests(change as never, ctx) ?? []) {
+    for (const request of KINDS.includes(change.kind)
+      ? engineOf(change.kind).requests(change as never, ctx)
+      : []) {
       const violations = validateRequest(request.service, request.operation, request.input)
       if (violations && violations.length > 0) {
         refusals.push({

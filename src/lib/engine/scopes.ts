@@ -17,6 +17,9 @@ import { AwsClients } from '../aws/clients.js'
 import type { LoadedTeams } from '../config/load.js'
 import type { TeamsFile } from '../config/types.js'
 import { awsErrorCode, describeAwsError, UserError } from '../errors.js'
+import type { EngineContext, PlanOptions } from '../kinds/engine-contract.js'
+import { loadEngines } from '../kinds/engines.js'
+import { meshParts } from '../kinds/lf-share/mesh.js'
 import { KIND_DEFINITIONS, kindsIn } from '../kinds/registry.js'
 import {
   actsAsCaller,
@@ -38,8 +41,6 @@ import {
   type PlanAccount,
 } from '../plan/types.js'
 import { acsRoleName, presignRoleArn } from '../resources/acs-names.js'
-import { meshParts } from '../resources/data-mesh.js'
-import type { EngineContext, PlanOptions } from '../resources/types.js'
 import { closest } from '../text.js'
 import {
   type ApplyOutcome,
@@ -715,6 +716,7 @@ export async function applyParts(
     lockLost?: (account: string) => boolean
   },
 ): Promise<{ outcomes: ApplyOutcome[]; accounts: AccountResult[] }> {
+  await loadEngines()
   const outcomes: ApplyOutcome[] = []
   const accounts: AccountResult[] = []
   for (const a of many.plan.context.accounts ?? [])

@@ -1,11 +1,18 @@
 /**
- * What a resource kind declares, beside its engine module (resources/<kind>.ts: observe, desire,
- * diff, requests, apply). Kept free of AWS SDK imports so that rendering and reviewing a saved plan
- * load no client: the engine loads the modules, everything else reads these definitions.
+ * What a resource kind is: one folder, src/lib/kinds/<kind>/, whose index.ts exports its definition
+ * (this interface) and whose engine.ts holds its engine module (observe, desire, diff, requests,
+ * apply; the only part that uses the AWS SDK). The definition names its engine lazily
+ * (`engine: () => import('./engine.js')…`), so rendering and reviewing a saved plan load no client:
+ * the engine loads the modules (./engines.ts), everything else reads the definitions.
  * The registry (./registry.ts) holds one per kind and is exhaustive: a kind missing from it, or a
  * definition missing a piece, does not compile.
  */
 import type { AccessItem, Change, Kind, Plan } from '../plan/types.js'
+import type { ResourceModule } from './engine-contract.js'
+
+/** A kind's engine module, whatever its observed and desired types. */
+// biome-ignore lint/suspicious/noExplicitAny: engine modules differ in their observed/desired types
+export type KindEngine<K extends Kind = Kind> = ResourceModule<K, any, any>
 
 /**
  * Where a kind's resources live, which decides which part of a teams file's topology plans it:
@@ -38,6 +45,11 @@ export interface KindDefinition<K extends Kind = Kind> {
    * for; a delete waits the other way round (the team's profiles go before its role).
    */
   dependsOn: readonly Kind[]
+  /**
+   * Loads its engine module (./<kind>/engine.ts): a dynamic import, so that only the engine loads
+   * the SDK (engines.ts awaits every kind's once per run).
+   */
+  engine(): Promise<KindEngine<K>>
   /**
    * The lines shown under one of its changes after the reason (plan text and Markdown): what
    * exactly differs. `updateDiff` for a JSON diff of an update's payloads, `noDetails` for none.

@@ -19,7 +19,7 @@ export const NOT_TAG_CHARACTER = new RegExp(`[^${TAG_CHARACTERS}]`, 'gu')
 /** On a profile: the team-tag keys the tool set there (see profile-tags.ts), so that it can remove them. */
 export const TAG_TAG_KEYS = 'sagemaker-teams:tag-keys'
 export const TAG_MANAGED = 'sagemaker-teams:managed'
-/** On a team role: the managed policies the tool attached (see resources/role.ts), so that it can detach them. */
+/** On a team role: the managed policies the tool attached (see kinds/role/engine.ts), so that it can detach them. */
 export const TAG_MANAGED_POLICIES = 'sagemaker-teams:managed-policies'
 /** On a profile: the userSettings keys the tool set (see profile-tags.ts), so that it can unset them. */
 export const TAG_SETTINGS_KEYS = 'sagemaker-teams:settings-keys'

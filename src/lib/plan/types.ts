@@ -309,7 +309,7 @@ export interface ProfilePayload {
   userSettings?: Record<string, unknown>
   /**
    * On `after` of an update: the userSettings keys the tool set that left the file, which the update
-   * unsets (sent empty, see resources/profile.ts).
+   * unsets (sent empty, see kinds/profile/engine.ts).
    */
   unsetSettings?: string[]
   /**

@@ -8,12 +8,13 @@
  * Nothing here loads the test engine. When IAM's simulator cannot be used (no permission, no
  * connection), the plan says so in a warning, with the reason, and keeps the text-based review.
  */
+
+import type { ObservedBoundary } from '../kinds/boundary/engine.js'
+import type { EngineContext } from '../kinds/engine-contract.js'
+import type { ObservedRoles } from '../kinds/role/engine.js'
 import { ABAC_TAG, boundaryPolicyArn, TAG_TEAM, teamRoleArn } from '../model/names.js'
 import { teamWorkspace } from '../model/workspace.js'
 import type { AccessItem, BoundaryPayload, Change, Plan, PolicyDocument, RolePayload } from '../plan/types.js'
-import type { ObservedBoundary } from '../resources/boundary.js'
-import type { ObservedRoles } from '../resources/role.js'
-import type { EngineContext } from '../resources/types.js'
 import { policiesEqual } from './normalize.js'
 
 /** One team role as it is and as it will be, with the boundary document each carries. */

@@ -500,7 +500,7 @@ export function teamInlinePolicies(t: TeamRoleInput): Record<string, PolicyDocum
 /**
  * Every action a team role may ever be allowed by its generated policies (its Allow statements, over
  * all optional parts): the permissions boundary of the tool's roles must allow at least these
- * (src/lib/resources/role.ts). Patterns as written in the policies (`sagemaker:Describe*`).
+ * (src/lib/kinds/role/engine.ts). Patterns as written in the policies (`sagemaker:Describe*`).
  */
 export function teamRoleAllowedActions(): string[] {
   const sample: TeamRoleInput = {

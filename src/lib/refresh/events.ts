@@ -23,8 +23,8 @@
 import { createHash } from 'node:crypto'
 import { stableStringify } from '../canonical.js'
 import { awsErrorCode, describeAwsError } from '../errors.js'
+import type { EngineContext } from '../kinds/engine-contract.js'
 import type { Plan } from '../plan/types.js'
-import type { EngineContext } from '../resources/types.js'
 import type { RefreshPoint, SaveOutcome } from './point-store.js'
 import type { EventsRefresh } from './run.js'
 

@@ -10,6 +10,11 @@ import type { AwsClients } from '../aws/clients.js'
 import type { LoadedTeams } from '../config/load.js'
 import { buildContext } from '../engine/plan.js'
 import { UserError } from '../errors.js'
+import type { ObservedBoundary } from '../kinds/boundary/engine.js'
+import type { EngineContext } from '../kinds/engine-contract.js'
+import type { ObservedGrants } from '../kinds/lf-grant/engine.js'
+import type { ObservedProfiles } from '../kinds/profile/engine.js'
+import type { ObservedRoles } from '../kinds/role/engine.js'
 import {
   ABAC_TAG,
   boundaryPolicyArn,
@@ -23,11 +28,6 @@ import {
 import { isMultiDomain } from '../model/topology.js'
 import { teamWorkspace } from '../model/workspace.js'
 import type { PolicyDocument, RolePayload } from '../plan/types.js'
-import type { ObservedBoundary } from '../resources/boundary.js'
-import type { ObservedGrants } from '../resources/lf-grant.js'
-import type { ObservedProfiles } from '../resources/profile.js'
-import type { ObservedRoles } from '../resources/role.js'
-import type { EngineContext } from '../resources/types.js'
 import { readMemberSignIns } from './logins.js'
 import type {
   AccessReport,

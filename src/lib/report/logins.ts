@@ -7,7 +7,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb'
 import { acsTableName, loginKey } from '../acs/status.js'
 import { serviceModel } from '../aws/model.js'
 import { awsErrorCode } from '../errors.js'
-import type { EngineContext } from '../resources/types.js'
+import type { EngineContext } from '../kinds/engine-contract.js'
 
 export interface SignIns {
   first: string

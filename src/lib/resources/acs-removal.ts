@@ -8,11 +8,11 @@
  */
 import { acsTableName } from '../acs/status.js'
 import { awsErrorCode } from '../errors.js'
+import type { ApplyContext, EngineContext } from '../kinds/engine-contract.js'
+import { readRole } from '../kinds/role/engine.js'
 import { TAG_MANAGED } from '../model/names.js'
 import type { AcsPayload, Change } from '../plan/types.js'
 import { acsRoleName } from './acs-names.js'
-import { readRole } from './role.js'
-import type { ApplyContext, EngineContext } from './types.js'
 
 /** An ACS deployment of the tool that the file no longer asks for. */
 export interface RetiredAcs {

@@ -1,0 +1,32 @@
+/** A team's IAM Identity Center SAML application. */
+
+import type { Change } from '../../plan/types.js'
+import type { AccessOut, KindDefinition } from '../contract.js'
+import { noDetails } from '../details.js'
+
+export const applicationKind = {
+  kind: 'application',
+  scope: 'identity-center',
+  accountWide: false,
+  dependsOn: [],
+  engine: () => import('./engine.js').then((m) => m.applications),
+  details: noDetails,
+  teamScope: 'its-team',
+  review,
+  iamActions: [
+    'sso:CreateApplication',
+    'sso:DeleteApplication',
+    'sso:GetApplicationAssignmentConfiguration',
+    'sso:ListApplications',
+    'sso:ListTagsForResource',
+    'sso:PutApplicationAssignmentConfiguration',
+    'sso:TagResource',
+    'sso:UpdateApplication',
+  ],
+} satisfies KindDefinition<'application'>
+
+/** Its part of the access review. */
+function review(c: Change<'application'>, { narrowed, item }: AccessOut): void {
+  if (c.action === 'delete')
+    narrowed.push(item(c, `team ${c.team}`, `${c.team}'s application is deleted: nobody can sign in to it`))
+}

@@ -1,0 +1,21 @@
+/** Data mesh: a team role's grant in the governance catalog. */
+
+import { reviewDataMesh } from '../../plan/data-mesh-review.js'
+import type { KindDefinition } from '../contract.js'
+import { updateDiffWithoutTeams } from '../details.js'
+
+export const meshGrantKind = {
+  kind: 'mesh-grant',
+  scope: 'mesh-consumer',
+  accountWide: false,
+  dependsOn: ['role'],
+  engine: () => import('./engine.js').then((m) => m.meshGrants),
+  details: updateDiffWithoutTeams,
+  teamScope: 'its-team',
+  review: (c, { widened, narrowed, item }) => reviewDataMesh(c, widened, narrowed, item),
+  iamActions: [
+    'lakeformation:GrantPermissions',
+    'lakeformation:ListPermissions',
+    'lakeformation:RevokePermissions',
+  ],
+} satisfies KindDefinition<'mesh-grant'>

@@ -1,0 +1,18 @@
+/** Data mesh: a resource link to a shared database in a consumer account. */
+
+import type { KindDefinition, TeamScope } from '../contract.js'
+import { updateDiffWithoutTeams } from '../details.js'
+import { meshOfScope } from '../lf-share/index.js'
+import { noAccessChange } from '../review.js'
+
+export const resourceLinkKind = {
+  kind: 'resource-link',
+  scope: 'mesh-consumer',
+  accountWide: true,
+  dependsOn: [],
+  engine: () => import('./engine.js').then((m) => m.resourceLinks),
+  details: updateDiffWithoutTeams,
+  teamScope: (c, s: TeamScope) => (meshOfScope(c, s) ? c : undefined),
+  review: noAccessChange,
+  iamActions: ['glue:CreateDatabase', 'glue:DeleteDatabase', 'glue:GetDatabases', 'glue:GetTags'],
+} satisfies KindDefinition<'resource-link'>
