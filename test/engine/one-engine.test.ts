@@ -8,30 +8,10 @@ import { acquireLock } from '../../src/lib/engine/lock.js'
 import type { Plan } from '../../src/lib/plan/types.js'
 import type { StatusReport } from '../../src/lib/status.js'
 import { DEMO_ACCOUNT } from '../helpers/emulator.js'
+import { accountsForm, CALLER, DOMAIN, oneDomain } from '../helpers/forms.js'
 import { withEnv } from '../helpers/organization.js'
 import { useReconcile } from '../helpers/reconcile.js'
-import { type ExampleTeamsFile, workspace } from '../helpers/workspace.js'
-
-const CALLER = '123456789012'
-const DOMAIN = 'd-abcdefghijkl'
-
-/** The example's teams without the ACS and SAML (the one-domain form). */
-const oneDomain = (change?: (c: ExampleTeamsFile) => void) =>
-  workspace((c) => {
-    delete (c as { acs?: unknown }).acs
-    for (const t of Object.values(c.teams)) delete t.saml
-    change?.(c)
-  })
-
-/** The same teams as `accounts:`/`domains:`: the caller's own account named (`named`), or a domain without `account:`. */
-const accountsForm = (named: boolean, change?: (c: ExampleTeamsFile) => void) =>
-  oneDomain((c) => {
-    delete (c as { domain?: unknown }).domain
-    if (named) c.accounts = { me: { id: CALLER } }
-    c.domains = { main: { ...(named ? { account: 'me' } : {}), id: DOMAIN } }
-    for (const t of Object.values(c.teams)) t.domain = 'main'
-    change?.(c)
-  })
+import type { ExampleTeamsFile } from '../helpers/workspace.js'
 
 describe('one engine: a one-domain file and the same teams as accounts:/domains:', function () {
   this.timeout(120_000)

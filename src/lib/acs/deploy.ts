@@ -6,8 +6,9 @@ import type { LoadedTeams } from '../config/load.js'
 import type { ApplyOutcome } from '../engine/apply.js'
 import { planDocument } from '../engine/plan.js'
 import { UserError } from '../errors.js'
+import { KIND_DEFINITIONS } from '../kinds/registry.js'
 import { reviewAccess } from '../plan/access-review.js'
-import type { Plan, PlanError } from '../plan/types.js'
+import { KINDS, type Plan, type PlanError } from '../plan/types.js'
 import { acsConfigFor } from '../resources/acs.js'
 import { buildAcsBundle } from './bundle.js'
 import { readAcsStatus } from './status.js'
@@ -92,9 +93,10 @@ export async function deployAcs(
  * What `acs deploy` writes — the function (role, table, URL) in its account, the presign role in
  * each other domain account, and the permissions boundary these roles carry
  * where it is missing or must change (the ACS role's boundary allows AssumeRole on the presign
- * roles): the ACS kinds of the same plan `apply` makes, applied per account under its lock.
+ * roles): the kinds whose definitions say so (acsDeployment, required of every kind, so a new ACS
+ * kind cannot be left out), from the same plan `apply` makes, applied per account under its lock.
  */
-const DEPLOY_KINDS = new Set(['acs', 'presign-role', 'boundary'])
+const DEPLOY_KINDS: ReadonlySet<string> = new Set(KINDS.filter((k) => KIND_DEFINITIONS[k].acsDeployment))
 
 async function deployAcsParts(
   aws: AwsClients,

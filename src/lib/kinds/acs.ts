@@ -9,6 +9,7 @@ export const acsKind = {
   scope: 'identity-center',
   accountWide: true,
   dependsOn: [],
+  acsDeployment: true,
   engine: () => import('../resources/acs.js').then((m) => m.acsDeployment),
   details: (c) => (c.action === 'update' && c.before && c.after ? acsDetails(c) : []),
   // The ACS when its configuration changes only for the named teams, or when it is created while no

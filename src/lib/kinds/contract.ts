@@ -46,6 +46,11 @@ export interface KindDefinition<K extends Kind = Kind> {
    */
   dependsOn: readonly Kind[]
   /**
+   * Whether `acs deploy` writes its creates and updates (apply writes them too): the ACS's own
+   * resources, the roles it assumes to sign members in, and the permissions boundary they carry.
+   */
+  acsDeployment: boolean
+  /**
    * Loads its engine module (./<kind>/engine.ts): a dynamic import, so that only the engine loads
    * the SDK (engines.ts awaits every kind's once per run).
    */

@@ -9,6 +9,7 @@ export const appKind = {
   scope: 'domain',
   accountWide: false,
   dependsOn: [],
+  acsDeployment: false,
   engine: () => import('./engine.js').then((m) => m.apps),
   details: noDetails,
   teamScope: 'its-team',

@@ -9,6 +9,7 @@ export const applicationKind = {
   scope: 'identity-center',
   accountWide: false,
   dependsOn: [],
+  acsDeployment: false,
   engine: () => import('./engine.js').then((m) => m.applications),
   details: noDetails,
   teamScope: 'its-team',

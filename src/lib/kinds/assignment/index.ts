@@ -9,6 +9,7 @@ export const assignmentKind = {
   scope: 'identity-center',
   accountWide: false,
   dependsOn: ['application'],
+  acsDeployment: false,
   engine: () => import('./engine.js').then((m) => m.assignments),
   details: noDetails,
   teamScope: 'its-team',

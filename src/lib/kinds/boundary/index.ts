@@ -13,6 +13,7 @@ export const boundaryKind = {
   scope: 'account',
   accountWide: true,
   dependsOn: [],
+  acsDeployment: true,
   engine: () => import('./engine.js').then((m) => m.boundary),
   // A boundary that must change is blocked (setup writes it): its diff is what to review.
   details: (c) =>

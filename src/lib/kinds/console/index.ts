@@ -8,6 +8,7 @@ export const consoleKind = {
   scope: 'identity-center',
   accountWide: false,
   dependsOn: [],
+  acsDeployment: false,
   engine: () => import('./engine.js').then((m) => m.consoleSteps),
   details: (c) => {
     if (!c.after) return []

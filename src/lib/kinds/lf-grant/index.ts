@@ -9,6 +9,7 @@ export const lfGrantKind = {
   scope: 'lake',
   accountWide: false,
   dependsOn: ['role', 'lf-tag'],
+  acsDeployment: false,
   engine: () => import('./engine.js').then((m) => m.lfGrants),
   details: updateDiff,
   teamScope: 'its-team',

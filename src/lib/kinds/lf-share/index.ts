@@ -10,6 +10,7 @@ export const lfShareKind = {
   scope: 'mesh-governance',
   accountWide: true,
   dependsOn: [],
+  acsDeployment: false,
   engine: () => import('./engine.js').then((m) => m.lfShares),
   details: updateDiffWithoutTeams,
   teamScope: (c, s: TeamScope) => (meshOfScope(c, s) ? c : undefined),

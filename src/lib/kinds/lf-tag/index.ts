@@ -11,6 +11,7 @@ export const lfTagKind = {
   scope: 'lake',
   accountWide: true,
   dependsOn: [],
+  acsDeployment: false,
   engine: () => import('./engine.js').then((m) => m.lfTags),
   details: updateDiff,
   // An LF-tag a kept grant, or a share or resource link the scope's teams use, names.

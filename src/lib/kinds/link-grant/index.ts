@@ -9,6 +9,7 @@ export const linkGrantKind = {
   scope: 'mesh-consumer',
   accountWide: false,
   dependsOn: ['role', 'resource-link'],
+  acsDeployment: false,
   engine: () => import('./engine.js').then((m) => m.linkGrants),
   details: updateDiffWithoutTeams,
   teamScope: 'its-team',

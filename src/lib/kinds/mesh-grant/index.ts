@@ -9,6 +9,7 @@ export const meshGrantKind = {
   scope: 'mesh-consumer',
   accountWide: false,
   dependsOn: ['role'],
+  acsDeployment: false,
   engine: () => import('./engine.js').then((m) => m.meshGrants),
   details: updateDiffWithoutTeams,
   teamScope: 'its-team',

@@ -12,6 +12,7 @@ export const presignRoleKind = {
   scope: 'account',
   accountWide: true,
   dependsOn: [],
+  acsDeployment: true,
   engine: () => import('./engine.js').then((m) => m.presignRoles),
   details: updateDiff,
   // The presign role of an account where the scope's teams get roles (the ACS reaches them through it).

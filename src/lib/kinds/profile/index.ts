@@ -13,6 +13,7 @@ export const profileKind = {
   scope: 'domain',
   accountWide: false,
   dependsOn: ['role'],
+  acsDeployment: false,
   engine: () => import('./engine.js').then((m) => m.profiles),
   details: noDetails,
   teamScope: 'its-team',

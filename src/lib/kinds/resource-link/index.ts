@@ -10,6 +10,7 @@ export const resourceLinkKind = {
   scope: 'mesh-consumer',
   accountWide: true,
   dependsOn: [],
+  acsDeployment: false,
   engine: () => import('./engine.js').then((m) => m.resourceLinks),
   details: updateDiffWithoutTeams,
   teamScope: (c, s: TeamScope) => (meshOfScope(c, s) ? c : undefined),

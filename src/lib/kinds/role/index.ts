@@ -11,6 +11,7 @@ export const roleKind = {
   scope: 'account',
   accountWide: false,
   dependsOn: [],
+  acsDeployment: false,
   engine: () => import('./engine.js').then((m) => m.roles),
   details: updateDiff,
   teamScope: 'its-team',

@@ -9,6 +9,7 @@ export const workgroupKind = {
   scope: 'account',
   accountWide: false,
   dependsOn: [],
+  acsDeployment: false,
   engine: () => import('./engine.js').then((m) => m.workgroups),
   details: updateDiff,
   teamScope: 'its-team',

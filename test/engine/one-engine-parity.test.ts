@@ -1,0 +1,98 @@
+/**
+ * A one-domain file is the one-account case (#25), command by command: the same teams written with
+ * `domain:` and as `accounts:`/`domains:` with the caller's own account give the same result on the
+ * emulator. What a form names differently (its account and domain names, the file's path) is
+ * compared by what it names: the account id, the domain id. Plan, apply, status, doctor,
+ * force-unlock and --team --prune are in one-engine.test.ts; policy, setup and access report in
+ * one-engine-commands.test.ts.
+ */
+import assert from 'node:assert/strict'
+import type { ValidateResult } from '../../src/commands/validate.js'
+import type { ChecklistTeam } from '../../src/lib/acs/checklist.js'
+import type { AcsDeployResult } from '../../src/lib/acs/deploy.js'
+import { DEMO_ACCOUNT } from '../helpers/emulator.js'
+import { type FormName, form } from '../helpers/forms.js'
+import { useReconcile } from '../helpers/reconcile.js'
+
+/** The two forms compared: `domain:`, and the caller's own account named under `accounts:` without a role. */
+const PAIR = ['one-domain', 'accounts'] as const satisfies readonly FormName[]
+
+describe('one engine, every command: a one-domain file and the same teams as accounts:/domains:', function () {
+  this.timeout(120_000)
+  const { emu, cli } = useReconcile()
+  const fresh = async () => {
+    emu().reset()
+    await emu().dropTables()
+    await emu().seedFile(DEMO_ACCOUNT)
+  }
+  /** Runs a command that must succeed; its stdout with the file's path as FILE. */
+  const ok = async (file: string, args: string[]) => {
+    const r = await cli(args)
+    assert.equal(r.code, 0, `${args.join(' ')}: ${r.stdout}${r.stderr}`)
+    return r.stdout.replaceAll(file, 'FILE')
+  }
+
+  it('validate: both forms are valid with the same summary, and the same problem is reported in both', async () => {
+    const byForm: Record<string, unknown> = {}
+    for (const name of PAIR) {
+      const file = form(name, { acs: true })
+      const valid = JSON.parse(await ok(file, ['validate', '-f', file, '--json'])) as ValidateResult
+      // A grant on an LF-tag the file does not own: the same problem, at the same team's key.
+      const bad = form(name, {
+        change: (c) => {
+          c.teams.team2.lakeFormation![0].expression = { region: ['emea'] }
+        },
+      })
+      const r = await cli(['validate', '-f', bad, '--json'])
+      assert.equal(r.code, 1, r.stdout + r.stderr)
+      const invalid = JSON.parse(r.stdout) as ValidateResult
+      byForm[name] = {
+        valid: valid.valid,
+        summary: valid.summary,
+        problems: invalid.problems.map((p) => `${p.path}: ${p.message}`),
+      }
+    }
+    assert.deepEqual(byForm.accounts, byForm['one-domain'])
+    assert.match(JSON.stringify(byForm.accounts), /teams\.team2\.lakeFormation\.0\.expression/)
+  })
+
+  it('acs deploy, acs build and sso checklist: the same deployment in both forms, and each is up to date after the other', async () => {
+    const byForm: Record<string, unknown> = {}
+    for (const [name, other] of [PAIR, [...PAIR].reverse()] as const) {
+      await fresh()
+      const file = form(name, { acs: true })
+      const deployed = JSON.parse(
+        await ok(file, ['acs', 'deploy', '-f', file, '--yes', '--json']),
+      ) as AcsDeployResult
+      assert.equal(deployed.changed, true, name)
+      const built = JSON.parse(
+        await ok(file, ['acs', 'build', '-f', file, '--out', `${file}.build`, '--json']),
+      ) as { configSha256: string; teams: number }
+      const checklist = JSON.parse(await ok(file, ['sso', 'checklist', '-f', file, '--json'])) as {
+        teams: ChecklistTeam[]
+      }
+      byForm[name] = {
+        writes: deployed.outcomes.map((o) => `${o.status} ${o.action} ${o.kind} ${o.key}`).sort(),
+        teams: deployed.teams,
+        config: built.configSha256,
+        checklist: checklist.teams.map(({ metadataPath: _, ...t }) => t),
+      }
+      // The other form finds the same deployment in place: nothing to write.
+      const otherFile = form(other, { acs: true })
+      const again = JSON.parse(
+        await ok(otherFile, ['acs', 'deploy', '-f', otherFile, '--yes', '--json']),
+      ) as AcsDeployResult
+      assert.deepEqual(
+        { changed: again.changed, outcomes: again.outcomes },
+        { changed: false, outcomes: [] },
+        `${other} after ${name}`,
+      )
+    }
+    assert.deepEqual(byForm.accounts, byForm['one-domain'])
+    // The ACS and the boundary its role carries (one account: no presign role).
+    assert.deepEqual(
+      (byForm.accounts as { writes: string[] }).writes.map((w) => w.split(' ').slice(2, 3)[0]),
+      ['acs', 'boundary', 'boundary'],
+    )
+  })
+})
