@@ -7,9 +7,9 @@ import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { cacheDir } from '../cache-dir.js'
 import type { AcsConfig } from './config.js'
 
 export const ACS_RUNTIME = 'nodejs22.x'
@@ -201,16 +201,7 @@ export async function acsPackageHash(code: Uint8Array, config: AcsConfig): Promi
   }
 }
 
-/**
- * The cache directory: `$XDG_CACHE_HOME/sagemaker-teams` (default `~/.cache/sagemaker-teams`);
- * SAGEMAKER_TEAMS_CACHE_DIR names another.
- */
-export function cacheDir(): string {
-  return (
-    process.env.SAGEMAKER_TEAMS_CACHE_DIR ||
-    path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'sagemaker-teams')
-  )
-}
+export { cacheDir }
 
 const entryPath = (key: string) => path.join(cacheDir(), 'acs-package', `${key}.json`)
 const CODE_SHA256 = /^[A-Za-z0-9+/]{43}=$/
