@@ -1,7 +1,7 @@
 /**
- * The kind registry: one definition per kind (what it declares beside its engine module), and what
- * the rest of the tool derives from them. `satisfies Record<Kind, KindDefinition>` makes a kind
- * missing here a compile error.
+ * The kind registry: one line per kind (its folder's definition, which names its engine), and what
+ * the rest of the tool derives from them. `satisfies KindRegistry` makes a kind missing here, or a
+ * definition or engine missing a piece, a compile error (test/unit/kind-pieces.test.ts).
  */
 import { KINDS, type Kind } from '../plan/types.js'
 import { acsKind } from './acs.js'
@@ -39,10 +39,13 @@ const definitions = {
   app: appKind,
   acs: acsKind,
   console: consoleKind,
-} satisfies { [K in Kind]: KindDefinition<K> }
+} satisfies KindRegistry
+
+/** Every kind's definition, each of its own kind. */
+export type KindRegistry = { readonly [K in Kind]: KindDefinition<K> }
 
 /** Kind → its definition. */
-export const KIND_DEFINITIONS: { readonly [K in Kind]: KindDefinition<K> } = definitions
+export const KIND_DEFINITIONS: KindRegistry = definitions
 
 /** The kinds of the given scopes, in apply order. */
 export function kindsIn(...scopes: KindScope[]): Kind[] {
