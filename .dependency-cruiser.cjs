@@ -86,6 +86,19 @@ module.exports = {
       },
     },
     {
+      name: 'views-load-nothing-at-start',
+      severity: 'error',
+      comment:
+        "src/lib/views is loaded with every command: at load time a view imports only other views, types and oclif's flags; what renders (the plan renderer, the status table…) is imported when it renders.",
+      from: { path: '^src/lib/views/' },
+      to: {
+        path: '^(src|node_modules)/',
+        pathNot: ['^src/lib/views/', '^src/lib/text\\.ts$', '^node_modules/@oclif/core/'],
+        dynamic: false,
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
       name: 'product-does-not-import-tools-or-tests',
       severity: 'error',
       from: { path: '^src/' },

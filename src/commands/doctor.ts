@@ -1,15 +1,16 @@
 import { BaseCommand } from '../lib/command.js'
-import type { Check } from '../lib/doctor.js'
 import { UserError } from '../lib/errors.js'
+import { type DoctorResult, doctorView } from '../lib/views/doctor.js'
 
 export default class Doctor extends BaseCommand<typeof Doctor> {
   static override summary = 'Check that everything plan and apply need is in place.'
   static override description =
     "Credentials and account, region, the IAM Identity Center instance (reachable and administrable from these credentials), the identity store, the domain (exists, IAM auth mode), the permissions the tool needs (iam:SimulatePrincipalPolicy), Lake Formation admin rights, user-profile quota headroom, and each team's IdP metadata file and certificate expiry (warns 30 days ahead). Without a usable teams file it still checks credentials, region (--region, AWS_REGION) and Identity Center. One line per check with a hint; exit 1 on any failure."
   static override examples = ['<%= config.bin %> doctor', '<%= config.bin %> doctor --json']
+  static override view = doctorView
 
-  async run(): Promise<{ ok: boolean; checks: Check[] }> {
-    const { renderChecks, runDoctor } = await import('../lib/doctor.js')
+  async run(): Promise<DoctorResult> {
+    const { runDoctor } = await import('../lib/doctor.js')
     const { ConfigError } = await import('../lib/config/load.js')
     let teams: Awaited<ReturnType<typeof this.loadTeams>> | { problem: string; hint?: string }
     try {
@@ -29,9 +30,8 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
         : (process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? '')
     const aws = await this.awsClients(region)
     const checks = await runDoctor(aws, teams)
-    if (!this.jsonEnabled()) process.stdout.write(renderChecks(checks))
     const ok = !checks.some((c) => c.status === 'fail')
     if (!ok) process.exitCode = 1
-    return { ok, checks }
+    return this.show(doctorView, { ok, checks })
   }
 }

@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core'
 import { BaseCommand } from '../lib/command.js'
 import { UserError } from '../lib/errors.js'
+import { type UnlockResult, unlockView } from '../lib/views/unlock.js'
 
 export default class ForceUnlock extends BaseCommand<typeof ForceUnlock> {
   static override summary = 'Remove the apply lock left by an apply that died.'
@@ -15,6 +16,7 @@ export default class ForceUnlock extends BaseCommand<typeof ForceUnlock> {
     id: Args.string({ required: true, description: 'The lock ID to remove.' }),
   }
 
+  static override view = unlockView
   static override flags = {
     yes: Flags.boolean({ char: 'y', summary: 'Do not ask for confirmation.' }),
     account: Flags.string({
@@ -23,7 +25,7 @@ export default class ForceUnlock extends BaseCommand<typeof ForceUnlock> {
     }),
   }
 
-  async run(): Promise<{ removed: unknown }> {
+  async run(): Promise<UnlockResult> {
     const { args } = await this.parse(ForceUnlock)
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
@@ -46,13 +48,10 @@ export default class ForceUnlock extends BaseCommand<typeof ForceUnlock> {
         message: `Remove the lock held by ${describeLock(held)}? Do this only if that process is gone.`,
         default: false,
       })
-      if (!ok) {
-        process.stdout.write('Lock kept.\n')
-        return { removed: null }
-      }
+      if (!ok) return this.show(unlockView, { removed: null })
     }
-    const removed = await forceUnlock(place.aws, place.domainId, args.id, place.label)
-    if (!this.jsonEnabled()) process.stdout.write(`Removed the lock held by ${describeLock(removed)}.\n`)
-    return { removed }
+    return this.show(unlockView, {
+      removed: await forceUnlock(place.aws, place.domainId, args.id, place.label),
+    })
   }
 }

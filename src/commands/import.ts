@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../lib/command.js'
-import type { TeamsFile } from '../lib/config/types.js'
 import { UserError } from '../lib/errors.js'
+import { type ImportResult, importView } from '../lib/views/files.js'
 
 export default class Import extends BaseCommand<typeof Import> {
   static override summary = 'Write a teams file from what the account has (adopt an existing set-up).'
@@ -16,6 +16,7 @@ export default class Import extends BaseCommand<typeof Import> {
     '<%= config.bin %> import --domain d-abcdefghijkl --domain 222222222222:d-devdomain001 -f teams.yaml',
     '<%= config.bin %> import --domain 333333333333:ops-admin:d-prodaaaaaaaa --domain 333333333333:ops-admin:d-prodbbbbbbbb',
   ]
+  static override view = importView
   static override flags = {
     domain: Flags.string({
       required: true,
@@ -39,7 +40,7 @@ export default class Import extends BaseCommand<typeof Import> {
     force: Flags.boolean({ summary: 'Overwrite an existing file.' }),
   }
 
-  async run(): Promise<{ file: string; config: TeamsFile }> {
+  async run(): Promise<ImportResult> {
     const file = this.flags.config
     if (existsSync(file) && !this.flags.force)
       throw new UserError(`${file} exists; pass --force to overwrite it`)
@@ -76,9 +77,6 @@ export default class Import extends BaseCommand<typeof Import> {
     )
     await loadTeamsFileOrThrow(file)
     for (const w of warnings) this.warn(w)
-    this.log(
-      `Wrote ${file}: ${Object.keys(config.teams).length} teams. Next: sagemaker-teams plan -f ${file}`,
-    )
-    return { file, config }
+    return this.show(importView, { file, config })
   }
 }

@@ -3,6 +3,7 @@ import { BaseCommand } from '../lib/command.js'
 import type { InitAnswers, InitTeam } from '../lib/config/init.js'
 import type { InitAccount } from '../lib/config/init-account.js'
 import { UserError } from '../lib/errors.js'
+import { type InitResult, initView } from '../lib/views/files.js'
 
 export default class Init extends BaseCommand<typeof Init> {
   static override summary = 'Write a new teams file (a wizard, or flags for CI).'
@@ -15,6 +16,7 @@ When AWS credentials work, init offers the account's SageMaker domains in IAM au
     '<%= config.bin %> init --region us-east-1 --domain-id d-abcdefghijkl --acs-function-name sagemaker-teams-acs \\\n  --team "id=team1,name=Studio Team 1,users=user1@example.com" --team "id=team2,users=user1@example.com|user2@example.com,groups=ds-team2"',
   ]
 
+  static override view = initView
   static override flags = {
     region: Flags.string({ summary: 'AWS region of the domain and IAM Identity Center.' }),
     'domain-id': Flags.string({ summary: 'SageMaker domain id (d-…), in IAM auth mode.' }),
@@ -30,7 +32,7 @@ When AWS credentials work, init offers the account's SageMaker domains in IAM au
     force: Flags.boolean({ summary: 'Overwrite an existing file.' }),
   }
 
-  async run(): Promise<{ file: string; teams: number }> {
+  async run(): Promise<InitResult> {
     const { checkAnswers, parseTeamFlag, schemaReference, writeTeamsFile } = await import(
       '../lib/config/init.js'
     )
@@ -89,10 +91,7 @@ When AWS credentials work, init offers the account's SageMaker domains in IAM au
       schemaReference(file, this.config.root, this.config.version),
     )
     const loaded = await loadTeamsFileOrThrow(file)
-    this.log(
-      `Wrote ${file} with ${answers.teams!.length} team${answers.teams!.length === 1 ? '' : 's'}. Next: sagemaker-teams plan -f ${file}`,
-    )
-    return { file, teams: Object.keys(loaded.config.teams).length }
+    return this.show(initView, { file, teams: Object.keys(loaded.config.teams).length })
   }
 
   private async ask(answers: Partial<InitAnswers>, online: AccountReader): Promise<void> {

@@ -6,6 +6,8 @@ import { detailsFlag, reconcileFlags } from '../lib/command-flags.js'
 import type { LoadedTeams } from '../lib/config/load.js'
 import type { ReadProgress } from '../lib/plan/read-progress.js'
 import type { Plan } from '../lib/plan/types.js'
+import { formatFlag } from '../lib/views/flags.js'
+import { planView } from '../lib/views/plan.js'
 
 export default class PlanCommand extends BaseCommand<typeof PlanCommand> {
   static override summary = 'Show what apply would change (a dry run).'
@@ -21,13 +23,10 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
     '<%= config.bin %> plan --refresh events --detailed-exitcode',
   ]
 
+  static override view = planView
   static override flags = {
     ...reconcileFlags,
-    format: Flags.option({
-      options: ['text', 'json', 'markdown'] as const,
-      default: 'text' as const,
-      summary: 'Output format (--json is the same as --format json).',
-    })(),
+    format: formatFlag(planView),
     out: Flags.string({ summary: 'Also write the JSON plan to this file, for `apply --plan`.' }),
     'detailed-exitcode': Flags.boolean({ summary: 'Exit 0 when there are no changes, 2 when there are.' }),
     details: detailsFlag,
@@ -36,7 +35,24 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
   async run(): Promise<Plan> {
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
-    return this.planAll(teams, aws)
+    const plan = await this.planAll(teams, aws)
+    if (this.flags.out) {
+      const { renderPlan } = await import('../lib/plan/render.js')
+      await writeFile(this.flags.out, renderPlan(plan, 'json', { color: false }))
+    }
+    await this.show(planView, plan, { details: this.flags.details, fullPlan: this.flags.out })
+    await this.exitCode(plan)
+    return plan
+  }
+
+  /** 1 when the plan has errors or an account failed (each on stderr); 2 for changes with --detailed-exitcode. */
+  private async exitCode(plan: Plan): Promise<void> {
+    const { hasChanges } = await import('../lib/plan/changes.js')
+    const failed = (plan.context.accounts ?? []).filter((a) => a.error)
+    for (const a of failed)
+      process.stderr.write(`Error: ${a.error!.message}\n${a.error!.hint ? `Hint: ${a.error!.hint}\n` : ''}`)
+    if (planErrors(plan) || failed.length > 0) process.exitCode = 1
+    else if (this.flags['detailed-exitcode'] && hasChanges(plan)) process.exitCode = 2
   }
 
   /** The plan options of the flags. */
@@ -52,14 +68,11 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
 
   /** Every account's part; an account that cannot be read fails alone (exit 1). */
   private async planAll(teams: LoadedTeams, aws: AwsClients): Promise<Plan> {
-    const [{ buildPlan }, { hasChanges }, { renderPlan }, { readLock, describeLock }, { onePlace }] =
-      await Promise.all([
-        import('../lib/engine/scopes.js'),
-        import('../lib/engine/plan.js'),
-        import('../lib/plan/render.js'),
-        import('../lib/engine/lock.js'),
-        import('../lib/plan/places.js'),
-      ])
+    const [{ buildPlan }, { readLock, describeLock }, { onePlace }] = await Promise.all([
+      import('../lib/engine/scopes.js'),
+      import('../lib/engine/lock.js'),
+      import('../lib/plan/places.js'),
+    ])
     const progress = await this.readProgress()
     // plan takes no lock, but reads each account's (where apply takes it) and says when one is held
     // (its result may change meanwhile); a plan role without dynamodb:GetItem on the lock table still plans.
@@ -96,22 +109,6 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
           `an apply is running${where}: the lock is held by ${lock.held}; this plan may be out of date when it finishes.`,
         )
     }
-    if (this.flags.out) await writeFile(this.flags.out, renderPlan(plan, 'json', { color: false }))
-    if (!this.jsonEnabled()) {
-      const format = this.flags.format
-      process.stdout.write(
-        renderPlan(plan, format, {
-          color: format === 'text' && this.colour(),
-          details: this.flags.details,
-          fullPlan: this.flags.out,
-        }),
-      )
-    }
-    const failed = (plan.context.accounts ?? []).filter((a) => a.error)
-    for (const a of failed)
-      process.stderr.write(`Error: ${a.error!.message}\n${a.error!.hint ? `Hint: ${a.error!.hint}\n` : ''}`)
-    if (planErrors(plan) || failed.length > 0) process.exitCode = 1
-    else if (this.flags['detailed-exitcode'] && hasChanges(plan)) process.exitCode = 2
     return plan
   }
 

@@ -2,6 +2,7 @@ import { Flags } from '@oclif/core'
 import type { AccountPolicy } from '../lib/account-policies.js'
 import { BaseCommand } from '../lib/command.js'
 import type { PolicyDocument } from '../lib/plan/types.js'
+import { type PolicyResult, policyView } from '../lib/views/policy.js'
 
 export default class Policy extends BaseCommand<typeof Policy> {
   static override summary = 'Print the least-privilege IAM policy this CLI needs for the teams file.'
@@ -12,6 +13,7 @@ export default class Policy extends BaseCommand<typeof Policy> {
     '<%= config.bin %> policy --for plan --account-id 123456789012',
     '<%= config.bin %> policy --for setup',
   ]
+  static override view = policyView
   static override flags = {
     for: Flags.option({
       options: ['apply', 'plan', 'setup'] as const,
@@ -23,7 +25,11 @@ export default class Policy extends BaseCommand<typeof Policy> {
     }),
   }
 
-  async run(): Promise<PolicyDocument | PolicyDocument[] | AccountPolicy[]> {
+  async run(): Promise<PolicyResult> {
+    return this.show(policyView, await this.policies())
+  }
+
+  private async policies(): Promise<PolicyResult> {
     const teams = await this.loadTeams()
     const region = this.flags.region ?? teams.config.region
     const accountId = this.flags['account-id'] ?? (await (await this.awsClients(region)).accountId())
@@ -47,37 +53,28 @@ export default class Policy extends BaseCommand<typeof Policy> {
             purpose: this.flags.for,
             ...(callerArn ? { callerArn } : {}),
           })
-    return docs.length === 1 ? this.printOne(docs[0].document) : this.printEach(docs)
+    return docs.length === 1 ? this.one(docs[0].document) : this.each(docs)
   }
 
   /**
-   * Every document headed with whose it is (several principals). A permissions document over the
-   * managed-policy size is printed in parts, as IAM takes it.
+   * Every document, shown headed with whose it is (several principals). A permissions document over
+   * the managed-policy size is split in parts, as IAM takes it.
    */
-  private async printEach(policies: AccountPolicy[]): Promise<AccountPolicy[]> {
-    const { renderAccountPolicies, splitAccountPolicies } = await import('../lib/account-policies.js')
-    const docs = splitAccountPolicies(policies)
-    if (!this.jsonEnabled()) process.stdout.write(renderAccountPolicies(docs))
-    return docs
+  private async each(policies: AccountPolicy[]): Promise<AccountPolicy[]> {
+    const { splitAccountPolicies } = await import('../lib/account-policies.js')
+    return splitAccountPolicies(policies)
   }
 
-  /** Only the CLI's own document (every domain in the caller's account): printed as IAM takes it. */
-  private async printOne(doc: PolicyDocument): Promise<PolicyDocument | PolicyDocument[]> {
+  /** Only the CLI's own document (every domain in the caller's account): as IAM takes it. */
+  private async one(doc: PolicyDocument): Promise<PolicyDocument | PolicyDocument[]> {
     const { splitPolicy, MANAGED_POLICY_MAX, policySize } = await import('../lib/policies/size.js')
     const parts = splitPolicy(doc)
-    if (parts.length === 1) {
-      if (!this.jsonEnabled()) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`)
-      return doc
-    }
+    if (parts.length === 1) return doc
     // Over IAM's managed-policy size: parts that each fit (or the whole as one inline policy).
     // On stderr also with --json (oclif's warn is silent there): stdout holds the parts.
     process.stderr.write(
       `Warning: the policy is ${policySize(doc)} characters, over IAM's ${MANAGED_POLICY_MAX} for a managed policy: printed as ${parts.length} parts, attach each as its own managed policy (or the whole as one inline policy, up to 10,240)\n`,
     )
-    if (!this.jsonEnabled())
-      process.stdout.write(
-        parts.map((p, n) => `# Part ${n + 1} of ${parts.length}\n${JSON.stringify(p, null, 2)}\n`).join('\n'),
-      )
     return parts
   }
 

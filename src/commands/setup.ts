@@ -2,12 +2,10 @@ import { Flags } from '@oclif/core'
 import { BaseCommand } from '../lib/command.js'
 import { UserError } from '../lib/errors.js'
 import type { Plan } from '../lib/plan/types.js'
+import { planView } from '../lib/views/plan.js'
+import { type SetupResult, setupView } from '../lib/views/setup.js'
 
-export interface SetupResult {
-  account: string
-  accountId: string
-  changes: { policyName: string; action: string }[]
-}
+export type { SetupResult } from '../lib/views/setup.js'
 
 export default class Setup extends BaseCommand<typeof Setup> {
   static override summary =
@@ -19,6 +17,7 @@ export default class Setup extends BaseCommand<typeof Setup> {
     '<%= config.bin %> setup --yes',
     '<%= config.bin %> setup --account dev --role OrganizationAccountAccessRole',
   ]
+  static override view = setupView
   static override flags = {
     yes: Flags.boolean({ char: 'y', summary: 'Do not ask for confirmation.' }),
     account: Flags.string({
@@ -38,28 +37,18 @@ export default class Setup extends BaseCommand<typeof Setup> {
       ...(this.flags.account !== undefined ? { account: this.flags.account } : {}),
       ...(this.flags.role !== undefined ? { role: this.flags.role } : {}),
     })
-    const label =
-      setup.where.account === 'own'
-        ? `account ${setup.where.accountId}`
-        : `account ${setup.where.account} (${setup.where.accountId})`
     if (setup.plan.changes.length > 0) await this.approve(setup.plan)
     const changes = await runSetup(setup)
-    this.log(
-      changes.length
-        ? `Boundaries written in ${label}: ${changes.map((c) => `${c.action} ${c.summary}`).join(', ')}.`
-        : `Boundaries up to date in ${label}.`,
-    )
-    return {
+    return this.show(setupView, {
       account: setup.where.account,
       accountId: setup.where.accountId,
       changes: changes.map((c) => ({ policyName: c.key, action: c.action })),
-    }
+    })
   }
 
   /** The boundary changes, shown, and apply's approval gate: a prompt at a terminal, exit 1 without one unless --yes. */
   private async approve(plan: Plan): Promise<void> {
-    const { renderPlan } = await import('../lib/plan/render.js')
-    if (!this.jsonEnabled()) process.stdout.write(renderPlan(plan, 'text', { color: this.colour() }))
+    await this.preview(planView, plan, {})
     if (this.flags.yes) return
     if (this.jsonEnabled() || !(process.stdin.isTTY && process.stdout.isTTY))
       throw new UserError(

@@ -1,7 +1,9 @@
-import { Args, Flags } from '@oclif/core'
+import { Args } from '@oclif/core'
 import { BaseCommand } from '../lib/command.js'
 import { detailsFlag } from '../lib/command-flags.js'
 import type { Plan } from '../lib/plan/types.js'
+import { formatFlag } from '../lib/views/flags.js'
+import { planView } from '../lib/views/plan.js'
 
 export default class Show extends BaseCommand<typeof Show> {
   static override summary = 'Render a saved plan (from `plan --out`) without touching AWS.'
@@ -16,31 +18,15 @@ export default class Show extends BaseCommand<typeof Show> {
     file: Args.string({ required: true, description: 'A JSON plan written by `plan --out`.' }),
   }
 
+  static override view = planView
   static override flags = {
-    format: Flags.option({
-      options: ['text', 'json', 'markdown'] as const,
-      default: 'text' as const,
-      summary: 'Output format (--json is the same as --format json).',
-    })(),
+    format: formatFlag(planView),
     details: detailsFlag,
   }
 
   async run(): Promise<Plan> {
     const { args } = await this.parse(Show)
-    const [{ readPlanFile }, { renderPlan }] = await Promise.all([
-      import('../lib/plan/saved.js'),
-      import('../lib/plan/render.js'),
-    ])
-    const plan = await readPlanFile(args.file)
-    if (!this.jsonEnabled()) {
-      const format = this.flags.format
-      process.stdout.write(
-        renderPlan(plan, format, {
-          color: format === 'text' && this.colour(),
-          details: this.flags.details,
-        }),
-      )
-    }
-    return plan
+    const { readPlanFile } = await import('../lib/plan/saved.js')
+    return this.show(planView, await readPlanFile(args.file), { details: this.flags.details })
   }
 }

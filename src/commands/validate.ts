@@ -1,13 +1,5 @@
 import { BaseCommand } from '../lib/command.js'
-import type { Problem } from '../lib/config/load.js'
-import { count } from '../lib/text.js'
-
-export interface ValidateResult {
-  valid: boolean
-  file: string
-  problems: Problem[]
-  summary?: { teams: number; users: number; groups: number; grants: number }
-}
+import { type ValidateResult, validateView } from '../lib/views/validate.js'
 
 export default class Validate extends BaseCommand<typeof Validate> {
   static override summary = 'Check a teams file and report every problem.'
@@ -18,6 +10,7 @@ export default class Validate extends BaseCommand<typeof Validate> {
     '<%= config.bin %> validate -f teams.example.yaml',
     '<%= config.bin %> validate --json',
   ]
+  static override view = validateView
 
   async run(): Promise<ValidateResult> {
     const { loadTeamsFile, formatProblem } = await import('../lib/config/load.js')
@@ -31,7 +24,7 @@ export default class Validate extends BaseCommand<typeof Validate> {
         )
       }
       process.exitCode = 1
-      return { valid: false, file, problems: result.problems }
+      return this.show(validateView, { valid: false, file, problems: result.problems })
     }
     const warnings = result.teams.warnings ?? []
     if (!this.jsonEnabled()) for (const p of warnings) process.stderr.write(`${formatProblem(p)}\n`)
@@ -40,9 +33,6 @@ export default class Validate extends BaseCommand<typeof Validate> {
     const groups = new Set(teams.flatMap((t) => t.members?.groups ?? []))
     const grants = teams.reduce((n, t) => n + (t.lakeFormation?.length ?? 0), 0)
     const summary = { teams: teams.length, users: users.size, groups: groups.size, grants }
-    this.log(
-      `${file} is valid: ${count(summary.teams, 'team')}, ${count(summary.users, 'user')}, ${count(summary.groups, 'group')}, ${count(summary.grants, 'LF grant')}.`,
-    )
-    return { valid: true, file, problems: warnings, summary }
+    return this.show(validateView, { valid: true, file, problems: warnings, summary })
   }
 }

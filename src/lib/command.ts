@@ -7,6 +7,7 @@ import type { AwsClients } from './aws/clients.js'
 import type { LoadedTeams } from './config/load.js'
 import { commonAwsHint, describeAwsError, UserError } from './errors.js'
 import { useColour } from './text.js'
+import { type RenderContext, render, type View, type ViewFormat } from './views/view.js'
 
 /** An AWS SDK service error (it carries $metadata), a credentials failure or a socket error. */
 function isAwsOrNetworkError(err: unknown): boolean {
@@ -20,6 +21,8 @@ export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<
 
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true
+  /** How the command shows its result (src/lib/views): its format flags come from it. */
+  static view?: View<never, never>
 
   static override baseFlags = {
     config: Flags.string({
@@ -58,6 +61,47 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as BaseFlags<T>
     if (!flags.color) process.env.NO_COLOR = '1'
+  }
+
+  /** --json, or `--format json` where the view gives a --format: the result, printed by oclif. */
+  public override jsonEnabled(): boolean {
+    return super.jsonEnabled() || (this.flags as { format?: string } | undefined)?.format === 'json'
+  }
+
+  /**
+   * Shows the result through the command's view in the format asked for (--format, else the view's
+   * first), and returns it: with --json oclif prints the result itself.
+   */
+  protected async show<Result, Options extends object>(
+    view: View<Result, Options>,
+    result: Result,
+    ...options: keyof Options extends never ? [] : [Options]
+  ): Promise<Result> {
+    if ((this.ctor as typeof BaseCommand).view !== (view as unknown))
+      throw new Error(`${this.id}: shows a view it does not declare (static view): its flags would not match`)
+    if (this.jsonEnabled()) return result
+    const format = ((this.flags as { format?: ViewFormat }).format ?? view.formats[0]) as Exclude<
+      ViewFormat,
+      'json'
+    >
+    const opts = { ...(options[0] as Options), colour: format === 'text' && this.colour() } as RenderContext &
+      Options
+    process.stdout.write(await render(view, format, result, opts))
+    return result
+  }
+
+  /**
+   * Shows a result that is not the command's own (setup and acs deploy: the plan before they ask to
+   * write) in text, unless --json: its result is the command's.
+   */
+  protected async preview<Result, Options extends object>(
+    view: View<Result, Options>,
+    result: Result,
+    ...options: keyof Options extends never ? [] : [Options]
+  ): Promise<void> {
+    if (this.jsonEnabled()) return
+    const opts = { ...(options[0] as Options), colour: this.colour() } as RenderContext & Options
+    process.stdout.write(await render(view, 'text', result, opts))
   }
 
   /** Whether output to `stream` is coloured (--no-color, NO_COLOR, FORCE_COLOR, a terminal). */

@@ -1,6 +1,7 @@
 import { Flags } from '@oclif/core'
 import { BaseCommand } from '../../lib/command.js'
 import type { AccessReport } from '../../lib/report/types.js'
+import { accessReportView } from '../../lib/views/access-report.js'
 
 export default class AccessReportCommand extends BaseCommand<typeof AccessReportCommand> {
   static override summary =
@@ -12,6 +13,7 @@ export default class AccessReportCommand extends BaseCommand<typeof AccessReport
     '<%= config.bin %> access report --out reports/2026-q4 --stale-days 60',
     '<%= config.bin %> access report --format html --team team1',
   ]
+  static override view = accessReportView
   static override flags = {
     out: Flags.string({
       default: 'access-report',
@@ -34,14 +36,12 @@ export default class AccessReportCommand extends BaseCommand<typeof AccessReport
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
     const { writeAccessReport, REPORT_FORMATS } = await import('../../lib/report/index.js')
-    const { renderSummary } = await import('../../lib/report/render.js')
     const { report, written } = await writeAccessReport(aws, teams, {
       out: this.flags.out,
       formats: (this.flags.format as typeof REPORT_FORMATS | undefined) ?? REPORT_FORMATS,
       staleDays: this.flags['stale-days'],
       teams: this.flags.team,
     })
-    if (!this.jsonEnabled()) process.stdout.write(renderSummary(report, written))
-    return report
+    return this.show(accessReportView, report, { written })
   }
 }

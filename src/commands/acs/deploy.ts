@@ -2,6 +2,8 @@ import { Flags } from '@oclif/core'
 import type { AcsApproval, AcsDeployResult } from '../../lib/acs/deploy.js'
 import { BaseCommand } from '../../lib/command.js'
 import { UserError } from '../../lib/errors.js'
+import { acsDeployView } from '../../lib/views/acs.js'
+import { planView } from '../../lib/views/plan.js'
 
 export default class AcsDeploy extends BaseCommand<typeof AcsDeploy> {
   static override summary = 'Deploy the ACS: role, table, function and function URL (apply does this too).'
@@ -11,6 +13,7 @@ export default class AcsDeploy extends BaseCommand<typeof AcsDeploy> {
     '<%= config.bin %> acs deploy -f teams.yaml',
     '<%= config.bin %> acs deploy --yes',
   ]
+  static override view = acsDeployView
   static override flags = {
     yes: Flags.boolean({ char: 'y', summary: 'Do not ask for confirmation.' }),
     'require-approval': Flags.option({
@@ -32,12 +35,9 @@ export default class AcsDeploy extends BaseCommand<typeof AcsDeploy> {
   /** The ACS part of the plan, shown, and the approval gate of apply (prompt, or exit 1 without a terminal unless --yes). */
   private approval(): AcsApproval {
     return async (plan) => {
-      const [{ renderPlan }, { approvalNeeded }] = await Promise.all([
-        import('../../lib/plan/render.js'),
-        import('../../lib/plan/approval.js'),
-      ])
+      const { approvalNeeded } = await import('../../lib/plan/approval.js')
       const quiet = this.jsonEnabled()
-      if (!quiet) process.stdout.write(renderPlan(plan, 'text', { color: this.colour() }))
+      await this.preview(planView, plan, {})
       const mode = this.flags['require-approval']
       const approval = approvalNeeded(plan, mode)
       if (!approval.needed || this.flags.yes) return
@@ -57,9 +57,8 @@ export default class AcsDeploy extends BaseCommand<typeof AcsDeploy> {
     }
   }
 
-  private report(r: AcsDeployResult): AcsDeployResult {
-    this.log(r.changed ? `ACS deployed: ${r.functionUrl}` : `ACS up to date: ${r.functionUrl}`)
-    for (const t of r.teams) this.log(`  ${t.team}: ACS URL ${t.acsUrl}  audience ${t.audience}`)
+  private async report(r: AcsDeployResult): Promise<AcsDeployResult> {
+    await this.show(acsDeployView, r)
     // A member the identity store lacks is an error of its team, as in apply: named, exit 1.
     for (const e of r.errors ?? [])
       process.stderr.write(`Error: ${e.message}\n${e.hint ? `Hint: ${e.hint}\n` : ''}`)

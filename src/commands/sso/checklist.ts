@@ -1,6 +1,6 @@
 import { Flags } from '@oclif/core'
-import type { ChecklistTeam } from '../../lib/acs/checklist.js'
 import { BaseCommand } from '../../lib/command.js'
+import { type ChecklistResult, checklistView } from '../../lib/views/checklist.js'
 
 export default class SsoChecklist extends BaseCommand<typeof SsoChecklist> {
   static override summary = 'Print the IAM Identity Center console steps per team, with the exact values.'
@@ -10,16 +10,15 @@ export default class SsoChecklist extends BaseCommand<typeof SsoChecklist> {
     '<%= config.bin %> sso checklist',
     '<%= config.bin %> sso checklist --team team1 --json',
   ]
+  static override view = checklistView
   static override flags = { team: Flags.string({ summary: 'Only this team.' }) }
 
-  async run(): Promise<{ teams: ChecklistTeam[] }> {
+  async run(): Promise<ChecklistResult> {
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
-    const { buildChecklist, renderChecklist } = await import('../../lib/acs/checklist.js')
+    const { buildChecklist } = await import('../../lib/acs/checklist.js')
     if (this.flags.team && !teams.config.teams[this.flags.team])
       this.error(`no team ${this.flags.team} in ${teams.file}`, { exit: 1 })
-    const items = await buildChecklist(aws, teams, this.flags.team)
-    if (!this.jsonEnabled()) process.stdout.write(renderChecklist(items))
-    return { teams: items }
+    return this.show(checklistView, { teams: await buildChecklist(aws, teams, this.flags.team) })
   }
 }
