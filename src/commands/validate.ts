@@ -1,6 +1,8 @@
 import { BaseCommand } from '../lib/command.js'
 import { type ValidateResult, validateView } from '../lib/views/validate.js'
 
+export type { ValidateResult } from '../lib/views/validate.js'
+
 export default class Validate extends BaseCommand<typeof Validate> {
   static override summary = 'Check a teams file and report every problem.'
   static override description =
