@@ -8,13 +8,20 @@
  * PassRole goes only to the service each role is for: whoever holds this policy cannot make a role
  * more powerful than its boundary. It may create a missing boundary (a fresh account) but never
  * change or delete one: that is `sagemaker-teams setup`'s (setupPolicy). `--for plan` keeps only actions of the
- * List and Read access levels. Tests check every statement against the reference, derive the
- * actions from the code's AWS calls, and evaluate the policy (test/ops/policy.test.ts).
+ * List and Read access levels.
+ *
+ * Derived: the actions are what the kinds declare (KindDefinition.iamActions) and what the tool
+ * calls around them (TOOL_NEEDS), each on a class of resource; SCOPING, one row per class, gives each
+ * statement's Sid, resources and condition. Tests check every statement against the reference,
+ * derive the actions from the code's AWS calls, and evaluate the policy (test/ops/policy.test.ts,
+ * test/policies).
  */
 
 import { acsTableName } from './acs/status.js'
 import { DEFAULT_ACCOUNT_ROLE, type TeamsFile } from './config/types.js'
 import { LOCK_TABLE } from './engine/lock.js'
+import { actionsOf, type IamNeed, type IamResourceClass } from './kinds/iam.js'
+import { KIND_DEFINITIONS } from './kinds/registry.js'
 import {
   acsBoundaryPolicyArn,
   boundaryPolicyArn,
@@ -25,7 +32,7 @@ import {
 } from './model/names.js'
 import { primaryDomainId } from './model/topology.js'
 import { teamWorkspace } from './model/workspace.js'
-import type { PolicyDocument, PolicyStatement } from './plan/types.js'
+import { KINDS, type PolicyDocument, type PolicyStatement } from './plan/types.js'
 import { acsRoleName, PRESIGN_ROLE_NAME } from './resources/acs-names.js'
 
 export interface OperatorPolicyInput {
@@ -57,94 +64,88 @@ export interface OperatorPolicyInput {
 type Optional = 'domainIds' | 'presignRole' | 'acs' | 'identityCenter' | 'accountRoleName'
 type Inputs = Required<Omit<OperatorPolicyInput, Optional>> & Pick<OperatorPolicyInput, Optional>
 
-/** The grants and unscoped actions of IAM Identity Center (left out where `identityCenter` is false). */
-const IDENTITY_CENTER_GRANTS = new Set([
-  'IdentityCenterApplications',
-  'CreateTeamApplications',
-  'TagTeamApplications',
-  'TeamApplicationWrites',
-  'IdentityStoreReads',
-])
-const IDENTITY_CENTER_UNSCOPED = ['sso:ListInstances', 'sso:ListApplications']
+/**
+ * What the tool calls around the kinds (each kind declares its own: KindDefinition.iamActions):
+ * discovery, identity resolution, the apply lock, the refresh point, the access review, `doctor`,
+ * and the ACS's login records read by `status` and the access report and written by `acs serve`.
+ */
+const TOOL_NEEDS: readonly IamNeed[] = [
+  // engine/discovery.ts, doctor.ts
+  { on: 'unscoped-caller', access: 'read', actions: ['sts:GetCallerIdentity'] },
+  { on: 'unscoped-identity-center', access: 'read', actions: ['sso:ListInstances'] },
+  { on: 'domain-profiles', access: 'read', actions: ['sagemaker:DescribeDomain'] },
+  // engine/identities.ts
+  {
+    on: 'identity-store',
+    access: 'read',
+    actions: [
+      'identitystore:DescribeGroup',
+      'identitystore:DescribeUser',
+      'identitystore:GetGroupId',
+      'identitystore:GetUserId',
+      'identitystore:ListGroupMemberships',
+      'identitystore:ListGroups',
+      'identitystore:ListUsers',
+    ],
+  },
+  // engine/lock.ts: plan reads the lock, apply and acs deploy take it.
+  { on: 'apply-lock', access: 'read', actions: ['dynamodb:DescribeTable', 'dynamodb:GetItem'] },
+  {
+    on: 'apply-lock',
+    access: 'write',
+    actions: [
+      'dynamodb:CreateTable',
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:TagResource',
+      'dynamodb:UpdateItem',
+    ],
+  },
+  // refresh/point-store.ts, refresh/events.ts (--refresh events): only apply writes the refresh point;
+  // the event history has no resource-level permissions.
+  {
+    on: 'refresh-point',
+    access: 'read',
+    actions: ['dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:ListTagsOfResource'],
+  },
+  {
+    on: 'refresh-point',
+    access: 'write',
+    actions: ['dynamodb:CreateTable', 'dynamodb:PutItem', 'dynamodb:TagResource'],
+  },
+  { on: 'unscoped', access: 'read', actions: ['cloudtrail:LookupEvents'] },
+  // plan's access review and `access report` evaluate team roles with IAM's own simulator
+  // (policies/simulate-aws.ts: it takes the documents in the request and reads nothing), with the
+  // managed policies attached to them (policies/access-matrix.ts).
+  { on: 'unscoped', access: 'read', actions: ['iam:SimulateCustomPolicy'] },
+  { on: 'managed-policies', access: 'read', actions: ['iam:GetPolicy', 'iam:GetPolicyVersion'] },
+  // doctor.ts: the data lake's settings, and the caller's own policies simulated.
+  { on: 'unscoped', access: 'read', actions: ['lakeformation:GetDataLakeSettings'] },
+  { on: 'own-policies', access: 'read', actions: ['iam:SimulatePrincipalPolicy'] },
+  // The ACS's login records: `status` and the access report read them (acs/status.ts,
+  // report/logins.ts), `acs serve` writes them with the CLI's credentials (acs/stores.ts).
+  { on: 'acs-table', access: 'read', actions: ['dynamodb:BatchGetItem'] },
+  { on: 'acs-table', access: 'write', actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+]
 
-/** The grants of the ACS (skipped where it is `elsewhere`). */
-const ACS_GRANTS = new Set([
-  'PassAcsRoleToLambda',
-  'AcsFunction',
-  'AcsTable',
-  'RetiredAcsFunction',
-  'RetiredAcsTable',
-])
-/** What an account that holds only the ACS (`only`) keeps. */
-const ACS_ONLY_GRANTS = new Set([
-  ...ACS_GRANTS,
-  'NoResourceTypes',
-  'RoleReads',
-  'SimulateOwnPolicies',
-  'BoundedRoleWrites',
-  'BoundedAcsRoleWrites',
-  'TagToolRoles',
-  'BoundaryPolicy',
-  'ApplyLock',
-])
-/** Unscoped actions only the ACS needs (the removal of a deployed ACS lists functions and tables). */
-const ACS_UNSCOPED = ['lambda:ListFunctions', 'dynamodb:ListTables']
-/** What `only` keeps of the unscoped actions. */
-const ACS_ONLY_UNSCOPED = ['sts:GetCallerIdentity']
+/** Every IAM need of the tool: its own and each kind's. */
+export function iamNeeds(): IamNeed[] {
+  return [...TOOL_NEEDS, ...KINDS.flatMap((k) => KIND_DEFINITIONS[k].iamActions)]
+}
 
-interface Grant {
+/** How the operator policy scopes one class of resource: one statement (the unscoped classes share one). */
+interface Scoping {
   sid: string
-  /** List and Read access levels only (what `--for plan` keeps). */
-  read: string[]
-  write: string[]
-  resources: (i: Inputs, purpose: 'apply' | 'plan') => string[]
+  resources: (i: Inputs) => string[]
   condition?: (i: Inputs) => PolicyStatement['Condition'] | undefined
   /** Statement left out (e.g. no ACS in the file, no managed policies to attach). */
   skip?: (i: Inputs) => boolean
-}
-
-/** Role writes that require the role to carry its boundary. */
-const BOUNDED_ROLE_WRITES = [
-  'iam:CreateRole',
-  'iam:PutRolePermissionsBoundary',
-  'iam:PutRolePolicy',
-  'iam:DeleteRolePolicy',
-  'iam:DetachRolePolicy',
-  'iam:UpdateAssumeRolePolicy',
-]
-
-/** Actions with no resource type in the Service Authorization Reference: only `"*"` names them. */
-const UNSCOPED: Grant = {
-  sid: 'NoResourceTypes',
-  read: [
-    'sts:GetCallerIdentity',
-    'sso:ListInstances',
-    'sso:ListApplications',
-    'sagemaker:ListUserProfiles',
-    'sagemaker:ListApps',
-    'sagemaker:ListSpaces',
-    'lakeformation:ListLFTags',
-    'lakeformation:GetLFTag',
-    'lakeformation:ListPermissions',
-    'lakeformation:GetDataLakeSettings',
-    'athena:ListWorkGroups',
-    // --refresh events: the event history has no resource-level permissions.
-    'cloudtrail:LookupEvents',
-    // ACS removal without an acs section finds the function and table by listing.
-    'lambda:ListFunctions',
-    'dynamodb:ListTables',
-    // plan's access review and `access report` evaluate team roles with IAM's own simulator
-    // (policies/simulate-aws.ts); it takes the documents in the request and reads nothing.
-    'iam:SimulateCustomPolicy',
-  ],
-  // Lake Formation has no resource-level IAM permissions: its own permission model scopes grants.
-  write: [
-    'lakeformation:CreateLFTag',
-    'lakeformation:UpdateLFTag',
-    'lakeformation:BatchGrantPermissions',
-    'lakeformation:BatchRevokePermissions',
-  ],
-  resources: () => ['*'],
+  /** The ACS's: left out where the ACS is `elsewhere`. */
+  acs?: true
+  /** Kept in an account that holds only the ACS (`only`); everything else is left out there. */
+  acsOnly?: true
+  /** IAM Identity Center's: left out of an account role's document (`identityCenter: false`). */
+  identityCenter?: true
 }
 
 /**
@@ -192,87 +193,68 @@ const boundaries = (i: Inputs) => [
 const managedPolicies = (i: Inputs) =>
   [...new Set(Object.values(i.config.teams).flatMap((t) => t.executionRole.managedPolicyArns ?? []))].sort()
 const functionName = (i: Inputs) => i.config.acs?.functionName ?? 'sagemaker-teams-acs'
+const domainIds = (i: Inputs) => (i.domainIds?.length ? i.domainIds : [primaryDomainId(i.config)])
 
-const SCOPED: Grant[] = [
-  {
+/** Actions with no resource type in the Service Authorization Reference: only `"*"` names them. */
+const unscoped: Scoping = { sid: 'NoResourceTypes', resources: () => ['*'] }
+
+/**
+ * The one table of the operator policy's resources and conditions, in the order of its statements:
+ * every class of resource a kind or the tool may declare an action on (exhaustive: a new class does
+ * not compile without its row).
+ */
+const SCOPING: { readonly [C in IamResourceClass]: Scoping } = {
+  unscoped,
+  'unscoped-caller': { ...unscoped, acsOnly: true },
+  'unscoped-identity-center': { ...unscoped, identityCenter: true },
+  'unscoped-acs': { ...unscoped, acs: true },
+  'identity-center-applications': {
     sid: 'IdentityCenterApplications',
-    read: [
-      'sso:ListTagsForResource',
-      'sso:GetApplicationAssignmentConfiguration',
-      'sso:ListApplicationAssignments',
-    ],
-    write: [],
     resources: (i) => [i.instanceArn, applications(i)],
+    identityCenter: true,
   },
-  {
+  'new-team-applications': {
     // A new application carries the tool's team tag from its creation.
     sid: 'CreateTeamApplications',
-    read: [],
-    write: ['sso:CreateApplication'],
     resources: (i) => [
       i.instanceArn,
       applications(i),
       `arn:${i.partition}:sso::aws:applicationProvider/custom-saml`,
     ],
     condition: () => ({ Null: { [`aws:RequestTag/${TAG_TEAM}`]: 'false' } }),
+    identityCenter: true,
   },
-  {
+  'adopted-applications': {
     // Adopting a console-created application (application.ts): its first write is this tag, only this tag.
     sid: 'TagTeamApplications',
-    read: [],
-    write: ['sso:TagResource'],
     resources: (i) => [applications(i)],
     condition: () => ({ 'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG_TEAM] } }),
+    identityCenter: true,
   },
-  {
+  'team-applications': {
     // Every other write only on an application that carries the tool's team tag: never another application.
     sid: 'TeamApplicationWrites',
-    read: [],
-    write: [
-      'sso:UpdateApplication',
-      'sso:DeleteApplication',
-      'sso:PutApplicationAssignmentConfiguration',
-      'sso:CreateApplicationAssignment',
-      'sso:DeleteApplicationAssignment',
-    ],
     resources: (i) => [applications(i)],
     condition: () => ({ Null: { [`aws:ResourceTag/${TAG_TEAM}`]: 'false' } }),
+    identityCenter: true,
   },
-  {
+  'identity-store': {
     sid: 'IdentityStoreReads',
-    read: [
-      'identitystore:GetUserId',
-      'identitystore:GetGroupId',
-      'identitystore:DescribeUser',
-      'identitystore:DescribeGroup',
-      'identitystore:ListUsers',
-      'identitystore:ListGroups',
-      'identitystore:ListGroupMemberships',
-    ],
-    write: [],
     resources: (i) => [
       `arn:${i.partition}:identitystore::${i.accountId}:identitystore/${i.identityStoreId}`,
       `arn:${i.partition}:identitystore:::user/*`,
       `arn:${i.partition}:identitystore:::group/*`,
       `arn:${i.partition}:identitystore:::membership/*`,
     ],
+    identityCenter: true,
   },
-  {
-    sid: 'SageMakerDomainProfiles',
-    read: ['sagemaker:DescribeDomain', 'sagemaker:DescribeUserProfile', 'sagemaker:ListTags'],
+  'domain-profiles': {
     // No CreatePresignedDomainUrl: only the ACS signs in (its own role; `acs serve` your credentials).
-    write: [
-      'sagemaker:UpdateUserProfile',
-      'sagemaker:DeleteUserProfile',
-      'sagemaker:AddTags',
-      'sagemaker:DeleteTags',
-      'sagemaker:DeleteApp',
-    ],
+    sid: 'SageMakerDomainProfiles',
     resources: (i) => {
       const sm = `arn:${i.partition}:sagemaker:${i.region}:${i.accountId}`
       // Every domain of the file (one, unless accounts:/domains: name several in this account).
-      const ids = i.domainIds?.length ? i.domainIds : [primaryDomainId(i.config)]
-      return ids.flatMap((d) => [
+      return domainIds(i).flatMap((d) => [
         `${sm}:domain/${d}`,
         `${sm}:user-profile/${d}/*`,
         `${sm}:app/${d}/*`,
@@ -280,159 +262,110 @@ const SCOPED: Grant[] = [
       ])
     },
   },
-  {
+  'new-team-profiles': {
     // A profile is created only carrying the tool's team tag.
     sid: 'CreateTeamProfiles',
-    read: [],
-    write: ['sagemaker:CreateUserProfile'],
     resources: (i) =>
-      (i.domainIds?.length ? i.domainIds : [primaryDomainId(i.config)]).map(
-        (d) => `arn:${i.partition}:sagemaker:${i.region}:${i.accountId}:user-profile/${d}/*`,
-      ),
+      domainIds(i).map((d) => `arn:${i.partition}:sagemaker:${i.region}:${i.accountId}:user-profile/${d}/*`),
     condition: () => ({ Null: { [`aws:RequestTag/${TAG_TEAM}`]: 'false' } }),
-    skip: (i) => i.acs === 'only',
   },
-  {
-    // The access review evaluates the managed policies attached to team roles (policies/access-matrix.ts).
+  'managed-policies': {
     sid: 'ManagedPolicyReads',
-    read: ['iam:GetPolicy', 'iam:GetPolicyVersion'],
-    write: [],
     resources: (i) => [
       `arn:${i.partition}:iam::aws:policy/*`,
       `arn:${i.partition}:iam::${i.accountId}:policy/*`,
     ],
   },
-  {
+  'team-workgroups': {
     // Team workspaces (workgroup.ts): the workgroups sagemaker-teams-<team>; the bucket is only looked at.
     sid: 'TeamWorkgroups',
-    read: ['athena:GetWorkGroup', 'athena:ListTagsForResource'],
-    write: [
-      'athena:CreateWorkGroup',
-      'athena:UpdateWorkGroup',
-      'athena:DeleteWorkGroup',
-      'athena:TagResource',
-    ],
     resources: (i) => [`arn:${i.partition}:athena:${i.region}:${i.accountId}:workgroup/sagemaker-teams-*`],
   },
-  {
+  'workspace-buckets': {
     // HeadBucket is authorised as s3:ListBucket.
     sid: 'WorkspaceBuckets',
-    read: ['s3:ListBucket'],
-    write: [],
     resources: (i) => [...new Set(workspaceBuckets(i))],
     skip: (i) => workspaceBuckets(i).length === 0, // no team has a workspace
   },
-  {
-    // --refresh events: the refresh point. Only apply writes it; `--for plan` reads it.
+  'refresh-point': {
     sid: 'RefreshPoint',
-    read: ['dynamodb:GetItem', 'dynamodb:ListTagsOfResource', 'dynamodb:DescribeTable'],
-    write: ['dynamodb:PutItem', 'dynamodb:CreateTable', 'dynamodb:TagResource'],
     resources: (i) => [`arn:${i.partition}:dynamodb:${i.region}:${i.accountId}:table/${REFRESH_TABLE}`],
   },
-  {
-    // The apply lock (engine/lock.ts): plan reads it, apply and acs deploy take it.
+  'apply-lock': {
     sid: 'ApplyLock',
-    read: ['dynamodb:GetItem', 'dynamodb:DescribeTable'],
-    write: [
-      'dynamodb:CreateTable',
-      'dynamodb:TagResource',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteItem',
-    ],
     resources: (i) => [`arn:${i.partition}:dynamodb:${i.region}:${i.accountId}:table/${LOCK_TABLE}`],
+    acsOnly: true,
   },
-  {
+  'tool-roles': {
     // Reads also reach roles of teams gone from the file (to remove them), by their name pattern.
     sid: 'RoleReads',
-    read: [
-      'iam:GetRole',
-      'iam:ListRolePolicies',
-      'iam:GetRolePolicy',
-      'iam:ListAttachedRolePolicies',
-      'iam:ListRoleTags',
-    ],
-    write: [],
     resources: (i) => [
       ...new Set([...(i.acs === 'only' ? [] : removableRoles(i)), ...toolRoles(i), ...givenRoles(i)]),
     ],
+    acsOnly: true,
   },
-  {
-    // Data mesh (kinds/lf-share, link-grant, mesh-grant): grants to consumer accounts and
-    // on resource links. Lake Formation has no resource-level IAM permissions for these.
+  'data-mesh-grants': {
+    // Data mesh: grants to consumer accounts and on resource links. Lake Formation has no
+    // resource-level IAM permissions for these.
     sid: 'DataMeshGrants',
-    read: [],
-    write: ['lakeformation:GrantPermissions', 'lakeformation:RevokePermissions'],
     resources: () => ['*'],
     skip: (i) => !i.config.dataMesh,
   },
-  {
-    // Data mesh, consumer accounts (kinds/resource-link): the links, by the names the file
-    // declares; the catalog's databases are listed to find them.
+  'data-mesh-links': {
+    // Data mesh, consumer accounts: the links, by the names the file declares; the catalog's
+    // databases are listed to find them.
     sid: 'DataMeshResourceLinks',
-    read: ['glue:GetDatabases', 'glue:GetDatabase', 'glue:GetTags'],
-    write: ['glue:CreateDatabase', 'glue:DeleteDatabase', 'glue:TagResource'],
     resources: (i) => [
       `arn:${i.partition}:glue:${i.region}:${i.accountId}:catalog`,
       `arn:${i.partition}:glue:${i.region}:${i.accountId}:database/*`,
     ],
     skip: (i) => !i.config.dataMesh?.consumers,
   },
-  {
+  'own-policies': {
     // `doctor` simulates the caller's own policies. IAM cannot name "the caller" in a Resource for
     // a role session (no policy variable holds its role ARN there), so: the principals of the account.
     sid: 'SimulateOwnPolicies',
-    read: ['iam:SimulatePrincipalPolicy'],
-    write: [],
     resources: (i) => [
       `arn:${i.partition}:iam::${i.accountId}:role/*`,
       `arn:${i.partition}:iam::${i.accountId}:user/*`,
     ],
+    acsOnly: true,
   },
-  {
+  'bounded-team-roles': {
     // Every write that changes what a role may do requires the role to carry its boundary;
     // CreateRole and PutRolePermissionsBoundary name it in the request. Only the file's roles, by name:
     // the team roles with the team roles' boundary, the ACS and presign roles with the ACS's (a team
     // role can never be given the ACS's boundary, which allows presigning).
     sid: 'BoundedRoleWrites',
-    read: [],
-    write: BOUNDED_ROLE_WRITES,
     resources: teamToolRoles,
     condition: bounded,
     skip: (i) => teamToolRoles(i).length === 0,
+    acsOnly: true,
   },
-  {
+  'bounded-acs-roles': {
     sid: 'BoundedAcsRoleWrites',
-    read: [],
-    write: BOUNDED_ROLE_WRITES,
     resources: acsToolRoles,
     condition: acsBounded,
     skip: (i) => acsToolRoles(i).length === 0,
+    acsOnly: true,
   },
-  {
+  'removable-team-roles': {
     // A team gone from the file (--prune) leaves a role the file no longer names: removal only, of a
     // role that carries the boundary (the account role never does, and is denied below).
     sid: 'RemoveBoundedRoles',
-    read: [],
-    write: ['iam:DeleteRolePolicy', 'iam:DetachRolePolicy', 'iam:DeleteRole'],
     resources: removableRoles,
     condition: bounded,
-    skip: (i) => i.acs === 'only',
   },
-  {
+  'retired-acs-role': {
     // Without acs:, an ACS the tool deployed earlier under any function name is removed: its role
     // `<function>-role` is read and deleted only when it carries the tool's tag (and the boundary).
     sid: 'RetiredAcsRoleReads',
-    read: ['iam:GetRole', 'iam:ListRoleTags', 'iam:ListRolePolicies'],
-    write: [],
     resources: (i) => [`arn:${i.partition}:iam::${i.accountId}:role/*-role`],
     condition: () => ({ StringEquals: { [`aws:ResourceTag/${TAG_MANAGED}`]: 'true' } }),
     skip: (i) => !!i.config.acs || i.acs === 'elsewhere',
   },
-  {
+  'retired-acs-role-removal': {
     sid: 'RetiredAcsRoleRemoval',
-    read: [],
-    write: ['iam:DeleteRolePolicy', 'iam:DeleteRole'],
     resources: (i) => [`arn:${i.partition}:iam::${i.accountId}:role/*-role`],
     // An ACS deployed before the boundaries were split carries the team roles' one.
     condition: (i) => ({
@@ -443,99 +376,72 @@ const SCOPED: Grant[] = [
     }),
     skip: (i) => !!i.config.acs || i.acs === 'elsewhere',
   },
-  {
+  'file-managed-policies': {
     sid: 'AttachFileManagedPolicies',
-    read: [],
-    write: ['iam:AttachRolePolicy'],
     resources: teamToolRoles,
     condition: (i) => ({ ...bounded(i), ArnEquals: { 'iam:PolicyARN': managedPolicies(i) } }),
     skip: (i) => managedPolicies(i).length === 0 || teamToolRoles(i).length === 0,
   },
-  { sid: 'TagToolRoles', read: [], write: ['iam:TagRole'], resources: toolRoles },
-  {
+  'tool-role-tags': { sid: 'TagToolRoles', resources: toolRoles, acsOnly: true },
+  'team-roles-to-sagemaker': {
     sid: 'PassTeamRolesToSageMaker',
-    read: [],
-    write: ['iam:PassRole'],
-    resources: (i) => [...new Set([...toolRoles(i).filter((r) => !isAcsOrPresign(i, r)), ...givenRoles(i)])],
+    resources: (i) => [...new Set([...teamToolRoles(i), ...givenRoles(i)])],
     condition: () => ({ StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } }),
-    skip: (i) => toolRoles(i).filter((r) => !isAcsOrPresign(i, r)).length + givenRoles(i).length === 0,
+    skip: (i) => teamToolRoles(i).length + givenRoles(i).length === 0,
   },
-  {
+  'acs-role-to-lambda': {
     sid: 'PassAcsRoleToLambda',
-    read: [],
-    write: ['iam:PassRole'],
     resources: (i) => [`arn:${i.partition}:iam::${i.accountId}:role/${acsRoleName(functionName(i))}`],
     condition: () => ({ StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } }),
     skip: (i) => !i.config.acs,
+    acs: true,
+    acsOnly: true,
   },
-  {
+  boundaries: {
     // Reads, and the creation of a missing boundary (a fresh account). Changing or deleting one is
     // denied below: only `setup` (setupPolicy) does that.
     sid: 'BoundaryPolicy',
-    read: ['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:ListPolicyVersions'],
-    write: ['iam:CreatePolicy', 'iam:TagPolicy'],
     resources: boundaries,
+    acsOnly: true,
   },
-  {
+  'boundary-versions': { sid: 'BoundaryVersions', resources: boundaries, skip: () => true },
+  'acs-function': {
     sid: 'AcsFunction',
-    read: ['lambda:GetFunction', 'lambda:GetFunctionUrlConfig', 'lambda:GetPolicy'],
-    write: [
-      'lambda:CreateFunction',
-      'lambda:UpdateFunctionCode',
-      'lambda:PutFunctionConcurrency',
-      'lambda:TagResource',
-      'lambda:CreateFunctionUrlConfig',
-      'lambda:AddPermission',
-      'lambda:RemovePermission',
-      'lambda:DeleteFunctionUrlConfig',
-      'lambda:DeleteFunction',
-    ],
     resources: (i) => [`arn:${i.partition}:lambda:${i.region}:${i.accountId}:function:${functionName(i)}`],
     skip: (i) => !i.config.acs,
+    acs: true,
+    acsOnly: true,
   },
-  {
+  'acs-table': {
     sid: 'AcsTable',
-    read: [
-      'dynamodb:DescribeTable',
-      'dynamodb:DescribeTimeToLive',
-      'dynamodb:BatchGetItem',
-      'dynamodb:ListTagsOfResource',
-    ],
-    write: [
-      'dynamodb:CreateTable',
-      'dynamodb:TagResource',
-      'dynamodb:UpdateTimeToLive',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
-      'dynamodb:DeleteTable',
-    ],
     resources: (i) => [
       `arn:${i.partition}:dynamodb:${i.region}:${i.accountId}:table/${acsTableName(functionName(i))}`,
     ],
     skip: (i) => !i.config.acs,
+    acs: true,
+    acsOnly: true,
   },
-  {
+  'retired-acs-function': {
     // Without acs:, only what removing an ACS the tool deployed earlier needs (acs-removal.ts): read
     // it, remove its URL, public permissions and function — only a function carrying the tool's tag
     // (its name is not in the file). No create, update, permission-adding or tagging action.
     sid: 'RetiredAcsFunction',
-    read: ['lambda:GetFunction', 'lambda:GetFunctionUrlConfig', 'lambda:GetPolicy'],
-    write: ['lambda:DeleteFunctionUrlConfig', 'lambda:RemovePermission', 'lambda:DeleteFunction'],
     resources: (i) => [`arn:${i.partition}:lambda:${i.region}:${i.accountId}:function:*`],
     condition: () => ({ StringEquals: { [`aws:ResourceTag/${TAG_MANAGED}`]: 'true' } }),
     skip: (i) => !!i.config.acs,
+    acs: true,
+    acsOnly: true,
   },
-  {
+  'retired-acs-table': {
     // Its login table `<function>-state` (deleted only with --prune --force), carrying the tool's tag.
     sid: 'RetiredAcsTable',
-    read: ['dynamodb:DescribeTable', 'dynamodb:ListTagsOfResource'],
-    write: ['dynamodb:DeleteTable'],
     resources: (i) => [`arn:${i.partition}:dynamodb:${i.region}:${i.accountId}:table/*-state`],
     condition: () => ({ StringEquals: { [`aws:ResourceTag/${TAG_MANAGED}`]: 'true' } }),
     skip: (i) => !!i.config.acs,
+    acs: true,
+    acsOnly: true,
   },
-]
-
+}
 /** The buckets of the file's team workspaces (default: SageMaker's default bucket of the region). */
 function workspaceBuckets(i: Inputs): string[] {
   return Object.keys(i.config.teams ?? {})
@@ -558,25 +464,27 @@ export function operatorPolicy(
       `arn:${input.partition ?? 'aws'}:sso:::instance/*`,
     identityStoreId: input.identityStoreId || input.config.identityCenter?.identityStoreId || '*',
   }
+  const needs = iamNeeds().filter((n) => purpose === 'apply' || n.access === 'read')
   const statements: PolicyStatement[] = []
-  for (const g of [UNSCOPED, ...SCOPED]) {
-    if (g.skip?.(i)) continue
-    if (i.acs === 'elsewhere' && ACS_GRANTS.has(g.sid)) continue
-    if (i.acs === 'only' && !ACS_ONLY_GRANTS.has(g.sid)) continue
-    if (i.identityCenter === false && IDENTITY_CENTER_GRANTS.has(g.sid)) continue
-    const actions = (purpose === 'plan' ? g.read : [...g.read, ...g.write]).filter(
-      (a) =>
-        g !== UNSCOPED ||
-        ((i.acs === 'only'
-          ? ACS_ONLY_UNSCOPED.includes(a)
-          : i.acs !== 'elsewhere' || !ACS_UNSCOPED.includes(a)) &&
-          (i.identityCenter !== false || !IDENTITY_CENTER_UNSCOPED.includes(a))),
-    )
+  for (const [on, scoping] of Object.entries(SCOPING) as [IamResourceClass, Scoping][]) {
+    if (scoping.skip?.(i)) continue
+    if (i.acs === 'elsewhere' && scoping.acs) continue
+    if (i.acs === 'only' && !scoping.acsOnly) continue
+    if (i.identityCenter === false && scoping.identityCenter) continue
+    const actions = statementActions(needs.filter((n) => n.on === on))
     if (actions.length === 0) continue
-    const resources = g.resources(i, purpose)
-    const condition = g.condition?.(i)
+    // The unscoped classes share one statement.
+    const same = statements.find((st) => st.Sid === scoping.sid)
+    if (same) {
+      same.Action = statementActions([
+        { on, access: 'read', actions: [[same.Action ?? []].flat(), actions].flat() },
+      ])
+      continue
+    }
+    const resources = scoping.resources(i)
+    const condition = scoping.condition?.(i)
     statements.push({
-      Sid: g.sid,
+      Sid: scoping.sid,
       Effect: 'Allow',
       Action: actions,
       Resource: resources.length === 1 ? resources[0] : resources,
@@ -632,11 +540,17 @@ const ACCOUNT_ROLE_WRITES = [
   'iam:PassRole',
 ]
 
+/** A statement's actions: each once, sorted (reads and writes alike: the Sid says what it is for). */
+function statementActions(needs: readonly IamNeed[]): string[] {
+  return actionsOf(needs).sort()
+}
+
 /** Every action the policy can grant (for tests and `doctor`). */
 export function allOperatorActions(purpose: 'apply' | 'plan' = 'apply'): string[] {
-  return [
-    ...new Set([UNSCOPED, ...SCOPED].flatMap((g) => (purpose === 'plan' ? g.read : [...g.read, ...g.write]))),
-  ]
+  return actionsOf(
+    iamNeeds().filter((n) => n.on !== 'boundary-versions'),
+    purpose === 'plan' ? 'read' : undefined,
+  )
 }
 
 /**
@@ -652,15 +566,10 @@ export function setupPolicy(boundaryArns: string[], assumeRoles: string[] = []):
     statements.push({
       Sid: 'WriteBoundaries',
       Effect: 'Allow',
-      Action: [
-        'iam:GetPolicy',
-        'iam:GetPolicyVersion',
-        'iam:ListPolicyVersions',
-        'iam:CreatePolicy',
-        'iam:TagPolicy',
-        'iam:CreatePolicyVersion',
-        'iam:DeletePolicyVersion',
-      ],
+      // What the boundary kind declares on the boundaries: reads, creation and new versions.
+      Action: statementActions(
+        iamNeeds().filter((n) => n.on === 'boundaries' || n.on === 'boundary-versions'),
+      ),
       Resource: boundaryArns.length === 1 ? boundaryArns[0] : [...boundaryArns].sort(),
     })
   if (assumeRoles.length)

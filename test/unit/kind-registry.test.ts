@@ -15,6 +15,7 @@ import {
   IDENTITY_CENTER_KINDS,
 } from '../../src/lib/engine/scopes.js'
 import { loadEngines } from '../../src/lib/kinds/engines.js'
+import { actionsOf } from '../../src/lib/kinds/iam.js'
 import { DELETE_DEPENDS_ON, DEPENDS_ON, KIND_DEFINITIONS, kindsIn } from '../../src/lib/kinds/registry.js'
 import { allOperatorActions, setupPolicy } from '../../src/lib/operator-policy.js'
 import { KINDS } from '../../src/lib/plan/types.js'
@@ -103,7 +104,7 @@ describe('kind registry', () => {
           if (op && new RegExp(`\\b${name}\\(`).test(text)) called.add(`${prefix[m[3]]}:${op}`)
         }
       for (const m of text.matchAll(/new athena\.(\w+)Command\(/g)) called.add(`athena:${m[1]}`)
-      const declared = KIND_DEFINITIONS[k].iamActions
+      const declared = actionsOf(KIND_DEFINITIONS[k].iamActions)
       assert.deepEqual(
         [...called].filter((a) => !declared.includes(a)),
         [],

@@ -9,6 +9,7 @@
  */
 import type { AccessItem, Change, Kind, Plan } from '../plan/types.js'
 import type { ResourceModule } from './engine-contract.js'
+import type { IamNeed } from './iam.js'
 
 /** A kind's engine module, whatever its observed and desired types. */
 // biome-ignore lint/suspicious/noExplicitAny: engine modules differ in their observed/desired types
@@ -71,11 +72,12 @@ export interface KindDefinition<K extends Kind = Kind> {
    */
   review(change: Change<K>, out: AccessOut, plan: Pick<Plan, 'changes'>): void
   /**
-   * The IAM actions its engine module calls (observe and apply), as `service:Action`. Checked
-   * against the module's SDK calls and the operator policy (test/unit/kind-registry.test.ts); the
-   * operator policy itself is still written by statement (src/lib/operator-policy.ts).
+   * The IAM actions it needs (its engine module's calls, and what they imply: iam:PassRole, tagging
+   * on create), each with the class of resource it acts on and its access level. The operator policy
+   * is derived from these (src/lib/operator-policy.ts); test/unit/kind-registry.test.ts checks them
+   * against the module's SDK calls.
    */
-  iamActions: readonly string[]
+  iamActions: readonly IamNeed[]
   teamScope: 'its-team' | ((change: Change<K>, scope: TeamScope) => Change | undefined)
 }
 

@@ -14,7 +14,7 @@ export const appKind = {
   details: noDetails,
   teamScope: 'its-team',
   review,
-  iamActions: ['sagemaker:DeleteApp'],
+  iamActions: [{ on: 'domain-profiles', access: 'write', actions: ['sagemaker:DeleteApp'] }],
 } satisfies KindDefinition<'app'>
 
 /** Its part of the access review. */

@@ -15,14 +15,23 @@ export const applicationKind = {
   teamScope: 'its-team',
   review,
   iamActions: [
-    'sso:CreateApplication',
-    'sso:DeleteApplication',
-    'sso:GetApplicationAssignmentConfiguration',
-    'sso:ListApplications',
-    'sso:ListTagsForResource',
-    'sso:PutApplicationAssignmentConfiguration',
-    'sso:TagResource',
-    'sso:UpdateApplication',
+    { on: 'unscoped-identity-center', access: 'read', actions: ['sso:ListApplications'] },
+    {
+      on: 'identity-center-applications',
+      access: 'read',
+      actions: ['sso:GetApplicationAssignmentConfiguration', 'sso:ListTagsForResource'],
+    },
+    { on: 'new-team-applications', access: 'write', actions: ['sso:CreateApplication'] },
+    { on: 'adopted-applications', access: 'write', actions: ['sso:TagResource'] },
+    {
+      on: 'team-applications',
+      access: 'write',
+      actions: [
+        'sso:DeleteApplication',
+        'sso:PutApplicationAssignmentConfiguration',
+        'sso:UpdateApplication',
+      ],
+    },
   ],
 } satisfies KindDefinition<'application'>
 

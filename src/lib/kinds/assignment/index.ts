@@ -15,11 +15,17 @@ export const assignmentKind = {
   teamScope: 'its-team',
   review,
   iamActions: [
-    'identitystore:DescribeGroup',
-    'identitystore:DescribeUser',
-    'sso:CreateApplicationAssignment',
-    'sso:DeleteApplicationAssignment',
-    'sso:ListApplicationAssignments',
+    {
+      on: 'identity-store',
+      access: 'read',
+      actions: ['identitystore:DescribeGroup', 'identitystore:DescribeUser'],
+    },
+    { on: 'identity-center-applications', access: 'read', actions: ['sso:ListApplicationAssignments'] },
+    {
+      on: 'team-applications',
+      access: 'write',
+      actions: ['sso:CreateApplicationAssignment', 'sso:DeleteApplicationAssignment'],
+    },
   ],
 } satisfies KindDefinition<'assignment'>
 

@@ -27,12 +27,17 @@ export const boundaryKind = {
       : undefined,
   review,
   iamActions: [
-    'iam:CreatePolicy',
-    'iam:CreatePolicyVersion',
-    'iam:DeletePolicyVersion',
-    'iam:GetPolicy',
-    'iam:GetPolicyVersion',
-    'iam:ListPolicyVersions',
+    {
+      on: 'boundaries',
+      access: 'read',
+      actions: ['iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:ListPolicyVersions'],
+    },
+    { on: 'boundaries', access: 'write', actions: ['iam:CreatePolicy', 'iam:TagPolicy'] },
+    {
+      on: 'boundary-versions',
+      access: 'write',
+      actions: ['iam:CreatePolicyVersion', 'iam:DeletePolicyVersion'],
+    },
   ],
 } satisfies KindDefinition<'boundary'>
 

@@ -15,9 +15,12 @@ export const lfGrantKind = {
   teamScope: 'its-team',
   review,
   iamActions: [
-    'lakeformation:BatchGrantPermissions',
-    'lakeformation:BatchRevokePermissions',
-    'lakeformation:ListPermissions',
+    { on: 'unscoped', access: 'read', actions: ['lakeformation:ListPermissions'] },
+    {
+      on: 'unscoped',
+      access: 'write',
+      actions: ['lakeformation:BatchGrantPermissions', 'lakeformation:BatchRevokePermissions'],
+    },
   ],
 } satisfies KindDefinition<'lf-grant'>
 

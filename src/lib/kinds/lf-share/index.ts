@@ -16,9 +16,12 @@ export const lfShareKind = {
   teamScope: (c, s: TeamScope) => (meshOfScope(c, s) ? c : undefined),
   review: (c, { widened, narrowed, item }) => reviewDataMesh(c, widened, narrowed, item),
   iamActions: [
-    'lakeformation:GrantPermissions',
-    'lakeformation:ListPermissions',
-    'lakeformation:RevokePermissions',
+    { on: 'unscoped', access: 'read', actions: ['lakeformation:ListPermissions'] },
+    {
+      on: 'data-mesh-grants',
+      access: 'write',
+      actions: ['lakeformation:GrantPermissions', 'lakeformation:RevokePermissions'],
+    },
   ],
 } satisfies KindDefinition<'lf-share'>
 

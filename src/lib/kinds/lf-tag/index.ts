@@ -19,10 +19,8 @@ export const lfTagKind = {
     tagKeysOf(s).has(((c.after ?? c.before) as LfTagPayload).tagKey) ? c : undefined,
   review: noAccessChange,
   iamActions: [
-    'lakeformation:CreateLFTag',
-    'lakeformation:GetLFTag',
-    'lakeformation:ListLFTags',
-    'lakeformation:UpdateLFTag',
+    { on: 'unscoped', access: 'read', actions: ['lakeformation:GetLFTag', 'lakeformation:ListLFTags'] },
+    { on: 'unscoped', access: 'write', actions: ['lakeformation:CreateLFTag', 'lakeformation:UpdateLFTag'] },
   ],
 } satisfies KindDefinition<'lf-tag'>
 

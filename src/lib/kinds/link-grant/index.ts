@@ -15,8 +15,11 @@ export const linkGrantKind = {
   teamScope: 'its-team',
   review: (c, { widened, narrowed, item }) => reviewDataMesh(c, widened, narrowed, item),
   iamActions: [
-    'lakeformation:GrantPermissions',
-    'lakeformation:ListPermissions',
-    'lakeformation:RevokePermissions',
+    { on: 'unscoped', access: 'read', actions: ['lakeformation:ListPermissions'] },
+    {
+      on: 'data-mesh-grants',
+      access: 'write',
+      actions: ['lakeformation:GrantPermissions', 'lakeformation:RevokePermissions'],
+    },
   ],
 } satisfies KindDefinition<'link-grant'>

@@ -20,14 +20,20 @@ export const presignRoleKind = {
     c.action !== 'delete' && s.teamChanges.some((k) => k.kind === 'role') ? c : undefined,
   review,
   iamActions: [
-    'iam:CreateRole',
-    'iam:DeleteRole',
-    'iam:DeleteRolePolicy',
-    'iam:GetRole',
-    'iam:GetRolePolicy',
-    'iam:PutRolePermissionsBoundary',
-    'iam:PutRolePolicy',
-    'iam:UpdateAssumeRolePolicy',
+    { on: 'tool-roles', access: 'read', actions: ['iam:GetRole', 'iam:GetRolePolicy'] },
+    {
+      on: 'bounded-acs-roles',
+      access: 'write',
+      actions: [
+        'iam:CreateRole',
+        'iam:DeleteRolePolicy',
+        'iam:PutRolePermissionsBoundary',
+        'iam:PutRolePolicy',
+        'iam:UpdateAssumeRolePolicy',
+      ],
+    },
+    { on: 'removable-team-roles', access: 'write', actions: ['iam:DeleteRole'] },
+    { on: 'tool-role-tags', access: 'write', actions: ['iam:TagRole'] },
   ],
 } satisfies KindDefinition<'presign-role'>
 

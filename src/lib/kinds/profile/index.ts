@@ -19,17 +19,29 @@ export const profileKind = {
   teamScope: 'its-team',
   review,
   iamActions: [
-    'sagemaker:AddTags',
-    'sagemaker:CreateUserProfile',
-    'sagemaker:DeleteApp',
-    'sagemaker:DeleteTags',
-    'sagemaker:DeleteUserProfile',
-    'sagemaker:DescribeUserProfile',
-    'sagemaker:ListApps',
-    'sagemaker:ListSpaces',
-    'sagemaker:ListTags',
-    'sagemaker:ListUserProfiles',
-    'sagemaker:UpdateUserProfile',
+    {
+      on: 'unscoped',
+      access: 'read',
+      actions: ['sagemaker:ListApps', 'sagemaker:ListSpaces', 'sagemaker:ListUserProfiles'],
+    },
+    {
+      on: 'domain-profiles',
+      access: 'read',
+      actions: ['sagemaker:DescribeUserProfile', 'sagemaker:ListTags'],
+    },
+    {
+      on: 'domain-profiles',
+      access: 'write',
+      actions: [
+        'sagemaker:AddTags',
+        'sagemaker:DeleteApp',
+        'sagemaker:DeleteTags',
+        'sagemaker:DeleteUserProfile',
+        'sagemaker:UpdateUserProfile',
+      ],
+    },
+    { on: 'new-team-profiles', access: 'write', actions: ['sagemaker:CreateUserProfile'] },
+    { on: 'team-roles-to-sagemaker', access: 'write', actions: ['iam:PassRole'] },
   ],
 } satisfies KindDefinition<'profile'>
 

@@ -15,5 +15,12 @@ export const resourceLinkKind = {
   details: updateDiffWithoutTeams,
   teamScope: (c, s: TeamScope) => (meshOfScope(c, s) ? c : undefined),
   review: noAccessChange,
-  iamActions: ['glue:CreateDatabase', 'glue:DeleteDatabase', 'glue:GetDatabases', 'glue:GetTags'],
+  iamActions: [
+    { on: 'data-mesh-links', access: 'read', actions: ['glue:GetDatabases', 'glue:GetTags'] },
+    {
+      on: 'data-mesh-links',
+      access: 'write',
+      actions: ['glue:CreateDatabase', 'glue:DeleteDatabase', 'glue:TagResource'],
+    },
+  ],
 } satisfies KindDefinition<'resource-link'>

@@ -15,11 +15,18 @@ export const workgroupKind = {
   teamScope: 'its-team',
   review: noAccessChange,
   iamActions: [
-    'athena:CreateWorkGroup',
-    'athena:DeleteWorkGroup',
-    'athena:GetWorkGroup',
-    'athena:ListTagsForResource',
-    'athena:ListWorkGroups',
-    'athena:UpdateWorkGroup',
+    { on: 'unscoped', access: 'read', actions: ['athena:ListWorkGroups'] },
+    { on: 'team-workgroups', access: 'read', actions: ['athena:GetWorkGroup', 'athena:ListTagsForResource'] },
+    {
+      on: 'team-workgroups',
+      access: 'write',
+      actions: [
+        'athena:CreateWorkGroup',
+        'athena:DeleteWorkGroup',
+        'athena:TagResource',
+        'athena:UpdateWorkGroup',
+      ],
+    },
+    { on: 'workspace-buckets', access: 'read', actions: ['s3:ListBucket'] },
   ],
 } satisfies KindDefinition<'workgroup'>
