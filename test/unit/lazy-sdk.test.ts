@@ -51,4 +51,18 @@ describe('AWS SDK clients load lazily', function () {
       [],
     )
   })
+
+  it("the plan's engine loads only Identity Center's clients before its first calls: the kinds' engines load while they are out", () => {
+    // The modules `plan` imports before buildPlan sends GetCallerIdentity and ListInstances; the kinds'
+    // engines (SageMaker, IAM, Lake Formation, Lambda, DynamoDB) load meanwhile (kinds/engines.ts warmEngines).
+    assert.deepEqual(
+      clientsLoadedBy([
+        'commands/plan.js',
+        'lib/engine/scopes.js',
+        'lib/engine/plan.js',
+        'lib/plan/render.js',
+      ]).sort(),
+      ['client-identitystore', 'client-sso-admin'],
+    )
+  })
 })

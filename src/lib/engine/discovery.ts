@@ -1,6 +1,6 @@
 /** Finds the account, the Identity Center instance and the SageMaker domain, and checks the preconditions. */
 
-import { DescribeDomainCommand, type DescribeDomainCommandOutput } from '@aws-sdk/client-sagemaker'
+import type { DescribeDomainCommandOutput } from '@aws-sdk/client-sagemaker'
 import { paginateListInstances } from '@aws-sdk/client-sso-admin'
 import type { AwsClients } from '../aws/clients.js'
 import type { TeamsFile } from '../config/types.js'
@@ -79,7 +79,11 @@ export async function findInstance(
 }
 
 export async function findDomain(aws: AwsClients, domainId: string) {
-  const client = await aws.sageMaker()
+  // Imported here: the first calls (the caller, the instance) go out before SageMaker's client loads.
+  const [{ DescribeDomainCommand }, client] = await Promise.all([
+    import('@aws-sdk/client-sagemaker'),
+    aws.sageMaker(),
+  ])
   let out: DescribeDomainCommandOutput
   try {
     out = await client.send(new DescribeDomainCommand({ DomainId: domainId }))

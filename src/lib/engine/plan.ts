@@ -25,7 +25,7 @@ export { recordRefreshPoint } from '../refresh/events.js'
 import type { ObservedApplication } from '../kinds/application/engine.js'
 import type { EngineContext, PlanOptions } from '../kinds/engine-contract.js'
 import { engineOf, loadEngines } from '../kinds/engines.js'
-import { desiredProfiles, type ObservedProfiles } from '../kinds/profile/engine.js'
+import type { desiredProfiles as DesiredProfiles, ObservedProfiles } from '../kinds/profile/engine.js'
 import { discover } from './discovery.js'
 import { missingMemberErrors, resolveIdentities } from './identities.js'
 import type { ReadListener } from './read-events.js'
@@ -101,6 +101,8 @@ export function contextOf(
 /** Observes every kind (concurrently; modules may await each other) and diffs. */
 export async function planWith(ctx: EngineContext): Promise<Plan> {
   const engines = await loadEngines()
+  // Loaded with the engines (imported statically, SageMaker's client would load before the first call).
+  const { desiredProfiles } = await import('../kinds/profile/engine.js')
   const modules = KINDS.filter((k) => !ctx.kinds || ctx.kinds.includes(k)).map((k) => engines[k])
   const observed = await Promise.all(modules.map((m) => ctx.observed(m.kind)))
   const observedOf = <T>(kind: Kind) => observed[modules.findIndex((m) => m.kind === kind)] as T | undefined
@@ -136,6 +138,7 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
   }
   quotaWarning(
     ctx,
+    desiredProfiles,
     changes,
     observed[modules.findIndex((m) => m.kind === 'profile')] as { byName: Map<string, unknown> } | undefined,
   )
@@ -164,6 +167,7 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
   if (notYetVisible) plan.notYetVisible = notYetVisible
   const unread = unreadProfiles(
     ctx,
+    desiredProfiles,
     observed[modules.findIndex((m) => m.kind === 'profile')] as ObservedProfiles | undefined,
   )
   if (unread) plan.unreadProfiles = unread
@@ -267,6 +271,7 @@ export function fingerprint(changes: Change[]): string {
  */
 function unreadProfiles(
   ctx: EngineContext,
+  desiredProfiles: typeof DesiredProfiles,
   profiles: ObservedProfiles | undefined,
 ): Plan['unreadProfiles'] | undefined {
   if (!profiles || ctx.options.refresh !== 'existence') return undefined
@@ -284,6 +289,7 @@ function unreadProfiles(
 
 function quotaWarning(
   ctx: EngineContext,
+  desiredProfiles: typeof DesiredProfiles,
   changes: Change[],
   profiles: { byName: Map<string, unknown> } | undefined,
 ) {

@@ -18,7 +18,7 @@ import type { LoadedTeams } from '../config/load.js'
 import type { TeamsFile } from '../config/types.js'
 import { awsErrorCode, describeAwsError, UserError } from '../errors.js'
 import type { EngineContext, PlanOptions } from '../kinds/engine-contract.js'
-import { loadEngines } from '../kinds/engines.js'
+import { loadEngines, warmEngines } from '../kinds/engines.js'
 import { meshParts } from '../kinds/lf-share/mesh.js'
 import { KIND_DEFINITIONS, kindsIn } from '../kinds/registry.js'
 import {
@@ -266,7 +266,11 @@ async function buildPlanReporting(
     }
   }
   onRead?.({ type: 'step-start', step: 'discovery' })
-  const [icAccountId, instance] = await Promise.all([ic.accountId(), findInstance(ic, config)])
+  const discovered = Promise.all([ic.accountId(), findInstance(ic, config)])
+  // The kinds' engines (and their SDK clients: the most CPU a plan spends before its reads) load
+  // while the discovery and identity round trips are out, instead of after them.
+  void warmEngines()
+  const [icAccountId, instance] = await discovered
   onRead?.({ type: 'step-done', step: 'discovery' })
   onRead?.({ type: 'step-start', step: 'identities' })
   const identities = await resolveIdentities(ic, config, instance.identityStoreId)

@@ -20,6 +20,16 @@ export function loadEngines(): Promise<Engines> {
   return loading
 }
 
+/**
+ * Loads the engines one kind at a time, for a caller whose first round trips are out: each import is
+ * a short synchronous stretch (the kind's SDK client among it), and between two the answers are read
+ * and the next calls sent, where {@link loadEngines} would hold the thread for all of them at once.
+ * Never rejects: loadEngines reports a module that cannot be loaded.
+ */
+export async function warmEngines(): Promise<void> {
+  for (const k of KINDS) await KIND_DEFINITIONS[k].engine().catch(() => undefined)
+}
+
 /** A kind's engine module, once {@link loadEngines} has been awaited (a bug otherwise). */
 export function engineOf<K extends Kind>(kind: K): KindEngine<K> {
   if (!loaded) throw new Error(`the engine of kind ${kind} is read before loadEngines() was awaited`)

@@ -18,23 +18,15 @@ import {
 import { teamRoleArn, teamRoleName } from '../../model/names.js'
 import type { Change, LfExpressionTerm, LfGrantPayload } from '../../plan/types.js'
 import type { ApplyContext, EngineContext, ResourceModule } from '../engine-contract.js'
+import { normaliseExpression } from './expression.js'
+
+export { normaliseExpression }
 
 export type ObservedGrants = Map<string, LfGrantPayload>
 export type DesiredGrants = Map<string, LfGrantPayload & { team: string }>
 
 /** The documented maximum of entries per BatchGrantPermissions / BatchRevokePermissions call. */
 export const LF_BATCH_SIZE = 20
-
-export function normaliseExpression(
-  expression: { TagKey?: string; TagValues?: string[] }[] | Record<string, string[]>,
-): LfExpressionTerm[] {
-  const terms = Array.isArray(expression)
-    ? expression.map((t) => [t.TagKey ?? '', t.TagValues ?? []] as const)
-    : Object.entries(expression)
-  return terms
-    .map(([TagKey, TagValues]) => ({ TagKey, TagValues: [...new Set(TagValues)].sort() }))
-    .sort((a, b) => a.TagKey.localeCompare(b.TagKey))
-}
 
 const expressionText = (expression: LfExpressionTerm[]) =>
   expression.map((t) => `${t.TagKey}=${t.TagValues.join('|')}`).join(' ')

@@ -38,7 +38,7 @@ import {
 } from '../../config/data-mesh.js'
 import type { TeamsFile } from '../../config/types.js'
 import type { LfExpressionTerm } from '../../plan/types.js'
-import { normaliseExpression } from '../lf-grant/engine.js'
+import { normaliseExpression } from '../lf-grant/expression.js'
 
 export const policyKey = (resourceType: string, expression: LfExpressionTerm[]) =>
   `${resourceType}|${expression.map((t) => `${t.TagKey}=${t.TagValues.join(',')}`).join(';')}`
