@@ -168,7 +168,7 @@ describe('apply with accounts:/domains: at parity with one domain', function () 
     inEmulator(async (aws) => {
       const { config } = await loadTeamsFileOrThrow(file)
       const held: Record<string, string | undefined> = {}
-      for (const name of lockedAccounts(config)) {
+      for (const name of lockedAccounts(config, await aws.accountId())) {
         const place = await lockPlace(aws, config, name)
         held[name] = (await readLock(place.aws, place.domainId))?.id
       }

@@ -7,15 +7,35 @@
  * one-engine-commands.test.ts.
  */
 import assert from 'node:assert/strict'
+import type { ApplyResult } from '../../src/commands/apply.js'
 import type { ValidateResult } from '../../src/commands/validate.js'
 import type { ChecklistTeam } from '../../src/lib/acs/checklist.js'
 import type { AcsDeployResult } from '../../src/lib/acs/deploy.js'
+import type { Plan } from '../../src/lib/plan/types.js'
+import type { StatusReport } from '../../src/lib/status.js'
 import { DEMO_ACCOUNT } from '../helpers/emulator.js'
-import { type FormName, form } from '../helpers/forms.js'
+import { CALLER, DOMAIN, type FormName, form } from '../helpers/forms.js'
 import { useReconcile } from '../helpers/reconcile.js'
 
 /** The two forms compared: `domain:`, and the caller's own account named under `accounts:` without a role. */
 const PAIR = ['one-domain', 'accounts'] as const satisfies readonly FormName[]
+
+/** Where a plan's names point: account name → account id, domain name → domain id. */
+function placesOf(plan: Pick<Plan, 'context'>) {
+  const accounts = new Map(plan.context.accounts.map((a) => [a.name, a.id]))
+  const domains = new Map(plan.context.accounts.flatMap((a) => a.domains.map((d) => [d.name, d.id])))
+  return (x: { account?: string; domain?: string }) =>
+    `${x.account === undefined ? '-' : (accounts.get(x.account) ?? `unknown account ${x.account}`)}/${x.domain === undefined ? '-' : (domains.get(x.domain) ?? `unknown domain ${x.domain}`)}`
+}
+
+/** A plan's changes in its order, each at the account and domain it names (by id). */
+function addressed(plan: Plan): string[] {
+  const at = placesOf(plan)
+  return plan.changes.map((c) => `${at(c)} ${c.action} ${c.kind} ${c.key} ${c.summary}`)
+}
+
+/** A rendered plan without its fingerprint and time (the fingerprint covers the file's names). */
+const rendered = (text: string) => text.replace(/^.*fingerprint.*$/gm, 'FINGERPRINT')
 
 describe('one engine, every command: a one-domain file and the same teams as accounts:/domains:', function () {
   this.timeout(120_000)
@@ -93,6 +113,57 @@ describe('one engine, every command: a one-domain file and the same teams as acc
     assert.deepEqual(
       (byForm.accounts as { writes: string[] }).writes.map((w) => w.split(' ').slice(2, 3)[0]),
       ['acs', 'boundary', 'boundary'],
+    )
+  })
+
+  it('plan (JSON, Markdown, --out and show), apply --yes --json and status --json: the same changes at the same places, in the same order', async () => {
+    const byForm: Record<string, Record<string, unknown>> = {}
+    for (const name of PAIR) {
+      await fresh()
+      const file = form(name)
+      const saved = `${file}.plan.json`
+      const plan = JSON.parse(await ok(file, ['plan', '-f', file, '--json', '--out', saved])) as Plan
+      const markdown = rendered(await ok(file, ['plan', '-f', file, '--format', 'markdown']))
+      const shown = rendered(await ok(file, ['show', saved]))
+      const shownMarkdown = rendered(await ok(file, ['show', saved, '--format', 'markdown']))
+      const applied = JSON.parse(await ok(file, ['apply', '-f', file, '--yes', '--json'])) as ApplyResult
+      const at = placesOf(applied.plan!)
+      const status = JSON.parse(await ok(file, ['status', '-f', file, '--json'])) as StatusReport
+      const team1 = JSON.parse(
+        await ok(file, ['status', '-f', file, '--team', 'team1', '--json']),
+      ) as StatusReport
+      const teams = (r: StatusReport) =>
+        r.accounts.flatMap((a) =>
+          a.domains.flatMap((d) => d.teams.map((t) => ({ at: `${a.id}/${d.id}`, ...t }))),
+        )
+      byForm[name] = {
+        changes: addressed(plan),
+        summary: plan.summary,
+        review: (['widened', 'narrowed'] as const).map((side) =>
+          plan.accessReview?.[side].map((i) => `${placesOf(plan)(i)} ${i.kind} ${i.key} ${i.description}`),
+        ),
+        markdown,
+        shown,
+        shownMarkdown,
+        applied: addressed(applied.plan!),
+        outcomes: applied.outcomes.map((o) => `${at(o)} ${o.status} ${o.action} ${o.kind} ${o.key}`),
+        applySummary: applied.summary,
+        accounts: applied.accounts?.map((a) => `${a.accountId} ${a.status}`),
+        status: teams(status),
+        team1: teams(team1),
+      }
+    }
+    const [one, many] = [byForm['one-domain'], byForm.accounts]
+    for (const key of Object.keys(one)) assert.deepEqual(many[key], one[key], key)
+    // One account: every change of it, the Identity Center's too, is in the caller's account.
+    assert.ok(
+      (one.changes as string[]).every((c) => c.startsWith(`${CALLER}/`)),
+      (one.changes as string[]).join('\n'),
+    )
+    assert.deepEqual(one.accounts, [`${CALLER} done`])
+    assert.deepEqual(
+      (one.team1 as { team: string; at: string }[]).map((t) => `${t.at} ${t.team}`),
+      [`${CALLER}/${DOMAIN} team1`],
     )
   })
 })

@@ -130,13 +130,12 @@ describe('one engine: a one-domain file and the same teams as accounts:/domains:
       }
       assert.equal(r.checks.find((c) => c.name === 'domain')?.status, 'pass', file)
     }
-    // force-unlock: the lock of the domain (one lock per account, keyed by its first domain) is found
-    // and removed in every form; the caller's own account named without a role is not assumed into.
-    for (const [file, extra] of [
-      [oneDomain(), []],
-      [accountsForm(false), []],
-      [accountsForm(true), ['--account', 'me']],
-    ] as const) {
+    // force-unlock: the lock of the domain (one lock per account, keyed by its first domain; the
+    // Identity Center's part is the caller's account's) is found and removed in every form, without
+    // --account; the caller's own account named without a role is not assumed into. A blocked apply
+    // names it alike in every form.
+    const blocked: string[] = []
+    for (const file of [oneDomain(), accountsForm(false), accountsForm(true)]) {
       const lease = await withEnv(emu().env(), () =>
         acquireLock(new AwsClients({ region: 'us-east-1' }), {
           domainId: DOMAIN,
@@ -144,10 +143,15 @@ describe('one engine: a one-domain file and the same teams as accounts:/domains:
           timeoutSeconds: 0,
         }),
       )
-      const r = await cli(['force-unlock', lease.info.id, '-f', file, '--yes', ...extra])
+      const refused = await cli(['apply', '-f', file, '--yes'])
+      assert.equal(refused.code, 1, `${file}: ${refused.stdout}${refused.stderr}`)
+      blocked.push(refused.stderr.replace(/pid \d+|[0-9a-f-]{36}|\d{4}-\d\d-\d\dT[\d:.]+Z|\d+ s/g, '…'))
+      const r = await cli(['force-unlock', lease.info.id, '-f', file, '--yes'])
       assert.equal(r.code, 0, `${file}: ${r.stdout}${r.stderr}`)
       await withEnv(emu().env(), () => lease.release())
     }
+    assert.match(blocked[0], /lock of domain d-abcdefghijkl|domain d-abcdefghijkl/)
+    assert.deepEqual(blocked.slice(1), [blocked[0], blocked[0]])
   })
 
   it('plan warns about a held apply lock in both forms', async () => {

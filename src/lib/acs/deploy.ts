@@ -124,7 +124,7 @@ async function deployAcsParts(
             domainId: account.domainId,
             command: 'acs deploy',
             timeoutSeconds: 0,
-            ...lockNaming(teams.config, account),
+            ...lockNaming(account),
           }),
         )
       },

@@ -374,7 +374,7 @@ export function applyTarget(aws: AwsClients, teams: LoadedTeams, lock: LockOptio
       ])
       many = await buildPlan(aws, teams, options, undefined, async (account) => {
         if (leases.has(account.name)) return
-        const naming = lockNaming(teams.config, account)
+        const naming = lockNaming(account)
         const lease = await acquireLock(account.aws, {
           domainId: account.domainId,
           command: lock.command,

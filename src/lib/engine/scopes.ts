@@ -216,7 +216,25 @@ export type AccountLock = (account: {
   aws: AwsClients
   /** The lock's key: the account's first domain (as a one-domain file of that domain takes it). */
   domainId: string
+  /** Whether it is the run's only lock (one account): messages then name it by its domain. */
+  only: boolean
 }) => Promise<void>
+
+/**
+ * How the plan names the Identity Center account: IDENTITY_CENTER, or the file's own name for it
+ * when the file names it under accounts: with domains there and has no domain of the caller's own
+ * account (the caller's account written as accounts:). One account, one name: its Identity Center
+ * part and its domains' parts are addressed, ordered, locked and applied together, as in a
+ * one-domain file.
+ */
+export function identityCenterName(config: TeamsFile, icAccountId: string): string {
+  const domains = fileDomains(config)
+  if (domains.some((d) => d.account === undefined)) return IDENTITY_CENTER
+  return (
+    fileAccounts(config).find((a) => a.id === icAccountId && domains.some((d) => d.account === a.name))
+      ?.name ?? IDENTITY_CENTER
+  )
+}
 
 /** The lock key of an account without a domain (the Identity Center account's). */
 export const accountLockKey = (accountId: string) => `${IDENTITY_CENTER}-${accountId}`
@@ -362,12 +380,23 @@ async function buildPlanReporting(
 
   // The clients of the caller's own account (its domains without account:).
   const ownClients = ic === aws ? aws : new AwsClients({ ...aws.options, identityCenter: ic })
-  // The Identity Center part's writes run under the lock of the caller's account when it has
-  // domains (one lock per account), else under the Identity Center account's own.
+  // The Identity Center account under its name in the file (the caller's own account written as
+  // accounts:): one account, one lock, its first domain's, as for a one-domain file.
+  const icName = identityCenterName(config, icAccountId)
+  const icDomains = accountsUsed.find((u) => u.account?.name === icName)?.domains ?? own
+  const locks = 1 + accountsUsed.filter((u) => u.account && u.account.name !== icName).length
+  // The Identity Center part's writes run under the lock of its account's domains when it has
+  // some (one lock per account), else under the Identity Center account's own.
   await lock?.(
     own.length > 0
-      ? { name: IDENTITY_CENTER, accountId: callerAccountId!, aws: ownClients, domainId: own[0].id }
-      : { name: IDENTITY_CENTER, accountId: icAccountId, aws: ic, domainId: accountLockKey(icAccountId) },
+      ? { name: icName, accountId: callerAccountId!, aws: ownClients, domainId: own[0].id, only: locks === 1 }
+      : {
+          name: icName,
+          accountId: icAccountId,
+          aws: ic,
+          domainId: icDomains[0]?.id ?? accountLockKey(icAccountId),
+          only: locks === 1,
+        },
   )
   /** The ACS in acs.account: every team (its configuration maps each to its account and domain). */
   const acsPart = async (
@@ -400,7 +429,7 @@ async function buildPlanReporting(
   const parts: PlanPart[] = []
   const limit = pLimit(ACCOUNT_CONCURRENCY)
   const icPlan = planWith(icCtx).then((plan) => {
-    parts.push({ account: IDENTITY_CENTER, accountId: icAccountId, ctx: icCtx, plan })
+    parts.push({ account: icName, accountId: icAccountId, ctx: icCtx, plan })
   })
   await Promise.all([
     icPlan,
@@ -419,12 +448,14 @@ async function buildPlanReporting(
           const clients = account ? await accountClients(aws, ic, account, partition) : ownClients
           await clients.checkCredentials()
           entry.id = account?.id ?? (await clients.accountId())
-          if (account)
+          // (The Identity Center account's lock, taken above, is this account's when it is named here.)
+          if (account && name !== icName)
             await lock?.({
               name,
               accountId: entry.id,
               aws: clients,
               domainId: ds[0]?.id ?? accountLockKey(entry.id),
+              only: false,
             })
           const accountParts: PlanPart[] = []
           if (account && account.name === acsAccount?.name) {
@@ -740,8 +771,10 @@ export async function applyParts(
     }
   }
   const createsDone = new Map<string, { done: Promise<void>; resolve: () => void }>()
+  // The Identity Center account (named as the file names it) does not wait for itself.
+  const icAccount = many.parts.find((p) => p.ctx === many.ctx)?.account ?? IDENTITY_CENTER
   for (const account of byAccount.keys())
-    if (account !== IDENTITY_CENTER) {
+    if (account !== icAccount) {
       let resolve = () => {}
       const done = new Promise<void>((r) => {
         resolve = r
@@ -762,8 +795,10 @@ export async function applyParts(
    * (and their failures noted) before its deletes, or at its end.
    */
   const prepare = ([account, parts]: [string, PlanPart[]]) => {
-    const result: AccountResult = { account, accountId: parts[0].accountId, status: 'done' }
-    accounts.push(result)
+    // An account that failed as a whole may still hold the Identity Center's part: one result.
+    const failedBefore = accounts.find((a) => a.account === account)
+    const result: AccountResult = failedBefore ?? { account, accountId: parts[0].accountId, status: 'done' }
+    if (!failedBefore) accounts.push(result)
     const createsSettled = () => createsDone.get(account)?.resolve()
     const work = parts.filter((p) =>
       p.plan.changes.some((c) => c.action !== 'manual' && c.action !== 'blocked'),

@@ -12,7 +12,14 @@ import { fileAccounts, fileDomains } from '../model/topology.js'
 import { closest } from '../text.js'
 import { partitionOf } from './discovery.js'
 import { shellQuote } from './lock.js'
-import { accountClients, accountError, accountLockKey, assumedRoleArn, IDENTITY_CENTER } from './scopes.js'
+import {
+  accountClients,
+  accountError,
+  accountLockKey,
+  assumedRoleArn,
+  IDENTITY_CENTER,
+  identityCenterName,
+} from './scopes.js'
 
 export interface LockPlace {
   aws: AwsClients
@@ -22,13 +29,17 @@ export interface LockPlace {
   label: string
 }
 
-/** The accounts whose applies take a lock, in file order (the Identity Center's first). */
-export function lockedAccounts(config: TeamsFile): string[] {
+/**
+ * The accounts whose applies take a lock, in file order (the Identity Center's first, under the
+ * file's name for it when the file names it: see identityCenterName).
+ */
+export function lockedAccounts(config: TeamsFile, icAccountId: string): string[] {
   const domains = fileDomains(config)
+  const ic = identityCenterName(config, icAccountId)
   return [
-    IDENTITY_CENTER,
+    ic,
     ...fileAccounts(config)
-      .filter((a) => domains.some((d) => d.account === a.name))
+      .filter((a) => a.name !== ic && domains.some((d) => d.account === a.name))
       .map((a) => a.name),
   ]
 }
@@ -37,11 +48,14 @@ export function lockedAccounts(config: TeamsFile): string[] {
  * How messages name an account's lock: by its domain when the file has one lock (nothing to tell
  * apart, and force-unlock needs no --account), else by its account, with the --account to pass.
  */
-export function lockNaming(
-  config: TeamsFile,
-  account: { name: string; accountId: string; domainId: string },
-): { label: string; unlockArgs?: string } {
-  if (lockedAccounts(config).length === 1) return { label: `domain ${account.domainId}` }
+export function lockNaming(account: {
+  name: string
+  accountId: string
+  domainId: string
+  /** The run's only lock. */
+  only: boolean
+}): { label: string; unlockArgs?: string } {
+  if (account.only) return { label: `domain ${account.domainId}` }
   return {
     label: `account ${account.name} (${account.accountId})`,
     unlockArgs: `--account ${shellQuote(account.name)}`,
@@ -49,7 +63,9 @@ export function lockNaming(
 }
 
 export async function lockPlace(aws: AwsClients, config: TeamsFile, account?: string): Promise<LockPlace> {
-  const names = lockedAccounts(config)
+  const icRole = config.identityCenter?.roleArn
+  const names = lockedAccounts(config, icRole?.split(':')[4] ?? (await aws.accountId()))
+  const only = names.length === 1
   if (account === undefined) {
     if (names.length > 1)
       throw new UserError(
@@ -70,7 +86,6 @@ export async function lockPlace(aws: AwsClients, config: TeamsFile, account?: st
     // As apply locks it: in the caller's own account when it has domains, else in the Identity
     // Center account (identityCenter.roleArn assumed).
     const own = domains.filter((d) => d.account === undefined)
-    const icRole = config.identityCenter?.roleArn
     const clients = own.length > 0 || !icRole ? aws : await aws.assumeRole(icRole, { accountName: account })
     const accountId = await assumed(clients, {
       name: account,
@@ -78,7 +93,7 @@ export async function lockPlace(aws: AwsClients, config: TeamsFile, account?: st
       roleArn: icRole,
     })
     const domainId = own.length > 0 ? own[0].id : accountLockKey(accountId)
-    return { aws: clients, domainId, ...lockNaming(config, { name: account, accountId, domainId }) }
+    return { aws: clients, domainId, ...lockNaming({ name: account, accountId, domainId, only }) }
   }
   const a = fileAccounts(config).find((x) => x.name === account)!
   const partition = partitionOf(aws.region)
@@ -86,7 +101,7 @@ export async function lockPlace(aws: AwsClients, config: TeamsFile, account?: st
   const clients = await accountClients(aws, aws, a, partition)
   await assumed(clients, { name: a.name, id: a.id, ...(roleArn ? { roleArn } : {}) })
   const domainId = domains.find((d) => d.account === a.name)!.id
-  return { aws: clients, domainId, ...lockNaming(config, { name: a.name, accountId: a.id, domainId }) }
+  return { aws: clients, domainId, ...lockNaming({ name: a.name, accountId: a.id, domainId, only }) }
 }
 
 /** The account id of these clients; an AssumeRole refusal as apply reports it (with the trust-policy hint). */
