@@ -7,16 +7,18 @@
  * The engines are taken from the kind registry (one place, below), so a kind's table test follows
  * the kind wherever its engine module lives.
  */
+import assert from 'node:assert/strict'
 import type { LoadedTeams } from '../../src/lib/config/load.js'
 import type { TeamConfig, TeamsFile } from '../../src/lib/config/types.js'
 import type { KindEngine } from '../../src/lib/kinds/contract.js'
-import type {
-  Discovery,
-  EngineContext,
-  Identities,
-  PlanOptions,
-  ResolvedGroup,
-  ResolvedUser,
+import {
+  type Discovery,
+  diffed,
+  type EngineContext,
+  type Identities,
+  type PlanOptions,
+  type ResolvedGroup,
+  type ResolvedUser,
 } from '../../src/lib/kinds/engine-contract.js'
 import { KIND_DEFINITIONS } from '../../src/lib/kinds/registry.js'
 import type { Change, KeptItem, Kind } from '../../src/lib/plan/types.js'
@@ -180,11 +182,15 @@ export async function diffKind<K extends Kind>(
   // biome-ignore lint/suspicious/noExplicitAny: each kind has its own observed and desired types
   const engine = (await engineOf(kind)) as any
   const want = desired ?? (await engine.desire(ctx))
-  const changes = engine.diff(want, observed, ctx) as Change<K>[]
+  const written = [ctx.warnings.length, ctx.kept.length]
+  const { changes, warnings, kept } = diffed<K>(engine.diff(want, observed, ctx))
+  // A diff is pure: its warnings and kept items come back with its changes (the ACS's still writes them).
+  if (kind !== 'acs')
+    assert.deepEqual([ctx.warnings.length, ctx.kept.length], written, `${kind}'s diff wrote into the context`)
   return {
     changes,
-    kept: ctx.kept,
-    warnings: ctx.warnings,
+    kept: [...ctx.kept, ...kept],
+    warnings: [...ctx.warnings, ...warnings],
     lines: changes.map((c) => `${c.action} ${c.key}`),
   }
 }

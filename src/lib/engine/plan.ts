@@ -23,7 +23,7 @@ import { eventsRefreshOf } from '../refresh/events.js'
 export { recordRefreshPoint } from '../refresh/events.js'
 
 import type { ObservedApplication } from '../kinds/application/engine.js'
-import type { EngineContext, PlanOptions } from '../kinds/engine-contract.js'
+import { diffed, type EngineContext, type PlanOptions } from '../kinds/engine-contract.js'
 import { engineOf, loadEngines } from '../kinds/engines.js'
 import type { desiredProfiles as DesiredProfiles, ObservedProfiles } from '../kinds/profile/engine.js'
 import { discover } from './discovery.js'
@@ -118,7 +118,10 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
   const changes: Change[] = []
   for (const [i, module] of modules.entries()) {
     const desired = await module.desire(ctx)
-    changes.push(...module.diff(desired, observed[i], ctx))
+    const d = diffed(module.diff(desired, observed[i], ctx))
+    changes.push(...d.changes)
+    ctx.warnings.push(...d.warnings)
+    ctx.kept.push(...d.kept)
   }
   changes.sort(compareChanges)
   holdBackReplaced(changes, new Set(Object.keys(ctx.teams.config.teams)), ctx.kept)

@@ -135,11 +135,31 @@ export interface AwsRequest {
   input: Record<string, unknown>
 }
 
+/** A diff's result when it has more to say than its changes. */
+export interface Diffed<K extends Kind = Kind> {
+  changes: Change<K>[]
+  /** Warnings for the plan (a grant to a role that will not exist, a quota). */
+  warnings?: string[]
+  /** Data-holding resources kept although the file no longer calls for them (see Plan.kept). */
+  kept?: KeptItem[]
+}
+
+/** A diff's result in its full form. */
+export function diffed<K extends Kind>(result: Change<K>[] | Diffed<K>): Required<Diffed<K>> {
+  return Array.isArray(result)
+    ? { changes: result, warnings: [], kept: [] }
+    : { changes: result.changes, warnings: result.warnings ?? [], kept: result.kept ?? [] }
+}
+
 export interface ResourceModule<K extends Kind = Kind, Observed = unknown, Desired = unknown> {
   kind: K
   observe(ctx: EngineContext): Promise<Observed>
   desire(ctx: EngineContext): Desired | Promise<Desired>
-  diff(desired: Desired, observed: Observed, ctx: EngineContext): Change<K>[]
+  /**
+   * The changes from what is to what the file wants. Pure: what it has to say beside the changes
+   * (warnings, data-holding resources kept) it returns in a {@link Diffed}, never writes into `ctx`.
+   */
+  diff(desired: Desired, observed: Observed, ctx: EngineContext): Change<K>[] | Diffed<K>
   /**
    * The write requests `apply` sends for a change, built by the same code apply uses, so that the
    * preflight (engine/preflight.ts) checks them against AWS's constraints before the first write.

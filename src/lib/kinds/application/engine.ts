@@ -20,7 +20,7 @@ import {
 import pLimit from 'p-limit'
 import { awsErrorCode } from '../../errors.js'
 import { CUSTOM_SAML_PROVIDER_ARN, TAG_TEAM } from '../../model/names.js'
-import type { ApplicationPayload, Change } from '../../plan/types.js'
+import type { ApplicationPayload, Change, KeptItem } from '../../plan/types.js'
 import {
   type ApplyContext,
   type EngineContext,
@@ -228,6 +228,7 @@ export const applications: ResourceModule<'application', ObservedApplication[], 
   },
 
   diff(desired, observed, ctx) {
+    const kept: KeptItem[] = []
     const changes: Change<'application'>[] = []
     for (const [team, after] of desired) {
       const owned = teamOrMovedApplication(ctx, observed, team)
@@ -341,7 +342,7 @@ export const applications: ResourceModule<'application', ObservedApplication[], 
       if (!ctx.options.prune) {
         // Its assignments are revoked (see assignment.ts); the application, role, grants and
         // profiles stay until --prune, listed as kept so that the plan never looks done.
-        ctx.kept.push({
+        kept.push({
           kind: 'application',
           key: app.arn,
           team,
@@ -360,7 +361,7 @@ export const applications: ResourceModule<'application', ObservedApplication[], 
         before: applicationPayload(app),
       })
     }
-    return changes
+    return { changes, kept }
   },
 
   requests(change, ctx) {

@@ -140,6 +140,7 @@ export const lfGrants: ResourceModule<'lf-grant', ObservedGrants, DesiredGrants>
   },
 
   diff(desired, observed, ctx) {
+    const warnings: string[] = []
     const changes: Change<'lf-grant'>[] = []
     for (const [key, { team, ...after }] of desired) {
       const before = observed.get(key)
@@ -154,7 +155,7 @@ export const lfGrants: ResourceModule<'lf-grant', ObservedGrants, DesiredGrants>
         (ctx.options.prune && revocable(ctx, after.principalArn)) ||
         narrowedWithoutPrune(ctx, after.principalArn)
       if (ctx.options.prune && !prune && extra.length > 0)
-        ctx.warnings.push(
+        warnings.push(
           `${after.roleName} also holds ${extra.join(', ')} on ${after.resourceType} ${expressionText(after.expression)}, which the file does not list; the role is not the tool's (executionRole.arn), so --prune does not revoke it.`,
         )
       if (missing.length === 0 && (extra.length === 0 || !prune)) continue
@@ -183,7 +184,7 @@ export const lfGrants: ResourceModule<'lf-grant', ObservedGrants, DesiredGrants>
       if (desired.has(key)) continue
       if (!ctx.options.prune && !narrowedWithoutPrune(ctx, before.principalArn)) continue
       if (!revocable(ctx, before.principalArn)) {
-        ctx.warnings.push(
+        warnings.push(
           `${before.roleName} holds ${before.permissions.join(', ')} on ${before.resourceType} ${expressionText(before.expression)}, which the file does not list; the role is not the tool's (executionRole.arn), so --prune does not revoke it.`,
         )
         continue
@@ -197,7 +198,7 @@ export const lfGrants: ResourceModule<'lf-grant', ObservedGrants, DesiredGrants>
         before,
       })
     }
-    return changes
+    return { changes, warnings }
   },
 
   requests(change) {

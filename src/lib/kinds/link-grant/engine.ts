@@ -88,6 +88,7 @@ export const linkGrants: ResourceModule<'link-grant', LinkGrants, LinkGrants> = 
   },
 
   diff(desired, observed, ctx) {
+    const warnings: string[] = []
     const changes: Change<'link-grant'>[] = []
     for (const [k, { team, ...after }] of desired) {
       const before = observed.get(k)
@@ -104,7 +105,7 @@ export const linkGrants: ResourceModule<'link-grant', LinkGrants, LinkGrants> = 
     for (const [k, { team, ...before }] of observed) {
       if (desired.has(k)) continue
       if (!meshPrincipalTeam(ctx, before.principalArn)?.revocable) {
-        ctx.warnings.push(
+        warnings.push(
           `${before.roleName} holds ${before.permissions.join(', ')} on resource link ${before.link}, which the file does not give it; the role is not the tool's (executionRole.arn), so it is not revoked.`,
         )
         continue
@@ -118,7 +119,7 @@ export const linkGrants: ResourceModule<'link-grant', LinkGrants, LinkGrants> = 
         before,
       })
     }
-    return changes
+    return { changes, warnings }
   },
 
   requests(change) {

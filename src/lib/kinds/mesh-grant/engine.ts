@@ -78,6 +78,7 @@ export const meshGrants: ResourceModule<'mesh-grant', MeshGrants, MeshGrants> = 
   },
 
   diff(desired, observed, ctx) {
+    const warnings: string[] = []
     const changes: Change<'mesh-grant'>[] = []
     for (const [key, { team, ...after }] of desired) {
       const { team: _t, ...before } = observed.get(key) ?? { team: undefined }
@@ -110,7 +111,7 @@ export const meshGrants: ResourceModule<'mesh-grant', MeshGrants, MeshGrants> = 
     for (const [key, { team, ...before }] of observed) {
       if (desired.has(key)) continue
       if (!meshPrincipalTeam(ctx, before.principalArn)?.revocable) {
-        ctx.warnings.push(
+        warnings.push(
           `${before.roleName} holds ${before.permissions.join(', ')} on ${describeMeshGrant(before)}, which the file does not list; the role is not the tool's (executionRole.arn), so it is not revoked.`,
         )
         continue
@@ -124,7 +125,7 @@ export const meshGrants: ResourceModule<'mesh-grant', MeshGrants, MeshGrants> = 
         before,
       })
     }
-    return changes
+    return { changes, warnings }
   },
 
   requests(change) {

@@ -43,7 +43,7 @@ import {
   teamRoleArn,
 } from '../../model/names.js'
 import { encodeTagKeys, profileTags, recordedSettingsKeys, staleTagKeys } from '../../model/profile-tags.js'
-import type { Change, ProfilePayload, TagChange } from '../../plan/types.js'
+import type { Change, KeptItem, ProfilePayload, TagChange } from '../../plan/types.js'
 import { type ObservedApplication, removedTeams } from '../application/engine.js'
 import type { AwsRequest, EngineContext, ResourceModule } from '../engine-contract.js'
 
@@ -238,6 +238,8 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
   desire: desiredProfiles,
 
   diff(desired, observed, ctx) {
+    const warnings: string[] = []
+    const kept: KeptItem[] = []
     const changes: Change<'profile'>[] = []
     const onLogin = ctx.teams.config.acs?.provisioning === 'on-login'
     const stuck = new Map<string, { keys: Set<string>; profiles: number }>() // settings apply cannot unset
@@ -303,7 +305,7 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
     for (const [team, { keys, profiles }] of stuck) {
       const names = [...keys].sort()
       const one = names.length === 1
-      ctx.warnings.push(
+      warnings.push(
         `team ${team}: userSettings ${names.join(', ')} left the file but ${one ? 'stays' : 'stay'} on ${profiles} profile${profiles === 1 ? '' : 's'}: UpdateUserProfile has no value that unsets ${one ? 'it' : 'them'} (${names.map(unsetHint).join('; ')}); set the value you want in the file instead.`,
       )
     }
@@ -313,7 +315,7 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
       if (!team) continue // never touch what the tool did not create
       if (!ctx.options.prune) {
         const who = present.tags[TAG_USER_NAME] || present.tags[TAG_USER_ID] || ''
-        ctx.kept.push({
+        kept.push({
           kind: 'profile',
           key,
           team,
@@ -358,7 +360,7 @@ export const profiles: ResourceModule<'profile', ObservedProfiles, DesiredProfil
         })
       }
     }
-    return changes
+    return { changes, warnings, kept }
   },
 
   requests(change, ctx) {

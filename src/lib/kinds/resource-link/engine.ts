@@ -10,7 +10,7 @@
 import type { CreateDatabaseCommandInput } from '@aws-sdk/client-glue'
 import { awsErrorCode } from '../../errors.js'
 import { TAG_MANAGED } from '../../model/names.js'
-import type { Change, ResourceLinkPayload } from '../../plan/types.js'
+import type { Change, KeptItem, ResourceLinkPayload } from '../../plan/types.js'
 import type { AwsRequest, EngineContext, ResourceModule } from '../engine-contract.js'
 
 export const LINK_MARKER = 'resource-link'
@@ -79,6 +79,7 @@ export const resourceLinks: ResourceModule<'resource-link', ObservedLinks, Desir
   desire: desiredLinks,
 
   diff(desired, observed, ctx) {
+    const kept: KeptItem[] = []
     const changes: Change<'resource-link'>[] = []
     for (const [name, { teams, ...link }] of desired) {
       const after = { ...link, teams }
@@ -124,7 +125,7 @@ export const resourceLinks: ResourceModule<'resource-link', ObservedLinks, Desir
           before: seen,
         })
       else
-        ctx.kept.push({
+        kept.push({
           kind: 'resource-link',
           key: name,
           summary: `${name} → ${seen.targetDatabase} of catalog ${seen.targetCatalogId}`,
@@ -132,7 +133,7 @@ export const resourceLinks: ResourceModule<'resource-link', ObservedLinks, Desir
             'no team uses this resource link any more; its grants are revoked; --prune deletes it (never its target)',
         })
     }
-    return changes
+    return { changes, kept }
   },
 
   requests(change) {
