@@ -85,7 +85,10 @@ describe('kind registry', () => {
       'client-dynamodb': 'dynamodb',
       'client-athena': 'athena',
       'client-glue': 'glue',
+      'client-s3': 's3',
     }
+    // Operations IAM authorises as another action.
+    const authorisedAs: Record<string, string> = { 's3:HeadBucket': 's3:ListBucket' }
     const setup = setupPolicy([
       'arn:aws:iam::123456789012:policy/sagemaker-teams-boundary',
     ]).Statement.flatMap((st) => [st.Action ?? []].flat())
@@ -96,12 +99,15 @@ describe('kind registry', () => {
         .join('\n')
       const called = new Set<string>()
       for (const m of text.matchAll(
-        /(?:import\s*\{([^}]+)\}\s*from\s*|const\s*\{([^}]+)\}\s*=\s*await import\()'@aws-sdk\/(client-[a-z-]+)'/g,
+        /(?:import\s*\{([^}]+)\}\s*from\s*|const\s*\{([^}]+)\}\s*=\s*await import\()'@aws-sdk\/(client-[a-z0-9-]+)'/g,
       ))
         for (const raw of (m[1] ?? m[2]).split(',')) {
           const name = raw.replace(/\btype\b/, '').trim()
           const op = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1]
-          if (op && new RegExp(`\\b${name}\\(`).test(text)) called.add(`${prefix[m[3]]}:${op}`)
+          if (op && new RegExp(`\\b${name}\\(`).test(text)) {
+            const action = `${prefix[m[3]]}:${op}`
+            called.add(authorisedAs[action] ?? action)
+          }
         }
       for (const m of text.matchAll(/new athena\.(\w+)Command\(/g)) called.add(`athena:${m[1]}`)
       const declared = actionsOf(KIND_DEFINITIONS[k].iamActions)
