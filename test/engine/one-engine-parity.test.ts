@@ -7,15 +7,21 @@
  * one-engine-commands.test.ts.
  */
 import assert from 'node:assert/strict'
+import { readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { parse } from 'yaml'
 import type { ApplyResult } from '../../src/commands/apply.js'
 import type { ValidateResult } from '../../src/commands/validate.js'
 import type { ChecklistTeam } from '../../src/lib/acs/checklist.js'
 import type { AcsDeployResult } from '../../src/lib/acs/deploy.js'
+import type { TeamsFile } from '../../src/lib/config/types.js'
 import type { Plan } from '../../src/lib/plan/types.js'
 import type { StatusReport } from '../../src/lib/status.js'
+import { idpMetadata } from '../../tools/idp/idp.js'
 import { DEMO_ACCOUNT } from '../helpers/emulator.js'
 import { CALLER, DOMAIN, type FormName, form } from '../helpers/forms.js'
 import { useReconcile } from '../helpers/reconcile.js'
+import type { ExampleTeamsFile } from '../helpers/workspace.js'
 
 /** The two forms compared: `domain:`, and the caller's own account named under `accounts:` without a role. */
 const PAIR = ['one-domain', 'accounts'] as const satisfies readonly FormName[]
@@ -165,5 +171,59 @@ describe('one engine, every command: a one-domain file and the same teams as acc
       (one.team1 as { team: string; at: string }[]).map((t) => `${t.at} ${t.team}`),
       [`${CALLER}/${DOMAIN} team1`],
     )
+  })
+
+  it('import: an account applied from either form imports as a one-domain file and as accounts:/domains: describing the same teams, each planning nothing', async () => {
+    /** The example's teams, with a team without members (no profiles: its domain comes from its role or the ACS). */
+    const withTeam3 = (c: ExampleTeamsFile) => {
+      c.teams.team3 = {
+        displayName: 'SageMaker Studio Team 3',
+        executionRole: { create: true },
+        tags: { Team: 'Team3' },
+        members: {},
+        saml: { idpMetadata: 'metadata/team3.xml' },
+      }
+    }
+    for (const applied of PAIR) {
+      await fresh()
+      const file = form(applied, { acs: true, change: withTeam3 })
+      await ok(file, ['apply', '-f', file, '--yes'])
+      const imported: Record<string, TeamsFile> = {}
+      for (const [as, domain] of [
+        ['one-domain', DOMAIN],
+        ['accounts', `${CALLER}:${DOMAIN}`],
+      ] as const) {
+        const out = `${file}.${as}.yaml`
+        await ok(out, ['import', '--domain', domain, '--region', 'us-east-1', '-f', out])
+        const config = parse(readFileSync(out, 'utf8')) as TeamsFile
+        imported[as] = config
+        // It validates and plans nothing but the console steps (their metadata files are the admin's to fetch).
+        for (const team of Object.keys(config.teams))
+          writeFileSync(path.join(path.dirname(out), 'metadata', `${team}.xml`), idpMetadata())
+        const plan = JSON.parse(await ok(out, ['plan', '-f', out, '--json'])) as Plan
+        assert.deepEqual(
+          plan.changes.filter((c) => c.action !== 'manual').map((c) => `${c.action} ${c.kind} ${c.key}`),
+          [],
+          `${as} import of the ${applied} form`,
+        )
+      }
+      assert.equal(imported['one-domain'].domain?.id, DOMAIN)
+      assert.deepEqual(
+        Object.values(imported.accounts.domains ?? {}).map(
+          (d) => imported.accounts.accounts?.[d.account!]?.id,
+        ),
+        [CALLER],
+      )
+      // The same teams, settings and tags; only where the domain is written differs.
+      const withoutPlaces = (c: TeamsFile) => {
+        const { domain: _d, domains: _ds, accounts: _a, teams, ...rest } = c
+        return {
+          ...rest,
+          teams: Object.fromEntries(Object.entries(teams).map(([id, { domain: _domain, ...t }]) => [id, t])),
+        }
+      }
+      assert.deepEqual(withoutPlaces(imported.accounts), withoutPlaces(imported['one-domain']), applied)
+      assert.deepEqual(Object.keys(imported.accounts.teams), ['team1', 'team2', 'team3'], applied)
+    }
   })
 })

@@ -23,16 +23,18 @@ export interface FormOptions {
 
 /** The example's teams (without the ACS and SAML unless `acs`) in the one-domain form. */
 export function oneDomain(change?: (c: ExampleTeamsFile) => void, options: Omit<FormOptions, 'change'> = {}) {
+  let teams: string[] = []
   const file = workspace((c) => {
     if (!options.acs) {
       delete (c as { acs?: unknown }).acs
       for (const t of Object.values(c.teams)) delete t.saml
     }
     change?.(c)
+    teams = Object.keys(c.teams)
   })
   if (options.acs) {
     mkdirSync(path.join(path.dirname(file), 'metadata'), { recursive: true })
-    for (const team of ['team1', 'team2'])
+    for (const team of teams)
       writeFileSync(path.join(path.dirname(file), 'metadata', `${team}.xml`), idpMetadata())
   }
   return file
