@@ -4,6 +4,8 @@ import { X509Certificate } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { types } from 'node:util'
 import {
   awsValidationMessage,
   patternRegExp,
@@ -115,6 +117,53 @@ describe('AWS model data (schema/aws-model)', () => {
       ['UserSettings.JupyterLabAppSettings.DefaultResourceSpec.InstanceType', 'enum'],
     ])
     assert.equal(validateRequest('sagemaker', 'NoSuchOperation', {}), undefined)
+  })
+})
+
+describe('AWS models as the built CLI reads them (dist/aws-model, npm run build)', () => {
+  type Model = typeof import('../../src/lib/aws/model.js')
+  const built = () =>
+    import(pathToFileURL(path.join(ROOT, 'dist', 'lib', 'aws', 'model.js')).href) as Promise<Model>
+
+  it('are the vendored models, shape for shape, read in part: a shape is parsed when first read', async () => {
+    const { serviceModel: builtModel } = await built()
+    const services = readdirSync(MODEL_DIR).filter((f) => f.endsWith('.json'))
+    assert.ok(services.length >= 10)
+    for (const f of services) {
+      const service = f.replace(/\.json$/, '')
+      const model = builtModel(service)!
+      // Read in part: shapes and operations are parsed as they are read.
+      assert.ok(types.isProxy(model.shapes) && types.isProxy(model.operations), service)
+      const first = Object.keys(model.shapes)[0]
+      assert.deepEqual(
+        JSON.parse(JSON.stringify(model)),
+        JSON.parse(readFileSync(path.join(MODEL_DIR, f), 'utf8')),
+        service,
+      )
+      // Read once, it is kept.
+      assert.equal(model.shapes[first], model.shapes[first])
+    }
+  })
+
+  it('validate requests as the whole models do', async () => {
+    const { validateRequest: builtValidate } = await built()
+    const requests: [string, string, unknown][] = [
+      ['sagemaker', 'CreateUserProfile', { DomainId: 'd-1', UserProfileName: 'x'.repeat(70) }],
+      [
+        'sagemaker',
+        'CreateUserProfile',
+        { DomainId: 'd-1', UserProfileName: 'ok', UserSettings: { ExecutionRole: 'nope' } },
+      ],
+      ['lakeformation', 'CreateLFTag', { TagKey: '', TagValues: [] }],
+      ['iam', 'CreateRole', { RoleName: 'a b', AssumeRolePolicyDocument: '{}' }],
+      ['sso-admin', 'CreateApplication', { Name: 'n', InstanceArn: 'bad', ApplicationProviderArn: 'x' }],
+    ]
+    for (const [service, operation, input] of requests)
+      assert.deepEqual(
+        builtValidate(service, operation, input),
+        validateRequest(service, operation, input),
+        `${service} ${operation}`,
+      )
   })
 })
 

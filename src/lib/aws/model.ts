@@ -65,22 +65,79 @@ export interface ValidateOptions {
   unknownMembers?: boolean
 }
 
-/** The service whose model file holds this service's operations (the tool's service names). */
+/** The vendored models: <root>/schema/aws-model from dist/lib/aws or src/lib/aws. */
 const MODEL_DIR = (() => {
   const here = path.dirname(fileURLToPath(import.meta.url))
-  // dist/lib/aws or src/lib/aws → <root>/schema/aws-model
   return path.resolve(here, '..', '..', '..', 'schema', 'aws-model')
 })()
 
+/** The same models laid out by `npm run build` to be read in part (scripts/lazy-aws-model.mjs): dist/aws-model. */
+const LAZY_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'aws-model')
+
 const models = new Map<string, ServiceModel | undefined>()
+
+/**
+ * A record of a partly-read model (scripts/lazy-aws-model.mjs): the lines `<tag> <name> <json>` of
+ * `text`, each parsed when first read. Its names are found in one pass over the text, at the first read.
+ */
+function lazyRecord<T>(text: string, tag: 'O' | 'S'): Record<string, T> {
+  let at: Map<string, number> | undefined
+  const parsed = new Map<string, T | undefined>()
+  const index = () => {
+    if (!at) {
+      at = new Map()
+      const marker = `\n${tag} `
+      for (let i = text.indexOf(marker); i !== -1; i = text.indexOf(marker, i + 1)) {
+        const nameStart = i + marker.length
+        const nameEnd = text.indexOf(' ', nameStart)
+        at.set(text.slice(nameStart, nameEnd), nameEnd + 1)
+      }
+    }
+    return at
+  }
+  const read = (name: string): T | undefined => {
+    if (!parsed.has(name)) {
+      const start = index().get(name)
+      parsed.set(
+        name,
+        start === undefined ? undefined : (JSON.parse(text.slice(start, text.indexOf('\n', start))) as T),
+      )
+    }
+    return parsed.get(name)
+  }
+  return new Proxy({} as Record<string, T>, {
+    get: (_, name) => (typeof name === 'string' ? read(name) : undefined),
+    has: (_, name) => typeof name === 'string' && index().has(name),
+    ownKeys: () => [...index().keys()],
+    getOwnPropertyDescriptor: (_, name) =>
+      typeof name === 'string' && index().has(name)
+        ? { value: read(name), enumerable: true, configurable: true, writable: false }
+        : undefined,
+  })
+}
+
+/** A model from its partly-read layout (scripts/lazy-aws-model.mjs, dist/aws-model). */
+export function lazyServiceModel(text: string): ServiceModel {
+  const header = JSON.parse(text.slice(0, text.indexOf('\n'))) as Omit<ServiceModel, 'operations' | 'shapes'>
+  return {
+    ...header,
+    operations: lazyRecord<OperationModel>(text, 'O'),
+    shapes: lazyRecord<Shape>(text, 'S'),
+  }
+}
 
 /** The vendored model of a service ("sagemaker", "sso-admin", …), or undefined when there is none. */
 export function serviceModel(service: string): ServiceModel | undefined {
   if (!models.has(service)) {
+    const lazy = path.join(LAZY_DIR, `${service}.json`)
     const file = path.join(MODEL_DIR, `${service}.json`)
     models.set(
       service,
-      existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ServiceModel) : undefined,
+      existsSync(lazy)
+        ? lazyServiceModel(readFileSync(lazy, 'utf8'))
+        : existsSync(file)
+          ? (JSON.parse(readFileSync(file, 'utf8')) as ServiceModel)
+          : undefined,
     )
   }
   return models.get(service)
