@@ -2,6 +2,8 @@ import { Flags } from '@oclif/core'
 import { BaseCommand } from '../lib/command.js'
 import { reconcileFlags } from '../lib/command-flags.js'
 import type { ApplyResult } from '../lib/engine/apply-run.js'
+import { applyView } from '../lib/views/apply.js'
+import { planView } from '../lib/views/plan.js'
 
 export type { ApplyResult } from '../lib/engine/apply-run.js'
 
@@ -22,6 +24,7 @@ A file with accounts:/domains: works the same way across its accounts: one lock 
     '<%= config.bin %> apply --prune --require-approval any-change',
   ]
 
+  static override view = applyView
   static override flags = {
     ...reconcileFlags,
     plan: Flags.string({
@@ -60,7 +63,7 @@ A file with accounts:/domains: works the same way across its accounts: one lock 
     }
     const target = run.applyTarget(aws, teams, lock)
     const quiet = this.jsonEnabled()
-    const { exitCode, exitNow, ...result } = await run.runApply(target, {
+    const { exitCode, exitNow, report, ...result } = await run.runApply(target, {
       ...(flags.plan ? { planFile: flags.plan } : {}),
       planOptions: {
         prune: flags.prune,
@@ -73,14 +76,13 @@ A file with accounts:/domains: works the same way across its accounts: one lock 
       requireApproval: flags['require-approval'],
       concurrency: flags.concurrency,
       quiet,
-      colour: this.colour(),
       canPrompt: Boolean(process.stdin.isTTY && process.stdout.isTTY),
       liveProgress: Boolean(process.stderr.isTTY),
-      out: (text) => process.stdout.write(text),
+      showPlan: (plan) => this.preview(planView, plan, {}),
       err: (text) => process.stderr.write(text),
     })
     if (exitNow) process.exit(exitCode)
     if (exitCode !== 0) process.exitCode = exitCode
-    return result
+    return this.show(applyView, result, report)
   }
 }

@@ -17,7 +17,6 @@ import { everyKind } from '../plan/fixtures.js'
 /** Commands without a view, and why. */
 const NO_VIEW: Record<string, string> = {
   'acs serve': 'a server: its output is one log line per request while it runs',
-  apply: 'streams the plan, its progress and the summary as it runs (not yet through a view)',
   autocomplete: "the autocomplete plugin's",
   help: "the help plugin's",
 }

@@ -23,6 +23,8 @@ import { buildPlan, recordRefreshPoints } from '../../src/lib/engine/scopes.js'
 import { lockedAccounts, lockPlace } from '../../src/lib/engine/unlock.js'
 import type { PlanOptions } from '../../src/lib/kinds/engine-contract.js'
 import type { Plan } from '../../src/lib/plan/types.js'
+import { applyView } from '../../src/lib/views/apply.js'
+import { planView } from '../../src/lib/views/plan.js'
 import { type Emulator, startEmulator } from '../../tools/emulator/index.js'
 import type { SeedData } from '../../tools/emulator/state.js'
 import { BIN, type CliResult } from '../helpers/cli.js'
@@ -110,7 +112,7 @@ describe('apply with accounts:/domains: at parity with one domain', function () 
     }
   }
   const OPTIONS: PlanOptions = { prune: false, force: false, refresh: 'existence' }
-  /** The runner as `apply` calls it for this file (no terminal); its output collected. */
+  /** The runner as `apply` calls it for this file (no terminal); its output (the plan and apply views) collected. */
   const apply = (
     file: string,
     opts: Partial<ApplyRunOptions> = {},
@@ -126,19 +128,18 @@ describe('apply with accounts:/domains: at parity with one domain', function () 
         requireApproval: 'destructive',
         concurrency: 8,
         quiet: false,
-        colour: false,
         canPrompt: false,
         liveProgress: false,
         ...opts,
-        out: (t) => {
-          out += t
-          opts.out?.(t)
+        showPlan: async (plan) => {
+          out += await planView.text(plan, { colour: false })
         },
         err: (t) => {
           err += t
           opts.err?.(t)
         },
       })
+      out += await applyView.text(result, { colour: false, ...result.report })
       return { ...result, out, err }
     }
     return aws ? run(aws) : inEmulator(run)

@@ -66,39 +66,51 @@ export interface ApplyRunOptions {
   yes: boolean
   requireApproval: ApprovalMode
   concurrency: number
-  /** --json: nothing on stdout, no prompt, no live progress. */
+  /** --json: no prompt, no live progress. */
   quiet: boolean
-  colour: boolean
   /** stdin and stdout are a terminal (the prompt may ask). */
   canPrompt: boolean
   /** stderr is a terminal (live progress). */
   liveProgress: boolean
-  /** Standard output and error (tests capture them). */
-  out: (text: string) => void
+  /** Shows the plan before it is approved and applied (the plan view; nothing with --json). */
+  showPlan: (plan: Plan) => void | Promise<void>
+  /** Standard error: progress lines, errors, interruptions (tests capture it). */
   err: (text: string) => void
+}
+
+/** What the apply view shows beside the result: how the run ended, and how long it took. */
+export interface ApplyReportFacts {
+  /**
+   * applied: the changes ran; nothing-to-run: the plan had none (only blocked ones, or accounts that
+   * failed); refused: the approval was refused at the prompt; interrupted: said on stderr.
+   */
+  ended: 'applied' | 'nothing-to-run' | 'refused' | 'interrupted'
+  elapsedMs: number
 }
 
 export interface ApplyRunResult extends ApplyResult {
   exitCode: number
   /** In-flight calls did not finish within the grace period after Ctrl-C: exit now. */
   exitNow?: boolean
+  /** How the run ended and how long it took: what the apply view shows besides the result. */
+  report: ApplyReportFacts
 }
 
 const EMPTY: ApplySummary = { done: 0, failed: 0, manual: 0, skipped: 0, blocked: 0 }
 
 export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Promise<ApplyRunResult> {
   const started = performance.now()
-  const [{ renderPlan }, { approvalNeeded }, saved, { watchInterrupts, INTERRUPT_GRACE_MS }, { onePlace }] =
+  const [{ approvalNeeded }, saved, { watchInterrupts, INTERRUPT_GRACE_MS }, { onePlace }] =
     await Promise.all([
-      import('../plan/render.js'),
       import('../plan/approval.js'),
       import('../plan/saved.js'),
       import('./interrupt.js'),
       import('../plan/places.js'),
     ])
-  const say = (text: string) => {
-    if (!opts.quiet) opts.out(text)
-  }
+  const report = (ended: ApplyReportFacts['ended']): ApplyReportFacts => ({
+    ended,
+    elapsedMs: performance.now() - started,
+  })
   const reviewed = opts.planFile ? await saved.readPlanFile(opts.planFile) : undefined
   /** The end of a run stopped by Ctrl-C (or every lock lost): the message and exit code 130. */
   const interrupted = (finished: number, total: number, summary: ApplySummary, timedOut = false) => {
@@ -107,7 +119,7 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
         ? 'Interrupted before any change; nothing applied.\n'
         : `Interrupted after ${finished} of ${total} changes${timedOut ? ' (in-flight calls did not finish in time)' : ''}; run apply again to converge.\n`,
     )
-    return { applied: false, outcomes: [], summary, exitCode: 130 }
+    return { applied: false, outcomes: [], summary, exitCode: 130, report: report('interrupted') }
   }
   const interrupts = watchInterrupts()
   const stopRequested = () => Boolean(interrupts.signal) || target.allLocksLost()
@@ -125,20 +137,17 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
     // A saved plan runs only if it is exactly what apply would do now; what runs (and what the
     // summary, the access review and the approval are computed from) is the recomputed plan.
     if (reviewed) saved.assertSamePlan(opts.planFile!, reviewed, plan)
-    say(renderPlan(plan, 'text', { color: opts.colour }))
+    await opts.showPlan(plan)
     // One account and domain: the lines need no address (as the rendered plan shows none).
     const at = (account: string | undefined) => (onePlace(plan) ? undefined : account)
     const planFailed = (plan.context.accounts ?? []).filter((a) => a.error)
     const blocked = plan.changes.filter((c) => c.action === 'blocked')
     if (!plan.changes.some((c) => RUNS.includes(c.action))) {
       // Nothing to run; blocked changes (what the file asks for and cannot be done) still fail.
+      // The apply view lists them and each account that failed; its error goes to stderr here.
       if (blocked.length > 0) {
         await target.recordRefreshPoints()
-        reportBlocked(blocked, at, say)
-        say(
-          `\nApply ${planFailed.length ? 'finished with failures' : 'incomplete'}: nothing to apply, ${blocked.length} blocked${accountsText(planFailed.length, plan)}.\n`,
-        )
-        if (planFailed.length) reportAccounts(planFailed, [], say, opts.err)
+        reportAccountErrors(planFailed, [], opts.err)
         reportErrors(plan, opts.err)
         return {
           applied: false,
@@ -150,6 +159,7 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
             ...(plan.context.accounts ? { failedAccounts: planFailed.length } : {}),
           },
           exitCode: 1,
+          report: report('nothing-to-run'),
         }
       }
       await target.recordRefreshPoints()
@@ -160,9 +170,9 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
           outcomes: [],
           summary: EMPTY,
           exitCode: reportErrors(plan, opts.err) ? 1 : 0,
+          report: report('nothing-to-run'),
         }
-      say(`\nApply finished with failures: nothing to apply${accountsText(planFailed.length, plan)}.\n`)
-      reportAccounts(planFailed, [], say, opts.err)
+      reportAccountErrors(planFailed, [], opts.err)
       reportErrors(plan, opts.err)
       return {
         applied: false,
@@ -170,6 +180,7 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
         outcomes: [],
         summary: { ...EMPTY, failedAccounts: planFailed.length },
         exitCode: 1,
+        report: report('nothing-to-run'),
       }
     }
 
@@ -210,13 +221,12 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
       }
       if (!ok) {
         // A refused approval is an error exit (README "Exit codes"): a script must not read it as applied.
-        say('Nothing applied.\n')
-        return { applied: false, plan, outcomes: [], summary: EMPTY, exitCode: 1 }
+        return { applied: false, plan, outcomes: [], summary: EMPTY, exitCode: 1, report: report('refused') }
       }
     }
     if (stopRequested()) return interrupted(0, 0, EMPTY)
 
-    const { applySummaryLines, lineProgress } = await import('./apply.js')
+    const { lineProgress } = await import('./apply.js')
     const total = plan.changes.filter((c) => c.action !== 'manual' && c.action !== 'blocked').length
     const applying = target.apply({
       concurrency: opts.concurrency,
@@ -251,38 +261,15 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
         )
       return { ...interrupted(finished, total, summary), plan, outcomes, ...(accounts ? { accounts } : {}) }
     }
-    const where = (o: ApplyOutcome) => (at(o.account) ? `[${o.account}] ` : '')
-    for (const o of outcomes.filter((x) => x.status === 'failed'))
-      say(`FAILED  ${where(o)}${o.kind} ${o.summary}: ${o.message}\n`)
-    for (const o of outcomes.filter((x) => x.status === 'manual'))
-      say(`MANUAL  ${where(o)}${o.kind} ${o.summary}: ${o.message}\n`)
-    for (const o of outcomes.filter((x) => x.status === 'skipped'))
-      say(`SKIPPED ${where(o)}${o.kind} ${o.summary}: ${o.message}\n`)
+    // The apply view lists the failed, manual, skipped and blocked changes and each account's result;
+    // the errors of the accounts that failed, and the plan's, go to stderr here.
     const failedAccounts = (accounts ?? []).filter(
       (a) => a.status === 'failed' && !planFailed.some((p) => p.name === a.account),
     )
-    reportBlocked(blocked, at, say)
     const failures = summary.failed > 0 || planFailed.length > 0 || failedAccounts.length > 0
     if (plan.context.accounts) summary.failedAccounts = planFailed.length + failedAccounts.length
-    say(
-      `\nApply ${failures ? 'finished with failures' : summary.blocked > 0 || plan.errors?.length ? 'incomplete' : 'complete'}: ${summary.done} done, ${summary.failed} failed, ${summary.manual} manual, ${summary.skipped} skipped, ${summary.blocked} blocked${accountsText(summary.failedAccounts ?? 0, plan)}.\n`,
-    )
-    // "Account X: ok" only where there are several places to tell apart.
-    if (accounts)
-      reportAccounts(
-        planFailed,
-        onePlace(plan) ? accounts.filter((a) => a.status !== 'done') : accounts,
-        say,
-        opts.err,
-      )
+    if (accounts) reportAccountErrors(planFailed, accounts, opts.err)
     const erred = reportErrors(plan, opts.err)
-    for (const line of applySummaryLines(outcomes, plan, performance.now() - started)) say(`${line}\n`)
-    // The default refresh samples one profile per team; tag changes do not move a profile's
-    // LastModifiedTime, so after failed profile updates only a full refresh is sure to see them all.
-    if (outcomes.some((o) => o.kind === 'profile' && o.action === 'update' && o.status !== 'done'))
-      say(
-        `Some profile updates did not complete: run apply again with --refresh full to re-read every profile.\n`,
-      )
     // The point is the plan's observation; what apply wrote (or failed to) is read again next time.
     await target.recordRefreshPoints()
     return {
@@ -292,6 +279,7 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
       summary,
       ...(accounts ? { accounts } : {}),
       exitCode: failures || erred || summary.blocked > 0 ? 1 : 0,
+      report: report('applied'),
     }
   } finally {
     await target.release()
@@ -302,43 +290,18 @@ export async function runApply(target: ApplyTarget, opts: ApplyRunOptions): Prom
 /** Actions that apply runs (manual steps and blocked changes are shown, never run). */
 const RUNS: string[] = ['create', 'update', 'delete']
 
-/** Files with accounts:/domains: — "; 1 of 3 accounts failed" when any did. */
-function accountsText(failed: number, plan: Plan): string {
-  const n = plan.context.accounts?.length ?? 0
-  return failed > 0 ? `; ${failed} of ${n} account${n === 1 ? '' : 's'} failed` : ''
-}
-
-/** Blocked changes, each with why (what the file asks for that this apply could not do). */
-function reportBlocked(
-  blocked: import('../plan/types.js').Change[],
-  at: (account: string | undefined) => string | undefined,
-  say: (text: string) => void,
-) {
-  for (const c of blocked)
-    say(
-      `BLOCKED ${at(c.account) ? `[${c.account}] ` : ''}${c.kind} ${c.summary}${c.team ? ` [${c.team}]` : ''}: ${c.reason ?? 'blocked'}\n`,
-    )
-}
-
 /** The plan's errors (a member the identity store does not have), on stderr; true when there is any. */
 function reportErrors(plan: Plan, err: (text: string) => void): boolean {
   for (const e of plan.errors ?? []) err(`Error: ${e.message}\n${e.hint ? `Hint: ${e.hint}\n` : ''}`)
   return Boolean(plan.errors?.length)
 }
 
-/** Each account's result (stdout), and the errors of accounts that could not be planned (stderr). */
-function reportAccounts(
+/** The errors of the accounts that could not be planned, or failed as a whole while applying (stderr). */
+function reportAccountErrors(
   planFailed: PlanAccount[],
   accounts: AccountResult[],
-  say: (text: string) => void,
   err: (text: string) => void,
 ) {
-  for (const a of accounts.filter((x) => x.status === 'done')) say(`Account ${a.account}: ok\n`)
-  for (const a of planFailed) say(`Account ${a.name} (${a.id}): ${a.error!.message}\n`)
-  for (const a of accounts.filter(
-    (x) => x.status === 'failed' && !planFailed.some((p) => p.name === x.account),
-  ))
-    say(`Account ${a.account} (${a.accountId}): ${a.error ?? 'changes failed (listed above)'}\n`)
   for (const a of planFailed)
     err(`Error: ${a.error!.message}\n${a.error!.hint ? `Hint: ${a.error!.hint}\n` : ''}`)
   // An account that failed as a whole while applying (its preflight refused the plan, its lock…): on stderr too.

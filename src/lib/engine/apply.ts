@@ -321,27 +321,3 @@ export function lineProgress(
     endStep: () => {},
   }
 }
-
-/**
- * The closing lines of an apply, printed after the progress display: counts per kind, the elapsed
- * time and the console steps still pending (failures are listed above them with their AWS codes).
- */
-export function applySummaryLines(outcomes: ApplyOutcome[], plan: Plan, elapsedMs: number): string[] {
-  const byKind = new Map<Kind, Map<OutcomeStatus, number>>()
-  for (const o of outcomes) {
-    const counts = byKind.get(o.kind) ?? new Map<OutcomeStatus, number>()
-    counts.set(o.status, (counts.get(o.status) ?? 0) + 1)
-    byKind.set(o.kind, counts)
-  }
-  const kinds = KINDS.filter((k) => byKind.has(k)).map(
-    (k) => `${k} ${[...byKind.get(k)!].map(([status, n]) => `${n} ${status}`).join(', ')}`,
-  )
-  const lines = kinds.length ? [`By kind: ${kinds.join(' · ')}`] : []
-  lines.push(`Elapsed: ${(elapsedMs / 1000).toFixed(1)} s`)
-  const pending = plan.changes.filter((c) => c.kind === 'console' && c.action === 'manual').length
-  if (pending > 0)
-    lines.push(
-      `${pending} console step${pending === 1 ? '' : 's'} still pending: run \`sagemaker-teams sso checklist\``,
-    )
-  return lines
-}
