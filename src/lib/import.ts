@@ -158,6 +158,8 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
     },
     // prune + full: read the tags of every profile (none is "desired" yet).
     options: { prune: true, force: false, refresh: 'full' },
+    // It plans nothing: import calls the observers it needs itself.
+    kinds: [],
     warnings: [],
     kept: [],
     observed: async () => {

@@ -50,7 +50,7 @@ export interface TeamMeshReadings {
 
 /** A consumer account's part: its teams' grants are the governance catalog's (mesh-grant), with DESCRIBE on links. */
 export async function teamMeshReadings(ctx: EngineContext): Promise<TeamMeshReadings | undefined> {
-  if (!ctx.kinds?.includes('mesh-grant')) return undefined
+  if (!ctx.kinds.includes('mesh-grant')) return undefined
   return {
     grants: await ctx.observed<MeshGrants>('mesh-grant'),
     wantGrants: (await meshGrants.desire(ctx)) as MeshGrants,
@@ -105,7 +105,7 @@ export async function readMeshStatus(
   parts: PlanPart[],
   accounts: PlanAccount[],
 ): Promise<MeshStatus | undefined> {
-  const governancePart = parts.find((p) => p.ctx.kinds?.includes('lf-share'))
+  const governancePart = parts.find((p) => p.ctx.kinds.includes('lf-share'))
   const mesh = parts.find((p) => p.ctx.discovery.dataMesh)?.ctx.discovery.dataMesh
   if (!mesh) return undefined
   const governanceAccount = accounts.find((a) => a.id === mesh.governanceAccountId)
@@ -127,7 +127,7 @@ export async function readMeshStatus(
       consumers.push({ account: s.accountName, id: s.accountId })
   }
   for (const part of parts) {
-    if (!part.ctx.kinds?.includes('resource-link') || part.domain !== undefined) continue
+    if (!part.ctx.kinds.includes('resource-link') || part.domain !== undefined) continue
     let c = consumers.find((x) => x.id === part.accountId)
     if (!c) {
       c = { account: part.account, id: part.accountId }

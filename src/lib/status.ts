@@ -173,7 +173,7 @@ export async function readStatus(
     ['workgroup'],
   )
   // The part that plans the ACS (the Identity Center account's): its function and login records.
-  const acsCtx = many.parts.find((p) => p.ctx.kinds?.includes('acs'))?.ctx ?? many.ctx
+  const acsCtx = many.parts.find((p) => p.ctx.kinds.includes('acs'))?.ctx ?? many.ctx
   const [apps, assignments, acs, logins] = await Promise.all([
     many.ctx.observed<ObservedApplication[]>('application'),
     many.ctx.observed<ObservedAssignments>('assignment'),
@@ -198,7 +198,7 @@ export async function readStatus(
     // The account's own part (its LF grants and workgroups), not the Identity Center's, the ACS's or
     // a data mesh's governance part (an account without domains has none: no team to show).
     const accountPart = many.parts.find(
-      (p) => p.account === a.name && p.domain === undefined && p.ctx.kinds?.includes('role'),
+      (p) => p.account === a.name && p.domain === undefined && p.ctx.kinds.includes('role'),
     )
     if (!accountPart) {
       if (!only?.length) accounts.push({ ...base, domains })

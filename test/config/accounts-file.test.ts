@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { loadTeamsFile } from '../../src/lib/config/load.js'
-import { fileAccounts, fileDomains, isMultiDomain, teamDomainName } from '../../src/lib/model/topology.js'
+import { fileAccounts, fileDomains, teamDomainName } from '../../src/lib/model/topology.js'
 import { ROOT } from '../helpers/cli.js'
 import { runInProcess } from '../helpers/in-process.js'
 
@@ -34,7 +34,6 @@ describe('teams file: accounts and domains', () => {
     assert.ok(r.ok, r.ok ? '' : JSON.stringify(r.problems))
     if (!r.ok) return
     const config = r.teams.config
-    assert.equal(isMultiDomain(config), true)
     assert.deepEqual(
       fileDomains(config).map((d) => `${d.name}:${d.account}:${d.id}:${d.profileQuota ?? '-'}`),
       ['dev:dev:d-devaaaaaaaaa:-', 'prod-a:prod:d-prodaaaaaaaa:40', 'prod-b:prod:d-prodbbbbbbbb:-'],
@@ -55,7 +54,6 @@ describe('teams file: accounts and domains', () => {
     )
     assert.ok(r.ok)
     if (!r.ok) return
-    assert.equal(isMultiDomain(r.teams.config), false)
     assert.deepEqual(fileDomains(r.teams.config), [{ name: 'default', id: 'd-abcdefghijkl' }])
     assert.equal(teamDomainName(r.teams.config, 'team1'), 'default')
   })

@@ -4,15 +4,24 @@
  * result (one path over the topology: no command asks which form the file is in).
  */
 import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { parse, stringify } from 'yaml'
 import type { AccountPolicy } from '../../src/lib/account-policies.js'
 import { AwsClients } from '../../src/lib/aws/clients.js'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
+import type { TeamsFile } from '../../src/lib/config/types.js'
 import type { PolicyDocument } from '../../src/lib/plan/types.js'
+import type { AccessReport } from '../../src/lib/report/types.js'
 import { planSetup, setupBoundaries } from '../../src/lib/setup.js'
-import { useDemoAccount } from '../helpers/emulator.js'
+import { type Emulator, startEmulator } from '../../tools/emulator/index.js'
+import type { SeedData } from '../../tools/emulator/state.js'
+import { DEMO_ACCOUNT, useDemoAccount } from '../helpers/emulator.js'
 import { evaluate } from '../helpers/iam-policy-check.js'
 import { runInProcess } from '../helpers/in-process.js'
-import { withEnv } from '../helpers/organization.js'
+import { applyMany, member, withEnv } from '../helpers/organization.js'
+import { useReconcile } from '../helpers/reconcile.js'
 import { type ExampleTeamsFile, workspace } from '../helpers/workspace.js'
 
 const CALLER = '123456789012'
@@ -143,5 +152,115 @@ describe('one engine: setup in both forms', function () {
       { action: 'dynamodb:PutItem', resource: table },
     )
     assert.equal(put.decision, 'ImplicitlyDenied')
+  })
+})
+
+describe('one engine: access report in both forms', function () {
+  this.timeout(120_000)
+  const { cli, applied } = useReconcile()
+  /** Without the ACS and SAML (no IdP metadata to write): the teams, their roles, grants and profiles. */
+  const plain = (c: ExampleTeamsFile) => {
+    delete (c as { acs?: unknown }).acs
+    for (const t of Object.values(c.teams)) delete t.saml
+  }
+  const report = async (file: string) => {
+    const out = mkdtempSync(path.join(tmpdir(), 'smt-report-'))
+    const r = await cli(['access', 'report', '-f', file, '--out', out, '--json'])
+    assert.equal(r.code, 0, r.stderr)
+    const { generatedAt: _, ...rest } = JSON.parse(r.stdout) as AccessReport
+    return rest
+  }
+
+  it("the same report for a one-domain file and the same teams in the caller's account", async () => {
+    await applied(oneDomain(plain))
+    const one = await report(oneDomain(plain))
+    assert.deepEqual(
+      one.teams.map((t) => [t.team, t.accountId, t.domainId, t.evaluation.evaluated]),
+      [
+        ['team1', CALLER, DOMAIN, true],
+        ['team2', CALLER, DOMAIN, true],
+      ],
+    )
+    assert.ok(one.teams.every((t) => t.members.length > 0 && t.reach.length > 0))
+    assert.deepEqual(await report(accountsForm(true, plain)), one, 'accounts: naming the caller')
+    assert.deepEqual(await report(accountsForm(false, plain)), one, 'domains: without account:')
+  })
+})
+
+describe('one engine: access report of a data mesh (accounts:)', function () {
+  this.timeout(120_000)
+  const CENTRAL = '444444444444'
+  const ANALYTICS = '666666666666'
+  let emu: Emulator
+  before(async () => {
+    emu = await startEmulator({
+      seed: parse(readFileSync(DEMO_ACCOUNT, 'utf8')) as SeedData,
+      profileReadyMs: 20,
+      accounts: [
+        {
+          id: CENTRAL,
+          seed: {
+            ...member(CENTRAL, []),
+            glue: {
+              databases: [
+                {
+                  name: 'credit_card',
+                  lfTags: { domain: ['consumer-banking'] },
+                  tables: [{ name: 'credit_risk' }],
+                },
+                {
+                  name: 'transactions',
+                  lfTags: { domain: ['investment-banking'] },
+                  tables: [{ name: 'payments' }],
+                },
+              ],
+            },
+          },
+        },
+        { id: ANALYTICS, seed: member(ANALYTICS, ['d-mlcoedomain01']) },
+      ],
+    })
+  })
+  after(() => emu?.close())
+
+  it("each consumer team's report has its resource links' rows and its grants in the governance catalog", async () => {
+    const config = parse(readFileSync('examples/teams-data-mesh.yaml', 'utf8')) as TeamsFile
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'smt-mesh-')), 'teams.yaml')
+    writeFileSync(file, stringify(config))
+    await withEnv(emu.env(), () => applyMany(file))
+    const out = mkdtempSync(path.join(tmpdir(), 'smt-report-'))
+    const r = await runInProcess(['access', 'report', '-f', file, '--out', out, '--json'], { env: emu.env() })
+    assert.equal(r.code, 0, r.stderr)
+    const report = JSON.parse(r.stdout) as AccessReport
+    const team = (name: string) => report.teams.find((t) => t.team === name)!
+    for (const t of report.teams) {
+      assert.equal(t.accountId, ANALYTICS, t.team)
+      assert.equal(t.domainId, 'd-mlcoedomain01', t.team)
+      assert.ok(t.evaluation.evaluated, t.evaluation.reason)
+    }
+    // Each team's links reach the scenario matrix: a row per own link (intended Allowed), and another
+    // team's link among the cross-team rows (Denied). (The own rows' outcome is the simulator's: the
+    // emulator evaluates a read of another account's catalog as cross-account, without its policy.)
+    const mesh = (name: string) =>
+      team(name)
+        .reach.filter((x) => /resource link/.test(x.scenario))
+        .map((x) => `${x.scenario}: intended ${x.expected}`)
+        .sort()
+    assert.deepEqual(mesh('risk'), [
+      'query a shared table through own resource link rl_credit_card: intended Allowed',
+    ])
+    assert.deepEqual(mesh('fraud'), [
+      'query a shared table through own resource link rl_credit_card: intended Allowed',
+      'query a shared table through own resource link rl_transactions: intended Allowed',
+    ])
+    assert.deepEqual(
+      report.crossTeam
+        .filter((c) => /resource link/.test(c.scenario))
+        .map((c) => `${c.team} ${c.scenario}: ${c.outcome}`),
+      ["risk query a shared table through fraud's resource link rl_transactions: Denied"],
+    )
+    // The team's LF-tag grants are the governance catalog's.
+    assert.ok(team('risk').data.lakeFormation.length > 0)
+    assert.ok(team('risk').data.lakeFormation.every((g) => g.catalogId === CENTRAL))
   })
 })

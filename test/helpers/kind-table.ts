@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict'
 import type { LoadedTeams } from '../../src/lib/config/load.js'
 import type { TeamConfig, TeamsFile } from '../../src/lib/config/types.js'
+import { acsPlacementOf } from '../../src/lib/engine/scopes.js'
 import type { KindEngine } from '../../src/lib/kinds/contract.js'
 import {
   type Discovery,
@@ -21,7 +22,7 @@ import {
   type ResolvedUser,
 } from '../../src/lib/kinds/engine-contract.js'
 import { KIND_DEFINITIONS } from '../../src/lib/kinds/registry.js'
-import type { Change, KeptItem, Kind } from '../../src/lib/plan/types.js'
+import { type Change, type KeptItem, KINDS, type Kind } from '../../src/lib/plan/types.js'
 
 /** The kind's engine module (observe, desire, diff, requests, apply), as the registry names it. */
 export function engineOf<K extends Kind>(kind: K): Promise<KindEngine<K>> {
@@ -120,6 +121,7 @@ export interface TableContext {
   discovery?: Partial<Discovery>
   /** Other kinds' observations, for a diff or desire that reads them (ctx.observed). */
   observations?: Partial<Record<Kind, unknown>>
+  /** The kinds the context plans (default: every kind, as for a one-domain file's own account). */
   kinds?: Kind[]
 }
 
@@ -139,10 +141,24 @@ export function tableContext(t: TableContext): EngineContext {
   return {
     aws: noAws,
     teams,
-    discovery: { ...DISCOVERY, ...t.discovery },
+    discovery: {
+      ...DISCOVERY,
+      // With an ACS and no presign role named: the ACS's own account, as the engine's part of a
+      // one-domain file's account has it (where each team's profiles are).
+      ...(t.config.acs && !t.discovery?.acsRoleArn
+        ? {
+            acsPlacement: acsPlacementOf(t.config, {
+              callerAccountId: ACCOUNT,
+              acsAccountId: ACCOUNT,
+              partition: 'aws',
+            }),
+          }
+        : {}),
+      ...t.discovery,
+    },
     identities: identitiesOf(t.config, directory),
     options: { prune: false, force: false, refresh: 'existence', ...t.options },
-    ...(t.kinds ? { kinds: t.kinds } : {}),
+    kinds: t.kinds ?? [...KINDS],
     warnings: [],
     kept: [],
     observed<T>(kind: Kind): Promise<T> {

@@ -18,7 +18,16 @@ import { teamScenarios } from '../../src/lib/policies/team-matrix.js'
 import { ROOT } from '../helpers/cli.js'
 import { MATRIX_INPUT } from './fixtures.js'
 
-const scenarios = teamScenarios(MATRIX_INPUT)
+/** The matrix, with a data mesh's link rows too (a consumer team's own link and another team's). */
+const link = (name: string) => ({ name, targetCatalogId: '444444444444', targetDatabase: `${name}_shared` })
+const scenarios = [
+  ...teamScenarios(MATRIX_INPUT),
+  ...teamScenarios({
+    ...MATRIX_INPUT,
+    self: { ...MATRIX_INPUT.self, links: [link('rl_own')] },
+    other: { ...MATRIX_INPUT.other, links: [link('rl_other')] },
+  }).filter((s) => /resource link/.test(s.name)),
+]
 const principal = { roleArn: MATRIX_INPUT.self.roleArn, principalTags: { Team: 'Team1' }, policies: {} }
 
 async function fromReference(action: string): Promise<ActionContext> {

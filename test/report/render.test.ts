@@ -14,6 +14,8 @@ const report: AccessReport = {
     {
       team: 'team1',
       displayName: '<script>alert(1)</script>',
+      accountId: '123456789012',
+      domainId: 'd-abcdefghijkl',
       roleArn: 'arn:aws:iam::123456789012:role/sagemaker-teams-team1',
       members: [
         {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { AwsClients } from '../../src/lib/aws/clients.js'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
 import { applyPlan } from '../../src/lib/engine/apply.js'
-import { buildContext } from '../../src/lib/engine/plan.js'
+import { buildPlan } from '../../src/lib/engine/scopes.js'
 import type { Change, Plan } from '../../src/lib/plan/types.js'
 import type { Emulator } from '../../tools/emulator/index.js'
 import { useDemoAccount } from '../helpers/emulator.js'
@@ -171,11 +171,13 @@ describe('roles, LF-tags and LF grants (CLI against the emulator)', function () 
     const file = workspace()
     await applied(file)
     const teams = await loadTeamsFileOrThrow(file)
-    const ctx = await buildContext(new AwsClients({ region: 'us-east-1' }), teams, {
+    // The scope that plans the account's LF grants.
+    const many = await buildPlan(new AwsClients({ region: 'us-east-1' }), teams, {
       prune: false,
       force: false,
       refresh: 'existence',
     })
+    const ctx = many.parts.find((p) => p.ctx.kinds.includes('lf-grant'))!.ctx
     const grant = (value: string): Change => ({
       kind: 'lf-grant',
       key: `k-${value}`,

@@ -27,7 +27,7 @@ export async function buildAcs(aws: AwsClients, teams: LoadedTeams, outDir: stri
   // The ACS part of the engine's plan (in the Identity Center account, or acs.account's).
   const { buildPlan } = await import('../engine/scopes.js')
   const many = await buildPlan(aws, teams, { prune: false, force: false, refresh: 'existence' })
-  const part = many.parts.find((p) => p.ctx.kinds?.includes('acs'))
+  const part = many.parts.find((p) => p.ctx.kinds.includes('acs'))
   if (!part) {
     const failed = many.plan.context.accounts.find((a) => a.error)
     throw new UserError(
@@ -173,7 +173,7 @@ async function deployResult(
   outcomes: ApplyOutcome[],
 ): Promise<AcsDeployResult> {
   // The function's URL, read in the account the ACS lives in.
-  const acsPart = parts.find((p) => p.ctx.kinds?.includes('acs'))
+  const acsPart = parts.find((p) => p.ctx.kinds.includes('acs'))
   const status = await readAcsStatus({ aws: acsPart?.ctx.aws ?? aws, teams })
   const { consoleSettings } = await import('../kinds/console/engine.js')
   return {

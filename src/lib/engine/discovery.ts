@@ -1,35 +1,15 @@
-/** Finds the account, the Identity Center instance and the SageMaker domain, and checks the preconditions. */
+/** Finds the Identity Center instance and a SageMaker domain, and checks the preconditions (engine/scopes.ts calls these per scope). */
 
 import type { DescribeDomainCommandOutput } from '@aws-sdk/client-sagemaker'
 import { paginateListInstances } from '@aws-sdk/client-sso-admin'
 import type { AwsClients } from '../aws/clients.js'
 import type { TeamsFile } from '../config/types.js'
 import { awsErrorCode, commonAwsHint, describeAwsError, UserError } from '../errors.js'
-import type { Discovery } from '../kinds/engine-contract.js'
-import { primaryDomainId } from '../model/topology.js'
 
 export function partitionOf(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn'
   if (region.startsWith('us-gov-')) return 'aws-us-gov'
   return 'aws'
-}
-
-export async function discover(aws: AwsClients, config: TeamsFile): Promise<Discovery> {
-  const [accountId, instance, domain] = await Promise.all([
-    aws.accountId(),
-    findInstance(aws, config),
-    findDomain(aws, primaryDomainId(config)),
-  ])
-  return {
-    accountId,
-    region: aws.region,
-    partition: partitionOf(aws.region),
-    instanceArn: instance.instanceArn,
-    identityStoreId: instance.identityStoreId,
-    domainId: domain.id,
-    domainArn: domain.arn,
-    defaultExecutionRole: domain.defaultExecutionRole,
-  }
 }
 
 export async function findInstance(

@@ -1,19 +1,14 @@
 /**
- * The pipeline: teams file → discovery → identities → observe every kind → desire → diff → Plan.
+ * One scope's pipeline (engine/scopes.ts makes the scopes): observe its kinds → desire → diff → Plan.
  * The Plan is plain data; rendering and applying are elsewhere.
  */
 import { createHash } from 'node:crypto'
-import type { AwsClients } from '../aws/clients.js'
 import { stableStringify } from '../canonical.js'
-import type { LoadedTeams } from '../config/load.js'
 import { DEFAULT_PROFILE_QUOTA } from '../config/types.js'
-import { UserError } from '../errors.js'
 import { reviewAccess } from '../plan/access-review.js'
 import { holdBackMissingMembers, holdBackReplaced } from '../plan/hold-back.js'
 import { ownedTeamsSeen, refusePrefixReach } from '../plan/name-reach.js'
-import { renameMoves } from '../plan/renames.js'
 import { scopeChanges } from '../plan/scope.js'
-import { closest } from '../text.js'
 
 export { ACTIONABLE, hasChanges } from '../plan/changes.js'
 
@@ -26,26 +21,8 @@ import type { ObservedApplication } from '../kinds/application/engine.js'
 import { diffed, type EngineContext, type PlanOptions } from '../kinds/engine-contract.js'
 import { engineOf, loadEngines } from '../kinds/engines.js'
 import type { desiredProfiles as DesiredProfiles, ObservedProfiles } from '../kinds/profile/engine.js'
-import { discover } from './discovery.js'
-import { missingMemberErrors, resolveIdentities } from './identities.js'
+import { missingMemberErrors } from './identities.js'
 import type { ReadListener } from './read-events.js'
-
-/** `onRead` hears what is being read (steps, kinds; AWS calls through buildPlan) while it is read. */
-export async function buildContext(
-  aws: AwsClients,
-  teams: LoadedTeams,
-  given: PlanOptions,
-  onRead?: ReadListener,
-): Promise<EngineContext> {
-  const options = normalizeOptions(given)
-  onRead?.({ type: 'step-start', step: 'discovery' })
-  const discovery = await discover(aws, teams.config)
-  onRead?.({ type: 'step-done', step: 'discovery' })
-  onRead?.({ type: 'step-start', step: 'identities' })
-  const identities = await resolveIdentities(aws, teams.config, discovery.identityStoreId)
-  onRead?.({ type: 'step-done', step: 'identities' })
-  return contextOf({ aws, teams, options, discovery, identities }, onRead)
-}
 
 export function normalizeOptions(given: PlanOptions): PlanOptions {
   return {
@@ -57,14 +34,14 @@ export function normalizeOptions(given: PlanOptions): PlanOptions {
   }
 }
 
-/** An engine context over what discovery and identity resolution found (the many-accounts engine builds several). */
+/** An engine context over what discovery and identity resolution found: one per scope (engine/scopes.ts). */
 export function contextOf(
   base: Pick<
     EngineContext,
     'aws' | 'teams' | 'options' | 'discovery' | 'identities' | 'kinds' | 'domainParts' | 'acsAws'
   >,
   onRead?: ReadListener,
-  /** Observations another context makes (the many-accounts engine reads applications once). */
+  /** Observations another context makes (the Identity Center part reads the applications once). */
   shared?: (kind: Kind) => Promise<unknown> | undefined,
 ): EngineContext {
   const { aws, teams, options, discovery, identities } = base
@@ -75,7 +52,7 @@ export function contextOf(
     discovery,
     identities,
     options,
-    ...(base.kinds ? { kinds: base.kinds } : {}),
+    kinds: base.kinds,
     ...(base.domainParts ? { domainParts: base.domainParts } : {}),
     ...(base.acsAws ? { acsAws: base.acsAws } : {}),
     // The teams file's own warnings (a signing certificate that ends soon) travel with the plan.
@@ -98,12 +75,12 @@ export function contextOf(
   return ctx
 }
 
-/** Observes every kind (concurrently; modules may await each other) and diffs. */
+/** Observes the context's kinds (concurrently; modules may await each other) and diffs: one scope's plan. */
 export async function planWith(ctx: EngineContext): Promise<Plan> {
   const engines = await loadEngines()
   // Loaded with the engines (imported statically, SageMaker's client would load before the first call).
   const { desiredProfiles } = await import('../kinds/profile/engine.js')
-  const modules = KINDS.filter((k) => !ctx.kinds || ctx.kinds.includes(k)).map((k) => engines[k])
+  const modules = KINDS.filter((k) => ctx.kinds.includes(k)).map((k) => engines[k])
   const observed = await Promise.all(modules.map((m) => ctx.observed(m.kind)))
   const observedOf = <T>(kind: Kind) => observed[modules.findIndex((m) => m.kind === kind)] as T | undefined
   // A file team whose id is the "-"-prefix of another team the tool owns here is refused (its role's
@@ -126,8 +103,7 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
   changes.sort(compareChanges)
   holdBackReplaced(changes, new Set(Object.keys(ctx.teams.config.teams)), ctx.kept)
   if (ctx.options.teams) {
-    // A part of a many-accounts plan sees only its own teams: the whole plan checks the names.
-    if (!ctx.kinds) checkScope(ctx, ctx.options.teams, changes)
+    // A part sees only its own teams: the whole plan checks the names (engine/scopes.ts).
     const members = new Set(
       ctx.options.teams.flatMap((t) =>
         [...(ctx.identities.teamUsers.get(t)?.values() ?? [])].map((u) => u.userName),
@@ -175,9 +151,7 @@ export async function planWith(ctx: EngineContext): Promise<Plan> {
   )
   if (unread) plan.unreadProfiles = unread
   plan.accessReview = reviewAccess(plan)
-  // A part of a many-accounts plan sees only its kinds: the merged plan says what a rename moves.
-  const renames = ctx.kinds ? [] : renameMoves(changes, plan.kept ?? [])
-  if (renames.length > 0) plan.accessReview.moves = [...(plan.accessReview.moves ?? []), ...renames]
+  // A part sees only its kinds: the merged plan says what a rename moves (engine/scopes.ts).
   // Rows of the scenario matrix whose outcome a role or boundary change alters (evaluated by IAM's
   // simulator, only when a role or the boundary changes).
   if (changes.some((c) => (c.kind === 'role' || c.kind === 'boundary') && c.action === 'update')) {
@@ -205,25 +179,13 @@ async function holdBackMissing(ctx: EngineContext, plan: Plan) {
     for (const c of plan.changes) plan.summary[c.action]++
     plan.fingerprint = fingerprint(plan.changes)
   }
-  if (ctx.kinds && !ctx.kinds.includes('assignment')) return
+  if (!ctx.kinds.includes('assignment')) return
   const errors = await missingMemberErrors(ctx.teams.file, inScope, ctx.discovery.identityStoreId)
   if (errors.length > 0) plan.errors = errors
   for (const m of missing.filter((x) => !inScope.includes(x)))
     plan.warnings.push(
       `${m.kind} ${m.name} of team ${m.team} is not in identity store ${ctx.discovery.identityStoreId} (team ${m.team} is not in this --team plan).`,
     )
-}
-
-/** A --team must be in the file, or (with --prune) have changes of its own: a typo never plans "nothing". */
-function checkScope(ctx: EngineContext, teams: string[], changes: Change[]) {
-  const known = new Set([...Object.keys(ctx.teams.config.teams), ...changes.flatMap((c) => c.team ?? [])])
-  for (const team of teams) {
-    if (known.has(team)) continue
-    const guess = closest(team, [...known])
-    throw new UserError(
-      `--team ${team}: no such team in ${ctx.teams.file}${guess ? ` (did you mean "${guess}"?)` : ''}`,
-    )
-  }
 }
 
 /**

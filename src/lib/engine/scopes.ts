@@ -361,7 +361,7 @@ async function buildPlanReporting(
   // Every part reads the applications once, through the Identity Center part.
   // (Only the kinds it plans: with acs.account the ACS is read by its own account's part.)
   const shared = (kind: Kind) =>
-    IDENTITY_CENTER_KINDS.includes(kind) && icCtx.kinds?.includes(kind) ? icCtx.observed(kind) : undefined
+    IDENTITY_CENTER_KINDS.includes(kind) && icCtx.kinds.includes(kind) ? icCtx.observed(kind) : undefined
 
   // The accounts: the caller's own (domains without account:) and each named one with a domain.
   const accountsUsed: { account: FileAccount | undefined; domains: FileDomain[] }[] = []

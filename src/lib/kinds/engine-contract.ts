@@ -90,10 +90,10 @@ export interface EngineContext {
   identities: Identities
   options: PlanOptions
   /**
-   * The kinds this context plans (files with accounts:/domains: split the kinds between the Identity
-   * Center account, each account and each domain); all kinds when absent.
+   * The kinds this context plans: the engine splits them between the Identity Center account, each
+   * account and each domain (engine/scopes.ts), for every file.
    */
-  kinds?: Kind[]
+  kinds: Kind[]
   /**
    * An account's part of a file with accounts:/domains: — the parts of its domains, whose profiles
    * the account's kinds look at (the role module: which profiles still use a retired role).

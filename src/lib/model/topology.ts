@@ -26,11 +26,6 @@ export interface FileAccount {
   region?: string
 }
 
-/** Whether the file uses `accounts:` or `domains:` (the many-accounts engine). */
-export function isMultiDomain(config: TeamsFile): boolean {
-  return Boolean(config.accounts || config.domains)
-}
-
 /** Every domain of the file: its own `domain:` first (as `default`), then `domains:` in file order. */
 export function fileDomains(config: TeamsFile): FileDomain[] {
   const domains: FileDomain[] = []

@@ -52,6 +52,44 @@ export const REQUEST_CONTEXT: Record<string, ActionContext> = {
       },
     ],
   },
+  'glue:GetDatabase': {
+    requestTags: false,
+    resourceTypes: [
+      {
+        arn: 'arn:${Partition}:glue:${Region}:${Account}:catalog/${CatalogName}',
+        aws: true,
+      },
+      {
+        arn: 'arn:${Partition}:glue:${Region}:${Account}:database/${DatabaseName}',
+        aws: true,
+      },
+      {
+        arn: 'arn:${Partition}:glue:${Region}:${Account}:catalog',
+        aws: false,
+      },
+    ],
+  },
+  'glue:GetPartitions': {
+    requestTags: false,
+    resourceTypes: [
+      {
+        arn: 'arn:${Partition}:glue:${Region}:${Account}:catalog/${CatalogName}',
+        aws: true,
+      },
+      {
+        arn: 'arn:${Partition}:glue:${Region}:${Account}:database/${DatabaseName}',
+        aws: true,
+      },
+      {
+        arn: 'arn:${Partition}:glue:${Region}:${Account}:catalog',
+        aws: false,
+      },
+      {
+        arn: 'arn:${Partition}:glue:${Region}:${Account}:table/${DatabaseName}/${TableName}',
+        aws: true,
+      },
+    ],
+  },
   'glue:GetTable': {
     requestTags: false,
     resourceTypes: [

@@ -8,11 +8,12 @@
 import { readAcsStatus } from '../acs/status.js'
 import type { AwsClients } from '../aws/clients.js'
 import type { LoadedTeams } from '../config/load.js'
-import { buildContext } from '../engine/plan.js'
+import type { ScopedPlan } from '../engine/scopes.js'
 import { UserError } from '../errors.js'
 import type { ObservedBoundary } from '../kinds/boundary/engine.js'
 import type { EngineContext } from '../kinds/engine-contract.js'
 import type { ObservedGrants } from '../kinds/lf-grant/engine.js'
+import type { MeshGrants } from '../kinds/mesh-grant/engine.js'
 import type { ObservedProfiles } from '../kinds/profile/engine.js'
 import type { ObservedRoles } from '../kinds/role/engine.js'
 import {
@@ -25,9 +26,9 @@ import {
   teamRoleArn,
   teamRoleName,
 } from '../model/names.js'
-import { isMultiDomain } from '../model/topology.js'
+import { teamDomainName } from '../model/topology.js'
 import { teamWorkspace } from '../model/workspace.js'
-import type { PolicyDocument, RolePayload } from '../plan/types.js'
+import type { LfGrantPayload, PolicyDocument, RolePayload } from '../plan/types.js'
 import { readMemberSignIns } from './logins.js'
 import type {
   AccessReport,
@@ -56,53 +57,76 @@ export async function buildAccessReport(
   options: ReportOptions,
 ): Promise<AccessReport> {
   const config = teams.config
-  if (isMultiDomain(config))
-    throw new UserError(
-      'access report reads one-domain teams files for now; a file with accounts:/domains: is not supported yet',
-    )
   for (const t of options.teams ?? [])
     if (!config.teams[t]) throw new UserError(`--team ${t}: no such team in ${teams.file}`)
   const now = options.now ?? new Date()
-  const ctx = await buildContext(aws, teams, { prune: false, force: false, refresh: 'full' })
-  const d = ctx.discovery
-  const [profiles, roles, boundary, grants, acs] = await Promise.all([
-    ctx.observed<ObservedProfiles>('profile'),
-    ctx.observed<ObservedRoles>('role'),
-    ctx.observed<ObservedBoundary[]>('boundary'),
-    ctx.observed<ObservedGrants>('lf-grant'),
-    readAcsStatus(ctx),
-  ])
+  // The plan's own scopes: the Identity Center account (members, the ACS), each account (roles,
+  // boundary, grants, a data mesh's links) and each domain (profiles), read as plan reads them.
+  const { buildPlan } = await import('../engine/scopes.js')
+  const many = await buildPlan(aws, teams, { prune: false, force: false, refresh: 'full' })
+  const identities = many.ctx.identities
   const selected = Object.keys(config.teams).filter(
     (t) => !options.teams?.length || options.teams.includes(t),
   )
-
+  const scopes = new Map(selected.map((team) => [team, teamScope(many, team)]))
+  const failed = (many.plan.context.accounts ?? []).filter(
+    (a) =>
+      a.error &&
+      selected.some(
+        (t) => scopes.get(t) === undefined && a.domains.some((d) => d.name === teamDomainName(config, t)),
+      ),
+  )
+  if (failed.length > 0)
+    throw new UserError(
+      failed.map((a) => a.error!.message).join('\n'),
+      1,
+      failed.flatMap((a) => (a.error!.hint ? [a.error!.hint] : [])).join('\n') || undefined,
+    )
+  // The ACS (its account's part): the per-team and per-member login records.
+  const acsCtx = many.parts.find((p) => p.ctx.kinds.includes('acs'))?.ctx ?? many.ctx
+  const accountParts = [...new Set(selected.map((t) => scopes.get(t)!.account))]
+  const [acs, readings] = await Promise.all([
+    readAcsStatus({ aws: acsCtx.aws, teams }),
+    Promise.all(accountParts.map((ctx) => accountReadings(ctx, selected))),
+  ])
+  const readingsOf = (team: string) => readings[accountParts.indexOf(scopes.get(team)!.account)]
+  const profilesByTeam = new Map(
+    await Promise.all(
+      selected.map(async (team) => {
+        const profiles = await scopes.get(team)!.domain.observed<ObservedProfiles>('profile')
+        return [team, profiles] as const
+      }),
+    ),
+  )
   const profilesOf = (team: string) =>
-    [...profiles.byName.values()].filter((p) => p.tags?.[TAG_TEAM] === team)
+    [...profilesByTeam.get(team)!.byName.values()].filter((p) => p.tags?.[TAG_TEAM] === team)
   const pairs = selected.flatMap((team) => [
-    ...[...(ctx.identities.teamUsers.get(team)?.keys() ?? [])].map((userId) => ({ team, userId })),
+    ...[...(identities.teamUsers.get(team)?.keys() ?? [])].map((userId) => ({ team, userId })),
     ...profilesOf(team).flatMap((p) =>
       p.tags?.[TAG_USER_ID] ? [{ team, userId: p.tags[TAG_USER_ID] }] : [],
     ),
   ])
-  const signIns = await readMemberSignIns(ctx, pairs)
+  const signIns = await readMemberSignIns({ aws: acsCtx.aws, teams }, pairs)
   const isStale = (last?: string) => !last || now.getTime() - Date.parse(last) > options.staleDays * DAY_MS
 
   const findings: ReportFinding[] = []
   const crossTeam: ReportCrossTeam[] = []
   const reports: ReportTeam[] = []
-  const teamBoundary = boundary.find((b) => b.policyArn === boundaryPolicyArn(d.accountId, d.partition))
-  const evaluations = await evaluateTeams(ctx, selected, roles, teamBoundary?.document)
   for (const team of selected) {
     const tc = config.teams[team]
-    const users = ctx.identities.teamUsers.get(team) ?? new Map()
+    const { account, domain } = scopes.get(team)!
+    const d = account.discovery
+    const { grants, evaluations } = readingsOf(team)
+    const users = identities.teamUsers.get(team) ?? new Map()
     const via = new Map<string, string[]>()
     const add = (userId: string, how: string) => via.set(userId, [...(via.get(userId) ?? []), how])
     for (const name of tc.members?.users ?? []) {
-      const u = ctx.identities.usersByName.get(name)
+      const u = identities.usersByName.get(name)
       if (u) add(u.userId, 'direct')
     }
     for (const g of tc.members?.groups ?? [])
-      for (const id of ctx.identities.groupsByName.get(g)?.memberIds ?? []) add(id, `group:${g}`)
+      for (const id of identities.groupsByName.get(g)?.memberIds ?? []) add(id, `group:${g}`)
+    const profiles = profilesByTeam.get(team)!
     const members: ReportMember[] = [...users.values()]
       .map((u) => {
         const name = profileName(team, u.userId)
@@ -166,17 +190,15 @@ export async function buildAccessReport(
       })
 
     const roleName = teamRoleName(team)
+    const roleArn = teamRoleArn(tc.executionRole, team, d.accountId, d.partition)
     const ws = teamWorkspace(config, team, d)
-    const lakeFormation = [...grants.values()]
-      .filter(
-        (g) =>
-          g.roleName === roleName ||
-          g.principalArn === teamRoleArn(tc.executionRole, team, d.accountId, d.partition),
-      )
+    const lakeFormation = grants
+      .filter((g) => g.team === team || g.roleName === roleName || g.principalArn === roleArn)
       .map((g) => ({
         resourceType: g.resourceType,
         expression: g.expression.map((t) => `${t.TagKey}=${t.TagValues.join('|')}`).join('; '),
         permissions: g.permissions,
+        ...(g.catalogId && g.catalogId !== d.accountId ? { catalogId: g.catalogId } : {}),
       }))
 
     const e = evaluations.get(team)!
@@ -210,7 +232,9 @@ export async function buildAccessReport(
     reports.push({
       team,
       ...(tc.displayName ? { displayName: tc.displayName } : {}),
-      roleArn: teamRoleArn(tc.executionRole, team, d.accountId, d.partition),
+      accountId: d.accountId,
+      domainId: domain.discovery.domainId,
+      roleArn,
       members,
       profiles: teamProfiles,
       data: { ...(ws ? { workspace: ws } : {}), lakeFormation },
@@ -219,16 +243,65 @@ export async function buildAccessReport(
       consoleSteps,
     })
   }
+  // The heading's account and domain: the first domain's (a one-domain file's only one).
+  const first = many.parts.find((p) => p.domain !== undefined)?.ctx.discovery ?? many.ctx.discovery
   return {
     reportVersion: 1,
     generatedAt: now.toISOString(),
     staleDays: options.staleDays,
-    accountId: d.accountId,
-    region: d.region,
-    domainId: d.domainId,
+    accountId: first.accountId,
+    region: first.region,
+    domainId: first.domainId,
     teams: reports,
     crossTeam,
     findings,
+  }
+}
+
+/** A team's scopes: the part of its account that plans its role, and its domain's part (undefined: its account failed). */
+function teamScope(
+  many: ScopedPlan,
+  team: string,
+): { account: EngineContext; domain: EngineContext } | undefined {
+  const domain = many.parts.find((p) => p.domain !== undefined && p.ctx.teams.config.teams[team])
+  const account = many.parts.find(
+    (p) =>
+      p.domain === undefined &&
+      p.account === domain?.account &&
+      p.ctx.kinds.includes('role') &&
+      p.ctx.teams.config.teams[team],
+  )
+  return domain && account ? { account: account.ctx, domain: domain.ctx } : undefined
+}
+
+type TeamGrant = Pick<LfGrantPayload, 'resourceType' | 'expression' | 'permissions'> & {
+  team?: string
+  roleName?: string
+  principalArn?: string
+  catalogId?: string
+}
+
+/**
+ * What one account's part holds for its teams: the LF-tag grants (the account's own catalog's, and
+ * in a data mesh's consumer account those in the governance catalog) and each selected team's role
+ * evaluated against the scenario matrix (with its data-mesh links' rows).
+ */
+async function accountReadings(
+  ctx: EngineContext,
+  selected: string[],
+): Promise<{ grants: TeamGrant[]; evaluations: Map<string, TeamEvaluation> }> {
+  const d = ctx.discovery
+  const [roles, boundary, lfGrants, meshGrants] = await Promise.all([
+    ctx.observed<ObservedRoles>('role'),
+    ctx.observed<ObservedBoundary[]>('boundary'),
+    ctx.kinds.includes('lf-grant') ? ctx.observed<ObservedGrants>('lf-grant') : undefined,
+    ctx.kinds.includes('mesh-grant') ? ctx.observed<MeshGrants>('mesh-grant') : undefined,
+  ])
+  const teamBoundary = boundary.find((b) => b.policyArn === boundaryPolicyArn(d.accountId, d.partition))
+  const here = selected.filter((t) => ctx.teams.config.teams[t])
+  return {
+    grants: [...(lfGrants?.values() ?? []), ...(meshGrants?.values() ?? [])],
+    evaluations: await evaluateTeams(ctx, here, roles, teamBoundary?.document),
   }
 }
 
@@ -242,7 +315,8 @@ interface TeamEvaluation {
 /**
  * Each team's role as IAM has it (inline policies, managed policies' default versions, boundary,
  * Team tag), evaluated by IAM's simulator over its own rows of the matrix and the cross-team rows
- * against every other team of the file.
+ * against every other team of its account (another account's resources are reached only through
+ * what that account grants, not through the role's policies).
  */
 async function evaluateTeams(
   ctx: EngineContext,
@@ -278,6 +352,8 @@ async function evaluateTeams(
     tag: config.teams[x]?.tags?.[ABAC_TAG] ?? x,
     roleArn: teamRoleArn(config.teams[x]?.executionRole ?? {}, x, d.accountId, d.partition),
     workspace: teamWorkspace(config, x, d) ?? teamWorkspace({ ...config, workspace: {} }, x, d),
+    // A data mesh's consumer team: its resource links' rows (own allowed, another team's denied).
+    ...(d.dataMesh?.teamLinks?.[x] ? { links: d.dataMesh.teamLinks[x] } : {}),
   })
   const base = { partition: d.partition, region: d.region, accountId: d.accountId, domainId: d.domainId }
   for (const team of selected) {

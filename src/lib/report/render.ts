@@ -28,6 +28,8 @@ export function reportTables(r: AccessReport): Table[] {
       columns: [
         'team',
         'name',
+        'account',
+        'domain',
         'role',
         'members',
         'profiles',
@@ -39,6 +41,8 @@ export function reportTables(r: AccessReport): Table[] {
       rows: r.teams.map((t) => [
         t.team,
         t.displayName ?? '',
+        t.accountId,
+        t.domainId,
         t.roleArn,
         t.members.length,
         t.profiles.length,
@@ -46,7 +50,10 @@ export function reportTables(r: AccessReport): Table[] {
           ? `s3://${t.data.workspace.bucket}/${t.data.workspace.prefix} · ${t.data.workspace.workGroup}`
           : '',
         t.data.lakeFormation
-          .map((g) => `${g.resourceType} ${g.expression}: ${g.permissions.join(', ')}`)
+          .map(
+            (g) =>
+              `${g.resourceType} ${g.expression}: ${g.permissions.join(', ')}${g.catalogId ? ` (catalog ${g.catalogId})` : ''}`,
+          )
           .join(' / '),
         t.consoleSteps.verified ? `verified (last ${t.consoleSteps.lastLogin})` : 'never verified',
         t.evaluation.evaluated ? 'yes' : `no: ${t.evaluation.reason}`,
@@ -213,18 +220,19 @@ ${t.rows
 </table>`
 }
 </section>`
+  const where = reportPlace(r)
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Access certification — ${esc(r.domainId)}</title>
+<title>Access certification — ${esc(where.domains)}</title>
 <style>${STYLE}</style>
 </head>
 <body>
 <h1>Access certification report</h1>
-<p class="meta">Account ${esc(r.accountId)} · ${esc(r.region)} · domain ${esc(r.domainId)} · generated ${esc(r.generatedAt)} · stale after ${r.staleDays} days</p>
+<p class="meta">${esc(where.accountsLabel)} ${esc(where.accounts)} · ${esc(r.region)} · ${esc(where.domainsLabel)} ${esc(where.domains)} · generated ${esc(r.generatedAt)} · stale after ${r.staleDays} days</p>
 <ul class="summary">
 <li>${r.teams.length} teams, ${r.teams.reduce((n, t) => n + t.members.length, 0)} memberships, ${r.teams.reduce((n, t) => n + t.profiles.length, 0)} profiles</li>
 <li>${count('stale-member')} members without a sign-in within ${r.staleDays} days; ${count('kept-profile')} profiles kept after their member left</li>
@@ -245,10 +253,24 @@ ${tables.map(section).join('\n')}
 `
 }
 
+/** The accounts and domains the report's teams are in (the report's own when it has no team). */
+function reportPlace(r: AccessReport) {
+  const accounts = [...new Set(r.teams.map((t) => t.accountId))]
+  const domains = [...new Set(r.teams.map((t) => t.domainId))]
+  if (accounts.length === 0) accounts.push(r.accountId)
+  if (domains.length === 0) domains.push(r.domainId)
+  return {
+    accountsLabel: accounts.length === 1 ? 'Account' : 'Accounts',
+    accounts: accounts.join(', '),
+    domainsLabel: domains.length === 1 ? 'domain' : 'domains',
+    domains: domains.join(', '),
+  }
+}
+
 /** The terminal summary: what was written and what needs attention. */
 export function renderSummary(r: AccessReport, written: string[]): string {
   const lines = [
-    `Access report for domain ${r.domainId}: ${r.teams.length} teams, ${r.findings.length} findings`,
+    `Access report for ${reportPlace(r).domainsLabel} ${reportPlace(r).domains}: ${r.teams.length} teams, ${r.findings.length} findings`,
   ]
   for (const f of r.findings) lines.push(`  ${f.team}  ${f.kind}  ${f.subject}: ${f.message}`)
   lines.push('', ...written.map((w) => `Wrote ${w}`))

@@ -47,11 +47,17 @@ export interface ReportLfGrant {
   /** LF-tag expression, e.g. `domain=consumer-banking; sensitivity=public|confidential`. */
   expression: string
   permissions: string[]
+  /** A data mesh's governance catalog the grant is in (absent: the team's own account's catalog). */
+  catalogId?: string
 }
 
 export interface ReportTeam {
   team: string
   displayName?: string
+  /** The account of the team's role and profiles. */
+  accountId: string
+  /** The team's SageMaker domain. */
+  domainId: string
   roleArn: string
   members: ReportMember[]
   profiles: ReportProfile[]

@@ -1,6 +1,7 @@
 /**
  * `policy`: the documents as JSON to paste into IAM — one document; its parts when it is over IAM's
- * managed-policy size, each headed; or (accounts:) one document per principal, each headed.
+ * managed-policy size, each headed; or, when more than the CLI's own is needed (an assumed account
+ * role), one document per principal, each headed.
  */
 import type { AccountPolicy } from '../account-policies.js'
 import type { PolicyDocument } from '../plan/types.js'

@@ -91,19 +91,18 @@ export function desiredBoundaries(
 
 /** Where this plan part is: which of the tool's roles its account holds. */
 export function boundaryPlace(ctx: Pick<EngineContext, 'teams' | 'discovery' | 'kinds'>): BoundaryPlace {
-  // A part of a file with accounts:/domains: plans its account's teams as a one-domain file of its
-  // first domain; its discovery names the ACS's account (acsPlacement) or a presign role's (acsRoleArn).
+  // An account's part plans its account's teams as a one-domain file of its first domain; its
+  // discovery names the ACS's account (acsPlacement) or a presign role's (acsRoleArn).
   const config = ctx.teams.config
   const d = ctx.discovery
-  const kinds = ctx.kinds
   const acs: BoundaryPlace['acs'] = !config.acs
     ? 'none'
-    : d.acsPlacement || !kinds
+    : d.acsPlacement
       ? 'here'
       : d.acsRoleArn
         ? 'presign'
         : 'none'
-  const teamRoles = !kinds || kinds.includes('role')
+  const teamRoles = ctx.kinds.includes('role')
   return {
     teamRoles,
     domainIds: teamRoles ? [...new Set([d.domainId, ...Object.values(d.teamDomainIds ?? {})])].sort() : [],

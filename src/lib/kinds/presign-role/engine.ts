@@ -77,7 +77,6 @@ export const presignRoles: ResourceModule<
   kind: 'presign-role',
 
   async observe(ctx) {
-    if (!ctx.discovery.acsRoleArn && !ctx.kinds) return null // a one-domain file never has one
     const client = await ctx.aws.iam()
     try {
       const role = (await client.send(new GetRoleCommand({ RoleName: PRESIGN_ROLE_NAME }))).Role
