@@ -167,7 +167,7 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
     },
   })
   const places: Place[] = []
-  const { located, acs: acsAt, governance: governanceAt } = await locate(aws, opts, partition, callerId)
+  const { located, acs: acsAt, governance: named } = await locate(aws, opts, partition, callerId)
   for (const at of located) {
     const found = await findDomain(at.clients, at.domainId)
     places.push({
@@ -186,6 +186,11 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
     })
   }
   nameDomains(places)
+  // A data mesh is never left out silently: without --governance-account, the catalog the imported
+  // accounts' resource links point to is its governance account (or a warning says why it is not read).
+  const meshWarnings: string[] = []
+  const governanceAt =
+    named ?? (await findGovernance(aws, places, contextIn, partition, single, (w) => meshWarnings.push(w)))
   // IAM Identity Center (the applications, their assignments) and the ACS: the caller's account.
   const ctx = contextIn(aws, { ...places[0].ctx.discovery, accountId: callerId, region: aws.region })
   const apps = (await applications.observe(ctx)).filter((a) => a.tags[TAG_TEAM])
@@ -268,7 +273,7 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
   }
 
   // LF-tag grants and LF-tags: in each account, for the teams that live there.
-  const warnings: string[] = [...leftOut]
+  const warnings: string[] = [...leftOut, ...meshWarnings]
   const tags: Record<string, string[]> = {}
   const accounts = [...new Set(places.map((p) => p.accountId))]
   const tagsByAccount = new Map<string, Map<string, string[]>>()
@@ -550,6 +555,70 @@ function manyDomainsFile(
       Object.entries(teams).map(([id, t]) => [id, { domain: places[home.get(id)!].name, ...t }]),
     ),
     ...others,
+  }
+}
+
+/**
+ * The governance account of a data mesh the imported accounts take part in, without
+ * --governance-account: the one catalog the tool's resource links (tagged) point to, read as an
+ * account of the file is (its role sagemaker-teams-admin, or the caller's own credentials in the
+ * caller's own account). Undefined, with a warning naming what to pass, when there are links but the
+ * data mesh cannot be imported this way (links to several catalogs, a one-domain import, a role
+ * that cannot be assumed); undefined and silent without links.
+ */
+async function findGovernance(
+  aws: AwsClients,
+  places: Place[],
+  contextIn: (clients: AwsClients, discovery: Discovery) => EngineContext,
+  partition: string,
+  single: boolean,
+  warn: (message: string) => void,
+): Promise<{ account: { id: string; role: string }; clients: AwsClients } | undefined> {
+  const { resourceLinks } = await import('./kinds/resource-link/engine.js')
+  const catalogs = new Map<string, string[]>()
+  for (const accountId of new Set(places.map((p) => p.accountId))) {
+    const place = places.find((p) => p.accountId === accountId)!
+    const dataMesh = { governanceAccountId: '', accounts: {}, links: [], teamLinks: {} }
+    const links = await resourceLinks.observe(contextIn(place.clients, { ...place.ctx.discovery, dataMesh }))
+    for (const l of links.values())
+      if (l.managed && !l.plain)
+        catalogs.set(l.targetCatalogId, [
+          ...(catalogs.get(l.targetCatalogId) ?? []),
+          `${accountId}:${l.name}`,
+        ])
+  }
+  if (catalogs.size === 0) return undefined
+  const ids = [...catalogs.keys()].sort()
+  const links = [...catalogs.values()].flat().sort()
+  const notRead = (why: string, pass: string) =>
+    warn(
+      `the data mesh is not imported: resource links of the tool's (${links.join(', ')}) point to catalog${ids.length > 1 ? 's' : ''} ${ids.join(', ')}, ${why}; ${pass}`,
+    )
+  if (single) {
+    notRead(
+      'and a one-domain file cannot hold a data mesh (dataMesh: names accounts)',
+      `import with --domain ACCOUNT_ID:DOMAIN_ID${ids.length === 1 ? ` --governance-account ${ids[0]}` : ' and --governance-account'}`,
+    )
+    return undefined
+  }
+  if (ids.length > 1) {
+    notRead('one of which is the governance account', 'name it with --governance-account ACCOUNT_ID[:ROLE]')
+    return undefined
+  }
+  const id = ids[0]
+  const account = { id, role: DEFAULT_ACCOUNT_ROLE }
+  const file = { name: id, ...account, roleNamed: false }
+  try {
+    const clients = await accountClients(aws, aws, file, partition)
+    await clients.checkCredentials()
+    return { account, clients }
+  } catch (err) {
+    const e = accountError({ ...file, roleArn: accountRoleArn(file, partition) }, err)
+    notRead(
+      `its governance account, which could not be read (${e.message})`,
+      `name its role with --governance-account ${id}:ROLE`,
+    )
+    return undefined
   }
 }
 

@@ -185,5 +185,15 @@ describe('status and import with a data mesh', function () {
       [],
     )
     assert.deepEqual(plan.plan.kept ?? [], [])
+    // Without --governance-account the data mesh is not left out: the catalog the tool's resource
+    // links point to is its governance account, read through its role as an account of the file.
+    const found = await run(() =>
+      importTeams(callerClients(), {
+        region: 'us-east-1',
+        domains: [parseImportDomain(`${ANALYTICS}:d-mlcoedomain01`)],
+        file: 'teams.yaml',
+      }),
+    )
+    assert.deepEqual(found, { config, warnings: [] })
   })
 })
