@@ -10,11 +10,12 @@ register('./dist-loader.mjs', import.meta.url)
 // The SDK's Node-version notice is noise in test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 
-// The emulators' IAM simulator decisions are shared by every test process through files in the OS
-// temp dir (tools/emulator/simulate-cache.ts: content-addressed, so a decision found is the engine's
-// own): the two mocha workers, and the next run, evaluate each request once. It is the only thing a
-// run leaves in the temp folder (about 2,000 files of a few bytes; remove it at will).
-process.env.EMULATOR_SIMULATE_CACHE ??= path.join(tmpdir(), 'sagemaker-teams-emulator-simulate')
+// The IAM simulator's results (the policy tests' and the emulators' SimulateCustomPolicy) are shared
+// by every test process through files in the OS temp dir (src/lib/policies/simulate-cache.ts:
+// content-addressed, so a result found is the engine's own): the two mocha workers, and the next
+// run, evaluate each request once. It is the only thing a run leaves in the temp folder (a few
+// thousand files of a few dozen bytes; remove it at will).
+process.env.IAM_SIMULATE_CACHE ??= path.join(tmpdir(), 'sagemaker-teams-iam-simulate')
 
 // Every temporary file of a test process — and of the CLI processes it starts, which inherit
 // TMPDIR — goes under one scratch folder that is emptied after each test file and removed at

@@ -11,6 +11,7 @@
  * that relies on a key AWS never sends would prove nothing).
  */
 import type { PolicyDocument } from '../plan/types.js'
+import { resultKey, sharedResult, shareResult } from './simulate-cache.js'
 
 /** Who makes the request: a role session with its policies and tags. */
 export interface SimPrincipal {
@@ -147,6 +148,10 @@ export async function simulateWithLibrary(input: {
   permissionsBoundary?: PolicyDocument
   resourcePolicy?: PolicyDocument
 }): Promise<{ decision: SimDecision; ignored: string[] }> {
+  // Shared with other test processes and runs where IAM_SIMULATE_CACHE names a folder.
+  const key = resultKey(input)
+  const shared = sharedResult(key)
+  if (shared) return shared
   const { runSimulation } = await iamSimulate()
   const result = await runSimulation(
     {
@@ -173,7 +178,9 @@ export async function simulateWithLibrary(input: {
     result.resultType === 'single'
       ? (result.result.ignoredContextKeys ?? [])
       : result.results.flatMap((r) => r.ignoredContextKeys ?? [])
-  return { decision: result.overallResult as SimDecision, ignored }
+  const evaluated = { decision: result.overallResult as SimDecision, ignored }
+  shareResult(key, evaluated)
+  return evaluated
 }
 
 /** Which ResourceTag keys the reference lists for the resource type that `arn` is, for `action`. */

@@ -1,9 +1,9 @@
 /** iam (awsQuery, XML answers). Policy documents come back URL-encoded, as IAM returns them. */
 
-import { type SimDecision, sessionArn, simulateWithLibrary } from '../../../src/lib/policies/simulate.js'
+import { createHash } from 'node:crypto'
+import { sessionArn, simulateWithLibrary } from '../../../src/lib/policies/simulate.js'
 import { ROLE_ARN } from '../accounts.js'
 import { AwsError, alnum, type Input, matches, type Operation, paginate, required } from '../core.js'
-import { decisionKey, shareDecision, sharedDecision } from '../simulate-cache.js'
 import type { EmulatorState, ManagedPolicy, Role } from '../state.js'
 
 const ROLE_NAME = /^[\w+=,.@-]+$/
@@ -21,23 +21,18 @@ export interface Directory {
  * Decisions of the engine by a hash of their whole input. An evaluation is a pure function of its
  * input, and a plan's access review asks again for what the previous plan asked (the same roles,
  * requests and context: about 60% of the calls of an engine test file), which the engine spends
- * most of the emulator's CPU on. Kept per process, at most MAX_SIMULATED entries, and shared with
- * other processes where EMULATOR_SIMULATE_CACHE names a folder (../simulate-cache.ts).
+ * most of the emulator's CPU on. Kept per process, at most MAX_SIMULATED entries.
  */
-const simulated = new Map<string, SimDecision>()
+const simulated = new Map<string, Awaited<ReturnType<typeof simulateWithLibrary>>['decision']>()
 const MAX_SIMULATED = 100_000
 
-async function simulateOnce(input: Parameters<typeof simulateWithLibrary>[0]): Promise<SimDecision> {
-  const key = decisionKey(input)
-  const known = simulated.get(key) ?? (sharedDecision(key) as SimDecision | undefined)
-  if (known) {
-    simulated.set(key, known)
-    return known
-  }
+async function simulateOnce(input: Parameters<typeof simulateWithLibrary>[0]) {
+  const key = createHash('sha256').update(JSON.stringify(input)).digest('base64')
+  const known = simulated.get(key)
+  if (known) return known
   const { decision } = await simulateWithLibrary(input)
   if (simulated.size >= MAX_SIMULATED) simulated.clear()
   simulated.set(key, decision)
-  shareDecision(key, decision)
   return decision
 }
 
