@@ -20,7 +20,14 @@ import type { SeedData } from '../../tools/emulator/state.js'
 import { DEMO_ACCOUNT, useDemoAccount } from '../helpers/emulator.js'
 import { evaluate } from '../helpers/iam-policy-check.js'
 import { runInProcess } from '../helpers/in-process.js'
-import { applyMany, member, withEnv } from '../helpers/organization.js'
+import {
+  applyMany,
+  member,
+  organizationWorkspace,
+  QA,
+  useOrganization,
+  withEnv,
+} from '../helpers/organization.js'
 import { useReconcile } from '../helpers/reconcile.js'
 import { type ExampleTeamsFile, workspace } from '../helpers/workspace.js'
 
@@ -262,5 +269,40 @@ describe('one engine: access report of a data mesh (accounts:)', function () {
     // The team's LF-tag grants are the governance catalog's.
     assert.ok(team('risk').data.lakeFormation.length > 0)
     assert.ok(team('risk').data.lakeFormation.every((g) => g.catalogId === CENTRAL))
+  })
+})
+
+describe('one engine: access report of several accounts', function () {
+  this.timeout(120_000)
+  const emu = useOrganization()
+  const cli = (args: string[]) => runInProcess(args, { env: emu().env() })
+  const out = () => mkdtempSync(path.join(tmpdir(), 'smt-report-'))
+
+  it("names each team's account and domain; an account that cannot be read stops it with plan's error", async () => {
+    const file = organizationWorkspace()
+    await withEnv(emu().env(), () => applyMany(file))
+    const r = await cli(['access', 'report', '-f', file, '--out', out(), '--json'])
+    assert.equal(r.code, 0, r.stderr)
+    const report = JSON.parse(r.stdout) as AccessReport
+    assert.deepEqual(
+      report.teams.map((t) => `${t.team} ${t.accountId} ${t.domainId} ${t.evaluation.evaluated}`),
+      [
+        'team1 222222222222 d-devdomain001 true',
+        'team2 333333333333 d-prodaaaaaaaa true',
+        'team3 333333333333 d-prodaaaaaaaa true',
+        'team4 333333333333 d-prodbbbbbbbb true',
+      ],
+    )
+    // A team's role is in its own account.
+    assert.match(report.teams[0].roleArn, /^arn:aws:iam::222222222222:role\//)
+    // The qa account's role does not trust the caller: no report of the teams that could be read.
+    const partial = organizationWorkspace((c) => {
+      c.accounts!.qa = { id: QA }
+      c.domains!.qa = { account: 'qa', id: 'd-qadomain0001' }
+      c.teams.team4.domain = 'qa'
+    })
+    const refused = await cli(['access', 'report', '-f', partial, '--out', out()])
+    assert.equal(refused.code, 1, refused.stdout + refused.stderr)
+    assert.match(refused.stderr, /account qa \(444444444444\): cannot assume/)
   })
 })
