@@ -9,27 +9,35 @@
  * This hook compiles a module from its cached code when the file's path, size and modification time
  * are those the cache was made from, and otherwise as Node would. At exit, when anything was compiled
  * afresh, it writes the code of every module compiled this run, taken after the run so that it also
- * holds the functions V8 compiled lazily, to one file per Node version and architecture (written whole
- * and renamed: a concurrent reader sees the old file or the new one). V8 checks the data it is given
- * (its version and flags) and rejects what does not fit, and the file carries a hash of its code bytes:
- * a missing, truncated or garbled cache file costs a compile, never a wrong module or a crash. SAGEMAKER_TEAMS_COMPILE_CACHE=0 turns it off.
+ * holds the functions V8 compiled lazily, to one file per installation of the CLI, Node version and
+ * architecture (written whole and renamed: a concurrent reader sees the old file or the new one), so
+ * a run reads only its own installation's modules. V8 checks the data it is given (its version and
+ * flags) and rejects what does not fit, and each module's code carries a hash checked when it is
+ * used: a missing, truncated or garbled cache file costs a compile, never a wrong module or a crash.
+ * SAGEMAKER_TEAMS_COMPILE_CACHE=0 turns it off.
  */
 import { createHash } from 'node:crypto'
 import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import Module from 'node:module'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import vm from 'node:vm'
 import { cacheDir } from './cache-dir.js'
 
-const FORMAT = 'sagemaker-teams compile cache 1'
+const FORMAT = 'sagemaker-teams compile cache 2'
 
-/** A module's code in the cache: the file it was compiled from, and where its bytes are. */
+/** A module's code in the cache: the file it was compiled from, where its bytes are, and their hash. */
 interface Entry {
   size: number
   mtimeMs: number
   offset: number
   length: number
+  sha1: string
 }
+
+type Source = Pick<Entry, 'size' | 'mtimeMs'>
+
+const sha1 = (bytes: Uint8Array) => createHash('sha1').update(bytes).digest('hex')
 
 /** What the last run left: its index and the bytes the index points into. */
 interface Stored {
@@ -37,9 +45,16 @@ interface Stored {
   data: Buffer
 }
 
-/** The cache file for this Node: V8 accepts only code made by its own version. */
-export function compileCacheFile(dir = cacheDir()): string {
-  return path.join(dir, 'compile-cache', `${process.version}-${process.arch}.bin`)
+/** This installation of the CLI (dist/lib → its root). */
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+
+/**
+ * The cache file of an installation for this Node (V8 accepts only code made by its own version):
+ * `compile-cache/<node version>-<arch>-<digest of the installation's path>.bin`.
+ */
+export function compileCacheFile(dir = cacheDir(), root = ROOT): string {
+  const where = sha1(Buffer.from(path.resolve(root))).slice(0, 16)
+  return path.join(dir, 'compile-cache', `${process.version}-${process.arch}-${where}.bin`)
 }
 
 /** The stored cache, or an empty one when the file is missing or not one of ours. */
@@ -51,19 +66,16 @@ export function readCompileCache(file: string): Stored {
     const indexLength = bytes.readUInt32LE(0)
     const index = JSON.parse(bytes.subarray(4, 4 + indexLength).toString('utf8')) as {
       format?: unknown
-      sha1?: unknown
       entries?: unknown
     }
     if (index.format !== FORMAT || typeof index.entries !== 'object' || index.entries === null) return empty
     const data = bytes.subarray(4 + indexLength)
-    // V8 checks the header of the data it is given, not the rest (its checksum is on in debug builds
-    // only): garbled code bytes could crash the process, so the whole is checked here.
-    if (index.sha1 !== createHash('sha1').update(data).digest('hex')) return empty
     const entries = new Map<string, Entry>()
     for (const [file, e] of Object.entries(index.entries as Record<string, Partial<Entry>>)) {
       const { size, mtimeMs, offset, length } = e
       if (
         [size, mtimeMs, offset, length].every((n) => typeof n === 'number' && n >= 0) &&
+        typeof e.sha1 === 'string' &&
         (offset as number) + (length as number) <= data.length
       )
         entries.set(file, e as Entry)
@@ -75,21 +87,17 @@ export function readCompileCache(file: string): Stored {
 }
 
 /** Writes the cache whole, then renames it into place. */
-export function writeCompileCache(
-  file: string,
-  modules: Map<string, { stat: Omit<Entry, 'offset' | 'length'>; code: Buffer }>,
-) {
+export function writeCompileCache(file: string, modules: Map<string, { stat: Source; code: Buffer }>) {
   const entries: Record<string, Entry> = {}
   const chunks: Buffer[] = []
   let offset = 0
   for (const [name, m] of modules) {
-    entries[name] = { ...m.stat, offset, length: m.code.length }
+    entries[name] = { ...m.stat, offset, length: m.code.length, sha1: sha1(m.code) }
     chunks.push(m.code)
     offset += m.code.length
   }
   const data = Buffer.concat(chunks)
-  const sha1 = createHash('sha1').update(data).digest('hex')
-  const index = Buffer.from(JSON.stringify({ format: FORMAT, sha1, entries }), 'utf8')
+  const index = Buffer.from(JSON.stringify({ format: FORMAT, entries }), 'utf8')
   const head = Buffer.alloc(4)
   head.writeUInt32LE(index.length, 0)
   mkdirSync(path.dirname(file), { recursive: true })
@@ -156,10 +164,7 @@ export function installCompileCache(file = compileCacheFile()): CompileCache | u
   const nodeCompile = proto._compile
   const nodeRequire = proto.require
   let stored: Stored | undefined
-  const compiledNow = new Map<
-    string,
-    { stat: Omit<Entry, 'offset' | 'length'>; script: vm.Script; fresh: boolean }
-  >()
+  const compiledNow = new Map<string, { stat: Source; script: vm.Script; fresh: boolean }>()
   let depth = 0
 
   proto.require = function require(this: CjsModule, id: string) {
@@ -173,7 +178,7 @@ export function installCompileCache(file = compileCacheFile()): CompileCache | u
   proto._compile = function compile(this: CjsModule, content: string, filename: string, format?: string) {
     if (depth === 0 || format === 'module' || content.startsWith('#!') || content.includes('import('))
       return nodeCompile.call(this, content, filename, format)
-    let stat: Omit<Entry, 'offset' | 'length'>
+    let stat: Source
     try {
       const s = statSync(filename)
       stat = { size: s.size, mtimeMs: s.mtimeMs }
@@ -182,10 +187,13 @@ export function installCompileCache(file = compileCacheFile()): CompileCache | u
     }
     stored ??= readCompileCache(file)
     const entry = stored.entries.get(filename)
-    const cachedData =
+    let cachedData =
       entry && entry.size === stat.size && entry.mtimeMs === stat.mtimeMs
         ? stored.data.subarray(entry.offset, entry.offset + entry.length)
         : undefined
+    // V8 checks the header of the code it is given, not the rest (its checksum is on in debug builds
+    // only): garbled bytes could crash the process.
+    if (cachedData && sha1(cachedData) !== entry!.sha1) cachedData = undefined
     let script: vm.Script
     try {
       script = new vm.Script(this.constructor.wrap(content), { filename, cachedData })
@@ -215,18 +223,17 @@ export function installCompileCache(file = compileCacheFile()): CompileCache | u
     if (![...compiledNow.values()].some((m) => m.fresh)) return
     try {
       // This run's modules, then the others the cache held whose files are unchanged (other commands').
-      const modules = new Map<string, { stat: Omit<Entry, 'offset' | 'length'>; code: Buffer }>()
+      const modules = new Map<string, { stat: Source; code: Buffer }>()
       for (const [name, m] of compiledNow)
         modules.set(name, { stat: m.stat, code: m.script.createCachedData() })
       for (const [name, e] of stored?.entries ?? []) {
         if (modules.has(name)) continue
         try {
           const s = statSync(name)
-          if (s.size === e.size && s.mtimeMs === e.mtimeMs)
-            modules.set(name, {
-              stat: { size: e.size, mtimeMs: e.mtimeMs },
-              code: Buffer.from((stored as Stored).data.subarray(e.offset, e.offset + e.length)),
-            })
+          const code = (stored as Stored).data.subarray(e.offset, e.offset + e.length)
+          // Kept while its file is unchanged and its bytes are the ones written.
+          if (s.size === e.size && s.mtimeMs === e.mtimeMs && sha1(code) === e.sha1)
+            modules.set(name, { stat: { size: e.size, mtimeMs: e.mtimeMs }, code: Buffer.from(code) })
         } catch {
           // Its file is gone: so is its entry.
         }

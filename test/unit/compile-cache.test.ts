@@ -6,7 +6,15 @@
  */
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -123,13 +131,22 @@ describe('compile cache of the CommonJS modules', function () {
     assert.deepEqual(r.stats, { cached: 0, compiled: 0, rejected: 0 })
   })
 
+  it('each installation of the CLI has its own file (a run reads only its own modules)', async () => {
+    const { compileCacheFile } = (await import(HOOK)) as typeof import('../../src/lib/compile-cache.js')
+    assert.notEqual(compileCacheFile('/c', '/a/node_modules/sagemaker-teams'), compileCacheFile('/c', '/b'))
+    assert.equal(compileCacheFile('/c', '/b'), compileCacheFile('/c', '/b/'))
+  })
+
   it('the CLI writes its cache under the cache directory and runs from it, or from a garbled one', async () => {
     const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'compile-cache-cli-'))
     const env = { SAGEMAKER_TEAMS_CACHE_DIR: cacheDir, SAGEMAKER_TEAMS_COMPILE_CACHE: '' }
     const file = path.join(ROOT, 'teams.example.yaml')
     const first = await runCli(['validate', '-f', file], { env })
-    const cached = path.join(cacheDir, 'compile-cache', `${process.version}-${process.arch}.bin`)
-    assert.ok(existsSync(cached), first.stderr)
+    // One file, this installation's for this Node.
+    const files = readdirSync(path.join(cacheDir, 'compile-cache'))
+    assert.equal(files.length, 1, first.stderr)
+    assert.match(files[0], new RegExp(`^${process.version}-${process.arch}-[0-9a-f]{16}\\.bin$`))
+    const cached = path.join(cacheDir, 'compile-cache', files[0])
     const bytes = readFileSync(cached)
     for (let i = bytes.length >> 1; i < bytes.length; i++) bytes[i] ^= 0xff
     writeFileSync(cached, bytes)
