@@ -216,12 +216,29 @@ export async function readStatus(
     }
     if (domains.length > 0 || !only?.length) accounts.push({ ...base, domains })
   }
-  const dataMesh = await readMeshStatus(many.parts, many.plan.context.accounts ?? [])
+  const mesh = await readMeshStatus(many.parts, many.plan.context.accounts ?? [])
+  const dataMesh = mesh && only?.length ? meshOfTeams(mesh, many.teamAccount, only) : mesh
   return {
     accounts,
     ...(config.acs ? { acs: acsReport(config, acs, logins) } : {}),
     ...(dataMesh ? { dataMesh } : {}),
     ...membersNotFound(many.ctx.identities, only),
+  }
+}
+
+/**
+ * With --team: the data mesh's consumer accounts that hold the named teams, each with only the
+ * links they use (another account's missing link is not theirs, and does not fail their status).
+ */
+function meshOfTeams(mesh: MeshStatus, teamAccount: Record<string, string>, only: string[]): MeshStatus {
+  const accounts = new Set(only.map((t) => teamAccount[t]))
+  return {
+    ...mesh,
+    consumers: mesh.consumers
+      .filter((c) => accounts.has(c.account))
+      .map((c) =>
+        c.links ? { ...c, links: c.links.filter((l) => l.teams.some((t) => only.includes(t))) } : c,
+      ),
   }
 }
 

@@ -62,8 +62,8 @@ describe('status and import with a data mesh', function () {
     await emu.seedFile(DEMO_ACCOUNT)
   })
   const run = <T>(fn: () => Promise<T>) => withEnv(emu.env(), fn)
-  const status = (file: string) =>
-    run(async () => readStatus(callerClients(), await loadTeamsFileOrThrow(file)))
+  const status = (file: string, only?: string[]) =>
+    run(async () => readStatus(callerClients(), await loadTeamsFileOrThrow(file), only))
 
   it('status: per consumer account its links and shares, per team its link and LF-tag grants; exit 1 when missing', async () => {
     const file = meshFile()
@@ -143,6 +143,31 @@ describe('status and import with a data mesh', function () {
       'analytics rl_credit_card present',
       `analytics rl_transactions unused ${CENTRAL}:credit_card`,
     ])
+  })
+
+  it("status --team: the data mesh section holds the named teams' consumer accounts and links only", async () => {
+    // A team of the caller's own account (no data mesh there) beside the consumer's teams.
+    const file = meshFile((c) => {
+      c.domains!.main = { id: 'd-abcdefghijkl' }
+      c.teams.ops = {
+        domain: 'main',
+        displayName: 'Ops',
+        executionRole: { create: true },
+        tags: { Team: 'Ops' },
+        members: { users: ['user1@example.com'] },
+      }
+    })
+    const consumers = (r: StatusReport) =>
+      r.dataMesh!.consumers.map((c) => `${c.account}: ${(c.links ?? []).map((l) => l.name).join(' ')}`)
+    assert.deepEqual(consumers(await status(file)), ['analytics: rl_credit_card rl_transactions'])
+    assert.deepEqual(consumers(await status(file, ['risk'])), ['analytics: rl_credit_card'])
+    // ops is no consumer: analytics's missing links are not its problem (status --team ops exits 0 once ops is in place).
+    const ops = await status(file, ['ops'])
+    assert.deepEqual(consumers(ops), [])
+    assert.deepEqual(
+      statusMissingItems(ops, false).filter((m) => m.includes('analytics')),
+      [],
+    )
   })
 
   it('import (--governance-account) reads dataMesh and each team’s sharedDatabases back: import → plan is empty', async () => {
