@@ -11,6 +11,7 @@ import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { View } from '../../src/lib/views/view.js'
 import { ROOT } from '../helpers/cli.js'
+import { useDemoAccount } from '../helpers/emulator.js'
 import { runInProcess } from '../helpers/in-process.js'
 import { everyKind } from '../plan/fixtures.js'
 
@@ -122,6 +123,28 @@ describe('views', function () {
       const r = await runInProcess(['show', path.join(dir, 'missing.json'), '--format', 'json'])
       assert.equal(r.code, 1)
       assert.deepEqual(Object.keys(JSON.parse(r.stdout)), ['error'])
+    })
+  })
+
+  describe('doctor in Markdown (its view gained it, so doctor gained --format)', () => {
+    const account = useDemoAccount()
+
+    it('doctor --format markdown is a table of the checks, the hint where a check did not pass', async () => {
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'views-'))
+      const r = await runInProcess(['doctor', '-f', path.join(dir, 'missing.yaml'), '--format', 'markdown'], {
+        env: { ...account().env(), AWS_REGION: 'us-east-1' },
+      })
+      assert.equal(r.code, 1, 'the teams file is missing: a failed check')
+      const lines = r.stdout.split('\n')
+      assert.equal(lines[0], '## sagemaker-teams doctor')
+      assert.ok(lines.includes('| | Check | Detail | Hint |'), r.stdout)
+      assert.match(r.stdout, /^\| ✓ pass \| credentials \| [^|]+ \| {2}\|$/m)
+      assert.match(r.stdout, /^\| ✗ fail \| teams file \| .+ \| .+ \|$/m)
+      assert.match(r.stdout, /^1 failed, \d+ warnings?\.$/m)
+      const text = await runInProcess(['doctor', '-f', path.join(dir, 'missing.yaml')], {
+        env: { ...account().env(), AWS_REGION: 'us-east-1' },
+      })
+      assert.match(text.stdout, /^✗ fail {2}teams file/m, 'text stays the default')
     })
   })
 })
