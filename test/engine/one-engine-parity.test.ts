@@ -17,11 +17,14 @@ import type { AcsDeployResult } from '../../src/lib/acs/deploy.js'
 import type { TeamsFile } from '../../src/lib/config/types.js'
 import type { Plan } from '../../src/lib/plan/types.js'
 import type { StatusReport } from '../../src/lib/status.js'
-import { idpMetadata } from '../../tools/idp/idp.js'
+import { formBody, idpMetadata, signedResponse } from '../../tools/idp/idp.js'
 import { DEMO_ACCOUNT } from '../helpers/emulator.js'
 import { CALLER, DOMAIN, type FormName, form } from '../helpers/forms.js'
+import { callerClients, withEnv } from '../helpers/organization.js'
 import { useReconcile } from '../helpers/reconcile.js'
 import type { ExampleTeamsFile } from '../helpers/workspace.js'
+
+const USER1 = '906712345a-1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d'
 
 /** The two forms compared: `domain:`, and the caller's own account named under `accounts:` without a role. */
 const PAIR = ['one-domain', 'accounts'] as const satisfies readonly FormName[]
@@ -225,5 +228,100 @@ describe('one engine, every command: a one-domain file and the same teams as acc
       assert.deepEqual(withoutPlaces(imported.accounts), withoutPlaces(imported['one-domain']), applied)
       assert.deepEqual(Object.keys(imported.accounts.teams), ['team1', 'team2', 'team3'], applied)
     }
+  })
+
+  it('a member the identity store lacks: the same errors, the same ACS configuration and the same held-back team in both forms', async () => {
+    const ghost = (c: ExampleTeamsFile) => {
+      c.teams.team1.members!.users!.push('ghost@example.com')
+    }
+    /** An error without where the file says it (file:line:column, key path): the forms write it in other lines. */
+    const said = (e: { team?: string; message: string }) =>
+      `${e.team}: ${e.message.replace(/^.*? {2}.*? {2}/, '')}`
+    const byForm: Record<string, unknown> = {}
+    for (const name of PAIR) {
+      await fresh()
+      const file = form(name, { acs: true, change: ghost })
+      const planned = await cli(['plan', '-f', file, '--json'])
+      assert.equal(planned.code, 1, planned.stderr)
+      const plan = JSON.parse(planned.stdout) as Plan
+      const acs = plan.changes.find((c) => c.kind === 'acs')?.after as { configSha256?: string } | undefined
+      const applied = await cli(['apply', '-f', file, '--yes', '--json'])
+      assert.equal(applied.code, 1, applied.stderr)
+      const result = JSON.parse(applied.stdout) as ApplyResult
+      const deployed = await cli(['acs', 'deploy', '-f', file, '--yes', '--json'])
+      assert.equal(deployed.code, 1, deployed.stderr)
+      const deploy = JSON.parse(deployed.stdout) as AcsDeployResult
+      byForm[name] = {
+        errors: plan.errors?.map(said),
+        acsConfig: acs?.configSha256,
+        blocked: plan.changes
+          .filter((c) => c.action === 'blocked')
+          .map((c) => `${c.team} ${c.kind} ${c.key}`),
+        outcomes: result.outcomes.map((o) => `${o.status} ${o.kind} ${o.key}`).sort(),
+        summary: result.summary,
+        deploy: { changed: deploy.changed, errors: deploy.errors?.map(said) },
+      }
+    }
+    assert.deepEqual(byForm.accounts, byForm['one-domain'])
+    const one = byForm['one-domain'] as { errors: string[]; acsConfig?: string; blocked: string[] }
+    assert.match(
+      one.errors.join('\n'),
+      /^team1: user ghost@example\.com of team team1 is not in identity store/,
+    )
+    assert.ok(one.acsConfig, 'the ACS is planned')
+    assert.ok(
+      one.blocked.length > 0 && one.blocked.every((b) => b.startsWith('team1 ')),
+      one.blocked.join('\n'),
+    )
+  })
+
+  it("acs serve: the ACS signs team1's member into Studio alike in both forms (the caller's account, no presign role)", async () => {
+    const { serveAcs } = await import('../../src/lib/acs/serve.js')
+    const { loadTeamsFileOrThrow } = await import('../../src/lib/config/load.js')
+    const byForm: Record<string, unknown> = {}
+    for (const name of PAIR) {
+      await fresh()
+      const file = form(name, { acs: true })
+      await ok(file, ['apply', '-f', file, '--yes'])
+      const logs: string[] = []
+      const server = await withEnv(emu().env(), async () =>
+        serveAcs(
+          callerClients(),
+          await loadTeamsFileOrThrow(file),
+          { host: '127.0.0.1', port: 0, log: (e) => logs.push(e.outcome) },
+          () => {},
+        ),
+      )
+      try {
+        const acsUrl = `${server.url}/saml/acs/team1`
+        const response = signedResponse({
+          acsUrl,
+          audience: 'urn:sagemaker-teams:acs:team1',
+          userId: USER1,
+          teamId: 'team1',
+        })
+        const r = await withEnv(emu().env(), () =>
+          fetch(acsUrl, {
+            method: 'POST',
+            redirect: 'manual',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: formBody(response.base64),
+          }),
+        )
+        byForm[name] = {
+          status: r.status,
+          to: (r.headers.get('location') ?? '').replace(/\?.*/, ''),
+          logs,
+        }
+      } finally {
+        await server.close()
+      }
+    }
+    assert.deepEqual(byForm.accounts, byForm['one-domain'])
+    assert.deepEqual(byForm['one-domain'], {
+      status: 302,
+      to: `https://${DOMAIN}.studio.us-east-1.sagemaker.aws/auth`,
+      logs: ['redirect'],
+    })
   })
 })
