@@ -168,5 +168,16 @@ describe('ACS handler bundled at build time', () => {
       utimesSync(prebuilt, later, later)
     }
     assert.ok(dist.prebuiltIsFresh())
+    // Only the modules the bundle is made of count (the build lists them beside it): a plan stats
+    // those, not every module of dist/lib.
+    const modules = JSON.parse(
+      readFileSync(path.join(ROOT, 'dist', 'lib', 'acs', 'lambda-bundle.modules.json'), 'utf8'),
+    ) as string[]
+    assert.ok(modules.includes(path.join('acs', 'handler.js')), modules.join(', '))
+    assert.ok(!modules.includes(path.join('engine', 'scopes.js')))
+    const other = path.join(ROOT, 'dist', 'lib', 'engine', 'scopes.js')
+    const later2 = new Date(Date.now() + 120_000)
+    utimesSync(other, later2, later2)
+    assert.ok(dist.prebuiltIsFresh(), 'a module outside the bundle changed: still fresh')
   })
 })

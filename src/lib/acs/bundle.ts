@@ -37,6 +37,11 @@ const PREBUILT = new URL('./lambda-bundle.mjs', import.meta.url)
 
 /** One minified ESM file for the nodejs22.x runtime. */
 async function esbuildCode(): Promise<Uint8Array> {
+  return (await esbuildBundle()).code
+}
+
+/** The bundle, and the compiled modules of dist/lib it was made of (relative to dist/lib). */
+async function esbuildBundle(): Promise<{ code: Uint8Array; modules: string[] }> {
   const { build } = await import('esbuild')
   const js = fileURLToPath(new URL('./lambda-entry.js', import.meta.url))
   const entry = existsSync(js) ? js : fileURLToPath(new URL('./lambda-entry.ts', import.meta.url))
@@ -48,6 +53,7 @@ async function esbuildCode(): Promise<Uint8Array> {
     format: 'esm',
     minify: true,
     write: false,
+    metafile: true,
     legalComments: 'none',
     // ESM output still meets CommonJS dependencies that call require() for Node built-ins.
     banner: {
@@ -55,7 +61,11 @@ async function esbuildCode(): Promise<Uint8Array> {
     },
     logLevel: 'silent',
   })
-  return out.outputFiles[0].contents
+  const lib = fileURLToPath(new URL('../', import.meta.url))
+  const modules = Object.keys(out.metafile?.inputs ?? {})
+    .map((f) => path.relative(lib, path.resolve(f)))
+    .filter((f) => !f.startsWith('..') && !path.isAbsolute(f))
+  return { code: out.outputFiles[0].contents, modules }
 }
 
 /**
@@ -69,22 +79,36 @@ export function bundleCode(): Promise<Uint8Array> {
   return cachedCode
 }
 
-/** The prebuilt bundle exists and no compiled module of dist/lib is newer (a `tsc` alone after an edit). */
+/** Beside the bundle: the compiled modules it was made of (`npm run build`). */
+const PREBUILT_MODULES = new URL('./lambda-bundle.modules.json', import.meta.url)
+
+/**
+ * The prebuilt bundle exists and no compiled module it was made of is newer (a `tsc` alone after an
+ * edit). Checked on every plan: the build lists those modules beside it, so this stats a dozen files,
+ * not every module of dist/lib (which it still does for a bundle without the list).
+ */
 export function prebuiltIsFresh(): boolean {
   try {
     const built = statSync(PREBUILT).mtimeMs
     const lib = fileURLToPath(new URL('../', import.meta.url))
-    for (const f of readdirSync(lib, { recursive: true, encoding: 'utf8' }))
-      if (f.endsWith('.js') && statSync(path.join(lib, f)).mtimeMs > built) return false
+    let modules: string[]
+    try {
+      modules = JSON.parse(readFileSync(PREBUILT_MODULES, 'utf8')) as string[]
+      if (!Array.isArray(modules) || modules.length === 0) throw new Error('no modules listed')
+    } catch {
+      modules = readdirSync(lib, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'))
+    }
+    for (const f of modules) if (statSync(path.join(lib, f)).mtimeMs > built) return false
     return true
   } catch {
     return false
   }
 }
 
-/** `npm run build`: writes the handler bundle beside the compiled lambda-entry.js. */
+/** `npm run build`: writes the handler bundle beside the compiled lambda-entry.js, and what it was made of. */
 export async function writePrebuiltBundle(): Promise<number> {
-  const code = await esbuildCode()
+  const { code, modules } = await esbuildBundle()
+  writeFileSync(PREBUILT_MODULES, `${JSON.stringify(modules)}\n`)
   writeFileSync(PREBUILT, code)
   return code.length
 }
