@@ -1,9 +1,7 @@
 import { writeFile } from 'node:fs/promises'
 import { Flags } from '@oclif/core'
-import type { AwsClients } from '../lib/aws/clients.js'
 import { BaseCommand } from '../lib/command.js'
 import { detailsFlag, reconcileFlags } from '../lib/command-flags.js'
-import type { LoadedTeams } from '../lib/config/load.js'
 import type { ReadProgress } from '../lib/plan/read-progress.js'
 import type { Plan } from '../lib/plan/types.js'
 import { formatFlag } from '../lib/views/flags.js'
@@ -35,7 +33,9 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
   async run(): Promise<Plan> {
     const teams = await this.loadTeams()
     const aws = await this.awsClients(teams.config.region)
-    const plan = await this.planAll(teams, aws)
+    const { planWithLocks } = await import('../lib/engine/plan-run.js')
+    // Every account's part (an account that cannot be read fails alone: exit 1), lock warnings added.
+    const plan = await planWithLocks(aws, teams, this.planOptions(), await this.readProgress())
     if (this.flags.out) {
       const { renderPlan } = await import('../lib/plan/render.js')
       await writeFile(this.flags.out, renderPlan(plan, 'json', { color: false }))
@@ -66,52 +66,6 @@ Exit codes: 0 success; 1 error; with --detailed-exitcode, 0 means no changes and
     }
   }
 
-  /** Every account's part; an account that cannot be read fails alone (exit 1). */
-  private async planAll(teams: LoadedTeams, aws: AwsClients): Promise<Plan> {
-    const [{ buildPlan }, { readLock, describeLock }, { onePlace }] = await Promise.all([
-      import('../lib/engine/scopes.js'),
-      import('../lib/engine/lock.js'),
-      import('../lib/plan/places.js'),
-    ])
-    const progress = await this.readProgress()
-    // plan takes no lock, but reads each account's (where apply takes it) and says when one is held
-    // (its result may change meanwhile); a plan role without dynamodb:GetItem on the lock table still plans.
-    const locks: Promise<{ held?: string; error?: string; name: string; accountId: string }>[] = []
-    const readAccountLock = async (a: {
-      name: string
-      accountId: string
-      aws: AwsClients
-      domainId: string
-    }) => {
-      const where = { name: a.name, accountId: a.accountId }
-      locks.push(
-        readLock(a.aws, a.domainId).then(
-          (held) => ({ ...where, ...(held ? { held: describeLock(held) } : {}) }),
-          (err: Error) => ({ ...where, error: err.name }),
-        ),
-      )
-    }
-    const many = await withProgress(
-      buildPlan(aws, teams, this.planOptions(), progress?.onRead, readAccountLock),
-      progress,
-    )
-    const { plan } = many
-    // One place (one account, one domain): the lock needs no address.
-    const single = onePlace(plan)
-    for (const lock of await Promise.all(locks)) {
-      const where = single ? '' : ` in account ${lock.name} (${lock.accountId})`
-      if (lock.error)
-        plan.warnings.push(
-          `could not read the apply lock${single ? '' : ` of account ${lock.name}`} (${lock.error}); an apply may be running.`,
-        )
-      else if (lock.held)
-        plan.warnings.push(
-          `an apply is running${where}: the lock is held by ${lock.held}; this plan may be out of date when it finishes.`,
-        )
-    }
-    return plan
-  }
-
   /**
    * The read progress, only for a person at a terminal: never with --json, when stderr is piped (CI
    * logs), or beside --verbose's own line per call.
@@ -131,18 +85,4 @@ function planErrors(plan: Plan): boolean {
   for (const e of plan.errors ?? [])
     process.stderr.write(`Error: ${e.message}\n${e.hint ? `Hint: ${e.hint}\n` : ''}`)
   return Boolean(plan.errors?.length)
-}
-
-/** Ends the progress line when the read ends: the totals, or a cleared line before the error. */
-function withProgress<T>(reading: Promise<T>, progress: ReadProgress | undefined): Promise<T> {
-  return reading.then(
-    (result) => {
-      progress?.finish()
-      return result
-    },
-    (err) => {
-      progress?.stop()
-      throw err
-    },
-  )
 }
