@@ -4,14 +4,17 @@
  * three-account emulator; the login runs the handler in process as prod's ACS role.
  */
 import assert from 'node:assert/strict'
+import { buildChecklist } from '../../src/lib/acs/checklist.js'
 import { handleAcs } from '../../src/lib/acs/handler.js'
 import { acsDeps } from '../../src/lib/acs/runtime.js'
 import { MemoryStore } from '../../src/lib/acs/stores.js'
+import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
 import { acsConfigFor } from '../../src/lib/resources/acs.js'
 import { formBody, signedResponse } from '../../tools/idp/idp.js'
 import {
   applyMany,
   CALLER,
+  callerClients,
   DEV,
   DOMAINS,
   organizationAcsWorkspace,
@@ -70,6 +73,13 @@ describe('acs.account: the ACS in a member account', function () {
           url!.replace(/\/$/, ''),
         ),
         JSON.stringify(consoleStep?.after),
+      )
+      // sso checklist reads the function where it lives too (it read the caller's account).
+      const teams = await loadTeamsFileOrThrow(file)
+      const checklist = await buildChecklist(callerClients(), teams)
+      assert.deepEqual(
+        checklist.map((t) => t.steps.find((s) => s.setting === 'Application ACS URL')?.value),
+        checklist.map((t) => `${url!.replace(/\/$/, '')}/saml/acs/${t.team}`),
       )
 
       // The handler in process as prod's ACS role, with the configuration the ACS part builds.

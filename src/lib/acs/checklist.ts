@@ -6,7 +6,9 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import type { AwsClients } from '../aws/clients.js'
 import type { LoadedTeams } from '../config/load.js'
+import type { TeamsFile } from '../config/types.js'
 import { consoleSettings } from '../kinds/console/engine.js'
+import { fileAccounts } from '../model/topology.js'
 import { readAcsStatus, type TeamLogins } from './status.js'
 
 /**
@@ -38,7 +40,7 @@ export async function buildChecklist(
   // --region wins over the file's region, for the console link as for every call.
   const region = aws?.region ?? teams.config.region
   // An AWS failure is the caller's to report: placeholders would look like a finished checklist.
-  const status = aws ? await readAcsStatus({ aws, teams }) : undefined
+  const status = aws ? await readAcsStatus({ aws: await acsClients(aws, teams.config), teams }) : undefined
   return Object.keys(teams.config.teams)
     .filter((t) => !only || t === only)
     .map((team) => {
@@ -75,4 +77,22 @@ export function renderChecklist(items: ChecklistTeam[]): string {
     out.push(`  Metadata file ${t.metadataPath}: ${t.metadataPresent ? 'present' : 'missing'}`, '')
   }
   return `${out.join('\n')}\n`
+}
+
+/**
+ * The clients of the account the ACS lives in, as plan reads it there: acs.account's (its role, or
+ * the caller's own credentials in the caller's own account), else the Identity Center account's
+ * (identityCenter.roleArn assumed, or the caller's).
+ */
+async function acsClients(aws: AwsClients, config: TeamsFile): Promise<AwsClients> {
+  const [{ accountClients, IDENTITY_CENTER }, { partitionOf }] = await Promise.all([
+    import('../engine/scopes.js'),
+    import('../engine/discovery.js'),
+  ])
+  const icRole = config.identityCenter?.roleArn
+  const ic = icRole ? await aws.assumeRole(icRole, { accountName: IDENTITY_CENTER }) : aws
+  const account = config.acs?.account
+    ? fileAccounts(config).find((a) => a.name === config.acs!.account)
+    : undefined
+  return account ? accountClients(aws, ic, account, partitionOf(aws.region)) : ic
 }
