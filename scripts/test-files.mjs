@@ -7,21 +7,26 @@ import { readdirSync } from 'node:fs'
 import path from 'node:path'
 
 const HEAVIEST = [
-  'test/workspace/workspace.test.ts',
-  'test/engine/one-writer.test.ts',
-  'test/engine/edge-cases.test.ts',
-  'test/ops/install.test.ts',
   'test/engine/narrowing.test.ts',
+  'test/ops/install.test.ts',
+  'test/workspace/workspace.test.ts',
+  'test/engine/edge-cases.test.ts',
+  'test/engine/one-writer.test.ts',
+  'test/unit/kind-pieces.test.ts',
   'test/engine/upgrade.test.ts',
-  'test/roles/roles-lakeformation.test.ts',
-  'test/acs/deploy.test.ts',
   'test/engine/refresh-events.test.ts',
-  'test/ops/import-accounts.test.ts',
-  'test/cli/conventions.test.ts',
   'test/engine/reconcile.test.ts',
-  'test/plan/evaluated-review.test.ts',
   'test/engine/accounts-apply.test.ts',
-  'test/report/access-report.test.ts',
+  'test/roles/roles-lakeformation.test.ts',
+  'test/engine/profile-tags.test.ts',
+  'test/ops/import-accounts.test.ts',
+  'test/engine/one-engine.test.ts',
+  'test/plan/compact.test.ts',
+  'test/engine/revocation.test.ts',
+  'test/cli/conventions.test.ts',
+  'test/engine/interactive.test.ts',
+  'test/engine/one-engine-commands.test.ts',
+  'test/engine/one-engine-parity.test.ts',
 ]
 
 const files = readdirSync('test', { recursive: true })
