@@ -10,6 +10,12 @@ import { DescribeUserProfileCommand } from '@aws-sdk/client-sagemaker'
 import pLimit from 'p-limit'
 import { Document } from 'yaml'
 import type { AcsConfig } from './acs/config.js'
+import {
+  readAcsSettingsTag,
+  readDeployedPackage,
+  TAG_ACS_SETTINGS,
+  TAG_TEAM_ORDER,
+} from './acs/deployment.js'
 import type { AwsClients } from './aws/clients.js'
 import type { LoadedTeams } from './config/load.js'
 import {
@@ -40,7 +46,6 @@ import {
   teamRoleArn,
   teamRoleName,
 } from './model/names.js'
-import { readAcsSettingsTag, readDeployedPackage, TAG_ACS_SETTINGS, TAG_TEAM_ORDER } from './resources/acs.js'
 
 /** A domain to import: in the caller's account, or in another account through a role. */
 export interface ImportDomain {

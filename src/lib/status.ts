@@ -1,4 +1,6 @@
 /** `status`: what is in place per team, read through the engine's own observers (no second reader). */
+
+import type { ObservedAcsFunction } from './acs/observed.js'
 import { type AcsStatus, readAcsStatus } from './acs/status.js'
 import type { AwsClients } from './aws/clients.js'
 import type { LoadedTeams } from './config/load.js'
@@ -17,7 +19,6 @@ import type { ObservedWorkgroups } from './kinds/workgroup/engine.js'
 import { teamDomainName } from './model/topology.js'
 import { resultsLocation, teamWorkspace } from './model/workspace.js'
 import type { PlanAccount } from './plan/types.js'
-import type { ObservedAcs } from './resources/acs.js'
 import {
   type MeshStatus,
   meshMissingItems,
@@ -129,7 +130,11 @@ async function domainReadings(ctx: EngineContext): Promise<DomainReadings> {
   return { profiles: await ctx.observed<ObservedProfiles>('profile'), want: desiredProfiles(ctx) }
 }
 
-function acsReport(config: TeamsFile, acs: ObservedAcs | null, logins: AcsStatus): AcsReport | undefined {
+function acsReport(
+  config: TeamsFile,
+  acs: ObservedAcsFunction | null,
+  logins: AcsStatus,
+): AcsReport | undefined {
   if (!config.acs) return undefined
   return {
     deployed: Boolean(acs?.function),
@@ -173,11 +178,11 @@ export async function readStatus(
     ['workgroup'],
   )
   // The part that plans the ACS (the Identity Center account's): its function and login records.
-  const acsCtx = many.parts.find((p) => p.ctx.kinds.includes('acs'))?.ctx ?? many.ctx
+  const acsCtx = many.parts.find((p) => p.ctx.kinds.includes('acs-function'))?.ctx ?? many.ctx
   const [apps, assignments, acs, logins] = await Promise.all([
     many.ctx.observed<ObservedApplication[]>('application'),
     many.ctx.observed<ObservedAssignments>('assignment'),
-    acsCtx.observed<ObservedAcs | null>('acs'),
+    acsCtx.observed<ObservedAcsFunction | null>('acs-function'),
     readAcsStatus({ aws: acsCtx.aws, teams }),
   ])
   const ic = { apps, assignments, logins }

@@ -167,12 +167,14 @@ describe('ACS deployment (apply, acs build, acs deploy)', function () {
       c.teams.team1.executionRole = { arn: 'arn:aws:iam::123456789012:role/byo-team1' }
     })
     const plan = JSON.parse((await cli(['plan', '-f', file, '--json'])).stdout) as Plan
-    const acs = plan.changes.filter((c) => c.kind === 'acs')
-    assert.equal(acs.length, 1)
-    assert.equal(acs[0].action, 'update')
-    assert.match(acs[0].reason ?? '', /^configuration \(1 change\), role policy$/)
+    // The function's configuration and the role's policy (the new role to pass), each its own part.
+    const acs = plan.changes.filter((c) => c.kind.startsWith('acs-'))
     assert.deepEqual(
-      (acs[0].after as { configChanges?: { text: string }[] }).configChanges?.map((x) => x.text),
+      acs.map((c) => `${c.action} ${c.kind} ${c.reason}`),
+      ['update acs-role role policy', 'update acs-function configuration (1 change)'],
+    )
+    assert.deepEqual(
+      (acs[1].after as { configChanges?: { text: string }[] }).configChanges?.map((x) => x.text),
       ['team1: profiles the ACS creates get role byo-team1 (was sagemaker-teams-team1)'],
     )
     // The ACS's boundary must admit passing byo-team1: shown blocked, written by the set-up step.

@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict'
 import { buildChecklist } from '../../src/lib/acs/checklist.js'
+import { acsConfigFor } from '../../src/lib/acs/deployment.js'
 import { handleAcs } from '../../src/lib/acs/handler.js'
 import { acsDeps } from '../../src/lib/acs/runtime.js'
 import { MemoryStore } from '../../src/lib/acs/stores.js'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
-import { acsConfigFor } from '../../src/lib/resources/acs.js'
 import { formBody, signedResponse } from '../../tools/idp/idp.js'
 import {
   applyMany,
@@ -40,7 +40,8 @@ describe('acs.account: the ACS in a member account', function () {
       const plan = await planMany(file)
       const where = (kind: string) =>
         plan.plan.changes.filter((c) => c.kind === kind).map((c) => `${c.action} ${c.account}`)
-      assert.deepEqual(where('acs'), ['create prod'])
+      for (const part of ['acs-role', 'acs-table', 'acs-function', 'acs-url'])
+        assert.deepEqual(where(part), ['create prod'], part)
       // A presign role wherever the ACS is not: dev only (the caller's account has no domain).
       assert.deepEqual(where('presign-role'), ['create dev'])
       await applyMany(file)
@@ -83,7 +84,7 @@ describe('acs.account: the ACS in a member account', function () {
       )
 
       // The handler in process as prod's ACS role, with the configuration the ACS part builds.
-      const acsPart = again.parts.find((p) => p.ctx.kinds?.includes('acs'))!
+      const acsPart = again.parts.find((p) => p.ctx.kinds?.includes('acs-function'))!
       assert.equal(acsPart.account, 'prod')
       const config = await acsConfigFor(acsPart.ctx)
       assert.equal(config.identityStoreId, undefined)

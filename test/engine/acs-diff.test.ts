@@ -19,7 +19,8 @@ function withMetadata(): string {
   return file
 }
 
-const acsChange = (p: Plan) => p.changes.find((c) => c.kind === 'acs') as Change<'acs'> | undefined
+const acsChange = (p: Plan) =>
+  p.changes.find((c) => c.kind === 'acs-function') as Change<'acs-function'> | undefined
 const review = (p: Plan) => ({
   widened: (p.accessReview?.widened ?? []).map((i) => i.description),
   narrowed: (p.accessReview?.narrowed ?? []).map((i) => i.description),
@@ -72,7 +73,7 @@ describe('ACS configuration diffs', function () {
     assert.ok(review(removed).narrowed.some((d) => /ACS: team1: certificate sha256:.* is removed/.test(d)))
     assert.equal(review(removed).widened.length, 0)
     const text = await cli(['plan', '-f', file])
-    assert.match(text.stdout, /~ acs/)
+    assert.match(text.stdout, /~ acs-function/)
     assert.match(
       text.stdout,
       /- team1: certificate sha256:[0-9a-f]{16} .* is removed: logins signed by it are refused/,

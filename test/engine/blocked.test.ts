@@ -31,7 +31,7 @@ describe('blocked changes', function () {
     })
     const r = await cli(['apply', '-f', file, '--yes'])
     assert.equal(r.code, 1, r.stdout + r.stderr)
-    assert.match(r.stdout, /^Apply incomplete: 3 done, 0 failed, 0 manual, 0 skipped, 4 blocked\.$/m)
+    assert.match(r.stdout, /^Apply incomplete: 3 done, 0 failed, 0 manual, 0 skipped, 5 blocked\.$/m)
     assert.match(
       r.stdout,
       /^BLOCKED application "SageMaker Studio Team 1" \[analytics\]: .*declare `movedFrom: team1` on analytics/m,
@@ -50,7 +50,7 @@ describe('blocked changes', function () {
       failedAccounts: 0,
       manual: 0,
       skipped: 0,
-      blocked: 4,
+      blocked: 5,
     })
     assert.deepEqual(assignedTo('SageMaker Studio Team 1'), [USER1])
   })
@@ -104,7 +104,7 @@ describe('blocked changes', function () {
     })
     const refused = await cli(['acs', 'deploy', '-f', file])
     assert.equal(refused.code, 1, refused.stdout + refused.stderr)
-    assert.match(refused.stdout, /~ acs +sagemaker-teams-acs/)
+    assert.match(refused.stdout, /~ acs-function +sagemaker-teams-acs/)
     assert.match(
       refused.stderr,
       /approval required \(--require-approval destructive\) and there is no terminal/,

@@ -121,7 +121,16 @@ describe('one engine, every command: a one-domain file and the same teams as acc
     // The ACS and the boundary its role carries (one account: no presign role).
     assert.deepEqual(
       (byForm.accounts as { writes: string[] }).writes.map((w) => w.split(' ').slice(2, 3)[0]),
-      ['acs', 'boundary', 'boundary'],
+      [
+        'acs-function',
+        'acs-permission',
+        'acs-permission',
+        'acs-role',
+        'acs-table',
+        'acs-url',
+        'boundary',
+        'boundary',
+      ],
     )
   })
 
@@ -244,7 +253,9 @@ describe('one engine, every command: a one-domain file and the same teams as acc
       const planned = await cli(['plan', '-f', file, '--json'])
       assert.equal(planned.code, 1, planned.stderr)
       const plan = JSON.parse(planned.stdout) as Plan
-      const acs = plan.changes.find((c) => c.kind === 'acs')?.after as { configSha256?: string } | undefined
+      const acs = plan.changes.find((c) => c.kind === 'acs-function')?.after as
+        | { configSha256?: string }
+        | undefined
       const applied = await cli(['apply', '-f', file, '--yes', '--json'])
       assert.equal(applied.code, 1, applied.stderr)
       const result = JSON.parse(applied.stdout) as ApplyResult

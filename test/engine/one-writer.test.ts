@@ -194,17 +194,29 @@ describe('one writer at a time', function () {
     })
     const kept = await plan(file)
     assert.deepEqual(
-      kept.changes.filter((c) => c.kind === 'acs'),
+      kept.changes.filter((c) => c.kind.startsWith('acs-')),
       [],
     )
     assert.deepEqual(
       kept.kept?.map((k) => `${k.kind} ${k.key}`),
-      ['acs sagemaker-teams-acs'],
+      ['acs-function sagemaker-teams-acs'],
+    )
+    // Each part is deleted by its own kind; the login table is kept.
+    const pruned = await plan(file, '--prune')
+    assert.deepEqual(
+      pruned.changes.filter((c) => c.kind.startsWith('acs-')).map((c) => `${c.action} ${c.kind} ${c.key}`),
+      [
+        'delete acs-role sagemaker-teams-acs-role',
+        'delete acs-function sagemaker-teams-acs',
+        'delete acs-url sagemaker-teams-acs',
+        'delete acs-permission sagemaker-teams-acs/FunctionURLAllowInvokeViaUrl',
+        'delete acs-permission sagemaker-teams-acs/FunctionURLAllowPublicAccess',
+      ],
     )
     const text = await cli(['plan', '-f', file, '--prune'])
     assert.match(
       text.stdout,
-      /- acs +sagemaker-teams-acs \(function, URL, role\): the file has no acs section/,
+      /- acs-function +sagemaker-teams-acs \(function, URL, role\): the file has no acs section/,
     )
     assert.match(text.stdout, /table sagemaker-teams-acs-state .*--prune --force deletes it/)
     await applied(file, '--prune')
@@ -214,7 +226,7 @@ describe('one writer at a time', function () {
     // The login table stays, listed as kept, until --prune --force.
     const left = await plan(file, '--prune')
     assert.deepEqual(
-      left.changes.filter((c) => c.kind === 'acs'),
+      left.changes.filter((c) => c.kind.startsWith('acs-')),
       [],
     )
     assert.deepEqual(
@@ -223,7 +235,7 @@ describe('one writer at a time', function () {
     )
     const forced = await plan(file, '--prune', '--force')
     assert.deepEqual(
-      forced.changes.filter((c) => c.kind === 'acs').map((c) => [c.action, c.summary]),
+      forced.changes.filter((c) => c.kind.startsWith('acs-')).map((c) => [c.action, c.summary]),
       [['delete', "table sagemaker-teams-acs-state (the ACS's login records; --force)"]],
     )
     await applied(file, '--prune', '--force')
@@ -237,9 +249,9 @@ describe('one writer at a time', function () {
       delete c.acs
     })
     const p = await plan(file, '--prune', '--force')
-    const acs = p.changes.find((c) => c.kind === 'acs')!
-    assert.equal(acs.action, 'delete')
-    assert.equal((acs.before as { tableName?: string }).tableName, 'sagemaker-teams-acs-state')
+    const table = p.changes.find((c) => c.kind === 'acs-table')!
+    assert.equal(table.action, 'delete')
+    assert.equal((table.before as { tableName?: string }).tableName, 'sagemaker-teams-acs-state')
     await applied(file, '--prune', '--force')
     const db = new DynamoDBClient({
       endpoint: emu().url,

@@ -64,13 +64,18 @@ describe('plan and apply (CLI against the emulator)', function () {
         'create profile',
         'create profile',
         'create profile',
-        'create acs',
+        'create acs-role',
+        'create acs-table',
+        'create acs-function',
+        'create acs-url',
+        'create acs-permission',
+        'create acs-permission',
       ],
     )
     assert.equal(plan.summary.manual, 2)
     const apply = await cli(['apply', '-f', file, '--yes'])
     assert.equal(apply.code, 0, apply.stdout + apply.stderr)
-    assert.match(apply.stdout, /Apply complete: 17 done, 0 failed/)
+    assert.match(apply.stdout, /Apply complete: 22 done, 0 failed/)
     const again = await cli(['plan', '-f', file, '--detailed-exitcode'])
     assert.equal(again.code, 0, again.stdout)
     assert.match(again.stdout, /No changes\./)
@@ -102,7 +107,7 @@ describe('plan and apply (CLI against the emulator)', function () {
       `delete assignment team1/USER/${USER1}`,
       `delete assignment team2/USER/${USER2}`,
       // The ACS configuration carries the resolved members: it changes with them.
-      'update acs sagemaker-teams-acs',
+      'update acs-function sagemaker-teams-acs',
     ])
     // Their profiles (home directories) are kept, and listed as such.
     assert.deepEqual(plan.kept?.map((k) => `${k.kind} ${k.key}`).sort(), [
@@ -130,7 +135,7 @@ describe('plan and apply (CLI against the emulator)', function () {
         `delete assignment team1/USER/${USER1}`,
         `delete assignment team2/USER/${USER2}`,
         `delete profile team2-${USER2}`,
-        'update acs sagemaker-teams-acs',
+        'update acs-function sagemaker-teams-acs',
       ],
     )
     const apply = await cli(['apply', '-f', file, '--yes', '--prune'])

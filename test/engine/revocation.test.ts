@@ -72,8 +72,10 @@ describe('the plan is the authority on access', function () {
       ],
     )
     // The ACS's team membership follows the file (a removed member is refused at login).
-    assert.ok(first.changes.some((c) => c.kind === 'acs' && c.action === 'update'))
-    const acsNarrowed = first.accessReview?.narrowed.filter((i) => i.kind === 'acs').map((i) => i.description)
+    assert.ok(first.changes.some((c) => c.kind === 'acs-function' && c.action === 'update'))
+    const acsNarrowed = first.accessReview?.narrowed
+      .filter((i) => i.kind === 'acs-function')
+      .map((i) => i.description)
     for (const line of [
       'ACS: user4@example.com is refused at login to team team1 by the ACS',
       'ACS: user5@example.com is refused at login to team team1 by the ACS',

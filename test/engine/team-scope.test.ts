@@ -39,8 +39,8 @@ describe('--team', function () {
     )
     const scoped = await plan(file, '--team', 'team1')
     assert.deepEqual(scoped.options.teams, ['team1'])
-    assert.deepEqual(teamsOf(scoped), ['(acs)', 'team1'])
-    const acs = scoped.changes.find((c) => c.kind === 'acs')!
+    assert.deepEqual(teamsOf(scoped), ['(acs-function)', 'team1'])
+    const acs = scoped.changes.find((c) => c.kind === 'acs-function')!
     assert.equal(acs.action, 'blocked')
     // team2's member list at the ACS changes too (user3 may sign in to team2).
     assert.match(acs.reason ?? '', /also changes for team2, member user3@example.com: apply without --team/)
@@ -57,7 +57,10 @@ describe('--team', function () {
     const r = await cli(['apply', '-f', file, '--team', 'team1', '--yes'])
     // The ACS held back for team2's changes is blocked: user5 cannot sign in to team1 yet (exit 1).
     assert.equal(r.code, 1, r.stdout + r.stderr)
-    assert.match(r.stdout, /^BLOCKED acs sagemaker-teams-acs: the ACS configuration also changes for team2/m)
+    assert.match(
+      r.stdout,
+      /^BLOCKED acs-function sagemaker-teams-acs: the ACS configuration also changes for team2/m,
+    )
     assert.match(r.stdout, /^Apply incomplete: 2 done, 0 failed, 0 manual, 0 skipped, 1 blocked\.$/m)
     // The closing summary: counts per kind, elapsed time, the console step still pending.
     assert.match(r.stdout, /^By kind: assignment 1 done · profile 1 done$/m)
@@ -91,7 +94,18 @@ describe('--team', function () {
     assert.deepEqual(
       saved.changes.filter((c) => c.team === undefined).map((c) => `${c.action} ${c.kind}`),
       // The team roles' boundary and the ACS's (apply creates a missing one; changing one is setup's).
-      ['create boundary', 'create boundary', 'create lf-tag', 'create lf-tag', 'create acs'],
+      [
+        'create boundary',
+        'create boundary',
+        'create lf-tag',
+        'create lf-tag',
+        'create acs-role',
+        'create acs-table',
+        'create acs-function',
+        'create acs-url',
+        'create acs-permission',
+        'create acs-permission',
+      ],
     )
     const r = await cli(['apply', '-f', file, '--plan', out, '--yes'])
     assert.equal(r.code, 0, r.stdout + r.stderr)

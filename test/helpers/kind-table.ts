@@ -200,9 +200,8 @@ export async function diffKind<K extends Kind>(
   const want = desired ?? (await engine.desire(ctx))
   const written = [ctx.warnings.length, ctx.kept.length]
   const { changes, warnings, kept } = diffed<K>(engine.diff(want, observed, ctx))
-  // A diff is pure: its warnings and kept items come back with its changes (the ACS's still writes them).
-  if (kind !== 'acs')
-    assert.deepEqual([ctx.warnings.length, ctx.kept.length], written, `${kind}'s diff wrote into the context`)
+  // A diff is pure: its warnings and kept items come back with its changes.
+  assert.deepEqual([ctx.warnings.length, ctx.kept.length], written, `${kind}'s diff wrote into the context`)
   return {
     changes,
     kept: [...ctx.kept, ...kept],

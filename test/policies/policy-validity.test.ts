@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { acsRolePolicy } from '../../src/lib/acs/deployment.js'
 import { loadTeamsFileOrThrow } from '../../src/lib/config/load.js'
 import { operatorPolicy } from '../../src/lib/operator-policy.js'
 import type { PolicyDocument } from '../../src/lib/plan/types.js'
 import { teamInlinePolicies, trustPolicy } from '../../src/lib/policies/team-role.js'
-import { acsRolePolicy } from '../../src/lib/resources/acs.js'
 import { checkPolicy, formatFindings } from '../helpers/iam-policy-check.js'
 import { TEAM1_ROLE_INPUT } from './fixtures.js'
 

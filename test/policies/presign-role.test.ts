@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { parse } from 'yaml'
 import { accountPolicies } from '../../src/lib/account-policies.js'
+import { acsRolePolicy } from '../../src/lib/acs/deployment.js'
 import type { TeamsFile } from '../../src/lib/config/types.js'
 import {
   presignRoleArn,
@@ -15,7 +16,6 @@ import {
   presignTrustPolicy,
 } from '../../src/lib/kinds/presign-role/engine.js'
 import { acsBoundaryPolicy, teamBoundaryPolicy } from '../../src/lib/policies/boundary.js'
-import { acsRolePolicy } from '../../src/lib/resources/acs.js'
 import { ROOT } from '../helpers/cli.js'
 import { ALLOW_ALL, checkPolicy, evaluate, formatFindings } from '../helpers/iam-policy-check.js'
 

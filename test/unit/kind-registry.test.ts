@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import {
   ACCOUNT_KINDS,
+  ACS_KINDS,
   CONSUMER_KINDS,
   DOMAIN_KINDS,
   GOVERNANCE_KINDS,
@@ -32,7 +33,8 @@ describe('kind registry', () => {
   })
 
   it("derives the engine's per-scope kind lists", () => {
-    assert.deepEqual(IDENTITY_CENTER_KINDS, ['application', 'assignment', 'acs', 'console'])
+    assert.deepEqual(IDENTITY_CENTER_KINDS, ['application', 'assignment', 'console'])
+    assert.deepEqual(ACS_KINDS, ['acs-role', 'acs-table', 'acs-function', 'acs-url', 'acs-permission'])
     assert.deepEqual(ACCOUNT_KINDS, ['boundary', 'role', 'presign-role', 'workgroup', 'lf-tag', 'lf-grant'])
     assert.deepEqual(GOVERNANCE_KINDS, ['lf-tag', 'lf-share'])
     assert.deepEqual(CONSUMER_KINDS, ['resource-link', 'link-grant', 'mesh-grant'])
@@ -41,7 +43,7 @@ describe('kind registry', () => {
 
   it('plans every kind in some part of a file with accounts:/domains:', () => {
     const planned = new Set([
-      ...kindsIn('identity-center'),
+      ...kindsIn('identity-center', 'acs'),
       ...kindsIn('account', 'lake', 'mesh-governance'),
       ...kindsIn('mesh-consumer'),
       ...kindsIn('domain'),
@@ -59,12 +61,18 @@ describe('kind registry', () => {
       'mesh-grant': ['role'],
       assignment: ['application'],
       profile: ['role'],
+      'acs-function': ['acs-role', 'acs-table'],
+      'acs-url': ['acs-function'],
+      'acs-permission': ['acs-function'],
     })
     assert.deepEqual(DELETE_DEPENDS_ON, {
       role: ['lf-grant', 'link-grant', 'mesh-grant', 'profile'],
       'lf-tag': ['lf-grant'],
       'resource-link': ['link-grant'],
       application: ['assignment'],
+      'acs-role': ['acs-function'],
+      'acs-table': ['acs-function'],
+      'acs-function': ['acs-url', 'acs-permission'],
     })
   })
 

@@ -9,8 +9,9 @@ import { UserError } from '../errors.js'
 import { KIND_DEFINITIONS } from '../kinds/registry.js'
 import { reviewAccess } from '../plan/access-review.js'
 import { KINDS, type Plan, type PlanError } from '../plan/types.js'
-import { acsConfigFor } from '../resources/acs.js'
 import { buildAcsBundle } from './bundle.js'
+import { acsConfigFor } from './deployment.js'
+import type { ObservedAcsUrl } from './observed.js'
 import { readAcsStatus } from './status.js'
 
 export interface AcsBuildResult {
@@ -27,7 +28,7 @@ export async function buildAcs(aws: AwsClients, teams: LoadedTeams, outDir: stri
   // The ACS part of the engine's plan (in the Identity Center account, or acs.account's).
   const { buildPlan } = await import('../engine/scopes.js')
   const many = await buildPlan(aws, teams, { prune: false, force: false, refresh: 'existence' })
-  const part = many.parts.find((p) => p.ctx.kinds.includes('acs'))
+  const part = many.parts.find((p) => p.ctx.kinds.includes('acs-function'))
   if (!part) {
     const failed = many.plan.context.accounts.find((a) => a.error)
     throw new UserError(
@@ -38,8 +39,8 @@ export async function buildAcs(aws: AwsClients, teams: LoadedTeams, outDir: stri
   }
   const ctx = part.ctx
   // The deployed function's URL, when it has one, is baked in as apply does (see AcsConfig.functionUrl).
-  const observed = await ctx.observed<import('../resources/acs.js').ObservedAcs | null>('acs')
-  const config = await acsConfigFor(ctx, observed?.url)
+  const observed = await ctx.observed<ObservedAcsUrl>('acs-url')
+  const config = await acsConfigFor(ctx, observed.url?.url)
   const bundle = await buildAcsBundle(config)
   await mkdir(outDir, { recursive: true })
   const zipPath = path.join(outDir, `${teams.config.acs.functionName}.zip`)
@@ -173,7 +174,7 @@ async function deployResult(
   outcomes: ApplyOutcome[],
 ): Promise<AcsDeployResult> {
   // The function's URL, read in the account the ACS lives in.
-  const acsPart = parts.find((p) => p.ctx.kinds.includes('acs'))
+  const acsPart = parts.find((p) => p.ctx.kinds.includes('acs-function'))
   const status = await readAcsStatus({ aws: acsPart?.ctx.aws ?? aws, teams })
   const { consoleSettings } = await import('../kinds/console/engine.js')
   return {

@@ -58,6 +58,8 @@ import type { ReadListener } from './read-events.js'
 
 /** Kinds that live in the IAM Identity Center account (the ACS: in the account of the CLI's own credentials). */
 export const IDENTITY_CENTER_KINDS: Kind[] = kindsIn('identity-center')
+/** The ACS's parts: in the Identity Center account's part, or acs.account's own. */
+export const ACS_KINDS: Kind[] = kindsIn('acs')
 /** Kinds that live once per account, for the teams of its domains. */
 export const ACCOUNT_KINDS: Kind[] = kindsIn('account', 'lake')
 /**
@@ -342,10 +344,10 @@ async function buildPlanReporting(
       // The ACS role carries the boundary: the Identity Center account needs one when the ACS is
       // there and no domain's account part makes it there. With acs.account the ACS is that account's.
       kinds: acsAccount
-        ? IDENTITY_CENTER_KINDS.filter((k) => k !== 'acs')
+        ? IDENTITY_CENTER_KINDS
         : config.acs && !domainAccountIds.has(icAccountId)
-          ? ['boundary', ...IDENTITY_CENTER_KINDS]
-          : IDENTITY_CENTER_KINDS,
+          ? ['boundary', ...IDENTITY_CENTER_KINDS, ...ACS_KINDS]
+          : [...IDENTITY_CENTER_KINDS, ...ACS_KINDS],
       ...(acsAccount ? { acsAws: () => acsClients } : {}),
       discovery: {
         ...base,
@@ -361,7 +363,9 @@ async function buildPlanReporting(
   // Every part reads the applications once, through the Identity Center part.
   // (Only the kinds it plans: with acs.account the ACS is read by its own account's part.)
   const shared = (kind: Kind) =>
-    IDENTITY_CENTER_KINDS.includes(kind) && icCtx.kinds.includes(kind) ? icCtx.observed(kind) : undefined
+    (IDENTITY_CENTER_KINDS.includes(kind) || ACS_KINDS.includes(kind)) && icCtx.kinds.includes(kind)
+      ? icCtx.observed(kind)
+      : undefined
 
   // The accounts: the caller's own (domains without account:) and each named one with a domain.
   const accountsUsed: { account: FileAccount | undefined; domains: FileDomain[] }[] = []
@@ -465,7 +469,7 @@ async function buildPlanReporting(
                 name,
                 accountId: entry.id,
                 // Without a domain here, no account part makes the boundary the ACS role carries.
-                kinds: ds.length === 0 ? ['boundary', 'acs'] : ['acs'],
+                kinds: ds.length === 0 ? ['boundary', ...ACS_KINDS] : ACS_KINDS,
               }),
             )
           }
@@ -823,8 +827,14 @@ export async function applyParts(
         noteFailures(account, soFar())
         createsSettled()
       }
+      // The ACS's parts in the Identity Center account wait too: its role carries the boundary, and
+      // the presign roles it reaches, that the domain accounts' parts make.
+      const waits = (kind: Kind) =>
+        kind === 'application' ||
+        kind === 'assignment' ||
+        (account === IDENTITY_CENTER && KIND_DEFINITIONS[kind].scope === 'acs')
       const before = async ({ step }: RunnerStep) => {
-        if (!step.deletes && !waited && (step.kind === 'application' || step.kind === 'assignment')) {
+        if (!step.deletes && !waited && waits(step.kind)) {
           waited = true
           await Promise.all([...createsDone.values()].map((d) => d.done))
           noteFailures(account, soFar())

@@ -17,7 +17,9 @@ export type KindEngine<K extends Kind = Kind> = ResourceModule<K, any, any>
 
 /**
  * Where a kind's resources live, which decides which part of a teams file's topology plans it:
- * - `identity-center`: the IAM Identity Center account (its applications, their assignments, the ACS);
+ * - `identity-center`: the IAM Identity Center account (its applications, their assignments);
+ * - `acs`: the ACS's account (acs.account, default the Identity Center account): its role, table,
+ *   function, function URL and the URL's permissions;
  * - `account`: once per account that has domains, for the teams of its domains;
  * - `lake`: the account whose Lake Formation catalog holds the LF-tags: each account with domains
  *   when the file has no data mesh, the governance account when it has one;
@@ -27,6 +29,7 @@ export type KindEngine<K extends Kind = Kind> = ResourceModule<K, any, any>
  */
 export type KindScope =
   | 'identity-center'
+  | 'acs'
   | 'account'
   | 'lake'
   | 'mesh-governance'

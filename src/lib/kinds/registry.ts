@@ -4,7 +4,11 @@
  * definition or engine missing a piece, a compile error (test/unit/kind-pieces.test.ts).
  */
 import { KINDS, type Kind } from '../plan/types.js'
-import { acsKind } from './acs.js'
+import { acsFunctionKind } from './acs-function/index.js'
+import { acsPermissionKind } from './acs-permission/index.js'
+import { acsRoleKind } from './acs-role/index.js'
+import { acsTableKind } from './acs-table/index.js'
+import { acsUrlKind } from './acs-url/index.js'
 import { appKind } from './app/index.js'
 import { applicationKind } from './application/index.js'
 import { assignmentKind } from './assignment/index.js'
@@ -37,7 +41,11 @@ const definitions = {
   assignment: assignmentKind,
   profile: profileKind,
   app: appKind,
-  acs: acsKind,
+  'acs-role': acsRoleKind,
+  'acs-table': acsTableKind,
+  'acs-function': acsFunctionKind,
+  'acs-url': acsUrlKind,
+  'acs-permission': acsPermissionKind,
   console: consoleKind,
 } satisfies KindRegistry
 

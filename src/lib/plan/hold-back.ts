@@ -23,13 +23,19 @@ export function holdBackReplaced(changes: Change[], fileTeams: Set<string>, kept
       c.action = 'blocked'
       c.reason = heldBack(c.team)
     }
-    if (c.kind === 'acs' && c.action === 'update') {
-      const dropped = (c as Change<'acs'>).after?.configChanges?.find(
+    if (c.kind === 'acs-function' && c.action === 'update') {
+      const dropped = (c as Change<'acs-function'>).after?.configChanges?.find(
         (x) => x.team !== undefined && replacedBy.has(x.team),
       )
       if (dropped) {
         c.action = 'blocked'
         c.reason = `${heldBack(dropped.team!)} (the ACS update would refuse its logins)`
+        // The ACS role's policy update would take away its profiles too.
+        for (const r of changes)
+          if (r.kind === 'acs-role' && r.action === 'update') {
+            r.action = 'blocked'
+            r.reason = `${heldBack(dropped.team!)} (the ACS role's update would refuse its logins)`
+          }
       }
     }
   }

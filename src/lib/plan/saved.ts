@@ -10,7 +10,7 @@ import { stableStringify } from '../canonical.js'
 import { UserError } from '../errors.js'
 import { reviewAccess } from './access-review.js'
 import { jsonDiff } from './json-diff.js'
-import { type Action, type Change, PLAN_VERSION, type Plan } from './types.js'
+import { type Action, type Change, KINDS, type Kind, PLAN_VERSION, type Plan } from './types.js'
 
 export async function readPlanFile(file: string): Promise<Plan> {
   let plan: Plan
@@ -35,6 +35,17 @@ export async function readPlanFile(file: string): Promise<Plan> {
   ) {
     throw new UserError(`${file}: not a sagemaker-teams plan (planVersion ${PLAN_VERSION} expected)`)
   }
+  // A kind this version does not plan: a plan of another version with the same planVersion (the ACS
+  // was one kind `acs` before it became its parts) cannot be shown, compared or applied.
+  const unknown = [
+    ...new Set(plan.changes.map((c) => c?.kind).filter((k) => !(KINDS as readonly unknown[]).includes(k))),
+  ]
+  if (unknown.length > 0)
+    throw new UserError(
+      `${file}: made by another version of sagemaker-teams: this one plans no kind ${unknown.map((k) => JSON.stringify(k)).join(', ')}${unknown.includes('acs' as Kind) ? ` (the ACS is planned as its parts: ${KINDS.filter((k) => k.startsWith('acs-')).join(', ')})` : ''}; run plan again`,
+      1,
+      'Run `sagemaker-teams plan --out <file>` with this version and review the new plan.',
+    )
   return withDerivedFields(plan)
 }
 

@@ -28,7 +28,11 @@ export const KINDS = [
   'assignment',
   'profile',
   'app',
-  'acs',
+  'acs-role',
+  'acs-table',
+  'acs-function',
+  'acs-url',
+  'acs-permission',
   'console',
 ] as const
 export type Kind = (typeof KINDS)[number]
@@ -38,7 +42,7 @@ export interface Change<K extends Kind = Kind> {
   kind: K
   /** Unique within the kind and stable across runs, e.g. "team1", "team1/USER/<id>", "team1/<userId>". */
   key: string
-  /** The team the change belongs to; absent for account-wide kinds (lf-tag, acs). */
+  /** The team the change belongs to; absent for account-wide kinds (lf-tag, the ACS's). */
   team?: string
   action: Action
   /** One line for humans, e.g. "profile team1-<id> for user1@example.com". */
@@ -347,28 +351,74 @@ export interface TagChange {
   after?: string
 }
 
-export interface AcsPayload {
+/** The ACS function's execution role (`<function>-role`) and its one inline policy. */
+export interface AcsRolePayload {
+  roleName: string
+  roleArn: string
+  /** The ACS boundary (sagemaker-teams-acs-boundary); absent on a role read without one. */
+  permissionsBoundary?: string
+  /** The inline policy `sagemaker-teams-acs`; absent on a role read without it. */
+  policy?: PolicyDocument
+}
+
+/** The ACS's DynamoDB table (`<function>-state`): replay ids and login records, TTL on `expiresAt`. */
+export interface AcsTablePayload {
+  tableName: string
+  /** TTL is on or being turned on (ENABLED or ENABLING). */
+  ttl: boolean
+}
+
+/** The ACS function: the handler code and its baked configuration (one package), tags and concurrency. */
+export interface AcsFunctionPayload {
   functionName: string
   functionArn?: string
+  /** The execution role it runs as. */
+  roleArn?: string
   /** sha256 (base64) of the deployment zip. */
   codeSha256?: string
   /** sha256 of the baked configuration. */
   configSha256?: string
-  url?: string
   allowedSourceCidrs?: string[]
   sessionExpirationSeconds?: number
-  roleName?: string
-  tableName?: string
   /** "<package version>+<sha256 of the handler code, 8 hex>": what code runs, independent of the configuration. */
   codeVersion?: string
-  /** On `after` of an update: how the deployed configuration changes, item by item. */
-  configChanges?: AcsConfigChange[]
-  /** Whether the function may be invoked only through its URL (lambda:InvokedViaFunctionUrl); absent without a URL. */
-  invokeOnlyViaUrl?: boolean
-  /** The ACS role's permissions boundary. */
-  roleBoundary?: string
   /** The function's reserved concurrency (acs.reservedConcurrency); absent: none reserved. */
   reservedConcurrency?: number
+  /** On `after` of an update: how the deployed configuration changes, item by item. */
+  configChanges?: AcsConfigChange[]
+  /**
+   * On `after` of a create or update: the configuration apply bakes into the package
+   * (acs-config.json, src/lib/acs/config.ts), exactly as planned.
+   */
+  config?: { [key: string]: unknown }
+  /** On `after` of a create or update: the tags apply writes (what `import` and the next plan read back). */
+  tags?: Record<string, string>
+}
+
+/** The ACS function's URL configuration (browsers post to it). */
+export interface AcsUrlPayload {
+  functionName: string
+  /** NONE: anyone may post to it; the ACS verifies every SAML response. */
+  authType: 'NONE' | 'AWS_IAM'
+  url?: string
+  /**
+   * On `after` of a create: the planned function configuration, into which apply bakes the new URL
+   * (it exists only once created; the Lambda then refuses events of other hosts).
+   */
+  config?: { [key: string]: unknown }
+}
+
+/** One statement of the ACS function's resource policy (AddPermission). */
+export interface AcsPermissionPayload {
+  functionName: string
+  statementId: string
+  action: string
+  /** `*`: anyone (the function URL is public; the condition limits how). */
+  principal: string
+  /** lambda:FunctionUrlAuthType the statement requires. */
+  functionUrlAuthType?: 'NONE' | 'AWS_IAM'
+  /** lambda:InvokedViaFunctionUrl: only calls through the function URL. */
+  invokedViaFunctionUrl?: boolean
 }
 
 /** One change of the ACS configuration, in reviewer words. */
@@ -430,8 +480,16 @@ export type PayloadOf<K extends Kind> = K extends 'boundary'
                           ? ProfilePayload
                           : K extends 'app'
                             ? AppPayload
-                            : K extends 'acs'
-                              ? AcsPayload
-                              : K extends 'console'
-                                ? ConsolePayload
-                                : never
+                            : K extends 'acs-role'
+                              ? AcsRolePayload
+                              : K extends 'acs-table'
+                                ? AcsTablePayload
+                                : K extends 'acs-function'
+                                  ? AcsFunctionPayload
+                                  : K extends 'acs-url'
+                                    ? AcsUrlPayload
+                                    : K extends 'acs-permission'
+                                      ? AcsPermissionPayload
+                                      : K extends 'console'
+                                        ? ConsolePayload
+                                        : never

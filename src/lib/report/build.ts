@@ -83,7 +83,7 @@ export async function buildAccessReport(
       failed.flatMap((a) => (a.error!.hint ? [a.error!.hint] : [])).join('\n') || undefined,
     )
   // The ACS (its account's part): the per-team and per-member login records.
-  const acsCtx = many.parts.find((p) => p.ctx.kinds.includes('acs'))?.ctx ?? many.ctx
+  const acsCtx = many.parts.find((p) => p.ctx.kinds.includes('acs-function'))?.ctx ?? many.ctx
   const accountParts = [...new Set(selected.map((t) => scopes.get(t)!.account))]
   const [acs, readings] = await Promise.all([
     readAcsStatus({ aws: acsCtx.aws, teams }),

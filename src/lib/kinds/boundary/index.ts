@@ -3,7 +3,7 @@
 import { jsonDiff } from '../../plan/json-diff.js'
 import type { Change } from '../../plan/types.js'
 import { policyDelta } from '../../policies/normalize.js'
-import { acsCreatedForScope } from '../acs.js'
+import { acsCreatedForScope } from '../acs-shared/index.js'
 import type { AccessOut, KindDefinition, TeamScope } from '../contract.js'
 import { updateDiff } from '../details.js'
 import { summarizeAtoms } from '../review.js'

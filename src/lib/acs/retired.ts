@@ -1,18 +1,20 @@
 /**
  * Removing the ACS when the file no longer has an `acs:` section. The deployment the tool made is
  * found by what it leaves: a function tagged sagemaker-teams:managed=true whose role is the tool's
- * ACS role (`<function>-role`). Without --prune it is kept (listed as kept); with --prune the
- * function URL configuration, its public permissions, the function and the ACS role are deleted.
+ * ACS role (`<function>-role`). Without --prune it is kept (listed as kept); with --prune each part
+ * kind deletes its part: the function URL configuration, its public permissions, the function and
+ * the ACS role (src/lib/kinds/acs-<part>/engine.ts).
  * The table holds the login records (the audit trail of who signed in), so it goes only with
  * --prune --force, and the plan says so.
  */
-import { acsTableName } from '../acs/status.js'
 import { awsErrorCode } from '../errors.js'
-import type { ApplyContext, EngineContext } from '../kinds/engine-contract.js'
+import type { Diffed, EngineContext } from '../kinds/engine-contract.js'
 import { readRole } from '../kinds/role/engine.js'
 import { TAG_MANAGED } from '../model/names.js'
-import type { AcsPayload, Change } from '../plan/types.js'
-import { acsRoleName } from './acs-names.js'
+import type { Change, KeptItem } from '../plan/types.js'
+import { acsRoleName } from '../resources/acs-names.js'
+import { OWN_STATEMENT_IDS } from './deployment.js'
+import { acsTableName } from './status.js'
 
 /** An ACS deployment of the tool that the file no longer asks for. */
 export interface RetiredAcs {
@@ -24,9 +26,6 @@ export interface RetiredAcs {
   roleName?: string
   tableName?: string
 }
-
-/** The statement ids `apply` gives the function URL's public permissions. */
-const URL_PERMISSIONS = ['FunctionURLAllowPublicAccess', 'FunctionURLAllowPublicInvoke']
 
 export async function observeRetiredAcs(ctx: EngineContext): Promise<RetiredAcs[]> {
   const lambda = await ctx.aws.lambda()
@@ -62,7 +61,7 @@ export async function observeRetiredAcs(ctx: EngineContext): Promise<RetiredAcs[
       ) as { Statement?: { Sid?: string }[] }
       found.permissions = (policy.Statement ?? [])
         .map((s) => s.Sid ?? '')
-        .filter((sid) => URL_PERMISSIONS.includes(sid))
+        .filter((sid) => OWN_STATEMENT_IDS.has(sid))
     } catch (err) {
       if (awsErrorCode(err) !== 'ResourceNotFoundException') throw err
     }
@@ -121,109 +120,95 @@ async function tableIfOwned(ctx: EngineContext, table: string): Promise<string |
   }
 }
 
-export function diffRetiredAcs(retired: RetiredAcs[], ctx: EngineContext): Change<'acs'>[] {
-  const changes: Change<'acs'>[] = []
+/** The part of a retired ACS each part kind deletes (with --prune) or keeps. */
+export type RetiredPart = 'acs-role' | 'acs-table' | 'acs-function' | 'acs-url' | 'acs-permission'
+
+const partsOf = (r: RetiredAcs) =>
+  [r.functionArn ? 'function' : '', r.url ? 'URL' : '', r.roleName ? 'role' : ''].filter(Boolean).join(', ')
+
+const WHY = 'the file has no acs section'
+
+/**
+ * One part's changes for the retired deployments: without --prune the function's kind keeps the
+ * whole deployment (one kept item naming its parts), the table's kind keeps a login table; with
+ * --prune each part is deleted by its own kind, the login table only with --force.
+ */
+export function retiredChanges<K extends RetiredPart>(
+  part: K,
+  retired: RetiredAcs[],
+  ctx: EngineContext,
+): Diffed<K> {
+  const changes: Change[] = []
+  const kept: KeptItem[] = []
+  const { prune, force } = ctx.options
+  const d = ctx.discovery
   for (const r of retired) {
-    const parts = [r.functionArn ? 'function' : '', r.url ? 'URL' : '', r.roleName ? 'role' : '']
-      .filter(Boolean)
-      .join(', ')
-    if (!parts) {
-      // Only the login table is left.
-      if (ctx.options.prune && ctx.options.force)
+    const parts = partsOf(r)
+    const name = r.functionName
+    if (part === 'acs-function' && parts && !prune)
+      kept.push({
+        kind: 'acs-function',
+        key: name,
+        summary: `${name} (${parts}${r.tableName ? `, table ${r.tableName}` : ''})`,
+        reason: `${WHY}; its public URL still answers (logins are refused only when teams leave the file); --prune deletes the ${parts}${r.tableName ? ', --prune --force the login table too' : ''}`,
+      })
+    if (!prune && part !== 'acs-table') continue
+    if (part === 'acs-function' && r.functionArn)
+      changes.push({
+        kind: 'acs-function',
+        key: name,
+        action: 'delete',
+        summary: `${name} (${parts}${r.tableName && force ? `, table ${r.tableName}` : ''}): ${WHY}`,
+        before: { functionName: name, functionArn: r.functionArn },
+        reason: `deletes the function${r.roleName ? ' and (acs-role) its role' : ''} after its URL and public permissions${r.tableName && force ? `, and the login table ${r.tableName} (--force)` : ''}`,
+      })
+    if (part === 'acs-url' && r.url)
+      changes.push({
+        kind: 'acs-url',
+        key: name,
+        action: 'delete',
+        summary: `${name} function URL: ${WHY}`,
+        before: { functionName: name, authType: 'NONE', url: r.url },
+      })
+    if (part === 'acs-permission')
+      for (const sid of r.permissions)
         changes.push({
-          kind: 'acs',
-          key: r.functionName,
+          kind: 'acs-permission',
+          key: `${name}/${sid}`,
+          action: 'delete',
+          summary: `${name} permission ${sid}: ${WHY}`,
+          before: { functionName: name, statementId: sid, action: '', principal: '*' },
+        })
+    if (part === 'acs-role' && r.roleName)
+      changes.push({
+        kind: 'acs-role',
+        key: r.roleName,
+        action: 'delete',
+        summary: `${r.roleName}: ${WHY}`,
+        before: {
+          roleName: r.roleName,
+          roleArn: `arn:${d.partition}:iam::${d.accountId}:role/${r.roleName}`,
+        },
+      })
+    if (part === 'acs-table' && r.tableName) {
+      if (prune && force)
+        changes.push({
+          kind: 'acs-table',
+          key: r.tableName,
           action: 'delete',
           summary: `table ${r.tableName} (the ACS's login records; --force)`,
-          before: { functionName: r.functionName, tableName: r.tableName },
+          before: { tableName: r.tableName, ttl: true },
         })
-      else
-        ctx.kept.push({
-          kind: 'acs',
-          key: r.tableName!,
+      else if (!parts || prune)
+        kept.push({
+          kind: 'acs-table',
+          key: r.tableName,
           summary: `table ${r.tableName}`,
-          reason:
-            'the login records of a removed ACS (the audit trail of who signed in); --prune --force deletes it',
+          reason: parts
+            ? 'the login records of the ACS (the audit trail of who signed in); --prune --force deletes it'
+            : 'the login records of a removed ACS (the audit trail of who signed in); --prune --force deletes it',
         })
-      continue
     }
-    if (!ctx.options.prune) {
-      ctx.kept.push({
-        kind: 'acs',
-        key: r.functionName,
-        summary: `${r.functionName} (${parts}${r.tableName ? `, table ${r.tableName}` : ''})`,
-        reason: `the file has no acs section; its public URL still answers (logins are refused only when teams leave the file); --prune deletes the ${parts}${r.tableName ? ', --prune --force the login table too' : ''}`,
-      })
-      continue
-    }
-    const deleteTable = Boolean(r.tableName && ctx.options.force)
-    const before: AcsPayload = {
-      functionName: r.functionName,
-      ...(r.functionArn ? { functionArn: r.functionArn } : {}),
-      ...(r.url ? { url: r.url } : {}),
-      ...(r.roleName ? { roleName: r.roleName } : {}),
-      ...(deleteTable ? { tableName: r.tableName } : {}),
-    }
-    changes.push({
-      kind: 'acs',
-      key: r.functionName,
-      action: 'delete',
-      summary: `${r.functionName} (${parts}${deleteTable ? `, table ${r.tableName}` : ''}): the file has no acs section`,
-      before,
-      reason: `deletes the function URL configuration and its public permissions, the function${r.roleName ? ' and its role' : ''}${deleteTable ? `, and the login table ${r.tableName} (--force)` : ''}`,
-    })
-    if (r.tableName && !deleteTable)
-      ctx.kept.push({
-        kind: 'acs',
-        key: r.tableName,
-        summary: `table ${r.tableName}`,
-        reason: 'the login records of the ACS (the audit trail of who signed in); --prune --force deletes it',
-      })
   }
-  return changes
-}
-
-export async function applyAcsRemoval(change: Change<'acs'>, ctx: ApplyContext): Promise<void> {
-  const before = change.before!
-  const name = before.functionName
-  if (before.functionArn || before.url) await removeFunction(name, ctx)
-  if (before.roleName) {
-    const iam = await ctx.aws.iam()
-    const { DeleteRoleCommand, DeleteRolePolicyCommand, ListRolePoliciesCommand } = await import(
-      '@aws-sdk/client-iam'
-    )
-    const noSuch = (err: unknown) => {
-      if (!/NoSuchEntity/.test(awsErrorCode(err) ?? '')) throw err
-    }
-    const policies = await iam
-      .send(new ListRolePoliciesCommand({ RoleName: before.roleName }))
-      .catch((err) => {
-        noSuch(err)
-        return { PolicyNames: [] as string[] }
-      })
-    for (const PolicyName of policies.PolicyNames ?? [])
-      await iam.send(new DeleteRolePolicyCommand({ RoleName: before.roleName, PolicyName })).catch(noSuch)
-    await iam.send(new DeleteRoleCommand({ RoleName: before.roleName })).catch(noSuch)
-  }
-  if (before.tableName) {
-    const db = await ctx.aws.dynamoDb()
-    const { DeleteTableCommand } = await import('@aws-sdk/client-dynamodb')
-    await db.send(new DeleteTableCommand({ TableName: before.tableName })).catch(gone)
-  }
-}
-
-const gone = (err: unknown) => {
-  if (awsErrorCode(err) !== 'ResourceNotFoundException') throw err
-}
-
-/** The public URL first (from then on nobody reaches the function), its permissions, the function. */
-async function removeFunction(name: string, ctx: ApplyContext) {
-  const lambda = await ctx.aws.lambda()
-  const { DeleteFunctionCommand, DeleteFunctionUrlConfigCommand, RemovePermissionCommand } = await import(
-    '@aws-sdk/client-lambda'
-  )
-  await lambda.send(new DeleteFunctionUrlConfigCommand({ FunctionName: name })).catch(gone)
-  for (const StatementId of URL_PERMISSIONS)
-    await lambda.send(new RemovePermissionCommand({ FunctionName: name, StatementId })).catch(gone)
-  await lambda.send(new DeleteFunctionCommand({ FunctionName: name })).catch(gone)
+  return { changes: changes as Change<K>[], kept }
 }
