@@ -214,12 +214,15 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
   const observedProfiles = await Promise.all(places.map((p) => profiles.observe(p.ctx)))
   // The ACS: in the caller's account, or in the account --acs-account names (the file's acs.account).
   const acs = await importAcs(acsAt?.clients ?? aws, opts.functionName ?? 'sagemaker-teams-acs')
+  // One domain of the caller's account, however --domain names it (DOMAIN_ID or CALLER:DOMAIN_ID):
+  // it takes every team, as a one-domain import always did.
+  const ownDomainOnly = places.length === 1 && places[0].accountId === callerId
   const { home, leftOut } = await teamPlaces(
     Object.keys(teams),
     places,
     observedProfiles,
     acs?.deployed,
-    single,
+    ownDomainOnly,
   )
   for (const team of Object.keys(teams)) if (!home.has(team)) delete teams[team]
   // One describe per assigned principal (a team may have hundreds), a few at a time.
@@ -274,6 +277,9 @@ export async function importTeams(aws: AwsClients, opts: ImportOptions): Promise
       )
       if (Object.keys(own).length) t.tags = own
     }
+    // A role to create (neither its role nor a profile was found) needs the ABAC tag: the team id.
+    if (t.executionRole && 'create' in t.executionRole && !t.tags?.[ABAC_TAG])
+      t.tags = { ...t.tags, [ABAC_TAG]: team }
     t.saml = { idpMetadata: `metadata/${team}.xml` }
   }
 
@@ -456,8 +462,8 @@ function nameDomains(places: Place[]): void {
  * The domain each team lives in (an index into `places`): where its profiles are; without
  * profiles, where the deployed ACS sends it, else the only imported domain of the account holding
  * its role. A team found in none of the imported domains is left out (it lives in a domain not
- * named; a warning says so) — except in a one-domain import of the caller's account, which takes
- * every team, as import always did. A team id is its SAML teamid, unique in a teams file, so a
+ * named; a warning says so) — except in an import of one domain of the caller's account
+ * (`everyTeam`), which takes every team, as import always did. A team id is its SAML teamid, unique in a teams file, so a
  * team with profiles in two domains is refused, never merged into one.
  */
 async function teamPlaces(
@@ -465,7 +471,7 @@ async function teamPlaces(
   places: Place[],
   observed: { byName: Map<string, { tags?: Record<string, string> }> }[],
   deployed: AcsConfig | undefined,
-  single: boolean,
+  everyTeam: boolean,
 ): Promise<{ home: Map<string, number>; leftOut: string[] }> {
   const home = new Map<string, number>()
   const problems: string[] = []
@@ -475,7 +481,7 @@ async function teamPlaces(
     const holding = every.filter((i) =>
       [...observed[i].byName.values()].some((p) => p.tags?.[TAG_TEAM] === team),
     )
-    if (holding.length === 1 || (single && holding.length === 0)) {
+    if (holding.length === 1 || (everyTeam && holding.length === 0)) {
       home.set(team, holding[0] ?? 0)
       continue
     }

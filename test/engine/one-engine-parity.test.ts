@@ -239,6 +239,37 @@ describe('one engine, every command: a one-domain file and the same teams as acc
     }
   })
 
+  it("import of one domain of the caller's account, named DOMAIN_ID or CALLER:DOMAIN_ID, takes the same teams (one with neither profiles nor a role of the tool's too)", async () => {
+    // team4 has no members, and its role is gone: nothing in the domain or account says where it lives.
+    const file = form('one-domain', {
+      change: (c) => {
+        c.teams.team4 = {
+          displayName: 'SageMaker Studio Team 4',
+          executionRole: { create: true },
+          tags: { Team: 'Team4' },
+          members: {},
+        }
+      },
+    })
+    await ok(file, ['apply', '-f', file, '--yes'])
+    emu().state.roles = emu().state.roles.filter((r) => r.RoleName !== 'sagemaker-teams-team4')
+    const byForm: Record<string, unknown> = {}
+    for (const [as, domain] of [
+      ['one-domain', DOMAIN],
+      ['accounts', `${CALLER}:${DOMAIN}`],
+    ] as const) {
+      const out = `${file}.${as}.yaml`
+      const r = await cli(['import', '--domain', domain, '--region', 'us-east-1', '-f', out])
+      assert.equal(r.code, 0, r.stdout + r.stderr)
+      byForm[as] = {
+        teams: Object.keys((parse(readFileSync(out, 'utf8')) as TeamsFile).teams),
+        warnings: r.stderr.replaceAll(out, 'FILE'),
+      }
+    }
+    assert.deepEqual(byForm.accounts, byForm['one-domain'])
+    assert.deepEqual((byForm.accounts as { teams: string[] }).teams, ['team1', 'team2', 'team4'])
+  })
+
   it('a member the identity store lacks: the same errors, the same ACS configuration and the same held-back team in both forms', async () => {
     const ghost = (c: ExampleTeamsFile) => {
       c.teams.team1.members!.users!.push('ghost@example.com')
