@@ -19,7 +19,7 @@ import type { Plan } from '../../src/lib/plan/types.js'
 import type { StatusReport } from '../../src/lib/status.js'
 import { formBody, idpMetadata, signedResponse } from '../../tools/idp/idp.js'
 import { DEMO_ACCOUNT } from '../helpers/emulator.js'
-import { CALLER, DOMAIN, type FormName, form } from '../helpers/forms.js'
+import { CALLER, DOMAIN, FORMS, type FormName, form } from '../helpers/forms.js'
 import { callerClients, withEnv } from '../helpers/organization.js'
 import { useReconcile } from '../helpers/reconcile.js'
 import type { ExampleTeamsFile } from '../helpers/workspace.js'
@@ -134,9 +134,9 @@ describe('one engine, every command: a one-domain file and the same teams as acc
     )
   })
 
-  it('plan (JSON, Markdown, --out and show), apply --yes --json and status --json: the same changes at the same places, in the same order', async () => {
+  it('plan (JSON, Markdown, --out and show), apply --yes --json and status --json: the same changes at the same places, in the same order, in the three forms (domain:, accounts:, domains: without account:)', async () => {
     const byForm: Record<string, Record<string, unknown>> = {}
-    for (const name of PAIR) {
+    for (const name of FORMS) {
       await fresh()
       const file = form(name)
       const saved = `${file}.plan.json`
@@ -171,8 +171,9 @@ describe('one engine, every command: a one-domain file and the same teams as acc
         team1: teams(team1),
       }
     }
-    const [one, many] = [byForm['one-domain'], byForm.accounts]
-    for (const key of Object.keys(one)) assert.deepEqual(many[key], one[key], key)
+    const one = byForm['one-domain']
+    for (const other of ['accounts', 'domains'])
+      for (const key of Object.keys(one)) assert.deepEqual(byForm[other][key], one[key], `${other}: ${key}`)
     // One account: every change of it, the Identity Center's too, is in the caller's account.
     assert.ok(
       (one.changes as string[]).every((c) => c.startsWith(`${CALLER}/`)),
@@ -239,7 +240,7 @@ describe('one engine, every command: a one-domain file and the same teams as acc
     }
   })
 
-  it("import of one domain of the caller's account, named DOMAIN_ID or CALLER:DOMAIN_ID, takes the same teams (one with neither profiles nor a role of the tool's too)", async () => {
+  it("import of one domain of the caller's account, named DOMAIN_ID or CALLER:DOMAIN_ID, takes the same teams (one with neither profiles nor a role)", async () => {
     // team4 has no members, and its role is gone: nothing in the domain or account says where it lives.
     const file = form('one-domain', {
       change: (c) => {
