@@ -22,6 +22,7 @@ import { DEFAULT_ACCOUNT_ROLE, type TeamsFile } from './config/types.js'
 import { LOCK_TABLE } from './engine/lock.js'
 import { actionsOf, type IamNeed, type IamResourceClass } from './kinds/iam.js'
 import { KIND_DEFINITIONS } from './kinds/registry.js'
+import { acsRoleName, PRESIGN_ROLE_NAME } from './model/acs-names.js'
 import {
   acsBoundaryPolicyArn,
   boundaryPolicyArn,
@@ -33,7 +34,6 @@ import {
 import { primaryDomainId } from './model/topology.js'
 import { teamWorkspace } from './model/workspace.js'
 import { KINDS, type PolicyDocument, type PolicyStatement } from './plan/types.js'
-import { acsRoleName, PRESIGN_ROLE_NAME } from './resources/acs-names.js'
 
 export interface OperatorPolicyInput {
   config: TeamsFile

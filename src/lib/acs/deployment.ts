@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { Discovery, EngineContext } from '../kinds/engine-contract.js'
+import { acsRoleName } from '../model/acs-names.js'
 import { TAG_MANAGED, teamRoleArn } from '../model/names.js'
 import type {
   AcsFunctionPayload,
@@ -13,7 +14,6 @@ import type {
   PolicyStatement,
 } from '../plan/types.js'
 import { managedProfileStatements } from '../policies/profile-access.js'
-import { acsRoleName } from '../resources/acs-names.js'
 import { codeVersionOf, configJson } from './bundle.js'
 import { type AcsConfig, buildAcsConfig } from './config.js'
 import { acsTableName } from './status.js'

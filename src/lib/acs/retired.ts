@@ -10,9 +10,9 @@
 import { awsErrorCode } from '../errors.js'
 import type { Diffed, EngineContext } from '../kinds/engine-contract.js'
 import { readRole } from '../kinds/role/engine.js'
+import { acsRoleName } from '../model/acs-names.js'
 import { TAG_MANAGED } from '../model/names.js'
 import type { Change, KeptItem } from '../plan/types.js'
-import { acsRoleName } from '../resources/acs-names.js'
 import { OWN_STATEMENT_IDS } from './deployment.js'
 import { acsTableName } from './status.js'
 

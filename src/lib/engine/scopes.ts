@@ -21,6 +21,7 @@ import type { EngineContext, PlanOptions } from '../kinds/engine-contract.js'
 import { loadEngines, warmEngines } from '../kinds/engines.js'
 import { meshParts } from '../kinds/lf-share/mesh.js'
 import { KIND_DEFINITIONS, kindsIn } from '../kinds/registry.js'
+import { acsRoleName, presignRoleArn } from '../model/acs-names.js'
 import {
   actsAsCaller,
   type FileAccount,
@@ -40,7 +41,6 @@ import {
   type Plan,
   type PlanAccount,
 } from '../plan/types.js'
-import { acsRoleName, presignRoleArn } from '../resources/acs-names.js'
 import { closest } from '../text.js'
 import {
   type ApplyOutcome,

@@ -18,11 +18,11 @@ import {
 } from '@aws-sdk/client-iam'
 import type { TeamsFile } from '../../config/types.js'
 import { awsErrorCode } from '../../errors.js'
+import { PRESIGN_ROLE_NAME, presignRoleArn } from '../../model/acs-names.js'
 import { acsBoundaryPolicyArn, TAG_MANAGED, teamRoleArn } from '../../model/names.js'
 import type { Change, PolicyDocument, PresignRolePayload } from '../../plan/types.js'
 import { parsePolicy, policiesEqual } from '../../policies/normalize.js'
 import { managedProfileStatements } from '../../policies/profile-access.js'
-import { PRESIGN_ROLE_NAME, presignRoleArn } from '../../resources/acs-names.js'
 import type { AwsRequest, Discovery, ResourceModule } from '../engine-contract.js'
 
 export { PRESIGN_ROLE_NAME, presignRoleArn }
