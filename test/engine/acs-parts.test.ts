@@ -4,7 +4,7 @@
  * the parts that wait for it.
  */
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { unzipSync } from 'fflate'
 import { buildAcsPackageHash } from '../../src/lib/acs/bundle.js'
@@ -121,6 +121,35 @@ describe('the ACS as parts', function () {
       ) as AcsConfig
       assert.equal(deployed.sessionExpirationSeconds, 1234)
     })
+  })
+
+  it("a saved plan of the one `acs` kind (an earlier version's, also planVersion 2) is refused naming the parts", async () => {
+    const file = workspace()
+    const out = path.join(path.dirname(file), 'plan.json')
+    assert.equal((await cli(['plan', '-f', file, '--out', out])).code, 0)
+    const saved = JSON.parse(readFileSync(out, 'utf8')) as Plan
+    saved.changes = [
+      ...saved.changes.filter((c) => !c.kind.startsWith('acs-')),
+      {
+        kind: 'acs',
+        key: 'sagemaker-teams-acs',
+        action: 'create',
+        summary: 'sagemaker-teams-acs (function, URL, role, table; reserved concurrency 10)',
+      } as unknown as Change,
+    ]
+    writeFileSync(out, JSON.stringify(saved))
+    for (const args of [
+      ['apply', '-f', file, '--plan', out, '--yes'],
+      ['show', out],
+    ]) {
+      const r = await cli(args)
+      assert.equal(r.code, 1, `${args[0]}: ${r.stdout}${r.stderr}`)
+      assert.match(
+        r.stderr,
+        /made by another version of sagemaker-teams: this one plans no kind "acs" \(the ACS is planned as its parts: acs-role, acs-table, acs-function, acs-url, acs-permission\); run plan again/,
+      )
+    }
+    assert.equal(emu().state.functions.length, 0)
   })
 
   it('a part that fails holds back the parts that wait for it; the next apply finishes', async () => {
