@@ -5,12 +5,6 @@
 import type { AcsConfigChange, ApplicationPayload, Change } from '../../plan/types.js'
 import type { TeamScope } from '../contract.js'
 
-/** The ACS's part kinds, in apply order. */
-export const ACS_PARTS = ['acs-role', 'acs-table', 'acs-function', 'acs-url', 'acs-permission'] as const
-
-/** The principal of the ACS's access-review items. */
-export const ACS = 'ACS'
-
 /**
  * Whether `--team` deploys a new ACS: no team outside the scope can be reached yet (other teams'
  * applications do not exist), so deploying it opens only the scope.
