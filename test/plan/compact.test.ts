@@ -61,7 +61,7 @@ describe('plan at 50 teams: compact text, Markdown within a GitHub comment', fun
     assert.ok(lines.length <= 40, `${lines.length} lines:\n${before}`)
     assert.match(
       before,
-      /Team team07\n {2}\+ assignment {2}user user4@example\.com\n {2}\+ profile +team07-\S+ for user4@example\.com/,
+      /Team team07\n {2}\+ assignment +user user4@example\.com\n {2}\+ profile +team07-\S+ for user4@example\.com/,
     )
     // The pending console steps: one line for every team, naming the command that lists them.
     assert.match(before, /49 teams have no change but console steps pending .*sso checklist/)

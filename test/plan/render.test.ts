@@ -32,6 +32,15 @@ describe('plan rendering', () => {
     })
   }
 
+  it("text starts every change's summary at one column, whatever its kind's name", () => {
+    const text = renderPlan(everyKind(), 'text', { color: false })
+    const lines = text.split('\n').filter((l) => /^ {2}[+~\-!×] [a-z-]+ +\S/.test(l))
+    const kinds = new Set(lines.map((l) => l.split(/ +/)[2]))
+    assert.ok(kinds.has('acs-permission') && kinds.has('role'), [...kinds].join(', '))
+    const columns = new Set(lines.map((l) => l.search(/(?<=^ {2}. [a-z-]+ +)\S/)))
+    assert.equal(columns.size, 1, lines.join('\n'))
+  })
+
   it('text uses the symbols + ~ - ! × and the summary line', () => {
     const text = renderPlan(everyKind(), 'text', { color: false })
     for (const symbol of ['+ role', '~ role', '- lf-grant', '! console', '× profile'])

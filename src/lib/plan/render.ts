@@ -3,7 +3,10 @@ import pc from 'picocolors'
 import { KIND_DEFINITIONS } from '../kinds/registry.js'
 import { hasChanges } from './changes.js'
 import { onePlace, shownPlan } from './places.js'
-import type { AccessReview, Action, Change, Kind, Plan } from './types.js'
+import { type AccessReview, type Action, type Change, KINDS, type Kind, type Plan } from './types.js'
+
+/** The kind column's width: the longest kind name, so every change line's summary starts at one column. */
+const KIND_COLUMN = Math.max(...KINDS.map((k) => k.length))
 
 export type PlanFormat = 'text' | 'json' | 'markdown'
 
@@ -205,7 +208,7 @@ function renderText(plan: Plan, color: boolean, full: boolean): string {
     for (const c of changes) {
       const compactStep = !full && isConsoleStep(c)
       const text = compactStep ? consoleStepLine(c) : c.summary
-      out.push(`  ${paint[c.action](`${SYMBOLS[c.action]} ${c.kind.padEnd(11)} ${text}`)}`)
+      out.push(`  ${paint[c.action](`${SYMBOLS[c.action]} ${c.kind.padEnd(KIND_COLUMN)} ${text}`)}`)
       if (!compactStep) for (const line of details(c)) out.push(p.dim(`      ${line}`))
     }
     out.push('')
