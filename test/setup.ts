@@ -17,6 +17,11 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true'
 // thousand files of a few dozen bytes; remove it at will).
 process.env.IAM_SIMULATE_CACHE ??= path.join(tmpdir(), 'sagemaker-teams-iam-simulate')
 
+// The CLI's own caches (the V8 code cache of its CommonJS modules, the ACS package hashes) of the
+// CLI runs that tests make go there too, not into the user's ~/.cache: a test installs and runs
+// the CLI from many temporary paths, each of which would leave a code-cache file of a few MB.
+process.env.SAGEMAKER_TEAMS_CACHE_DIR ??= path.join(tmpdir(), 'sagemaker-teams-test-cache')
+
 // Every temporary file of a test process — and of the CLI processes it starts, which inherit
 // TMPDIR — goes under one scratch folder that is emptied after each test file and removed at
 // exit, so a run leaves nothing else in the machine's temp folder.

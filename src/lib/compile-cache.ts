@@ -17,7 +17,15 @@
  * SAGEMAKER_TEAMS_COMPILE_CACHE=0 turns it off.
  */
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import {
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import Module from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -110,6 +118,31 @@ export function writeCompileCache(file: string, modules: Map<string, { stat: Sou
       unlinkSync(tmp)
     } catch {}
     throw e
+  }
+  pruneCompileCaches(path.dirname(file))
+}
+
+/** A cache file not written for this long belongs to an installation (or Node) that is gone. */
+export const COMPILE_CACHE_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000
+
+/**
+ * Each installation path and Node version gets its own file (a few MB), and upgrades and `npx`
+ * leave old ones behind: writing a cache removes its siblings not written for 30 days. A file
+ * still in use is merely rewritten on its next run.
+ */
+export function pruneCompileCaches(dir: string, now = Date.now()): void {
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return
+  }
+  for (const name of names) {
+    if (!name.endsWith('.bin')) continue
+    const file = path.join(dir, name)
+    try {
+      if (now - statSync(file).mtimeMs > COMPILE_CACHE_MAX_AGE_MS) unlinkSync(file)
+    } catch {} // another process removed or replaced it: nothing to do
   }
 }
 

@@ -83,6 +83,27 @@ describe('compile cache of the CommonJS modules', function () {
     assert.deepEqual(second.stats, { cached: 2, compiled: 0, rejected: 0 })
   })
 
+  it("writing a cache removes the other installations' files not written for 30 days, and keeps the rest", () => {
+    const f = fixture()
+    const dir = path.dirname(f.cache)
+    mkdirSync(dir, { recursive: true })
+    const day = 24 * 60 * 60 * 1000
+    const aged = (name: string, days: number) => {
+      const file = path.join(dir, name)
+      writeFileSync(file, 'x')
+      const then = new Date(Date.now() - days * day)
+      utimesSync(file, then, then)
+      return name
+    }
+    const gone = aged('v18.0.0-x64-0000000000000000.bin', 40)
+    const recent = aged('v20.0.0-x64-1111111111111111.bin', 10)
+    const other = aged('notes.txt', 40)
+    run(f.cache, f.main)
+    const left = readdirSync(dir)
+    assert.ok(!left.includes(gone), left.join(', '))
+    for (const name of [recent, other, path.basename(f.cache)]) assert.ok(left.includes(name), name)
+  })
+
   it('an edited file is compiled from its new text, even at the same length (V8 alone would take the old code)', () => {
     const f = fixture()
     run(f.cache, f.main)
